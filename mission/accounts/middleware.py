@@ -1,0 +1,24 @@
+from django.core.exceptions import PermissionDenied
+
+from mission.accounts.roles import Role
+
+
+class PagesForStaffOnlyMiddleware:
+    """Partners use the API only: a partner session gets no HTML page, whatever the URL.
+
+    The login form already refuses partners; this is the second lock, for a session that exists anyway.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or user.role != Role.PARTNER:
+            return None
+        if request.path.startswith("/api/") or getattr(view_func, "partner_allowed", False):
+            return None
+        raise PermissionDenied

@@ -1,0 +1,130 @@
+"""Users, their department, their place in the field structure and their role."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from field_offices.models import FieldTeam, Region
+from mission.accounts.permissions import ScopedQuerySet, scope_for
+from mission.accounts.roles import (
+    DEPARTMENT_ROLES,
+    FIELD_ROLES,
+    MISSION_ROLES,
+    PROGRAMME_DEPARTMENTS,
+    Department,
+    Role,
+)
+
+
+class UserQuerySet(ScopedQuerySet):
+    """Colleagues: staff of the user's department (and region, for field roles)."""
+
+    department_lookup = "department"
+    region_lookup = "region"
+
+    def visible_to(self, user) -> "UserQuerySet":
+        if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ADMINISTRATOR:
+            return self
+        if scope_for(user).nothing:
+            return self.none()
+        # Partner accounts are managed by administrators and are nobody else's business.
+        return super().visible_to(user).exclude(role=Role.PARTNER).filter(is_active=True)
+
+
+class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        # `createsuperuser` makes an administrator: the only role that may hold Django's staff flags.
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        extra_fields.setdefault("department", Department.MISSION)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("region"),
+        help_text=_("Field monitors and supervisors work in a region; leave empty for headquarters."),
+    )
+    field_team = models.ForeignKey(
+        FieldTeam,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("field team"),
+    )
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, help_text=_("For partners: the institution they work for.")
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = PortalUserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="user_department_fits_role",
+                condition=(
+                    Q(role__in=DEPARTMENT_ROLES, department__in=PROGRAMME_DEPARTMENTS)
+                    | Q(role__in=MISSION_ROLES, department=Department.MISSION)
+                    | Q(role=Role.PARTNER, department="")
+                ),
+            ),
+            models.CheckConstraint(
+                name="user_region_only_for_field_roles",
+                condition=Q(role__in=FIELD_ROLES, region__isnull=False)
+                | (~Q(role__in=FIELD_ROLES) & Q(region__isnull=True, field_team__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="user_admin_flags_only_for_administrators",
+                condition=Q(is_staff=False, is_superuser=False) | Q(role=Role.ADMINISTRATOR),
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.role in DEPARTMENT_ROLES and self.department not in PROGRAMME_DEPARTMENTS:
+            errors["department"] = _("Monitors, supervisors and department heads belong to one department.")
+        elif self.role in MISSION_ROLES and self.department != Department.MISSION:
+            errors["department"] = _("Mission management and administrators are mission-wide.")
+        elif self.role == Role.PARTNER and self.department:
+            errors["department"] = _("Partners belong to no department.")
+        if self.role in FIELD_ROLES and self.region_id is None:
+            errors["region"] = _("Field monitors and supervisors need a region.")
+        elif self.role not in FIELD_ROLES and (self.region_id or self.field_team_id):
+            errors["region"] = _("Only field monitors and supervisors are placed in a region or field team.")
+        elif self.field_team_id and self.field_team.region_id != self.region_id:
+            errors["field_team"] = _("The field team must belong to the user's region.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
+
+    @property
+    def placement(self) -> str:
+        """Where the user works, in words: field team, regional centre or headquarters."""
+        if self.field_team_id:
+            return _("Field team %(team)s, region %(region)s") % {
+                "team": self.field_team.name,
+                "region": self.region.name,
+            }
+        if self.region_id:
+            return _("Regional centre %(region)s") % {"region": self.region.name}
+        if self.role == Role.PARTNER:
+            return self.organisation or _("External partner")
+        return _("Headquarters")

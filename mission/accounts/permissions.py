@@ -1,0 +1,123 @@
+"""The permission layer, written once: what each role may do, and over which records.
+
+Two questions, two functions:
+- `has_capability(user, capability)`: may this user do this kind of thing at all?
+- `scope_for(user)`: which departments and regions do their records come from?
+Every scoped queryset answers `visible_to(user)` with `ScopedQuerySet`, which reads `scope_for`.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mission.accounts.roles import Department, Role
+
+
+class Capability(models.TextChoices):
+    RECORD = "record", _("Log observations and field activities, and submit them for review")
+    REVIEW = "review", _("Review submissions: return them with comments or approve them")
+    FOLLOW_UP = "follow_up", _("Follow up flags and record interventions")
+    READ_RECORDS = "read_records", _("Read the records of your department")
+    DASHBOARDS = "dashboards", _("Read dashboards and indicators")
+    REPORTS = "reports", _("Request reports in PDF, XLSX and CSV")
+    DIRECTORY = "directory", _("See colleagues and the field structure")
+    API = "api", _("Use the REST API")
+    ADMINISTER = "administer", _("Manage users, roles and reference data in the administration")
+
+
+_STAFF = {Capability.READ_RECORDS, Capability.DIRECTORY, Capability.API}
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.MONITOR: frozenset(_STAFF | {Capability.RECORD}),
+    Role.SUPERVISOR: frozenset(
+        _STAFF | {Capability.RECORD, Capability.REVIEW, Capability.FOLLOW_UP, Capability.DASHBOARDS, Capability.REPORTS}
+    ),
+    Role.DEPARTMENT_HEAD: frozenset(_STAFF | {Capability.FOLLOW_UP, Capability.DASHBOARDS, Capability.REPORTS}),
+    Role.MANAGEMENT: frozenset(_STAFF | {Capability.DASHBOARDS, Capability.REPORTS}),
+    Role.PARTNER: frozenset({Capability.API}),
+    Role.ADMINISTRATOR: frozenset({Capability.DIRECTORY, Capability.ADMINISTER}),
+}
+
+
+def has_capability(user, capability: Capability) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def capabilities_of(user) -> list[Capability]:
+    """The user's capabilities in the order they are listed above, for showing on the home page."""
+    return [c for c in Capability if has_capability(user, c)]
+
+
+def require_capability(user, capability: Capability) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user's records come from. `None` means every department or every region."""
+
+    departments: frozenset[str] | None
+    region_ids: frozenset[int] | None
+    nothing: bool = False
+
+    def describe(self) -> str:
+        if self.nothing:
+            return str(_("no mission records"))
+        if self.departments is None:
+            return str(_("all departments, all regions"))
+        department = ", ".join(str(Department(d).label) for d in sorted(self.departments))
+        if self.region_ids is None:
+            return str(_("%(department)s, all regions") % {"department": department})
+        return str(_("%(department)s, your region") % {"department": department})
+
+
+NO_SCOPE = Scope(departments=frozenset(), region_ids=frozenset(), nothing=True)
+
+
+def scope_for(user) -> Scope:
+    if not has_capability(user, Capability.READ_RECORDS):
+        # Partners reach published data through the API only; administrators manage, they do not read.
+        return NO_SCOPE
+    if user.role == Role.MANAGEMENT:
+        return Scope(departments=None, region_ids=None)
+    if user.role == Role.DEPARTMENT_HEAD:
+        return Scope(departments=frozenset({user.department}), region_ids=None)
+    return Scope(departments=frozenset({user.department}), region_ids=frozenset({user.region_id}))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a department and a region, filtered by the user's scope.
+
+    Subclasses name the lookups: `department_lookup` (or a fixed `department` for a department app's
+    models, whose rows all belong to that department) and `region_lookup`.
+    """
+
+    department: str | None = None
+    department_lookup: str | None = "department"
+    region_lookup: str = "municipality__region"
+
+    def scope_q(self, scope: Scope) -> Q | None:
+        """The filter for a scope; `None` when the scope sees every row."""
+        conditions = Q()
+        if scope.departments is not None:
+            if self.department is not None:
+                if self.department not in scope.departments:
+                    return Q(pk__in=[])
+            else:
+                conditions &= Q(**{f"{self.department_lookup}__in": scope.departments})
+        if scope.region_ids is not None:
+            conditions &= Q(**{f"{self.region_lookup}_id__in": scope.region_ids})
+        return conditions or None
+
+    def visible_to(self, user) -> "ScopedQuerySet":
+        scope = scope_for(user)
+        if scope.nothing:
+            return self.none()
+        condition = self.scope_q(scope)
+        return self if condition is None else self.filter(condition)

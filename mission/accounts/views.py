@@ -1,0 +1,41 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+
+from mission.accounts.forms import PeopleFilterForm, PortalAuthenticationForm, PortalPasswordResetForm
+from mission.accounts.permissions import Capability, require_capability
+from mission.accounts.selectors import user_list
+
+PAGE_SIZE = 25
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = PortalAuthenticationForm
+    template_name = "accounts/login.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class LogoutView(auth_views.LogoutView):
+    partner_allowed = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PortalPasswordResetForm
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+def people(request):
+    """The colleagues the user may see, with search, filters, sorting and pagination."""
+    require_capability(request.user, Capability.DIRECTORY)
+    form = PeopleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(user_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -1,0 +1,39 @@
+"""The Django admin is for administrators only; everyone else gets a 403, anonymous users our login."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class MissionAdminSite(admin.AdminSite):
+    site_header = _("Mission Portal administration")
+    site_title = _("Mission Portal administration")
+    index_title = _("Users and reference data")
+
+    def has_permission(self, request) -> bool:
+        from mission.accounts.permissions import Capability, has_capability
+
+        return has_capability(request.user, Capability.ADMINISTER)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def login(self, request, extra_context=None):
+        # One login page for the whole portal, so lockout and the partner rule apply once.
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied
+        next_url = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': next_url})}")

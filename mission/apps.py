@@ -1,0 +1,7 @@
+from django.contrib.admin.apps import AdminConfig
+
+
+class MissionAdminConfig(AdminConfig):
+    """The Django admin, restricted to administrators (see `mission.admin_site`)."""
+
+    default_site = "mission.admin_site.MissionAdminSite"

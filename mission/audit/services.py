@@ -1,0 +1,15 @@
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from mission.audit.models import AccessLog
+
+
+def access_record(*, actor, obj: models.Model, path: str = "") -> AccessLog:
+    """Write that `actor` saw the restricted record `obj` (call it from every view that shows one)."""
+    return AccessLog.objects.create(
+        user=actor,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        path=path[:500],
+    )

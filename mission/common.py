@@ -1,0 +1,49 @@
+"""Shared plumbing for every app: the abstract base model, localised names, application errors."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """Every table that holds mission data knows when its rows were made and last changed."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+# The suffix of the name column that each interface language reads; English is the fallback.
+_NAME_SUFFIX_BY_LANGUAGE = {"en": "en", "sq": "sq", "sr-latn": "sr", "sr": "sr"}
+
+
+def language_suffix(language: str | None = None) -> str:
+    """The `name_<suffix>` column for a language code (the active language when not given)."""
+    code = (language or get_language() or "en").lower()
+    return _NAME_SUFFIX_BY_LANGUAGE.get(code, _NAME_SUFFIX_BY_LANGUAGE.get(code.split("-")[0], "en"))
+
+
+class LocalizedNameMixin:
+    """A model with `name_en`, `name_sq` and `name_sr` columns shows the one of the user's language."""
+
+    name_en: str
+    name_sq: str
+    name_sr: str
+
+    @property
+    def name(self) -> str:
+        return getattr(self, f"name_{language_suffix()}") or self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationError(Exception):
+    """A business rule refused an action; `message` is safe to show to the user."""
+
+    def __init__(self, message: str, extra: dict | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra or {}

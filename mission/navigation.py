@@ -1,0 +1,64 @@
+"""The site navigation. Apps register their sections; `base.html` shows those the user may use.
+
+A department app registers its section from `AppConfig.ready()`:
+
+    navigation.register(NavSection(department=Department.RIGHTS, label=_("Human Rights"),
+                                   items=(NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),)))
+
+so the shell never imports a department app.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from mission.accounts.permissions import Capability, has_capability, scope_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: Capability | None = None
+
+
+@dataclass(frozen=True)
+class NavSection:
+    label: str
+    items: tuple[NavItem, ...]
+    department: str | None = None  # shown only to users whose scope includes this department
+    order: int = 50
+
+
+_sections: list[NavSection] = []
+
+
+def register(section: NavSection) -> None:
+    if section not in _sections:
+        _sections.append(section)
+        _sections.sort(key=lambda s: s.order)
+
+
+def sections_for(user, current_path: str = "") -> list[dict]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    scope = scope_for(user)
+    shown = []
+    for section in _sections:
+        if section.department and (scope.nothing or (scope.departments is not None and section.department not in scope.departments)):
+            continue
+        items = []
+        for item in section.items:
+            if item.capability and not has_capability(user, item.capability):
+                continue
+            url = reverse(item.url_name)
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": item.label, "url": url, "active": active})
+        if items:
+            shown.append({"label": section.label, "items": items})
+    return shown
+
+
+def navigation(request) -> dict:
+    """Template context processor: the navigation sections for the current user."""
+    return {"nav_sections": sections_for(getattr(request, "user", None), request.path)}

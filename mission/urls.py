@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from mission import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/", include("mission.accounts.urls")),
+    path("field-offices/", include("field_offices.urls")),
+    # Anyone may switch language, the login page included.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "mission.views.error_403"
+handler404 = "mission.views.error_404"
+handler500 = "mission.views.error_500"

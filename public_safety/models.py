@@ -1,0 +1,1 @@
+"""Models of this department come with its first feature issue."""
