@@ -18,14 +18,33 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name_en", "region", "region_basis", "region_set_by_administrator", "district", "population")
+    list_display = (
+        "code",
+        "name_en",
+        "region",
+        "region_basis",
+        "region_set_by_administrator",
+        "district",
+        "population",
+    )
     list_filter = ("region", "region_basis", "district")
     list_select_related = ("region", "district")
     search_fields = ("code", "name_en", "name_sq", "name_sr", "name_sr_cyrl")
     # The names and figures come from the reference data files; only an uncertain region is a judgement call.
     readonly_fields = (
-        "code", "name_en", "name_sq", "name_sr", "name_sr_cyrl", "region_basis", "region_evidence",
-        "region_set_by_administrator", "district", "population", "population_2011", "population_partial", "area_km2",
+        "code",
+        "name_en",
+        "name_sq",
+        "name_sr",
+        "name_sr_cyrl",
+        "region_basis",
+        "region_evidence",
+        "region_set_by_administrator",
+        "district",
+        "population",
+        "population_2011",
+        "population_partial",
+        "area_km2",
     )
 
     def get_readonly_fields(self, request, obj=None):

@@ -49,7 +49,9 @@ class Municipality(LocalizedNameMixin, BaseModel):
     name_sq = models.CharField(_("name (Albanian)"), max_length=100)
     name_sr = models.CharField(_("name (Serbian Latin)"), max_length=100)
     name_sr_cyrl = models.CharField(_("name (Serbian Cyrillic)"), max_length=100)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
     region_basis = models.CharField(
         _("region membership"), max_length=10, choices=MembershipBasis.choices, default=MembershipBasis.INFERRED
     )

@@ -45,7 +45,9 @@ def sections_for(user, current_path: str = "") -> list[dict]:
     scope = scope_for(user)
     shown = []
     for section in _sections:
-        if section.department and (scope.nothing or (scope.departments is not None and section.department not in scope.departments)):
+        if section.department and (
+            scope.nothing or (scope.departments is not None and section.department not in scope.departments)
+        ):
             continue
         items = []
         for item in section.items:

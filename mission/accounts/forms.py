@@ -3,9 +3,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 
+from field_offices.models import Region
 from mission.accounts.roles import Department, Role
 from mission.accounts.services import email_send
-from field_offices.models import Region
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -41,7 +41,9 @@ class PortalPasswordResetForm(PasswordResetForm):
 class PeopleFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     department = forms.ChoiceField(label=_("Department"), required=False)
-    region = forms.ModelChoiceField(label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code")
+    region = forms.ModelChoiceField(
+        label=_("Region"), required=False, queryset=Region.objects.all(), to_field_name="code"
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

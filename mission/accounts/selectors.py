@@ -15,7 +15,9 @@ def user_list(*, user: User, filters: dict | None = None) -> QuerySet[User]:
     qs = User.objects.visible_to(user).select_related("region", "field_team")
     if text := filters.get("q"):
         qs = qs.filter(
-            Q(first_name__icontains=text) | Q(last_name__icontains=text) | Q(username__icontains=text)
+            Q(first_name__icontains=text)
+            | Q(last_name__icontains=text)
+            | Q(username__icontains=text)
             | Q(email__icontains=text)
         )
     if department := filters.get("department"):

@@ -22,3 +22,6 @@ class AccessLog(models.Model):
         verbose_name = _("access to a restricted record")
         verbose_name_plural = _("accesses to restricted records")
         indexes = [models.Index(fields=["content_type", "object_id"], name="accesslog_record_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.object_repr} {self.at:%Y-%m-%d %H:%M}"

@@ -14,9 +14,33 @@ from mission.accounts.services import user_create
 # username, first name, last name, role, department, region code, field team code
 DEMO_USERS = [
     ("demo.monitor", "Demo", "Monitor (Prizren, Human Rights)", Role.MONITOR, Department.RIGHTS, "PRZ", "FT-PRZ-01"),
-    ("demo.monitor.mitrovica", "Demo", "Monitor (Mitrovica, Human Rights)", Role.MONITOR, Department.RIGHTS, "MIT", "FT-MIT-01"),
-    ("demo.monitor.democratization", "Demo", "Monitor (Pejë, Democratization)", Role.MONITOR, Department.DEMOCRATIZATION, "PEJ", "FT-PEJ-01"),
-    ("demo.monitor.safety", "Demo", "Monitor (Gjilan, Public Safety)", Role.MONITOR, Department.PUBLIC_SAFETY, "GJI", "FT-GJI-01"),
+    (
+        "demo.monitor.mitrovica",
+        "Demo",
+        "Monitor (Mitrovica, Human Rights)",
+        Role.MONITOR,
+        Department.RIGHTS,
+        "MIT",
+        "FT-MIT-01",
+    ),
+    (
+        "demo.monitor.democratization",
+        "Demo",
+        "Monitor (Pejë, Democratization)",
+        Role.MONITOR,
+        Department.DEMOCRATIZATION,
+        "PEJ",
+        "FT-PEJ-01",
+    ),
+    (
+        "demo.monitor.safety",
+        "Demo",
+        "Monitor (Gjilan, Public Safety)",
+        Role.MONITOR,
+        Department.PUBLIC_SAFETY,
+        "GJI",
+        "FT-GJI-01",
+    ),
     ("demo.supervisor", "Demo", "Supervisor (Prizren, Human Rights)", Role.SUPERVISOR, Department.RIGHTS, "PRZ", None),
     ("demo.head", "Demo", "Head of Human Rights", Role.DEPARTMENT_HEAD, Department.RIGHTS, None, None),
     ("demo.management", "Demo", "Mission Management", Role.MANAGEMENT, Department.MISSION, None, None),
@@ -53,7 +77,7 @@ class Command(BaseCommand):
                 email=f"{username}@example.org",
                 password=password,
             )
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s)" % password))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for username, first, last, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:32} {first} {last}")
 

@@ -1,0 +1,97 @@
+"""Shared fixtures: the reference geography, the actors of STYLE.md, and the rule for service tests."""
+
+import os
+import shutil
+
+import pytest
+from django.test import Client
+
+from field_offices.models import FieldTeam, Region
+from field_offices.services import reference_data_load
+from mission.accounts.roles import Department
+from tests.factories import UserFactory
+
+# In CI a test that needs a service (Chromium, Redis, PostgreSQL, a worker) must run, never skip.
+REQUIRE_SERVICES = os.environ.get("MISSION_REQUIRE_SERVICES") == "1"
+
+PASSWORD = "correct-horse-battery"
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip on a laptop without the service; fail where MISSION_REQUIRE_SERVICES=1 (CI)."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required here (MISSION_REQUIRE_SERVICES=1) but not available")
+    pytest.skip(f"{what} is not available")
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (os.path.exists("/usr/bin/chromium") and "/usr/bin/chromium") or None
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def geography(db):
+    """The real reference data (5 regions, 38 municipalities, field teams, communities)."""
+    if not Region.objects.exists():
+        reference_data_load()
+    return {region.code: region for region in Region.objects.all()}
+
+
+def _team(code: str) -> FieldTeam:
+    return FieldTeam.objects.get(code=code)
+
+
+# The actors: someone who may act, a read-only colleague, out-of-scope staff, a partner, an administrator.
+@pytest.fixture
+def monitor(geography):
+    return UserFactory(username="monitor", region=geography["PRZ"], field_team=_team("FT-PRZ-01"))
+
+
+@pytest.fixture
+def supervisor(geography):
+    return UserFactory(username="supervisor", supervisor=True, region=geography["PRZ"])
+
+
+@pytest.fixture
+def other_region_monitor(geography):
+    return UserFactory(username="monitor.mitrovica", region=geography["MIT"], field_team=_team("FT-MIT-01"))
+
+
+@pytest.fixture
+def other_department_monitor(geography):
+    return UserFactory(
+        username="monitor.democratization", department=Department.DEMOCRATIZATION, region=geography["PRZ"]
+    )
+
+
+@pytest.fixture
+def department_head(geography):
+    return UserFactory(username="head", department_head=True)
+
+
+@pytest.fixture
+def management(geography):
+    return UserFactory(username="management", management=True)
+
+
+@pytest.fixture
+def partner(geography):
+    return UserFactory(username="partner", partner=True)
+
+
+@pytest.fixture
+def administrator(geography):
+    return UserFactory(username="administrator", administrator=True)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
