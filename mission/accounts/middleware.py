@@ -19,6 +19,7 @@ class PagesForStaffOnlyMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.role != Role.PARTNER:
             return None
-        if request.path.startswith("/api/") or getattr(view_func, "partner_allowed", False):
+        view_class = getattr(view_func, "view_class", None)
+        if request.path.startswith("/api/") or getattr(view_class or view_func, "partner_allowed", False):
             return None
         raise PermissionDenied

@@ -1,11 +1,12 @@
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from mission.accounts.models import User
 
 _SORTS = {
     "name": ["last_name", "first_name", "username"],
     "role": ["role", "last_name", "first_name"],
-    "region": ["region__code", "last_name", "first_name"],
+    # Headquarters staff (no region) after the regions, on every database.
+    "region": [F("region__code").asc(nulls_last=True), "last_name", "first_name"],
 }
 
 

@@ -1,0 +1,164 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from mission.accounts.models import User
+from mission.accounts.roles import Department
+from tests.conftest import PASSWORD, client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client, username, password=PASSWORD):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+
+def test_staff_sign_in_and_land_on_the_home_page(monitor):
+    client = client_for(None)
+    response = _login(client, "monitor")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    home = client.get(reverse("home"))
+    assert "Field team" in home.content.decode()
+
+
+def test_a_wrong_password_keeps_the_username_and_says_why(monitor):
+    response = _login(client_for(None), "monitor", "wrong")
+    assert response.status_code == 200
+    assert response.context["form"]["username"].value() == "monitor"
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_partners_cannot_sign_in_to_pages(partner):
+    client = client_for(None)
+    response = _login(client, "partner")
+    assert response.status_code == 200
+    assert "use the REST API" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_sixth_wrong_password_locks_the_account_out(monitor):
+    client = client_for(None)
+    for _ in range(5):
+        assert _login(client, "monitor", "wrong").status_code == 200
+    locked = _login(client, "monitor", "wrong")
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.content.decode()
+    # Even the right password is refused while the lock lasts.
+    assert _login(client, "monitor").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_holds_from_another_address_for_the_same_account(monitor):
+    for _ in range(6):
+        _login(client_for(None), "monitor", "wrong")
+    other = client_for(None)
+    response = other.post(
+        reverse("accounts:login"), {"username": "monitor", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert response.status_code == 429
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(monitor):
+    client = client_for(monitor)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_password_change_validates_and_saves(monitor):
+    client = client_for(monitor)
+    url = reverse("accounts:password_change")
+    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"})
+    assert weak.status_code == 200
+    assert "This password is too short" in weak.content.decode()
+    ok = client.post(
+        url,
+        {"old_password": PASSWORD, "new_password1": "a-much-longer-pass-29", "new_password2": "a-much-longer-pass-29"},
+    )
+    assert ok.status_code == 302
+    monitor.refresh_from_db()
+    assert monitor.check_password("a-much-longer-pass-29")
+
+
+def test_password_reset_mails_a_working_link(monitor, django_capture_on_commit_callbacks):
+    client = client_for(None)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": monitor.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [monitor.email]
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    form = client.get(path, follow=True)
+    assert form.context["validlink"] is True
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "brand-new-pass-77", "new_password2": "brand-new-pass-77"}
+    )
+    assert done.status_code == 302
+    monitor.refresh_from_db()
+    assert monitor.check_password("brand-new-pass-77")
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing_and_looks_the_same(
+    geography, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(None).post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+class TestPeople:
+    url = reverse("accounts:people")
+
+    def test_monitor_sees_colleagues_of_their_department_and_region_only(
+        self, monitor, supervisor, other_region_monitor, other_department_monitor
+    ):
+        response = client_for(monitor).get(self.url)
+        assert response.status_code == 200
+        assert set(response.context["page"].object_list) == {monitor, supervisor}
+        assert other_region_monitor.last_name not in response.content.decode()
+
+    def test_search_filter_and_sort(self, department_head, monitor, other_region_monitor):
+        client = client_for(department_head)
+        found = client.get(self.url, {"q": other_region_monitor.username})
+        assert list(found.context["page"].object_list) == [other_region_monitor]
+        by_region = client.get(self.url, {"region": "MIT"})
+        assert list(by_region.context["page"].object_list) == [other_region_monitor]
+        sorted_by_region = client.get(self.url, {"sort": "region"})
+        regions = [u.region.code if u.region else "" for u in sorted_by_region.context["page"].object_list]
+        assert regions == sorted(regions, key=lambda code: (code == "", code))
+
+    def test_a_bad_filter_value_is_reported_not_fatal(self, department_head):
+        response = client_for(department_head).get(self.url, {"region": "NOPE", "sort": "evil"})
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+
+    def test_pages_of_25(self, department_head):
+        UserFactory.create_batch(30, department=Department.RIGHTS)
+        client = client_for(department_head)
+        first = client.get(self.url)
+        assert len(first.context["page"].object_list) == 25
+        assert "Page 1 of 2" in first.content.decode()
+        assert len(client.get(self.url, {"page": 2}).context["page"].object_list) == 6
+        assert client.get(self.url, {"page": "999"}).context["page"].number == 2
+
+    def test_empty_result_says_so(self, department_head):
+        response = client_for(department_head).get(self.url, {"q": "no-such-person"})
+        assert "Nobody matches these filters." in response.content.decode()
+
+    def test_query_count_is_the_same_for_few_and_many_people(self, department_head, django_assert_num_queries):
+        client = client_for(department_head)
+        UserFactory.create_batch(2)
+        with django_assert_num_queries(5) as few:
+            client.get(self.url)
+        UserFactory.create_batch(40)
+        with django_assert_num_queries(len(few.captured_queries)):
+            client.get(self.url)
+        assert User.objects.count() > 40
+
+    def test_partner_and_anonymous_are_kept_out(self, partner):
+        assert client_for(partner).get(self.url).status_code == 403
+        assert client_for(None).get(self.url).status_code == 302

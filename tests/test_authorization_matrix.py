@@ -1,0 +1,171 @@
+"""Every role against every URL that exists.
+
+The URL list is read from the resolver, so a new URL without an expectation here fails
+`test_every_url_has_an_expectation` until somebody decides who may open it.
+"""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mission.audit.services import access_record
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "monitor", "supervisor", "department_head", "management", "partner", "administrator"]
+STAFF = ["monitor", "supervisor", "department_head", "management", "administrator"]
+
+# Open to anyone: signing in, resetting a password, choosing a language, the health check.
+PUBLIC = {
+    "accounts:login": 200,
+    "accounts:password_reset": 200,
+    "accounts:password_reset_done": 200,
+    "accounts:password_reset_confirm": 200,  # an invalid link shows the "expired" page
+    "accounts:password_reset_complete": 200,
+    "set_language": 302,  # a GET just goes back; the switch itself is a POST
+    "healthz": 200,
+    "accounts:logout": 405,  # signing out takes a POST
+}
+# Pages for staff; partners get 403, anonymous users the login page.
+STAFF_PAGES = {
+    "home",
+    "accounts:password_change",
+    "accounts:password_change_done",
+    "accounts:people",
+    "field_offices:region_list",
+    "field_offices:region_detail",
+}
+SAMPLE_KWARGS = {"code": "PRZ", "uidb64": "MQ", "token": "not-a-valid-token", "app_label": "accounts"}
+
+
+def _url_names(patterns=None, namespace="") -> set[str]:
+    names = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(namespace + entry.name)
+    return names
+
+
+def _admin_url(name: str) -> str:
+    """Reverse an admin URL with a real object where it takes one."""
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            obj = model._default_manager.order_by("pk").first()
+            object_id = str(obj.pk) if obj else "0"
+            history = getattr(obj, "history", None) if name.endswith("_simple_history") else None
+            shapes = [({}, ()), ({"object_id": object_id}, ()), ({"id": object_id}, ())]
+            if history is not None:
+                shapes.append(({}, (object_id, str(history.first().pk))))
+            for kwargs, args in shapes:
+                try:
+                    return reverse(name, kwargs=kwargs or None, args=args or None)
+                except Exception:  # noqa: S112 (try the next shape of arguments)
+                    continue
+    if name == "admin:auth_user_password_change":  # Django's UserAdmin names it after the auth app
+        return reverse(name, kwargs={"id": str(get_user_model().objects.order_by("pk").first().pk)})
+    if name == "admin:view_on_site":
+        return reverse(name, kwargs={"content_type_id": ContentType.objects.first().pk, "object_id": "1"})
+    if name == "admin:app_list":
+        return reverse(name, kwargs={"app_label": "field_offices"})
+    return reverse(name)
+
+
+def _url(name: str) -> str:
+    if name.startswith("admin:"):
+        return _admin_url(name)
+    pattern_kwargs = {k: v for k, v in SAMPLE_KWARGS.items()}
+    for size in range(len(pattern_kwargs) + 1):
+        for keys in ([], ["code"], ["uidb64", "token"])[: size + 1]:
+            try:
+                return reverse(name, kwargs={k: pattern_kwargs[k] for k in keys})
+            except Exception:  # noqa: S112
+                continue
+    raise AssertionError(f"cannot reverse {name}")
+
+
+@pytest.fixture
+def actors(request, monitor, supervisor, department_head, management, partner, administrator):
+    access_record(actor=monitor, obj=monitor)  # so that the access-log admin has a row
+    return {
+        "anonymous": None,
+        "monitor": monitor,
+        "supervisor": supervisor,
+        "department_head": department_head,
+        "management": management,
+        "partner": partner,
+        "administrator": administrator,
+    }
+
+
+def test_every_url_has_an_expectation():
+    names = _url_names()
+    unknown = {n for n in names if not n.startswith("admin:")} - set(PUBLIC) - STAFF_PAGES
+    assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_public_pages(actors, role):
+    client = client_for(actors[role])
+    for name, status in PUBLIC.items():
+        response = client.get(_url(name))
+        expected = 403 if role == "partner" and name != "accounts:logout" else status
+        assert response.status_code == expected, (role, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_pages(actors, role):
+    client = client_for(actors[role])
+    for name in sorted(STAFF_PAGES):
+        response = client.get(_url(name))
+        if role == "anonymous":
+            assert response.status_code == 302, name
+            assert response["Location"].startswith(reverse("accounts:login")), name
+        elif role == "partner":
+            assert response.status_code == 403, name
+        else:
+            assert response.status_code == 200, (role, name)
+
+
+# Read-only by design even for administrators: an audit trail nobody can forge or erase, and
+# municipalities that come only from the reference data.
+FORBIDDEN_TO_ADMINISTRATORS = {
+    "admin:audit_accesslog_add",
+    "admin:audit_accesslog_delete",
+    "admin:field_offices_municipality_add",
+    "admin:field_offices_municipality_delete",
+    "admin:axes_accessattempt_add",
+    "admin:axes_accessfailurelog_add",
+    "admin:axes_accesslog_add",
+    "admin:autocomplete",  # answers only with the query parameters of an autocomplete widget
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_is_for_administrators_only(actors, role):
+    client = client_for(actors[role])
+    names = sorted(n for n in _url_names() if n.startswith("admin:"))
+    assert len(names) > 20
+    wrong = []
+    for name in names:
+        url = _url(name)
+        response = client.get(url)
+        status, location = response.status_code, response.get("Location", "")
+        if role == "administrator":
+            if name in FORBIDDEN_TO_ADMINISTRATORS:
+                ok = status == 403
+            else:
+                ok = status < 500 and status != 403 and not location.startswith(reverse("accounts:login"))
+        elif role == "anonymous":
+            ok = status == 302 and "login" in location
+        else:
+            ok = status == 403
+        if not ok:
+            wrong.append((name, url, status))
+    assert wrong == [], "\n".join(map(str, wrong))
