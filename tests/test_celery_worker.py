@@ -1,0 +1,116 @@
+"""Tasks on a real Celery worker with Redis and PostgreSQL (not eager mode)."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from tests.conftest import client_for, require_service
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _reachable(url: str) -> bool:
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="") + (f":{quote(db['PASSWORD'], safe='')}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    return tmp_path / "mail"
+
+
+@pytest.fixture
+def celery_worker(transactional_db, mail_dir):
+    """A real worker process on the test database, started for this test and stopped after it."""
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    require_service(_reachable(settings.REDIS_URL), "redis", "Redis (REDIS_URL)")
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
+    }
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mission",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--hostname",
+            f"{queue}@%h",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    from mission.celery import app
+
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue  # our own queue: no other worker on this machine takes our tasks
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail("the Celery worker exited:\n" + process.stdout.read())
+            if app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1):
+                break
+        else:
+            pytest.fail("the Celery worker did not start within 60 s")
+        yield process
+    finally:
+        app.conf.task_default_queue = previous_queue
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_password_reset_mail_is_delivered_by_the_worker(celery_worker, monitor, mail_dir):
+    response = client_for(None).post(reverse("accounts:password_reset"), {"email": monitor.email})
+    assert response.status_code == 302
+
+    deadline = time.monotonic() + 30
+    messages: list[str] = []
+    while time.monotonic() < deadline and not messages:
+        if mail_dir.exists():
+            messages = [p.read_text(encoding="utf-8") for p in mail_dir.iterdir()]
+        time.sleep(0.2)
+    assert len(messages) == 1, "the worker delivered no e-mail within 30 s"
+    assert f"To: {monitor.email}" in messages[0]
+    assert "/accounts/password/reset/" in messages[0]
