@@ -4,16 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mission.common import BaseModel, LocalizedNameMixin
+from mission.common import BaseModel, LocalizedNameModel
 
 
-class Region(LocalizedNameMixin, BaseModel):
+class Region(LocalizedNameModel, BaseModel):
     """One of the mission's five regional centres and the municipalities it covers."""
 
     code = models.CharField(_("code"), max_length=3, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_sq = models.CharField(_("name (Albanian)"), max_length=100)
-    name_sr = models.CharField(_("name (Serbian Latin)"), max_length=100)
     history = HistoricalRecords()
 
     class Meta:
@@ -22,13 +19,10 @@ class Region(LocalizedNameMixin, BaseModel):
         verbose_name_plural = _("regions")
 
 
-class District(LocalizedNameMixin, BaseModel):
+class District(LocalizedNameModel, BaseModel):
     """An administrative district (rajon/okrug); shown beside the mission's own regions."""
 
     code = models.CharField(_("code"), max_length=3, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_sq = models.CharField(_("name (Albanian)"), max_length=100)
-    name_sr = models.CharField(_("name (Serbian Latin)"), max_length=100)
     history = HistoricalRecords()
 
     class Meta:
@@ -43,12 +37,9 @@ class MembershipBasis(models.TextChoices):
     INFERRED = "inferred", _("inferred")
 
 
-class Municipality(LocalizedNameMixin, BaseModel):
+class Municipality(LocalizedNameModel, BaseModel):
     code = models.CharField(_("code"), max_length=2, unique=True, help_text=_("KAS census index, 01-38."))
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_sq = models.CharField(_("name (Albanian)"), max_length=100)
-    name_sr = models.CharField(_("name (Serbian Latin)"), max_length=100)
-    name_sr_cyrl = models.CharField(_("name (Serbian Cyrillic)"), max_length=100)
+    name_sr_cyrl = models.CharField(_("name (Serbian Cyrillic)"), max_length=200)
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
     )
@@ -80,11 +71,8 @@ class Municipality(LocalizedNameMixin, BaseModel):
         verbose_name_plural = _("municipalities")
 
 
-class FieldTeam(LocalizedNameMixin, BaseModel):
+class FieldTeam(LocalizedNameModel, BaseModel):
     code = models.CharField(_("code"), max_length=12, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=150)
-    name_sq = models.CharField(_("name (Albanian)"), max_length=150)
-    name_sr = models.CharField(_("name (Serbian Latin)"), max_length=150)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="field_teams", verbose_name=_("region"))
     municipalities = models.ManyToManyField(
         Municipality, related_name="field_teams", verbose_name=_("municipalities covered")
@@ -97,13 +85,10 @@ class FieldTeam(LocalizedNameMixin, BaseModel):
         verbose_name_plural = _("field teams")
 
 
-class Community(LocalizedNameMixin, BaseModel):
+class Community(LocalizedNameModel, BaseModel):
     """A community recognised in Kosovo law (Law No. 03/L-047), for disaggregating data."""
 
     code = models.CharField(_("code"), max_length=3, unique=True)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    name_sq = models.CharField(_("name (Albanian)"), max_length=100)
-    name_sr = models.CharField(_("name (Serbian Latin)"), max_length=100)
     history = HistoricalRecords()
 
     class Meta:

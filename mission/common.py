@@ -25,19 +25,22 @@ def language_suffix(language: str | None = None) -> str:
     return _NAME_SUFFIX_BY_LANGUAGE.get(code, _NAME_SUFFIX_BY_LANGUAGE.get(code.split("-")[0], "en"))
 
 
-class LocalizedNameMixin:
-    """A model with `name_en`, `name_sq` and `name_sr` columns shows the one of the user's language."""
+class LocalizedNameModel(models.Model):
+    """A name in the interface's three languages; `name` is the one of the user's language."""
 
-    name_en: str
-    name_sq: str
-    name_sr: str
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_sq = models.CharField(_("name (Albanian)"), max_length=200)
+    name_sr = models.CharField(_("name (Serbian Latin)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def name(self) -> str:
         return getattr(self, f"name_{language_suffix()}") or self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ApplicationError(Exception):
