@@ -34,21 +34,24 @@ class LoadReport:
         return out
 
 
-def _read(data_dir: Path, name: str) -> list[dict[str, str]]:
+def read_csv(data_dir: Path, name: str) -> list[dict[str, str]]:
     with open(data_dir / name, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def _upsert(model: type[models.Model], report: LoadReport, *, code: str, values: dict) -> models.Model:
-    """Create the row with this code, or update only the fields whose values differ.
+def reference_upsert(
+    model: type[models.Model], report: LoadReport, *, values: dict, code: str | None = None, lookup: dict | None = None
+) -> models.Model:
+    """Create the row with this code (or `lookup`), or update only the fields whose values differ.
 
     Writing nothing when nothing differs keeps a second load from adding history rows or touching
-    `updated_at`.
+    `updated_at`. Every app's reference-data loader uses it.
     """
     label = model._meta.verbose_name_plural
-    obj = model.objects.filter(code=code).first()
+    lookup = lookup if lookup is not None else {"code": code}
+    obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model(code=code, **values)
+        obj = model(**lookup, **values)
         obj.full_clean()
         obj._change_reason = LOAD_REASON
         obj.save()
@@ -81,7 +84,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
     report = LoadReport()
 
     regions = {
-        row["code"]: _upsert(
+        row["code"]: reference_upsert(
             Region,
             report,
             code=row["code"],
@@ -91,22 +94,22 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
                 "name_sr": row["name_sr"],
             },
         )
-        for row in _read(data_dir, "regions.csv")
+        for row in read_csv(data_dir, "regions.csv")
     }
     districts = {
-        row["code"]: _upsert(
+        row["code"]: reference_upsert(
             District,
             report,
             code=row["code"],
             values={"name_en": row["name_en"], "name_sq": row["name_sq"], "name_sr": row["name_sr"]},
         )
-        for row in _read(data_dir, "districts.csv")
+        for row in read_csv(data_dir, "districts.csv")
     }
-    membership = {row["municipality_code"]: row for row in _read(data_dir, "osce_region_membership.csv")}
-    stats = {row["code"]: row for row in _read(data_dir, "municipality_stats.csv")}
+    membership = {row["municipality_code"]: row for row in read_csv(data_dir, "osce_region_membership.csv")}
+    stats = {row["code"]: row for row in read_csv(data_dir, "municipality_stats.csv")}
 
     municipalities = {}
-    for row in _read(data_dir, "municipalities.csv"):
+    for row in read_csv(data_dir, "municipalities.csv"):
         code = row["code"]
         basis = membership[code]
         stat = stats[code]
@@ -129,10 +132,10 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             values["region"] = existing.region
             if existing.region.code != row["osce_region"]:
                 report.kept_administrator_region.append(code)
-        municipalities[code] = _upsert(Municipality, report, code=code, values=values)
+        municipalities[code] = reference_upsert(Municipality, report, code=code, values=values)
 
-    for row in _read(data_dir, "field_teams.csv"):
-        team = _upsert(
+    for row in read_csv(data_dir, "field_teams.csv"):
+        team = reference_upsert(
             FieldTeam,
             report,
             code=row["code"],
@@ -152,8 +155,8 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
                 report.updated[label] += 1
                 report.unchanged[label] -= 1
 
-    for row in _read(data_dir, "communities.csv"):
-        _upsert(
+    for row in read_csv(data_dir, "communities.csv"):
+        reference_upsert(
             Community,
             report,
             code=row["code"],

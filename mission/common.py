@@ -50,3 +50,13 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: every save through a service raises `version`; a save based on an older
+    version is refused (see `mission.concurrency`)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True

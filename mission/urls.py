@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -13,6 +14,14 @@ urlpatterns = [
     # Anyone may switch language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+]
+
+# Department apps plug in their pages by naming them on their AppConfig (`url_prefix`, `urls`), so that
+# the core never refers to a department.
+urlpatterns += [
+    path(config.url_prefix, include(config.urls))
+    for config in apps.get_app_configs()
+    if getattr(config, "urls", None)
 ]
 
 handler403 = "mission.views.error_403"

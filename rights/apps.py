@@ -7,3 +7,31 @@ class RightsConfig(AppConfig):
 
     name = "rights"
     verbose_name = _("Human Rights & Communities")
+    url_prefix = "trial-monitoring/"
+    urls = "rights.urls"
+
+    def ready(self) -> None:
+        from mission import navigation
+        from mission.accounts.permissions import Capability
+        from mission.accounts.roles import Department
+
+        navigation.register(
+            navigation.NavSection(
+                label=_("Trial monitoring"),
+                department=Department.RIGHTS,
+                order=10,
+                items=(
+                    navigation.NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),
+                    navigation.NavItem(_("Hearings"), "rights:hearing_list", Capability.READ_RECORDS),
+                    navigation.NavItem(_("Observations"), "rights:observation_list", Capability.READ_RECORDS),
+                    navigation.NavItem(_("Review queue"), "rights:review_queue", Capability.REVIEW),
+                    navigation.NavItem(_("Flags"), "rights:flag_list", Capability.FOLLOW_UP),
+                ),
+            )
+        )
+
+    def load_reference_data(self):
+        """Called by `manage.py load_reference_data`: the courts and the fair-trial questionnaire."""
+        from rights.services.reference import rights_reference_load
+
+        return rights_reference_load()

@@ -23,6 +23,7 @@ class Capability(models.TextChoices):
     READ_RECORDS = "read_records", _("Read the records of your department")
     DASHBOARDS = "dashboards", _("Read dashboards and indicators")
     REPORTS = "reports", _("Request reports in PDF, XLSX and CSV")
+    RESTRICTED = "restricted", _("See names of accused, victims and witnesses in your scope")
     DIRECTORY = "directory", _("See colleagues and the field structure")
     API = "api", _("Use the REST API")
     ADMINISTER = "administer", _("Manage users, roles and reference data in the administration")
@@ -31,11 +32,21 @@ class Capability(models.TextChoices):
 _STAFF = {Capability.READ_RECORDS, Capability.DIRECTORY, Capability.API}
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.MONITOR: frozenset(_STAFF | {Capability.RECORD}),
+    Role.MONITOR: frozenset(_STAFF | {Capability.RECORD, Capability.RESTRICTED}),
     Role.SUPERVISOR: frozenset(
-        _STAFF | {Capability.RECORD, Capability.REVIEW, Capability.FOLLOW_UP, Capability.DASHBOARDS, Capability.REPORTS}
+        _STAFF
+        | {
+            Capability.RECORD,
+            Capability.REVIEW,
+            Capability.FOLLOW_UP,
+            Capability.DASHBOARDS,
+            Capability.REPORTS,
+            Capability.RESTRICTED,
+        }
     ),
-    Role.DEPARTMENT_HEAD: frozenset(_STAFF | {Capability.FOLLOW_UP, Capability.DASHBOARDS, Capability.REPORTS}),
+    Role.DEPARTMENT_HEAD: frozenset(
+        _STAFF | {Capability.FOLLOW_UP, Capability.DASHBOARDS, Capability.REPORTS, Capability.RESTRICTED}
+    ),
     Role.MANAGEMENT: frozenset(_STAFF | {Capability.DASHBOARDS, Capability.REPORTS}),
     Role.PARTNER: frozenset({Capability.API}),
     Role.ADMINISTRATOR: frozenset({Capability.DIRECTORY, Capability.ADMINISTER}),
@@ -89,6 +100,30 @@ def scope_for(user) -> Scope:
     if user.role == Role.DEPARTMENT_HEAD:
         return Scope(departments=frozenset({user.department}), region_ids=None)
     return Scope(departments=frozenset({user.department}), region_ids=frozenset({user.region_id}))
+
+
+def scope_covers(user, *, department: str, region_id: int | None) -> bool:
+    """Whether a record of this department and region lies in the user's scope (for writes)."""
+    scope = scope_for(user)
+    if scope.nothing:
+        return False
+    if scope.departments is not None and department not in scope.departments:
+        return False
+    return scope.region_ids is None or region_id in scope.region_ids
+
+
+def reads_department(user, department: str) -> bool:
+    """Whether the user reads any records of this department (in some region)."""
+    scope = scope_for(user)
+    return not scope.nothing and (scope.departments is None or department in scope.departments)
+
+
+def sees_restricted(user, *, department: str) -> bool:
+    """Whether the user reads restricted values (names) of this department's records in their scope.
+
+    Only the department's own staff do; mission management reads pseudonyms.
+    """
+    return has_capability(user, Capability.RESTRICTED) and user.department == department
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -13,3 +13,16 @@ def access_record(*, actor, obj: models.Model, path: str = "") -> AccessLog:
         object_repr=str(obj)[:200],
         path=path[:500],
     )
+
+
+def access_record_many(*, actor, objs: list[models.Model], path: str = "") -> None:
+    """One access row per record, written in one statement (for exports)."""
+    if not objs:
+        return
+    content_type = ContentType.objects.get_for_model(objs[0])
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=actor, content_type=content_type, object_id=str(o.pk), object_repr=str(o)[:200], path=path[:500]
+        )
+        for o in objs
+    )

@@ -1,12 +1,20 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
-
-from field_offices.services import reference_data_load
+from django.db import transaction
 
 
 class Command(BaseCommand):
-    help = "Load regions, districts, municipalities, field teams and communities. Safe to run again."
+    help = (
+        "Load the reference data of every app (geography first, then each department's). Safe to run again: "
+        "it only writes what changed."
+    )
 
     def handle(self, *args, **options) -> None:
-        report = reference_data_load()
-        for line in report.lines():
-            self.stdout.write(line)
+        # Apps offer their loader as AppConfig.load_reference_data(); the core never imports a department.
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                loader = getattr(config, "load_reference_data", None)
+                if loader is None:
+                    continue
+                for line in loader().lines():
+                    self.stdout.write(f"{config.label}: {line}")

@@ -1,0 +1,162 @@
+"""List filters for cases, hearings and observations (django-filter). One base class knows the way from
+each list's rows to their case, so the shared filters are written once."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from field_offices.models import Municipality, Region
+from rights.models import (
+    CaseCategory,
+    Court,
+    CourtDepartment,
+    FairTrialStandard,
+    Flag,
+    Hearing,
+    HearingType,
+    ObservationStatus,
+    Rating,
+    StandardRating,
+)
+
+YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class TrialFilterSet(django_filters.FilterSet):
+    case_path = ""  # from the listed rows to their case: "", "case__" or "hearing__case__"
+    sorts: dict[str, list[str]] = {}
+
+    q = django_filters.CharFilter(label=_("Case number"), method="filter_case_number")
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", method="filter_on_case",
+        field_name="municipality__region", empty_label=_("All regions"),
+    )
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.order_by("name_en"), to_field_name="code",
+        method="filter_on_case", field_name="municipality", empty_label=_("All municipalities"),
+    )
+    court = django_filters.ModelChoiceFilter(
+        label=_("Court"), queryset=Court.objects.all(), to_field_name="code", method="filter_on_case",
+        field_name="court", empty_label=_("All courts"),
+    )
+    court_department = django_filters.ChoiceFilter(
+        label=_("Court department"), choices=CourtDepartment.choices, method="filter_on_case",
+        field_name="court_department", empty_label=_("All departments"),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=CaseCategory.choices, method="filter_on_case", field_name="category",
+        empty_label=_("All categories"),
+    )
+    date_from = django_filters.DateFilter(label=_("From"), method="filter_period", widget=DATE)
+    date_to = django_filters.DateFilter(label=_("To"), method="filter_period", widget=DATE)
+    flagged = django_filters.ChoiceFilter(
+        label=_("Flagged"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_flagged"
+    )
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), method="filter_sort", empty_label=None)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["sort"].extra["choices"] = [(key, label) for key, (label, _order) in self.sorts.items()]
+        self.filters["sort"].extra["empty_label"] = None
+
+    def filter_on_case(self, queryset, name, value):
+        return queryset.filter(**{f"{self.case_path}{name}": value})
+
+    def filter_case_number(self, queryset, name, value):
+        return queryset.filter(**{f"{self.case_path}case_number__icontains": value.strip()})
+
+    def filter_period(self, queryset, name, value):
+        raise NotImplementedError
+
+    def flag_exists(self):
+        raise NotImplementedError
+
+    def filter_flagged(self, queryset, name, value):
+        exists = self.flag_exists()
+        return queryset.filter(exists) if value == "yes" else queryset.exclude(exists)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*self.sorts[value][1])
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*next(iter(self.sorts.values()))[1])
+        return queryset
+
+
+class CaseFilter(TrialFilterSet):
+    case_path = ""
+    sorts = {
+        "-last_hearing": (_("Latest hearing first"), ["-last_hearing", "-pk"]),
+        "case_number": (_("Case number"), ["case_number", "pk"]),
+        "-created_at": (_("Newest case first"), ["-created_at", "-pk"]),
+    }
+
+    def filter_period(self, queryset, name, value):
+        lookup = "date__gte" if name == "date_from" else "date__lte"
+        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), **{lookup: value})))
+
+    def flag_exists(self):
+        return Exists(Flag.objects.filter(case=OuterRef("pk")))
+
+
+class HearingFilter(TrialFilterSet):
+    case_path = "case__"
+    sorts = {
+        "-date": (_("Latest first"), ["-date", "-scheduled_start", "-pk"]),
+        "date": (_("Oldest first"), ["date", "scheduled_start", "pk"]),
+        "case_number": (_("Case number"), ["case__case_number", "-date", "pk"]),
+    }
+    hearing_type = django_filters.ChoiceFilter(
+        label=_("Type"), choices=HearingType.choices, empty_label=_("All types")
+    )
+    held = django_filters.ChoiceFilter(
+        label=_("Held"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_held"
+    )
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(**{"date__gte" if name == "date_from" else "date__lte": value})
+
+    def filter_held(self, queryset, name, value):
+        return queryset.filter(held=value == "yes")
+
+    def flag_exists(self):
+        return Exists(Flag.objects.filter(hearing=OuterRef("pk")))
+
+
+class ObservationFilter(TrialFilterSet):
+    case_path = "hearing__case__"
+    sorts = {
+        "-date": (_("Latest hearing first"), ["-hearing__date", "-pk"]),
+        "date": (_("Oldest hearing first"), ["hearing__date", "pk"]),
+        "status": (_("Status"), ["status", "-hearing__date", "-pk"]),
+    }
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ObservationStatus.choices, empty_label=_("All statuses")
+    )
+    violation = django_filters.ChoiceFilter(
+        label=_("Standard rated a violation"), method="filter_violation", empty_label=_("Any or none")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        codes = FairTrialStandard.objects.filter(questionnaire__is_current=True).order_by("order")
+        self.filters["violation"].extra["choices"] = [("any", _("Any standard"))] + [
+            (s.code, s.name) for s in codes
+        ]
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(**{"hearing__date__gte" if name == "date_from" else "hearing__date__lte": value})
+
+    def filter_violation(self, queryset, name, value):
+        ratings = StandardRating.objects.filter(observation=OuterRef("pk"), rating=Rating.VIOLATION)
+        if value != "any":
+            ratings = ratings.filter(standard__code=value)
+        return queryset.filter(Exists(ratings))
+
+    def flag_exists(self):
+        return Exists(Flag.objects.filter(hearing=OuterRef("hearing")))

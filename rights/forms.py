@@ -1,0 +1,227 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mission.forms import DATE_WIDGET, TIME_WIDGET
+from rights.models import Case, Court, Hearing, Intervention, Party, Rating
+
+YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class VersionField(forms.IntegerField):
+    """The version the user started from, for optimistic locking."""
+
+    widget = forms.HiddenInput
+
+
+class CaseForm(forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "court",
+            "case_number",
+            "municipality",
+            "court_department",
+            "category",
+            "charges",
+            "fundamental_rights_appeal_grounds",
+        ]
+        widgets = {"charges": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["court"].queryset = Court.objects.select_related("seat").order_by("code")
+        self.fields["municipality"].required = False
+        self.fields["municipality"].queryset = self.fields["municipality"].queryset.order_by("name_en")
+        self.fields["version"].initial = self.instance.version
+
+    def validate_unique(self) -> None:
+        # The service checks uniqueness (with the court's seat filled in); a second check here would
+        # report the same error twice.
+        pass
+
+
+class PartyForm(forms.ModelForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Party
+        fields = [
+            "role",
+            "name",
+            "sex",
+            "age_band",
+            "community",
+            "detention",
+            "counsel",
+            "counsel_appointed_on",
+            "vulnerable",
+            "protective_measures",
+        ]
+        widgets = {"counsel_appointed_on": DATE_WIDGET}
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=2, can_delete=True, max_num=60)
+
+
+def party_rows(formset) -> list[dict]:
+    rows = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.cleaned_data.get("id"):
+            continue
+        data = dict(form.cleaned_data)
+        data["delete"] = data.pop("DELETE", False)
+        rows.append(data)
+    return rows
+
+
+class NullBooleanChoiceField(forms.TypedChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            choices=YES_NO_UNKNOWN,
+            coerce=lambda v: {"true": True, "false": False}.get(v),
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect(attrs={"class": "choice-row"}),
+            **kwargs,
+        )
+
+    def prepare_value(self, value):
+        return {True: "true", False: "false"}.get(value, "")
+
+
+class HearingForm(forms.ModelForm):
+    version = VersionField(required=False)
+    recorded = NullBooleanChoiceField(label=_("Recorded"), help_text=_("Audio or video record kept as the law requires."))
+    accused_represented = NullBooleanChoiceField(label=_("Every accused had counsel present"))
+    interpretation_provided = NullBooleanChoiceField(label=_("Interpretation provided"))
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "date",
+            "hearing_type",
+            "session_number",
+            "scheduled_start",
+            "actual_start",
+            "end",
+            "held",
+            "adjournment_reason",
+            "adjournment_note",
+            "recorded",
+            "public",
+            "closure_basis",
+            "accused_represented",
+            "interpretation_needed",
+            "interpretation_provided",
+            "next_hearing_date",
+            "outcome",
+        ]
+        widgets = {
+            "date": DATE_WIDGET,
+            "next_hearing_date": DATE_WIDGET,
+            "scheduled_start": TIME_WIDGET,
+            "actual_start": TIME_WIDGET,
+            "end": TIME_WIDGET,
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def _post_clean(self) -> None:
+        # Model validation runs once, in the service, so that the same rules hold for the API too.
+        pass
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ObservationForm(forms.Form):
+    """The fair-trial checklist: a rating and an evidence note per standard, and a summary."""
+
+    version = VersionField(required=False)
+    summary = forms.CharField(
+        label=_("Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened at the hearing, in a few sentences."),
+    )
+
+    def __init__(self, *args, observation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.observation = observation
+        self.rows = []
+        self.fields["version"].initial = observation.version
+        self.fields["summary"].initial = observation.summary
+        for rating in observation.ratings.all():
+            code = rating.standard.code
+            self.fields[f"rating_{code}"] = forms.ChoiceField(
+                label=rating.standard.name,
+                choices=Rating.choices,
+                required=False,
+                initial=rating.rating,
+                widget=forms.RadioSelect(attrs={"class": "rating-choice"}),
+            )
+            self.fields[f"evidence_{code}"] = forms.CharField(
+                label=_("Evidence"),
+                required=False,
+                initial=rating.evidence,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.rows.append((rating.standard, f"rating_{code}", f"evidence_{code}"))
+
+    def standard_rows(self):
+        """(standard, rating field, evidence field) for the template."""
+        return [(standard, self[rating], self[evidence]) for standard, rating, evidence in self.rows]
+
+    def ratings(self) -> dict[int, tuple[str, str]]:
+        return {
+            standard.pk: (self.cleaned_data.get(rating) or "", self.cleaned_data.get(evidence) or "")
+            for standard, rating, evidence in self.rows
+        }
+
+    def error_field_map(self) -> dict[str, str]:
+        """Service errors are keyed by standard code; show them on the rating or evidence field."""
+        mapping = {}
+        for standard, rating, evidence in self.rows:
+            chosen = self.cleaned_data.get(rating) if hasattr(self, "cleaned_data") else ""
+            mapping[standard.code] = evidence if chosen == Rating.VIOLATION else rating
+        return mapping
+
+
+class CorrectionForm(ObservationForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history with your name."),
+    )
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comments for the monitor"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you return the observation."),
+    )
+
+
+class FlagCloseForm(forms.Form):
+    note = forms.CharField(
+        label=_("How was it followed up?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Or why no follow-up is needed."),
+    )
+
+
+class InterventionForm(forms.ModelForm):
+    class Meta:
+        model = Intervention
+        fields = ["intervention_type", "addressee", "date", "status", "outcome"]
+        widgets = {"date": DATE_WIDGET, "outcome": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self) -> None:
+        pass

@@ -1,1 +1,0 @@
-"""Models of this department come with its first feature issue."""

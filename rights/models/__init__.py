@@ -1,0 +1,48 @@
+"""Trial monitoring: Court → Case (with parties) → Hearing → Observation (ratings) → Flag → Intervention."""
+
+from rights.models.cases import (
+    AgeBand,
+    Case,
+    CaseCategory,
+    CaseQuerySet,
+    CounselType,
+    CourtDepartment,
+    DetentionStatus,
+    Party,
+    PartyRole,
+    Sex,
+)
+from rights.models.flags import Flag, FlagRule, FlagStatus, Intervention, InterventionStatus, InterventionType
+from rights.models.hearings import AdjournmentReason, Hearing, HearingType
+from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
+from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
+
+__all__ = [
+    "AdjournmentReason",
+    "AgeBand",
+    "Case",
+    "CaseCategory",
+    "CaseQuerySet",
+    "CounselType",
+    "Court",
+    "CourtDepartment",
+    "CourtLevel",
+    "DetentionStatus",
+    "FairTrialStandard",
+    "Flag",
+    "FlagRule",
+    "FlagStatus",
+    "Hearing",
+    "HearingType",
+    "Intervention",
+    "InterventionStatus",
+    "InterventionType",
+    "Observation",
+    "ObservationStatus",
+    "Party",
+    "PartyRole",
+    "Questionnaire",
+    "Rating",
+    "Sex",
+    "StandardRating",
+]

@@ -1,0 +1,189 @@
+"""Reads of trial monitoring. Every one starts from `visible_to(user)`."""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from rights.filters import CaseFilter, HearingFilter, ObservationFilter
+from rights.models import (
+    Case,
+    Flag,
+    FlagStatus,
+    Hearing,
+    Intervention,
+    Observation,
+    ObservationStatus,
+    Party,
+    StandardRating,
+)
+
+
+def _count(model, **filters):
+    return Coalesce(
+        Subquery(model.objects.filter(**filters).order_by().values(*filters.keys()).annotate(n=Count("pk")).values("n")[:1]),
+        0,
+    )
+
+
+def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[Case]]:
+    queryset = (
+        Case.objects.visible_to(user)
+        .select_related("court", "municipality__region")
+        .annotate(
+            last_hearing=Subquery(
+                Hearing.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]
+            ),
+            hearing_count=_count(Hearing, case=OuterRef("pk")),
+            open_flags=_count(Flag, case=OuterRef("pk"), status=FlagStatus.OPEN),
+        )
+    )
+    filterset = CaseFilter(data or None, queryset=queryset)
+    return filterset, filterset.qs
+
+
+def case_detail(*, user, pk: int) -> Case:
+    """One case with its parties, hearings (with observations and flags) and flags with interventions."""
+    return (
+        Case.objects.visible_to(user)
+        .select_related("court", "municipality__region", "created_by")
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.select_related("community").order_by("role", "ordinal")),
+            Prefetch(
+                "hearings",
+                queryset=Hearing.objects.order_by("-date", "-scheduled_start").prefetch_related(
+                    Prefetch("observations", queryset=Observation.objects.select_related("monitor"))
+                ),
+            ),
+            Prefetch(
+                "flags",
+                queryset=Flag.objects.select_related("hearing").prefetch_related("interventions").order_by(
+                    "status", "-created_at"
+                ),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def hearing_list(*, user, data=None) -> tuple[HearingFilter, QuerySet[Hearing]]:
+    queryset = (
+        Hearing.objects.visible_to(user)
+        .select_related("case__court", "case__municipality__region")
+        .annotate(
+            observation_count=_count(Observation, hearing=OuterRef("pk")),
+            flag_count=_count(Flag, hearing=OuterRef("pk")),
+        )
+    )
+    filterset = HearingFilter(data or None, queryset=queryset)
+    return filterset, filterset.qs
+
+
+def hearing_get(*, user, pk: int) -> Hearing:
+    return Hearing.objects.visible_to(user).select_related("case__court", "case__municipality").get(pk=pk)
+
+
+def observation_list(*, user, data=None) -> tuple[ObservationFilter, QuerySet[Observation]]:
+    queryset = (
+        Observation.objects.visible_to(user)
+        .select_related("hearing__case__court", "hearing__case__municipality__region", "monitor")
+        .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
+    )
+    filterset = ObservationFilter(data or None, queryset=queryset)
+    return filterset, filterset.qs
+
+
+def observation_detail(*, user, pk: int) -> Observation:
+    return (
+        Observation.objects.visible_to(user)
+        .select_related(
+            "hearing__case__court", "hearing__case__municipality__region", "monitor", "reviewed_by", "questionnaire"
+        )
+        .prefetch_related(Prefetch("ratings", queryset=StandardRating.objects.select_related("standard")))
+        .get(pk=pk)
+    )
+
+
+def review_queue(*, user) -> QuerySet[Observation]:
+    """Submitted observations from the reviewer's scope, oldest first, never their own."""
+    return (
+        Observation.objects.visible_to(user)
+        .filter(status=ObservationStatus.SUBMITTED)
+        .exclude(monitor=user)
+        .select_related("hearing__case__court", "hearing__case__municipality__region", "monitor")
+        .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
+        .order_by("submitted_at", "pk")
+    )
+
+
+def flag_list(*, user, status: str | None = FlagStatus.OPEN) -> QuerySet[Flag]:
+    queryset = Flag.objects.visible_to(user).select_related(
+        "case__court", "case__municipality__region", "hearing"
+    ).annotate(intervention_count=_count(Intervention, flag=OuterRef("pk")))
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def flag_detail(*, user, pk: int) -> Flag:
+    return (
+        Flag.objects.visible_to(user)
+        .select_related("case__court", "case__municipality__region", "hearing", "observation", "closed_by")
+        .prefetch_related(Prefetch("interventions", queryset=Intervention.objects.select_related("recorded_by")))
+        .get(pk=pk)
+    )
+
+
+def my_observations_to_fix(*, user) -> QuerySet[Observation]:
+    """The monitor's drafts and returned observations: what waits for them."""
+    return (
+        Observation.objects.visible_to(user)
+        .filter(monitor=user)
+        .filter(Q(status=ObservationStatus.DRAFT) | Q(status=ObservationStatus.RETURNED))
+        .select_related("hearing__case__court")
+        .order_by("-updated_at")
+    )
+
+
+def observation_history(*, observation: Observation) -> list[dict]:
+    """Who changed what and why, newest first: the observation's own fields and its ratings."""
+    entries = []
+    records = list(observation.history.select_related("history_user").order_by("history_date", "history_id"))
+    for previous, record in zip([None, *records], records, strict=False):
+        changes = []
+        if previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "version", "created_at"])
+            changes = [(Observation._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes]
+        entries.append(
+            {
+                "at": record.history_date,
+                "who": record.history_user,
+                "reason": record.history_change_reason or "",
+                "what": record.get_status_display() if previous is None else "",
+                "changes": changes,
+                "created": previous is None,
+            }
+        )
+    ratings = StandardRating.history.filter(observation_id=observation.pk).select_related("history_user")
+    standards = {r.standard_id: r.standard for r in observation.ratings.all()}
+    last_seen: dict[int, tuple[str, str]] = {}
+    for record in ratings.order_by("history_date", "history_id"):
+        before = last_seen.get(record.standard_id)
+        now = (record.rating, record.evidence)
+        last_seen[record.standard_id] = now
+        if before is None and not record.rating:
+            continue  # the blank row every new observation starts with
+        standard = standards.get(record.standard_id)
+        entries.append(
+            {
+                "at": record.history_date,
+                "who": record.history_user,
+                "reason": record.history_change_reason or "",
+                "what": standard.name if standard else "",
+                "changes": [(StandardRating._meta.get_field("rating").verbose_name,
+                             before[0] if before else "", record.rating)]
+                + ([(StandardRating._meta.get_field("evidence").verbose_name,
+                     before[1] if before else "", record.evidence)] if (before or ("", ""))[1] != record.evidence else []),
+                "created": False,
+            }
+        )
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries

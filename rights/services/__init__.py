@@ -1,0 +1,1 @@
+"""Writes of trial monitoring. HTML views, the API, imports and tasks all call these functions."""

@@ -1,0 +1,81 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from mission.concurrency import lock_version
+from rights.models import Case, Party
+from rights.services.permissions import require_record_in
+
+CASE_FIELDS = ("court", "case_number", "municipality", "court_department", "category", "charges")
+PARTY_FIELDS = (
+    "role",
+    "name",
+    "sex",
+    "age_band",
+    "community",
+    "detention",
+    "counsel",
+    "counsel_appointed_on",
+    "vulnerable",
+    "protective_measures",
+)
+
+
+def _apply_case_fields(case: Case, fields: dict) -> None:
+    for name in CASE_FIELDS + ("fundamental_rights_appeal_grounds",):
+        if name in fields:
+            setattr(case, name, fields[name])
+    if case.municipality_id is None:
+        if case.court_id is None or case.court.seat_id is None:
+            raise ValidationError({"municipality": _("This court sits outside Kosovo: choose the municipality.")})
+        case.municipality = case.court.seat
+    case.case_number = " ".join(case.case_number.split())
+
+
+def _save_parties(case: Case, parties: list[dict], actor) -> None:
+    """Create, update or delete parties; a new party gets the next letter of its role ('Accused C')."""
+    existing = {p.pk: p for p in case.parties.all()}
+    for data in parties:
+        party = existing.get(data.get("id")) if data.get("id") else None
+        if data.get("delete"):
+            if party is not None:
+                party._history_user = actor
+                party.delete()
+            continue
+        if party is None:
+            party = Party(case=case)
+        for name in PARTY_FIELDS:
+            if name in data:
+                setattr(party, name, data[name])
+        if party.pk is None:
+            last = case.parties.filter(role=party.role).aggregate(last=Max("ordinal"))["last"] or 0
+            party.ordinal = last + 1
+        party.full_clean()
+        party._history_user = actor
+        party.save()
+
+
+@transaction.atomic
+def case_create(*, actor, parties: list[dict] | None = None, **fields) -> Case:
+    case = Case(created_by=actor)
+    _apply_case_fields(case, fields)
+    require_record_in(actor, region_id=case.municipality.region_id)
+    case.full_clean()
+    case._history_user = actor
+    case.save()
+    _save_parties(case, parties or [], actor)
+    return case
+
+
+@transaction.atomic
+def case_update(*, actor, case: Case, expected_version: int, parties: list[dict] | None = None, **fields) -> Case:
+    require_record_in(actor, region_id=case.municipality.region_id)
+    lock_version(case, expected_version=expected_version)
+    _apply_case_fields(case, fields)
+    require_record_in(actor, region_id=case.municipality.region_id)  # and it stays in their region
+    case.full_clean()
+    case._history_user = actor
+    case.save()
+    _save_parties(case, parties or [], actor)
+    return case

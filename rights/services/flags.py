@@ -1,0 +1,82 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rights.flag_rules import RULES
+from rights.models import Flag, FlagStatus, Hearing, Intervention, Observation
+from rights.services.permissions import can_follow_up
+
+
+def _raise(rule, *, case, hearing=None, observation=None, subject: str) -> Flag | None:
+    flag, created = Flag.objects.get_or_create(
+        rule=rule.code, subject=subject, defaults={"case": case, "hearing": hearing, "observation": observation}
+    )
+    return flag if created else None
+
+
+def flags_raise_for_hearing(hearing: Hearing) -> list[Flag]:
+    """Evaluate the hearing and case rules; each flag is raised once per subject, never duplicated."""
+    raised = []
+    for rule in RULES:
+        if rule.subject == "hearing" and rule.applies(hearing):
+            raised.append(_raise(rule, case=hearing.case, hearing=hearing, subject=f"hearing:{hearing.pk}"))
+        elif rule.subject == "case" and rule.applies(hearing):
+            raised.append(_raise(rule, case=hearing.case, hearing=hearing, subject=f"case:{hearing.case_id}"))
+    return [f for f in raised if f is not None]
+
+
+def flags_raise_for_observation(observation: Observation) -> list[Flag]:
+    raised = []
+    for rule in RULES:
+        if rule.subject == "observation" and rule.applies(observation):
+            raised.append(
+                _raise(
+                    rule,
+                    case=observation.hearing.case,
+                    hearing=observation.hearing,
+                    observation=observation,
+                    subject=f"observation:{observation.pk}",
+                )
+            )
+    return [f for f in raised if f is not None]
+
+
+@transaction.atomic
+def flag_close(*, actor, flag: Flag, note: str) -> Flag:
+    if not can_follow_up(actor, flag.case):
+        raise PermissionDenied
+    if flag.status == FlagStatus.CLOSED:
+        raise ValidationError(_("This flag is already closed."))
+    if not note.strip():
+        raise ValidationError({"note": _("Say how the flag was followed up, or why no follow-up is needed.")})
+    flag.status = FlagStatus.CLOSED
+    flag.closed_by = actor
+    flag.closed_at = timezone.now()
+    flag.closing_note = note.strip()
+    flag._history_user = actor
+    flag.save(update_fields=["status", "closed_by", "closed_at", "closing_note", "updated_at"])
+    return flag
+
+
+@transaction.atomic
+def intervention_record(*, actor, flag: Flag, **fields) -> Intervention:
+    if not can_follow_up(actor, flag.case):
+        raise PermissionDenied
+    intervention = Intervention(flag=flag, recorded_by=actor, **fields)
+    intervention.full_clean()
+    intervention._history_user = actor
+    intervention.save()
+    return intervention
+
+
+@transaction.atomic
+def intervention_update(*, actor, intervention: Intervention, **fields) -> Intervention:
+    if not can_follow_up(actor, intervention.flag.case):
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(intervention, name, value)
+    intervention.full_clean()
+    intervention._history_user = actor
+    intervention.save()
+    return intervention

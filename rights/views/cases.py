@@ -1,0 +1,137 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mission.accounts.permissions import Capability, has_capability
+from mission.audit.services import access_record, access_record_many
+from mission.concurrency import ConcurrentEditError
+from mission.exports import csv_response
+from mission.forms import add_service_errors
+from rights import selectors
+from rights.forms import CaseForm, PartyFormSet, party_rows
+from rights.models import Case, Party, PartyRole
+from rights.services.cases import case_create, case_update
+from rights.services.permissions import can_follow_up, can_record_in, require_record_in, sees_names
+from rights.views.common import draft_saved, get_or_404, list_context, require_reader
+
+
+def case_list(request):
+    require_reader(request.user)
+    filterset, queryset = selectors.case_list(user=request.user, data=request.GET)
+    context = list_context(request, filterset, queryset)
+    context["can_record"] = has_capability(request.user, Capability.RECORD)
+    return render(request, "rights/case_list.html", context)
+
+
+def case_detail(request, pk: int):
+    require_reader(request.user)
+    case = get_or_404(selectors.case_detail, user=request.user, pk=pk)
+    names = sees_names(request.user)
+    parties = list(case.parties.all())
+    if names and parties:
+        access_record(actor=request.user, obj=case, path=request.path)
+    context = {
+        "case": case,
+        "parties": parties,
+        "show_names": names,
+        "can_record": can_record_in(request.user, region_id=case.municipality.region_id),
+        "can_follow_up": can_follow_up(request.user, case),
+    }
+    return render(request, "rights/case_detail.html", context)
+
+
+def _case_form(request, *, case: Case | None):
+    """Create or edit a case with its parties. The page keeps everything typed when saving fails."""
+    user = request.user
+    initial_parties = [
+        {f: getattr(p, f) for f in ("role", "name", "sex", "age_band", "detention", "counsel",
+                                    "counsel_appointed_on", "vulnerable", "protective_measures")}
+        | {"id": p.pk, "community": p.community_id}
+        for p in (case.parties.all() if case else [])
+    ]
+    form = CaseForm(request.POST or None, instance=case or Case())
+    parties = PartyFormSet(request.POST or None, initial=initial_parties, prefix="parties")
+    conflict = None
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            if case is None:
+                saved = case_create(actor=user, parties=party_rows(parties), **fields)
+                draft_saved(request, _("Case %(number)s created.") % {"number": saved.case_number}, "case:new")
+            else:
+                saved = case_update(
+                    actor=user, case=case, expected_version=form.cleaned_data["version"] or case.version,
+                    parties=party_rows(parties), **fields,
+                )
+                draft_saved(request, _("Case saved."), f"case:{case.pk}")
+            return redirect("rights:case_detail", pk=saved.pk)
+        except ConcurrentEditError as error:
+            conflict = error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    context = {
+        "form": form,
+        "parties": parties,
+        "case": case,
+        "conflict": conflict,
+        "draft_key": f"case:{case.pk}" if case else "case:new",
+        "draft_version": case.version if case else 0,
+        "show_names": sees_names(user),
+    }
+    return render(request, "rights/case_form.html", context)
+
+
+def case_create_view(request):
+    require_reader(request.user)
+    if not has_capability(request.user, Capability.RECORD):
+        raise PermissionDenied
+    return _case_form(request, case=None)
+
+
+def case_update_view(request, pk: int):
+    require_reader(request.user)
+    case = get_or_404(selectors.case_detail, user=request.user, pk=pk)
+    require_record_in(request.user, region_id=case.municipality.region_id)
+    return _case_form(request, case=case)
+
+
+def case_export(request):
+    """The filtered case list as CSV; names only for those who may read them, pseudonyms otherwise."""
+    require_reader(request.user)
+    _filterset, queryset = selectors.case_list(user=request.user, data=request.GET)
+    names = sees_names(request.user)
+    header = [
+        _("Case number"), _("Court"), _("Municipality"), _("Region"), _("Court department"), _("Category"),
+        _("Charges"), _("Accused"), _("Injured parties"), _("Hearings"), _("Last hearing"), _("Open flags"),
+    ]
+
+    def rows():
+        chunk: list[Case] = []
+        for case in queryset.prefetch_related("parties").iterator(chunk_size=1000):
+            chunk.append(case)
+            if len(chunk) == 1000:
+                yield from _case_rows(request, chunk, names)
+                chunk = []
+        yield from _case_rows(request, chunk, names)
+
+    return csv_response("cases.csv", header, rows())
+
+
+def _case_rows(request, cases: list[Case], names: bool):
+    if names:
+        # Logged as the rows leave: each case whose names go out is a view of a restricted record.
+        access_record_many(actor=request.user, objs=[c for c in cases if c.parties.all()], path=request.path)
+    for case in cases:
+        parties: list[Party] = list(case.parties.all())
+
+        def people(role, parties=parties):
+            return "; ".join(p.name if names else p.pseudonym for p in parties if p.role == role)
+
+        yield [
+            case.case_number, case.court.name, case.municipality.name, case.municipality.region.name,
+            case.get_court_department_display(), case.get_category_display(), " ".join(case.charges.split()),
+            people(PartyRole.ACCUSED), people(PartyRole.INJURED), case.hearing_count,
+            case.last_hearing.isoformat() if case.last_hearing else "", case.open_flags,
+        ]
+

@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mission.concurrency import ConcurrentEditError
+from mission.exports import csv_response
+from mission.forms import add_service_errors
+from rights import selectors
+from rights.forms import HearingForm
+from rights.models import Hearing
+from rights.services.hearings import hearing_create, hearing_update
+from rights.services.observations import observation_start
+from rights.services.permissions import require_record_in
+from rights.views.common import draft_saved, get_or_404, list_context, require_reader
+
+
+def hearing_list(request):
+    require_reader(request.user)
+    filterset, queryset = selectors.hearing_list(user=request.user, data=request.GET)
+    return render(request, "rights/hearing_list.html", list_context(request, filterset, queryset))
+
+
+def _hearing_form(request, *, case, hearing: Hearing | None):
+    form = HearingForm(request.POST or None, instance=hearing or Hearing(case=case))
+    conflict = None
+    draft_key = f"hearing:{hearing.pk}" if hearing else f"hearing:new:{case.pk}"
+    if request.method == "POST" and form.is_valid():
+        try:
+            if hearing is None:
+                saved = hearing_create(actor=request.user, case=case, **form.service_fields())
+                draft_saved(request, _("Hearing saved."), draft_key)
+                try:
+                    observation = observation_start(actor=request.user, hearing=saved)
+                except ValidationError as error:
+                    messages.info(request, " ".join(error.messages))
+                    return redirect("rights:case_detail", pk=case.pk)
+                return redirect("rights:observation_edit", pk=observation.pk)
+            hearing_update(
+                actor=request.user, hearing=hearing,
+                expected_version=form.cleaned_data["version"] or hearing.version, **form.service_fields(),
+            )
+            draft_saved(request, _("Hearing saved."), draft_key)
+            return redirect("rights:case_detail", pk=case.pk)
+        except ConcurrentEditError as error:
+            conflict = error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    context = {
+        "form": form,
+        "case": case,
+        "hearing": hearing,
+        "conflict": conflict,
+        "draft_key": draft_key,
+        "draft_version": hearing.version if hearing else 0,
+    }
+    return render(request, "rights/hearing_form.html", context)
+
+
+def hearing_create_view(request, case_pk: int):
+    require_reader(request.user)
+    case = get_or_404(selectors.case_detail, user=request.user, pk=case_pk)
+    require_record_in(request.user, region_id=case.municipality.region_id)
+    return _hearing_form(request, case=case, hearing=None)
+
+
+def hearing_update_view(request, pk: int):
+    require_reader(request.user)
+    hearing = get_or_404(selectors.hearing_get, user=request.user, pk=pk)
+    require_record_in(request.user, region_id=hearing.case.municipality.region_id)
+    return _hearing_form(request, case=hearing.case, hearing=hearing)
+
+
+def hearing_export(request):
+    require_reader(request.user)
+    _filterset, queryset = selectors.hearing_list(user=request.user, data=request.GET)
+    header = [
+        _("Date"), _("Case number"), _("Court"), _("Region"), _("Type"), _("Held"), _("Reason for adjournment"),
+        _("Recorded"), _("Public"), _("Interpretation needed"), _("Interpretation provided"), _("Observations"),
+        _("Flags"),
+    ]
+
+    def yes_no(value):
+        return "" if value is None else (_("yes") if value else _("no"))
+
+    rows = (
+        [
+            h.date.isoformat(), h.case.case_number, h.case.court.name, h.case.municipality.region.name,
+            h.get_hearing_type_display(), yes_no(h.held), h.get_adjournment_reason_display() if not h.held else "",
+            yes_no(h.recorded), yes_no(h.public), yes_no(h.interpretation_needed),
+            yes_no(h.interpretation_provided), h.observation_count, h.flag_count,
+        ]
+        for h in queryset.iterator(chunk_size=2000)
+    )
+    return csv_response("hearings.csv", header, rows)

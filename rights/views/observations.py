@@ -1,0 +1,199 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mission.accounts.permissions import Capability, has_capability
+from mission.concurrency import ConcurrentEditError
+from mission.exports import csv_response
+from mission.forms import add_service_errors
+from mission.pagination import paginate
+from rights import selectors
+from rights.forms import CorrectionForm, ObservationForm, ReviewForm
+from rights.models import ObservationStatus, Rating
+from rights.models.observations import EDITABLE_BY_AUTHOR
+from rights.services.observations import (
+    observation_approve,
+    observation_correct,
+    observation_return,
+    observation_save_draft,
+    observation_start,
+    observation_submit,
+)
+from rights.services.permissions import can_review, require_record_in
+from rights.views.common import PAGE_SIZE, draft_saved, get_or_404, list_context, require_reader
+
+
+def observation_list(request):
+    require_reader(request.user)
+    filterset, queryset = selectors.observation_list(user=request.user, data=request.GET)
+    return render(request, "rights/observation_list.html", list_context(request, filterset, queryset))
+
+
+def observation_detail(request, pk: int):
+    require_reader(request.user)
+    observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
+    user = request.user
+    context = {
+        "observation": observation,
+        "ratings": list(observation.ratings.all()),
+        "history": selectors.observation_history(observation=observation),
+        "can_edit": observation.monitor_id == user.pk and observation.status in EDITABLE_BY_AUTHOR,
+        "can_review": can_review(user, observation) and observation.status == ObservationStatus.SUBMITTED,
+        "can_correct": observation.status == ObservationStatus.APPROVED
+        and (observation.monitor_id == user.pk or can_review(user, observation)),
+        "review_form": ReviewForm(),
+        "Rating": Rating,
+    }
+    return render(request, "rights/observation_detail.html", context)
+
+
+@require_POST
+def observation_start_view(request, hearing_pk: int):
+    require_reader(request.user)
+    hearing = get_or_404(selectors.hearing_get, user=request.user, pk=hearing_pk)
+    require_record_in(request.user, region_id=hearing.case.municipality.region_id)
+    try:
+        observation = observation_start(actor=request.user, hearing=hearing)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("rights:case_detail", pk=hearing.case_id)
+    return redirect("rights:observation_edit", pk=observation.pk)
+
+
+def _checklist_page(request, observation, *, form_class, template, on_valid, draft_key):
+    form = form_class(request.POST or None, observation=observation)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            return on_valid(form)
+        except ConcurrentEditError as error:
+            conflict = error
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            add_service_errors(form, error, form.error_field_map())
+    context = {
+        "form": form,
+        "observation": observation,
+        "conflict": conflict,
+        "draft_key": draft_key,
+        "correcting": form_class is CorrectionForm,
+        "draft_version": observation.version,
+    }
+    return render(request, template, context)
+
+
+def observation_edit(request, pk: int):
+    """The checklist: save a draft at any point, or submit it for review."""
+    require_reader(request.user)
+    observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
+    if observation.monitor_id != request.user.pk:
+        raise PermissionDenied
+    if observation.status not in EDITABLE_BY_AUTHOR:
+        messages.info(request, _("This observation is no longer a draft; corrections go through “Correct”."))
+        return redirect("rights:observation_detail", pk=pk)
+
+    def on_valid(form):
+        arguments = {
+            "actor": request.user,
+            "observation": observation,
+            "expected_version": form.cleaned_data["version"] or observation.version,
+            "summary": form.cleaned_data["summary"],
+            "ratings": form.ratings(),
+        }
+        if "submit" in request.POST:
+            observation_submit(**arguments)
+            draft_saved(request, _("Observation submitted for review."), f"observation:{pk}")
+            return redirect("rights:observation_detail", pk=pk)
+        observation_save_draft(**arguments)
+        draft_saved(request, _("Draft saved."), f"observation:{pk}")
+        return redirect("rights:observation_edit", pk=pk)
+
+    return _checklist_page(
+        request,
+        observation,
+        form_class=ObservationForm,
+        template="rights/observation_form.html",
+        on_valid=on_valid,
+        draft_key=f"observation:{pk}",
+    )
+
+
+def observation_correct_view(request, pk: int):
+    require_reader(request.user)
+    observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
+    if observation.status != ObservationStatus.APPROVED or not (
+        observation.monitor_id == request.user.pk or can_review(request.user, observation)
+    ):
+        raise PermissionDenied
+
+    def on_valid(form):
+        observation_correct(
+            actor=request.user,
+            observation=observation,
+            expected_version=form.cleaned_data["version"] or observation.version,
+            reason=form.cleaned_data["reason"],
+            summary=form.cleaned_data["summary"],
+            ratings=form.ratings(),
+        )
+        draft_saved(request, _("Correction saved as revision %(n)s.") % {"n": observation.revision},
+                    f"observation:{pk}:correction")
+        return redirect("rights:observation_detail", pk=pk)
+
+    return _checklist_page(
+        request,
+        observation,
+        form_class=CorrectionForm,
+        template="rights/observation_form.html",
+        on_valid=on_valid,
+        draft_key=f"observation:{pk}:correction",
+    )
+
+
+@require_POST
+def observation_review(request, pk: int):
+    require_reader(request.user)
+    observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
+    if not can_review(request.user, observation):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    comment = form.cleaned_data.get("comment", "")
+    try:
+        if request.POST.get("decision") == "approve":
+            observation_approve(actor=request.user, observation=observation, comment=comment)
+            messages.success(request, _("Observation approved."))
+        elif request.POST.get("decision") == "return":
+            observation_return(actor=request.user, observation=observation, comment=comment)
+            messages.success(request, _("Observation returned to the monitor."))
+        else:
+            messages.error(request, _("Choose to approve or to return the observation."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("rights:observation_detail", pk=pk)
+    return redirect("rights:review_queue")
+
+
+def review_queue(request):
+    if not has_capability(request.user, Capability.REVIEW):
+        raise PermissionDenied
+    require_reader(request.user)
+    page = paginate(selectors.review_queue(user=request.user), request.GET.get("page"), PAGE_SIZE)
+    return render(request, "rights/review_queue.html", {"page": page, "query": ""})
+
+
+def observation_export(request):
+    require_reader(request.user)
+    _filterset, queryset = selectors.observation_list(user=request.user, data=request.GET)
+    header = [_("Hearing date"), _("Case number"), _("Court"), _("Region"), _("Monitor"), _("Status"),
+              _("Revision"), _("Violations"), _("Summary")]
+    rows = (
+        [
+            o.hearing.date.isoformat(), o.hearing.case.case_number, o.hearing.case.court.name,
+            o.hearing.case.municipality.region.name, o.monitor.get_full_name() or o.monitor.username,
+            o.get_status_display(), o.revision, o.violations, " ".join(o.summary.split()),
+        ]
+        for o in queryset.iterator(chunk_size=2000)
+    )
+    return csv_response("observations.csv", header, rows)
