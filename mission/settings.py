@@ -175,6 +175,7 @@ LANGUAGES = [
     ("sr-latn", _("Serbian (Latin)")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["mission.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Belgrade"  # Kosovo's time zone (CET/CEST)

@@ -19,9 +19,7 @@ urlpatterns = [
 # Department apps plug in their pages by naming them on their AppConfig (`url_prefix`, `urls`), so that
 # the core never refers to a department.
 urlpatterns += [
-    path(config.url_prefix, include(config.urls))
-    for config in apps.get_app_configs()
-    if getattr(config, "urls", None)
+    path(config.url_prefix, include(config.urls)) for config in apps.get_app_configs() if getattr(config, "urls", None)
 ]
 
 handler403 = "mission.views.error_403"

@@ -30,6 +30,12 @@ class RightsConfig(AppConfig):
             )
         )
 
+    def load_demo_data(self) -> str:
+        """Called by `manage.py seed_demo` after the demo users exist."""
+        from rights.demo import rights_demo_load
+
+        return rights_demo_load()
+
     def load_reference_data(self):
         """Called by `manage.py load_reference_data`: the courts and the fair-trial questionnaire."""
         from rights.services.reference import rights_reference_load

@@ -30,23 +30,41 @@ class TrialFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Case number"), method="filter_case_number")
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.all(), to_field_name="code", method="filter_on_case",
-        field_name="municipality__region", empty_label=_("All regions"),
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        method="filter_on_case",
+        field_name="municipality__region",
+        empty_label=_("All regions"),
     )
     municipality = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Municipality.objects.order_by("name_en"), to_field_name="code",
-        method="filter_on_case", field_name="municipality", empty_label=_("All municipalities"),
+        label=_("Municipality"),
+        queryset=Municipality.objects.order_by("name_en"),
+        to_field_name="code",
+        method="filter_on_case",
+        field_name="municipality",
+        empty_label=_("All municipalities"),
     )
     court = django_filters.ModelChoiceFilter(
-        label=_("Court"), queryset=Court.objects.all(), to_field_name="code", method="filter_on_case",
-        field_name="court", empty_label=_("All courts"),
+        label=_("Court"),
+        queryset=Court.objects.all(),
+        to_field_name="code",
+        method="filter_on_case",
+        field_name="court",
+        empty_label=_("All courts"),
     )
     court_department = django_filters.ChoiceFilter(
-        label=_("Court department"), choices=CourtDepartment.choices, method="filter_on_case",
-        field_name="court_department", empty_label=_("All departments"),
+        label=_("Court department"),
+        choices=CourtDepartment.choices,
+        method="filter_on_case",
+        field_name="court_department",
+        empty_label=_("All departments"),
     )
     category = django_filters.ChoiceFilter(
-        label=_("Category"), choices=CaseCategory.choices, method="filter_on_case", field_name="category",
+        label=_("Category"),
+        choices=CaseCategory.choices,
+        method="filter_on_case",
+        field_name="category",
         empty_label=_("All categories"),
     )
     date_from = django_filters.DateFilter(label=_("From"), method="filter_period", widget=DATE)
@@ -83,7 +101,7 @@ class TrialFilterSet(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.cleaned_data.get("sort"):
+        if not getattr(self.form, "cleaned_data", {}).get("sort"):
             queryset = queryset.order_by(*next(iter(self.sorts.values()))[1])
         return queryset
 
@@ -111,12 +129,8 @@ class HearingFilter(TrialFilterSet):
         "date": (_("Oldest first"), ["date", "scheduled_start", "pk"]),
         "case_number": (_("Case number"), ["case__case_number", "-date", "pk"]),
     }
-    hearing_type = django_filters.ChoiceFilter(
-        label=_("Type"), choices=HearingType.choices, empty_label=_("All types")
-    )
-    held = django_filters.ChoiceFilter(
-        label=_("Held"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_held"
-    )
+    hearing_type = django_filters.ChoiceFilter(label=_("Type"), choices=HearingType.choices, empty_label=_("All types"))
+    held = django_filters.ChoiceFilter(label=_("Held"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_held")
 
     def filter_period(self, queryset, name, value):
         return queryset.filter(**{"date__gte" if name == "date_from" else "date__lte": value})
@@ -145,9 +159,7 @@ class ObservationFilter(TrialFilterSet):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         codes = FairTrialStandard.objects.filter(questionnaire__is_current=True).order_by("order")
-        self.filters["violation"].extra["choices"] = [("any", _("Any standard"))] + [
-            (s.code, s.name) for s in codes
-        ]
+        self.filters["violation"].extra["choices"] = [("any", _("Any standard"))] + [(s.code, s.name) for s in codes]
 
     def filter_period(self, queryset, name, value):
         return queryset.filter(**{"hearing__date__gte" if name == "date_from" else "hearing__date__lte": value})

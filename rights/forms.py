@@ -93,7 +93,9 @@ class NullBooleanChoiceField(forms.TypedChoiceField):
 
 class HearingForm(forms.ModelForm):
     version = VersionField(required=False)
-    recorded = NullBooleanChoiceField(label=_("Recorded"), help_text=_("Audio or video record kept as the law requires."))
+    recorded = NullBooleanChoiceField(
+        label=_("Recorded"), help_text=_("Audio or video record kept as the law requires.")
+    )
     accused_represented = NullBooleanChoiceField(label=_("Every accused had counsel present"))
     interpretation_provided = NullBooleanChoiceField(label=_("Interpretation provided"))
 

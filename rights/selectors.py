@@ -19,7 +19,9 @@ from rights.models import (
 
 def _count(model, **filters):
     return Coalesce(
-        Subquery(model.objects.filter(**filters).order_by().values(*filters.keys()).annotate(n=Count("pk")).values("n")[:1]),
+        Subquery(
+            model.objects.filter(**filters).order_by().values(*filters.keys()).annotate(n=Count("pk")).values("n")[:1]
+        ),
         0,
     )
 
@@ -29,9 +31,7 @@ def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[Case]]:
         Case.objects.visible_to(user)
         .select_related("court", "municipality__region")
         .annotate(
-            last_hearing=Subquery(
-                Hearing.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]
-            ),
+            last_hearing=Subquery(Hearing.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]),
             hearing_count=_count(Hearing, case=OuterRef("pk")),
             open_flags=_count(Flag, case=OuterRef("pk"), status=FlagStatus.OPEN),
         )
@@ -55,9 +55,9 @@ def case_detail(*, user, pk: int) -> Case:
             ),
             Prefetch(
                 "flags",
-                queryset=Flag.objects.select_related("hearing").prefetch_related("interventions").order_by(
-                    "status", "-created_at"
-                ),
+                queryset=Flag.objects.select_related("hearing")
+                .prefetch_related("interventions")
+                .order_by("status", "-created_at"),
             ),
         )
         .get(pk=pk)
@@ -115,9 +115,11 @@ def review_queue(*, user) -> QuerySet[Observation]:
 
 
 def flag_list(*, user, status: str | None = FlagStatus.OPEN) -> QuerySet[Flag]:
-    queryset = Flag.objects.visible_to(user).select_related(
-        "case__court", "case__municipality__region", "hearing"
-    ).annotate(intervention_count=_count(Intervention, flag=OuterRef("pk")))
+    queryset = (
+        Flag.objects.visible_to(user)
+        .select_related("case__court", "case__municipality__region", "hearing")
+        .annotate(intervention_count=_count(Intervention, flag=OuterRef("pk")))
+    )
     if status:
         queryset = queryset.filter(status=status)
     return queryset.order_by("-created_at", "-pk")
@@ -162,14 +164,21 @@ def observation_history(*, observation: Observation) -> list[dict]:
                 "created": previous is None,
             }
         )
-    ratings = StandardRating.history.filter(observation_id=observation.pk).select_related("history_user")
+    rating_label = StandardRating._meta.get_field("rating").verbose_name
+    evidence_label = StandardRating._meta.get_field("evidence").verbose_name
     standards = {r.standard_id: r.standard for r in observation.ratings.all()}
     last_seen: dict[int, tuple[str, str]] = {}
-    for record in ratings.order_by("history_date", "history_id"):
-        before = last_seen.get(record.standard_id)
+    records = StandardRating.history.filter(observation_id=observation.pk).select_related("history_user")
+    for record in records.order_by("history_date", "history_id"):
+        before = last_seen.get(record.standard_id, ("", ""))
         now = (record.rating, record.evidence)
         last_seen[record.standard_id] = now
-        if before is None and not record.rating:
+        changes = [
+            (label, old, new)
+            for label, old, new in ((rating_label, before[0], now[0]), (evidence_label, before[1], now[1]))
+            if old != new
+        ]
+        if not changes:
             continue  # the blank row every new observation starts with
         standard = standards.get(record.standard_id)
         entries.append(
@@ -178,10 +187,7 @@ def observation_history(*, observation: Observation) -> list[dict]:
                 "who": record.history_user,
                 "reason": record.history_change_reason or "",
                 "what": standard.name if standard else "",
-                "changes": [(StandardRating._meta.get_field("rating").verbose_name,
-                             before[0] if before else "", record.rating)]
-                + ([(StandardRating._meta.get_field("evidence").verbose_name,
-                     before[1] if before else "", record.evidence)] if (before or ("", ""))[1] != record.evidence else []),
+                "changes": changes,
                 "created": False,
             }
         )

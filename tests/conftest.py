@@ -2,12 +2,13 @@
 
 import os
 import shutil
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from field_offices.models import FieldTeam, Region
-from field_offices.services import reference_data_load
 from mission.accounts.roles import Department
 from tests.factories import UserFactory
 
@@ -50,9 +51,10 @@ def _tasks_in_process(request):
 
 @pytest.fixture
 def geography(db):
-    """The real reference data (5 regions, 38 municipalities, field teams, communities)."""
+    """The real reference data: 5 regions, 38 municipalities, field teams, communities, and every
+    department's own (courts, the fair-trial questionnaire)."""
     if not Region.objects.exists():
-        reference_data_load()
+        call_command("load_reference_data", stdout=StringIO())
     return {region.code: region for region in Region.objects.all()}
 
 

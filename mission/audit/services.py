@@ -21,8 +21,6 @@ def access_record_many(*, actor, objs: list[models.Model], path: str = "") -> No
         return
     content_type = ContentType.objects.get_for_model(objs[0])
     AccessLog.objects.bulk_create(
-        AccessLog(
-            user=actor, content_type=content_type, object_id=str(o.pk), object_repr=str(o)[:200], path=path[:500]
-        )
+        AccessLog(user=actor, content_type=content_type, object_id=str(o.pk), object_repr=str(o)[:200], path=path[:500])
         for o in objs
     )

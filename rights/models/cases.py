@@ -138,9 +138,7 @@ class Party(BaseModel):
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("community")
     )
-    detention = models.CharField(
-        _("detention"), max_length=15, choices=DetentionStatus.choices, blank=True, default=""
-    )
+    detention = models.CharField(_("detention"), max_length=15, choices=DetentionStatus.choices, blank=True, default="")
     counsel = models.CharField(_("counsel"), max_length=15, choices=CounselType.choices, blank=True, default="")
     counsel_appointed_on = models.DateField(_("counsel appointed on"), null=True, blank=True)
     vulnerable = models.BooleanField(_("vulnerable"), default=False)

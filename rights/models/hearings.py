@@ -56,9 +56,7 @@ class Hearing(VersionedModel, BaseModel):
     closure_basis = models.CharField(
         _("legal basis for closing the hearing"), max_length=500, blank=True, help_text=_("As the judge stated it.")
     )
-    accused_represented = models.BooleanField(
-        _("every accused had counsel present"), null=True, blank=True
-    )
+    accused_represented = models.BooleanField(_("every accused had counsel present"), null=True, blank=True)
     interpretation_needed = models.BooleanField(_("interpretation needed"), default=False)
     interpretation_provided = models.BooleanField(_("interpretation provided"), null=True, blank=True)
     next_hearing_date = models.DateField(_("next hearing"), null=True, blank=True)
@@ -87,7 +85,8 @@ class Hearing(VersionedModel, BaseModel):
             ),
             models.CheckConstraint(
                 name="hearing_adjourned_states_reason",
-                condition=models.Q(held=True, adjournment_reason="") | models.Q(held=False) & ~models.Q(adjournment_reason=""),
+                condition=models.Q(held=True, adjournment_reason="")
+                | models.Q(held=False) & ~models.Q(adjournment_reason=""),
             ),
         ]
         indexes = [models.Index(fields=["case", "date"], name="hearing_case_date_idx")]

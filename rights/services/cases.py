@@ -7,7 +7,15 @@ from mission.concurrency import lock_version
 from rights.models import Case, Party
 from rights.services.permissions import require_record_in
 
-CASE_FIELDS = ("court", "case_number", "municipality", "court_department", "category", "charges")
+CASE_FIELDS = (
+    "court",
+    "case_number",
+    "municipality",
+    "court_department",
+    "category",
+    "charges",
+    "fundamental_rights_appeal_grounds",
+)
 PARTY_FIELDS = (
     "role",
     "name",
@@ -23,7 +31,7 @@ PARTY_FIELDS = (
 
 
 def _apply_case_fields(case: Case, fields: dict) -> None:
-    for name in CASE_FIELDS + ("fundamental_rights_appeal_grounds",):
+    for name in CASE_FIELDS:
         if name in fields:
             setattr(case, name, fields[name])
     if case.municipality_id is None:

@@ -72,9 +72,10 @@ def _require_author_can_edit(actor, observation: Observation) -> None:
         raise PermissionDenied
     require_record_in(actor, region_id=observation.hearing.case.municipality.region_id)
     if observation.status not in EDITABLE_BY_AUTHOR:
-        raise ValidationError(_("This observation is %(status)s and cannot be edited.") % {
-            "status": observation.get_status_display().lower()
-        })
+        raise ValidationError(
+            _("This observation is %(status)s and cannot be edited.")
+            % {"status": observation.get_status_display().lower()}
+        )
 
 
 @transaction.atomic

@@ -44,8 +44,20 @@ def _case_form(request, *, case: Case | None):
     """Create or edit a case with its parties. The page keeps everything typed when saving fails."""
     user = request.user
     initial_parties = [
-        {f: getattr(p, f) for f in ("role", "name", "sex", "age_band", "detention", "counsel",
-                                    "counsel_appointed_on", "vulnerable", "protective_measures")}
+        {
+            f: getattr(p, f)
+            for f in (
+                "role",
+                "name",
+                "sex",
+                "age_band",
+                "detention",
+                "counsel",
+                "counsel_appointed_on",
+                "vulnerable",
+                "protective_measures",
+            )
+        }
         | {"id": p.pk, "community": p.community_id}
         for p in (case.parties.all() if case else [])
     ]
@@ -60,8 +72,11 @@ def _case_form(request, *, case: Case | None):
                 draft_saved(request, _("Case %(number)s created.") % {"number": saved.case_number}, "case:new")
             else:
                 saved = case_update(
-                    actor=user, case=case, expected_version=form.cleaned_data["version"] or case.version,
-                    parties=party_rows(parties), **fields,
+                    actor=user,
+                    case=case,
+                    expected_version=form.cleaned_data["version"] or case.version,
+                    parties=party_rows(parties),
+                    **fields,
                 )
                 draft_saved(request, _("Case saved."), f"case:{case.pk}")
             return redirect("rights:case_detail", pk=saved.pk)
@@ -102,8 +117,18 @@ def case_export(request):
     _filterset, queryset = selectors.case_list(user=request.user, data=request.GET)
     names = sees_names(request.user)
     header = [
-        _("Case number"), _("Court"), _("Municipality"), _("Region"), _("Court department"), _("Category"),
-        _("Charges"), _("Accused"), _("Injured parties"), _("Hearings"), _("Last hearing"), _("Open flags"),
+        _("Case number"),
+        _("Court"),
+        _("Municipality"),
+        _("Region"),
+        _("Court department"),
+        _("Category"),
+        _("Charges"),
+        _("Accused"),
+        _("Injured parties"),
+        _("Hearings"),
+        _("Last hearing"),
+        _("Open flags"),
     ]
 
     def rows():
@@ -129,9 +154,16 @@ def _case_rows(request, cases: list[Case], names: bool):
             return "; ".join(p.name if names else p.pseudonym for p in parties if p.role == role)
 
         yield [
-            case.case_number, case.court.name, case.municipality.name, case.municipality.region.name,
-            case.get_court_department_display(), case.get_category_display(), " ".join(case.charges.split()),
-            people(PartyRole.ACCUSED), people(PartyRole.INJURED), case.hearing_count,
-            case.last_hearing.isoformat() if case.last_hearing else "", case.open_flags,
+            case.case_number,
+            case.court.name,
+            case.municipality.name,
+            case.municipality.region.name,
+            case.get_court_department_display(),
+            case.get_category_display(),
+            " ".join(case.charges.split()),
+            people(PartyRole.ACCUSED),
+            people(PartyRole.INJURED),
+            case.hearing_count,
+            case.last_hearing.isoformat() if case.last_hearing else "",
+            case.open_flags,
         ]
-

@@ -37,8 +37,10 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
                     return redirect("rights:case_detail", pk=case.pk)
                 return redirect("rights:observation_edit", pk=observation.pk)
             hearing_update(
-                actor=request.user, hearing=hearing,
-                expected_version=form.cleaned_data["version"] or hearing.version, **form.service_fields(),
+                actor=request.user,
+                hearing=hearing,
+                expected_version=form.cleaned_data["version"] or hearing.version,
+                **form.service_fields(),
             )
             draft_saved(request, _("Hearing saved."), draft_key)
             return redirect("rights:case_detail", pk=case.pk)
@@ -76,8 +78,18 @@ def hearing_export(request):
     require_reader(request.user)
     _filterset, queryset = selectors.hearing_list(user=request.user, data=request.GET)
     header = [
-        _("Date"), _("Case number"), _("Court"), _("Region"), _("Type"), _("Held"), _("Reason for adjournment"),
-        _("Recorded"), _("Public"), _("Interpretation needed"), _("Interpretation provided"), _("Observations"),
+        _("Date"),
+        _("Case number"),
+        _("Court"),
+        _("Region"),
+        _("Type"),
+        _("Held"),
+        _("Reason for adjournment"),
+        _("Recorded"),
+        _("Public"),
+        _("Interpretation needed"),
+        _("Interpretation provided"),
+        _("Observations"),
         _("Flags"),
     ]
 
@@ -86,10 +98,19 @@ def hearing_export(request):
 
     rows = (
         [
-            h.date.isoformat(), h.case.case_number, h.case.court.name, h.case.municipality.region.name,
-            h.get_hearing_type_display(), yes_no(h.held), h.get_adjournment_reason_display() if not h.held else "",
-            yes_no(h.recorded), yes_no(h.public), yes_no(h.interpretation_needed),
-            yes_no(h.interpretation_provided), h.observation_count, h.flag_count,
+            h.date.isoformat(),
+            h.case.case_number,
+            h.case.court.name,
+            h.case.municipality.region.name,
+            h.get_hearing_type_display(),
+            yes_no(h.held),
+            h.get_adjournment_reason_display() if not h.held else "",
+            yes_no(h.recorded),
+            yes_no(h.public),
+            yes_no(h.interpretation_needed),
+            yes_no(h.interpretation_provided),
+            h.observation_count,
+            h.flag_count,
         ]
         for h in queryset.iterator(chunk_size=2000)
     )

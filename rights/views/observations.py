@@ -137,8 +137,11 @@ def observation_correct_view(request, pk: int):
             summary=form.cleaned_data["summary"],
             ratings=form.ratings(),
         )
-        draft_saved(request, _("Correction saved as revision %(n)s.") % {"n": observation.revision},
-                    f"observation:{pk}:correction")
+        draft_saved(
+            request,
+            _("Correction saved as revision %(n)s.") % {"n": observation.revision},
+            f"observation:{pk}:correction",
+        )
         return redirect("rights:observation_detail", pk=pk)
 
     return _checklist_page(
@@ -186,13 +189,28 @@ def review_queue(request):
 def observation_export(request):
     require_reader(request.user)
     _filterset, queryset = selectors.observation_list(user=request.user, data=request.GET)
-    header = [_("Hearing date"), _("Case number"), _("Court"), _("Region"), _("Monitor"), _("Status"),
-              _("Revision"), _("Violations"), _("Summary")]
+    header = [
+        _("Hearing date"),
+        _("Case number"),
+        _("Court"),
+        _("Region"),
+        _("Monitor"),
+        _("Status"),
+        _("Revision"),
+        _("Violations"),
+        _("Summary"),
+    ]
     rows = (
         [
-            o.hearing.date.isoformat(), o.hearing.case.case_number, o.hearing.case.court.name,
-            o.hearing.case.municipality.region.name, o.monitor.get_full_name() or o.monitor.username,
-            o.get_status_display(), o.revision, o.violations, " ".join(o.summary.split()),
+            o.hearing.date.isoformat(),
+            o.hearing.case.case_number,
+            o.hearing.case.court.name,
+            o.hearing.case.municipality.region.name,
+            o.monitor.get_full_name() or o.monitor.username,
+            o.get_status_display(),
+            o.revision,
+            o.violations,
+            " ".join(o.summary.split()),
         ]
         for o in queryset.iterator(chunk_size=2000)
     )

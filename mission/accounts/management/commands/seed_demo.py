@@ -3,6 +3,7 @@
 import secrets
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -42,6 +43,61 @@ DEMO_USERS = [
         "FT-GJI-01",
     ),
     ("demo.supervisor", "Demo", "Supervisor (Prizren, Human Rights)", Role.SUPERVISOR, Department.RIGHTS, "PRZ", None),
+    (
+        "demo.supervisor.mitrovica",
+        "Demo",
+        "Supervisor (Mitrovica, Human Rights)",
+        Role.SUPERVISOR,
+        Department.RIGHTS,
+        "MIT",
+        None,
+    ),
+    (
+        "demo.monitor.gjilan",
+        "Demo",
+        "Monitor (Gjilan, Human Rights)",
+        Role.MONITOR,
+        Department.RIGHTS,
+        "GJI",
+        "FT-GJI-01",
+    ),
+    (
+        "demo.supervisor.gjilan",
+        "Demo",
+        "Supervisor (Gjilan, Human Rights)",
+        Role.SUPERVISOR,
+        Department.RIGHTS,
+        "GJI",
+        None,
+    ),
+    ("demo.monitor.peja", "Demo", "Monitor (Pejë, Human Rights)", Role.MONITOR, Department.RIGHTS, "PEJ", "FT-PEJ-01"),
+    (
+        "demo.supervisor.peja",
+        "Demo",
+        "Supervisor (Pejë, Human Rights)",
+        Role.SUPERVISOR,
+        Department.RIGHTS,
+        "PEJ",
+        None,
+    ),
+    (
+        "demo.monitor.prishtina",
+        "Demo",
+        "Monitor (Prishtinë, Human Rights)",
+        Role.MONITOR,
+        Department.RIGHTS,
+        "PRI",
+        "FT-PRI-01",
+    ),
+    (
+        "demo.supervisor.prishtina",
+        "Demo",
+        "Supervisor (Prishtinë, Human Rights)",
+        Role.SUPERVISOR,
+        Department.RIGHTS,
+        "PRI",
+        None,
+    ),
     ("demo.head", "Demo", "Head of Human Rights", Role.DEPARTMENT_HEAD, Department.RIGHTS, None, None),
     ("demo.management", "Demo", "Mission Management", Role.MANAGEMENT, Department.MISSION, None, None),
     ("demo.partner", "Demo", "Partner (API only)", Role.PARTNER, "", None, None),
@@ -77,6 +133,11 @@ class Command(BaseCommand):
                 email=f"{username}@example.org",
                 password=password,
             )
+        # Each app adds its own demo records (AppConfig.load_demo_data); the core knows no department.
+        for config in apps.get_app_configs():
+            loader = getattr(config, "load_demo_data", None)
+            if loader is not None:
+                self.stdout.write(loader())
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for username, first, last, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:32} {first} {last}")
