@@ -61,6 +61,10 @@ class PartyForm(forms.ModelForm):
         ]
         widgets = {"counsel_appointed_on": DATE_WIDGET}
 
+    def has_changed(self) -> bool:
+        # A spare row whose selects show their defaults but has no name is an unused row, not an error.
+        return bool(self["id"].value()) or bool((self["name"].value() or "").strip())
+
 
 PartyFormSet = forms.formset_factory(PartyForm, extra=2, can_delete=True, max_num=60)
 

@@ -49,6 +49,14 @@ def _tasks_in_process(request):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data once per test database; tests roll back to it. (Transactional tests, which
+    run last, empty the tables; `geography` loads it again for them.)"""
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", stdout=StringIO())
+
+
 @pytest.fixture
 def geography(db):
     """The real reference data: 5 regions, 38 municipalities, field teams, communities, and every

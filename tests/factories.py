@@ -96,3 +96,104 @@ class UserFactory(DjangoModelFactory):
     def saved(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the object first)
         if create:
             obj.save()
+
+
+# --- Trial monitoring -------------------------------------------------------------------------------
+# These build rows directly (fast, for lists and query counts); behaviour tests go through the services.
+import datetime  # noqa: E402
+
+from rights.models import (  # noqa: E402
+    Case,
+    CaseCategory,
+    CourtDepartment,
+    Flag,
+    FlagRule,
+    Hearing,
+    HearingType,
+    Intervention,
+    InterventionType,
+    Observation,
+    Party,
+    PartyRole,
+    Questionnaire,
+    StandardRating,
+)
+from rights.models import Court as _Court  # noqa: E402
+
+
+class CaseFactory(DjangoModelFactory):
+    """A case at the Basic Court of Prizren unless told otherwise."""
+
+    class Meta:
+        model = Case
+
+    court = factory.LazyFunction(lambda: _Court.objects.get(code="BC-PZ"))
+    case_number = factory.Sequence(lambda n: f"P. nr. {n + 1}/2026")
+    municipality = factory.LazyAttribute(lambda case: case.court.seat)
+    court_department = CourtDepartment.GENERAL_CRIMINAL
+    category = CaseCategory.OTHER
+    charges = "CCK Art. 186"
+    created_by = factory.LazyFunction(lambda: User.objects.filter(role=Role.MONITOR).first())
+
+
+class PartyFactory(DjangoModelFactory):
+    class Meta:
+        model = Party
+
+    case = factory.SubFactory(CaseFactory)
+    role = PartyRole.ACCUSED
+    ordinal = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Test Person {n}")
+
+
+class HearingFactory(DjangoModelFactory):
+    class Meta:
+        model = Hearing
+
+    case = factory.SubFactory(CaseFactory)
+    date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
+    scheduled_start = datetime.time(9, 0)
+    hearing_type = HearingType.MAIN_TRIAL
+    held = True
+    recorded = True
+    created_by = factory.LazyAttribute(lambda h: h.case.created_by)
+
+
+class ObservationFactory(DjangoModelFactory):
+    class Meta:
+        model = Observation
+
+    hearing = factory.SubFactory(HearingFactory)
+    monitor = factory.LazyAttribute(lambda o: o.hearing.created_by)
+    questionnaire = factory.LazyFunction(lambda: Questionnaire.objects.get(is_current=True))
+    summary = "A summary."
+
+
+class StandardRatingFactory(DjangoModelFactory):
+    class Meta:
+        model = StandardRating
+
+    observation = factory.SubFactory(ObservationFactory)
+    standard = factory.LazyAttribute(lambda r: r.observation.questionnaire.standards.first())
+    rating = "complied"
+
+
+class FlagFactory(DjangoModelFactory):
+    class Meta:
+        model = Flag
+
+    hearing = factory.SubFactory(HearingFactory)
+    case = factory.LazyAttribute(lambda f: f.hearing.case)
+    rule = FlagRule.NOT_RECORDED
+    subject = factory.LazyAttribute(lambda f: f"hearing:{f.hearing.pk}")
+
+
+class InterventionFactory(DjangoModelFactory):
+    class Meta:
+        model = Intervention
+
+    flag = factory.SubFactory(FlagFactory)
+    intervention_type = InterventionType.LETTER
+    addressee = "President of the Basic Court"
+    date = factory.LazyFunction(datetime.date.today)
+    recorded_by = factory.LazyAttribute(lambda i: i.flag.case.created_by)

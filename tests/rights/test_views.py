@@ -1,0 +1,230 @@
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mission.audit.models import AccessLog
+from rights.models import Case, Court, Hearing, Observation
+from rights.services.observations import observation_submit
+from tests.conftest import client_for
+from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, PartyFactory
+from tests.rights.conftest import YESTERDAY, all_complied
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+class TestScoping:
+    def test_a_monitor_lists_the_cases_of_their_region(self, monitor, case, other_region_monitor):
+        CaseFactory(
+            court=Court.objects.get(code="BC-MI"), created_by=other_region_monitor, case_number="P. nr. 77/2026"
+        )
+        response = client_for(monitor).get(reverse("rights:case_list"))
+        assert [c.case_number for c in response.context["page"].object_list] == ["P. nr. 1/2026"]
+
+    def test_a_case_of_another_region_is_not_found(self, other_region_monitor, case):
+        assert client_for(other_region_monitor).get(reverse("rights:case_detail", args=[case.pk])).status_code == 404
+
+    def test_other_departments_see_no_trial_data(self, other_department_monitor, case):
+        client = client_for(other_department_monitor)
+        assert client.get(reverse("rights:case_list")).status_code == 403
+        assert client.get(reverse("rights:case_detail", args=[case.pk])).status_code == 403
+
+    def test_management_reads_cases_but_cannot_record(self, management, case):
+        client = client_for(management)
+        assert client.get(reverse("rights:case_detail", args=[case.pk])).status_code == 200
+        assert client.get(reverse("rights:case_create")).status_code == 403
+        assert client.get(reverse("rights:hearing_create", args=[case.pk])).status_code == 403
+
+
+class TestRestrictedNames:
+    def test_human_rights_staff_see_names_and_the_view_is_logged(self, supervisor, case):
+        response = client_for(supervisor).get(reverse("rights:case_detail", args=[case.pk]))
+        assert "Arben Testi" in response.content.decode()
+        log = AccessLog.objects.get()
+        assert (log.user, log.object_id, log.path) == (
+            supervisor,
+            str(case.pk),
+            reverse("rights:case_detail", args=[case.pk]),
+        )
+
+    def test_management_reads_pseudonyms_and_nothing_is_logged(self, management, case):
+        content = client_for(management).get(reverse("rights:case_detail", args=[case.pk])).content.decode()
+        assert "Arben Testi" not in content
+        assert "Accused A" in content
+        assert not AccessLog.objects.exists()
+
+    def test_the_csv_export_carries_names_only_for_those_who_may_read_them(self, monitor, management, case):
+        rows = _csv(client_for(monitor).get(reverse("rights:case_export")))
+        assert rows[1][0] == "P. nr. 1/2026"
+        assert rows[1][7] == "Arben Testi"
+        assert AccessLog.objects.filter(user=monitor).count() == 1
+
+        rows = _csv(client_for(management).get(reverse("rights:case_export")))
+        assert rows[1][7] == "Accused A"
+        assert rows[1][8] == "Injured party A"
+        assert not AccessLog.objects.filter(user=management).exists()
+
+    def test_the_export_follows_the_filters(self, department_head, case):
+        response = client_for(department_head).get(reverse("rights:case_export"), {"region": "MIT"})
+        assert len(_csv(response)) == 1  # the header only
+
+
+class TestForms:
+    def test_a_monitor_creates_a_case_with_parties(self, monitor, prizren_court):
+        data = {
+            "court": prizren_court.pk,
+            "case_number": "P. nr. 5/2026",
+            "municipality": "",
+            "court_department": "general_criminal",
+            "category": "hate_crime",
+            "charges": "CCK Art. 141",
+            "parties-TOTAL_FORMS": "2",
+            "parties-INITIAL_FORMS": "0",
+            "parties-MIN_NUM_FORMS": "0",
+            "parties-MAX_NUM_FORMS": "60",
+            "parties-0-role": "accused",
+            "parties-0-name": "New Accused",
+            "parties-0-sex": "male",
+            "parties-0-age_band": "18_25",
+            "parties-1-role": "accused",
+            "parties-1-name": "",
+            "parties-1-sex": "unknown",
+            "parties-1-age_band": "unknown",
+        }
+        response = client_for(monitor).post(reverse("rights:case_create"), data)
+        assert response.status_code == 302, response.context["form"].errors or response.context["parties"].errors
+        case = Case.objects.get(case_number="P. nr. 5/2026")
+        assert response.status_code == 302
+        assert [p.name for p in case.parties.all()] == ["New Accused"]
+
+    def test_a_duplicate_case_number_keeps_what_was_typed(self, monitor, case, prizren_court):
+        data = {
+            "court": prizren_court.pk,
+            "case_number": case.case_number,
+            "court_department": "general_criminal",
+            "category": "other",
+            "charges": "Typed charges stay",
+            "parties-TOTAL_FORMS": "0",
+            "parties-INITIAL_FORMS": "0",
+            "parties-MIN_NUM_FORMS": "0",
+            "parties-MAX_NUM_FORMS": "60",
+        }
+        response = client_for(monitor).post(reverse("rights:case_create"), data)
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "already exists" in content
+        assert "Typed charges stay" in content
+        assert Case.objects.count() == 1
+
+    def test_a_failed_submit_keeps_every_rating_and_note(self, monitor, observation, standards):
+        data = {"version": "1", "summary": "", "submit": "1"}
+        data[f"rating_{standards[0].code}"] = "violation"
+        data[f"evidence_{standards[0].code}"] = ""
+        data[f"rating_{standards[1].code}"] = "concern"
+        data[f"evidence_{standards[1].code}"] = "Judge on the phone"
+        response = client_for(monitor).post(reverse("rights:observation_edit", args=[observation.pk]), data)
+        assert response.status_code == 200
+        content = response.content.decode()
+        assert "A violation needs an evidence note" in content
+        assert "Judge on the phone" in content
+        assert 'value="concern" class="rating-choice" id' in content or 'value="concern" checked' in content
+        observation.refresh_from_db()
+        assert observation.status == "draft"
+
+    def test_saving_over_someone_elses_change_shows_what_they_changed(self, monitor, supervisor, hearing):
+        client_for(supervisor)  # the supervisor edits first, from their own session
+        from rights.services.hearings import hearing_update
+        from tests.rights.conftest import hearing_fields
+
+        hearing_update(
+            actor=supervisor,
+            hearing=Hearing.objects.get(pk=hearing.pk),
+            expected_version=1,
+            **hearing_fields(outcome="Verdict announced."),
+        )
+        form = {k: ("" if v is None else v) for k, v in hearing_fields(outcome="My outcome").items()}
+        form.update({"version": "1", "recorded": "true", "accused_represented": "true", "held": "on", "public": "on"})
+        form["date"] = YESTERDAY.isoformat()
+        response = client_for(monitor).post(reverse("rights:hearing_update", args=[hearing.pk]), form)
+        content = response.content.decode()
+        assert response.status_code == 200
+        assert "saved this record after you opened it" in content
+        assert "Verdict announced." in content
+        assert "My outcome" in content
+        assert Hearing.objects.get(pk=hearing.pk).outcome == "Verdict announced."
+
+    def test_the_review_queue_takes_the_supervisor_to_approve(self, monitor, supervisor, observation, standards):
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="s", ratings=all_complied(standards)
+        )
+        client = client_for(supervisor)
+        queue = client.get(reverse("rights:review_queue"))
+        assert list(queue.context["page"].object_list) == [observation]
+        response = client.post(reverse("rights:observation_review", args=[observation.pk]), {"decision": "approve"})
+        assert response.status_code == 302
+        observation.refresh_from_db()
+        assert observation.status == "approved"
+
+    def test_returning_without_a_comment_is_refused(self, monitor, supervisor, observation, standards):
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="s", ratings=all_complied(standards)
+        )
+        client_for(supervisor).post(reverse("rights:observation_review", args=[observation.pk]), {"decision": "return"})
+        observation.refresh_from_db()
+        assert observation.status == "submitted"
+
+
+class TestQueryCounts:
+    """Lists and the case page run as many queries with 50 rows as with one."""
+
+    @pytest.mark.parametrize(
+        ("url_name", "make"),
+        [
+            ("rights:case_list", lambda m: PartyFactory(case=CaseFactory(created_by=m))),
+            ("rights:hearing_list", lambda m: HearingFactory(case=CaseFactory(created_by=m))),
+            (
+                "rights:observation_list",
+                lambda m: ObservationFactory(hearing=HearingFactory(case=CaseFactory(created_by=m))),
+            ),
+            ("rights:flag_list", lambda m: FlagFactory(hearing=HearingFactory(case=CaseFactory(created_by=m)))),
+        ],
+    )
+    def test_list_pages(self, supervisor, monitor, django_assert_num_queries, url_name, make):
+        client = client_for(supervisor)
+        make(monitor)
+        client.get(reverse(url_name))
+        with CaptureQueriesContext(connection) as one:
+            response = client.get(reverse(url_name))
+        assert len(response.context["page"].object_list) == 1
+        for _ in range(49):
+            make(monitor)
+        with django_assert_num_queries(len(one.captured_queries)):
+            response = client.get(reverse(url_name))
+        assert len(response.context["page"].object_list) == 25
+
+    def test_case_detail(self, supervisor, monitor, django_assert_num_queries):
+        case = CaseFactory(created_by=monitor)
+        PartyFactory(case=case)
+        ObservationFactory(hearing=HearingFactory(case=case))
+        FlagFactory(hearing=case.hearings.first())
+        client = client_for(supervisor)
+        url = reverse("rights:case_detail", args=[case.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as one:
+            client.get(url)
+        for _ in range(49):
+            hearing = HearingFactory(case=case)
+            ObservationFactory(hearing=hearing)
+            FlagFactory(hearing=hearing)
+            PartyFactory(case=case)
+        with django_assert_num_queries(len(one.captured_queries)):
+            response = client.get(url)
+        assert len(response.context["case"].hearings.all()) == 50
+        assert Observation.objects.count() == 50
