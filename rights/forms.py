@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mission.forms import DATE_WIDGET, TIME_WIDGET
-from rights.models import Case, Court, Hearing, Intervention, Party, Rating
+from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -60,6 +60,12 @@ class PartyForm(forms.ModelForm):
             "protective_measures",
         ]
         widgets = {"counsel_appointed_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Most rows are accused: preselect it rather than make a monitor on a tablet pick it every time.
+        self.fields["role"].choices = PartyRole.choices
+        self.fields["role"].initial = PartyRole.ACCUSED
 
     def has_changed(self) -> bool:
         # A spare row whose selects show their defaults but has no name is an unused row, not an error.
