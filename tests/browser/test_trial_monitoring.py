@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -180,8 +181,9 @@ def test_a_department_head_finds_a_case_and_exports_the_list(page, monitor, depa
     expect(rows).to_have_count(1)
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
-    text = open(download.value.path(), encoding="utf-8-sig").read()
-    assert "PKR. nr. 5/2025" in text and "P. nr. 11/2026" not in text
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "PKR. nr. 5/2025" in text
+    assert "P. nr. 11/2026" not in text
     page.get_by_role("link", name="PKR. nr. 5/2025").click()
     expect(page.get_by_role("heading", name="Hearings")).to_be_visible()
     expect(page.locator("body")).to_contain_text("Main trial session")
