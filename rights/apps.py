@@ -30,11 +30,11 @@ class RightsConfig(AppConfig):
             )
         )
 
-    def load_demo_data(self) -> str:
+    def load_demo_data(self, *, records: int) -> str:
         """Called by `manage.py seed_demo` after the demo users exist."""
         from rights.demo import rights_demo_load
 
-        return rights_demo_load()
+        return rights_demo_load(cases=records)
 
     def load_reference_data(self):
         """Called by `manage.py load_reference_data`: the courts and the fair-trial questionnaire."""

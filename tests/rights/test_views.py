@@ -194,6 +194,12 @@ class TestQueryCounts:
                 lambda m: ObservationFactory(hearing=HearingFactory(case=CaseFactory(created_by=m))),
             ),
             ("rights:flag_list", lambda m: FlagFactory(hearing=HearingFactory(case=CaseFactory(created_by=m)))),
+            (
+                "rights:review_queue",
+                lambda m: ObservationFactory(
+                    hearing=HearingFactory(case=CaseFactory(created_by=m)), status="submitted"
+                ),
+            ),
         ],
     )
     def test_list_pages(self, supervisor, monitor, django_assert_num_queries, url_name, make):

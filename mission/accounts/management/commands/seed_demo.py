@@ -106,7 +106,12 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo users (embedded default only) and print their logins."
+    help = "Create the demo users and records (embedded default only) and print the logins."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--records", type=int, default=240, help="How many top-level demo records each department creates."
+        )
 
     def handle(self, *args, **options) -> None:
         if not settings.DEMO_DATA_ALLOWED:
@@ -137,7 +142,7 @@ class Command(BaseCommand):
         for config in apps.get_app_configs():
             loader = getattr(config, "load_demo_data", None)
             if loader is not None:
-                self.stdout.write(loader())
+                self.stdout.write(loader(records=options["records"]))
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for username, first, last, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:32} {first} {last}")
