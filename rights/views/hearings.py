@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError
 from mission.exports import csv_response
 from mission.forms import add_service_errors
 from rights import selectors
 from rights.forms import HearingForm
-from rights.models import Hearing
+from rights.models import AdjournmentReason, Hearing, HearingType
 from rights.services.hearings import hearing_create, hearing_update
 from rights.services.observations import observation_start
 from rights.services.permissions import require_record_in
@@ -75,8 +76,13 @@ def hearing_update_view(request, pk: int):
 
 
 def hearing_export(request):
+    """The filtered hearings as CSV, from plain value rows (no model instances)."""
     require_reader(request.user)
     _filterset, queryset = selectors.hearing_list(user=request.user, data=request.GET)
+    suffix = language_suffix()
+    types = {value: str(label) for value, label in HearingType.choices}
+    reasons = {value: str(label) for value, label in AdjournmentReason.choices}
+    yes, no = _("yes"), _("no")
     header = [
         _("Date"),
         _("Case number"),
@@ -94,24 +100,43 @@ def hearing_export(request):
     ]
 
     def yes_no(value):
-        return "" if value is None else (_("yes") if value else _("no"))
+        return "" if value is None else (yes if value else no)
 
-    rows = (
-        [
-            h.date.isoformat(),
-            h.case.case_number,
-            h.case.court.name,
-            h.case.municipality.region.name,
-            h.get_hearing_type_display(),
-            yes_no(h.held),
-            h.get_adjournment_reason_display() if not h.held else "",
-            yes_no(h.recorded),
-            yes_no(h.public),
-            yes_no(h.interpretation_needed),
-            yes_no(h.interpretation_provided),
-            h.observation_count,
-            h.flag_count,
-        ]
-        for h in queryset.iterator(chunk_size=2000)
+    values = queryset.values_list(
+        "date",
+        "case__case_number",
+        f"case__court__name_{suffix}",
+        f"case__municipality__region__name_{suffix}",
+        "hearing_type",
+        "held",
+        "adjournment_reason",
+        "recorded",
+        "public",
+        "interpretation_needed",
+        "interpretation_provided",
+        "observation_count",
+        "flag_count",
     )
-    return csv_response("hearings.csv", header, rows)
+
+    def rows():
+        for row in values.iterator(chunk_size=5000):
+            date, number, court, region, kind, held, reason, recorded, public, needed, provided, observations, flags = (
+                row
+            )
+            yield [
+                date.isoformat(),
+                number,
+                court,
+                region,
+                types[kind],
+                yes_no(held),
+                "" if held else reasons[reason],
+                yes_no(recorded),
+                yes_no(public),
+                yes_no(needed),
+                yes_no(provided),
+                observations,
+                flags,
+            ]
+
+    return csv_response("hearings.csv", header, rows())

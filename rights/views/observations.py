@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mission.accounts.permissions import Capability, has_capability
+from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError
 from mission.exports import csv_response
 from mission.forms import add_service_errors
@@ -187,8 +188,11 @@ def review_queue(request):
 
 
 def observation_export(request):
+    """The filtered observations as CSV, from plain value rows (no model instances): fast at a million."""
     require_reader(request.user)
     _filterset, queryset = selectors.observation_list(user=request.user, data=request.GET)
+    suffix = language_suffix()
+    statuses = {value: str(label) for value, label in ObservationStatus.choices}
     header = [
         _("Hearing date"),
         _("Case number"),
@@ -200,18 +204,33 @@ def observation_export(request):
         _("Violations"),
         _("Summary"),
     ]
-    rows = (
-        [
-            o.hearing.date.isoformat(),
-            o.hearing.case.case_number,
-            o.hearing.case.court.name,
-            o.hearing.case.municipality.region.name,
-            o.monitor.get_full_name() or o.monitor.username,
-            o.get_status_display(),
-            o.revision,
-            o.violations,
-            " ".join(o.summary.split()),
-        ]
-        for o in queryset.iterator(chunk_size=2000)
+    values = queryset.values_list(
+        "hearing__date",
+        "hearing__case__case_number",
+        f"hearing__case__court__name_{suffix}",
+        f"hearing__case__municipality__region__name_{suffix}",
+        "monitor__first_name",
+        "monitor__last_name",
+        "monitor__username",
+        "status",
+        "revision",
+        "violations",
+        "summary",
     )
-    return csv_response("observations.csv", header, rows)
+
+    def rows():
+        for row in values.iterator(chunk_size=5000):
+            date, number, court, region, first, last, username, status, revision, violations, summary = row
+            yield [
+                date.isoformat(),
+                number,
+                court,
+                region,
+                f"{first} {last}".strip() or username,
+                statuses[status],
+                revision,
+                violations,
+                " ".join(summary.split()),
+            ]
+
+    return csv_response("observations.csv", header, rows())

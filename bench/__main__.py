@@ -1,0 +1,42 @@
+"""One command: prepare the dataset of a size (skipped when it is there) and run the benchmarks.
+
+python -m bench --size 10k            # or 100k, 1m
+python -m bench --size 10k --smoke    # CI: few repeats, results checked for numbers, README untouched
+"""
+
+import argparse
+import json
+
+from bench import generate as gen
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=gen.SIZES, default="10k")
+    parser.add_argument("--repeats", type=int, default=7, help="A/B alternations per benchmark")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of one throughput measurement")
+    parser.add_argument("--smoke", action="store_true", help="a quick run that proves the harness works")
+    args = parser.parse_args()
+
+    url = gen.database_url(args.size)
+    gen.ensure_database(url)
+    gen.setup_django(url)
+    print("dataset:", gen.generate(args.size))
+
+    from bench import report, run
+
+    repeats, seconds = (2, 1.0) if args.smoke else (args.repeats, args.seconds)
+    results = run.run_all(args.size, repeats=repeats, seconds=seconds)
+    if args.smoke:
+        report.check_numbers(results)
+        print(json.dumps(results["benchmarks"], indent=2))
+        print("smoke run: the harness ran and produced numbers")
+        return
+    path = run.save(results)
+    report.update_readme()
+    print(f"results: {path}")
+    print(report.table(run.latest_by_size()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""The summary table in bench/README.md, rebuilt from the latest result of each size."""
+
+import numbers
+
+from bench.run import BENCH_DIR, latest_by_size
+
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+SIZE_ORDER = ["10k", "100k", "1m"]
+
+
+def check_numbers(results: dict) -> None:
+    """Fail unless every benchmark produced numbers (the CI smoke run's whole assertion)."""
+    benchmarks = results["benchmarks"]
+    for name in ("csv_export", "page_throughput"):
+        for key in ("ratio", "ratio_min", "ratio_max"):
+            value = benchmarks[name][key]
+            if not isinstance(value, numbers.Real) or value <= 0:
+                raise SystemExit(f"benchmark {name} produced no number for {key}: {value!r}")
+    if not benchmarks["list_pages"] or not all(
+        isinstance(v["median_ms"], numbers.Real) and v["queries"] > 0 for v in benchmarks["list_pages"].values()
+    ):
+        raise SystemExit("the list-page benchmark produced no numbers")
+
+
+def _verdict(result: dict) -> str:
+    return "pass" if result.get("pass") else "**miss**"
+
+
+def table(latest: dict[str, dict]) -> str:
+    sizes = [s for s in SIZE_ORDER if s in latest]
+    if not sizes:
+        return "No results yet: run `python -m bench --size 10k`."
+    lines = [
+        "| benchmark | goal | " + " | ".join(sizes) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in sizes) + " |",
+    ]
+
+    def row(label, goal, cell):
+        lines.append(f"| {label} | {goal} | " + " | ".join(cell(latest[s]["benchmarks"]) for s in sizes) + " |")
+
+    row(
+        "CSV export of all observations ÷ `COPY … TO STDOUT`",
+        "≤ 4×",
+        lambda b: (
+            f"{b['csv_export']['ratio']}× ({b['csv_export']['ratio_min']}–{b['csv_export']['ratio_max']}), "
+            f"{b['csv_export']['rows']:,} rows, {_verdict(b['csv_export'])}"
+        ),
+    )
+    row(
+        "Hearings page req/s (gunicorn, 2 workers) ÷ bare view",
+        "≥ 0.4×",
+        lambda b: (
+            f"{b['page_throughput']['ratio']}× ({b['page_throughput']['ratio_min']}–"
+            f"{b['page_throughput']['ratio_max']}), {b['page_throughput']['portal_rps']} req/s, "
+            f"{_verdict(b['page_throughput'])}"
+        ),
+    )
+    names = sorted(latest[sizes[0]]["benchmarks"]["list_pages"])
+    for name in names:
+        row(
+            f"`{name}` server time (queries)",
+            "queries equal across sizes",
+            lambda b, name=name: f"{b['list_pages'][name]['median_ms']} ms ({b['list_pages'][name]['queries']})",
+        )
+    counts = {s: {n: v["queries"] for n, v in latest[s]["benchmarks"]["list_pages"].items()} for s in sizes}
+    equal = all(counts[s] == counts[sizes[0]] for s in sizes)
+    lines.append("")
+    lines.append(f"Query counts equal across {', '.join(sizes)}: **{'yes' if equal else 'no'}**.")
+    lines.append("")
+    lines.append(
+        "Measured on: "
+        + "; ".join(
+            f"{s}: {latest[s]['date']}, {latest[s]['machine']['cpus']} CPUs, PostgreSQL "
+            f"{latest[s]['machine']['postgresql'].split()[0]}"
+            for s in sizes
+        )
+    )
+    return "\n".join(lines)
+
+
+def update_readme() -> None:
+    path = BENCH_DIR / "README.md"
+    text = path.read_text()
+    head, rest = text.split(START, 1)
+    _old, tail = rest.split(END, 1)
+    path.write_text(f"{head}{START}\n{table(latest_by_size())}\n{END}{tail}")
