@@ -234,3 +234,29 @@ class TestQueryCounts:
             response = client.get(url)
         assert len(response.context["case"].hearings.all()) == 50
         assert Observation.objects.count() == 50
+
+
+class TestExports:
+    def test_hearings_export_follows_the_filters(self, supervisor, hearing):
+        rows = _csv(client_for(supervisor).get(reverse("rights:hearing_export"), {"held": "yes"}))
+        assert rows[0][:3] == ["Date", "Case number", "Court"]
+        assert rows[1][1:3] == ["P. nr. 1/2026", "Basic Court of Prizren"]
+        assert rows[1][5] == "yes"
+        assert len(_csv(client_for(supervisor).get(reverse("rights:hearing_export"), {"held": "no"}))) == 1
+
+    def test_observations_export_in_albanian(self, supervisor, monitor, observation, standards):
+        observation_submit(
+            actor=monitor,
+            observation=observation,
+            expected_version=1,
+            summary="Line one\nline two",
+            ratings=all_complied(standards, PUBLIC_HEARING=("violation", "Closed.")),
+        )
+        client = client_for(supervisor)
+        client.post(reverse("set_language"), {"language": "sq"})
+        rows = _csv(client.get(reverse("rights:observation_export")))
+        assert rows[1][1] == "P. nr. 1/2026"
+        assert rows[1][3] == "Prizren"
+        assert rows[1][7] == "1"  # one violation
+        assert rows[1][8] == "Line one line two"
+        assert rows[1][5] != "Submitted for review"  # the status label is translated
