@@ -14,6 +14,7 @@ urlpatterns = [
     # Anyone may switch language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("mission.api.urls")),
 ]
 
 # Department apps plug in their pages by naming them on their AppConfig (`url_prefix`, `urls`), so that

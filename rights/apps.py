@@ -9,9 +9,17 @@ class RightsConfig(AppConfig):
     verbose_name = _("Human Rights & Communities")
     url_prefix = "trial-monitoring/"
     urls = "rights.urls"
+    api_urls = "rights.api.urls"
 
     def ready(self) -> None:
         from mission import navigation
+        from mission.api import datasets
+
+        datasets.register(datasets.Dataset("trial_monitoring", _("Trial monitoring: cases, hearings, observations")))
+        datasets.register(datasets.Dataset("trial_aggregates", _("Trial monitoring indicators (aggregates)")))
+        datasets.register(
+            datasets.Dataset("trial_follow_up", _("Trial monitoring follow-up: flags, interventions"), partners=False)
+        )
         from mission.accounts.permissions import Capability
         from mission.accounts.roles import Department
 

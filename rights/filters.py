@@ -24,11 +24,13 @@ YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class TrialFilterSet(django_filters.FilterSet):
-    case_path = ""  # from the listed rows to their case: "", "case__" or "hearing__case__"
-    sorts: dict[str, list[str]] = {}
+class CaseScopeFilterSet(django_filters.FilterSet):
+    """Where and when: the filters that pages and API share. `case_path` leads from the listed rows to
+    their case ("", "case__" or "hearing__case__"); subclasses say what the period applies to."""
 
-    q = django_filters.CharFilter(label=_("Case number"), method="filter_case_number")
+    case_path = ""
+    period_lookup: str | None = None  # the hearing date of the rows; None for cases
+
     region = django_filters.ModelChoiceFilter(
         label=_("Region"),
         queryset=Region.objects.all(),
@@ -69,6 +71,23 @@ class TrialFilterSet(django_filters.FilterSet):
     )
     date_from = django_filters.DateFilter(label=_("From"), method="filter_period", widget=DATE)
     date_to = django_filters.DateFilter(label=_("To"), method="filter_period", widget=DATE)
+
+    def filter_on_case(self, queryset, name, value):
+        return queryset.filter(**{f"{self.case_path}{name}": value})
+
+    def filter_period(self, queryset, name, value):
+        op = "gte" if name == "date_from" else "lte"
+        if self.period_lookup is None:  # a case is in the period when one of its hearings is
+            return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), **{f"date__{op}": value})))
+        return queryset.filter(**{f"{self.period_lookup}__{op}": value})
+
+
+class TrialFilterSet(CaseScopeFilterSet):
+    """The list pages' filters: the shared ones, plus search, flagged and sorting."""
+
+    sorts: dict[str, list[str]] = {}
+
+    q = django_filters.CharFilter(label=_("Case number"), method="filter_case_number")
     flagged = django_filters.ChoiceFilter(
         label=_("Flagged"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_flagged"
     )
@@ -79,14 +98,8 @@ class TrialFilterSet(django_filters.FilterSet):
         self.filters["sort"].extra["choices"] = [(key, label) for key, (label, _order) in self.sorts.items()]
         self.filters["sort"].extra["empty_label"] = None
 
-    def filter_on_case(self, queryset, name, value):
-        return queryset.filter(**{f"{self.case_path}{name}": value})
-
     def filter_case_number(self, queryset, name, value):
         return queryset.filter(**{f"{self.case_path}case_number__icontains": value.strip()})
-
-    def filter_period(self, queryset, name, value):
-        raise NotImplementedError
 
     def flag_exists(self):
         raise NotImplementedError
@@ -114,16 +127,13 @@ class CaseFilter(TrialFilterSet):
         "-created_at": (_("Newest case first"), ["-created_at", "-pk"]),
     }
 
-    def filter_period(self, queryset, name, value):
-        lookup = "date__gte" if name == "date_from" else "date__lte"
-        return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), **{lookup: value})))
-
     def flag_exists(self):
         return Exists(Flag.objects.filter(case=OuterRef("pk")))
 
 
 class HearingFilter(TrialFilterSet):
     case_path = "case__"
+    period_lookup = "date"
     sorts = {
         "-date": (_("Latest first"), ["-date", "-scheduled_start", "-pk"]),
         "date": (_("Oldest first"), ["date", "scheduled_start", "pk"]),
@@ -131,9 +141,6 @@ class HearingFilter(TrialFilterSet):
     }
     hearing_type = django_filters.ChoiceFilter(label=_("Type"), choices=HearingType.choices, empty_label=_("All types"))
     held = django_filters.ChoiceFilter(label=_("Held"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_held")
-
-    def filter_period(self, queryset, name, value):
-        return queryset.filter(**{"date__gte" if name == "date_from" else "date__lte": value})
 
     def filter_held(self, queryset, name, value):
         return queryset.filter(held=value == "yes")
@@ -144,6 +151,7 @@ class HearingFilter(TrialFilterSet):
 
 class ObservationFilter(TrialFilterSet):
     case_path = "hearing__case__"
+    period_lookup = "hearing__date"
     sorts = {
         "-date": (_("Latest hearing first"), ["-hearing__date", "-pk"]),
         "date": (_("Oldest hearing first"), ["hearing__date", "pk"]),
@@ -160,9 +168,6 @@ class ObservationFilter(TrialFilterSet):
         super().__init__(*args, **kwargs)
         codes = FairTrialStandard.objects.filter(questionnaire__is_current=True).order_by("order")
         self.filters["violation"].extra["choices"] = [("any", _("Any standard"))] + [(s.code, s.name) for s in codes]
-
-    def filter_period(self, queryset, name, value):
-        return queryset.filter(**{"hearing__date__gte" if name == "date_from" else "hearing__date__lte": value})
 
     def filter_violation(self, queryset, name, value):
         ratings = StandardRating.objects.filter(observation=OuterRef("pk"), rating=Rating.VIOLATION)

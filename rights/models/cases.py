@@ -19,6 +19,14 @@ class RightsQuerySet(ScopedQuerySet):
 class CaseQuerySet(RightsQuerySet):
     region_lookup = "municipality__region"
 
+    def published(self) -> "CaseQuerySet":
+        """Cases with at least one approved observation: what partners may know exists."""
+        from rights.models.observations import Observation
+
+        return self.filter(
+            models.Exists(Observation.objects.filter(hearing__case=models.OuterRef("pk"), status="approved"))
+        )
+
 
 class CaseCategory(models.TextChoices):
     WAR_CRIMES = "war_crimes", _("War crimes")

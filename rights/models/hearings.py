@@ -11,6 +11,12 @@ from rights.models.cases import Case, RightsQuerySet
 class HearingQuerySet(RightsQuerySet):
     region_lookup = "case__municipality__region"
 
+    def published(self) -> "HearingQuerySet":
+        """Hearings with an approved observation: what partners receive."""
+        from rights.models.observations import Observation
+
+        return self.filter(models.Exists(Observation.objects.filter(hearing=models.OuterRef("pk"), status="approved")))
+
 
 class HearingType(models.TextChoices):
     INITIAL = "initial", _("Initial hearing")

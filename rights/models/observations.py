@@ -13,6 +13,9 @@ from rights.models.reference import FairTrialStandard, Questionnaire
 class ObservationQuerySet(RightsQuerySet):
     region_lookup = "hearing__case__municipality__region"
 
+    def published(self) -> "ObservationQuerySet":
+        return self.filter(status="approved")
+
 
 class ObservationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")

@@ -1,0 +1,55 @@
+import hmac
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import authentication, exceptions
+
+from mission.api.models import ApiToken
+from mission.api.services import TOKEN_PREFIX, hash_key
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer mp_<prefix>_<secret>`. Only the hash is stored; the prefix finds the row."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        keyword, _sep, key = header.partition(" ")
+        if keyword != self.keyword or not key.strip():
+            raise exceptions.AuthenticationFailed(_("Send the token as: Authorization: Bearer <token>."))
+        key = key.strip()
+        parts = key.removeprefix(TOKEN_PREFIX).split("_", 1)
+        if not key.startswith(TOKEN_PREFIX) or len(parts) != 2:
+            raise exceptions.AuthenticationFailed(_("This is not a Mission Portal token."))
+        token = ApiToken.objects.select_related("user").filter(prefix=parts[0]).first()
+        if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
+            raise exceptions.AuthenticationFailed(_("Unknown token."))
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("This token was revoked. Ask the mission for a new one."))
+        if token.expires_at is not None and token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed(_("This token expired. Ask the mission for a new one."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("The account of this token is inactive."))
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user, token
+
+    def authenticate_header(self, request) -> str:
+        return self.keyword
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """Documents the token scheme in the OpenAPI schema."""
+
+    target_class = "mission.api.authentication.BearerTokenAuthentication"
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token issued by the mission's administrators: `Authorization: Bearer mp_…`.",
+        }

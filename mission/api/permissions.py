@@ -1,0 +1,34 @@
+from django.utils.translation import gettext as _
+from rest_framework import permissions
+
+from mission.accounts.permissions import Capability, has_capability
+from mission.accounts.roles import Role
+from mission.api import datasets
+
+
+def is_partner(request) -> bool:
+    return getattr(request.user, "role", None) == Role.PARTNER
+
+
+class DatasetPermission(permissions.BasePermission):
+    """The view's `dataset` decides: a token needs that scope; partners never get staff-only datasets;
+    staff need the API capability (their records are then scoped by `visible_to`)."""
+
+    message = _("Your token does not include this dataset.")
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not getattr(user, "is_authenticated", False) or not has_capability(user, Capability.API):
+            self.message = _("Your account may not use the API.")
+            return False
+        dataset = datasets.get(view.dataset)
+        if dataset is None:
+            return False
+        if is_partner(request) and not dataset.partners:
+            self.message = _("This dataset is for mission staff only.")
+            return False
+        token = request.auth
+        if token is not None and hasattr(token, "scopes") and view.dataset not in token.scopes:
+            self.message = _("Your token does not include the dataset “%(code)s”.") % {"code": view.dataset}
+            return False
+        return token is not None or not is_partner(request)  # partners use tokens only

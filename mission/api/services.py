@@ -1,0 +1,86 @@
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mission.accounts.roles import Role
+from mission.api import datasets
+from mission.api.models import ApiRequestLog, ApiToken
+
+TOKEN_PREFIX = "mp_"  # noqa: S105 (the marker that starts every token, not a secret)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _new_key() -> tuple[str, str]:
+    prefix = secrets.token_hex(4)
+    return prefix, f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def _check_scopes(user, scopes: list[str]) -> None:
+    for code in scopes:
+        dataset = datasets.get(code)
+        if dataset is None:
+            raise ValidationError({"scopes": _("Unknown dataset: %(code)s") % {"code": code}})
+        if user.role == Role.PARTNER and not dataset.partners:
+            raise ValidationError({"scopes": _("Partners cannot be given the dataset %(code)s.") % {"code": code}})
+
+
+@transaction.atomic
+def token_issue(*, actor, user, name: str, scopes: list[str], expires_at=None) -> tuple[ApiToken, str]:
+    """A new token; the returned key is the only time anyone sees it (only its hash is stored)."""
+    if not user.is_active:
+        raise ValidationError(_("This account is inactive."))
+    _check_scopes(user, scopes)
+    prefix, key = _new_key()
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=prefix,
+        key_hash=hash_key(key),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+        created_by=actor,
+    )
+    token.full_clean()
+    token._history_user = actor
+    token.save()
+    return token, key
+
+
+@transaction.atomic
+def token_rotate(*, actor, token: ApiToken) -> tuple[ApiToken, str]:
+    """A new key for the same token (scopes and expiry kept); the old key stops working at once."""
+    prefix, key = _new_key()
+    token.prefix, token.key_hash = prefix, hash_key(key)
+    token._history_user = actor
+    token._change_reason = "rotated"
+    token.save(update_fields=["prefix", "key_hash"])
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token._history_user = actor
+        token._change_reason = "revoked"
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def request_log(*, token, user, method: str, path: str, query: str, status: int, duration_ms: int) -> None:
+    ApiRequestLog.objects.create(
+        token=token,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        method=method,
+        path=path[:500],
+        query=query[:1000],
+        status=status,
+        duration_ms=duration_ms,
+    )

@@ -1,0 +1,44 @@
+"""/api/v1/: every app's endpoints (AppConfig.api_urls), the OpenAPI schema and its interactive docs."""
+
+from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
+
+from mission.api.views import ApiRootView
+
+app_name = "api"
+
+
+class SchemaView(SpectacularAPIView):
+    # The schema and docs hold no data: partners read them before they have a token.
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    url_name = "api:schema"
+
+
+def _exempt(patterns):
+    """API views answer 401 with JSON themselves; the site's login redirect must not catch them."""
+    for pattern in patterns:
+        if hasattr(pattern, "callback"):
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns
+
+
+urlpatterns = _exempt(
+    [
+        path("", ApiRootView.as_view(), name="root"),
+        path("schema/", SchemaView.as_view(), name="schema"),
+        path("docs/", DocsView.as_view(), name="docs"),
+    ]
+)
+for _config in apps.get_app_configs():
+    if getattr(_config, "api_urls", None):
+        module = __import__(_config.api_urls, fromlist=["urlpatterns"])
+        urlpatterns.append(path("", include((_exempt(module.urlpatterns), _config.label))))

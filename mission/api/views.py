@@ -1,0 +1,273 @@
+"""The API's building blocks. A department adds an endpoint by subclassing `ValuesListView` in its own
+`api/` package and listing it in its `api/urls.py`; nothing here changes."""
+
+import time
+
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from mission.api.authentication import BearerTokenAuthentication
+from mission.api.models import ApiToken
+from mission.api.pagination import MAX_PAGE_SIZE, paginate
+from mission.api.permissions import DatasetPermission, is_partner
+from mission.api.renderers import ORJSONRenderer
+from mission.api.services import request_log
+from mission.api.throttling import TokenRateThrottle
+
+ERROR = inline_serializer(
+    "Error",
+    {
+        "detail": serializers.CharField(help_text="What is wrong, in words."),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="For invalid requests: the messages per parameter.",
+        ),
+    },
+)
+ERROR_RESPONSES = {400: ERROR, 401: ERROR, 403: ERROR, 429: ERROR}
+NON_EMPTY = {"type": "string", "minLength": 1}  # an empty parameter is refused (see check_query)
+
+
+def check_query(request, known: set[str]) -> None:
+    """A strict API catches a partner's typo: unknown or empty parameters are a 400, not ignored."""
+    errors = {name: [_("Unknown parameter.")] for name in request.query_params if name not in known}
+    for name, values in request.query_params.lists():
+        if name in known and any(not v.strip() for v in values):
+            errors[name] = [_("Give a value, or leave the parameter out.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+class PortalAPIView(APIView):
+    """Tokens or staff sessions, dataset scopes, throttling per token, orjson, and a log line per request."""
+
+    authentication_classes = [BearerTokenAuthentication, SessionAuthentication]
+    permission_classes = [DatasetPermission]
+    throttle_classes = [TokenRateThrottle]
+    renderer_classes = [ORJSONRenderer]
+    dataset = ""
+
+    def initial(self, request, *args, **kwargs):
+        self._started = time.perf_counter()
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        started = getattr(self, "_started", time.perf_counter())
+        token = request.auth if isinstance(getattr(request, "auth", None), ApiToken) else None
+        request_log(
+            token=token,
+            user=getattr(request, "_user", None),
+            method=request.method,
+            path=request.path,
+            query=request.META.get("QUERY_STRING", ""),
+            status=response.status_code,
+            duration_ms=int((time.perf_counter() - started) * 1000),
+        )
+        return response
+
+
+_TYPES = [
+    ((models.AutoField, models.BigAutoField, models.IntegerField, models.ForeignKey), serializers.IntegerField),
+    ((models.DateTimeField,), serializers.DateTimeField),
+    ((models.DateField,), serializers.DateField),
+    ((models.TimeField,), serializers.TimeField),
+    ((models.BooleanField,), serializers.BooleanField),
+    ((models.FloatField, models.DecimalField), serializers.FloatField),
+]
+
+
+def _doc_field(model: type[models.Model], lookup: str, required: bool) -> serializers.Field:
+    """A serializer field that documents what `.values(lookup)` returns."""
+    nullable = False
+    field = None
+    for part in lookup.split("__"):
+        field = model._meta.get_field("id" if part == "pk" else part)
+        nullable = nullable or field.null
+        if field.is_relation and part != lookup.split("__")[-1]:
+            model = field.related_model
+    for classes, serializer_class in _TYPES:
+        if isinstance(field, classes):
+            return serializer_class(allow_null=nullable, required=required)
+    choices = getattr(field, "choices", None)
+    if choices:
+        return serializers.ChoiceField(
+            choices=[value for value, _label in choices], allow_null=nullable, allow_blank=True, required=required
+        )
+    return serializers.CharField(allow_null=nullable, allow_blank=True, required=required)
+
+
+def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+    import django_filters
+
+    parameters = []
+    for name, flt in filterset_class.base_filters.items():
+        kind = NON_EMPTY
+        if isinstance(flt, django_filters.DateTimeFilter):
+            kind = OpenApiTypes.DATETIME
+        elif isinstance(flt, django_filters.DateFilter):
+            kind = OpenApiTypes.DATE
+        elif isinstance(flt, django_filters.NumberFilter):
+            kind = OpenApiTypes.INT
+        enum = None
+        if isinstance(flt, django_filters.ChoiceFilter) and not isinstance(flt, django_filters.ModelChoiceFilter):
+            enum = [value for value, _label in flt.extra.get("choices", [])] or None
+        parameters.append(
+            OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=str(flt.label or name), enum=enum)
+        )
+    return parameters
+
+
+class ValuesListView(PortalAPIView):
+    """A lean list endpoint: rows straight from `.values()` (no model instances, no serializer), filtered
+    by a django-filter FilterSet, cursor-paginated on the primary key.
+
+    Subclasses set `dataset`, `model`, `fields` (output name → ORM lookup; must include "id"),
+    `staff_only_fields` (names never sent to partners: restricted or internal), `filterset_class`, and
+    implement `base_queryset(request)`, which applies the user's scope.
+    """
+
+    model: type[models.Model] | None = None
+    fields: dict[str, str] = {}
+    staff_only_fields: tuple[str, ...] = ()
+    filterset_class = None
+    summary = ""
+    extra_schema: dict = {}  # documents what `enrich` adds to each row
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.fields:
+            return
+        row = inline_serializer(
+            f"{cls.__name__.removesuffix('List')}Row",
+            {
+                **{
+                    key: _doc_field(cls.model, lookup, key not in cls.staff_only_fields)
+                    for key, lookup in cls.fields.items()
+                },
+                **cls.extra_schema,
+            },
+        )
+        page = inline_serializer(
+            f"{cls.__name__.removesuffix('List')}Page",
+            {
+                "next": serializers.URLField(allow_null=True, help_text="The next page, or null on the last."),
+                "results": serializers.ListField(child=row),
+            },
+        )
+        parameters = [
+            OpenApiParameter(
+                "cursor",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="Opaque; from the `next` link of the previous page.",
+            ),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 100).",
+            ),
+            OpenApiParameter(
+                "fields",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                description="Comma-separated names of the fields to return (default: all you may see).",
+            ),
+        ]
+        if cls.filterset_class is not None:
+            parameters += _filter_parameters(cls.filterset_class)
+
+        def get(self, request, *args, **kwargs):
+            return self.list(request)
+
+        cls.get = extend_schema(
+            summary=cls.summary or None,
+            description=(cls.__doc__ or "").strip(),
+            parameters=parameters,
+            responses={200: page, **ERROR_RESPONSES},
+            tags=[cls.dataset],
+        )(get)
+
+    def base_queryset(self, request) -> QuerySet:
+        raise NotImplementedError
+
+    def visible_fields(self, request) -> list[str]:
+        keys = [k for k in self.fields if not (is_partner(request) and k in self.staff_only_fields)]
+        asked = request.query_params.get("fields")
+        if not asked:
+            return keys
+        wanted = [k.strip() for k in asked.split(",") if k.strip()]
+        unknown = [k for k in wanted if k not in keys]
+        if unknown:
+            raise ValidationError(
+                {
+                    "fields": [
+                        _("Unknown field: %(names)s. Fields: %(known)s.")
+                        % {"names": ", ".join(unknown), "known": ", ".join(keys)}
+                    ]
+                }
+            )
+        return ["id", *[k for k in wanted if k != "id"]]
+
+    def check_parameters(self, request) -> None:
+        known = {"cursor", "page_size", "fields", "format"}
+        if self.filterset_class is not None:
+            known |= set(self.filterset_class.base_filters)
+        check_query(request, known)
+
+    def enrich(self, rows: list[dict], request) -> None:
+        """Add what one more query per page can give (e.g. ratings of observations)."""
+
+    def list(self, request):
+        self.check_parameters(request)
+        queryset = self.base_queryset(request)
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(request.query_params, queryset=queryset, request=request)
+            if not filterset.is_valid():
+                raise ValidationError(filterset.errors)
+            queryset = filterset.qs
+        keys = self.visible_fields(request)
+        lookups = [self.fields[k] for k in keys]
+        rows, next_url = paginate(request, queryset, lambda q: q.values(*lookups))
+        if any(k != lookup for k, lookup in zip(keys, lookups, strict=True)):
+            rows = [{k: row[lookup] for k, lookup in zip(keys, lookups, strict=True)} for row in rows]
+        self.enrich(rows, request)
+        return Response({"next": next_url, "results": rows})
+
+
+class ApiRootView(PortalAPIView):
+    """The datasets your token may read, with their endpoints."""
+
+    permission_classes = []
+
+    @extend_schema(
+        responses={
+            200: inline_serializer("Root", {"datasets": serializers.ListField(child=serializers.DictField())}),
+            **ERROR_RESPONSES,
+        },
+        tags=["root"],
+    )
+    def get(self, request):
+        from rest_framework.exceptions import NotAuthenticated
+
+        from mission.api import datasets
+
+        if not request.user or not request.user.is_authenticated:
+            raise NotAuthenticated
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        shown = [
+            {"code": d.code, "label": str(d.label)}
+            for d in datasets.all_datasets()
+            if (token is None or d.code in token.scopes) and (d.partners or not is_partner(request))
+        ]
+        return Response({"datasets": shown})

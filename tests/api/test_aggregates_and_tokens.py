@@ -1,0 +1,151 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mission.api.models import ApiToken
+from mission.api.services import hash_key, token_issue, token_rotate
+from mission.api.throttling import TokenRateThrottle
+from rights.models import Court, Observation
+from tests.api.conftest import bearer, staff_key
+from tests.conftest import client_for
+from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, StandardRatingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _approved_hearings(n: int, court_code: str, monitor, *, held=True):
+    court = Court.objects.get(code=court_code)
+    for _ in range(n):
+        hearing = HearingFactory(
+            case=CaseFactory(court=court, created_by=monitor),
+            held=held,
+            adjournment_reason="" if held else "absent_witness",
+            recorded=True if held else None,
+        )
+        StandardRatingFactory(observation=ObservationFactory(hearing=hearing, monitor=monitor, status="approved"))
+
+
+class TestSuppression:
+    def test_a_count_below_the_threshold_is_suppressed_and_at_it_shown(self, partner_key, monitor, settings):
+        settings.API_SMALL_CELL_THRESHOLD = 5
+        _approved_hearings(4, "BC-PZ", monitor)  # Prizren: 4, below the threshold
+        _approved_hearings(5, "BC-PE", monitor)  # Pejë: 5, at the threshold
+        body = bearer(partner_key).get("/api/v1/aggregates/hearings/", {"group_by": "region"}).json()
+        rows = {row["group"]: row for row in body["results"]}
+        assert body["threshold"] == 5
+        assert rows["PRZ"]["hearings"] is None
+        assert rows["PRZ"]["suppressed"] is True
+        assert rows["PRZ"]["recorded_rate"] is None
+        assert rows["PEJ"]["hearings"] == 5
+        assert rows["PEJ"]["recorded"] == 5
+        assert rows["PEJ"]["recorded_rate"] == 1.0
+        assert rows["PEJ"]["adjourned"] is None  # 0 is below 5 too: it would say "nobody"
+        assert "4" not in str(rows["PRZ"].values())
+
+    def test_the_threshold_is_configurable(self, partner_key, monitor, settings):
+        settings.API_SMALL_CELL_THRESHOLD = 3
+        _approved_hearings(4, "BC-PZ", monitor)
+        rows = bearer(partner_key).get("/api/v1/aggregates/hearings/", {"group_by": "all"}).json()["results"]
+        assert rows[0]["hearings"] == 4
+
+    def test_disaggregation_by_the_accused_suppresses_small_groups(self, partner_key, monitor, settings):
+        settings.API_SMALL_CELL_THRESHOLD = 5
+        from tests.factories import PartyFactory
+
+        court = Court.objects.get(code="BC-PZ")
+        for i in range(6):
+            hearing = HearingFactory(case=CaseFactory(court=court, created_by=monitor))
+            PartyFactory(case=hearing.case, sex="female" if i == 0 else "male")
+            ObservationFactory(hearing=hearing, monitor=monitor, status="approved")
+        body = (
+            bearer(partner_key)
+            .get("/api/v1/aggregates/hearings/", {"group_by": "region", "disaggregate": "accused_sex"})
+            .json()
+        )
+        rows = {row["subgroup"]: row for row in body["results"]}
+        assert rows["male"]["hearings"] == 5
+        assert rows["female"]["hearings"] is None
+
+    def test_standard_rates_count_approved_observations_only(self, partner_key, monitor, settings):
+        settings.API_SMALL_CELL_THRESHOLD = 1
+        _approved_hearings(2, "BC-PZ", monitor)
+        StandardRatingFactory(
+            observation=ObservationFactory(
+                hearing=HearingFactory(case=CaseFactory(created_by=monitor)), monitor=monitor, status="draft"
+            )
+        )
+        rows = bearer(partner_key).get("/api/v1/aggregates/standards/", {"group_by": "all"}).json()["results"]
+        assert [(r["standard"], r["rated"]) for r in rows] == [("PUBLIC_HEARING", 2)]
+        assert Observation.objects.count() == 3
+
+
+class TestQueryCounts:
+    @pytest.mark.parametrize("endpoint", ["cases", "hearings", "observations", "flags", "interventions"])
+    def test_the_same_at_1_and_50_rows(self, endpoint, supervisor, monitor, administrator):
+        from tests.factories import InterventionFactory
+
+        def make():
+            hearing = HearingFactory(case=CaseFactory(created_by=monitor))
+            observation = ObservationFactory(hearing=hearing, monitor=monitor, status="approved")
+            StandardRatingFactory(observation=observation)
+            InterventionFactory(flag=FlagFactory(hearing=hearing))
+
+        client = bearer(staff_key(supervisor, administrator))
+        make()
+        with CaptureQueriesContext(connection) as one:
+            assert len(client.get(f"/api/v1/{endpoint}/").json()["results"]) == 1
+        for _ in range(49):
+            make()
+        with CaptureQueriesContext(connection) as fifty:
+            assert len(client.get(f"/api/v1/{endpoint}/").json()["results"]) == 50
+        assert len(fifty.captured_queries) == len(one.captured_queries)
+
+
+class TestTokens:
+    def test_only_the_hash_is_stored_and_the_key_works_once_issued(self, partner, administrator):
+        token, key = token_issue(actor=administrator, user=partner, name="x", scopes=["reference"])
+        stored = ApiToken.objects.get(pk=token.pk)
+        assert key not in str(stored.__dict__)
+        assert stored.key_hash == hash_key(key)
+        assert bearer(key).get("/api/v1/regions/").status_code == 200
+
+    def test_rotation_retires_the_old_key(self, partner, administrator):
+        token, old = token_issue(actor=administrator, user=partner, name="x", scopes=["reference"])
+        _token, new = token_rotate(actor=administrator, token=token)
+        assert bearer(old).get("/api/v1/regions/").status_code == 401
+        assert bearer(new).get("/api/v1/regions/").status_code == 200
+
+    def test_partners_cannot_be_given_staff_datasets(self, partner, administrator):
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError):
+            token_issue(actor=administrator, user=partner, name="x", scopes=["trial_follow_up"])
+
+    def test_the_admin_issues_a_token_and_shows_it_once(self, partner, administrator):
+        client = client_for(administrator)
+        response = client.post(
+            reverse("admin:api_apitoken_add"),
+            {
+                "user": partner.pk,
+                "name": "NGO",
+                "scopes": ["reference", "trial_monitoring"],
+                "expires_at_0": "",
+                "expires_at_1": "",
+            },
+            follow=True,
+        )
+        shown = [str(m) for m in response.context["messages"]]
+        key = next(m for m in shown if "mp_" in m).split("<code>")[1].split("</code>")[0]
+        assert bearer(key).get("/api/v1/hearings/").status_code == 200
+        assert key not in client.get(reverse("admin:api_apitoken_changelist")).content.decode()
+
+    def test_tokens_are_throttled(self, partner_key, monkeypatch, geography):
+        from django.core.cache import cache
+
+        cache.clear()
+        monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/minute"})
+        client = bearer(partner_key)
+        statuses = [client.get("/api/v1/regions/").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert "Retry-After" in client.get("/api/v1/regions/").headers

@@ -1,0 +1,193 @@
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mission.api.models import ApiRequestLog
+from rights.services.hearings import hearing_create
+from rights.services.observations import observation_start
+from tests.api.conftest import SECRETS, bearer, staff_key
+from tests.conftest import client_for
+from tests.rights.conftest import hearing_fields
+
+pytestmark = pytest.mark.django_db
+
+PARTNER_ENDPOINTS = [
+    "regions",
+    "municipalities",
+    "field-teams",
+    "communities",
+    "courts",
+    "fair-trial-standards",
+    "cases",
+    "hearings",
+    "observations",
+    "aggregates/hearings",
+    "aggregates/standards",
+]
+STAFF_ONLY_ENDPOINTS = ["flags", "interventions"]
+ALL_ENDPOINTS = PARTNER_ENDPOINTS + STAFF_ONLY_ENDPOINTS
+
+
+def url(endpoint: str) -> str:
+    return f"/api/v1/{endpoint}/"
+
+
+def test_every_api_route_is_listed_here():
+    api = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api")
+    routes = set()
+    for entry in api.url_patterns:
+        for pattern in entry.url_patterns if isinstance(entry, URLResolver) else [entry]:
+            if isinstance(pattern, URLPattern) and str(pattern.pattern):
+                routes.add(str(pattern.pattern).rstrip("/"))
+    assert routes - {"schema", "docs"} == set(ALL_ENDPOINTS)
+
+
+@pytest.mark.parametrize("endpoint", ALL_ENDPOINTS)
+def test_anonymous_gets_401_with_a_json_reason(endpoint, geography):
+    response = bearer(None).get(url(endpoint))
+    assert response.status_code == 401
+    assert "credentials" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint", PARTNER_ENDPOINTS)
+def test_a_partner_token_with_the_scope_reads(endpoint, partner_key, published):
+    assert bearer(partner_key).get(url(endpoint)).status_code == 200
+
+
+@pytest.mark.parametrize("endpoint", STAFF_ONLY_ENDPOINTS)
+def test_partners_never_read_staff_only_datasets(endpoint, partner_key):
+    response = bearer(partner_key).get(url(endpoint))
+    assert response.status_code == 403
+    assert "staff only" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("endpoint", ["cases", "hearings", "observations", "aggregates/hearings"])
+def test_a_partner_token_without_the_scope_is_refused(endpoint, unscoped_partner_key):
+    response = bearer(unscoped_partner_key).get(url(endpoint))
+    assert response.status_code == 403
+    assert "does not include the dataset" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("key_fixture", ["revoked_key", "expired_key"])
+@pytest.mark.parametrize("endpoint", ["regions", "hearings"])
+def test_revoked_and_expired_tokens_get_401(request, key_fixture, endpoint):
+    response = bearer(request.getfixturevalue(key_fixture)).get(url(endpoint))
+    assert response.status_code == 401
+    assert ("revoked" if key_fixture == "revoked_key" else "expired") in response.json()["detail"]
+
+
+def test_a_made_up_token_gets_401(geography):
+    assert bearer("mp_00000000_nothing").get(url("regions")).status_code == 401
+    assert bearer("not-ours").get(url("regions")).json()["detail"] == "This is not a Mission Portal token."
+
+
+def test_a_partner_session_cannot_use_the_api(partner, published):
+    assert client_for(partner).get(url("hearings")).status_code == 403
+
+
+def test_no_restricted_value_or_field_ever_reaches_a_partner(partner_key, published):
+    client = bearer(partner_key)
+    for endpoint in PARTNER_ENDPOINTS:
+        body = client.get(url(endpoint)).content.decode()
+        for secret in SECRETS:
+            assert secret not in body, (endpoint, secret)
+        for row in json.loads(body)["results"]:
+            assert not {"case_number", "summary", "monitor", "outcome", "name", "evidence"} & set(row), endpoint
+            for rating in row.get("ratings", []):
+                assert "evidence" not in rating
+
+
+def test_partners_see_approved_records_only(partner_key, monitor, case, published, standards):
+    draft_hearing = hearing_create(actor=monitor, case=case, **hearing_fields())
+    observation_start(actor=monitor, hearing=draft_hearing)
+    client = bearer(partner_key)
+    assert [r["id"] for r in client.get(url("observations")).json()["results"]] == [published.pk]
+    assert [r["id"] for r in client.get(url("hearings")).json()["results"]] == [published.hearing_id]
+
+
+def test_staff_read_their_scope_with_restricted_fields(monitor, other_region_monitor, administrator, published):
+    mine = bearer(staff_key(monitor, administrator)).get(url("observations")).json()["results"]
+    assert mine[0]["summary"] == "Secret summary text"
+    assert any(r.get("evidence") == "Secret evidence text" for r in mine[0]["ratings"])
+    theirs = bearer(staff_key(other_region_monitor, administrator)).get(url("observations")).json()["results"]
+    assert theirs == []
+
+
+def test_staff_sessions_work_too(supervisor, published):
+    response = client_for(supervisor).get(url("flags"))
+    assert response.status_code == 200
+    assert response.json()["results"][0]["rule"] == "violation"
+
+
+def test_other_departments_read_no_trial_data(other_department_monitor, administrator, published):
+    rows = bearer(staff_key(other_department_monitor, administrator)).get(url("cases")).json()["results"]
+    assert rows == []
+
+
+def test_every_request_is_logged(partner_key, geography):
+    bearer(partner_key).get(url("regions"), {"page_size": "2"})
+    bearer(partner_key).get(url("flags"))
+    log = list(ApiRequestLog.objects.order_by("at").values_list("path", "status", "query"))
+    assert log == [("/api/v1/regions/", 200, "page_size=2"), ("/api/v1/flags/", 403, "")]
+    assert ApiRequestLog.objects.filter(token__name="NGO system").count() == 2
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        ("query", "field"),
+        [
+            ({"region": "NOWHERE"}, "region"),
+            ({"date_from": "yesterday"}, "date_from"),
+            ({"updated_since": "soon"}, "updated_since"),
+            ({"court_department": "kitchen"}, "court_department"),
+            ({"cursor": "!!not-a-cursor!!"}, "cursor"),
+            ({"cursor": "aWQ6eA"}, "cursor"),
+            ({"page_size": "0"}, "page_size"),
+            ({"page_size": "100000"}, "page_size"),
+            ({"fields": "id,secret"}, "fields"),
+            ({"colour": "blue"}, "colour"),
+        ],
+    )
+    def test_bad_input_gets_400_naming_the_parameter(self, partner_key, query, field):
+        response = bearer(partner_key).get(url("hearings"), query)
+        assert response.status_code == 400
+        body = response.json()
+        assert field in body["errors"]
+        assert body["detail"]
+
+    def test_aggregate_choices_are_checked(self, partner_key):
+        response = bearer(partner_key).get(url("aggregates/hearings"), {"group_by": "judge"})
+        assert response.status_code == 400
+        assert "group_by" in response.json()["errors"]
+
+
+class TestPagination:
+    def test_the_cursor_walks_every_row_once(self, partner_key, geography):
+        client = bearer(partner_key)
+        seen, next_url = [], url("municipalities") + "?page_size=10"
+        while next_url:
+            body = client.get(next_url).json()
+            seen += [row["code"] for row in body["results"]]
+            next_url = body["next"]
+        assert len(seen) == 38
+        assert len(set(seen)) == 38
+
+    def test_fields_picks_columns(self, partner_key, geography):
+        rows = bearer(partner_key).get(url("regions"), {"fields": "code,name_sq"}).json()["results"]
+        assert rows[0] == {"id": rows[0]["id"], "code": "GJI", "name_sq": "Gjilan"}
+
+    def test_updated_since_syncs_incrementally(self, partner_key, published):
+        client = bearer(partner_key)
+        assert len(client.get(url("hearings"), {"updated_since": "2000-01-01T00:00:00Z"}).json()["results"]) == 1
+        assert client.get(url("hearings"), {"updated_since": "2999-01-01T00:00:00Z"}).json()["results"] == []
+
+
+def test_the_schema_and_docs_are_public(geography):
+    schema = bearer(None).get(reverse("api:schema"))
+    assert schema.status_code == 200
+    assert b"/api/v1/hearings/" in schema.content
+    docs = bearer(None).get(reverse("api:docs"))
+    assert docs.status_code == 200
+    assert b"swagger" in docs.content.lower()
+    assert b"cdn" not in docs.content.lower()
