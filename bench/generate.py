@@ -134,7 +134,8 @@ def bench_users() -> dict:
     users = {
         "head": get(
             "bench.head", role=Role.DEPARTMENT_HEAD, department=Department.RIGHTS, password="bench-password-123"
-        )
+        ),
+        "partner": get("bench.partner", role=Role.PARTNER, organisation="Benchmark partner"),
     }
     for region in Region.objects.all():
         code = region.code.lower()

@@ -1,6 +1,7 @@
 """The ratio benchmarks. Each one runs the portal's real code path and a baseline on the same data in
 the same run, alternating A/B, and reports the median and spread of the ratio."""
 
+import contextlib
 import datetime
 import json
 import os
@@ -23,6 +24,7 @@ PASSWORD = "bench-password-123"
 GOALS = {
     "csv_export": ("ratio", "<=", 4.0),
     "page_throughput": ("ratio", ">=", 0.4),
+    "api_list": ("ratio", "<=", 2.0),
 }
 
 
@@ -114,7 +116,7 @@ def _free_port() -> int:
 
 
 def _request(port: int, path: str, cookie: str = "", method: str = "GET", body: str = "", headers=None):
-    connection = HTTPConnection("127.0.0.1", port, timeout=60)
+    connection = HTTPConnection("127.0.0.1", port, timeout=120)
     all_headers = {"Cookie": cookie, "Host": "127.0.0.1"} | (headers or {})
     connection.request(method, path, body=body, headers=all_headers)
     response = connection.getresponse()
@@ -166,16 +168,16 @@ def _throughput(port: int, path: str, cookie: str, seconds: float, clients: int 
     return done[0] / (time.perf_counter() - started)
 
 
-def bench_page_throughput(repeats: int, seconds: float) -> dict:
-    """Requests per second of the hearings list (page 1) vs a bare view behind the same middleware."""
+@contextlib.contextmanager
+def gunicorn(app: str, *, env: dict | None = None, ready_path: str = "/healthz/"):
+    """A gunicorn with 2 sync workers on a free port, for the length of the block; yields the port."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "mission.wsgi",
+            app,
             "--workers",
             "2",
             "--bind",
@@ -184,18 +186,27 @@ def bench_page_throughput(repeats: int, seconds: float) -> dict:
             "warning",
         ],
         cwd=BENCH_DIR.parent,
-        env=env,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", **(env or {})},
     )
     try:
         deadline = time.monotonic() + 30
         while True:
             try:
-                _request(port, "/healthz/")
+                _request(port, ready_path)
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
+                    raise RuntimeError(f"gunicorn {app} did not start") from None
                 time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def bench_page_throughput(repeats: int, seconds: float) -> dict:
+    """Requests per second of the hearings list (page 1) vs a bare view behind the same middleware."""
+    with gunicorn("mission.wsgi") as port:
         cookie = _sign_in(port, "bench.head")
         _throughput(port, "/trial-monitoring/hearings/", cookie, 1)  # warm both workers
         portal, baseline, ratios = [], [], []
@@ -205,17 +216,67 @@ def bench_page_throughput(repeats: int, seconds: float) -> dict:
             portal.append(a)
             baseline.append(b)
             ratios.append(a / b)
-        return {
-            "ratio": round(statistics.median(ratios), 3),
-            "ratio_min": round(min(ratios), 3),
-            "ratio_max": round(max(ratios), 3),
-            "portal_rps": round(statistics.median(portal), 1),
-            "baseline_rps": round(statistics.median(baseline), 1),
-            "runs": repeats,
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    return {
+        "ratio": round(statistics.median(ratios), 3),
+        "ratio_min": round(min(ratios), 3),
+        "ratio_max": round(max(ratios), 3),
+        "portal_rps": round(statistics.median(portal), 1),
+        "baseline_rps": round(statistics.median(baseline), 1),
+        "runs": repeats,
+    }
+
+
+# --- API list vs raw psycopg + orjson ---------------------------------------------------------------
+def _latency(port: int, path: str, headers: dict, n: int) -> float:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        response, body = _request(port, path, headers=headers)
+        times.append(time.perf_counter() - start)
+        if response.status != 200:
+            raise RuntimeError(f"{path}: {response.status} {body[:200]!r}")
+    return statistics.median(times)
+
+
+def bench_api_list(repeats: int, requests_per_round: int) -> dict:
+    """`GET /api/v1/hearings/?page_size=100` as a partner (first page and a page 90 % deep, by cursor)
+    vs the raw WSGI baseline serving the same rows; both under gunicorn with 2 workers."""
+    from django.db import connection
+    from django.db.models import Max
+
+    from mission.accounts.models import User
+    from mission.api.pagination import _encode
+    from mission.api.services import token_issue
+    from rights.models import Hearing
+
+    partner = User.objects.get(username="bench.partner")
+    _token, key = token_issue(actor=None, user=partner, name="bench", scopes=["trial_monitoring"])
+    deep = _encode(int((Hearing.objects.aggregate(m=Max("id"))["m"] or 0) * 0.9))
+    settings = connection.settings_dict
+    dsn = (
+        f"dbname={settings['NAME']} host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432} "
+        f"user={settings['USER'] or 'postgres'}"
+    )
+    auth = {"Authorization": f"Bearer {key}"}
+    results = {}
+    with (
+        gunicorn("mission.wsgi") as portal,
+        gunicorn("bench.baseline_app:application", env={"BENCH_DSN": dsn}, ready_path="/") as baseline,
+    ):
+        for label, query in (("first", "page_size=100"), ("deep", f"page_size=100&cursor={deep}")):
+            _latency(portal, f"/api/v1/hearings/?{query}", auth, 3)
+            _latency(baseline, f"/?{query}", {}, 3)
+            a_times, b_times, ratios = [], [], []
+            for _ in range(repeats):
+                a = _latency(portal, f"/api/v1/hearings/?{query}", auth, requests_per_round)
+                b = _latency(baseline, f"/?{query}", {}, requests_per_round)
+                a_times.append(a)
+                b_times.append(b)
+                ratios.append(a / b)
+            results[label] = _summary(ratios, a_times, b_times)
+    results["deep_vs_first"] = round(results["deep"]["portal_median_s"] / results["first"]["portal_median_s"], 3)
+    results["ratio"] = max(results["first"]["ratio"], results["deep"]["ratio"])
+    return results
 
 
 # --- List pages: server time and query counts --------------------------------------------------------
@@ -281,6 +342,7 @@ def run_all(size: str, *, repeats: int, seconds: float) -> dict:
             "csv_export": bench_csv_export(repeats),
             "page_throughput": bench_page_throughput(repeats, seconds),
             "list_pages": bench_list_pages(repeats),
+            "api_list": bench_api_list(repeats, 10 if repeats > 2 else 3),
         },
     }
     for name, (key, op, goal) in GOALS.items():

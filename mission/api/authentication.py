@@ -1,3 +1,4 @@
+import datetime
 import hmac
 
 from django.utils import timezone
@@ -7,6 +8,8 @@ from rest_framework import authentication, exceptions
 
 from mission.api.models import ApiToken
 from mission.api.services import TOKEN_PREFIX, hash_key
+
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -34,7 +37,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This token expired. Ask the mission for a new one."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("The account of this token is inactive."))
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            # A write per request would cost more than the read it serves; a minute is precise enough.
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

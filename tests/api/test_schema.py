@@ -29,7 +29,21 @@ schema = _load()
 
 
 @pytest.fixture
-def api_keys(partner, supervisor, administrator, published):
+def keep_connection():
+    """Like Django's test client: the WSGI handler must not close the test's database connection (and
+    with it the test's transaction) at the end of each request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_keys(keep_connection, partner, supervisor, administrator, published):
     """A partner's token and a supervisor's: every case is sent with both."""
     _token, partner_key = token_issue(actor=administrator, user=partner, name="partner", scopes=PARTNER_SCOPES)
     _token, staff_key = token_issue(
@@ -39,7 +53,8 @@ def api_keys(partner, supervisor, administrator, published):
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized: CI must not pass or fail by luck; the examples still cover every parameter.
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_every_operation_conforms_to_the_schema(case, api_keys, monkeypatch):
     from mission.api.throttling import TokenRateThrottle
 
