@@ -191,3 +191,10 @@ def test_the_schema_and_docs_are_public(geography):
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
     assert b"cdn" not in docs.content.lower()
+
+
+def test_the_api_root_lists_the_datasets_of_the_token(unscoped_partner_key, supervisor):
+    assert bearer(None).get("/api/v1/").status_code == 401
+    assert bearer(unscoped_partner_key).get("/api/v1/").json()["datasets"][0]["code"] == "reference"
+    codes = [d["code"] for d in client_for(supervisor).get("/api/v1/").json()["datasets"]]
+    assert "trial_follow_up" in codes
