@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlparse
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-SEED = 20261129
+SEED = 20261130  # raise when the generated data changes, so old datasets are not reused
 
 
 def database_url(size: str) -> str:
@@ -340,7 +340,7 @@ def generate(size: str) -> dict:
                 if hearing_id >= hearings_wanted:
                     break
                 hearing_id += 1
-                date = min(today - datetime.timedelta(days=1), first + datetime.timedelta(days=rng.randint(0, 700)))
+                date = first + datetime.timedelta(days=rng.randint(0, max(0, (today - first).days - 1)))
                 held = rng.random() > 0.27
                 hearings.append(
                     (hearing_id, cid, date, held, (rng.random() > 0.08) if held else None, monitor, supervisor)
@@ -526,6 +526,11 @@ def generate(size: str) -> dict:
         )
         for model in (Case, Party, Hearing, Observation, StandardRating, Flag):
             _reset_sequence(model)
+        with connection.cursor() as cursor:  # what the hearing services keep up to date
+            cursor.execute(
+                "UPDATE rights_case c SET last_hearing_date = s.latest FROM (SELECT case_id, MAX(date) AS latest "
+                "FROM rights_hearing GROUP BY case_id) s WHERE s.case_id = c.id"
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO bench_dataset (size, seed, hearings) VALUES (%s, %s, %s)", [size, SEED, counts["hearings"]]

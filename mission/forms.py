@@ -2,6 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -21,3 +24,28 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, field_map: 
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class FastSelect(forms.Select):
+    """A select whose options are joined in Python instead of one template render per option: a filter
+    form with every municipality and court renders in microseconds instead of milliseconds."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in (None, "")}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
+def use_fast_selects(form: forms.BaseForm) -> None:
+    """Swap every plain select of a form for a FastSelect, keeping its attributes and choices."""
+    for field in form.fields.values():
+        if type(field.widget) is forms.Select:
+            fast = FastSelect(attrs=field.widget.attrs)
+            fast.choices = field.widget.choices
+            field.widget = fast

@@ -3,10 +3,11 @@ each list's rows to their case, so the shared filters are written once."""
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Municipality, Region
+from mission.forms import use_fast_selects
 from rights.models import (
     CaseCategory,
     Court,
@@ -98,6 +99,12 @@ class TrialFilterSet(CaseScopeFilterSet):
         self.filters["sort"].extra["choices"] = [(key, label) for key, (label, _order) in self.sorts.items()]
         self.filters["sort"].extra["empty_label"] = None
 
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            use_fast_selects(super().form)
+        return self._form
+
     def filter_case_number(self, queryset, name, value):
         return queryset.filter(**{f"{self.case_path}case_number__icontains": value.strip()})
 
@@ -122,7 +129,7 @@ class TrialFilterSet(CaseScopeFilterSet):
 class CaseFilter(TrialFilterSet):
     case_path = ""
     sorts = {
-        "-last_hearing": (_("Latest hearing first"), ["-last_hearing", "-pk"]),
+        "-last_hearing": (_("Latest hearing first"), [F("last_hearing_date").desc(nulls_last=True), "-pk"]),
         "case_number": (_("Case number"), ["case_number", "pk"]),
         "-created_at": (_("Newest case first"), ["-created_at", "-pk"]),
     }

@@ -31,7 +31,6 @@ def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[Case]]:
         Case.objects.visible_to(user)
         .select_related("court", "municipality__region")
         .annotate(
-            last_hearing=Subquery(Hearing.objects.filter(case=OuterRef("pk")).order_by("-date").values("date")[:1]),
             hearing_count=_count(Hearing, case=OuterRef("pk")),
             open_flags=_count(Flag, case=OuterRef("pk"), status=FlagStatus.OPEN),
         )

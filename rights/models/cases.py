@@ -73,7 +73,10 @@ class Case(VersionedModel, BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    history = HistoricalRecords()
+    # Kept by the hearing services, so that "latest hearing first" is an index scan, not a sort of
+    # every case by a subquery.
+    last_hearing_date = models.DateField(_("last hearing"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["last_hearing_date"])
 
     objects = CaseQuerySet.as_manager()
 
@@ -84,6 +87,8 @@ class Case(VersionedModel, BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["court", "case_number"], name="case_number_unique_per_court"),
         ]
+        # PostgreSQL also has case_latest_idx (last_hearing_date DESC NULLS LAST, id DESC), made by migration
+        # 0004: SQLite cannot index NULLS LAST, and the embedded default does not need it.
         indexes = [models.Index(fields=["case_number"], name="case_number_idx")]
 
     def __str__(self) -> str:

@@ -95,7 +95,10 @@ class Hearing(VersionedModel, BaseModel):
                 | models.Q(held=False) & ~models.Q(adjournment_reason=""),
             ),
         ]
-        indexes = [models.Index(fields=["case", "date"], name="hearing_case_date_idx")]
+        indexes = [
+            models.Index(fields=["case", "date"], name="hearing_case_date_idx"),
+            models.Index(fields=["-date", "-scheduled_start", "-id"], name="hearing_list_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.case_number} · {self.date:%Y-%m-%d}"

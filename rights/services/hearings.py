@@ -26,6 +26,13 @@ HEARING_FIELDS = (
 )
 
 
+def _refresh_last_hearing(case: Case) -> None:
+    latest = case.hearings.order_by("-date").values_list("date", flat=True).first()
+    if case.last_hearing_date != latest:
+        Case.objects.filter(pk=case.pk).update(last_hearing_date=latest)
+        case.last_hearing_date = latest
+
+
 def _apply(hearing: Hearing, fields: dict) -> None:
     unknown = set(fields) - set(HEARING_FIELDS)
     if unknown:
@@ -46,6 +53,7 @@ def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     hearing.full_clean()
     hearing._history_user = actor
     hearing.save()
+    _refresh_last_hearing(case)
     flags_raise_for_hearing(hearing)
     return hearing
 
@@ -58,5 +66,6 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int, **fields) 
     hearing.full_clean()
     hearing._history_user = actor
     hearing.save()
+    _refresh_last_hearing(hearing.case)
     flags_raise_for_hearing(hearing)
     return hearing

@@ -164,6 +164,6 @@ def _case_rows(request, cases: list[Case], names: bool):
             people(PartyRole.ACCUSED),
             people(PartyRole.INJURED),
             case.hearing_count,
-            case.last_hearing.isoformat() if case.last_hearing else "",
+            case.last_hearing_date.isoformat() if case.last_hearing_date else "",
             case.open_flags,
         ]
