@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mission.forms import DATE_WIDGET, TIME_WIDGET
 from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
+from rights.services.cases import PARTY_FIELDS
+from rights.services.hearings import HEARING_FIELDS
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -47,18 +49,7 @@ class PartyForm(forms.ModelForm):
 
     class Meta:
         model = Party
-        fields = [
-            "role",
-            "name",
-            "sex",
-            "age_band",
-            "community",
-            "detention",
-            "counsel",
-            "counsel_appointed_on",
-            "vulnerable",
-            "protective_measures",
-        ]
+        fields = list(PARTY_FIELDS)
         widgets = {"counsel_appointed_on": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -111,25 +102,7 @@ class HearingForm(forms.ModelForm):
 
     class Meta:
         model = Hearing
-        fields = [
-            "date",
-            "hearing_type",
-            "session_number",
-            "scheduled_start",
-            "actual_start",
-            "end",
-            "held",
-            "adjournment_reason",
-            "adjournment_note",
-            "recorded",
-            "public",
-            "closure_basis",
-            "accused_represented",
-            "interpretation_needed",
-            "interpretation_provided",
-            "next_hearing_date",
-            "outcome",
-        ]
+        fields = list(HEARING_FIELDS)
         widgets = {
             "date": DATE_WIDGET,
             "next_hearing_date": DATE_WIDGET,
