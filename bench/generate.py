@@ -526,7 +526,15 @@ def generate(size: str) -> dict:
         )
         for model in (Case, Party, Hearing, Observation, StandardRating, Flag):
             _reset_sequence(model)
-        with connection.cursor() as cursor:  # what the hearing services keep up to date
+        with connection.cursor() as cursor:  # what the hearing and observation services keep up to date
+            cursor.execute(
+                "UPDATE rights_hearing SET published = true WHERE id IN "
+                "(SELECT hearing_id FROM rights_observation WHERE status = 'approved')"
+            )
+            cursor.execute(
+                "UPDATE rights_case SET published = true "
+                "WHERE id IN (SELECT case_id FROM rights_hearing WHERE published)"
+            )
             cursor.execute(
                 "UPDATE rights_case c SET last_hearing_date = s.latest FROM (SELECT case_id, MAX(date) AS latest "
                 "FROM rights_hearing GROUP BY case_id) s WHERE s.case_id = c.id"

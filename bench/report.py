@@ -55,6 +55,35 @@ def table(latest: dict[str, dict]) -> str:
             f"{_verdict(b['page_throughput'])}"
         ),
     )
+
+    def api(b, page):
+        if "api_list" not in b:
+            return "not measured"
+        r = b["api_list"][page]
+        verdict = "pass" if r["ratio"] <= 2.0 else "**miss**"
+        return f"{r['ratio']}× ({r['ratio_min']}–{r['ratio_max']}), {r['portal_median_s'] * 1000:.1f} ms, {verdict}"
+
+    row("API `/api/v1/hearings/` 100 rows, first page ÷ raw psycopg + orjson", "≤ 2×", lambda b: api(b, "first"))
+    row("API `/api/v1/hearings/` 100 rows, page 90 % deep ÷ raw", "≤ 2×", lambda b: api(b, "deep"))
+    row(
+        "API deep page ÷ first page (portal)",
+        "≤ 1.2×",
+        lambda b: f"{b['api_list']['deep_vs_first']}×" if "api_list" in b else "not measured",
+    )
+    if (
+        "10k" in latest
+        and "1m" in latest
+        and "api_list" in latest["1m"]["benchmarks"]
+        and "api_list" in latest["10k"]["benchmarks"]
+    ):
+        small, large = latest["10k"]["benchmarks"]["api_list"], latest["1m"]["benchmarks"]["api_list"]
+        flat = {p: large[p]["portal_median_s"] / small[p]["portal_median_s"] for p in ("first", "deep")}
+        lines.append(
+            f"| API flatness, 1m ÷ 10k (portal) | ≤ 1.2× | first page {flat['first']:.2f}×, deep page "
+            f"{flat['deep']:.2f}× | |"
+        )
+    for label in ("Human Rights dashboard (issue 6)", "XLSX and PDF reports (issue 7)"):
+        lines.append(f"| {label} | | not built yet | |")
     names = sorted(latest[sizes[0]]["benchmarks"]["list_pages"])
     for name in names:
         row(

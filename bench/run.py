@@ -290,7 +290,8 @@ def bench_list_pages(repeats: int) -> dict:
 
     head = _client("bench.head")
     supervisor = _client("bench.supervisor.pri")
-    case = Case.objects.order_by("pk").first()
+    # A case with everything its page shows (parties, hearings, observations, a flag), at every size.
+    case = Case.objects.filter(flags__isnull=False, parties__isnull=False).order_by("pk").first()
     pages = {
         "case_list": (head, reverse("rights:case_list")),
         "hearing_list": (head, reverse("rights:hearing_list")),

@@ -162,11 +162,19 @@ class HearingFactory(DjangoModelFactory):
 class ObservationFactory(DjangoModelFactory):
     class Meta:
         model = Observation
+        skip_postgeneration_save = True
 
     hearing = factory.SubFactory(HearingFactory)
     monitor = factory.LazyAttribute(lambda o: o.hearing.created_by)
     questionnaire = factory.LazyFunction(lambda: Questionnaire.objects.get(is_current=True))
     summary = "A summary."
+
+    @factory.post_generation
+    def publish(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the object first)
+        # What the observation services keep: an approved observation publishes its hearing and case.
+        if create and obj.status == "approved":
+            Hearing.objects.filter(pk=obj.hearing_id).update(published=True)
+            Case.objects.filter(pk=obj.hearing.case_id).update(published=True)
 
 
 class StandardRatingFactory(DjangoModelFactory):

@@ -21,11 +21,7 @@ class CaseQuerySet(RightsQuerySet):
 
     def published(self) -> "CaseQuerySet":
         """Cases with at least one approved observation: what partners may know exists."""
-        from rights.models.observations import Observation
-
-        return self.filter(
-            models.Exists(Observation.objects.filter(hearing__case=models.OuterRef("pk"), status="approved"))
-        )
+        return self.filter(published=True)
 
 
 class CaseCategory(models.TextChoices):
@@ -76,7 +72,9 @@ class Case(VersionedModel, BaseModel):
     # Kept by the hearing services, so that "latest hearing first" is an index scan, not a sort of
     # every case by a subquery.
     last_hearing_date = models.DateField(_("last hearing"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["last_hearing_date"])
+    # Kept by the observation services: whether partners may see the case (see CaseQuerySet.published).
+    published = models.BooleanField(_("published"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["last_hearing_date", "published"])
 
     objects = CaseQuerySet.as_manager()
 
@@ -89,7 +87,10 @@ class Case(VersionedModel, BaseModel):
         ]
         # PostgreSQL also has case_latest_idx (last_hearing_date DESC NULLS LAST, id DESC), made by migration
         # 0004: SQLite cannot index NULLS LAST, and the embedded default does not need it.
-        indexes = [models.Index(fields=["case_number"], name="case_number_idx")]
+        indexes = [
+            models.Index(fields=["case_number"], name="case_number_idx"),
+            models.Index(fields=["id"], condition=models.Q(published=True), name="case_published_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_number} ({self.court.code})"

@@ -71,7 +71,10 @@ class Flag(BaseModel):
                 condition=models.Q(status="open") | models.Q(closed_by__isnull=False, closed_at__isnull=False),
             ),
         ]
-        indexes = [models.Index(fields=["status", "case"], name="flag_status_case_idx")]
+        indexes = [
+            models.Index(fields=["status", "case"], name="flag_status_case_idx"),
+            models.Index(fields=["status", "-created_at", "-id"], name="flag_list_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} · {self.case.case_number}"

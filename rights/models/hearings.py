@@ -12,10 +12,9 @@ class HearingQuerySet(RightsQuerySet):
     region_lookup = "case__municipality__region"
 
     def published(self) -> "HearingQuerySet":
-        """Hearings with an approved observation: what partners receive."""
-        from rights.models.observations import Observation
-
-        return self.filter(models.Exists(Observation.objects.filter(hearing=models.OuterRef("pk"), status="approved")))
+        """Hearings with an approved observation: what partners receive (a flag the observation
+        services keep, so that a partner's deep page is one index range, not a join)."""
+        return self.filter(published=True)
 
 
 class HearingType(models.TextChoices):
@@ -70,7 +69,8 @@ class Hearing(VersionedModel, BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
-    history = HistoricalRecords()
+    published = models.BooleanField(_("published"), default=False, editable=False)
+    history = HistoricalRecords(excluded_fields=["published"])
 
     objects = HearingQuerySet.as_manager()
 
@@ -98,6 +98,7 @@ class Hearing(VersionedModel, BaseModel):
         indexes = [
             models.Index(fields=["case", "date"], name="hearing_case_date_idx"),
             models.Index(fields=["-date", "-scheduled_start", "-id"], name="hearing_list_order_idx"),
+            models.Index(fields=["id"], condition=models.Q(published=True), name="hearing_published_idx"),
         ]
 
     def __str__(self) -> str:

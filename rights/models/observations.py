@@ -77,7 +77,10 @@ class Observation(VersionedModel, BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["hearing", "monitor"], name="observation_one_per_monitor_per_hearing"),
         ]
-        indexes = [models.Index(fields=["status", "created_at"], name="observation_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="observation_status_idx"),
+            models.Index(fields=["status", "submitted_at", "id"], name="observation_review_queue_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hearing} · {self.get_status_display()}"

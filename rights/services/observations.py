@@ -11,6 +11,22 @@ from rights.models.observations import EDITABLE_BY_AUTHOR
 from rights.services.flags import flags_raise_for_observation
 from rights.services.permissions import can_review, require_record_in
 
+
+def _refresh_published(observation: Observation) -> None:
+    """Partners see a hearing (and its case) once one of its observations is approved; keep the flags
+    that say so true after every change of status."""
+    hearing = observation.hearing
+    approved = Observation.objects.filter(hearing=hearing, status=ObservationStatus.APPROVED).exists()
+    if hearing.published != approved:
+        Hearing.objects.filter(pk=hearing.pk).update(published=approved)
+        hearing.published = approved
+    case = hearing.case
+    case_published = approved or Hearing.objects.filter(case=case, published=True).exists()
+    if case.published != case_published:
+        type(case).objects.filter(pk=case.pk).update(published=case_published)
+        case.published = case_published
+
+
 # ratings: {standard_id: (rating, evidence)}
 Ratings = dict[int, tuple[str, str]]
 
@@ -123,6 +139,7 @@ def _review(actor, observation: Observation, *, status: str, comment: str) -> Ob
     observation.version += 1
     observation._history_user = actor
     observation.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at"])
+    _refresh_published(observation)
     return observation
 
 
@@ -165,5 +182,6 @@ def observation_correct(
     observation._history_user = actor
     observation._change_reason = reason.strip()
     observation.save()
+    _refresh_published(observation)
     flags_raise_for_observation(observation)
     return observation
