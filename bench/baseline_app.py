@@ -23,8 +23,7 @@ JOIN rights_case c ON c.id = h.case_id
 JOIN rights_court court ON court.id = c.court_id
 JOIN field_offices_municipality m ON m.id = c.municipality_id
 JOIN field_offices_region r ON r.id = m.region_id
-WHERE h.id > %s
-  AND EXISTS (SELECT 1 FROM rights_observation o WHERE o.hearing_id = h.id AND o.status = 'approved')
+WHERE h.published AND h.id > %s
 ORDER BY h.id
 LIMIT %s
 """
