@@ -1,5 +1,7 @@
 """API filters: the pages' shared filters (where and when) plus `updated_since` for incremental sync."""
 
+import datetime
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
@@ -9,10 +11,12 @@ from rights.models import FlagStatus, ObservationStatus
 
 class ApiFilterSet(CaseScopeFilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
-        label=_("Changed at or after this time (ISO 8601), for incremental sync"),
-        field_name="updated_at",
-        lookup_expr="gte",
+        label=_("Changed at or after this time (ISO 8601), for incremental sync"), method="filter_updated_since"
     )
+
+    def filter_updated_since(self, queryset, name, value):
+        # ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59: compare in UTC.
+        return queryset.filter(updated_at__gte=value.astimezone(datetime.UTC))
 
 
 class ApiCaseFilter(ApiFilterSet):
