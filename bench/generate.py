@@ -267,6 +267,7 @@ def generate(size: str) -> dict:
                 "charges",
                 "fundamental_rights_appeal_grounds",
                 "created_by_id",
+                "published",
             ],
             (
                 (
@@ -282,6 +283,7 @@ def generate(size: str) -> dict:
                     "CCK Art. 186",
                     rng.random() < 0.05,
                     monitor,
+                    False,
                 )
                 for cid, court, muni, monitor, _sup, cat, first in cases
             ),
@@ -379,6 +381,7 @@ def generate(size: str) -> dict:
                 "next_hearing_date",
                 "outcome",
                 "created_by_id",
+                "published",
             ],
             (
                 (
@@ -405,6 +408,7 @@ def generate(size: str) -> dict:
                     None,
                     "",
                     monitor,
+                    False,
                 )
                 for hid, cid, date, held, recorded, monitor, _sup in hearings
             ),
