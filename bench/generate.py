@@ -186,6 +186,7 @@ def generate(size: str) -> dict:
         Questionnaire,
         StandardRating,
     )
+    from rights.services.hearings import HEARING_FIELDS
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", stdout=io.StringIO())
@@ -363,23 +364,7 @@ def generate(size: str) -> dict:
                 "updated_at",
                 "version",
                 "case_id",
-                "date",
-                "scheduled_start",
-                "actual_start",
-                "end",
-                "hearing_type",
-                "session_number",
-                "held",
-                "adjournment_reason",
-                "adjournment_note",
-                "recorded",
-                "public",
-                "closure_basis",
-                "accused_represented",
-                "interpretation_needed",
-                "interpretation_provided",
-                "next_hearing_date",
-                "outcome",
+                *HEARING_FIELDS,  # the same order as the values below
                 "created_by_id",
                 "published",
             ],

@@ -10,7 +10,7 @@ from mission.forms import add_service_errors
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
 from rights.models import Case, Party, PartyRole
-from rights.services.cases import case_create, case_update
+from rights.services.cases import PARTY_FIELDS, case_create, case_update
 from rights.services.permissions import can_follow_up, can_record_in, require_record_in, sees_names
 from rights.views.common import draft_saved, get_or_404, list_context, require_reader
 
@@ -44,21 +44,7 @@ def _case_form(request, *, case: Case | None):
     """Create or edit a case with its parties. The page keeps everything typed when saving fails."""
     user = request.user
     initial_parties = [
-        {
-            f: getattr(p, f)
-            for f in (
-                "role",
-                "name",
-                "sex",
-                "age_band",
-                "detention",
-                "counsel",
-                "counsel_appointed_on",
-                "vulnerable",
-                "protective_measures",
-            )
-        }
-        | {"id": p.pk, "community": p.community_id}
+        {**{f: getattr(p, f) for f in PARTY_FIELDS}, "id": p.pk, "community": p.community_id}
         for p in (case.parties.all() if case else [])
     ]
     form = CaseForm(request.POST or None, instance=case or Case())

@@ -12,7 +12,7 @@ from mission.forms import add_service_errors
 from mission.pagination import paginate
 from rights import selectors
 from rights.forms import CorrectionForm, ObservationForm, ReviewForm
-from rights.models import ObservationStatus, Rating
+from rights.models import ObservationStatus
 from rights.models.observations import EDITABLE_BY_AUTHOR
 from rights.services.observations import (
     observation_approve,
@@ -45,7 +45,6 @@ def observation_detail(request, pk: int):
         "can_correct": observation.status == ObservationStatus.APPROVED
         and (observation.monitor_id == user.pk or can_review(user, observation)),
         "review_form": ReviewForm(),
-        "Rating": Rating,
     }
     return render(request, "rights/observation_detail.html", context)
 
