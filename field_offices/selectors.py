@@ -1,6 +1,7 @@
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from field_offices.models import FieldTeam, Municipality, Region
+from mission.common import language_suffix
 
 
 def region_list() -> QuerySet[Region]:
@@ -25,4 +26,19 @@ def region_detail(*, code: str) -> Region:
         )
         .filter(code=code)
         .get()
+    )
+
+
+def municipality_names() -> list[dict]:
+    """Every municipality's code, name in the user's language and region, in one query (for maps)."""
+    suffix = language_suffix()
+    return list(Municipality.objects.values("code", "region_id", name=F(f"name_{suffix}")))
+
+
+def municipality_detail(*, code: str) -> Municipality:
+    """One municipality with its region, district and the field teams that cover it."""
+    return (
+        Municipality.objects.select_related("region", "district")
+        .prefetch_related(Prefetch("field_teams", queryset=FieldTeam.objects.order_by("code")))
+        .get(code=code)
     )

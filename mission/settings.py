@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     # Cross-cutting apps of the project.
     "mission.accounts",
     "mission.audit",
+    "mission.dashboards",
     "mission.api",
     # The shared core, then the departments (which depend on it, never the reverse).
     "field_offices",
@@ -234,6 +235,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 4 * 60 * 60,
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+
+# --- Dashboards ----------------------------------------------------------------------------------
+# The dashboards read summary tables; Celery beat rebuilds them this often. With tasks in-process
+# (no broker), a dashboard rebuilds them itself when they are older than this.
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=15)
+if DASHBOARD_REFRESH_MINUTES < 1:
+    raise ImproperlyConfigured("DASHBOARD_REFRESH_MINUTES must be 1 or more.")
+CELERY_BEAT_SCHEDULE = {
+    "refresh-dashboard-summaries": {
+        "task": "mission.dashboards.tasks.refresh_summaries",
+        "schedule": DASHBOARD_REFRESH_MINUTES * 60,
+        "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},
+    },
+}
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

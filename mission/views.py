@@ -3,16 +3,24 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from field_offices.selectors import region_list
-from mission.accounts.permissions import capabilities_of, scope_for
+from mission.accounts.permissions import Capability, capabilities_of, has_capability, scope_for
+from mission.accounts.roles import Role
 
 
 def home(request):
-    """Where the user is (department, region, field team) and what they can do."""
+    """Where the user is (department, region, field team) and what they can do. Mission management
+    and department heads start on the mission overview instead."""
     user = request.user
+    if (
+        user.is_authenticated
+        and user.role in (Role.MANAGEMENT, Role.DEPARTMENT_HEAD)
+        and has_capability(user, Capability.DASHBOARDS)
+    ):
+        return redirect("dashboards:overview")
     context = {
         "capabilities": capabilities_of(user),
         "scope": scope_for(user),

@@ -29,6 +29,7 @@ class RightsConfig(AppConfig):
                 department=Department.RIGHTS,
                 order=10,
                 items=(
+                    navigation.NavItem(_("Dashboard"), "rights:dashboard", Capability.DASHBOARDS),
                     navigation.NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),
                     navigation.NavItem(_("Hearings"), "rights:hearing_list", Capability.READ_RECORDS),
                     navigation.NavItem(_("Observations"), "rights:observation_list", Capability.READ_RECORDS),
@@ -37,6 +38,13 @@ class RightsConfig(AppConfig):
                 ),
             )
         )
+
+        from mission.dashboards import registry
+        from rights.dashboards import RightsDashboards
+        from rights.services.summaries import SUMMARY_NAME, trial_summaries_refresh
+
+        registry.register(RightsDashboards())
+        registry.register_summary(registry.Summary(SUMMARY_NAME, trial_summaries_refresh))
 
     def load_demo_data(self, *, records: int) -> str:
         """Called by `manage.py seed_demo` after the demo users exist."""

@@ -192,3 +192,35 @@ def observation_history(*, observation: Observation) -> list[dict]:
         )
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
+
+
+def municipality_activity(*, user, municipality) -> dict:
+    """For the municipality page: the courts seated there, and the latest hearings and open flags of
+    cases heard there that the user may see."""
+    from mission.accounts.permissions import Capability, has_capability, scope_covers
+    from mission.accounts.roles import Department
+    from rights.models import Court
+
+    in_scope = scope_covers(user, department=Department.RIGHTS, region_id=municipality.region_id)
+    hearings, flags = [], []
+    if in_scope:
+        hearings = list(
+            Hearing.objects.visible_to(user)
+            .filter(case__municipality=municipality)
+            .select_related("case__court")
+            .order_by("-date", "-scheduled_start", "-pk")[:10]
+        )
+        if has_capability(user, Capability.FOLLOW_UP):
+            flags = list(
+                Flag.objects.visible_to(user)
+                .filter(case__municipality=municipality, status=FlagStatus.OPEN)
+                .select_related("case__court")
+                .order_by("-created_at", "-pk")[:10]
+            )
+    return {
+        "in_scope": in_scope,
+        "courts": list(Court.objects.filter(seat=municipality).order_by("code")),
+        "hearings": hearings,
+        "flags": flags,
+        "shows_flags": has_capability(user, Capability.FOLLOW_UP),
+    }

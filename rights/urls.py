@@ -1,10 +1,11 @@
 from django.urls import path
 
-from rights.views import cases, flags, hearings, observations
+from rights.views import cases, dashboard, flags, hearings, observations
 
 app_name = "rights"
 
 urlpatterns = [
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/export.csv", cases.case_export, name="case_export"),
     path("cases/new/", cases.case_create_view, name="case_create"),

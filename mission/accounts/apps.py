@@ -17,6 +17,7 @@ class AccountsConfig(AppConfig):
                 order=0,
                 items=(
                     navigation.NavItem(_("Home"), "home"),
+                    navigation.NavItem(_("Mission overview"), "dashboards:overview", Capability.DASHBOARDS),
                     navigation.NavItem(_("Regions and field teams"), "field_offices:region_list", Capability.DIRECTORY),
                     navigation.NavItem(_("People"), "accounts:people", Capability.DIRECTORY),
                 ),

@@ -16,12 +16,15 @@ from rights.models.flags import Flag, FlagRule, FlagStatus, Intervention, Interv
 from rights.models.hearings import AdjournmentReason, Hearing, HearingType
 from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
 from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
+from rights.models.summaries import AccusedMonth, CaseMonth, FollowUpMonth, HearingMonth, RatingMonth
 
 __all__ = [
+    "AccusedMonth",
     "AdjournmentReason",
     "AgeBand",
     "Case",
     "CaseCategory",
+    "CaseMonth",
     "CaseQuerySet",
     "CounselType",
     "Court",
@@ -32,7 +35,9 @@ __all__ = [
     "Flag",
     "FlagRule",
     "FlagStatus",
+    "FollowUpMonth",
     "Hearing",
+    "HearingMonth",
     "HearingType",
     "Intervention",
     "InterventionStatus",
@@ -43,6 +48,7 @@ __all__ = [
     "PartyRole",
     "Questionnaire",
     "Rating",
+    "RatingMonth",
     "Sex",
     "StandardRating",
 ]

@@ -1,0 +1,282 @@
+"""Charts drawn on the server as SVG, each with the table of its numbers and a CSV download.
+
+A dashboard builds `Chart`s from aggregated rows; the templates print the strings prepared here, so
+that numbers are formatted once, in the user's language, and the SVG geometry is never localised
+(a decimal comma in an SVG attribute would break the drawing).
+"""
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+
+from field_offices.boundaries import ATTRIBUTION, outlines
+
+COUNT, RATE, TEXT = "count", "rate", "text"
+PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, light to dark
+ZERO_FILL = "#f4f6f8"
+OUTSIDE_FILL = "#d9d9d9"
+SERIES_FILLS = ("#3182bd", "#fd8d3c", "#74c476")
+
+
+def format_value(value, kind: str = COUNT) -> str:
+    """A count or a rate (a fraction) as the user's language writes it; an em dash when unknown."""
+    if value is None or value == "":
+        return "—"
+    if kind == RATE:
+        return f"{number_format(value * 100, 1, use_l10n=True)} %"
+    if kind == COUNT:
+        return number_format(value, 0, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def rate(numerator, denominator) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = COUNT
+
+
+@dataclass
+class Chart:
+    """One chart: the rows are the data; `series` names the columns drawn (stacked for `columns`)."""
+
+    slug: str
+    title: str
+    columns: list[Column]
+    rows: list[list]
+    series: tuple[int, ...] = (1,)
+    style: str = "bars"  # "bars": one horizontal bar per row; "columns": vertical, over months
+    note: str = ""
+    links: list[str] = field(default_factory=list)  # per row, optional
+    axis_labels: list[str] = field(default_factory=list)  # short labels under columns (else the first column)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows or not any(self._number(row, i) for row in self.rows for i in self.series)
+
+    def _number(self, row, index) -> float:
+        value = row[index]
+        return float(value) if isinstance(value, (int, float)) else 0.0
+
+    def table(self) -> dict:
+        body = []
+        for position, row in enumerate(self.rows):
+            cells = [format_value(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
+            link = self.links[position] if position < len(self.links) else ""
+            body.append({"head": cells[0], "cells": cells[1:], "link": link})
+        return {
+            "header": [c.label for c in self.columns],
+            "rows": body,
+            "numeric": [c.kind != TEXT for c in self.columns[1:]],
+        }
+
+    def csv_rows(self) -> tuple[list[str], list[list]]:
+        header = [f"{c.label} (%)" if c.kind == RATE else str(c.label) for c in self.columns]
+        rows = []
+        for row in self.rows:
+            out = []
+            for value, column in zip(row, self.columns, strict=True):
+                if column.kind == RATE:
+                    out.append("" if value is None else round(value * 100, 2))
+                else:
+                    out.append("" if value is None else value)
+            rows.append(out)
+        return header, rows
+
+    def svg(self) -> dict:
+        return self._columns() if self.style == "columns" else self._bars()
+
+    def legend(self) -> list[dict]:
+        if len(self.series) < 2:
+            return []
+        return [{"fill": SERIES_FILLS[n], "label": self.columns[i].label} for n, i in enumerate(self.series)]
+
+    def _bars(self) -> dict:
+        width, label_width, row_height = 480.0, 170.0, 24.0
+        bar_space = width - label_width - 64
+        kind = self.columns[self.series[0]].kind
+        top = max((self._number(row, self.series[0]) for row in self.rows), default=0) or 1
+        if kind == RATE:
+            top = max(top, 0.0001)
+        bars = []
+        for n, row in enumerate(self.rows):
+            value = self._number(row, self.series[0])
+            length = bar_space * value / top
+            label = str(row[0])
+            bars.append(
+                {
+                    "y": f"{n * row_height + 4:.1f}",
+                    "text_y": f"{n * row_height + 18:.1f}",
+                    "width": f"{max(length, 0):.1f}",
+                    "value_x": f"{label_width + length + 6:.1f}",
+                    "label": label if len(label) <= 26 else label[:25] + "…",
+                    "title": f"{label}: {format_value(row[self.series[0]], kind)}",
+                    "value": format_value(row[self.series[0]], kind),
+                }
+            )
+        return {
+            "style": "bars",
+            "width": f"{width:.0f}",
+            "height": f"{len(self.rows) * row_height + 8:.0f}",
+            "label_width": f"{label_width - 8:.0f}",
+            "bar_x": f"{label_width:.0f}",
+            "bar_height": f"{row_height - 8:.0f}",
+            "bars": bars,
+            "fill": SERIES_FILLS[0],
+        }
+
+    def _columns(self) -> dict:
+        width, height, left, bottom, top_pad = 480.0, 220.0, 44.0, 28.0, 10.0
+        plot_w, plot_h = width - left - 8, height - bottom - top_pad
+        totals = [sum(self._number(row, i) for i in self.series) for row in self.rows]
+        top = max(totals, default=0) or 1
+        slot = plot_w / max(len(self.rows), 1)
+        every = max(1, math.ceil(len(self.rows) / 8))
+        columns = []
+        for n, row in enumerate(self.rows):
+            x = left + n * slot + slot * 0.15
+            base = top_pad + plot_h
+            parts = []
+            for s, index in enumerate(self.series):
+                h = plot_h * self._number(row, index) / top
+                base -= h
+                parts.append({"y": f"{base:.1f}", "height": f"{h:.1f}", "fill": SERIES_FILLS[s]})
+            title = ", ".join(
+                f"{self.columns[i].label}: {format_value(row[i], self.columns[i].kind)}" for i in self.series
+            )
+            columns.append(
+                {
+                    "x": f"{x:.1f}",
+                    "width": f"{slot * 0.7:.1f}",
+                    "parts": parts,
+                    "title": f"{row[0]} — {title}",
+                    "label": (self.axis_labels[n] if n < len(self.axis_labels) else str(row[0]))
+                    if n % every == 0
+                    else "",
+                    "label_x": f"{x + slot * 0.35:.1f}",
+                }
+            )
+        ticks = []
+        for fraction in (0, 0.5, 1):
+            y = top_pad + plot_h * (1 - fraction)
+            ticks.append({"y": f"{y:.1f}", "text_y": f"{y + 4:.1f}", "label": format_value(round(top * fraction))})
+        return {
+            "style": "columns",
+            "width": f"{width:.0f}",
+            "height": f"{height:.0f}",
+            "left": f"{left - 6:.0f}",
+            "plot_left": f"{left:.0f}",
+            "plot_right": f"{width - 8:.0f}",
+            "axis_y": f"{height - bottom + 16:.0f}",
+            "columns": columns,
+            "ticks": ticks,
+        }
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A key figure with its change from the previous period."""
+
+    label: str
+    value: float | None
+    previous: float | None
+    kind: str = COUNT
+    url: str = ""
+
+    @property
+    def value_text(self) -> str:
+        return format_value(self.value, self.kind)
+
+    @property
+    def previous_text(self) -> str:
+        return format_value(self.previous, self.kind)
+
+    @property
+    def change(self) -> str:
+        """ "up", "down" or "same" (or "" when either side is unknown), for the arrow and its label."""
+        if self.value is None or self.previous is None:
+            return ""
+        if self.value == self.previous:
+            return "same"
+        return "up" if self.value > self.previous else "down"
+
+    @property
+    def change_text(self) -> str:
+        if not self.change:
+            return str(_("no figure to compare"))
+        if self.kind == RATE:
+            points = (self.value - self.previous) * 100
+            return str(
+                _("%(sign)s%(points)s points")
+                % {"sign": "+" if points >= 0 else "−", "points": number_format(abs(points), 1, use_l10n=True)}
+            )
+        delta = self.value - self.previous
+        text = f"{'+' if delta >= 0 else '−'}{format_value(abs(delta))}"
+        if self.previous:
+            percent = number_format(abs(delta) / self.previous * 100, 0, use_l10n=True)
+            text += f" ({'+' if delta >= 0 else '−'}{percent} %)"
+        return text
+
+
+def choropleth(
+    *,
+    values: dict[str, float],
+    names: dict[str, str],
+    inside: set[str] | None,
+    url: Callable[[str], str],
+    metric: str,
+) -> dict:
+    """The 38 municipalities coloured by `values` (keyed by municipality code) in five equal classes.
+
+    Municipalities outside the user's scope (`inside` is not None and lacks them) are grey, with no
+    figure, so that a supervisor's map shows where their region lies but nothing of the others.
+    """
+    shapes = outlines()
+    shown = sorted(v for code, v in values.items() if v and (inside is None or code in inside))
+    # Quantile classes: each colour holds about as many municipalities, so that one large town does
+    # not push every other municipality into the lightest colour.
+    uppers: list[float] = []
+    for n in range(1, len(PALETTE) + 1):
+        upper = shown[min(len(shown) - 1, math.ceil(len(shown) * n / len(PALETTE)) - 1)] if shown else 0
+        if not uppers or upper > uppers[-1]:
+            uppers.append(upper)
+    fills = PALETTE[len(PALETTE) - len(uppers) :]
+    items = []
+    for code, outline in sorted(shapes.by_code.items()):
+        name = names.get(code, code)
+        if inside is not None and code not in inside:
+            fill, text, figure = OUTSIDE_FILL, f"{name}: {_('outside your scope')}", None
+        else:
+            value = values.get(code, 0)
+            fill = (
+                next((f for f, upper in zip(fills, uppers, strict=True) if value <= upper), ZERO_FILL)
+                if value
+                else ZERO_FILL
+            )
+            figure = format_value(value)
+            text = f"{name}: {figure} {metric}"
+        items.append(
+            {"code": code, "path": outline.path, "fill": fill, "text": text, "url": url(code), "figure": figure}
+        )
+    legend = [{"fill": ZERO_FILL, "label": "0"}]
+    low = min(shown) if shown else 0
+    for fill, upper in zip(fills, uppers, strict=True):
+        label = format_value(low) if low == upper else f"{format_value(low)}–{format_value(upper)}"
+        legend.append({"fill": fill, "label": label})
+        low = upper + 1
+    if inside is not None:
+        legend.append({"fill": OUTSIDE_FILL, "label": str(_("outside your scope"))})
+    return {
+        "width": f"{shapes.width:.0f}",
+        "height": f"{shapes.height:.0f}",
+        "shapes": items,
+        "legend": legend,
+        "metric": metric,
+        "attribution": ATTRIBUTION,
+    }

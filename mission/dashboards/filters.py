@@ -1,0 +1,119 @@
+"""Dashboard filters, read from the URL so that a view can be bookmarked and shared.
+
+Every dashboard has the period (`from`, `to`, as YYYY-MM) and the region (`region`, a region code);
+a dashboard adds its own fields (the Human Rights dashboard adds court and court department). The
+region choices are the regions in the user's scope, so a supervisor can choose only their own.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from field_offices.models import Region
+from mission.accounts.permissions import scope_for
+from mission.dashboards.periods import DEFAULT_MONTHS, MAX_MONTHS, Period, last_months, months_between, presets
+from mission.forms import use_fast_selects
+
+MONTH_WIDGET = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}, format="%Y-%m")
+
+
+def month_field(label) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=MONTH_WIDGET,
+        error_messages={"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")},
+    )
+
+
+class DashboardFilterForm(forms.Form):
+    def __init__(self, data, *, regions: list[Region], extra_fields: dict[str, forms.Field], **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["from"] = month_field(_("From (month)"))
+        self.fields["to"] = month_field(_("To (month)"))
+        if len(regions) > 1:
+            self.fields["region"] = forms.ChoiceField(
+                label=_("Region"),
+                required=False,
+                choices=[("", _("All regions in your scope"))] + [(r.code, r.name) for r in regions],
+            )
+        self.fields.update(extra_fields)
+        use_fast_selects(self)
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("from"), data.get("to")
+        if first and last:
+            if first > last:
+                raise forms.ValidationError(_("The first month of the period must not be after the last."))
+            if months_between(first, last) > MAX_MONTHS:
+                raise forms.ValidationError(_("Choose a period of at most %(months)s months.") % {"months": MAX_MONTHS})
+        return data
+
+
+@dataclass
+class Filters:
+    """What a dashboard shows: the period, the regions (the user's scope intersected with the choice),
+    and the dashboard's own choices."""
+
+    period: Period
+    region: Region | None
+    region_ids: frozenset[int] | None  # None: every region
+    regions: list[Region]  # the regions in the user's scope, for labels
+    extra: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)  # the valid filters as they appear in the URL
+
+    def querystring(self, **overrides) -> str:
+        params = {**self.params, **overrides}
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+    def region_name(self, region_id) -> str:
+        return next((r.name for r in self.regions if r.pk == region_id), "—")
+
+    def preset_links(self) -> list[dict]:
+        links = []
+        for label, period in presets():
+            links.append(
+                {
+                    "label": label,
+                    "query": self.querystring(**period.query()),
+                    "current": period == self.period,
+                }
+            )
+        return links
+
+
+def read_filters(request, *, extra_fields: dict[str, forms.Field] | None = None) -> tuple[DashboardFilterForm, Filters]:
+    """Parse the dashboard filters from the query string. Invalid values are reported on the form and
+    the default stands in for them, so the page still shows something true."""
+    scope = scope_for(request.user)
+    regions = [r for r in Region.objects.order_by("code") if scope.region_ids is None or r.pk in scope.region_ids]
+    form = DashboardFilterForm(request.GET or None, regions=regions, extra_fields=extra_fields or {})
+    cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    default = last_months(DEFAULT_MONTHS)
+    first: datetime.date | None = cleaned.get("from")
+    last: datetime.date | None = cleaned.get("to")
+    if first and not last:
+        last = max(first, default.last)
+    if last and not first:
+        first = last_months(DEFAULT_MONTHS, until=last).first
+    period = Period(first.replace(day=1), last.replace(day=1)) if first and last else default
+    if months_between(period.first, period.last) > MAX_MONTHS:
+        period = default
+    region = next((r for r in regions if r.code == cleaned.get("region")), None)
+    if region is not None:
+        region_ids = frozenset({region.pk})
+    else:
+        region_ids = scope.region_ids
+    extra = {name: cleaned.get(name) for name in (extra_fields or {})}
+    params = {**period.query(), "region": region.code if region else ""}
+    params.update({name: value for name, value in extra.items() if value not in (None, "")})
+    if not form.is_bound:
+        form.initial = {"from": period.first, "to": period.last}
+    filters = Filters(period=period, region=region, region_ids=region_ids, regions=regions, extra=extra, params=params)
+    return form, filters

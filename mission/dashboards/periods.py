@@ -1,0 +1,79 @@
+"""Dashboard periods: whole calendar months, from a first to a last month, both included."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+MAX_MONTHS = 120  # ten years: longer spans are a report, not a dashboard
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def add_months(month: datetime.date, count: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + count
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(first: datetime.date, last: datetime.date) -> int:
+    """How many months from `first` to `last`, both included."""
+    return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+@dataclass(frozen=True)
+class Period:
+    first: datetime.date  # the first day of the first month
+    last: datetime.date  # the first day of the last month
+
+    @property
+    def length(self) -> int:
+        return months_between(self.first, self.last)
+
+    @property
+    def end(self) -> datetime.date:
+        """The last day of the period."""
+        return add_months(self.last, 1) - datetime.timedelta(days=1)
+
+    def months(self) -> list[datetime.date]:
+        return [add_months(self.first, i) for i in range(self.length)]
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one, for showing change."""
+        return Period(add_months(self.first, -self.length), add_months(self.first, -1))
+
+    def label(self) -> str:
+        first = date_format(self.first, "YEAR_MONTH_FORMAT")
+        if self.first == self.last:
+            return first
+        return f"{first} – {date_format(self.last, 'YEAR_MONTH_FORMAT')}"
+
+    def query(self) -> dict[str, str]:
+        return {"from": f"{self.first:%Y-%m}", "to": f"{self.last:%Y-%m}"}
+
+
+def this_month() -> datetime.date:
+    return month_start(timezone.localdate())
+
+
+def last_months(count: int, *, until: datetime.date | None = None) -> Period:
+    last = until or this_month()
+    return Period(add_months(last, -(count - 1)), last)
+
+
+def presets() -> list[tuple[str, Period]]:
+    """The periods offered as one-click links above every dashboard."""
+    now = this_month()
+    return [
+        (str(_("This month")), Period(now, now)),
+        (str(_("Last 3 months")), last_months(3)),
+        (str(_("Last 12 months")), last_months(12)),
+        (str(_("This year")), Period(datetime.date(now.year, 1, 1), now)),
+        (str(_("Last year")), Period(datetime.date(now.year - 1, 1, 1), datetime.date(now.year - 1, 12, 1))),
+    ]
+
+
+DEFAULT_MONTHS = 12

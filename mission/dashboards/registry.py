@@ -1,0 +1,96 @@
+"""How departments plug into the dashboards without the framework knowing them.
+
+A department app subclasses `DepartmentDashboards` and registers an instance from `AppConfig.ready()`:
+
+    registry.register(RightsDashboards())
+
+The mission overview asks every registered department the user reads for its key figures, its
+activity by region and municipality, and what needs attention; the municipality page asks for a
+panel. A department registers the summary tables it keeps with `register_summary`, and the
+framework refreshes them (Celery beat, `manage.py refresh_dashboards`, or on reading when tasks run
+in-process) and says on every page how fresh they are.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mission.accounts.permissions import Capability, has_capability, reads_department
+
+
+@dataclass
+class Activity:
+    """A department's activity in a period: the measure's name, and counts by region id and by
+    municipality code."""
+
+    label: str
+    by_region: dict[int, int] = field(default_factory=dict)
+    by_municipality: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    label: str
+    count: int
+    url: str
+
+
+@dataclass
+class Overview:
+    figures: list = field(default_factory=list)  # charts.Figure
+    activity: Activity | None = None
+    attention: list[AttentionItem] = field(default_factory=list)
+
+
+class DepartmentDashboards:
+    """What a department contributes. Every method gets the user and must scope what it reads."""
+
+    department: str = ""
+    label: str = ""
+    url_name: str = ""  # the department's own dashboard, if it has one
+    summaries: tuple[str, ...] = ()  # the summaries its figures come from
+
+    def overview(self, user, filters) -> Overview:
+        return Overview()
+
+    def municipality_panel(self, user, municipality, filters) -> tuple[str, dict] | None:
+        """A template and its context for the municipality page, or None."""
+        return None
+
+
+@dataclass(frozen=True)
+class Summary:
+    name: str
+    refresh: Callable[[], int]  # rebuilds the tables, returns the number of rows written
+
+
+_departments: list[DepartmentDashboards] = []
+_summaries: dict[str, Summary] = {}
+
+
+def register(dashboards: DepartmentDashboards) -> None:
+    if all(type(d) is not type(dashboards) for d in _departments):
+        _departments.append(dashboards)
+
+
+def register_summary(summary: Summary) -> None:
+    _summaries[summary.name] = summary
+
+
+def summaries() -> dict[str, Summary]:
+    return dict(_summaries)
+
+
+def departments_for(user) -> list[DepartmentDashboards]:
+    """The departments whose figures this user may read on dashboards."""
+    if not has_capability(user, Capability.DASHBOARDS):
+        return []
+    return [d for d in _departments if reads_department(user, d.department)]
+
+
+def departments_reading(user) -> list[DepartmentDashboards]:
+    """The departments whose records this user reads (the municipality page shows their panels)."""
+    return [d for d in _departments if reads_department(user, d.department)]
+
+
+def all_departments() -> list[DepartmentDashboards]:
+    return list(_departments)

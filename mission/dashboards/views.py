@@ -1,0 +1,121 @@
+"""The mission overview, and the plumbing every dashboard page shares (CSV of a chart's numbers)."""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from field_offices.selectors import municipality_names
+from mission.accounts.permissions import Capability, require_capability
+from mission.dashboards import registry
+from mission.dashboards.charts import COUNT, TEXT, Chart, Column, choropleth
+from mission.dashboards.filters import read_filters
+from mission.dashboards.services import freshness_for
+from mission.exports import csv_response
+
+
+def chart_csv(request, charts: list[Chart], filters):
+    """The CSV of one chart's numbers when the URL asks for it (`?csv=<slug>` with the page's filters),
+    else None."""
+    slug = request.GET.get("csv")
+    if not slug:
+        return None
+    chart = next((c for c in charts if c.slug == slug), None)
+    if chart is None:
+        raise Http404
+    header, rows = chart.csv_rows()
+    period = filters.period
+    return csv_response(f"{slug}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv", header, rows)
+
+
+def overview(request):
+    """Mission overview: key figures with change, activity by region and on the map, what needs attention."""
+    require_capability(request.user, Capability.DASHBOARDS)
+    departments = registry.departments_for(request.user)
+    extra = {}
+    if len(departments) > 1:
+        extra["department"] = forms.ChoiceField(
+            label=_("Department"),
+            required=False,
+            choices=[("", _("All departments"))] + [(d.department, d.label) for d in departments],
+        )
+    form, filters = read_filters(request, extra_fields=extra)
+    chosen = filters.extra.get("department")
+    shown = [d for d in departments if not chosen or d.department == chosen]
+    freshness = freshness_for(tuple(dict.fromkeys(s for d in shown for s in d.summaries)))
+    parts = [(d, d.overview(request.user, filters)) for d in shown]
+    activities = [(d, p.activity) for d, p in parts if p.activity is not None]
+
+    columns = [Column(_("Region"), TEXT)] + [Column(a.label, COUNT) for _d, a in activities]
+    if len(activities) > 1:
+        columns.append(Column(_("Total"), COUNT))
+    region_rows = []
+    for region in filters.regions:
+        if filters.region_ids is not None and region.pk not in filters.region_ids:
+            continue
+        counts = [a.by_region.get(region.pk, 0) for _d, a in activities]
+        region_rows.append([region.name, *counts, *([sum(counts)] if len(activities) > 1 else [])])
+    by_region = Chart(
+        slug="activity-by-region",
+        title=str(_("Activity by region")),
+        columns=columns,
+        rows=region_rows,
+        series=(len(columns) - 1,),
+        links=[
+            f"{reverse('dashboards:overview')}?{filters.querystring(region=r.code)}"
+            for r in filters.regions
+            if filters.region_ids is None or r.pk in filters.region_ids
+        ],
+    )
+
+    municipalities = municipality_names()
+    inside = None
+    if filters.region_ids is not None:
+        inside = {m["code"] for m in municipalities if m["region_id"] in filters.region_ids}
+    values = {}
+    for _d, activity in activities:
+        for code, count in activity.by_municipality.items():
+            values[code] = values.get(code, 0) + count
+    metric = activities[0][1].label if len(activities) == 1 else str(_("records"))
+    names = {m["code"]: m["name"] for m in municipalities}
+    region_names = {r.pk: r.name for r in filters.regions}
+    area_query = filters.querystring(region="")
+
+    def municipality_url(code: str) -> str:
+        return f"{reverse('field_offices:municipality_detail', args=[code])}?{area_query}"
+
+    the_map = choropleth(values=values, names=names, inside=inside, url=municipality_url, metric=metric)
+    municipality_rows = [
+        [m["name"], region_names.get(m["region_id"], "—"), values.get(m["code"], 0)]
+        for m in sorted(municipalities, key=lambda m: m["name"])
+        if inside is None or m["code"] in inside
+    ]
+    by_municipality = Chart(
+        slug="activity-by-municipality",
+        title=str(_("Activity by municipality")),
+        columns=[Column(_("Municipality"), TEXT), Column(_("Region"), TEXT), Column(metric, COUNT)],
+        rows=municipality_rows,
+        series=(2,),
+        links=[
+            municipality_url(m["code"])
+            for m in sorted(municipalities, key=lambda m: m["name"])
+            if inside is None or m["code"] in inside
+        ],
+    )
+    charts = [by_region, by_municipality]
+    download = chart_csv(request, charts, filters)
+    if download is not None:
+        return download
+    context = {
+        "form": form,
+        "filters": filters,
+        "freshness": freshness,
+        "figures": [f for _d, p in parts for f in p.figures],
+        "attention": [a for _d, p in parts for a in p.attention],
+        "departments": shown,
+        "by_region": by_region,
+        "by_municipality": by_municipality,
+        "map": the_map,
+    }
+    return render(request, "dashboards/overview.html", context)

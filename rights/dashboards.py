@@ -1,0 +1,330 @@
+"""Trial monitoring on the dashboards: the Human Rights dashboard's charts, and what Human Rights
+contributes to the mission overview and to the municipality page."""
+
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from mission.accounts.permissions import Capability, has_capability
+from mission.accounts.roles import Department
+from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, rate
+from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
+from rights import indicators
+from rights.models import AdjournmentReason, AgeBand, CourtDepartment, FlagRule, FlagStatus, InterventionStatus, Sex
+from rights.services.summaries import SUMMARY_NAME
+
+
+class RightsDashboards(DepartmentDashboards):
+    department = Department.RIGHTS
+    label = _("Human Rights & Communities")
+    url_name = "rights:dashboard"
+    summaries = (SUMMARY_NAME,)
+
+    def overview(self, user, filters) -> Overview:
+        scope = indicators.Scope(user=user, period=filters.period, region_ids=filters.region_ids)
+        counts = indicators.overview_counts(scope)
+        now, before = counts["hearings"], counts["hearings_before"]
+        dashboard = f"{reverse('rights:dashboard')}?{filters.querystring()}"
+        figures = [
+            Figure(str(_("Hearings monitored")), now["a"], before["a"], COUNT, dashboard),
+            Figure(str(_("Cases monitored")), counts["cases"]["a"], counts["cases_before"]["a"], COUNT, dashboard),
+            Figure(str(_("Unproductive hearings")), rate(now["b"], now["a"]), rate(before["b"], before["a"]), RATE),
+        ]
+        return Overview(
+            figures=figures,
+            activity=Activity(
+                label=str(_("hearings monitored")),
+                by_region=counts["by_region"],
+                by_municipality=counts["by_municipality"],
+            ),
+            attention=attention(user, filters.region_ids),
+        )
+
+    def municipality_panel(self, user, municipality, filters):
+        from rights.selectors import municipality_activity
+
+        scope = indicators.Scope(
+            user=user, period=filters.period, region_ids=filters.region_ids, municipality_id=municipality.pk
+        )
+        activity = municipality_activity(user=user, municipality=municipality)
+        grouped = indicators.hearing_indicators(scope) if activity["in_scope"] else {}
+        chart = monthly_hearings_chart(filters, grouped)
+        chart.slug = "municipality-hearings-by-month"
+        return "rights/_municipality_panel.html", {"chart": chart, **activity}
+
+
+def attention(user, region_ids) -> list[AttentionItem]:
+    counts = indicators.attention_counts(user=user, region_ids=region_ids)
+    items = []
+    flags_url = reverse("rights:flag_list") if has_capability(user, Capability.FOLLOW_UP) else ""
+    items.append(AttentionItem(str(_("open flags (trial monitoring)")), counts["open_flags"], flags_url))
+    waiting_url = (
+        reverse("rights:review_queue")
+        if has_capability(user, Capability.REVIEW)
+        else f"{reverse('rights:observation_list')}?status=submitted"
+    )
+    items.append(AttentionItem(str(_("observations waiting for review")), counts["waiting_review"], waiting_url))
+    return items
+
+
+def monthly_hearings_chart(filters, grouped) -> Chart:
+    by_month = {row["key"][:7]: row for row in grouped.get("month", [])}
+    rows = []
+    for month in filters.period.months():
+        row = by_month.get(f"{month:%Y-%m}", {})
+        hearings, adjourned, recorded, held = (row.get(k, 0) or 0 for k in indicators.SUMS)
+        rows.append(
+            [
+                date_format(month, "YEAR_MONTH_FORMAT"),
+                held,
+                adjourned,
+                hearings,
+                rate(adjourned, hearings),
+                rate(recorded, held),
+            ]
+        )
+    return Chart(
+        slug="hearings-by-month",
+        title=str(_("Hearings monitored by month")),
+        columns=[
+            Column(_("Month"), TEXT),
+            Column(_("Held"), COUNT),
+            Column(_("Adjourned"), COUNT),
+            Column(_("Hearings"), COUNT),
+            Column(_("Unproductive"), RATE),
+            Column(_("Recorded (of held)"), RATE),
+        ],
+        rows=rows,
+        series=(1, 2),
+        style="columns",
+        axis_labels=[date_format(m, "M y") for m in filters.period.months()],
+    )
+
+
+def _group_rows(grouped, dim, labels: dict, cases: dict | None = None) -> list[list]:
+    rows = []
+    case_rows = {r["key"]: r for r in (cases or {}).get(dim, [])}
+    for row in sorted(grouped.get(dim, []), key=lambda r: -(r["a"] or 0)):
+        key = row["key"]
+        hearings, adjourned, recorded, held = (row[k] or 0 for k in indicators.SUMS)
+        case_row = case_rows.get(key, {})
+        case_count, grounds = case_row.get("a") or 0, case_row.get("b") or 0
+        rows.append(
+            [
+                labels.get(key, key or "—"),
+                hearings,
+                rate(adjourned, hearings),
+                rate(recorded, held),
+                case_count,
+                rate(grounds, case_count),
+            ]
+        )
+    return rows
+
+
+def _breakdown_columns(first) -> list[Column]:
+    return [
+        Column(first, TEXT),
+        Column(_("Hearings"), COUNT),
+        Column(_("Unproductive"), RATE),
+        Column(_("Recorded (of held)"), RATE),
+        Column(_("Cases"), COUNT),
+        Column(_("Cases with fundamental-rights grounds for appeal"), RATE),
+    ]
+
+
+def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, ratings, follow_up) -> tuple[list, list]:
+    """The key figures and charts of the Human Rights dashboard from the indicator queries."""
+    total, before = indicators._one(hearings, "total"), indicators._one(hearings, "before")
+    case_total, case_before = indicators._one(cases, "total"), indicators._one(cases, "before")
+    rating_total, rating_before = indicators._one(ratings, "total"), indicators._one(ratings, "before")
+    figures = [
+        Figure(str(_("Hearings monitored")), total["a"], before["a"]),
+        Figure(str(_("Cases monitored")), case_total["a"], case_before["a"]),
+        Figure(str(_("Unproductive hearings")), rate(total["b"], total["a"]), rate(before["b"], before["a"]), RATE),
+        Figure(
+            str(_("Hearings recorded (of held)")), rate(total["c"], total["d"]), rate(before["c"], before["d"]), RATE
+        ),
+        Figure(
+            str(_("Cases with fundamental-rights grounds for appeal")),
+            rate(case_total["b"], case_total["a"]),
+            rate(case_before["b"], case_before["a"]),
+            RATE,
+        ),
+        Figure(
+            str(_("Ratings that are violations")),
+            rate(rating_total["c"], rating_total["a"]),
+            rate(rating_before["c"], rating_before["a"]),
+            RATE,
+        ),
+    ]
+    region_names = {str(r.pk): r.name for r in filters.regions}
+    departments = {str(k): str(v) for k, v in CourtDepartment.choices}
+    reasons = {str(k): str(v) for k, v in AdjournmentReason.choices}
+    charts = [monthly_hearings_chart(filters, hearings)]
+
+    cases_by_month = {row["key"][:7]: row for row in cases.get("month", [])}
+    ratings_by_month = {row["key"][:7]: row for row in ratings.get("month", [])}
+    trend_rows = []
+    for month in filters.period.months():
+        case_row = cases_by_month.get(f"{month:%Y-%m}", {})
+        rating_row = ratings_by_month.get(f"{month:%Y-%m}", {})
+        rated = rating_row.get("a") or 0
+        trend_rows.append(
+            [
+                date_format(month, "YEAR_MONTH_FORMAT"),
+                case_row.get("a") or 0,
+                rated,
+                rate(rating_row.get("b") or 0, rated),
+                rate(rating_row.get("c") or 0, rated),
+            ]
+        )
+    charts.append(
+        Chart(
+            slug="cases-by-month",
+            title=str(_("Cases monitored and ratings by month")),
+            columns=[
+                Column(_("Month"), TEXT),
+                Column(_("Cases with a hearing"), COUNT),
+                Column(_("Ratings"), COUNT),
+                Column(_("Concerns"), RATE),
+                Column(_("Violations"), RATE),
+            ],
+            rows=trend_rows,
+            series=(1,),
+            style="columns",
+            axis_labels=[date_format(m, "M y") for m in filters.period.months()],
+        )
+    )
+    reason_rows = sorted(
+        (
+            [reasons.get(r["key"], r["key"]), r["a"] or 0, rate(r["a"] or 0, total["b"])]
+            for r in hearings.get("reason", [])
+        ),
+        key=lambda row: -row[1],
+    )
+    charts.append(
+        Chart(
+            slug="adjournment-reasons",
+            title=str(_("Why hearings were adjourned")),
+            columns=[
+                Column(_("Reason"), TEXT),
+                Column(_("Adjourned hearings"), COUNT),
+                Column(_("Share of adjourned"), RATE),
+            ],
+            rows=reason_rows,
+        )
+    )
+    charts.append(
+        Chart(
+            slug="by-region",
+            title=str(_("By region")),
+            columns=_breakdown_columns(_("Region")),
+            rows=_group_rows(hearings, "region", region_names, cases),
+        )
+    )
+    charts.append(
+        Chart(
+            slug="by-court",
+            title=str(_("By court")),
+            columns=_breakdown_columns(_("Court")),
+            rows=_group_rows(hearings, "court", courts, cases),
+        )
+    )
+    charts.append(
+        Chart(
+            slug="by-court-department",
+            title=str(_("By court department")),
+            columns=_breakdown_columns(_("Court department")),
+            rows=_group_rows(hearings, "court_department", departments, cases),
+        )
+    )
+    standard_rows = []
+    for row in sorted(ratings.get("standard", []), key=lambda r: int(r["key"])):
+        rated, concerns, violations = row["a"] or 0, row["b"] or 0, row["c"] or 0
+        standard_rows.append(
+            [row["label"], rated, concerns, rate(concerns, rated), violations, rate(violations, rated)]
+        )
+    charts.append(
+        Chart(
+            slug="standards",
+            title=str(_("Fair-trial standards: violation rate")),
+            columns=[
+                Column(_("Standard"), TEXT),
+                Column(_("Ratings"), COUNT),
+                Column(_("Concerns"), COUNT),
+                Column(_("Concern rate"), RATE),
+                Column(_("Violations"), COUNT),
+                Column(_("Violation rate"), RATE),
+            ],
+            rows=standard_rows,
+            series=(5,),
+            note=str(_("Approved observations only; ratings of not applicable or not observable are left out.")),
+        )
+    )
+    statuses = {str(k): str(v) for k, v in FlagStatus.choices}
+    rules = {str(k): str(v) for k, v in FlagRule.choices}
+    intervention_statuses = {str(k): str(v) for k, v in InterventionStatus.choices}
+
+    def simple(dim, labels):
+        return sorted(
+            ([labels.get(r["key"], r["key"]), r["a"] or 0] for r in follow_up.get(dim, [])), key=lambda x: -x[1]
+        )
+
+    charts.append(
+        Chart(
+            slug="flags-by-status",
+            title=str(_("Flags raised in the period, by status")),
+            columns=[Column(_("Status"), TEXT), Column(_("Flags"), COUNT)],
+            rows=simple("flag_status", statuses),
+        )
+    )
+    charts.append(
+        Chart(
+            slug="flags-by-rule",
+            title=str(_("Flags raised in the period, by rule")),
+            columns=[Column(_("Rule"), TEXT), Column(_("Flags"), COUNT)],
+            rows=simple("flag_rule", rules),
+        )
+    )
+    charts.append(
+        Chart(
+            slug="interventions-by-status",
+            title=str(_("Interventions in the period, by status")),
+            columns=[Column(_("Status"), TEXT), Column(_("Interventions"), COUNT)],
+            rows=simple("intervention_status", intervention_statuses),
+        )
+    )
+    accused_total = sum(r["a"] or 0 for r in cases.get("sex", []))
+
+    def accused_chart(slug, title, dim, labels, order=None):
+        rows = [
+            [
+                labels.get(r["key"], r["label"] or r["key"] or str(_("Not known"))),
+                r["a"] or 0,
+                rate(r["a"] or 0, accused_total),
+            ]
+            for r in cases.get(dim, [])
+        ]
+        if order:
+            rows.sort(key=lambda row: order.index(row[0]) if row[0] in order else len(order))
+        else:
+            rows.sort(key=lambda row: -row[1])
+        return Chart(
+            slug=slug,
+            title=title,
+            columns=[Column(_("Group"), TEXT), Column(_("Accused"), COUNT), Column(_("Share"), RATE)],
+            rows=rows,
+            note=str(_("Accused in the cases monitored in the period, each counted once.")),
+        )
+
+    sexes = {str(k): str(v) for k, v in Sex.choices}
+    ages = {str(k): str(v) for k, v in AgeBand.choices}
+    charts.append(accused_chart("accused-by-sex", str(_("Accused by sex")), "sex", sexes))
+    charts.append(
+        accused_chart(
+            "accused-by-age", str(_("Accused by age (under 18: juvenile)")), "age_band", ages, list(ages.values())
+        )
+    )
+    charts.append(accused_chart("accused-by-community", str(_("Accused by community")), "community", {}))
+    return figures, charts

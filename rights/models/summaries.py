@@ -1,0 +1,101 @@
+"""Summary tables for the dashboards: trial-monitoring counts by month and by the dimensions the
+dashboards filter and group on, rebuilt from the records by `rights.services.summaries` (Celery beat,
+or on reading when tasks run in-process). A dashboard then sums a few thousand summary rows instead of
+counting a million observations.
+
+Distinct cases and accused over a period are not the sum of monthly counts (a case heard in three
+months is one case). So each case-month row also keeps the month of the case's previous hearing
+(`previous_month`): the cases heard in months A..B are the case-month rows in A..B whose previous
+hearing was before A (or that had none), which is again a sum.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from field_offices.models import Community, Municipality, Region
+from rights.models.cases import AgeBand, CaseCategory, CourtDepartment, RightsQuerySet, Sex
+from rights.models.flags import FlagRule
+from rights.models.hearings import AdjournmentReason
+from rights.models.reference import Court, FairTrialStandard
+
+
+class SummaryQuerySet(RightsQuerySet):
+    region_lookup = "region"
+
+
+class _Summary(models.Model):
+    month = models.DateField(_("month"))
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
+    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="+", verbose_name=_("court"))
+    court_department = models.CharField(_("court department"), max_length=20, choices=CourtDepartment.choices)
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class HearingMonth(_Summary):
+    """Hearings per month, municipality, court, department, case category and adjournment reason."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=20, choices=CaseCategory.choices)
+    adjournment_reason = models.CharField(max_length=20, choices=AdjournmentReason.choices, blank=True)
+    hearings = models.PositiveIntegerField()
+    recorded = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("hearings by month")
+        indexes = [models.Index(fields=["month"], name="hearing_month_idx")]
+
+
+class CaseMonth(_Summary):
+    """Cases with a hearing in the month, by the month of their previous hearing."""
+
+    previous_month = models.DateField(null=True)
+    cases = models.PositiveIntegerField()
+    appeal_grounds = models.PositiveIntegerField()  # of which with fundamental-rights grounds for appeal
+
+    class Meta:
+        verbose_name = _("cases by month")
+        indexes = [models.Index(fields=["month"], name="case_month_idx")]
+
+
+class AccusedMonth(_Summary):
+    """The accused of the cases in CaseMonth, by sex, age band and community."""
+
+    previous_month = models.DateField(null=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    age_band = models.CharField(max_length=10, choices=AgeBand.choices)
+    community = models.ForeignKey(Community, null=True, on_delete=models.CASCADE, related_name="+")
+    accused = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("accused by month")
+        indexes = [models.Index(fields=["month"], name="accused_month_idx")]
+
+
+class RatingMonth(_Summary):
+    """Ratings of approved observations per standard (not applicable and not observable left out)."""
+
+    standard = models.ForeignKey(FairTrialStandard, on_delete=models.CASCADE, related_name="+")
+    rated = models.PositiveIntegerField()
+    concerns = models.PositiveIntegerField()
+    violations = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ratings by month")
+        indexes = [models.Index(fields=["month"], name="rating_month_idx")]
+
+
+class FollowUpMonth(_Summary):
+    """Flags (by rule and status) and interventions (by status), by the month they were raised."""
+
+    kind = models.CharField(max_length=12)  # "flag" or "intervention"
+    rule = models.CharField(max_length=30, choices=FlagRule.choices, blank=True)
+    status = models.CharField(max_length=15)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("follow-up by month")
+        indexes = [models.Index(fields=["month"], name="follow_up_month_idx")]

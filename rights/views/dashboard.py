@@ -1,0 +1,58 @@
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
+from mission.accounts.roles import Department
+from mission.common import language_suffix
+from mission.dashboards.filters import read_filters
+from mission.dashboards.services import freshness_for
+from mission.dashboards.views import chart_csv
+from rights import indicators
+from rights.dashboards import human_rights_charts
+from rights.models import Court, CourtDepartment
+from rights.services.summaries import SUMMARY_NAME
+
+
+def dashboard(request):
+    """The Human Rights dashboard: the trial-monitoring indicators for a period, with filters in the URL."""
+    require_capability(request.user, Capability.DASHBOARDS)
+    if not reads_department(request.user, Department.RIGHTS):
+        raise PermissionDenied
+    scope = scope_for(request.user)
+    courts = Court.objects.order_by("code").values_list("pk", "code", f"name_{language_suffix()}", "seat__region_id")
+    courts = [c for c in courts if scope.region_ids is None or c[3] in scope.region_ids]
+    extra = {
+        "court": forms.ChoiceField(
+            label=_("Court"),
+            required=False,
+            choices=[("", _("All courts"))] + [(code, name) for _pk, code, name, _r in courts],
+        ),
+        "court_department": forms.ChoiceField(
+            label=_("Court department"), required=False, choices=[("", _("All departments")), *CourtDepartment.choices]
+        ),
+    }
+    form, filters = read_filters(request, extra_fields=extra)
+    court_id = next((pk for pk, code, _name, _r in courts if code == filters.extra.get("court")), None)
+    freshness = freshness_for((SUMMARY_NAME,))
+    scope = indicators.Scope(
+        user=request.user,
+        period=filters.period,
+        region_ids=filters.region_ids,
+        court_id=court_id,
+        court_department=filters.extra.get("court_department") or "",
+    )
+    figures, charts = human_rights_charts(
+        filters,
+        courts={str(pk): name for pk, _code, name, _r in courts},
+        hearings=indicators.hearing_indicators(scope),
+        cases=indicators.case_indicators(scope),
+        ratings=indicators.rating_indicators(scope),
+        follow_up=indicators.follow_up_indicators(scope),
+    )
+    download = chart_csv(request, charts, filters)
+    if download is not None:
+        return download
+    context = {"form": form, "filters": filters, "freshness": freshness, "figures": figures, "charts": charts}
+    return render(request, "rights/dashboard.html", context)
