@@ -106,10 +106,7 @@ def read_filters(request, *, extra_fields: dict[str, forms.Field] | None = None)
     if months_between(period.first, period.last) > MAX_MONTHS:
         period = default
     region = next((r for r in regions if r.code == cleaned.get("region")), None)
-    if region is not None:
-        region_ids = frozenset({region.pk})
-    else:
-        region_ids = scope.region_ids
+    region_ids = frozenset({region.pk}) if region is not None else scope.region_ids
     extra = {name: cleaned.get(name) for name in (extra_fields or {})}
     params = {**period.query(), "region": region.code if region else ""}
     params.update({name: value for name, value in extra.items() if value not in (None, "")})

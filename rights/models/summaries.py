@@ -34,6 +34,9 @@ class _Summary(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.month:%Y-%m}"
+
 
 class HearingMonth(_Summary):
     """Hearings per month, municipality, court, department, case category and adjournment reason."""
