@@ -47,7 +47,7 @@ class RightsDashboards(DepartmentDashboards):
             user=user, period=filters.period, region_ids=filters.region_ids, municipality_id=municipality.pk
         )
         activity = municipality_activity(user=user, municipality=municipality)
-        grouped = indicators.hearing_indicators(scope) if activity["in_scope"] else {}
+        grouped = indicators.municipality_indicators(scope) if activity["in_scope"] else {}
         chart = monthly_hearings_chart(filters, grouped)
         chart.slug = "municipality-hearings-by-month"
         return "rights/_municipality_panel.html", {"chart": chart, **activity}
@@ -274,7 +274,7 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
     charts.append(
         Chart(
             slug="flags-by-status",
-            title=str(_("Flags raised in the period, by status")),
+            title=str(_("Flags on the hearings of the period, by status")),
             columns=[Column(_("Status"), TEXT), Column(_("Flags"), COUNT)],
             rows=simple("flag_status", statuses),
         )
@@ -282,7 +282,7 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
     charts.append(
         Chart(
             slug="flags-by-rule",
-            title=str(_("Flags raised in the period, by rule")),
+            title=str(_("Flags on the hearings of the period, by rule")),
             columns=[Column(_("Rule"), TEXT), Column(_("Flags"), COUNT)],
             rows=simple("flag_rule", rules),
         )
@@ -295,15 +295,10 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
             rows=simple("intervention_status", intervention_statuses),
         )
     )
-    accused_total = sum(r["a"] or 0 for r in cases.get("sex", []))
 
     def accused_chart(slug, title, dim, labels, order=None):
         rows = [
-            [
-                labels.get(r["key"], r["label"] or r["key"] or str(_("Not known"))),
-                r["a"] or 0,
-                rate(r["a"] or 0, accused_total),
-            ]
+            [labels.get(r["key"]) or r["label"] or str(_("Not known")), r["a"] or 0, rate(r["b"] or 0, r["a"] or 0)]
             for r in cases.get(dim, [])
         ]
         if order:
@@ -313,18 +308,24 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
         return Chart(
             slug=slug,
             title=title,
-            columns=[Column(_("Group"), TEXT), Column(_("Accused"), COUNT), Column(_("Share"), RATE)],
+            columns=[Column(_("Accused"), TEXT), Column(_("Hearings"), COUNT), Column(_("Unproductive"), RATE)],
             rows=rows,
-            note=str(_("Accused in the cases monitored in the period, each counted once.")),
+            note=str(_("A hearing counts once for each group its accused belong to.")),
         )
 
     sexes = {str(k): str(v) for k, v in Sex.choices}
     ages = {str(k): str(v) for k, v in AgeBand.choices}
-    charts.append(accused_chart("accused-by-sex", str(_("Accused by sex")), "sex", sexes))
+    charts.append(accused_chart("accused-by-sex", str(_("Hearings by sex of the accused")), "sex", sexes))
     charts.append(
         accused_chart(
-            "accused-by-age", str(_("Accused by age (under 18: juvenile)")), "age_band", ages, list(ages.values())
+            "accused-by-age",
+            str(_("Hearings by age of the accused (under 18: juvenile)")),
+            "age_band",
+            ages,
+            list(ages.values()),
         )
     )
-    charts.append(accused_chart("accused-by-community", str(_("Accused by community")), "community", {}))
+    charts.append(
+        accused_chart("accused-by-community", str(_("Hearings by community of the accused")), "community", {})
+    )
     return figures, charts

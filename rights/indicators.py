@@ -15,12 +15,14 @@ from django.db.models.functions import Cast, Coalesce
 from mission.common import language_suffix
 from mission.dashboards.periods import Period
 from rights.models import (
-    AccusedMonth,
+    AdjournmentMonth,
     CaseMonth,
     Flag,
     FlagStatus,
     FollowUpMonth,
+    HearingAccusedMonth,
     HearingMonth,
+    MunicipalityMonth,
     Observation,
     ObservationStatus,
     RatingMonth,
@@ -70,29 +72,22 @@ class Scope:
         queryset = model.objects.visible_to(self.user).filter(month__gte=period.first, month__lte=period.last)
         if self.region_ids is not None:
             queryset = queryset.filter(region_id__in=self.region_ids)
-        if self.court_id:
-            queryset = queryset.filter(court_id=self.court_id)
-        if self.court_department:
-            queryset = queryset.filter(court_department=self.court_department)
-        if self.municipality_id:
-            queryset = queryset.filter(municipality_id=self.municipality_id)
+        if model is MunicipalityMonth:
+            if self.municipality_id:
+                queryset = queryset.filter(municipality_id=self.municipality_id)
+        else:
+            if self.court_id:
+                queryset = queryset.filter(court_id=self.court_id)
+            if self.court_department:
+                queryset = queryset.filter(court_department=self.court_department)
         if distinct_from:
             queryset = queryset.filter(Q(previous_month__isnull=True) | Q(previous_month__lt=period.first))
         return queryset
 
 
-ADJOURNED = ~Q(adjournment_reason="")
-HELD = Q(adjournment_reason="")
-
-
 def _hearing_sums() -> dict:
     """a: hearings, b: adjourned, c: recorded, d: held."""
-    return {
-        "a": _sum("hearings"),
-        "b": _sum("hearings", ADJOURNED),
-        "c": _sum("recorded"),
-        "d": _sum("hearings", HELD),
-    }
+    return {"a": _sum("hearings"), "b": _sum("adjourned"), "c": _sum("recorded"), "d": _sum("held")}
 
 
 def _case_sums() -> dict:
@@ -116,7 +111,7 @@ def overview_counts(scope: Scope) -> dict:
             _part(scope.rows(CaseMonth, distinct_from=True), "cases", **_case_sums()),
             _part(scope.rows(CaseMonth, previous, distinct_from=True), "cases_before", **_case_sums()),
             _part(scope.rows(HearingMonth), "region", key=F("region_id"), **_hearing_sums()),
-            _part(scope.rows(HearingMonth), "municipality", key=F("municipality__code"), **_hearing_sums()),
+            _part(scope.rows(MunicipalityMonth), "municipality", key=F("municipality__code"), **_hearing_sums()),
         ]
     )
     return {
@@ -127,6 +122,11 @@ def overview_counts(scope: Scope) -> dict:
         "by_region": {int(r["key"]): r["a"] for r in grouped.get("region", [])},
         "by_municipality": {r["key"]: r["a"] for r in grouped.get("municipality", [])},
     }
+
+
+def municipality_indicators(scope: Scope) -> dict[str, list[dict]]:
+    """Hearings of one municipality by month. One query."""
+    return _union([_part(scope.rows(MunicipalityMonth), "month", key=F("month"), **_hearing_sums())])
 
 
 def hearing_indicators(scope: Scope) -> dict[str, list[dict]]:
@@ -142,18 +142,18 @@ def hearing_indicators(scope: Scope) -> dict[str, list[dict]]:
             _part(rows, "region", key=F("region_id"), **sums),
             _part(rows, "court", key=F("court_id"), **sums),
             _part(rows, "court_department", key=F("court_department"), **sums),
-            _part(rows.filter(ADJOURNED), "reason", key=F("adjournment_reason"), **sums),
+            _part(scope.rows(AdjournmentMonth), "reason", key=F("reason"), a=_sum("hearings")),
         ]
     )
 
 
 def case_indicators(scope: Scope) -> dict[str, list[dict]]:
-    """Cases (each counted once in the period) and their accused by sex, age band and community.
-    One query."""
+    """Cases (each counted once in the period), and hearings by the sex, age band and community of
+    their accused (a: hearings, b: adjourned). One query."""
     suffix = language_suffix()
     cases = scope.rows(CaseMonth, distinct_from=True)
-    accused = scope.rows(AccusedMonth, distinct_from=True)
-    count = {"a": _sum("accused")}
+    accused = scope.rows(HearingAccusedMonth)
+    count = {"a": _sum("hearings"), "b": _sum("adjourned")}
     return _union(
         [
             _part(cases, "total", **_case_sums()),
@@ -162,9 +162,15 @@ def case_indicators(scope: Scope) -> dict[str, list[dict]]:
             _part(cases, "region", key=F("region_id"), **_case_sums()),
             _part(cases, "court", key=F("court_id"), **_case_sums()),
             _part(cases, "court_department", key=F("court_department"), **_case_sums()),
-            _part(accused, "sex", key=F("sex"), **count),
-            _part(accused, "age_band", key=F("age_band"), **count),
-            _part(accused, "community", key=F("community__code"), label=F(f"community__name_{suffix}"), **count),
+            _part(accused.filter(dimension="sex"), "sex", key=F("value"), **count),
+            _part(accused.filter(dimension="age_band"), "age_band", key=F("value"), **count),
+            _part(
+                accused.filter(dimension="community"),
+                "community",
+                key=F("value"),
+                label=F(f"community__name_{suffix}"),
+                **count,
+            ),
         ]
     )
 

@@ -37,7 +37,12 @@ STAFF_PAGES = {
     "accounts:people",
     "field_offices:region_list",
     "field_offices:region_detail",
+    "field_offices:municipality_detail",
 }
+# Pages for staff with dashboards (supervisors, heads, management); everyone else 403, anonymous the login.
+DASHBOARD_PAGES = {"dashboards:overview"}
+# Management and department heads start on the mission overview.
+HOME_REDIRECTS = {"management", "department_head"}
 SAMPLE_KWARGS = {"code": "PRZ", "uidb64": "MQ", "token": "not-a-valid-token", "app_label": "accounts"}
 
 
@@ -80,6 +85,8 @@ def _admin_url(name: str) -> str:
 def _url(name: str) -> str:
     if name.startswith("admin:"):
         return _admin_url(name)
+    if name == "field_offices:municipality_detail":
+        return reverse(name, kwargs={"code": "22"})
     for keys in ([], ["code"], ["uidb64", "token"]):
         try:
             return reverse(name, kwargs={k: SAMPLE_KWARGS[k] for k in keys})
@@ -109,7 +116,7 @@ def test_every_url_has_an_expectation():
     # Admin URLs are tried below; API routes by role and token in tests/api/test_endpoints.py, which
     # fails in the same way when a route is missing there.
     pages = {n for n in names if not n.startswith(("admin:", "api:"))}
-    unknown = pages - set(PUBLIC) - STAFF_PAGES - set(GET_EXPECTATIONS)
+    unknown = pages - set(PUBLIC) - STAFF_PAGES - DASHBOARD_PAGES - set(GET_EXPECTATIONS)
     assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
 
 
@@ -132,8 +139,25 @@ def test_staff_pages(actors, role):
             assert response["Location"].startswith(reverse("accounts:login")), name
         elif role == "partner":
             assert response.status_code == 403, name
+        elif name == "home" and role in HOME_REDIRECTS:
+            assert response.status_code == 302
+            assert response["Location"] == reverse("dashboards:overview")
         else:
             assert response.status_code == 200, (role, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_pages(actors, role):
+    client = client_for(actors[role])
+    for name in sorted(DASHBOARD_PAGES):
+        response = client.get(_url(name))
+        if role == "anonymous":
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("accounts:login"))
+        elif role in ("supervisor", "department_head", "management"):
+            assert response.status_code == 200, (role, name)
+        else:
+            assert response.status_code == 403, (role, name)
 
 
 # Read-only by design even for administrators: an audit trail nobody can forge or erase, and

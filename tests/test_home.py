@@ -31,10 +31,12 @@ def test_administrator_home_links_the_administration(administrator):
     assert "no mission records" in content
 
 
-def test_management_home_has_no_admin_link(management):
-    content = client_for(management).get(reverse("home")).content.decode()
+def test_management_starts_on_the_mission_overview_without_an_admin_link(management):
+    response = client_for(management).get(reverse("home"), follow=True)
+    assert response.redirect_chain == [(reverse("dashboards:overview"), 302)]
+    content = response.content.decode()
     assert reverse("admin:index") not in content
-    assert "all departments, all regions" in content
+    assert "Mission overview" in content
 
 
 def test_the_home_page_runs_a_fixed_number_of_queries(monitor, django_assert_num_queries):

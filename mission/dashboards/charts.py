@@ -26,7 +26,8 @@ def format_value(value, kind: str = COUNT) -> str:
     if value is None or value == "":
         return "—"
     if kind == RATE:
-        return f"{number_format(value * 100, 1, use_l10n=True)} %"
+        # Round first: number_format cuts 4.999… to 4.9.
+        return f"{number_format(round(value * 100, 1), 1, use_l10n=True)} %"
     if kind == COUNT:
         return number_format(value, 0, use_l10n=True, force_grouping=True)
     return str(value)
@@ -214,12 +215,15 @@ class Figure:
             points = (self.value - self.previous) * 100
             return str(
                 _("%(sign)s%(points)s points")
-                % {"sign": "+" if points >= 0 else "−", "points": number_format(abs(points), 1, use_l10n=True)}
+                % {
+                    "sign": "+" if points >= 0 else "−",
+                    "points": number_format(round(abs(points), 1), 1, use_l10n=True),
+                }
             )
         delta = self.value - self.previous
         text = f"{'+' if delta >= 0 else '−'}{format_value(abs(delta))}"
         if self.previous:
-            percent = number_format(abs(delta) / self.previous * 100, 0, use_l10n=True)
+            percent = number_format(round(abs(delta) / self.previous * 100), 0, use_l10n=True)
             text += f" ({'+' if delta >= 0 else '−'}{percent} %)"
         return text
 

@@ -16,10 +16,18 @@ from rights.models.flags import Flag, FlagRule, FlagStatus, Intervention, Interv
 from rights.models.hearings import AdjournmentReason, Hearing, HearingType
 from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
 from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
-from rights.models.summaries import AccusedMonth, CaseMonth, FollowUpMonth, HearingMonth, RatingMonth
+from rights.models.summaries import (
+    AdjournmentMonth,
+    CaseMonth,
+    FollowUpMonth,
+    HearingAccusedMonth,
+    HearingMonth,
+    MunicipalityMonth,
+    RatingMonth,
+)
 
 __all__ = [
-    "AccusedMonth",
+    "AdjournmentMonth",
     "AdjournmentReason",
     "AgeBand",
     "Case",
@@ -37,11 +45,13 @@ __all__ = [
     "FlagStatus",
     "FollowUpMonth",
     "Hearing",
+    "HearingAccusedMonth",
     "HearingMonth",
     "HearingType",
     "Intervention",
     "InterventionStatus",
     "InterventionType",
+    "MunicipalityMonth",
     "Observation",
     "ObservationStatus",
     "Party",

@@ -3,7 +3,7 @@ dashboards filter and group on, rebuilt from the records by `rights.services.sum
 or on reading when tasks run in-process). A dashboard then sums a few thousand summary rows instead of
 counting a million observations.
 
-Distinct cases and accused over a period are not the sum of monthly counts (a case heard in three
+Distinct cases over a period are not the sum of monthly counts (a case heard in three
 months is one case). So each case-month row also keeps the month of the case's previous hearing
 (`previous_month`): the cases heard in months A..B are the case-month rows in A..B whose previous
 hearing was before A (or that had none), which is again a sum.
@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Community, Municipality, Region
-from rights.models.cases import AgeBand, CaseCategory, CourtDepartment, RightsQuerySet, Sex
+from rights.models.cases import CourtDepartment, RightsQuerySet
 from rights.models.flags import FlagRule
 from rights.models.hearings import AdjournmentReason
 from rights.models.reference import Court, FairTrialStandard
@@ -39,17 +39,49 @@ class _Summary(models.Model):
 
 
 class HearingMonth(_Summary):
-    """Hearings per month, municipality, court, department, case category and adjournment reason."""
+    """Hearings per month, court and court department: monitored, adjourned, held, recorded."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    category = models.CharField(max_length=20, choices=CaseCategory.choices)
-    adjournment_reason = models.CharField(max_length=20, choices=AdjournmentReason.choices, blank=True)
     hearings = models.PositiveIntegerField()
+    adjourned = models.PositiveIntegerField()
+    held = models.PositiveIntegerField()
     recorded = models.PositiveIntegerField()
 
     class Meta:
         verbose_name = _("hearings by month")
         indexes = [models.Index(fields=["month"], name="hearing_month_idx")]
+
+
+class AdjournmentMonth(_Summary):
+    """Adjourned hearings per month, court, court department and reason."""
+
+    reason = models.CharField(max_length=20, choices=AdjournmentReason.choices)
+    hearings = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("adjournments by month")
+        indexes = [models.Index(fields=["month"], name="adjournment_month_idx")]
+
+
+class MunicipalityMonth(models.Model):
+    """Hearings per month and municipality (where the case is heard), for the map and the
+    municipality page."""
+
+    month = models.DateField()
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    hearings = models.PositiveIntegerField()
+    adjourned = models.PositiveIntegerField()
+    held = models.PositiveIntegerField()
+    recorded = models.PositiveIntegerField()
+
+    objects = SummaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hearings by municipality and month")
+        indexes = [models.Index(fields=["month"], name="municipality_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.month:%Y-%m}"
 
 
 class CaseMonth(_Summary):
@@ -64,18 +96,19 @@ class CaseMonth(_Summary):
         indexes = [models.Index(fields=["month"], name="case_month_idx")]
 
 
-class AccusedMonth(_Summary):
-    """The accused of the cases in CaseMonth, by sex, age band and community."""
+class HearingAccusedMonth(_Summary):
+    """Hearings by a characteristic of their accused (sex, age band, community): a hearing counts
+    once for each value its accused have, as the partner API's disaggregation does."""
 
-    previous_month = models.DateField(null=True)
-    sex = models.CharField(max_length=10, choices=Sex.choices)
-    age_band = models.CharField(max_length=10, choices=AgeBand.choices)
+    dimension = models.CharField(max_length=10)  # "sex", "age_band" or "community"
+    value = models.CharField(max_length=20, blank=True)
     community = models.ForeignKey(Community, null=True, on_delete=models.CASCADE, related_name="+")
-    accused = models.PositiveIntegerField()
+    hearings = models.PositiveIntegerField()
+    adjourned = models.PositiveIntegerField()
 
     class Meta:
-        verbose_name = _("accused by month")
-        indexes = [models.Index(fields=["month"], name="accused_month_idx")]
+        verbose_name = _("hearings by accused and month")
+        indexes = [models.Index(fields=["dimension", "month"], name="hearing_accused_month_idx")]
 
 
 class RatingMonth(_Summary):
@@ -92,7 +125,8 @@ class RatingMonth(_Summary):
 
 
 class FollowUpMonth(_Summary):
-    """Flags (by rule and status) and interventions (by status), by the month they were raised."""
+    """Flags (by rule and status) by the month of their hearing (or when raised, for a flag on a
+    whole case), and interventions (by status) by their date."""
 
     kind = models.CharField(max_length=12)  # "flag" or "intervention"
     rule = models.CharField(max_length=30, choices=FlagRule.choices, blank=True)

@@ -6,18 +6,19 @@ Python. The dashboard framework runs this inside a transaction with the refresh 
 """
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Q, QuerySet, Value, Window
-from django.db.models.functions import Lag, TruncMonth
+from django.db.models import BigIntegerField, Count, DateField, F, Q, QuerySet, Value, Window
+from django.db.models.functions import Cast, Coalesce, Lag, TruncDate, TruncMonth
 
 from rights.models import (
-    AccusedMonth,
+    AdjournmentMonth,
     CaseMonth,
     FollowUpMonth,
     Hearing,
+    HearingAccusedMonth,
     HearingMonth,
     Intervention,
+    MunicipalityMonth,
     ObservationStatus,
-    Party,
     PartyRole,
     Rating,
     RatingMonth,
@@ -26,6 +27,7 @@ from rights.models import (
 from rights.models import Flag as FlagModel
 
 SUMMARY_NAME = "trial_monitoring"
+NO_COMMUNITY = Cast(Value(None), BigIntegerField())  # a typed NULL: PostgreSQL will not insert an untyped one
 NOT_RATED = (Rating.NOT_APPLICABLE, Rating.NOT_OBSERVABLE, "")
 
 
@@ -73,33 +75,51 @@ DIMENSIONS = {"region": "s_region", "court": "s_court", "court_department": "s_d
 
 def trial_summaries_refresh() -> int:
     """Replace every trial-monitoring summary row; returns the number of rows written."""
-    for model in (HearingMonth, CaseMonth, AccusedMonth, RatingMonth, FollowUpMonth):
+    for model in (
+        HearingMonth,
+        AdjournmentMonth,
+        MunicipalityMonth,
+        CaseMonth,
+        HearingAccusedMonth,
+        RatingMonth,
+        FollowUpMonth,
+    ):
         model.objects.all().delete()
     written = 0
 
-    hearings = (
+    counts = {
+        "s_hearings": Count("pk"),
+        "s_adjourned": Count("pk", filter=Q(held=False)),
+        "s_held": Count("pk", filter=Q(held=True)),
+        "s_recorded": Count("pk", filter=Q(recorded=True)),
+    }
+    count_columns = {"hearings": "s_hearings", "adjourned": "s_adjourned", "held": "s_held", "recorded": "s_recorded"}
+    hearings = Hearing.objects.order_by().values(s_month=TruncMonth("date"), **_case_dimensions("case__"))
+    written += _insert(HearingMonth, hearings.annotate(**counts), {"month": "s_month", **DIMENSIONS, **count_columns})
+    adjourned = (
+        Hearing.objects.order_by()
+        .filter(held=False)
+        .values(s_month=TruncMonth("date"), **_case_dimensions("case__"), s_reason=F("adjournment_reason"))
+        .annotate(s_hearings=Count("pk"))
+    )
+    written += _insert(
+        AdjournmentMonth,
+        adjourned,
+        {"month": "s_month", **DIMENSIONS, "reason": "s_reason", "hearings": "s_hearings"},
+    )
+    by_municipality = (
         Hearing.objects.order_by()
         .values(
             s_month=TruncMonth("date"),
-            **_case_dimensions("case__"),
+            s_region=F("case__municipality__region_id"),
             s_municipality=F("case__municipality_id"),
-            s_category=F("case__category"),
-            s_reason=F("adjournment_reason"),
         )
-        .annotate(s_hearings=Count("pk"), s_recorded=Count("pk", filter=Q(recorded=True)))
+        .annotate(**counts)
     )
     written += _insert(
-        HearingMonth,
-        hearings,
-        {
-            "month": "s_month",
-            **DIMENSIONS,
-            "municipality": "s_municipality",
-            "category": "s_category",
-            "adjournment_reason": "s_reason",
-            "hearings": "s_hearings",
-            "recorded": "s_recorded",
-        },
+        MunicipalityMonth,
+        by_municipality,
+        {"month": "s_month", "region": "s_region", "municipality": "s_municipality", **count_columns},
     )
 
     # One row per hearing with the month of the case's hearing before it; the first hearing of a case
@@ -127,33 +147,41 @@ def trial_summaries_refresh() -> int:
         group=True,
     )
 
-    party = _qn(Party._meta.db_table)
-    inner, params = case_months.query.sql_with_params()
-    targets = ", ".join(
-        _qn(AccusedMonth._meta.get_field(name).column)
-        for name in (
-            "month",
-            "previous_month",
-            "region",
-            "court",
-            "court_department",
-            "sex",
-            "age_band",
-            "community",
-            "accused",
+    for dimension, value in (
+        ("sex", "case__parties__sex"),
+        ("age_band", "case__parties__age_band"),
+        ("community", "case__parties__community__code"),
+    ):
+        accused = (
+            Hearing.objects.order_by()
+            .filter(case__parties__role=PartyRole.ACCUSED)
+            .values(
+                s_hearing=F("pk"),
+                s_month=TruncMonth("date"),
+                **_case_dimensions("case__"),
+                s_dimension=Value(dimension),
+                s_value=Coalesce(F(value), Value("")),
+                s_community=F("case__parties__community_id")
+                if dimension == "community"
+                else Cast(Value(None), BigIntegerField()),
+                s_held=F("held"),
+            )
+            .distinct()
         )
-    )
-    keys = ", ".join(f"sub.{_qn(a)}" for a in ("s_month", "s_previous", "s_region", "s_court", "s_department"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_qn(AccusedMonth._meta.db_table)} ({targets}) "  # noqa: S608 (as in _insert)
-            f"SELECT {keys}, p.{_qn('sex')}, p.{_qn('age_band')}, p.{_qn('community_id')}, COUNT(*) "
-            f"FROM ({inner}) sub JOIN {party} p ON p.{_qn('case_id')} = sub.{_qn('s_case')} "
-            f"WHERE {first_in_month} AND p.{_qn('role')} = %s "
-            f"GROUP BY {keys}, p.{_qn('sex')}, p.{_qn('age_band')}, p.{_qn('community_id')}",
-            [*params, PartyRole.ACCUSED],
+        written += _insert(
+            HearingAccusedMonth,
+            accused,
+            {
+                "month": "s_month",
+                **DIMENSIONS,
+                "dimension": "s_dimension",
+                "value": "s_value",
+                "community": "s_community",
+                "hearings": "=COUNT(*)",
+                "adjourned": f"=SUM(CASE WHEN sub.{_qn('s_held')} THEN 0 ELSE 1 END)",
+            },
+            group=True,
         )
-        written += max(cursor.rowcount, 0)
 
     ratings = (
         StandardRating.objects.order_by()
@@ -194,7 +222,8 @@ def trial_summaries_refresh() -> int:
     flags = (
         FlagModel.objects.order_by()
         .values(
-            s_month=TruncMonth("created_at", output_field=DateField()),
+            # A flag belongs to the month of its hearing; a flag on a whole case to when it was raised.
+            s_month=TruncMonth(Coalesce(F("hearing__date"), TruncDate("created_at")), output_field=DateField()),
             **_case_dimensions("case__"),
             s_kind=Value("flag"),
             s_rule=F("rule"),

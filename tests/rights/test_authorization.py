@@ -35,9 +35,11 @@ AUTHOR_ONLY = dict(zip(ACTORS, [LOGIN, 200, 403, 403, 403, 403, 403, 404, 403], 
 CORRECT = dict(zip(ACTORS, [LOGIN, 200, 200, 403, 403, 403, 403, 404, 403], strict=True))
 REVIEWERS = dict(zip(ACTORS, [LOGIN, 403, 200, 403, 403, 403, 403, 403, 403], strict=True))
 FOLLOW_UP = dict(zip(ACTORS, [LOGIN, 403, 200, 200, 403, 403, 403, 403, 403], strict=True))
+DASHBOARDS = dict(zip(ACTORS, [LOGIN, 403, 200, 200, 200, 403, 403, 403, 403], strict=True))
 POST_ONLY = dict(zip(ACTORS, [LOGIN, 405, 405, 405, 405, 403, 405, 405, 405], strict=True))
 
 GET_EXPECTATIONS = {
+    "rights:dashboard": ({}, DASHBOARDS),
     "rights:case_list": ({}, READ_LIST),
     "rights:case_export": ({}, READ_LIST),
     "rights:case_create": ({}, CREATE),
