@@ -20,6 +20,9 @@ def check_numbers(results: dict) -> None:
         isinstance(v["median_ms"], numbers.Real) and v["queries"] > 0 for v in benchmarks["list_pages"].values()
     ):
         raise SystemExit("the list-page benchmark produced no numbers")
+    dashboards = benchmarks.get("dashboards") or {}
+    if not all(isinstance(dashboards.get(n, {}).get("p95_ms"), numbers.Real) for n in ("human_rights", "overview")):
+        raise SystemExit("the dashboard benchmark produced no numbers")
 
 
 def _verdict(result: dict) -> str:
@@ -82,8 +85,40 @@ def table(latest: dict[str, dict]) -> str:
             f"| API flatness, 1m ÷ 10k (portal) | ≤ 1.2× | first page {flat['first']:.2f}×, deep page "
             f"{flat['deep']:.2f}× | |"
         )
-    for label in ("Human Rights dashboard (issue 6)", "XLSX and PDF reports (issue 7)"):
-        lines.append(f"| {label} | | not built yet | |")
+
+    def dashboard(b, name):
+        if "dashboards" not in b:
+            return "not measured"
+        r = b["dashboards"][name]
+        return f"p95 {r['p95_ms']} ms, median {r['median_ms']} ms ({r['queries']} queries)"
+
+    row(
+        "Human Rights dashboard, last 12 months (head), server time",
+        "p95 < 150 ms at 1m",
+        lambda b: dashboard(b, "human_rights"),
+    )
+    row("Human Rights dashboard, 25 months (head)", "", lambda b: dashboard(b, "human_rights_two_years"))
+    row("Human Rights dashboard, one region (supervisor)", "", lambda b: dashboard(b, "human_rights_region"))
+    row("Mission overview with the map (head)", "", lambda b: dashboard(b, "overview"))
+    row(
+        "Summary tables rebuilt (Celery beat's job)",
+        "",
+        lambda b: (
+            f"{b['dashboards']['refresh_s']} s, {b['dashboards']['summary_rows']:,} rows"
+            if "dashboards" in b
+            else "not measured"
+        ),
+    )
+    if all(s in latest and "dashboards" in latest[s]["benchmarks"] for s in ("10k", "1m")):
+        small, large = latest["10k"]["benchmarks"]["dashboards"], latest["1m"]["benchmarks"]["dashboards"]
+        ratio = large["human_rights"]["p95_ms"] / small["human_rights"]["p95_ms"]
+        p95 = large["human_rights"]["p95_ms"]
+        verdict = "pass" if ratio <= 1.5 and p95 < 150 else "**miss**"
+        lines.append(
+            f"| Human Rights dashboard, 1m ÷ 10k (p95) | ≤ 1.5×, p95 < 150 ms | {ratio:.2f}×, p95 {p95} ms at 1m, "
+            f"{verdict} | |"
+        )
+    lines.append("| XLSX and PDF reports (issue 7) | | not built yet | |")
     names = sorted(latest[sizes[0]]["benchmarks"]["list_pages"])
     for name in names:
         row(

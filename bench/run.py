@@ -4,6 +4,7 @@ the same run, alternating A/B, and reports the median and spread of the ratio.""
 import contextlib
 import datetime
 import json
+import math
 import os
 import platform
 import socket
@@ -320,6 +321,52 @@ def bench_list_pages(repeats: int) -> dict:
     return results
 
 
+def bench_dashboards(repeats: int) -> dict:
+    """Server time (in-process) of the dashboards: median and p95 over many requests, and the query
+    count; plus how long rebuilding the summary tables takes (what Celery beat does)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from mission.dashboards.services import summaries_refresh
+
+    start = time.perf_counter()
+    rows = sum(r.rows for r in summaries_refresh())
+    refresh_s = time.perf_counter() - start
+    head = _client("bench.head")
+    supervisor = _client("bench.supervisor.pri")
+    pages = {
+        "human_rights": (head, reverse("rights:dashboard")),
+        "human_rights_two_years": (head, reverse("rights:dashboard") + "?" + _two_years()),
+        "human_rights_region": (supervisor, reverse("rights:dashboard")),
+        "overview": (head, reverse("dashboards:overview")),
+    }
+    results = {"refresh_s": round(refresh_s, 2), "summary_rows": rows}
+    samples = max(20, repeats * 6)
+    for name, (client, url) in pages.items():
+        client.get(url)
+        times = []
+        for _ in range(samples):
+            with CaptureQueriesContext(connection) as queries:
+                begin = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - begin)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        results[name] = {
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p95_ms": round(times[max(0, math.ceil(len(times) * 0.95) - 1)] * 1000, 1),
+            "queries": len(queries.captured_queries),
+            "samples": samples,
+        }
+    return results
+
+
+def _two_years() -> str:
+    today = datetime.date.today()
+    return f"from={today.year - 2}-{today.month:02d}&to={today.year}-{today.month:02d}"
+
+
 def machine() -> dict:
     from django.db import connection
 
@@ -344,6 +391,7 @@ def run_all(size: str, *, repeats: int, seconds: float) -> dict:
             "page_throughput": bench_page_throughput(repeats, seconds),
             "list_pages": bench_list_pages(repeats),
             "api_list": bench_api_list(repeats, 10 if repeats > 2 else 3),
+            "dashboards": bench_dashboards(repeats),
         },
     }
     for name, (key, op, goal) in GOALS.items():
