@@ -202,3 +202,13 @@ class TestChartsAndPeriods:
         assert max(fills.count(f) for f in set(fills)) <= 8
         assert result["legend"][0]["label"] == "0"
         assert result["legend"][-1]["label"].endswith("38")
+
+
+def test_dates_are_written_day_first_in_albanian():
+    from django.utils import formats, translation
+
+    with translation.override("sq"):
+        assert (
+            formats.date_format(datetime.datetime(2026, 11, 29, 16, 5), "SHORT_DATETIME_FORMAT") == "29.11.2026 16:05"
+        )
+        assert formats.date_format(datetime.date(2026, 3, 1), "YEAR_MONTH_FORMAT") == "Mars 2026"
