@@ -116,6 +116,9 @@ class TestPeople:
     def test_monitor_sees_colleagues_of_their_department_and_region_only(
         self, monitor, supervisor, other_region_monitor, other_department_monitor
     ):
+        # A name no colleague in scope can share (factory names are random and can collide).
+        other_region_monitor.last_name = "Outofscope-Mitrovica"
+        other_region_monitor.save(update_fields=["last_name"])
         response = client_for(monitor).get(self.url)
         assert response.status_code == 200
         assert set(response.context["page"].object_list) == {monitor, supervisor}
