@@ -135,9 +135,9 @@ def _breakdown_columns(first) -> list[Column]:
 
 def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, ratings, follow_up) -> tuple[list, list]:
     """The key figures and charts of the Human Rights dashboard from the indicator queries."""
-    total, before = indicators._one(hearings, "total"), indicators._one(hearings, "before")
-    case_total, case_before = indicators._one(cases, "total"), indicators._one(cases, "before")
-    rating_total, rating_before = indicators._one(ratings, "total"), indicators._one(ratings, "before")
+    total, before = indicators.one(hearings, "total"), indicators.one(hearings, "before")
+    case_total, case_before = indicators.one(cases, "total"), indicators.one(cases, "before")
+    rating_total, rating_before = indicators.one(ratings, "total"), indicators.one(ratings, "before")
     figures = [
         Figure(str(_("Hearings monitored")), total["a"], before["a"]),
         Figure(str(_("Cases monitored")), case_total["a"], case_before["a"]),

@@ -1,20 +1,21 @@
 """Reads for the trial-monitoring dashboards: the indicators, summed from the summary tables in the
-database, a few UNION ALL queries per page whatever the size of the data.
+database in one statement per page (`mission.dashboards.rollup`), whatever the size of the data.
 
-Each query stacks several groupings of one period (`part`s), every row shaped alike:
-`dim` (which grouping), `key` (the group, as text), `label` (a name where the grouping needs one),
-and four sums `a`..`d` whose meaning depends on the table.
+The results are grouped by name (`"month"`, `"region"`, …), each row a dict whose sums are named
+`a`…`d` (their meaning per grouping is said below), as the dashboards read them.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 
 from mission.common import language_suffix
 from mission.dashboards.periods import Period
+from mission.dashboards.rollup import Rollup, rollup_many
 from rights.models import (
+    AccusedRegionMonth,
     AdjournmentMonth,
     CaseMonth,
     Flag,
@@ -26,31 +27,12 @@ from rights.models import (
     Observation,
     ObservationStatus,
     RatingMonth,
+    RatingRegionMonth,
+    RatingTotalMonth,
 )
 
 SUMS = ("a", "b", "c", "d")
-
-
-def _sum(expression, condition: Q | None = None):
-    return Coalesce(Sum(expression, filter=condition), 0)
-
-
-def _part(queryset: QuerySet, dim: str, key=None, label=None, **sums) -> QuerySet:
-    keys = {
-        "dim": Value(dim, output_field=CharField()),
-        "key": Cast(key, CharField()) if key is not None else Value("", output_field=CharField()),
-        "label": Cast(label, CharField()) if label is not None else Value("", output_field=CharField()),
-    }
-    zero = {name: Value(0) for name in SUMS if name not in sums}
-    return queryset.order_by().values(**keys).annotate(**{name: sums.get(name) or zero[name] for name in SUMS})
-
-
-def _union(parts: list[QuerySet]) -> dict[str, list[dict]]:
-    rows = parts[0].union(*parts[1:], all=True)
-    grouped: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        grouped[row["dim"]].append(row)
-    return grouped
+WITHOUT_COURTS = {RatingMonth: RatingRegionMonth, HearingAccusedMonth: AccusedRegionMonth}
 
 
 @dataclass
@@ -65,144 +47,231 @@ class Scope:
     municipality_id: int | None = None
     extra: dict = field(default_factory=dict)
 
-    def rows(self, model, period: Period | None = None, *, distinct_from: bool = False) -> QuerySet:
-        """The summary rows in scope for a period. With `distinct_from`, only the case-month rows that
-        are a case's first in the period (so that their sum counts each case once)."""
+    @property
+    def both(self) -> Period:
+        """The period and the one before it, which the change is measured against."""
+        return Period(self.period.previous().first, self.period.last)
+
+    def rows(self, model, period: Period | None = None) -> QuerySet:
+        """The summary rows in scope for a period (the chosen one by default). Without a court
+        filter, a table's sum over courts stands in for it where there is one (far fewer rows)."""
         period = period or self.period
+        if not (self.court_id or self.court_department):
+            model = WITHOUT_COURTS.get(model, model)
         queryset = model.objects.visible_to(self.user).filter(month__gte=period.first, month__lte=period.last)
         if self.region_ids is not None:
             queryset = queryset.filter(region_id__in=self.region_ids)
         if model is MunicipalityMonth:
             if self.municipality_id:
                 queryset = queryset.filter(municipality_id=self.municipality_id)
-        else:
+        elif model not in WITHOUT_COURTS.values():
             if self.court_id:
                 queryset = queryset.filter(court_id=self.court_id)
             if self.court_department:
                 queryset = queryset.filter(court_department=self.court_department)
-        if distinct_from:
-            queryset = queryset.filter(Q(previous_month__isnull=True) | Q(previous_month__lt=period.first))
         return queryset
 
+    def current(self) -> Q:
+        """Of the rows of `both`, those in the chosen period."""
+        return Q(month__gte=self.period.first)
 
-def _hearing_sums() -> dict:
-    """a: hearings, b: adjourned, c: recorded, d: held."""
-    return {"a": _sum("hearings"), "b": _sum("adjourned"), "c": _sum("recorded"), "d": _sum("held")}
+    def previous(self) -> Q:
+        return Q(month__lt=self.period.first)
+
+    def first_in(self, period: Period) -> Q:
+        """Case-month rows that are a case's first in the period: its hearing before was earlier."""
+        return Q(previous_month__isnull=True) | Q(previous_month__lt=period.first)
 
 
-def _case_sums() -> dict:
-    """a: cases, b: with fundamental-rights grounds for appeal."""
-    return {"a": _sum("cases"), "b": _sum("appeal_grounds")}
+def _when(condition: Q, name: str):
+    return Case(When(condition, then=F(name)), default=Value(0))
 
 
-def _one(grouped: dict, dim: str) -> dict:
+def _hearing_sums(scope: Scope) -> list:
+    """s0–s3: hearings, adjourned, recorded, held in the period; s4–s7 the same before it."""
+    names = ("hearings", "adjourned", "recorded", "held")
+    return [_when(scope.current(), n) for n in names] + [_when(scope.previous(), n) for n in names]
+
+
+def _rows(grouped: dict, dim: str, columns: tuple[int, ...]) -> list[dict]:
+    """The rows of a grouping with the chosen sums renamed a, b, c, d."""
+    out = []
+    for row in grouped.get(dim, []):
+        record = {"key": row["key"] or "", "label": row["label"] or ""}
+        record |= {name: row[f"s{column}"] for name, column in zip(SUMS, columns, strict=False)}
+        out.append(record)
+    return out
+
+
+def _current_only(rows: list[dict]) -> list[dict]:
+    """Groups that only exist in the previous period have nothing to show for the chosen one."""
+    return [r for r in rows if any(r.get(name) for name in SUMS)]
+
+
+def _split(grouped: dict, prefix: str, current: tuple, before: tuple) -> dict[str, list[dict]]:
+    result = {"total": _rows(grouped, f"{prefix}total", current), "before": _rows(grouped, f"{prefix}total", before)}
+    for dim in ("month", "region", "court", "court_department"):
+        result[dim] = _current_only(_rows(grouped, f"{prefix}{dim}", current))
+    return result
+
+
+def _groups(prefix: str) -> dict:
+    return {
+        f"{prefix}month": F("month"),
+        f"{prefix}region": F("region_id"),
+        f"{prefix}court": F("court_id"),
+        f"{prefix}court_department": F("court_department"),
+    }
+
+
+def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
+    """Everything the Human Rights dashboard shows, in one statement:
+    - hearings: a hearings, b adjourned, c recorded, d held; by month, region, court, court
+      department, adjournment reason (a only); plus `total` and `before`;
+    - cases: a cases (each once in the period), b with fundamental-rights grounds for appeal; `month`
+      counts the cases heard in each month; plus hearings by the accused's sex, age band and
+      community (a hearings, b adjourned);
+    - ratings: a rated, b concerns, c violations; by standard (with its name) and month; total, before;
+    - follow_up: flags by status and by rule (a), interventions by status (a).
+    """
+    current, previous = scope.current(), scope.previous()
+    rollups = [
+        Rollup(scope.rows(HearingMonth, scope.both), _groups("h_"), _hearing_sums(scope), total="h_total"),
+        Rollup(scope.rows(AdjournmentMonth), {"h_reason": F("reason")}, [F("hearings")]),
+        Rollup(
+            scope.rows(CaseMonth).filter(scope.first_in(scope.period)),
+            {k: v for k, v in _groups("c_").items() if k != "c_month"},
+            [F("cases"), F("appeal_grounds")],
+            total="c_total",
+        ),
+        Rollup(
+            scope.rows(CaseMonth, scope.period.previous()).filter(scope.first_in(scope.period.previous())),
+            {},
+            [F("cases"), F("appeal_grounds")],
+            total="c_before",
+        ),
+        # The cases heard in a month are all its case-month rows, whatever came before.
+        Rollup(scope.rows(CaseMonth), {"c_month": F("month")}, [F("cases"), F("appeal_grounds")]),
+        Rollup(
+            scope.rows(HearingAccusedMonth),
+            {"accused": F("value")},
+            [F("hearings"), F("adjourned")],
+            labels={"accused": F("dimension")},
+        ),
+        Rollup(
+            scope.rows(RatingMonth),
+            {"r_standard": F("standard_id")},
+            [F("rated"), F("concerns"), F("violations")],
+        ),
+        Rollup(
+            scope.rows(RatingTotalMonth, scope.both),
+            {"r_month": F("month")},
+            [
+                _when(current, "rated"),
+                _when(current, "concerns"),
+                _when(current, "violations"),
+                _when(previous, "rated"),
+                _when(previous, "concerns"),
+                _when(previous, "violations"),
+            ],
+            total="r_total",
+        ),
+        Rollup(
+            scope.rows(FollowUpMonth),
+            {"f_status": F("status"), "f_rule": F("rule")},
+            [_when(Q(kind="flag"), "count"), _when(Q(kind="intervention"), "count")],
+        ),
+    ]
+    grouped = rollup_many(rollups)
+
+    hearings = _split(grouped, "h_", (0, 1, 2, 3), (4, 5, 6, 7))
+    hearings["reason"] = _rows(grouped, "h_reason", (0,))
+    cases = _split(grouped, "c_", (0, 1), (0, 1))
+    cases["before"] = _rows(grouped, "c_before", (0, 1))
+    cases["month"] = _rows(grouped, "c_month", (0, 1))
+    names = labels(language_suffix())
+    by_dimension = defaultdict(list)
+    for row in _rows(grouped, "accused", (0, 1)):
+        label = names["community"].get(row["key"], "") if row["label"] == "community" else ""
+        by_dimension[row["label"]].append({**row, "label": label})
+    cases |= {"sex": by_dimension["sex"], "age_band": by_dimension["age_band"], "community": by_dimension["community"]}
+    standards = []
+    for row in _current_only(_rows(grouped, "r_standard", (0, 1, 2))):
+        order, name = names["standard"].get(row["key"], (0, row["key"]))
+        standards.append({**row, "key": str(order), "label": name})
+    ratings = {
+        "total": _rows(grouped, "r_total", (0, 1, 2)),
+        "before": _rows(grouped, "r_total", (3, 4, 5)),
+        "standard": standards,
+        "month": _current_only(_rows(grouped, "r_month", (0, 1, 2))),
+    }
+    follow_up = {
+        "flag_status": _current_only(_rows(grouped, "f_status", (0,))),
+        "flag_rule": _current_only([r for r in _rows(grouped, "f_rule", (0,)) if r["key"]]),
+        "intervention_status": _current_only(_rows(grouped, "f_status", (1,))),
+    }
+    return {"hearings": hearings, "cases": cases, "ratings": ratings, "follow_up": follow_up}
+
+
+def labels(suffix: str) -> dict[str, dict]:
+    """The names the indicators show, in one query: the standards (by id: order and name) and the
+    communities (by code). Looked up after summing, so the sums never join them row by row."""
+    from field_offices.models import Community
+    from rights.models import FairTrialStandard
+
+    standards = FairTrialStandard.objects.order_by().values_list(
+        Cast("pk", CharField()), "order", f"name_{suffix}", Value("standard")
+    )
+    communities = Community.objects.order_by().values_list("code", Value(0), f"name_{suffix}", Value("community"))
+    result: dict[str, dict] = {"standard": {}, "community": {}}
+    for key, order, name, kind in standards.union(communities, all=True):
+        result[kind][key] = (order, name) if kind == "standard" else name
+    return result
+
+
+def one(grouped: dict, dim: str) -> dict:
+    """The single row of a total, with zeros when there was nothing to sum."""
     rows = grouped.get(dim) or [{}]
     return {name: rows[0].get(name) or 0 for name in SUMS}
 
 
 def overview_counts(scope: Scope) -> dict:
-    """For the mission overview: hearings and cases of the period and the one before, hearings by
-    region and by municipality. One query."""
-    previous = scope.period.previous()
-    grouped = _union(
+    """For the mission overview, in one statement: hearings and cases of the period and the one
+    before, hearings by region and by municipality."""
+    cases_now = scope.current() & scope.first_in(scope.period)
+    cases_before = scope.previous() & scope.first_in(scope.period.previous())
+    grouped = rollup_many(
         [
-            _part(scope.rows(HearingMonth), "hearings", **_hearing_sums()),
-            _part(scope.rows(HearingMonth, previous), "hearings_before", **_hearing_sums()),
-            _part(scope.rows(CaseMonth, distinct_from=True), "cases", **_case_sums()),
-            _part(scope.rows(CaseMonth, previous, distinct_from=True), "cases_before", **_case_sums()),
-            _part(scope.rows(HearingMonth), "region", key=F("region_id"), **_hearing_sums()),
-            _part(scope.rows(MunicipalityMonth), "municipality", key=F("municipality__code"), **_hearing_sums()),
+            Rollup(
+                scope.rows(HearingMonth, scope.both),
+                {"region": F("region_id")},
+                _hearing_sums(scope),
+                total="hearings",
+            ),
+            Rollup(
+                scope.rows(CaseMonth, scope.both),
+                {},
+                [_when(cases_now, "cases"), _when(cases_before, "cases")],
+                total="cases",
+            ),
+            Rollup(scope.rows(MunicipalityMonth), {"municipality": F("municipality__code")}, [F("hearings")]),
         ]
     )
     return {
-        "hearings": _one(grouped, "hearings"),
-        "hearings_before": _one(grouped, "hearings_before"),
-        "cases": _one(grouped, "cases"),
-        "cases_before": _one(grouped, "cases_before"),
-        "by_region": {int(r["key"]): r["a"] for r in grouped.get("region", [])},
-        "by_municipality": {r["key"]: r["a"] for r in grouped.get("municipality", [])},
+        "hearings": one({"x": _rows(grouped, "hearings", (0, 1, 2, 3))}, "x"),
+        "hearings_before": one({"x": _rows(grouped, "hearings", (4, 5, 6, 7))}, "x"),
+        "cases": one({"x": _rows(grouped, "cases", (0,))}, "x"),
+        "cases_before": one({"x": _rows(grouped, "cases", (1,))}, "x"),
+        "by_region": {int(r["key"]): r["a"] for r in _current_only(_rows(grouped, "region", (0,)))},
+        "by_municipality": {r["key"]: r["a"] for r in _rows(grouped, "municipality", (0,))},
     }
 
 
 def municipality_indicators(scope: Scope) -> dict[str, list[dict]]:
-    """Hearings of one municipality by month. One query."""
-    return _union([_part(scope.rows(MunicipalityMonth), "month", key=F("month"), **_hearing_sums())])
-
-
-def hearing_indicators(scope: Scope) -> dict[str, list[dict]]:
-    """Hearings of the period and the one before; by month, region, court, court department and
-    adjournment reason. One query."""
-    sums = _hearing_sums()
-    rows = scope.rows(HearingMonth)
-    return _union(
-        [
-            _part(rows, "total", **sums),
-            _part(scope.rows(HearingMonth, scope.period.previous()), "before", **sums),
-            _part(rows, "month", key=F("month"), **sums),
-            _part(rows, "region", key=F("region_id"), **sums),
-            _part(rows, "court", key=F("court_id"), **sums),
-            _part(rows, "court_department", key=F("court_department"), **sums),
-            _part(scope.rows(AdjournmentMonth), "reason", key=F("reason"), a=_sum("hearings")),
-        ]
-    )
-
-
-def case_indicators(scope: Scope) -> dict[str, list[dict]]:
-    """Cases (each counted once in the period), and hearings by the sex, age band and community of
-    their accused (a: hearings, b: adjourned). One query."""
-    suffix = language_suffix()
-    cases = scope.rows(CaseMonth, distinct_from=True)
-    accused = scope.rows(HearingAccusedMonth)
-    count = {"a": _sum("hearings"), "b": _sum("adjourned")}
-    return _union(
-        [
-            _part(cases, "total", **_case_sums()),
-            _part(scope.rows(CaseMonth, scope.period.previous(), distinct_from=True), "before", **_case_sums()),
-            _part(scope.rows(CaseMonth), "month", key=F("month"), **_case_sums()),
-            _part(cases, "region", key=F("region_id"), **_case_sums()),
-            _part(cases, "court", key=F("court_id"), **_case_sums()),
-            _part(cases, "court_department", key=F("court_department"), **_case_sums()),
-            _part(accused.filter(dimension="sex"), "sex", key=F("value"), **count),
-            _part(accused.filter(dimension="age_band"), "age_band", key=F("value"), **count),
-            _part(
-                accused.filter(dimension="community"),
-                "community",
-                key=F("value"),
-                label=F(f"community__name_{suffix}"),
-                **count,
-            ),
-        ]
-    )
-
-
-def rating_indicators(scope: Scope) -> dict[str, list[dict]]:
-    """Per standard (approved observations): a: rated, b: concerns, c: violations; and the same by
-    month. One query."""
-    suffix = language_suffix()
-    rows = scope.rows(RatingMonth)
-    sums = {"a": _sum("rated"), "b": _sum("concerns"), "c": _sum("violations")}
-    return _union(
-        [
-            _part(rows, "standard", key=F("standard__order"), label=F(f"standard__name_{suffix}"), **sums),
-            _part(rows, "month", key=F("month"), **sums),
-            _part(rows, "total", **sums),
-            _part(scope.rows(RatingMonth, scope.period.previous()), "before", **sums),
-        ]
-    )
-
-
-def follow_up_indicators(scope: Scope) -> dict[str, list[dict]]:
-    """Flags raised in the period by status and by rule; interventions by status. One query."""
-    rows = scope.rows(FollowUpMonth)
-    flags, interventions = rows.filter(kind="flag"), rows.filter(kind="intervention")
-    count = {"a": _sum("count")}
-    return _union(
-        [
-            _part(flags, "flag_status", key=F("status"), **count),
-            _part(flags, "flag_rule", key=F("rule"), **count),
-            _part(interventions, "intervention_status", key=F("status"), **count),
-        ]
-    )
+    """Hearings of one municipality by month (a hearings, b adjourned, c recorded, d held)."""
+    sums = [F("hearings"), F("adjourned"), F("recorded"), F("held")]
+    grouped = rollup_many([Rollup(scope.rows(MunicipalityMonth), {"month": F("month")}, sums)])
+    return {"month": _rows(grouped, "month", (0, 1, 2, 3))}
 
 
 def attention_counts(*, user, region_ids: frozenset[int] | None) -> dict[str, int]:

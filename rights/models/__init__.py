@@ -17,6 +17,7 @@ from rights.models.hearings import AdjournmentReason, Hearing, HearingType
 from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
 from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
 from rights.models.summaries import (
+    AccusedRegionMonth,
     AdjournmentMonth,
     CaseMonth,
     FollowUpMonth,
@@ -24,9 +25,12 @@ from rights.models.summaries import (
     HearingMonth,
     MunicipalityMonth,
     RatingMonth,
+    RatingRegionMonth,
+    RatingTotalMonth,
 )
 
 __all__ = [
+    "AccusedRegionMonth",
     "AdjournmentMonth",
     "AdjournmentReason",
     "AgeBand",
@@ -59,6 +63,8 @@ __all__ = [
     "Questionnaire",
     "Rating",
     "RatingMonth",
+    "RatingRegionMonth",
+    "RatingTotalMonth",
     "Sex",
     "StandardRating",
 ]

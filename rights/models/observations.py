@@ -80,6 +80,8 @@ class Observation(VersionedModel, BaseModel):
         indexes = [
             models.Index(fields=["status", "created_at"], name="observation_status_idx"),
             models.Index(fields=["status", "submitted_at", "id"], name="observation_review_queue_idx"),
+            # "Waiting for review" on the overview counts these without reading the table.
+            models.Index(fields=["monitor"], condition=models.Q(status="submitted"), name="observation_waiting_idx"),
         ]
 
     def __str__(self) -> str:

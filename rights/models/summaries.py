@@ -23,11 +23,9 @@ class SummaryQuerySet(RightsQuerySet):
     region_lookup = "region"
 
 
-class _Summary(models.Model):
+class _RegionSummary(models.Model):
     month = models.DateField(_("month"))
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region"))
-    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="+", verbose_name=_("court"))
-    court_department = models.CharField(_("court department"), max_length=20, choices=CourtDepartment.choices)
 
     objects = SummaryQuerySet.as_manager()
 
@@ -36,6 +34,14 @@ class _Summary(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.month:%Y-%m}"
+
+
+class _Summary(_RegionSummary):
+    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="+", verbose_name=_("court"))
+    court_department = models.CharField(_("court department"), max_length=20, choices=CourtDepartment.choices)
+
+    class Meta:
+        abstract = True
 
 
 class HearingMonth(_Summary):
@@ -122,6 +128,45 @@ class RatingMonth(_Summary):
     class Meta:
         verbose_name = _("ratings by month")
         indexes = [models.Index(fields=["month"], name="rating_month_idx")]
+
+
+class RatingRegionMonth(_RegionSummary):
+    """RatingMonth summed over courts and court departments: what a dashboard reads when it is not
+    filtered by court (a few thousand rows instead of tens of thousands)."""
+
+    standard = models.ForeignKey(FairTrialStandard, on_delete=models.CASCADE, related_name="+")
+    rated = models.PositiveIntegerField()
+    concerns = models.PositiveIntegerField()
+    violations = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ratings by region and month")
+        indexes = [models.Index(fields=["month"], name="rating_region_month_idx")]
+
+
+class AccusedRegionMonth(_RegionSummary):
+    """HearingAccusedMonth summed over courts and court departments (see RatingRegionMonth)."""
+
+    dimension = models.CharField(max_length=10)
+    value = models.CharField(max_length=20, blank=True)
+    hearings = models.PositiveIntegerField()
+    adjourned = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("hearings by accused, region and month")
+        indexes = [models.Index(fields=["month"], name="accused_region_month_idx")]
+
+
+class RatingTotalMonth(_Summary):
+    """RatingMonth summed over the standards: a seventeenth of its rows, for totals and trends."""
+
+    rated = models.PositiveIntegerField()
+    concerns = models.PositiveIntegerField()
+    violations = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("ratings by month, all standards")
+        indexes = [models.Index(fields=["month"], name="rating_total_month_idx")]
 
 
 class FollowUpMonth(_Summary):

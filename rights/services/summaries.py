@@ -6,10 +6,11 @@ Python. The dashboard framework runs this inside a transaction with the refresh 
 """
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, F, Q, QuerySet, Value, Window
+from django.db.models import BigIntegerField, Count, DateField, F, Q, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lag, TruncDate, TruncMonth
 
 from rights.models import (
+    AccusedRegionMonth,
     AdjournmentMonth,
     CaseMonth,
     FollowUpMonth,
@@ -22,6 +23,8 @@ from rights.models import (
     PartyRole,
     Rating,
     RatingMonth,
+    RatingRegionMonth,
+    RatingTotalMonth,
     StandardRating,
 )
 from rights.models import Flag as FlagModel
@@ -75,15 +78,19 @@ DIMENSIONS = {"region": "s_region", "court": "s_court", "court_department": "s_d
 
 def trial_summaries_refresh() -> int:
     """Replace every trial-monitoring summary row; returns the number of rows written."""
-    for model in (
+    tables = (
         HearingMonth,
         AdjournmentMonth,
         MunicipalityMonth,
         CaseMonth,
         HearingAccusedMonth,
         RatingMonth,
+        RatingTotalMonth,
+        RatingRegionMonth,
+        AccusedRegionMonth,
         FollowUpMonth,
-    ):
+    )
+    for model in tables:
         model.objects.all().delete()
     written = 0
 
@@ -211,6 +218,53 @@ def trial_summaries_refresh() -> int:
         },
     )
 
+    rating_totals = (
+        RatingMonth.objects.order_by()
+        .values(s_month=F("month"), s_region=F("region_id"), s_court=F("court_id"), s_department=F("court_department"))
+        .annotate(s_rated=Sum("rated"), s_concerns=Sum("concerns"), s_violations=Sum("violations"))
+    )
+    written += _insert(
+        RatingTotalMonth,
+        rating_totals,
+        {
+            "month": "s_month",
+            **DIMENSIONS,
+            "rated": "s_rated",
+            "concerns": "s_concerns",
+            "violations": "s_violations",
+        },
+    )
+
+    # The same without courts, for dashboards not filtered by court (see RatingRegionMonth).
+    written += _insert(
+        RatingRegionMonth,
+        RatingMonth.objects.order_by()
+        .values(s_month=F("month"), s_region=F("region_id"), s_standard=F("standard_id"))
+        .annotate(s_rated=Sum("rated"), s_concerns=Sum("concerns"), s_violations=Sum("violations")),
+        {
+            "month": "s_month",
+            "region": "s_region",
+            "standard": "s_standard",
+            "rated": "s_rated",
+            "concerns": "s_concerns",
+            "violations": "s_violations",
+        },
+    )
+    written += _insert(
+        AccusedRegionMonth,
+        HearingAccusedMonth.objects.order_by()
+        .values(s_month=F("month"), s_region=F("region_id"), s_dimension=F("dimension"), s_value=F("value"))
+        .annotate(s_hearings=Sum("hearings"), s_adjourned=Sum("adjourned")),
+        {
+            "month": "s_month",
+            "region": "s_region",
+            "dimension": "s_dimension",
+            "value": "s_value",
+            "hearings": "s_hearings",
+            "adjourned": "s_adjourned",
+        },
+    )
+
     follow_up = {
         "month": "s_month",
         **DIMENSIONS,
@@ -244,4 +298,9 @@ def trial_summaries_refresh() -> int:
         .annotate(s_count=Count("pk"))
     )
     written += _insert(FollowUpMonth, interventions, follow_up)
+    if connection.vendor == "postgresql":
+        # Fresh statistics, or the planner takes the rebuilt tables for empty and picks nested loops.
+        with connection.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f"ANALYZE {_qn(model._meta.db_table)}")
     return written

@@ -44,12 +44,7 @@ def dashboard(request):
         court_department=filters.extra.get("court_department") or "",
     )
     figures, charts = human_rights_charts(
-        filters,
-        courts={str(pk): name for pk, _code, name, _r in courts},
-        hearings=indicators.hearing_indicators(scope),
-        cases=indicators.case_indicators(scope),
-        ratings=indicators.rating_indicators(scope),
-        follow_up=indicators.follow_up_indicators(scope),
+        filters, courts={str(pk): name for pk, _code, name, _r in courts}, **indicators.trial_indicators(scope)
     )
     download = chart_csv(request, charts, filters)
     if download is not None:

@@ -121,6 +121,18 @@ class TestFigures:
         by_region = _figures(client.get(reverse(URL), {**PERIOD, "region": "MIT"}))
         assert by_region["Cases monitored"] == (1, 1)
 
+    def test_a_court_filter_reaches_the_standards_and_the_accused(self, department_head, trial_data):
+        # Unfiltered pages read the sums over courts; a court filter reads the per-court rows.
+        client = client_for(department_head)
+        prizren = client.get(reverse(URL), {**PERIOD, "court": "BC-PZ"})
+        assert _chart(prizren, "standards").rows[0][4] == 1
+        assert [row[0] for row in _chart(prizren, "accused-by-sex").rows] == ["Male"]
+        mitrovica = client.get(reverse(URL), {**PERIOD, "court": "BC-MI"})
+        assert _chart(mitrovica, "standards").rows == []  # its only observation is a draft
+        assert [row[0] for row in _chart(mitrovica, "accused-by-sex").rows] == ["Female"]
+        serious = client.get(reverse(URL), {**PERIOD, "court_department": "serious_crimes"})
+        assert [row[0] for row in _chart(serious, "accused-by-community").rows] == ["Serb"]
+
     def test_a_case_heard_before_and_in_the_period_counts_once_in_a_longer_period(self, department_head, trial_data):
         response = client_for(department_head).get(reverse(URL), {"from": "2025-12", "to": "2026-03"})
         assert _figures(response)["Cases monitored"][0] == 2
