@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "mission.accounts",
     "mission.audit",
     "mission.dashboards",
+    "mission.reports",
     "mission.api",
     # The shared core, then the departments (which depend on it, never the reverse).
     "field_offices",
@@ -211,6 +213,19 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mission Portal <portal@localhost>")
 
+# --- Reports ------------------------------------------------------------------------------------
+# A report job gets this long (seconds) before Celery stops it; a running job that has shown no sign
+# of life for REPORTS_STALE_SECONDS is taken for dead and run again (at most REPORTS_MAX_ATTEMPTS
+# times); a queued job not started after REPORTS_REQUEUE_SECONDS is queued again; files are removed
+# after REPORTS_RETENTION_DAYS.
+REPORTS_SOFT_TIME_LIMIT = env.int("REPORTS_SOFT_TIME_LIMIT", default=60 * 60)
+REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=5 * 60)
+REPORTS_REQUEUE_SECONDS = env.int("REPORTS_REQUEUE_SECONDS", default=2 * 60)
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
+REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
+# Seconds of pause at each progress step: only for failure drills and tests, never in production.
+REPORTS_DRILL_DELAY = env.float("REPORTS_DRILL_DELAY", default=0.0)
+
 # --- Celery -------------------------------------------------------------------------------------
 # REDIS_URL unset: tasks run in-process (the embedded default needs no server).
 # REDIS_URL set: tasks go to the broker and a real worker runs them.
@@ -232,8 +247,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 3,
     "max_retries": 1,
     # Longer than the longest job, so an unacknowledged job is redelivered only after its worker died.
-    "visibility_timeout": 4 * 60 * 60,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=4 * 60 * 60),
 }
+REPORTS_DRILL = env.bool("REPORTS_DRILL", default=False)  # failure drills may shorten the visibility timeout
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= REPORTS_SOFT_TIME_LIMIT + 120 and not REPORTS_DRILL:
+    raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than the longest report job.")
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 
 # --- Dashboards ----------------------------------------------------------------------------------
@@ -247,6 +265,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mission.dashboards.tasks.refresh_summaries",
         "schedule": DASHBOARD_REFRESH_MINUTES * 60,
         "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},
+    },
+    "sweep-reports": {"task": "mission.reports.tasks.sweep_reports", "schedule": 2 * 60, "options": {"expires": 110}},
+    "clean-up-reports": {"task": "mission.reports.tasks.cleanup_reports", "schedule": crontab(hour=3, minute=30)},
+    # The monthly trial-monitoring report per region, on the first of the month for the month before.
+    "monthly-reports": {
+        "task": "mission.reports.tasks.schedule_monthly_reports",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
 }
 
@@ -287,7 +312,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # --- Mission Portal -----------------------------------------------------------------------------

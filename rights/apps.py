@@ -44,6 +44,9 @@ class RightsConfig(AppConfig):
         from rights.services.summaries import SUMMARY_NAME, trial_summaries_refresh
 
         registry.register(RightsDashboards())
+        from rights.reports import register as register_reports
+
+        register_reports()
         registry.register_summary(registry.Summary(SUMMARY_NAME, trial_summaries_refresh))
 
     def load_demo_data(self, *, records: int) -> str:

@@ -58,7 +58,9 @@ class Scope:
         period = period or self.period
         if not (self.court_id or self.court_department):
             model = WITHOUT_COURTS.get(model, model)
-        queryset = model.objects.visible_to(self.user).filter(month__gte=period.first, month__lte=period.last)
+        # No user: a scheduled report, limited by `region_ids` alone.
+        manager = model.objects.all() if self.user is None else model.objects.visible_to(self.user)
+        queryset = manager.filter(month__gte=period.first, month__lte=period.last)
         if self.region_ids is not None:
             queryset = queryset.filter(region_id__in=self.region_ids)
         if model is MunicipalityMonth:

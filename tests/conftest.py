@@ -38,11 +38,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _tasks_in_process(request):
-    """Tasks run in-process unless a test starts a real worker (the `celery_worker` fixture)."""
+def _tasks_in_process(request, settings):
+    """Tasks run in-process unless a test starts real workers (the `worker_queue` fixture)."""
     from mission.celery import app
 
-    eager = "celery_worker" not in request.fixturenames
+    eager = "worker_queue" not in request.fixturenames
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = eager
     yield

@@ -40,7 +40,9 @@ STAFF_PAGES = {
     "field_offices:municipality_detail",
 }
 # Pages for staff with dashboards (supervisors, heads, management); everyone else 403, anonymous the login.
-DASHBOARD_PAGES = {"dashboards:overview"}
+DASHBOARD_PAGES = {"dashboards:overview", "reports:list", "reports:create"}
+# Pages of one report job: every actor is tried in tests/reports/test_reports.py (TestAccess).
+REPORT_JOB_PAGES = {"reports:detail", "reports:status", "reports:download", "reports:rerun"}
 # Management and department heads start on the mission overview.
 HOME_REDIRECTS = {"management", "department_head"}
 SAMPLE_KWARGS = {"code": "PRZ", "uidb64": "MQ", "token": "not-a-valid-token", "app_label": "accounts"}
@@ -116,7 +118,7 @@ def test_every_url_has_an_expectation():
     # Admin URLs are tried below; API routes by role and token in tests/api/test_endpoints.py, which
     # fails in the same way when a route is missing there.
     pages = {n for n in names if not n.startswith(("admin:", "api:"))}
-    unknown = pages - set(PUBLIC) - STAFF_PAGES - DASHBOARD_PAGES - set(GET_EXPECTATIONS)
+    unknown = pages - set(PUBLIC) - STAFF_PAGES - DASHBOARD_PAGES - REPORT_JOB_PAGES - set(GET_EXPECTATIONS)
     assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
 
 

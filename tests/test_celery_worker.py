@@ -41,19 +41,12 @@ def mail_dir(tmp_path):
     return tmp_path / "mail"
 
 
-@pytest.fixture
-def celery_worker(transactional_db, mail_dir):
-    """A real worker process on the test database, started for this test and stopped after it."""
-    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
-    require_service(_reachable(settings.REDIS_URL), "redis", "Redis (REDIS_URL)")
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+def start_worker(queue: str, extra_env: dict | None = None) -> subprocess.Popen:
+    """A real worker process on the test database, taking tasks from `queue` only; returns once it
+    answers a ping."""
+    from mission.celery import app
+
+    env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, **(extra_env or {})}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -66,7 +59,7 @@ def celery_worker(transactional_db, mail_dir):
             "-Q",
             queue,
             "--hostname",
-            f"{queue}@%h",
+            f"{queue}-{time.monotonic_ns()}@%h",
             "--loglevel=INFO",
             "--without-heartbeat",
             "--without-gossip",
@@ -78,27 +71,49 @@ def celery_worker(transactional_db, mail_dir):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail("the Celery worker exited:\n" + process.stdout.read())
+        replies = app.control.ping(timeout=1) or []
+        if any(name.startswith(f"{queue}-") for reply in replies for name in reply):
+            return process
+    process.kill()
+    pytest.fail("the Celery worker did not start within 60 s")
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def worker_queue(transactional_db):
+    """A queue of this test's own, so that no other worker on the machine takes its tasks."""
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    require_service(_reachable(settings.REDIS_URL), "redis", "Redis (REDIS_URL)")
     from mission.celery import app
 
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
     previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue  # our own queue: no other worker on this machine takes our tasks
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail("the Celery worker exited:\n" + process.stdout.read())
-            if app.control.ping(destination=[f"{queue}@{socket.gethostname()}"], timeout=1):
-                break
-        else:
-            pytest.fail("the Celery worker did not start within 60 s")
-        yield process
-    finally:
-        app.conf.task_default_queue = previous_queue
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    app.conf.task_default_queue = queue
+    yield queue
+    app.conf.task_default_queue = previous_queue
+
+
+@pytest.fixture
+def celery_worker(worker_queue, mail_dir):
+    """A real worker process on the test database, started for this test and stopped after it."""
+    process = start_worker(
+        worker_queue,
+        {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)},
+    )
+    yield process
+    stop_worker(process)
 
 
 def test_password_reset_mail_is_delivered_by_the_worker(celery_worker, monitor, mail_dir):

@@ -57,6 +57,15 @@ def _is_stale(records: dict[str, SummaryRefresh], names: tuple[str, ...], max_ag
     return any(name not in records or records[name].refreshed_at < limit for name in names)
 
 
+def summaries_ensure_fresh(names: tuple[str, ...]) -> Freshness:
+    """For reports on a worker: rebuild these summaries now if they are stale or were never built
+    (a report must not print the figures of an empty summary), then say how fresh they are."""
+    records = {r.name: r for r in SummaryRefresh.objects.filter(name__in=names)}
+    if _is_stale(records, names, settings.DASHBOARD_REFRESH_MINUTES):
+        summaries_refresh(names=[n for n in names if n in registry.summaries()])
+    return freshness_for(names)
+
+
 def freshness_for(names: tuple[str, ...]) -> Freshness:
     """The freshness of these summaries, in one query.
 

@@ -1,0 +1,72 @@
+"""Report types, registered by the departments from `AppConfig.ready()`:
+
+    registry.register(ReportType(key="trial_monitoring", department=Department.RIGHTS, ...))
+
+The framework freezes the parameters, runs `build` on a Celery worker (or in-process on the
+embedded default), and keeps the file; a report type only writes its file and says how far it got.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mission.accounts.permissions import Capability, has_capability, reads_department
+from mission.dashboards.periods import Period
+
+
+class ReportError(Exception):
+    """A report cannot be made as asked; the message is shown to the person who asked."""
+
+
+@dataclass
+class ReportContext:
+    """What a report type's `build` receives."""
+
+    job: object  # the ReportJob
+    user: object | None  # who asked (None for scheduled reports)
+    parameters: dict
+    output: Path  # write the file here
+    progress: Callable[[float, str], None]  # (fraction done 0..1, what is happening now)
+    includes_restricted: bool
+
+    @property
+    def period(self) -> Period:
+        first = datetime.date.fromisoformat(self.parameters["from"] + "-01")
+        last = datetime.date.fromisoformat(self.parameters["to"] + "-01")
+        return Period(first, last)
+
+
+@dataclass(frozen=True)
+class ReportType:
+    key: str
+    label: str
+    department: str
+    formats: tuple[str, ...]
+    description: str
+    build: Callable[[ReportContext], str]  # returns the file name to offer, e.g. "report.pdf"
+    # Whether the report holds names when the requester may see them (then only such people may download it).
+    may_include_restricted: bool = False
+    monthly: bool = False  # Celery beat makes one per region each month
+    extra: dict = field(default_factory=dict)
+
+
+_types: dict[str, ReportType] = {}
+
+
+def register(report_type: ReportType) -> None:
+    _types[report_type.key] = report_type
+
+
+def get(key: str) -> ReportType | None:
+    return _types.get(key)
+
+
+def all_types() -> list[ReportType]:
+    return list(_types.values())
+
+
+def types_for(user) -> list[ReportType]:
+    if not has_capability(user, Capability.REPORTS):
+        return []
+    return [t for t in _types.values() if reads_department(user, t.department)]

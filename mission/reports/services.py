@@ -1,0 +1,368 @@
+"""Writes of the report framework: asking for a report, running it, re-running it, sweeping stuck
+jobs, and removing old files. Tasks get job IDs, never objects; running a job twice replaces its file.
+"""
+
+import datetime
+import logging
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from field_offices.models import Region
+from mission.accounts.permissions import Capability, has_capability, reads_department, scope_for, sees_restricted
+from mission.dashboards.periods import MAX_MONTHS, months_between
+from mission.reports import registry
+from mission.reports.models import ReportJob, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _month(value: str, field: str) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+    except ValueError:
+        raise ValidationError({field: _("Enter a month as YYYY-MM, for example 2026-03.")}) from None
+
+
+def _validated(actor, report_type: registry.ReportType | None, parameters: dict) -> dict:
+    """The parameters as they will be frozen on the job, or a ValidationError naming what is wrong."""
+    errors = {}
+    if report_type is None:
+        raise ValidationError({"report_type": _("Choose a report from the list.")})
+    first = _month(parameters.get("from", ""), "from")
+    last = _month(parameters.get("to", ""), "to")
+    if first > last:
+        errors["to"] = _("The first month of the period must not be after the last.")
+    elif months_between(first, last) > MAX_MONTHS:
+        errors["to"] = _("Choose a period of at most %(months)s months.") % {"months": MAX_MONTHS}
+    if last > timezone.localdate().replace(day=1):
+        errors["to"] = _("The period cannot end in the future.")
+    report_format = parameters.get("format", "")
+    if report_format not in report_type.formats:
+        errors["format"] = _("This report comes as %(formats)s.") % {
+            "formats": ", ".join(f.upper() for f in report_type.formats)
+        }
+    language = parameters.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of the portal's languages.")
+    region_code = parameters.get("region") or ""
+    region = None
+    if region_code:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            errors["region"] = _("Choose a region from the list.")
+    scope = scope_for(actor) if actor is not None else None
+    if scope is not None and scope.region_ids is not None:
+        if region is None:
+            region = Region.objects.filter(pk__in=scope.region_ids).first()
+        elif region.pk not in scope.region_ids:
+            errors["region"] = _("You may only ask for reports on your own region.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "from": f"{first:%Y-%m}",
+        "to": f"{last:%Y-%m}",
+        "region": region.code if region else "",
+        "format": report_format,
+        "language": language,
+        "region_id": region.pk if region else None,
+    }
+
+
+def report_request(*, actor, report_type: str, parameters: dict) -> ReportJob:
+    """Ask for a report: freeze the parameters, keep the job, and queue it once the job is saved.
+    Bad parameters raise ValidationError and change nothing."""
+    kind = registry.get(report_type)
+    if actor is not None and (
+        not has_capability(actor, Capability.REPORTS) or (kind and not reads_department(actor, kind.department))
+    ):
+        raise PermissionDenied
+    frozen = _validated(actor, kind, parameters)
+    region_id = frozen.pop("region_id")
+    with transaction.atomic():
+        job = ReportJob.objects.create(
+            report_type=kind.key,
+            department=kind.department,
+            requested_by=actor,
+            region_id=region_id,
+            parameters=frozen,
+            language=frozen["language"],
+            format=frozen["format"],
+            includes_restricted=bool(
+                kind.may_include_restricted and actor is not None and sees_restricted(actor, department=kind.department)
+            ),
+            enqueued_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def report_rerun(*, actor, job: ReportJob) -> ReportJob:
+    """Run a job again with its frozen parameters; its new file will replace the old one."""
+    if not has_capability(actor, Capability.REPORTS):
+        raise PermissionDenied
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+            raise ValidationError(_("This report is already being made."))
+        job.status = ReportStatus.QUEUED
+        job.progress = 0
+        job.progress_note = ""
+        job.error = ""
+        job.attempts = 0
+        job.enqueued_at = timezone.now()
+        job.started_at = job.finished_at = job.heartbeat_at = None
+        job.save(
+            update_fields=[
+                "status",
+                "progress",
+                "progress_note",
+                "error",
+                "attempts",
+                "enqueued_at",
+                "started_at",
+                "finished_at",
+                "heartbeat_at",
+                "updated_at",
+            ]
+        )
+        transaction.on_commit(lambda: enqueue(job.pk))
+    return job
+
+
+def enqueue(job_id: int) -> bool:
+    """Hand the job to the queue. When the broker is away or hung this gives up within seconds (the
+    settings bound the connection) and the job stays queued for the sweeper; it never raises."""
+    from mission.reports.tasks import run_report
+
+    try:
+        run_report.apply_async(args=[job_id])
+    except Exception as error:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            raise
+        logger.warning("report %s stays queued: the broker did not take it (%s)", job_id, error)
+        ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
+            progress_note=_("Waiting for the job queue; it will start when the queue is back.")
+        )
+        return False
+    return True
+
+
+def _claim(job_id: int) -> ReportJob | None:
+    """Mark the job running, unless it is done or another worker is alive on it (a duplicate
+    delivery after a redelivery and a sweep)."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_STALE_SECONDS)
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status not in (ReportStatus.QUEUED, ReportStatus.RUNNING):
+            return None  # done, failed or expired: only a re-run queues it again
+        if job.status == ReportStatus.RUNNING and job.heartbeat_at and job.heartbeat_at > stale:
+            return None
+        now = timezone.now()
+        job.status = ReportStatus.RUNNING
+        job.attempts += 1
+        job.started_at = job.heartbeat_at = now
+        job.progress = 0
+        job.progress_note = _("Starting")
+        job.error = ""
+        job.save(
+            update_fields=["status", "attempts", "started_at", "heartbeat_at", "progress", "progress_note", "error"]
+        )
+        return job
+
+
+class _Progress:
+    """Writes progress and a heartbeat at most once a second (and always at 100 %)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self.last = 0.0
+
+    def __call__(self, fraction: float, note: str) -> None:
+        if settings.REPORTS_DRILL_DELAY:
+            time.sleep(settings.REPORTS_DRILL_DELAY)
+        now = time.monotonic()
+        if now - self.last < 1 and fraction < 1:
+            return
+        self.last = now
+        ReportJob.objects.filter(pk=self.job_id, status=ReportStatus.RUNNING).update(
+            progress=max(0, min(99, int(fraction * 100))), progress_note=note[:200], heartbeat_at=timezone.now()
+        )
+
+
+def report_execute(*, job_id: int) -> ReportJob | None:
+    """Make the report's file (the Celery task's body). Idempotent: a done job is left alone, and a
+    re-run writes a new file and removes the old one, so a job never has two files."""
+    job = _claim(job_id)
+    if job is None:
+        return None
+    kind = registry.get(job.report_type)
+    scratch = Path(tempfile.mkdtemp(prefix=f"report-{job.pk}-", dir=_scratch_root()))
+    try:
+        with translation.override(job.language):
+            if kind is None:
+                raise registry.ReportError(_("This kind of report no longer exists."))
+            context = registry.ReportContext(
+                job=job,
+                user=job.requested_by,
+                parameters=job.parameters,
+                output=scratch / f"{uuid.uuid4().hex}.{job.format}",
+                progress=_Progress(job.pk),
+                includes_restricted=job.includes_restricted,
+            )
+            file_name = kind.build(context)
+        _store(job, context.output, file_name)
+    except registry.ReportError as error:
+        _fail(job, str(error))
+    except Exception as error:
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        if isinstance(error, SoftTimeLimitExceeded):
+            _fail(job, _("The report took longer than allowed. Choose a shorter period or one region."))
+        else:
+            # Transient (database, disk): back to the queue; the task retries with backoff.
+            ReportJob.objects.filter(pk=job.pk).update(
+                status=ReportStatus.QUEUED, progress_note=_("Interrupted; trying again shortly.")
+            )
+            raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return ReportJob.objects.get(pk=job.pk)
+
+
+def _scratch_root() -> str:
+    root = Path(settings.MEDIA_ROOT) / "reports" / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return str(root)
+
+
+def _store(job: ReportJob, path: Path, file_name: str) -> None:
+    old = job.file.name if job.file else ""
+    with path.open("rb") as handle:
+        job.file.save(f"{job.pk}/{uuid.uuid4().hex[:8]}-{file_name}", File(handle), save=False)
+    job.file_name = file_name
+    job.file_size = path.stat().st_size
+    job.status = ReportStatus.DONE
+    job.progress = 100
+    job.progress_note = ""
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "file",
+            "file_name",
+            "file_size",
+            "status",
+            "progress",
+            "progress_note",
+            "finished_at",
+            "updated_at",
+        ]
+    )
+    if old and old != job.file.name:
+        job.file.storage.delete(old)
+
+
+def _fail(job: ReportJob, message: str) -> None:
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportStatus.FAILED, error=message, progress_note="", finished_at=timezone.now()
+    )
+
+
+def reports_sweep() -> dict[str, int]:
+    """For cron or a timer as well as beat (beat needs the broker too): queue again the jobs that
+    never started (the broker was away), and recover jobs whose worker died: run them again, or mark
+    them failed after REPORTS_MAX_ATTEMPTS."""
+    now = timezone.now()
+    counts = {"requeued": 0, "recovered": 0, "failed": 0}
+    waiting = ReportJob.objects.filter(
+        status=ReportStatus.QUEUED,
+        enqueued_at__lt=now - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_SECONDS),
+    ).values_list("pk", flat=True)
+    for job_id in list(waiting):
+        ReportJob.objects.filter(pk=job_id).update(enqueued_at=now)
+        if enqueue(job_id):
+            counts["requeued"] += 1
+    stale = now - datetime.timedelta(seconds=settings.REPORTS_STALE_SECONDS)
+    for job in ReportJob.objects.filter(status=ReportStatus.RUNNING, heartbeat_at__lt=stale):
+        if job.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+            message = _(
+                "The report stopped %(count)s times without finishing. Ask an administrator to look at the workers."
+            )
+            _fail(job, message % {"count": job.attempts})
+            counts["failed"] += 1
+            continue
+        ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING).update(
+            status=ReportStatus.QUEUED, enqueued_at=now, progress_note=_("The worker stopped; starting again.")
+        )
+        enqueue(job.pk)
+        counts["recovered"] += 1
+    return counts
+
+
+def reports_schedule_monthly(*, month: datetime.date | None = None) -> list[ReportJob]:
+    """Celery beat's monthly run: one report of last month per region for each report type that
+    asks for it. Idempotent: a second run in the same month adds nothing."""
+    from mission.dashboards.periods import add_months
+
+    last_month = month or add_months(timezone.localdate().replace(day=1), -1)
+    created = []
+    for kind in registry.all_types():
+        if not kind.monthly:
+            continue
+        for region in Region.objects.order_by("code"):
+            key = f"{kind.key}:{region.code}:{last_month:%Y-%m}"
+            if ReportJob.objects.filter(schedule_key=key).exists():
+                continue
+            parameters = {
+                "from": f"{last_month:%Y-%m}",
+                "to": f"{last_month:%Y-%m}",
+                "region": region.code,
+                "format": kind.formats[0],
+                "language": settings.LANGUAGE_CODE,
+            }
+            with transaction.atomic():
+                job = ReportJob.objects.create(
+                    report_type=kind.key,
+                    department=kind.department,
+                    region=region,
+                    parameters=parameters,
+                    language=parameters["language"],
+                    format=parameters["format"],
+                    schedule_key=key,
+                    enqueued_at=timezone.now(),
+                )
+                transaction.on_commit(lambda job_id=job.pk: enqueue(job_id))
+            created.append(job)
+    return created
+
+
+def reports_cleanup() -> int:
+    """Remove the files of reports finished more than REPORTS_RETENTION_DAYS ago (the job stays, and
+    can be run again)."""
+    limit = timezone.now() - datetime.timedelta(days=settings.REPORTS_RETENTION_DAYS)
+    removed = 0
+    for job in ReportJob.objects.filter(status=ReportStatus.DONE, finished_at__lt=limit):
+        if job.file:
+            job.file.storage.delete(job.file.name)
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportStatus.EXPIRED, file="", file_size=None)
+        removed += 1
+    return removed
+
+
+def may_download(user, job: ReportJob) -> bool:
+    """The requester may; so may anyone whose scope covers the report, but a report that holds names
+    only for people who may see names themselves."""
+    if not ReportJob.objects.visible_to(user).filter(pk=job.pk).exists():
+        return False
+    if job.includes_restricted and job.requested_by_id != user.pk:
+        return sees_restricted(user, department=job.department)
+    return True

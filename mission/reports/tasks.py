@@ -1,0 +1,40 @@
+"""Report tasks. They take IDs, never objects; acknowledgement is late, so a worker killed mid-job
+leaves the message to be delivered again (after the broker's visibility timeout, which is longer than
+the hard time limit), and the sweeper recovers the job sooner from its missing heartbeat."""
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from mission.reports import services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError, OSError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=5,
+    soft_time_limit=settings.REPORTS_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORTS_SOFT_TIME_LIMIT + 120,
+)
+def run_report(job_id: int) -> str:
+    job = services.report_execute(job_id=job_id)
+    return job.status if job else "skipped"
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def sweep_reports() -> dict:
+    return services.reports_sweep()
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def cleanup_reports() -> int:
+    return services.reports_cleanup()
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def schedule_monthly_reports() -> int:
+    return len(services.reports_schedule_monthly())

@@ -1,0 +1,111 @@
+"""Reports in the browser: ask for one, watch it, download it, run it again."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from mission.accounts.permissions import Capability, has_capability
+from mission.audit.services import access_record
+from mission.forms import add_service_errors
+from mission.pagination import paginate
+from mission.reports import registry
+from mission.reports.forms import ReportRequestForm
+from mission.reports.models import ReportJob
+from mission.reports.services import may_download, report_request, report_rerun
+
+PAGE_SIZE = 25
+
+
+def _require_reports(user) -> None:
+    if not has_capability(user, Capability.REPORTS):
+        raise PermissionDenied
+
+
+def _job(request, pk: int) -> ReportJob:
+    job = ReportJob.objects.visible_to(request.user).select_related("requested_by", "region").filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def report_list(request):
+    _require_reports(request.user)
+    jobs = ReportJob.objects.visible_to(request.user).select_related("requested_by", "region")
+    page = paginate(jobs, request.GET.get("page"), PAGE_SIZE)
+    labels = {t.key: t.label for t in registry.all_types()}
+    for job in page.object_list:
+        job.label = labels.get(job.report_type, job.report_type)
+    return render(request, "reports/report_list.html", {"page": page})
+
+
+def report_create(request):
+    _require_reports(request.user)
+    form = ReportRequestForm(
+        request.POST or None, user=request.user, initial={"language": get_language(), **request.GET.dict()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = report_request(
+                actor=request.user, report_type=form.cleaned_data["report_type"], parameters=form.parameters()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error, {"from": "start", "to": "end"})
+        else:
+            return redirect("reports:detail", pk=job.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/report_form.html", {"form": form}, status=status)
+
+
+def _status(job: ReportJob) -> dict:
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "progress": job.progress,
+        "note": job.progress_note,
+        "error": job.error,
+        "finished": job.finished,
+        "download": reverse("reports:download", args=[job.pk]) if job.status == "done" else "",
+    }
+
+
+def report_detail(request, pk: int):
+    _require_reports(request.user)
+    job = _job(request, pk)
+    labels = {t.key: t.label for t in registry.all_types()}
+    context = {"job": job, "label": labels.get(job.report_type, job.report_type), "state": _status(job)}
+    context["may_download"] = may_download(request.user, job)
+    return render(request, "reports/report_detail.html", context)
+
+
+def report_status(request, pk: int):
+    """The job's state as JSON, for the progress bar."""
+    _require_reports(request.user)
+    return JsonResponse(_status(_job(request, pk)))
+
+
+def report_download(request, pk: int):
+    _require_reports(request.user)
+    job = _job(request, pk)
+    if job.status != "done" or not job.file:
+        raise Http404
+    if not may_download(request.user, job):
+        raise PermissionDenied
+    if job.includes_restricted:
+        access_record(actor=request.user, obj=job, path=request.path)  # a file with names: a view of restricted records
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+
+
+@require_POST
+def report_rerun_view(request, pk: int):
+    _require_reports(request.user)
+    job = _job(request, pk)
+    try:
+        report_rerun(actor=request.user, job=job)
+    except ValidationError as error:
+        from django.contrib import messages
+
+        messages.error(request, " ".join(error.messages))
+    return redirect("reports:detail", pk=job.pk)

@@ -1,0 +1,437 @@
+"""Reports: asking, running (in-process here; on a real worker in test_worker.py), the files, names
+and pseudonyms, re-runs, the sweeper, the monthly schedule, clean-up, and who may do what."""
+
+import datetime
+import io
+import socket
+import threading
+import time
+import zipfile
+
+import pypdf
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from mission.audit.models import AccessLog
+from mission.reports.models import ReportJob, ReportStatus
+from mission.reports.services import (
+    report_execute,
+    report_request,
+    report_rerun,
+    reports_cleanup,
+    reports_schedule_monthly,
+    reports_sweep,
+)
+from tests.conftest import client_for
+from tests.reports.conftest import PARAMS
+
+pytestmark = pytest.mark.django_db
+XLSX = {**PARAMS, "format": "xlsx"}
+
+
+def _ask(user, report_type="trial_monitoring_data", **overrides):
+    """Ask, and run what the request queues once it commits (tasks run in-process here)."""
+    with committed():
+        return report_request(actor=user, report_type=report_type, parameters={**PARAMS, **overrides})
+
+
+def committed():
+    """Run the on-commit callbacks (the test's transaction never commits)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def _pdf_text(job) -> str:
+    reader = pypdf.PdfReader(job.file.path)
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+class TestFiles:
+    def test_the_pdf_is_made_in_the_language_asked(self, department_head, trial_data):
+        job = _ask(department_head, "trial_monitoring", format="pdf", language="sq")
+        job.refresh_from_db()
+        assert job.status == ReportStatus.DONE, job.error
+        assert job.progress == 100
+        assert job.file_name == "trial-monitoring-mission-2026-01-2026-03-sq.pdf"
+        text = _pdf_text(job)
+        assert "Monitorimi i gjykimeve" in text
+        assert "Seancat e monitoruara" in text
+        assert "Hearings monitored" not in text
+        assert len(pypdf.PdfReader(job.file.path).pages) >= 5
+
+    def test_the_pdf_has_the_figures_and_a_section_per_region(self, department_head, trial_data):
+        job = _ask(department_head, "trial_monitoring", format="pdf")
+        job.refresh_from_db()
+        text = _pdf_text(job)
+        assert "Hearings monitored 4 1" in text
+        for name in ("Gjilan/Gnjilane", "Mitrovicë/Mitrovica", "Prizren", "Method"):
+            assert name in text
+        assert "A standard was rated a violation" in text  # the flag, in the flagged issues
+
+    def test_the_xlsx_has_a_typed_sheet_each_with_a_frozen_header(self, department_head, trial_data):
+        job = _ask(department_head, format="xlsx")
+        job.refresh_from_db()
+        assert job.status == ReportStatus.DONE, job.error
+        workbook = load_workbook(job.file.path)
+        assert workbook.sheetnames == ["Hearings", "Observations"]
+        hearings = workbook["Hearings"]
+        assert hearings.freeze_panes == "A2"
+        assert hearings["A1"].value == "Date"
+        assert hearings["A1"].font.bold
+        rows = list(hearings.iter_rows(min_row=2, values_only=True))
+        assert len(rows) == 4  # the four hearings of January to March
+        assert isinstance(rows[0][0], datetime.datetime)
+        assert {row[6] for row in rows} == {True, False}  # held, as booleans
+        observations = list(workbook["Observations"].iter_rows(min_row=2, values_only=True))
+        assert len(observations) == 2
+
+    def test_the_csv_comes_as_two_files(self, department_head, trial_data):
+        job = _ask(department_head, format="csv", language="sr-latn")
+        job.refresh_from_db()
+        assert job.file_name.endswith(".zip")
+        with zipfile.ZipFile(job.file.path) as archive:
+            names = sorted(archive.namelist())
+            hearings = archive.read(names[0]).decode("utf-8-sig").splitlines()
+        assert len(names) == 2
+        assert len(hearings) == 5  # header and four hearings
+        assert hearings[0].startswith("Datum")
+
+
+class TestNames:
+    def test_staff_who_see_names_get_them(self, supervisor, trial_data):
+        job = _ask(supervisor, format="xlsx")
+        job.refresh_from_db()
+        assert job.includes_restricted
+        accused = {row[10] for row in load_workbook(job.file.path)["Hearings"].iter_rows(min_row=2, values_only=True)}
+        assert any("Test Person" in value for value in accused)
+
+    def test_management_gets_pseudonyms(self, management, trial_data):
+        job = _ask(management, format="xlsx")
+        job.refresh_from_db()
+        assert not job.includes_restricted
+        accused = {row[10] for row in load_workbook(job.file.path)["Hearings"].iter_rows(min_row=2, values_only=True)}
+        assert all(value.startswith("Accused ") and ":" not in value for value in accused)
+        assert len(accused) == 2
+
+    def test_a_file_with_names_is_not_for_management_and_its_download_is_logged(
+        self, supervisor, management, trial_data
+    ):
+        job = _ask(supervisor, format="xlsx")
+        url = reverse("reports:download", args=[job.pk])
+        assert client_for(management).get(url).status_code == 403
+        response = client_for(supervisor).get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content)[:2] == b"PK"
+        assert AccessLog.objects.filter(user=supervisor, object_id=str(job.pk)).count() == 1
+
+
+class TestAsking:
+    @pytest.mark.parametrize(
+        ("overrides", "field"),
+        [
+            ({"from": "2026-13"}, "from"),
+            ({"from": "2026-03", "to": "2026-01"}, "to"),
+            ({"to": "2999-01"}, "to"),
+            ({"format": "pdf"}, "format"),
+            ({"language": "de"}, "language"),
+            ({"region": "XXX"}, "region"),
+        ],
+    )
+    def test_bad_parameters_are_refused_and_nothing_is_kept(self, department_head, trial_data, overrides, field):
+        with pytest.raises(ValidationError) as error:
+            _ask(department_head, **overrides)
+        assert field in error.value.message_dict
+        assert not ReportJob.objects.exists()
+
+    def test_a_supervisor_cannot_ask_for_another_region(self, supervisor, trial_data):
+        with pytest.raises(ValidationError) as error:
+            _ask(supervisor, region="MIT")
+        assert error.value.message_dict["region"] == ["You may only ask for reports on your own region."]
+        job = _ask(supervisor, format="csv")  # no region: their own
+        assert job.region.code == "PRZ"
+
+    def test_an_unknown_report_is_refused(self, department_head):
+        with pytest.raises(ValidationError):
+            report_request(actor=department_head, report_type="nope", parameters=PARAMS)
+
+    def test_monitors_may_not_ask(self, monitor):
+        with pytest.raises(PermissionDenied):
+            _ask(monitor, format="xlsx")
+
+    def test_the_job_is_queued_when_the_request_commits(
+        self, department_head, trial_data, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        assert len(callbacks) == 1
+        assert ReportJob.objects.get(pk=job.pk).status == ReportStatus.QUEUED
+
+    def test_the_form_shows_what_is_wrong(self, department_head, trial_data):
+        response = client_for(department_head).post(
+            reverse("reports:create"),
+            {
+                "report_type": "trial_monitoring",
+                "start": "2026-01",
+                "end": "2026-03",
+                "format": "xlsx",
+                "language": "en",
+            },
+        )
+        assert response.status_code == 400
+        assert "This report comes as PDF." in response.content.decode()
+        assert not ReportJob.objects.exists()
+
+    def test_the_form_makes_the_report_and_shows_it(self, department_head, trial_data):
+        client = client_for(department_head)
+        with committed():
+            response = client.post(
+                reverse("reports:create"),
+                {
+                    "report_type": "trial_monitoring",
+                    "start": "2026-01",
+                    "end": "2026-03",
+                    "format": "pdf",
+                    "language": "sq",
+                },
+            )
+        job = ReportJob.objects.get()
+        assert response.status_code == 302
+        assert response["Location"] == reverse("reports:detail", args=[job.pk])
+        page = client.get(response["Location"]).content.decode()
+        assert 'value="100"' in page
+        assert reverse("reports:download", args=[job.pk]) in page
+        assert client.get(reverse("reports:status", args=[job.pk])).json()["status"] == "done"
+        listing = client.get(reverse("reports:list")).content.decode()
+        assert "Trial-monitoring report" in listing
+
+
+class TestRunning:
+    def test_a_rerun_replaces_the_file(self, department_head, trial_data):
+        job = _ask(department_head, format="xlsx")
+        job.refresh_from_db()
+        first = job.file.name
+        with committed():
+            report_rerun(actor=department_head, job=job)
+        job.refresh_from_db()
+        assert job.status == ReportStatus.DONE
+        assert job.file.name != first
+        assert not job.file.storage.exists(first)
+        assert job.file.storage.exists(job.file.name)
+
+    def test_running_a_done_job_again_changes_nothing(self, department_head, trial_data):
+        job = _ask(department_head, format="xlsx")
+        job.refresh_from_db()
+        assert report_execute(job_id=job.pk) is None
+        assert ReportJob.objects.get(pk=job.pk).file.name == job.file.name
+
+    def test_a_live_job_is_not_taken_twice(self, department_head, trial_data, django_capture_on_commit_callbacks):
+        with django_capture_on_commit_callbacks(execute=False):
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        ReportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
+        assert report_execute(job_id=job.pk) is None
+        assert ReportJob.objects.get(pk=job.pk).attempts == 0
+
+    def test_the_task_runs_the_job(self, department_head, trial_data, django_capture_on_commit_callbacks):
+        from mission.reports.tasks import run_report
+
+        with django_capture_on_commit_callbacks(execute=False):
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        assert run_report(job.pk) == "done"
+
+    def test_the_sweeper_queues_again_what_never_started(
+        self, department_head, trial_data, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=False):  # the broker never saw it
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        ReportJob.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=10))
+        assert reports_sweep()["requeued"] == 1
+        assert ReportJob.objects.get(pk=job.pk).status == ReportStatus.DONE
+
+    def test_the_sweeper_recovers_a_job_whose_worker_died(
+        self, department_head, trial_data, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=False):
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        gone = timezone.now() - datetime.timedelta(hours=1)
+        ReportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=gone, attempts=1)
+        assert reports_sweep()["recovered"] == 1
+        job.refresh_from_db()
+        assert job.status == ReportStatus.DONE
+        assert job.attempts == 2
+
+    def test_the_sweeper_gives_up_after_the_last_attempt(self, department_head, trial_data, settings):
+        job = _ask(department_head, format="xlsx")
+        gone = timezone.now() - datetime.timedelta(hours=1)
+        ReportJob.objects.filter(pk=job.pk).update(
+            status="running", heartbeat_at=gone, attempts=settings.REPORTS_MAX_ATTEMPTS
+        )
+        assert reports_sweep()["failed"] == 1
+        job.refresh_from_db()
+        assert job.status == ReportStatus.FAILED
+        assert "stopped 3 times" in job.error
+
+    def test_the_sweeper_command(self, trial_data):
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("reports_sweep", "--cleanup", stdout=out)
+        assert "requeued 0, recovered 0, failed 0" in out.getvalue()
+        assert "removed 0 old report files" in out.getvalue()
+
+    def test_old_files_are_removed(self, department_head, trial_data):
+        job = _ask(department_head, format="xlsx")
+        job.refresh_from_db()
+        name = job.file.name
+        ReportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=40))
+        assert reports_cleanup() == 1
+        job.refresh_from_db()
+        assert job.status == ReportStatus.EXPIRED
+        assert not job.file
+        assert not job.file.storage.exists(name)
+
+    def test_the_monthly_reports_are_made_once_per_region(self, supervisor, trial_data):
+        with committed():
+            jobs = reports_schedule_monthly(month=datetime.date(2026, 2, 1))
+        assert len(jobs) == 5
+        assert reports_schedule_monthly(month=datetime.date(2026, 2, 1)) == []
+        prizren = ReportJob.objects.get(region__code="PRZ")
+        assert prizren.requested_by is None
+        assert prizren.status == ReportStatus.DONE
+        assert prizren.parameters["from"] == prizren.parameters["to"] == "2026-02"
+        assert "Hearings monitored 2" in _pdf_text(prizren)
+        # Scheduled reports of a region are the region's: its supervisor sees that one only.
+        assert list(ReportJob.objects.visible_to(supervisor)) == [prizren]
+
+
+class _SilentServer:
+    """A TCP server that accepts connections and never answers: a hung Redis."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.clients = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.clients.append(self.sock.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.sock.close()
+        for client in self.clients:
+            client.close()
+
+
+@pytest.fixture
+def broker(settings):
+    """Point Celery at a broker URL for one test, with tasks no longer run in-process."""
+    from mission.celery import app
+
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    pools = app._pool, app.amqp._producer_pool
+
+    def use(url):
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        app._pool = app.amqp._producer_pool = None  # connect afresh, to this URL
+        app.conf.update(broker_url=url, task_always_eager=False)
+
+    yield use
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool, app.amqp._producer_pool = pools
+    app.conf.update(**saved)
+
+
+@pytest.mark.parametrize("state", ["stopped", "hung"])
+def test_asking_while_the_broker_is_down_answers_quickly_and_keeps_the_job(department_head, trial_data, broker, state):
+    server = _SilentServer() if state == "hung" else None
+    if server is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]  # nobody listens here once the probe is closed
+    else:
+        port = server.port
+    broker(f"redis://127.0.0.1:{port}/0")
+    try:
+        started = time.monotonic()
+        with committed():
+            response = client_for(department_head).post(
+                reverse("reports:create"),
+                {
+                    "report_type": "trial_monitoring_data",
+                    "start": "2026-01",
+                    "end": "2026-03",
+                    "format": "csv",
+                    "language": "en",
+                },
+            )
+        elapsed = time.monotonic() - started
+    finally:
+        if server:
+            server.close()
+    assert response.status_code == 302
+    assert elapsed < 10, f"the request took {elapsed:.1f} s"
+    job = ReportJob.objects.get()
+    assert job.status == ReportStatus.QUEUED
+    assert "Waiting for the job queue" in job.progress_note
+
+
+class TestAccess:
+    URLS = ["reports:list", "reports:create"]
+
+    @pytest.mark.parametrize("actor", ["monitor", "partner", "administrator", "other_department_monitor"])
+    def test_who_may_not_use_reports(self, request, actor):
+        client = client_for(request.getfixturevalue(actor))
+        for name in self.URLS:
+            assert client.get(reverse(name)).status_code == 403
+
+    def test_anonymous_users_are_sent_to_sign_in(self):
+        assert client_for(None).get(reverse("reports:list")).status_code == 302
+
+    def test_another_regions_job_is_not_found(self, supervisor, geography, trial_data):
+        from tests.factories import UserFactory
+
+        other = UserFactory(username="supervisor.mitrovica", supervisor=True, region=geography["MIT"])
+        job = _ask(other, format="csv")
+        client = client_for(supervisor)
+        for name in ("reports:detail", "reports:status", "reports:download"):
+            assert client.get(reverse(name, args=[job.pk])).status_code == 404
+        assert client.post(reverse("reports:rerun", args=[job.pk])).status_code == 404
+
+    @pytest.mark.parametrize(
+        ("actor", "expected"),
+        [
+            ("supervisor", 200),  # asked for it
+            ("department_head", 200),  # their department
+            ("management", 200),  # everything (the file has no names)
+            ("other_region_monitor", 403),  # no reports at all
+            ("monitor", 403),
+            ("partner", 403),
+            ("administrator", 403),
+            ("other_department_monitor", 403),
+            ("anonymous", 302),
+        ],
+    )
+    def test_every_actor_on_a_job(self, request, actor, expected, trial_data):
+        job = _ask(request.getfixturevalue("management"), format="csv", region="PRZ")
+        user = None if actor == "anonymous" else request.getfixturevalue(actor)
+        if actor == "supervisor":
+            job = _ask(user, format="csv")
+            ReportJob.objects.filter(pk=job.pk).update(includes_restricted=False)
+        client = client_for(user)
+        for name in ("reports:detail", "reports:status", "reports:download"):
+            assert client.get(reverse(name, args=[job.pk])).status_code == expected, name
+        rerun = client.post(reverse("reports:rerun", args=[job.pk]))
+        assert rerun.status_code == (302 if expected == 200 else expected)
+
+    def test_the_head_sees_the_regions_reports(self, supervisor, department_head, trial_data):
+        job = _ask(supervisor, format="csv")
+        assert client_for(department_head).get(reverse("reports:detail", args=[job.pk])).status_code == 200
