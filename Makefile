@@ -4,17 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install install-dev check-python worker lint messages
+.PHONY: run test install install-dev check-python worker lint messages system-packages
 
-run: install
+# WeasyPrint (PDF reports) needs Pango and HarfBuzz from the system, and fonts with Albanian and
+# Serbian letters. As root on Debian they are installed; elsewhere the command to run is printed.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+run: install system-packages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py seed_demo
 	@echo "Serving the portal at http://127.0.0.1:8000 (Ctrl+C stops it)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: install-dev
+test: install-dev system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing for PDF reports:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "PDF reports need these system packages: sudo apt-get install" $$missing; \
+	  fi; \
+	fi
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
@@ -34,7 +49,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 
 # A Celery worker and beat for a deployment with REDIS_URL set (see README).
 worker: install
-	$(BIN)/celery -A mission worker --loglevel=INFO
+	$(BIN)/celery -A mission worker --beat --loglevel=INFO
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -67,7 +67,12 @@ def _in_scope(queryset, ctx: ReportContext):
 
 
 def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
-    from weasyprint import CSS, HTML
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError):
+        raise ReportError(
+            _("PDF reports need the Pango library on the server. Ask an administrator to install it (see README).")
+        ) from None
 
     from mission.dashboards.services import summaries_ensure_fresh
     from rights.services.summaries import SUMMARY_NAME
