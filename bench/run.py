@@ -367,6 +367,115 @@ def _two_years() -> str:
     return f"from={today.year - 2}-{today.month:02d}&to={today.year}-{today.month:02d}"
 
 
+class _Peak:
+    """The largest resident set size seen by a sampling thread, above the size when it started."""
+
+    def __init__(self) -> None:
+        self.base = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._rss())
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def growth_mb(self) -> float:
+        return round((self.peak - self.base) / 1_000_000, 1)
+
+
+def _report_context(report_format: str, output: Path):
+    """A report job as the department head would ask for it: every region, the whole generated span."""
+    from mission.accounts.models import User
+    from mission.reports.models import ReportJob
+    from mission.reports.registry import ReportContext
+
+    today = datetime.date.today()
+    parameters = {"from": f"{today.year - 2}-{today.month:02d}", "to": f"{today:%Y-%m}", "region": ""}
+    user = User.objects.get(username="bench.head")
+    job = ReportJob(report_type="bench", department="rights", language="en", format=report_format)
+    return ReportContext(
+        job=job, user=user, parameters=parameters, output=output, progress=lambda f, n: None, includes_restricted=True
+    )
+
+
+def bench_reports(repeats: int) -> dict:
+    """The report builders as a worker runs them: the data report as CSV against COPY of the same rows,
+    as XLSX in cells per second, with the memory it grows by; the PDF in seconds per page."""
+    import tempfile
+
+    import pypdf
+    from django.db import connection
+    from django.utils import translation
+
+    from rights import reports
+
+    results = {}
+    with tempfile.TemporaryDirectory() as folder, translation.override("en"):
+        folder = Path(folder)
+        context = _report_context("csv", folder / "data.zip")
+        regions = reports._regions(context)
+        tables = [reports._hearing_table(context, regions), reports._observation_table(context, regions)]
+        copy_sql = []
+        for _title, _columns, queryset, _rows in tables:
+            sql, params = queryset.query.sql_with_params()
+            with connection.cursor() as cursor:
+                copy_sql.append(cursor.mogrify(sql, params).decode())
+        rows = sum(queryset.count() for _t, _c, queryset, _r in tables)
+        portal, baseline, ratios = [], [], []
+        for _ in range(max(1, repeats // 2)):
+            start = time.perf_counter()
+            reports.build_trial_monitoring_data(context)
+            a = time.perf_counter() - start
+            start = time.perf_counter()
+            with connection.cursor() as cursor:
+                for sql in copy_sql:
+                    cursor.cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH CSV HEADER", _Sink())
+            b = time.perf_counter() - start
+            portal.append(a)
+            baseline.append(b)
+            ratios.append(a / b)
+        results["csv"] = _summary(ratios, portal, baseline) | {"rows": rows}
+
+        context = _report_context("xlsx", folder / "data.xlsx")
+        cells = sum(queryset.count() * len(columns) for _t, columns, queryset, _r in tables)
+        with _Peak() as peak:
+            start = time.perf_counter()
+            reports.build_trial_monitoring_data(context)
+            seconds = time.perf_counter() - start
+        results["xlsx"] = {
+            "seconds": round(seconds, 2),
+            "cells": cells,
+            "cells_per_s": round(cells / seconds),
+            "memory_growth_mb": peak.growth_mb,
+            "file_mb": round((folder / "data.xlsx").stat().st_size / 1_000_000, 1),
+        }
+
+        context = _report_context("pdf", folder / "report.pdf")
+        times = []
+        for _ in range(max(1, repeats // 3)):
+            start = time.perf_counter()
+            reports.build_trial_monitoring_pdf(context)
+            times.append(time.perf_counter() - start)
+        pages = len(pypdf.PdfReader(folder / "report.pdf").pages)
+        seconds = statistics.median(times)
+        results["pdf"] = {"seconds": round(seconds, 2), "pages": pages, "seconds_per_page": round(seconds / pages, 3)}
+    return results
+
+
 def machine() -> dict:
     from django.db import connection
 
@@ -392,6 +501,7 @@ def run_all(size: str, *, repeats: int, seconds: float) -> dict:
             "list_pages": bench_list_pages(repeats),
             "api_list": bench_api_list(repeats, 10 if repeats > 2 else 3),
             "dashboards": bench_dashboards(repeats),
+            "reports": bench_reports(repeats),
         },
     }
     for name, (key, op, goal) in GOALS.items():

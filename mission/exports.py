@@ -24,3 +24,36 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def stream_values(queryset, *fields: str, chunk: int = 5000):
+    """Tuples of `fields` for every row, in constant memory. On PostgreSQL straight from a server-side
+    cursor: the ORM writes the SQL and psycopg returns typed values (aware datetimes included) with no
+    per-row converter, several times faster than the ORM's iterator at a million rows. Elsewhere
+    (SQLite) through `.values_list().iterator()`."""
+    import uuid
+
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    values = queryset.values_list(*fields)
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        yield from values.iterator(chunk_size=chunk)
+        return
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:  # a scope that sees nothing
+        return
+    connection.ensure_connection()
+    # Inside a transaction the cursor streams; outside one it needs WITH HOLD to outlive the
+    # autocommit transaction that opened it, and PostgreSQL then computes every row up front.
+    hold = not connection.in_atomic_block
+    cursor = connection.connection.cursor(name=f"stream_{uuid.uuid4().hex}", withhold=hold)
+    try:
+        cursor.itersize = chunk
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from rows
+    finally:
+        cursor.close()

@@ -435,3 +435,34 @@ class TestAccess:
     def test_the_head_sees_the_regions_reports(self, supervisor, department_head, trial_data):
         job = _ask(supervisor, format="csv")
         assert client_for(department_head).get(reverse("reports:detail", args=[job.pk])).status_code == 200
+
+
+def test_the_database_writes_the_csv_as_python_does(department_head, trial_data, tmp_path):
+    """On PostgreSQL the CSV comes from COPY; it must say exactly what the portable writer says."""
+    from django.db import connection
+
+    from mission.reports.registry import ReportContext
+    from rights import reports
+    from tests.conftest import require_service
+
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    from rights.models import Party
+
+    Party.objects.filter(role="accused").update(name='Name, with "quotes"')
+    job = ReportJob(report_type="trial_monitoring_data", department="rights", language="en", format="csv")
+    outputs = {}
+    for name, writer in (("copy", reports._copy_csv_zip), ("python", reports._python_csv_zip)):
+        context = ReportContext(
+            job=job,
+            user=department_head,
+            parameters=PARAMS,
+            output=tmp_path / f"{name}.zip",
+            progress=lambda fraction, note: None,
+            includes_restricted=True,
+        )
+        regions = reports._regions(context)
+        writer(context, [reports._hearing_table(context, regions), reports._observation_table(context, regions)])
+        with zipfile.ZipFile(context.output) as archive:
+            outputs[name] = {n: archive.read(n) for n in sorted(archive.namelist())}
+    assert outputs["copy"] == outputs["python"]
+    assert b'Name, with ""quotes""' in outputs["copy"]["hearings.csv"]
