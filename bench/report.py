@@ -20,6 +20,12 @@ def check_numbers(results: dict) -> None:
         isinstance(v["median_ms"], numbers.Real) and v["queries"] > 0 for v in benchmarks["list_pages"].values()
     ):
         raise SystemExit("the list-page benchmark produced no numbers")
+    reports = benchmarks.get("reports") or {}
+    if not all(
+        isinstance(reports.get(k, {}).get(m), numbers.Real)
+        for k, m in (("csv", "ratio"), ("xlsx", "cells_per_s"), ("pdf", "seconds_per_page"))
+    ):
+        raise SystemExit("the report benchmark produced no numbers")
     dashboards = benchmarks.get("dashboards") or {}
     if not all(isinstance(dashboards.get(n, {}).get("p95_ms"), numbers.Real) for n in ("human_rights", "overview")):
         raise SystemExit("the dashboard benchmark produced no numbers")
@@ -118,7 +124,29 @@ def table(latest: dict[str, dict]) -> str:
             f"| Human Rights dashboard, 1m ÷ 10k (p95) | ≤ 1.5×, p95 < 150 ms | {ratio:.2f}×, p95 {p95} ms at 1m, "
             f"{verdict} | |"
         )
-    lines.append("| XLSX and PDF reports (issue 7) | | not built yet | |")
+
+    def report(b, kind):
+        if "reports" not in b:
+            return "not measured"
+        r = b["reports"][kind]
+        if kind == "csv":
+            verdict = "pass" if r["ratio"] <= 4 else "**miss**"
+            return (
+                f"{r['ratio']}× ({r['ratio_min']}–{r['ratio_max']}), {r['rows']:,} rows in "
+                f"{r['portal_median_s']} s, {verdict}"
+            )
+        if kind == "xlsx":
+            verdict = "pass" if r["cells_per_s"] >= 100_000 else "**miss**"
+            return (
+                f"{r['cells_per_s']:,} cells/s ({r['cells']:,} cells in {r['seconds']} s), "
+                f"memory +{r['memory_growth_mb']} MB, {verdict}"
+            )
+        verdict = "pass" if r["seconds_per_page"] <= 0.5 else "**miss**"
+        return f"{r['seconds_per_page']} s/page ({r['pages']} pages in {r['seconds']} s), {verdict}"
+
+    row("Data report as CSV (ZIP of two files) ÷ `COPY` of the same rows", "≤ 4×", lambda b: report(b, "csv"))
+    row("Data report as XLSX, two sheets", "≥ 100,000 cells/s, memory flat", lambda b: report(b, "xlsx"))
+    row("Trial-monitoring report as PDF, whole mission, 25 months", "≤ 0.5 s/page", lambda b: report(b, "pdf"))
     names = sorted(latest[sizes[0]]["benchmarks"]["list_pages"])
     for name in names:
         row(
