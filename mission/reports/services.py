@@ -146,13 +146,12 @@ def enqueue(job_id: int) -> bool:
 
     try:
         run_report.apply_async(args=[job_id])
-    except Exception as error:
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            raise
-        logger.warning("report %s stays queued: the broker did not take it (%s)", job_id, error)
-        ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
-            progress_note=_("Waiting for the job queue; it will start when the queue is back.")
-        )
+    except Exception as error:  # any broker failure (kombu, redis, socket); in-process, the job's own error
+        logger.warning("report %s stays queued: %s", job_id, error, exc_info=settings.CELERY_TASK_ALWAYS_EAGER)
+        if not settings.CELERY_TASK_ALWAYS_EAGER:  # in-process, the job has already said what happened
+            ReportJob.objects.filter(pk=job_id, status=ReportStatus.QUEUED).update(
+                progress_note=_("Waiting for the job queue; it will start when the queue is back.")
+            )
         return False
     return True
 
@@ -288,6 +287,15 @@ def reports_sweep() -> dict[str, int]:
         enqueued_at__lt=now - datetime.timedelta(seconds=settings.REPORTS_REQUEUE_SECONDS),
     ).values_list("pk", flat=True)
     for job_id in list(waiting):
+        job = ReportJob.objects.get(pk=job_id)
+        if job.attempts >= settings.REPORTS_MAX_ATTEMPTS:  # retried with backoff, still failing
+            _fail(
+                job,
+                _("The report could not be made after %(count)s attempts: %(note)s")
+                % {"count": job.attempts, "note": job.progress_note or "?"},
+            )
+            counts["failed"] += 1
+            continue
         ReportJob.objects.filter(pk=job_id).update(enqueued_at=now)
         if enqueue(job_id):
             counts["requeued"] += 1

@@ -466,3 +466,31 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
             outputs[name] = {n: archive.read(n) for n in sorted(archive.namelist())}
     assert outputs["copy"] == outputs["python"]
     assert b'Name, with ""quotes""' in outputs["copy"]["hearings.csv"]
+
+
+def test_a_job_that_keeps_failing_transiently_is_given_up(department_head, trial_data, settings, monkeypatch):
+    """A database that keeps failing: the job returns to the queue between retries, and once it has
+    used its attempts the sweeper marks it failed instead of queueing it for ever."""
+    from django.db import OperationalError
+
+    from rights import reports
+
+    def broken(context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(reports, "build_trial_monitoring_data", broken)
+    from mission.reports import registry
+
+    kind = registry.get("trial_monitoring_data")
+    monkeypatch.setitem(registry._types, kind.key, type(kind)(**{**kind.__dict__, "build": broken}))
+    job = _ask(department_head, format="csv")  # in-process: the retries run at once and all fail
+    job.refresh_from_db()
+    assert job.status == ReportStatus.QUEUED
+    assert job.attempts >= 1
+    ReportJob.objects.filter(pk=job.pk).update(
+        attempts=settings.REPORTS_MAX_ATTEMPTS, enqueued_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert reports_sweep()["failed"] == 1
+    job.refresh_from_db()
+    assert job.status == ReportStatus.FAILED
+    assert "could not be made after 3 attempts" in job.error
