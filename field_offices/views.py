@@ -9,6 +9,7 @@ from mission.accounts.permissions import Capability, require_capability
 from mission.dashboards import registry
 from mission.dashboards.filters import read_filters
 from mission.dashboards.services import freshness_for
+from mission.dashboards.views import chart_csv
 
 
 def region_list(request):
@@ -39,6 +40,10 @@ def municipality_detail(request, code: str):
         panel = department.municipality_panel(request.user, municipality, filters)
         if panel is not None:
             panels.append({"department": department, "template": panel[0], **panel[1]})
+    charts = [panel["chart"] for panel in panels if panel.get("chart") is not None]
+    download = chart_csv(request, charts, filters)
+    if download is not None:
+        return download
     freshness = freshness_for(tuple(dict.fromkeys(s for d in departments for s in d.summaries))) if panels else None
     in_scope = filters.region_ids is None or municipality.region_id in filters.region_ids
     context = {

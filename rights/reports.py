@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, CharField, F, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Chr, Coalesce, Concat, Mod, NullIf, Trim
 from django.template.loader import render_to_string
@@ -419,14 +420,18 @@ def _copy_csv_zip(ctx: ReportContext, tables) -> None:
     with zipfile.ZipFile(ctx.output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for n, table in enumerate(tables):
             ctx.progress(0.05 + 0.9 * n / len(tables), table.title)
-            sql, params = table.as_text().query.sql_with_params()
+            try:
+                sql, params = table.as_text().query.sql_with_params()
+            except EmptyResultSet:  # nothing in scope: the header alone
+                sql = None
             with archive.open(f"{table.title.lower()}.csv", "w") as raw, connection.cursor() as cursor:
                 header = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
                 csv.writer(header, lineterminator="\n").writerow([c.header for c in table.columns])
                 header.flush()
                 header.detach()
-                statement = cursor.mogrify(sql, params).decode()
-                cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", raw)
+                if sql is not None:
+                    statement = cursor.mogrify(sql, params).decode()
+                    cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", raw)
 
 
 def _write_csv_zip(ctx: ReportContext, tables) -> None:

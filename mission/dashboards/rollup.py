@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Expression, QuerySet
 
@@ -112,6 +113,10 @@ def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict]]:
     build = _grouping_sets if connection.vendor == "postgresql" else _unions
     statements, params = [], []
     for rollup in rollups:
+        try:
+            rollup.queryset.query.sql_with_params()
+        except EmptyResultSet:  # a scope that sees nothing: no rows, not an error
+            continue
         if len(rollup.sums) > WIDTH:
             raise ValueError(f"at most {WIDTH} sums")
         # Grouping names go into the SQL as literals, so they must be plain identifiers.
@@ -121,6 +126,8 @@ def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict]]:
         statements.append(sql)
         params += rollup_params
     grouped: dict[str, list[dict]] = defaultdict(list)
+    if not statements:
+        return grouped
     with connection.cursor() as cursor:
         # Identifiers are quoted, grouping names are ours (not user input), and values stay parameters.
         cursor.execute(" UNION ALL ".join(statements), params)

@@ -206,10 +206,13 @@ def report_execute(*, job_id: int) -> ReportJob | None:
         return None
     kind = registry.get(job.report_type)
     scratch = Path(tempfile.mkdtemp(prefix=f"report-{job.pk}-", dir=_scratch_root()))
+    heartbeat = _Heartbeat(job.pk)
     try:
         with translation.override(job.language):
             if kind is None:
                 raise registry.ReportError(_("This kind of report no longer exists."))
+            _recheck_requester(job, kind)
+            heartbeat.start()
             context = registry.ReportContext(
                 job=job,
                 user=job.requested_by,
@@ -219,6 +222,7 @@ def report_execute(*, job_id: int) -> ReportJob | None:
                 includes_restricted=job.includes_restricted,
             )
             file_name = kind.build(context)
+        heartbeat.stop()
         _store(job, context.output, file_name)
     except registry.ReportError as error:
         _fail(job, str(error))
@@ -234,8 +238,63 @@ def report_execute(*, job_id: int) -> ReportJob | None:
             )
             raise
     finally:
+        heartbeat.stop()
         shutil.rmtree(scratch, ignore_errors=True)
     return ReportJob.objects.get(pk=job.pk)
+
+
+def _recheck_requester(job: ReportJob, kind: registry.ReportType) -> None:
+    """Rights are read when the job runs, not only when it was asked for: someone who has since lost
+    them gets no report, and names only if they may still see names."""
+    user = job.requested_by
+    if user is None:
+        return
+    if (
+        not user.is_active
+        or not has_capability(user, Capability.REPORTS)
+        or not reads_department(user, kind.department)
+    ):
+        raise registry.ReportError(_("The person who asked for this report may no longer have it."))
+    allowed = bool(kind.may_include_restricted and sees_restricted(user, department=kind.department))
+    if allowed != job.includes_restricted:
+        job.includes_restricted = allowed
+        ReportJob.objects.filter(pk=job.pk).update(includes_restricted=allowed)
+
+
+class _Heartbeat:
+    """Signs of life from a thread while a report is made, so that a long silent step (a summary
+    rebuild, a COPY, laying out a PDF) is not taken for a dead worker. Only on a real worker: in-process
+    the request itself is the sign of life, and the test database cannot be shared between threads."""
+
+    def __init__(self, job_id: int) -> None:
+        import threading
+
+        self.job_id = job_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"report-{job_id}-heartbeat")
+        self.every = max(1.0, settings.REPORTS_STALE_SECONDS / 3)
+
+    def start(self) -> None:
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            self.thread.start()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.stopped.wait(self.every):
+                ReportJob.objects.filter(pk=self.job_id, status=ReportStatus.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # the worker's own updates will say what is wrong
+            logger.exception("heartbeat of report %s stopped", self.job_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.thread.is_alive():
+            self.thread.join()
 
 
 def _scratch_root() -> str:
@@ -245,33 +304,32 @@ def _scratch_root() -> str:
 
 
 def _store(job: ReportJob, path: Path, file_name: str) -> None:
-    old = job.file.name if job.file else ""
+    """Keep the new file, unless another run took the job over meanwhile (then this run's file goes)."""
+    storage = ReportJob._meta.get_field("file").storage
     with path.open("rb") as handle:
-        job.file.save(f"{job.pk}/{uuid.uuid4().hex[:8]}-{file_name}", File(handle), save=False)
-    job.file_name = file_name
-    job.file_size = path.stat().st_size
-    job.status = ReportStatus.DONE
-    job.progress = 100
-    job.progress_note = ""
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "file",
-            "file_name",
-            "file_size",
-            "status",
-            "progress",
-            "progress_note",
-            "finished_at",
-            "updated_at",
-        ]
-    )
-    if old and old != job.file.name:
-        job.file.storage.delete(old)
+        name = storage.save(f"reports/{job.pk}/{uuid.uuid4().hex[:8]}-{file_name}", File(handle))
+    with transaction.atomic():
+        current = ReportJob.objects.select_for_update().get(pk=job.pk)
+        if current.status != ReportStatus.RUNNING or current.attempts != job.attempts:
+            storage.delete(name)
+            return
+        old = current.file.name if current.file else ""
+        current.file.name = name
+        current.file_name = file_name
+        current.file_size = path.stat().st_size
+        current.status = ReportStatus.DONE
+        current.progress = 100
+        current.progress_note = ""
+        current.finished_at = timezone.now()
+        fields = ["file", "file_name", "file_size", "status", "progress", "progress_note", "finished_at", "updated_at"]
+        current.save(update_fields=fields)
+    if old and old != name:
+        storage.delete(old)
 
 
 def _fail(job: ReportJob, message: str) -> None:
-    ReportJob.objects.filter(pk=job.pk).update(
+    # Only a job still on its way may fail: never one that has just finished.
+    ReportJob.objects.filter(pk=job.pk, status__in=(ReportStatus.QUEUED, ReportStatus.RUNNING)).update(
         status=ReportStatus.FAILED, error=message, progress_note="", finished_at=timezone.now()
     )
 
@@ -308,11 +366,12 @@ def reports_sweep() -> dict[str, int]:
             _fail(job, message % {"count": job.attempts})
             counts["failed"] += 1
             continue
-        ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING).update(
+        taken = ReportJob.objects.filter(pk=job.pk, status=ReportStatus.RUNNING, heartbeat_at__lt=stale).update(
             status=ReportStatus.QUEUED, enqueued_at=now, progress_note=_("The worker stopped; starting again.")
         )
-        enqueue(job.pk)
-        counts["recovered"] += 1
+        if taken:  # not if the worker spoke up meanwhile
+            enqueue(job.pk)
+            counts["recovered"] += 1
     return counts
 
 
@@ -338,39 +397,52 @@ def reports_schedule_monthly(*, month: datetime.date | None = None) -> list[Repo
                 "language": settings.LANGUAGE_CODE,
             }
             with transaction.atomic():
-                job = ReportJob.objects.create(
-                    report_type=kind.key,
-                    department=kind.department,
-                    region=region,
-                    parameters=parameters,
-                    language=parameters["language"],
-                    format=parameters["format"],
+                # get_or_create: a second delivery of beat's task in the same month adds nothing.
+                job, made = ReportJob.objects.get_or_create(
                     schedule_key=key,
-                    enqueued_at=timezone.now(),
+                    defaults={
+                        "report_type": kind.key,
+                        "department": kind.department,
+                        "region": region,
+                        "parameters": parameters,
+                        "language": parameters["language"],
+                        "format": parameters["format"],
+                        "enqueued_at": timezone.now(),
+                    },
                 )
-                transaction.on_commit(lambda job_id=job.pk: enqueue(job_id))
-            created.append(job)
+                if made:
+                    transaction.on_commit(lambda job_id=job.pk: enqueue(job_id))
+                    created.append(job)
     return created
 
 
 def reports_cleanup() -> int:
     """Remove the files of reports finished more than REPORTS_RETENTION_DAYS ago (the job stays, and
-    can be run again)."""
-    limit = timezone.now() - datetime.timedelta(days=settings.REPORTS_RETENTION_DAYS)
+    can be run again), and scratch folders left by workers killed at the hard time limit."""
+    now = timezone.now()
+    limit = now - datetime.timedelta(days=settings.REPORTS_RETENTION_DAYS)
     removed = 0
-    for job in ReportJob.objects.filter(status=ReportStatus.DONE, finished_at__lt=limit):
-        if job.file:
+    old = ReportJob.objects.filter(status__in=(ReportStatus.DONE, ReportStatus.FAILED), finished_at__lt=limit)
+    for job in old.exclude(file=""):
+        # A job re-run meanwhile is left alone: only the state read here is changed.
+        changed = ReportJob.objects.filter(pk=job.pk, status=job.status, file=job.file.name).update(
+            status=ReportStatus.EXPIRED if job.status == ReportStatus.DONE else job.status, file="", file_size=None
+        )
+        if changed:
             job.file.storage.delete(job.file.name)
-        ReportJob.objects.filter(pk=job.pk).update(status=ReportStatus.EXPIRED, file="", file_size=None)
-        removed += 1
+            removed += 1
+    scratch_limit = time.time() - settings.REPORTS_SOFT_TIME_LIMIT - 600
+    for folder in Path(_scratch_root()).iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < scratch_limit:
+            shutil.rmtree(folder, ignore_errors=True)
     return removed
 
 
 def may_download(user, job: ReportJob) -> bool:
-    """The requester may; so may anyone whose scope covers the report, but a report that holds names
-    only for people who may see names themselves."""
+    """The requester may; so may anyone whose scope covers the report; but a report that holds names
+    only people who may see names now."""
     if not ReportJob.objects.visible_to(user).filter(pk=job.pk).exists():
         return False
-    if job.includes_restricted and job.requested_by_id != user.pk:
+    if job.includes_restricted:  # the requester too: rights are read now, not when they asked
         return sees_restricted(user, department=job.department)
     return True

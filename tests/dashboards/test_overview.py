@@ -212,3 +212,12 @@ def test_dates_are_written_day_first_in_albanian():
             formats.date_format(datetime.datetime(2026, 11, 29, 16, 5), "SHORT_DATETIME_FORMAT") == "29.11.2026 16:05"
         )
         assert formats.date_format(datetime.date(2026, 3, 1), "YEAR_MONTH_FORMAT") == "Mars 2026"
+
+
+def test_the_municipality_chart_downloads_as_csv(supervisor, trial_data):
+    url = reverse("field_offices:municipality_detail", args=[trial_data["prizren"].municipality.code])
+    response = client_for(supervisor).get(url, {**PERIOD, "csv": "municipality-hearings-by-month"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = _csv(response)
+    assert rows[0][0] == "Month"
+    assert [row[3] for row in rows[1:]] == ["1", "2", "0"]

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -494,3 +495,72 @@ def test_a_job_that_keeps_failing_transiently_is_given_up(department_head, trial
     job.refresh_from_db()
     assert job.status == ReportStatus.FAILED
     assert "could not be made after 3 attempts" in job.error
+
+
+class TestReviewedEdges:
+    def test_a_requester_who_lost_the_right_to_names_cannot_download_them(self, supervisor, trial_data):
+        job = _ask(supervisor, format="xlsx")
+        supervisor.role, supervisor.region, supervisor.department = "management", None, "mission"
+        supervisor.save()
+        assert client_for(supervisor).get(reverse("reports:download", args=[job.pk])).status_code == 403
+
+    def test_a_rerun_reads_the_requesters_rights_again(self, supervisor, department_head, trial_data):
+        job = _ask(supervisor, format="xlsx")
+        assert ReportJob.objects.get(pk=job.pk).includes_restricted
+        supervisor.is_active = False  # left the mission
+        supervisor.save(update_fields=["is_active"])
+        with committed():
+            report_rerun(actor=_head(), job=job)
+        job.refresh_from_db()
+        assert job.status == ReportStatus.FAILED
+        assert "may no longer have it" in job.error
+
+    def test_a_run_that_lost_the_job_to_another_keeps_no_file(self, department_head, trial_data, tmp_path):
+        from mission.reports import services
+
+        with TestCase.captureOnCommitCallbacks(execute=False):
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        claimed = services._claim(job.pk)
+        ReportJob.objects.filter(pk=job.pk).update(attempts=claimed.attempts + 1)  # another run took over
+        path = tmp_path / "late.xlsx"
+        path.write_bytes(b"late")
+        services._store(claimed, path, "late.xlsx")
+        job.refresh_from_db()
+        assert job.status == ReportStatus.RUNNING
+        assert not job.file
+        assert not list((tmp_path / "media" / "reports").glob(f"{job.pk}/*"))
+
+    def test_clean_up_removes_failed_runs_files_and_old_scratch(self, department_head, trial_data, settings):
+        import os
+
+        from mission.reports.services import _scratch_root
+
+        job = _ask(department_head, format="xlsx")
+        job.refresh_from_db()
+        name = job.file.name
+        ReportJob.objects.filter(pk=job.pk).update(
+            status="failed", finished_at=timezone.now() - datetime.timedelta(days=40)
+        )
+        scratch = Path(_scratch_root()) / "report-1-left"
+        scratch.mkdir()
+        old = time.time() - settings.REPORTS_SOFT_TIME_LIMIT - 3600
+        os.utime(scratch, (old, old))
+        assert reports_cleanup() == 1
+        job.refresh_from_db()
+        assert job.status == ReportStatus.FAILED
+        assert not job.file.storage.exists(name)
+        assert not scratch.exists()
+
+    def test_a_scope_that_sees_nothing_sums_to_nothing(self):
+        from django.db.models import F
+
+        from mission.dashboards.rollup import Rollup, rollup_many
+        from rights.models import HearingMonth
+
+        assert rollup_many([Rollup(HearingMonth.objects.none(), {"month": F("month")}, [F("hearings")])]) == {}
+
+
+def _head():
+    from mission.accounts.models import User
+
+    return User.objects.get(username="head")
