@@ -17,7 +17,9 @@ from mission.dashboards.rollup import Rollup, rollup_many
 from rights.models import (
     AccusedRegionMonth,
     AdjournmentMonth,
+    AdjournmentRegionMonth,
     CaseMonth,
+    CaseRegionMonth,
     Flag,
     FlagStatus,
     FollowUpMonth,
@@ -32,7 +34,12 @@ from rights.models import (
 )
 
 SUMS = ("a", "b", "c", "d")
-WITHOUT_COURTS = {RatingMonth: RatingRegionMonth, HearingAccusedMonth: AccusedRegionMonth}
+WITHOUT_COURTS = {
+    RatingMonth: RatingRegionMonth,
+    HearingAccusedMonth: AccusedRegionMonth,
+    CaseMonth: CaseRegionMonth,
+    AdjournmentMonth: AdjournmentRegionMonth,
+}
 
 
 @dataclass
@@ -52,11 +59,12 @@ class Scope:
         """The period and the one before it, which the change is measured against."""
         return Period(self.period.previous().first, self.period.last)
 
-    def rows(self, model, period: Period | None = None) -> QuerySet:
+    def rows(self, model, period: Period | None = None, *, by_court: bool = False) -> QuerySet:
         """The summary rows in scope for a period (the chosen one by default). Without a court
-        filter, a table's sum over courts stands in for it where there is one (far fewer rows)."""
+        filter, and unless the rows are grouped by court (`by_court`), a table's sum over courts
+        stands in for it where there is one (far fewer rows)."""
         period = period or self.period
-        if not (self.court_id or self.court_department):
+        if not (by_court or self.court_id or self.court_department):
             model = WITHOUT_COURTS.get(model, model)
         # No user: a scheduled report, limited by `region_ids` alone.
         manager = model.objects.all() if self.user is None else model.objects.visible_to(self.user)
@@ -141,7 +149,7 @@ def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
         Rollup(scope.rows(HearingMonth, scope.both), _groups("h_"), _hearing_sums(scope), total="h_total"),
         Rollup(scope.rows(AdjournmentMonth), {"h_reason": F("reason")}, [F("hearings")]),
         Rollup(
-            scope.rows(CaseMonth).filter(scope.first_in(scope.period)),
+            scope.rows(CaseMonth, by_court=True).filter(scope.first_in(scope.period)),
             {k: v for k, v in _groups("c_").items() if k != "c_month"},
             [F("cases"), F("appeal_grounds")],
             total="c_total",

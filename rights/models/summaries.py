@@ -102,6 +102,29 @@ class CaseMonth(_Summary):
         indexes = [models.Index(fields=["month"], name="case_month_idx")]
 
 
+class CaseRegionMonth(_RegionSummary):
+    """CaseMonth summed over courts and court departments (see RatingRegionMonth)."""
+
+    previous_month = models.DateField(null=True)
+    cases = models.PositiveIntegerField()
+    appeal_grounds = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("cases by region and month")
+        indexes = [models.Index(fields=["month"], name="case_region_month_idx")]
+
+
+class AdjournmentRegionMonth(_RegionSummary):
+    """AdjournmentMonth summed over courts and court departments (see RatingRegionMonth)."""
+
+    reason = models.CharField(max_length=20, choices=AdjournmentReason.choices)
+    hearings = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("adjournments by region and month")
+        indexes = [models.Index(fields=["month"], name="adjournment_region_month_idx")]
+
+
 class HearingAccusedMonth(_Summary):
     """Hearings by a characteristic of their accused (sex, age band, community): a hearing counts
     once for each value its accused have, as the partner API's disaggregation does."""

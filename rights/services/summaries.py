@@ -12,7 +12,9 @@ from django.db.models.functions import Cast, Coalesce, Lag, TruncDate, TruncMont
 from rights.models import (
     AccusedRegionMonth,
     AdjournmentMonth,
+    AdjournmentRegionMonth,
     CaseMonth,
+    CaseRegionMonth,
     FollowUpMonth,
     Hearing,
     HearingAccusedMonth,
@@ -88,6 +90,8 @@ def trial_summaries_refresh() -> int:
         RatingTotalMonth,
         RatingRegionMonth,
         AccusedRegionMonth,
+        CaseRegionMonth,
+        AdjournmentRegionMonth,
         FollowUpMonth,
     )
     for model in tables:
@@ -236,6 +240,26 @@ def trial_summaries_refresh() -> int:
     )
 
     # The same without courts, for dashboards not filtered by court (see RatingRegionMonth).
+    written += _insert(
+        CaseRegionMonth,
+        CaseMonth.objects.order_by()
+        .values(s_month=F("month"), s_previous=F("previous_month"), s_region=F("region_id"))
+        .annotate(s_cases=Sum("cases"), s_grounds=Sum("appeal_grounds")),
+        {
+            "month": "s_month",
+            "previous_month": "s_previous",
+            "region": "s_region",
+            "cases": "s_cases",
+            "appeal_grounds": "s_grounds",
+        },
+    )
+    written += _insert(
+        AdjournmentRegionMonth,
+        AdjournmentMonth.objects.order_by()
+        .values(s_month=F("month"), s_region=F("region_id"), s_reason=F("reason"))
+        .annotate(s_hearings=Sum("hearings")),
+        {"month": "s_month", "region": "s_region", "reason": "s_reason", "hearings": "s_hearings"},
+    )
     written += _insert(
         RatingRegionMonth,
         RatingMonth.objects.order_by()

@@ -116,6 +116,10 @@ class TestFigures:
         client = client_for(department_head)
         by_court = _figures(client.get(reverse(URL), {**PERIOD, "court": "BC-MI"}))
         assert by_court["Hearings monitored"] == (1, 1)
+        assert by_court["Cases monitored"] == (1, 1)  # the per-court rows, not the sums over courts
+        prizren = client.get(reverse(URL), {**PERIOD, "court": "BC-PZ"})
+        assert _chart(prizren, "adjournment-reasons").rows == [["Witness absent", 1, 1.0]]
+        assert _figures(prizren)["Unproductive hearings"][0] == pytest.approx(1 / 3)
         by_department = _figures(client.get(reverse(URL), {**PERIOD, "court_department": "general_criminal"}))
         assert by_department["Hearings monitored"] == (3, 0)
         by_region = _figures(client.get(reverse(URL), {**PERIOD, "region": "MIT"}))
