@@ -2,7 +2,7 @@ import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,12 +75,20 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
 
 
 def request_log(*, token, user, method: str, path: str, query: str, status: int, duration_ms: int) -> None:
-    ApiRequestLog.objects.create(
-        token=token,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        method=method,
-        path=path[:500],
-        query=query[:1000],
-        status=status,
-        duration_ms=duration_ms,
-    )
+    """One row per API request. On PostgreSQL the commit does not wait for the disk (asynchronous
+    commit): a crash may lose the last fraction of a second of request rows, never the database's
+    consistency, and a read no longer pays a disk flush for its own log line (about 1 ms, half the
+    cost of a list page)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        ApiRequestLog.objects.create(
+            token=token,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            method=method,
+            path=path[:500],
+            query=query[:1000],
+            status=status,
+            duration_ms=duration_ms,
+        )
