@@ -430,11 +430,11 @@ def bench_reports(repeats: int) -> dict:
         regions = reports._regions(context)
         tables = [reports._hearing_table(context, regions), reports._observation_table(context, regions)]
         copy_sql = []
-        for _title, _columns, queryset, _rows in tables:
+        for queryset in (table.queryset for table in tables):
             sql, params = queryset.query.sql_with_params()
             with connection.cursor() as cursor:
                 copy_sql.append(cursor.mogrify(sql, params).decode())
-        rows = sum(queryset.count() for _t, _c, queryset, _r in tables)
+        rows = sum(table.queryset.count() for table in tables)
         portal, baseline, ratios = [], [], []
         for _ in range(max(1, repeats // 2)):
             start = time.perf_counter()
@@ -451,7 +451,7 @@ def bench_reports(repeats: int) -> dict:
         results["csv"] = _summary(ratios, portal, baseline) | {"rows": rows}
 
         context = _report_context("xlsx", folder / "data.xlsx")
-        cells = sum(queryset.count() * len(columns) for _t, columns, queryset, _r in tables)
+        cells = sum(table.queryset.count() * len(table.columns) for table in tables)
         with _Peak() as peak:
             start = time.perf_counter()
             reports.build_trial_monitoring_data(context)

@@ -28,8 +28,6 @@ ATTRIBUTION = _(
 class Outline:
     code: str
     path: str  # SVG path data
-    label_x: float  # where a label or marker for the municipality can go (the centre of its box)
-    label_y: float
 
 
 @dataclass(frozen=True)
@@ -66,23 +64,15 @@ def outlines() -> Outlines:
     by_code = {}
     for feature in features:
         parts = []
-        xs, ys = [], []
         for ring in _rings(feature["geometry"]):
             kept: list[tuple[float, float]] = []
             for lon, lat in ring:
                 x, y = project(lon, lat)
-                xs.append(x)
-                ys.append(y)
                 if kept and math.hypot(x - kept[-1][0], y - kept[-1][1]) < MIN_STEP:
                     continue
                 kept.append((x, y))
             if len(kept) >= 3:
                 parts.append("M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in kept) + "Z")
         code = feature["properties"]["code"]
-        by_code[code] = Outline(
-            code=code,
-            path="".join(parts),
-            label_x=round((min(xs) + max(xs)) / 2, 1),
-            label_y=round((min(ys) + max(ys)) / 2, 1),
-        )
+        by_code[code] = Outline(code=code, path="".join(parts))
     return Outlines(width=WIDTH, height=round(height, 1), by_code=by_code)

@@ -11,6 +11,7 @@ from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, 
 from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
 from rights import indicators
 from rights.models import AdjournmentReason, AgeBand, CourtDepartment, FlagRule, FlagStatus, InterventionStatus, Sex
+from rights.selectors import municipality_activity
 from rights.services.summaries import SUMMARY_NAME
 
 
@@ -41,8 +42,6 @@ class RightsDashboards(DepartmentDashboards):
         )
 
     def municipality_panel(self, user, municipality, filters):
-        from rights.selectors import municipality_activity
-
         scope = indicators.Scope(
             user=user, period=filters.period, region_ids=filters.region_ids, municipality_id=municipality.pk
         )

@@ -6,7 +6,7 @@ The results are grouped by name (`"month"`, `"region"`, …), each row a dict wh
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
@@ -52,7 +52,6 @@ class Scope:
     court_id: int | None = None
     court_department: str = ""
     municipality_id: int | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def both(self) -> Period:
@@ -241,8 +240,12 @@ def labels(suffix: str) -> dict[str, dict]:
 
 def one(grouped: dict, dim: str) -> dict:
     """The single row of a total, with zeros when there was nothing to sum."""
-    rows = grouped.get(dim) or [{}]
-    return {name: rows[0].get(name) or 0 for name in SUMS}
+    return _total(grouped.get(dim) or [])
+
+
+def _total(rows: list[dict]) -> dict:
+    row = rows[0] if rows else {}
+    return {name: row.get(name) or 0 for name in SUMS}
 
 
 def overview_counts(scope: Scope) -> dict:
@@ -268,10 +271,10 @@ def overview_counts(scope: Scope) -> dict:
         ]
     )
     return {
-        "hearings": one({"x": _rows(grouped, "hearings", (0, 1, 2, 3))}, "x"),
-        "hearings_before": one({"x": _rows(grouped, "hearings", (4, 5, 6, 7))}, "x"),
-        "cases": one({"x": _rows(grouped, "cases", (0,))}, "x"),
-        "cases_before": one({"x": _rows(grouped, "cases", (1,))}, "x"),
+        "hearings": _total(_rows(grouped, "hearings", (0, 1, 2, 3))),
+        "hearings_before": _total(_rows(grouped, "hearings", (4, 5, 6, 7))),
+        "cases": _total(_rows(grouped, "cases", (0,))),
+        "cases_before": _total(_rows(grouped, "cases", (1,))),
         "by_region": {int(r["key"]): r["a"] for r in _current_only(_rows(grouped, "region", (0,)))},
         "by_municipality": {r["key"]: r["a"] for r in _rows(grouped, "municipality", (0,))},
     }

@@ -20,6 +20,7 @@ from django.db.models import Case, CharField, F, OuterRef, Subquery, TextField, 
 from django.db.models.functions import Chr, Coalesce, Concat, Mod, NullIf, Trim
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from field_offices.models import Region
@@ -144,15 +145,15 @@ class Column:
 
 
 @functools.cache
-def _pseudonym(role_label: str, ordinal: int) -> str:
-    """What Party.pseudonym says ("Accused B"), without making a model instance per row."""
-    return Party(role=PartyRole.ACCUSED, ordinal=ordinal).pseudonym.replace(str(PartyRole.ACCUSED.label), role_label, 1)
+def _pseudonym(language: str, ordinal: int) -> str:
+    """What Party.pseudonym says ("Accused B") in a language, made once per language and ordinal."""
+    return Party(role=PartyRole.ACCUSED, ordinal=ordinal).pseudonym
 
 
 def _accused_by_case(hearings, with_names: bool):
     """(case id, the accused as one text) for the cases of these hearings, in case order: names
     where allowed, else pseudonyms. One streamed query, merged with hearings streamed in case order."""
-    role_label = str(PartyRole.ACCUSED.label)  # in the report's language
+    language = get_language()  # the report's
     parties = Party.objects.filter(role=PartyRole.ACCUSED, case__in=hearings.values("case_id")).order_by(
         "case_id", "ordinal"
     )
@@ -162,7 +163,7 @@ def _accused_by_case(hearings, with_names: bool):
             if current is not None:
                 yield current, "; ".join(people)
             current, people = case_id, []
-        label = _pseudonym(role_label, ordinal)
+        label = _pseudonym(language, ordinal)
         people.append(f"{label}: {name}" if with_names else label)
     if current is not None:
         yield current, "; ".join(people)
@@ -326,9 +327,6 @@ class Table:
     rows: object  # () -> typed rows, for XLSX and the portable CSV writer
     as_text: object  # () -> a values_list of the same rows as text, for COPY on PostgreSQL
 
-    def __iter__(self):  # so that `title, columns, queryset, rows = table` keeps working
-        return iter((self.title, self.columns, self.queryset, self.rows))
-
 
 def _labels(field: str, choices) -> Case:
     return Case(
@@ -389,8 +387,9 @@ def _write_xlsx(ctx: ReportContext, tables) -> None:
 
     workbook = Workbook(write_only=True)
     bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F4E79")
-    counter = _Counter(ctx, sum(queryset.count() for _t, _c, queryset, _r in tables))
-    for title, columns, _queryset, rows in tables:
+    counter = _Counter(ctx, sum(table.queryset.count() for table in tables))
+    for table in tables:
+        title, columns, rows = table.title, table.columns, table.rows
         sheet = workbook.create_sheet(title=title[:31])
         sheet.freeze_panes = "A2"
         for n, column in enumerate(columns, start=1):
@@ -446,10 +445,11 @@ def _write_csv_zip(ctx: ReportContext, tables) -> None:
 def _python_csv_zip(ctx: ReportContext, tables) -> None:
     """Elsewhere (SQLite): the typed rows, written by Python; the same text as `_copy_csv_zip`."""
     yes, no = _("yes"), _("no")
-    counter = _Counter(ctx, sum(queryset.count() for _t, _c, queryset, _r in tables))
+    counter = _Counter(ctx, sum(table.queryset.count() for table in tables))
     # Fast deflate: the text shrinks about sevenfold all the same, at a fraction of the default's cost.
     with zipfile.ZipFile(ctx.output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        for title, columns, _queryset, rows in tables:
+        for table in tables:
+            title, columns, rows = table.title, table.columns, table.rows
             with archive.open(f"{title.lower()}.csv", "w") as raw:
                 text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", write_through=False)
                 writer = csv.writer(text, lineterminator="\n")  # as COPY writes

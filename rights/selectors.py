@@ -3,9 +3,12 @@
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from mission.accounts.permissions import Capability, has_capability, scope_covers
+from mission.accounts.roles import Department
 from rights.filters import CaseFilter, HearingFilter, ObservationFilter
 from rights.models import (
     Case,
+    Court,
     Flag,
     FlagStatus,
     Hearing,
@@ -197,10 +200,6 @@ def observation_history(*, observation: Observation) -> list[dict]:
 def municipality_activity(*, user, municipality) -> dict:
     """For the municipality page: the courts seated there, and the latest hearings and open flags of
     cases heard there that the user may see."""
-    from mission.accounts.permissions import Capability, has_capability, scope_covers
-    from mission.accounts.roles import Department
-    from rights.models import Court
-
     in_scope = scope_covers(user, department=Department.RIGHTS, region_id=municipality.region_id)
     hearings, flags = [], []
     if in_scope:

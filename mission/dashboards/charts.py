@@ -71,11 +71,7 @@ class Chart:
             cells = [format_value(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
             link = self.links[position] if position < len(self.links) else ""
             body.append({"head": cells[0], "cells": cells[1:], "link": link})
-        return {
-            "header": [c.label for c in self.columns],
-            "rows": body,
-            "numeric": [c.kind != TEXT for c in self.columns[1:]],
-        }
+        return {"header": [c.label for c in self.columns], "rows": body}
 
     def csv_rows(self) -> tuple[list[str], list[list]]:
         header = [f"{c.label} (%)" if c.kind == RATE else str(c.label) for c in self.columns]
@@ -103,8 +99,6 @@ class Chart:
         bar_space = width - label_width - 64
         kind = self.columns[self.series[0]].kind
         top = max((self._number(row, self.series[0]) for row in self.rows), default=0) or 1
-        if kind == RATE:
-            top = max(top, 0.0001)
         bars = []
         for n, row in enumerate(self.rows):
             value = self._number(row, self.series[0])

@@ -72,9 +72,6 @@ class Filters:
         params = {**self.params, **overrides}
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
-    def region_name(self, region_id) -> str:
-        return next((r.name for r in self.regions if r.pk == region_id), "—")
-
     def preset_links(self) -> list[dict]:
         links = []
         for label, period in presets():

@@ -90,7 +90,3 @@ def departments_for(user) -> list[DepartmentDashboards]:
 def departments_reading(user) -> list[DepartmentDashboards]:
     """The departments whose records this user reads (the municipality page shows their panels)."""
     return [d for d in _departments if reads_department(user, d.department)]
-
-
-def all_departments() -> list[DepartmentDashboards]:
-    return list(_departments)

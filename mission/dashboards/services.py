@@ -45,7 +45,6 @@ class Freshness:
 
     as_of: object | None  # datetime, or None when a summary was never built
     every_minutes: int
-    in_process: bool
 
     @property
     def never(self) -> bool:
@@ -81,4 +80,4 @@ def freshness_for(names: tuple[str, ...]) -> Freshness:
     as_of = min((records[n].refreshed_at for n in names if n in records), default=None)
     if any(n not in records for n in names):
         as_of = None
-    return Freshness(as_of=as_of, every_minutes=every, in_process=in_process)
+    return Freshness(as_of=as_of, every_minutes=every)

@@ -50,10 +50,9 @@ def overview(request):
     columns = [Column(_("Region"), TEXT)] + [Column(a.label, COUNT) for _d, a in activities]
     if len(activities) > 1:
         columns.append(Column(_("Total"), COUNT))
+    regions = [r for r in filters.regions if filters.region_ids is None or r.pk in filters.region_ids]
     region_rows = []
-    for region in filters.regions:
-        if filters.region_ids is not None and region.pk not in filters.region_ids:
-            continue
+    for region in regions:
         counts = [a.by_region.get(region.pk, 0) for _d, a in activities]
         region_rows.append([region.name, *counts, *([sum(counts)] if len(activities) > 1 else [])])
     by_region = Chart(
@@ -62,11 +61,7 @@ def overview(request):
         columns=columns,
         rows=region_rows,
         series=(len(columns) - 1,),
-        links=[
-            f"{reverse('dashboards:overview')}?{filters.querystring(region=r.code)}"
-            for r in filters.regions
-            if filters.region_ids is None or r.pk in filters.region_ids
-        ],
+        links=[f"{reverse('dashboards:overview')}?{filters.querystring(region=r.code)}" for r in regions],
     )
 
     municipalities = municipality_names()
@@ -86,22 +81,14 @@ def overview(request):
         return f"{reverse('field_offices:municipality_detail', args=[code])}?{area_query}"
 
     the_map = choropleth(values=values, names=names, inside=inside, url=municipality_url, metric=metric)
-    municipality_rows = [
-        [m["name"], region_names.get(m["region_id"], "—"), values.get(m["code"], 0)]
-        for m in sorted(municipalities, key=lambda m: m["name"])
-        if inside is None or m["code"] in inside
-    ]
+    listed = [m for m in sorted(municipalities, key=lambda m: m["name"]) if inside is None or m["code"] in inside]
     by_municipality = Chart(
         slug="activity-by-municipality",
         title=str(_("Activity by municipality")),
         columns=[Column(_("Municipality"), TEXT), Column(_("Region"), TEXT), Column(metric, COUNT)],
-        rows=municipality_rows,
+        rows=[[m["name"], region_names.get(m["region_id"], "—"), values.get(m["code"], 0)] for m in listed],
         series=(2,),
-        links=[
-            municipality_url(m["code"])
-            for m in sorted(municipalities, key=lambda m: m["name"])
-            if inside is None or m["code"] in inside
-        ],
+        links=[municipality_url(m["code"]) for m in listed],
     )
     charts = [by_region, by_municipality]
     download = chart_csv(request, charts, filters)

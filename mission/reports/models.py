@@ -98,5 +98,9 @@ class ReportJob(BaseModel):
         return f"{self.report_type} #{self.pk} ({self.status})"
 
     @property
+    def language_name(self) -> str:
+        return str(dict(settings.LANGUAGES).get(self.language, self.language))
+
+    @property
     def finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED, ReportStatus.EXPIRED)

@@ -8,7 +8,7 @@ embedded default), and keeps the file; a report type only writes its file and sa
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from mission.accounts.permissions import Capability, has_capability, reads_department
@@ -48,7 +48,6 @@ class ReportType:
     # Whether the report holds names when the requester may see them (then only such people may download it).
     may_include_restricted: bool = False
     monthly: bool = False  # Celery beat makes one per region each month
-    extra: dict = field(default_factory=dict)
 
 
 _types: dict[str, ReportType] = {}

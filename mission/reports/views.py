@@ -1,5 +1,6 @@
 """Reports in the browser: ask for one, watch it, download it, run it again."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -105,7 +106,5 @@ def report_rerun_view(request, pk: int):
     try:
         report_rerun(actor=request.user, job=job)
     except ValidationError as error:
-        from django.contrib import messages
-
         messages.error(request, " ".join(error.messages))
     return redirect("reports:detail", pk=job.pk)
