@@ -25,8 +25,7 @@ class LogoutView(auth_views.LogoutView):
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    # The mail's templates are named in `mission.accounts.services.password_reset_mail`, run by a task.
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
