@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mission.drafts import mark_restricted
 from mission.forms import DATE_WIDGET, TIME_WIDGET
 from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
 from rights.services.cases import PARTY_FIELDS
@@ -57,6 +58,7 @@ class PartyForm(forms.ModelForm):
         # Most rows are accused: preselect it rather than make a monitor on a tablet pick it every time.
         self.fields["role"].choices = PartyRole.choices
         self.fields["role"].initial = PartyRole.ACCUSED
+        mark_restricted(self.fields["name"])
 
     def has_changed(self) -> bool:
         # A spare row whose selects show their defaults but has no name is an unused row, not an error.

@@ -21,6 +21,13 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     partner_allowed = True
 
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Offline drafts (static/js/drafts.js) do not outlive a sign-out; drafts.js forgets them too
+        # when the sign-out button is pressed, this covers a browser that runs no script.
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm

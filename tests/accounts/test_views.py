@@ -213,3 +213,32 @@ class TestPeople:
     def test_partner_and_anonymous_are_kept_out(self, partner):
         assert client_for(partner).get(self.url).status_code == 403
         assert client_for(None).get(self.url).status_code == 302
+
+
+def test_signed_in_pages_are_not_stored_by_the_browser(monitor):
+    response = client_for(monitor).get(reverse("home"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_signing_out_clears_the_devices_storage(monitor):
+    response = client_for(monitor).post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"storage"'
+
+
+def test_the_key_sealing_offline_drafts_dies_with_the_session(monitor):
+    """A new sign-in makes a new session and so a new key; signed out there is none."""
+    from mission.drafts import draft_seal_key
+
+    def key_of(client):
+        response = client.get(reverse("rights:case_create"))
+        key = draft_seal_key(response.wsgi_request)
+        assert key
+        assert f'data-draft-seal="{key}"' in response.content.decode()
+        return key
+
+    first = key_of(client_for(monitor))
+    second = key_of(client_for(monitor))
+    assert first != second
+    anonymous = client_for(None).get(reverse("accounts:login"))
+    assert draft_seal_key(anonymous.wsgi_request) == ""
