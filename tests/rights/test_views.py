@@ -54,6 +54,13 @@ class TestRestrictedNames:
             reverse("rights:case_detail", args=[case.pk]),
         )
 
+    def test_the_edit_form_shows_names_and_the_view_is_logged(self, monitor, case):
+        url = reverse("rights:case_update", args=[case.pk])
+        response = client_for(monitor).get(url)
+        assert "Arben Testi" in response.content.decode()
+        log = AccessLog.objects.get()
+        assert (log.user, log.object_id, log.path) == (monitor, str(case.pk), url)
+
     def test_management_reads_pseudonyms_and_nothing_is_logged(self, management, case):
         content = client_for(management).get(reverse("rights:case_detail", args=[case.pk])).content.decode()
         assert "Arben Testi" not in content
