@@ -10,7 +10,7 @@ from mission.forms import add_service_errors
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
 from rights.models import Case, Party, PartyRole
-from rights.services.cases import PARTY_FIELDS, case_create, case_update
+from rights.services.cases import PARTY_FIELDS, case_create, case_is_published, case_update
 from rights.services.permissions import can_follow_up, can_record_in, require_record_in, sees_names
 from rights.views.common import draft_saved, get_or_404, list_context, names_shown, require_reader
 
@@ -45,11 +45,13 @@ def _case_form(request, *, case: Case | None):
     initial_parties = [
         {**{f: getattr(p, f) for f in PARTY_FIELDS}, "id": p.pk, "community": p.community_id} for p in existing
     ]
-    form = CaseForm(request.POST or None, instance=case or Case())
+    form = CaseForm(
+        request.POST or None, instance=case or Case(), published=case is not None and case_is_published(case)
+    )
     parties = PartyFormSet(request.POST or None, initial=initial_parties, prefix="parties")
     conflict = None
     if request.method == "POST" and form.is_valid() and parties.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
         try:
             if case is None:
                 saved = case_create(actor=user, parties=party_rows(parties), **fields)
@@ -61,6 +63,7 @@ def _case_form(request, *, case: Case | None):
                     expected_version=form.cleaned_data["version"] or case.version,
                     parties=party_rows(parties),
                     **fields,
+                    **form.correction_fields(),
                 )
                 draft_saved(request, _("Case saved."), f"case:{case.pk}")
             return redirect("rights:case_detail", pk=saved.pk)
