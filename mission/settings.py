@@ -279,6 +279,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Retention ----------------------------------------------------------------------------------
+# Days each kind of data is kept before `retention_purge` (beat, nightly; or `manage.py retention_purge`)
+# deletes or anonymises it; 0 keeps it for ever (docs/architecture.md, "Retention").
+RETENTION_API_REQUEST_LOG_DAYS = env.int("RETENTION_API_REQUEST_LOG_DAYS", default=90)
+RETENTION_SIGN_IN_LOG_DAYS = env.int("RETENTION_SIGN_IN_LOG_DAYS", default=90)
+RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=2 * 365)
+RETENTION_HISTORY_DAYS = env.int("RETENTION_HISTORY_DAYS", default=5 * 365)
+RETENTION_PARTY_NAMES_DAYS = env.int("RETENTION_PARTY_NAMES_DAYS", default=5 * 365)
+for _name in [n for n in dir() if n.startswith("RETENTION_")]:
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")
+CELERY_BEAT_SCHEDULE["retention-purge"] = {
+    "task": "mission.audit.tasks.retention_purge",
+    "schedule": crontab(hour=2, minute=30),
+}
+
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
