@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mission.accounts.middleware.PagesForStaffOnlyMiddleware",
+    "mission.accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mission.navigation.navigation",
+                "mission.drafts.drafts",
             ],
         },
     },
@@ -138,6 +140,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Offline drafts of forms (static/js/drafts.js) are discarded from the device after this many hours.
+DRAFT_MAX_AGE_HOURS = env.int("DRAFT_MAX_AGE_HOURS", default=72)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -273,6 +277,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mission.reports.tasks.schedule_monthly_reports",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
+}
+
+# --- Retention ----------------------------------------------------------------------------------
+# Days each kind of data is kept before `retention_purge` (beat, nightly; or `manage.py retention_purge`)
+# deletes or anonymises it; 0 keeps it for ever (docs/architecture.md, "Retention").
+RETENTION_API_REQUEST_LOG_DAYS = env.int("RETENTION_API_REQUEST_LOG_DAYS", default=90)
+RETENTION_SIGN_IN_LOG_DAYS = env.int("RETENTION_SIGN_IN_LOG_DAYS", default=90)
+RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=2 * 365)
+RETENTION_HISTORY_DAYS = env.int("RETENTION_HISTORY_DAYS", default=5 * 365)
+RETENTION_PARTY_NAMES_DAYS = env.int("RETENTION_PARTY_NAMES_DAYS", default=5 * 365)
+for _name in [n for n in dir() if n.startswith("RETENTION_")]:
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")
+CELERY_BEAT_SCHEDULE["retention-purge"] = {
+    "task": "mission.audit.tasks.retention_purge",
+    "schedule": crontab(hour=2, minute=30),
 }
 
 # --- REST API ------------------------------------------------------------------------------------
