@@ -111,6 +111,8 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
     import django_filters
 
     parameters = []
+    # A FilterSet may say more than a form label can ("hearings dated on or after…"): what the parameter means.
+    descriptions = getattr(filterset_class, "parameter_descriptions", {})
     for name, flt in filterset_class.base_filters.items():
         kind = NON_EMPTY
         if isinstance(flt, django_filters.DateTimeFilter):
@@ -123,7 +125,13 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
         if isinstance(flt, django_filters.ChoiceFilter) and not isinstance(flt, django_filters.ModelChoiceFilter):
             enum = [value for value, _label in flt.extra.get("choices", [])] or None
         parameters.append(
-            OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=str(flt.label or name), enum=enum)
+            OpenApiParameter(
+                name,
+                kind,
+                OpenApiParameter.QUERY,
+                description=str(descriptions.get(name) or flt.label or name),
+                enum=enum,
+            )
         )
     return parameters
 
