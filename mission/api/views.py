@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from mission.api.authentication import BearerTokenAuthentication
 from mission.api.models import ApiToken
 from mission.api.pagination import MAX_PAGE_SIZE, paginate
-from mission.api.permissions import DatasetPermission, is_partner
+from mission.api.permissions import DatasetPermission, is_partner, staff_may_read
 from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle
@@ -297,6 +297,7 @@ class ApiRootView(PortalAPIView):
         shown = [
             {"code": d.code, "label": str(d.label)}
             for d in datasets.all_datasets()
-            if (token is None or d.code in token.scopes) and (d.partners or not is_partner(request))
+            if (token is None or d.code in token.scopes)
+            and (d.partners if is_partner(request) else staff_may_read(request.user, d))
         ]
         return Response({"datasets": shown})

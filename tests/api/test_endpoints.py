@@ -120,6 +120,20 @@ def test_staff_sessions_work_too(supervisor, published):
     assert response.json()["results"][0]["rule"] == "violation"
 
 
+@pytest.mark.parametrize("endpoint", STAFF_ONLY_ENDPOINTS)
+def test_monitors_read_no_follow_up_through_the_api_as_on_the_pages(
+    endpoint, monitor, supervisor, administrator, published
+):
+    """The flag pages refuse monitors (no follow-up capability): so does the API, token or session."""
+    assert client_for(monitor).get(reverse("rights:flag_list")).status_code == 403
+    for client in (bearer(staff_key(monitor, administrator)), client_for(monitor)):
+        response = client.get(url(endpoint))
+        assert response.status_code == 403
+        assert "results" not in response.json()
+    assert "trial_follow_up" not in [d["code"] for d in client_for(monitor).get("/api/v1/").json()["datasets"]]
+    assert bearer(staff_key(supervisor, administrator)).get(url(endpoint)).status_code == 200
+
+
 def test_other_departments_read_no_trial_data(other_department_monitor, administrator, published):
     rows = bearer(staff_key(other_department_monitor, administrator)).get(url("cases")).json()["results"]
     assert rows == []
