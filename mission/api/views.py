@@ -3,7 +3,7 @@
 
 import time
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -87,6 +87,63 @@ _TYPES = [
 ]
 
 
+# Values a partner may receive without a declaration: they hold codes, numbers, dates and flags, never
+# words someone typed. Text needs a declaration (see `ValuesListView.reference_text_fields`).
+_CODED = (
+    models.BooleanField,
+    models.IntegerField,  # AutoField, BigAutoField and the positive ones too
+    models.FloatField,
+    models.DecimalField,
+    models.DateField,  # DateTimeField too
+    models.TimeField,
+    models.ForeignKey,  # an id
+    models.UUIDField,
+)
+
+
+def _target(model: type[models.Model], lookup: str) -> tuple[type[models.Model], models.Field]:
+    """The model and field that `.values(lookup)` reads."""
+    parts = lookup.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model, model._meta.get_field("id" if parts[-1] == "pk" else parts[-1])
+
+
+def _is_record_model(model: type[models.Model]) -> bool:
+    """Records (cases, hearings, anything scoped by region) and users: text typed by people, never
+    reference data an administrator maintains for publication."""
+    from django.contrib.auth import get_user_model
+
+    from mission.accounts.permissions import ScopedQuerySet
+
+    return model is get_user_model() or isinstance(model._default_manager.get_queryset(), ScopedQuerySet)
+
+
+def check_partner_fields(view: type["ValuesListView"]) -> None:
+    """Partners receive coded values only. Every field a partner may receive is coded by its type
+    (choices, numbers, dates, booleans, ids), or text declared in `reference_text_fields`, which must
+    come from reference data (not from a record or a user). Anything else must be in
+    `staff_only_fields`: a free-text field forgotten there fails here, at import, not in a partner's
+    hands."""
+    for key, lookup in view.fields.items():
+        if key in view.staff_only_fields:
+            continue
+        model, field = _target(view.model, lookup)
+        if key in view.reference_text_fields:
+            if _is_record_model(model):
+                raise ImproperlyConfigured(
+                    f"{view.__name__}.{key} ({lookup}) is text of {model.__name__}, typed into records: "
+                    "it cannot be reference text; list it in staff_only_fields."
+                )
+            continue
+        if getattr(field, "choices", None) or isinstance(field, _CODED):
+            continue
+        raise ImproperlyConfigured(
+            f"{view.__name__}.{key} ({lookup}) is free text: list it in staff_only_fields (partners get coded "
+            "values only), or in reference_text_fields if it is a code or name from the reference data."
+        )
+
+
 def _doc_field(model: type[models.Model], lookup: str, required: bool) -> serializers.Field:
     """A serializer field that documents what `.values(lookup)` returns."""
     nullable = False
@@ -162,13 +219,16 @@ class ValuesListView(PortalAPIView):
     by a django-filter FilterSet, cursor-paginated on the primary key.
 
     Subclasses set `dataset`, `model`, `fields` (output name → ORM lookup; must include "id"),
-    `staff_only_fields` (names never sent to partners: restricted or internal), `filterset_class`, and
-    implement `base_queryset(request)`, which applies the user's scope.
+    `staff_only_fields` (names never sent to partners: restricted, internal or free text),
+    `reference_text_fields` (text partners may read: codes and names of reference data),
+    `filterset_class`, and implement `base_queryset(request)`, which applies the user's scope. Partners
+    get coded values only: `check_partner_fields` refuses a declaration that would send them free text.
     """
 
     model: type[models.Model] | None = None
     fields: dict[str, str] = {}
     staff_only_fields: tuple[str, ...] = ()
+    reference_text_fields: tuple[str, ...] = ()
     filterset_class = None
     summary = ""
     extra_schema: dict = {}  # documents what `enrich` adds to each row
@@ -177,6 +237,7 @@ class ValuesListView(PortalAPIView):
         super().__init_subclass__(**kwargs)
         if not cls.fields:
             return
+        check_partner_fields(cls)
         row = inline_serializer(
             f"{cls.__name__.removesuffix('List')}Row",
             {

@@ -8,6 +8,7 @@ from rights.services.hearings import hearing_create
 from rights.services.observations import observation_start
 from tests.api.conftest import SECRETS, bearer, staff_key
 from tests.conftest import client_for
+from tests.factories import FlagFactory
 from tests.rights.conftest import hearing_fields
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,69 @@ def test_no_restricted_value_or_field_ever_reaches_a_partner(partner_key, publis
             assert not {"case_number", "summary", "monitor", "outcome", "name", "evidence"} & set(row), endpoint
             for rating in row.get("ratings", []):
                 assert "evidence" not in rating
+
+
+CANARY = "CANARY"
+
+
+def _plant_canaries() -> None:
+    """Every text field of every record (anything scoped to a region) and of every user holds the canary,
+    each value unique: whatever a monitor could have typed."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db import models
+
+    from mission.accounts.permissions import ScopedQuerySet
+
+    for model in apps.get_models():
+        scoped = isinstance(model._default_manager.get_queryset(), ScopedQuerySet)
+        if not scoped and model is not get_user_model():
+            continue
+        texts = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField)) and not f.choices and f.name != "password"
+        ]
+        for pk in model._default_manager.values_list("pk", flat=True):
+            values = {f.attname: f"{CANARY}{model._meta.model_name}{pk}{f.name}"[: f.max_length] for f in texts}
+            model._default_manager.filter(pk=pk).update(**values)
+
+
+def test_no_free_text_of_any_record_reaches_a_partner(partner_key, published):
+    """A canary planted in every text field of every record never comes back to a partner, whatever
+    endpoint or parameter they use."""
+    FlagFactory(hearing=published.hearing, rule="violation", subject="x")
+    _plant_canaries()
+    client = bearer(partner_key)
+    for endpoint in PARTNER_ENDPOINTS:
+        response = client.get(url(endpoint))
+        assert response.status_code == 200, endpoint
+        assert CANARY not in response.content.decode(), endpoint
+    for endpoint in ("aggregates/hearings", "aggregates/standards"):
+        for group_by in ("region", "court", "court_department", "category", "month", "all"):
+            body = client.get(url(endpoint), {"group_by": group_by}).content.decode()
+            assert CANARY not in body, (endpoint, group_by)
+
+
+def test_a_list_that_would_send_free_text_to_partners_is_refused_at_import():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mission.api.views import ValuesListView
+    from rights.models import Case, Hearing
+
+    with pytest.raises(ImproperlyConfigured, match="charges"):
+        type("Leaky", (ValuesListView,), {"dataset": "x", "model": Case, "fields": {"id": "id", "charges": "charges"}})
+    with pytest.raises(ImproperlyConfigured, match="typed into records"):
+        type(
+            "Disguised",
+            (ValuesListView,),
+            {
+                "dataset": "x",
+                "model": Hearing,
+                "fields": {"id": "id", "basis": "closure_basis"},
+                "reference_text_fields": ("basis",),
+            },
+        )
 
 
 def test_partners_see_approved_records_only(partner_key, monitor, case, published, standards):
