@@ -2,13 +2,14 @@
 `api/` package and listing it in its `api/urls.py`; nothing here changes."""
 
 import time
+from functools import partial
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
@@ -16,6 +17,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mission.api.authentication import BearerTokenAuthentication
+from mission.api.identifiers import PartnerIdentifiers, kind_of
+from mission.api.identifiers import for_owner as partner_identifiers
 from mission.api.models import ApiToken
 from mission.api.pagination import MAX_PAGE_SIZE, paginate
 from mission.api.permissions import DatasetPermission, is_partner, staff_may_read
@@ -144,6 +147,16 @@ def check_partner_fields(view: type["ValuesListView"]) -> None:
         )
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "minLength": 26, "maxLength": 26}, {"type": "integer"}],
+        "description": "For partners, their own identifier of the record (a string); for staff, the database id.",
+    }
+)
+class RecordIdentifierField(serializers.Field):
+    """Documents a field that holds a partner's identifier or, for staff, the database id."""
+
+
 def _doc_field(model: type[models.Model], lookup: str, required: bool) -> serializers.Field:
     """A serializer field that documents what `.values(lookup)` returns."""
     nullable = False
@@ -229,6 +242,9 @@ class ValuesListView(PortalAPIView):
     fields: dict[str, str] = {}
     staff_only_fields: tuple[str, ...] = ()
     reference_text_fields: tuple[str, ...] = ()
+    # Fields holding ids of records (output name → the model): partners get their own identifiers for
+    # them (`mission.api.identifiers`), in every list alike, and so do the cursors of these lists.
+    identifiers: dict[str, type[models.Model]] = {}
     filterset_class = None
     summary = ""
     extra_schema: dict = {}  # documents what `enrich` adds to each row
@@ -242,7 +258,9 @@ class ValuesListView(PortalAPIView):
             f"{cls.__name__.removesuffix('List')}Row",
             {
                 **{
-                    key: _doc_field(cls.model, lookup, key not in cls.staff_only_fields)
+                    key: RecordIdentifierField()
+                    if key in cls.identifiers
+                    else _doc_field(cls.model, lookup, key not in cls.staff_only_fields)
                     for key, lookup in cls.fields.items()
                 },
                 **cls.extra_schema,
@@ -319,6 +337,14 @@ class ValuesListView(PortalAPIView):
     def enrich(self, rows: list[dict], request) -> None:
         """Add what one more query per page can give (e.g. ratings of observations)."""
 
+    def pseudonymise(self, rows: list[dict], partner_ids: PartnerIdentifiers, keys: list[str]) -> None:
+        """Replace the ids of records by the partner's identifiers (after `enrich`, which needs the ids)."""
+        for key in keys:
+            encode = partial(partner_ids.encode, kind_of(self.identifiers[key]))
+            for row in rows:
+                if row[key] is not None:
+                    row[key] = encode(row[key])
+
     def list(self, request):
         self.check_parameters(request)
         queryset = self.base_queryset(request)
@@ -330,8 +356,15 @@ class ValuesListView(PortalAPIView):
             queryset = filterset.qs
         keys = self.visible_fields(request)
         lookups = [self.fields[k] for k in keys]
-        rows, next_url = paginate(request, queryset, lambda q: _plain_rows(q.values_list(*lookups), keys))
+        cursor = {}
+        partner_ids = partner_identifiers(request.user.pk) if is_partner(request) else None
+        if partner_ids is not None and "id" in self.identifiers:
+            kind = kind_of(self.identifiers["id"])
+            cursor = {"encode": partial(partner_ids.encode, kind), "decode": partial(partner_ids.decode, kind)}
+        rows, next_url = paginate(request, queryset, lambda q: _plain_rows(q.values_list(*lookups), keys), **cursor)
         self.enrich(rows, request)
+        if partner_ids is not None:
+            self.pseudonymise(rows, partner_ids, [k for k in keys if k in self.identifiers])
         return Response({"next": next_url, "results": rows})
 
 

@@ -8,8 +8,9 @@ import datetime
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from mission.api.filters import RecordFilter
 from rights.filters import CaseScopeFilterSet
-from rights.models import FlagStatus, ObservationStatus, flag_day
+from rights.models import Case, FlagStatus, Hearing, ObservationStatus, flag_day
 
 
 def _period(rows_on_or_after: str, rows_on_or_before: str) -> dict[str, str]:
@@ -43,6 +44,7 @@ class ApiHearingFilter(ApiFilterSet):
         _("Hearings held or scheduled on or after this date (YYYY-MM-DD)."),
         _("Hearings held or scheduled on or before this date (YYYY-MM-DD)."),
     )
+    case = RecordFilter(model=Case, field_name="case_id", label=_("The hearings of this case (its `id`)"))
 
 
 class ApiObservationFilter(ApiFilterSet):
@@ -53,6 +55,10 @@ class ApiObservationFilter(ApiFilterSet):
         _("Observations of hearings dated on or before this date (YYYY-MM-DD)."),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ObservationStatus.choices)
+    case = RecordFilter(model=Case, field_name="hearing__case_id", label=_("The observations of this case (its `id`)"))
+    hearing = RecordFilter(
+        model=Hearing, field_name="hearing_id", label=_("The observations of this hearing (its `id`)")
+    )
 
 
 class ApiFlagFilter(ApiFilterSet):

@@ -105,6 +105,7 @@ class CaseList(ValuesListView):
         "updated_at": "updated_at",
     }
     staff_only_fields = ("case_number", "charges")
+    identifiers = {"id": Case}
     reference_text_fields = WHERE
 
     def base_queryset(self, request):
@@ -143,6 +144,7 @@ class HearingList(ValuesListView):
         "updated_at": "updated_at",
     }
     staff_only_fields = ("case_number", "outcome", "closure_basis")
+    identifiers = {"id": Hearing, "case": Case}
     reference_text_fields = WHERE
 
     def base_queryset(self, request):
@@ -172,6 +174,7 @@ class ObservationList(ValuesListView):
         "updated_at": "updated_at",
     }
     staff_only_fields = ("summary", "monitor", "submitted_at")
+    identifiers = {"id": Observation, "hearing": Hearing, "case": Case}
     reference_text_fields = ("court", "region", "questionnaire")
     extra_schema = {
         "ratings": serializers.ListField(
@@ -225,6 +228,7 @@ class FlagList(ValuesListView):
         "updated_at": "updated_at",
     }
     staff_only_fields = ("closing_note",)  # the whole dataset is staff only; this is free text besides
+    identifiers = {"case": Case, "hearing": Hearing, "observation": Observation}
 
     def base_queryset(self, request):
         return Flag.objects.visible_to(request.user)
@@ -248,6 +252,7 @@ class InterventionList(ValuesListView):
         "updated_at": "updated_at",
     }
     staff_only_fields = ("addressee", "outcome")  # the whole dataset is staff only; free text besides
+    identifiers = {"case": Case}
 
     def base_queryset(self, request):
         return Intervention.objects.visible_to(request.user)

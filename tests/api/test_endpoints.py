@@ -3,6 +3,7 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mission.api.identifiers import for_owner
 from mission.api.models import ApiRequestLog
 from rights.services.hearings import hearing_create
 from rights.services.observations import observation_start
@@ -162,12 +163,17 @@ def test_a_list_that_would_send_free_text_to_partners_is_refused_at_import():
         )
 
 
-def test_partners_see_approved_records_only(partner_key, monitor, case, published, standards):
+def test_partners_see_approved_records_only(partner, partner_key, monitor, case, published, standards):
     draft_hearing = hearing_create(actor=monitor, case=case, **hearing_fields())
     observation_start(actor=monitor, hearing=draft_hearing)
     client = bearer(partner_key)
-    assert [r["id"] for r in client.get(url("observations")).json()["results"]] == [published.pk]
-    assert [r["id"] for r in client.get(url("hearings")).json()["results"]] == [published.hearing_id]
+    ids = for_owner(partner.pk)  # partners see identifiers of their own (tests/api/test_identifiers.py)
+    assert [r["id"] for r in client.get(url("observations")).json()["results"]] == [
+        ids.encode("rights.observation", published.pk)
+    ]
+    assert [r["id"] for r in client.get(url("hearings")).json()["results"]] == [
+        ids.encode("rights.hearing", published.hearing_id)
+    ]
 
 
 def test_staff_read_their_scope_with_restricted_fields(monitor, other_region_monitor, administrator, published):
