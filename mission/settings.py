@@ -310,6 +310,9 @@ REST_FRAMEWORK = {
 }
 # Aggregates: a count below this is sent as suppressed, never as the number.
 API_SMALL_CELL_THRESHOLD = env.int("API_SMALL_CELL_THRESHOLD", default=5)
+# The key of partners' pseudonymous identifiers (mission/api/identifiers.py). Defaults to SECRET_KEY;
+# set it on its own so rotating SECRET_KEY does not change every identifier partners hold.
+API_IDENTIFIER_KEY = env.str("API_IDENTIFIER_KEY", default="") or SECRET_KEY
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mission Portal API",
     "VERSION": "1",

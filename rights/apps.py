@@ -13,6 +13,7 @@ class RightsConfig(AppConfig):
 
     def ready(self) -> None:
         from mission import navigation, retention
+        from mission.accounts.permissions import Capability
         from mission.api import datasets
         from rights.services.retention import party_names_anonymise
 
@@ -27,9 +28,13 @@ class RightsConfig(AppConfig):
         datasets.register(datasets.Dataset("trial_monitoring", _("Trial monitoring: cases, hearings, observations")))
         datasets.register(datasets.Dataset("trial_aggregates", _("Trial monitoring indicators (aggregates)")))
         datasets.register(
-            datasets.Dataset("trial_follow_up", _("Trial monitoring follow-up: flags, interventions"), partners=False)
+            datasets.Dataset(
+                "trial_follow_up",
+                _("Trial monitoring follow-up: flags, interventions"),
+                partners=False,
+                capability=Capability.FOLLOW_UP,  # what the flag pages ask (rights.views.flags)
+            )
         )
-        from mission.accounts.permissions import Capability
         from mission.accounts.roles import Department
 
         navigation.register(

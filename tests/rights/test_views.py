@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -81,6 +82,20 @@ class TestRestrictedNames:
     def test_the_export_follows_the_filters(self, department_head, case):
         response = client_for(department_head).get(reverse("rights:case_export"), {"region": "MIT"})
         assert len(_csv(response)) == 1  # the header only
+
+
+class TestPeriodFilter:
+    def test_a_case_is_in_the_period_only_when_one_hearing_lies_inside_it(self, supervisor, geography):
+        """A hearing before the period and one after it do not put the case in the period."""
+        around = CaseFactory(created_by=supervisor, case_number="P. nr. 10/2026")
+        HearingFactory(case=around, date=datetime.date(2026, 2, 20))
+        HearingFactory(case=around, date=datetime.date(2026, 4, 10))
+        inside = CaseFactory(created_by=supervisor, case_number="P. nr. 11/2026")
+        HearingFactory(case=inside, date=datetime.date(2026, 3, 15))
+        response = client_for(supervisor).get(
+            reverse("rights:case_list"), {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+        )
+        assert [c.case_number for c in response.context["page"].object_list] == ["P. nr. 11/2026"]
 
 
 class TestForms:
