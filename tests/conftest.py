@@ -38,6 +38,17 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Albanian leaves the language active in the test's thread (LocaleMiddleware activates
+    it per request and nothing deactivates it): each test starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(request, settings):
     """Tasks run in-process unless a test starts real workers (the `worker_queue` fixture)."""
     from mission.celery import app
