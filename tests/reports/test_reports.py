@@ -564,3 +564,47 @@ def _head():
     from mission.accounts.models import User
 
     return User.objects.get(username="head")
+
+
+class TestWhatUsersNoticed:
+    """Issue 11, item 32: a tagged PDF, a filterable XLSX, a download link in the list, formats per report."""
+
+    def test_the_pdf_is_tagged_for_screen_readers(self, department_head, trial_data):
+        job = _ask(department_head, "trial_monitoring", format="pdf")
+        job.refresh_from_db()
+        catalog = pypdf.PdfReader(job.file.path).trailer["/Root"]
+        assert "/StructTreeRoot" in catalog
+        assert bool(catalog["/MarkInfo"]["/Marked"])
+        assert catalog["/Lang"]  # the language a screen reader speaks it in
+
+    def test_the_xlsx_sheets_have_an_autofilter_over_the_whole_table(self, department_head, trial_data):
+        job = _ask(department_head, format="xlsx")
+        job.refresh_from_db()
+        workbook = load_workbook(job.file.path)
+        hearings = workbook["Hearings"]
+        assert hearings.auto_filter.ref == f"A1:{hearings.cell(1, hearings.max_column).column_letter}5"
+        assert workbook["Observations"].auto_filter.ref.startswith("A1:")
+
+    def test_the_list_links_each_finished_report_to_its_file(self, department_head, trial_data):
+        done = _ask(department_head, format="xlsx")
+        queued = ReportJob.objects.create(
+            report_type="trial_monitoring_data",
+            department="rights",
+            requested_by=department_head,
+            parameters={**XLSX},
+            language="en",
+            format="xlsx",
+        )
+        listing = client_for(department_head).get(reverse("reports:list")).content.decode()
+        assert f'href="{reverse("reports:download", args=[done.pk])}"' in listing
+        assert reverse("reports:download", args=[queued.pk]) not in listing
+
+    def test_the_list_offers_no_download_of_a_file_the_user_may_not_have(self, supervisor, management, trial_data):
+        with_names = _ask(supervisor, format="xlsx")
+        assert with_names.includes_restricted or ReportJob.objects.get(pk=with_names.pk).includes_restricted
+        listing = client_for(management).get(reverse("reports:list")).content.decode()
+        assert reverse("reports:download", args=[with_names.pk]) not in listing
+
+    def test_the_form_tells_the_browser_which_formats_each_report_comes_in(self, department_head):
+        html = client_for(department_head).get(reverse("reports:create")).content.decode()
+        assert 'data-formats="{&quot;trial_monitoring&quot;: [&quot;pdf&quot;]' in html
