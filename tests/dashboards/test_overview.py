@@ -221,3 +221,26 @@ def test_the_municipality_chart_downloads_as_csv(supervisor, trial_data):
     rows = _csv(response)
     assert rows[0][0] == "Month"
     assert [row[3] for row in rows[1:]] == ["1", "2", "0"]
+
+
+def test_in_december_one_preset_is_highlighted_not_two(management, geography, monkeypatch):
+    import types
+
+    from mission.dashboards import periods
+
+    monkeypatch.setattr(periods, "timezone", types.SimpleNamespace(localdate=lambda: datetime.date(2026, 12, 10)))
+    response = client_for(management).get(reverse(URL))
+    current = [link["label"] for link in response.context["filters"].preset_links() if link["current"]]
+    assert current == ["Last 12 months"]
+    assert response.content.decode().count('aria-current="true"') == 1
+
+
+def test_the_municipality_page_offers_no_region_filter(management, trial_data):
+    municipality = trial_data["prizren"].municipality
+    url = reverse("field_offices:municipality_detail", args=[municipality.code])
+    response = client_for(management).get(url, {**PERIOD, "region": "MIT"})
+    assert "region" not in response.context["form"].fields
+    assert 'name="region"' not in response.content.decode()
+    # The municipality's own figures, whatever region a shared dashboard link carried.
+    assert [row[3] for row in response.context["panels"][0]["chart"].rows] == [1, 2, 0]
+    assert "region=" not in response.context["filters"].querystring()
