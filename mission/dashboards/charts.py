@@ -26,11 +26,16 @@ def format_value(value, kind: str = COUNT) -> str:
     if value is None or value == "":
         return "—"
     if kind == RATE:
-        # Round first: number_format cuts 4.999… to 4.9.
-        return f"{number_format(round(value * 100, 1), 1, use_l10n=True)} %"
+        return f"{number_format(shown_percent(value), 1, use_l10n=True)} %"
     if kind == COUNT:
         return number_format(value, 0, use_l10n=True, force_grouping=True)
     return str(value)
+
+
+def shown_percent(value: float) -> float:
+    """A rate (a fraction) as the percentage shown, to one decimal. Rounded here, not by number_format,
+    which cuts 4.999… to 4.9; and whatever compares rates compares these, the figures the reader sees."""
+    return round(value * 100, 1)
 
 
 def rate(numerator, denominator) -> float | None:
@@ -192,21 +197,30 @@ class Figure:
     def previous_text(self) -> str:
         return format_value(self.previous, self.kind)
 
+    def _shown(self) -> tuple[float, float]:
+        """Both sides as the reader sees them (rates rounded to the percentage shown), so that the change
+        is the difference of the two figures printed, not of the digits behind them."""
+        if self.kind == RATE:
+            return shown_percent(self.value), shown_percent(self.previous)
+        return self.value, self.previous
+
     @property
     def change(self) -> str:
         """ "up", "down" or "same" (or "" when either side is unknown), for the arrow and its label."""
         if self.value is None or self.previous is None:
             return ""
-        if self.value == self.previous:
+        value, previous = self._shown()
+        if value == previous:
             return "same"
-        return "up" if self.value > self.previous else "down"
+        return "up" if value > previous else "down"
 
     @property
     def change_text(self) -> str:
         if not self.change:
             return str(_("no figure to compare"))
         if self.kind == RATE:
-            points = (self.value - self.previous) * 100
+            value, previous = self._shown()
+            points = round(value - previous, 1)
             return str(
                 _("%(sign)s%(points)s points")
                 % {
