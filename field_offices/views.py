@@ -33,7 +33,7 @@ def municipality_detail(request, code: str):
         municipality = select_municipality(code=code)
     except Municipality.DoesNotExist:
         raise Http404 from None
-    form, filters = read_filters(request)
+    form, filters = read_filters(request, regional=False)
     departments = registry.departments_reading(request.user)
     panels = []
     for department in departments:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the form templates, for FORM_RENDERER below
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -81,6 +82,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "mission.urls"
 WSGI_APPLICATION = "mission.wsgi.application"
 ASGI_APPLICATION = "mission.asgi.application"
+
+# Widgets render through the templates above, so that templates/ can fix one (the admin's split
+# date/time widget labels its two inputs there).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

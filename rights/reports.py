@@ -133,7 +133,8 @@ def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
     stylesheet = CSS(filename=str(settings.BASE_DIR / "static" / "css" / "report.css"))
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(stylesheets=[stylesheet])
     ctx.progress(0.9, _("Writing the PDF"))
-    document.write_pdf(ctx.output)
+    # PDF/UA: a tagged PDF (structure, reading order, language) that screen readers can read.
+    document.write_pdf(ctx.output, pdf_variant="pdf/ua-1")
     code = ctx.parameters.get("region") or "mission"
     return f"trial-monitoring-{code}-{ctx.parameters['from']}-{ctx.parameters['to']}-{ctx.job.language}.pdf"
 
@@ -402,6 +403,7 @@ def _write_xlsx(ctx: ReportContext, tables) -> None:
             header.append(cell)
         sheet.append(header)
         date_columns = [n for n, c in enumerate(columns) if c.kind == "date"]
+        written = 0
         for row in rows():
             for n in date_columns:
                 if row[n] is not None:
@@ -409,7 +411,11 @@ def _write_xlsx(ctx: ReportContext, tables) -> None:
                     cell.number_format = "yyyy-mm-dd"
                     row[n] = cell
             sheet.append(row)
+            written += 1
             counter.step(title)
+        # Filter buttons on the header, over every row written (a write-only sheet keeps the range
+        # until it is saved).
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{written + 1}"
     workbook.save(ctx.output)
 
 

@@ -26,11 +26,16 @@ def format_value(value, kind: str = COUNT) -> str:
     if value is None or value == "":
         return "—"
     if kind == RATE:
-        # Round first: number_format cuts 4.999… to 4.9.
-        return f"{number_format(round(value * 100, 1), 1, use_l10n=True)} %"
+        return f"{number_format(shown_percent(value), 1, use_l10n=True)} %"
     if kind == COUNT:
         return number_format(value, 0, use_l10n=True, force_grouping=True)
     return str(value)
+
+
+def shown_percent(value: float) -> float:
+    """A rate (a fraction) as the percentage shown, to one decimal. Rounded here, not by number_format,
+    which cuts 4.999… to 4.9; and whatever compares rates compares these, the figures the reader sees."""
+    return round(value * 100, 1)
 
 
 def rate(numerator, denominator) -> float | None:
@@ -87,52 +92,76 @@ class Chart:
         return header, rows
 
     def svg(self) -> dict:
-        return self._columns() if self.style == "columns" else self._bars()
+        """The drawing for a page: SCREEN_WIDTH units wide, scaled by the stylesheet to fit its box."""
+        return self.drawing(SCREEN)
+
+    @property
+    def print_svg(self) -> dict:
+        """The drawing for a printed report: the width of an A4 text block, drawn at its own size."""
+        return self.drawing(PRINT)
+
+    def drawing(self, layout: "Layout") -> dict:
+        return self._columns(layout) if self.style == "columns" else self._bars(layout)
 
     def legend(self) -> list[dict]:
         if len(self.series) < 2:
             return []
         return [{"fill": SERIES_FILLS[n], "label": self.columns[i].label} for n, i in enumerate(self.series)]
 
-    def _bars(self) -> dict:
-        width, label_width, row_height = 480.0, 170.0, 24.0
-        bar_space = width - label_width - 64
+    def _bars(self, layout: "Layout") -> dict:
+        width, font = layout.width, layout.font_size
+        row_height, gap = font + 10, font * 0.5
         kind = self.columns[self.series[0]].kind
+        values = [format_value(row[self.series[0]], kind) for row in self.rows]
+        value_width = max((text_width(v, font) for v in values), default=0)
+        # Labels take what they need, up to the share left for them; longer ones are shortened (the
+        # tooltip and the table below have them whole).
+        longest = max((text_width(str(row[0]), font) for row in self.rows), default=0)
+        label_width = min(longest, width * LABEL_SHARE)
+        bar_x = label_width + gap
+        bar_space = max(width - bar_x - gap - value_width - 2, 0)
         top = max((self._number(row, self.series[0]) for row in self.rows), default=0) or 1
         bars = []
         for n, row in enumerate(self.rows):
-            value = self._number(row, self.series[0])
-            length = bar_space * value / top
+            length = bar_space * self._number(row, self.series[0]) / top
             label = str(row[0])
             bars.append(
                 {
                     "y": f"{n * row_height + 4:.1f}",
-                    "text_y": f"{n * row_height + 18:.1f}",
+                    "text_y": f"{n * row_height + 4 + (row_height - 8) / 2 + font * 0.35:.1f}",
                     "width": f"{max(length, 0):.1f}",
-                    "value_x": f"{label_width + length + 6:.1f}",
-                    "label": label if len(label) <= 26 else label[:25] + "…",
-                    "title": f"{label}: {format_value(row[self.series[0]], kind)}",
-                    "value": format_value(row[self.series[0]], kind),
+                    "value_x": f"{bar_x + length + gap:.1f}",
+                    "label": shorten(label, label_width, font),
+                    "title": f"{label}: {values[n]}",
+                    "value": values[n],
                 }
             )
         return {
             "style": "bars",
             "width": f"{width:.0f}",
             "height": f"{len(self.rows) * row_height + 8:.0f}",
-            "label_width": f"{label_width - 8:.0f}",
-            "bar_x": f"{label_width:.0f}",
+            "font_size": f"{font:g}",
+            "label_width": f"{label_width:.1f}",
+            "bar_x": f"{bar_x:.1f}",
             "bar_height": f"{row_height - 8:.0f}",
             "bars": bars,
             "fill": SERIES_FILLS[0],
         }
 
-    def _columns(self) -> dict:
-        width, height, left, bottom, top_pad = 480.0, 220.0, 44.0, 28.0, 10.0
-        plot_w, plot_h = width - left - 8, height - bottom - top_pad
+    def _columns(self, layout: "Layout") -> dict:
+        width, font = layout.width, layout.font_size
         totals = [sum(self._number(row, i) for i in self.series) for row in self.rows]
         top = max(totals, default=0) or 1
+        ticks = [(fraction, format_value(round(top * fraction))) for fraction in (0, 0.5, 1)]
+        labels = [self.axis_labels[n] if n < len(self.axis_labels) else str(row[0]) for n, row in enumerate(self.rows)]
+        label_width = max((text_width(label, font) for label in labels), default=0)
+        # The axis figures decide the left margin; half a month label may hang over the right edge.
+        left = max(text_width(label, font) for _f, label in ticks) + font
+        right = max(font * 0.5, label_width / 2)
+        height, top_pad, bottom = layout.column_height, font, font * 2.2
+        plot_w, plot_h = width - left - right, height - bottom - top_pad
         slot = plot_w / max(len(self.rows), 1)
-        every = max(1, math.ceil(len(self.rows) / 8))
+        every = max(1, math.ceil((label_width + font * 0.5) / slot))
         columns = []
         for n, row in enumerate(self.rows):
             x = left + n * slot + slot * 0.15
@@ -151,27 +180,62 @@ class Chart:
                     "width": f"{slot * 0.7:.1f}",
                     "parts": parts,
                     "title": f"{row[0]} — {title}",
-                    "label": (self.axis_labels[n] if n < len(self.axis_labels) else str(row[0]))
-                    if n % every == 0
-                    else "",
+                    "label": labels[n] if n % every == 0 else "",
                     "label_x": f"{x + slot * 0.35:.1f}",
                 }
             )
-        ticks = []
-        for fraction in (0, 0.5, 1):
+        tick_rows = []
+        for fraction, label in ticks:
             y = top_pad + plot_h * (1 - fraction)
-            ticks.append({"y": f"{y:.1f}", "text_y": f"{y + 4:.1f}", "label": format_value(round(top * fraction))})
+            tick_rows.append({"y": f"{y:.1f}", "text_y": f"{y + font * 0.35:.1f}", "label": label})
         return {
             "style": "columns",
             "width": f"{width:.0f}",
             "height": f"{height:.0f}",
-            "left": f"{left - 6:.0f}",
-            "plot_left": f"{left:.0f}",
-            "plot_right": f"{width - 8:.0f}",
-            "axis_y": f"{height - bottom + 16:.0f}",
+            "font_size": f"{font:g}",
+            "left": f"{left - font * 0.5:.1f}",
+            "plot_left": f"{left:.1f}",
+            "plot_right": f"{width - right:.1f}",
+            "axis_y": f"{height - bottom + font * 1.3:.1f}",
             "columns": columns,
-            "ticks": ticks,
+            "ticks": tick_rows,
         }
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The size a chart is drawn at, in the drawing's units."""
+
+    width: float
+    font_size: float
+    column_height: float
+
+
+# On a page the drawing is SCREEN_WIDTH units wide and the stylesheet (`.chart-svg` in portal.css)
+# scales it between NARROWEST_PX, the card on a 360 px phone, and CHART_MAX_PX: its text stays between
+# 11 and about 15 px wherever it is shown (dashboard, municipality page, phone).
+SCREEN = Layout(width=360, font_size=14, column_height=220)
+NARROWEST_PX = 294  # 360 px less the page's and the card's padding and borders
+CHART_MAX_PX = 384  # 24rem, as in portal.css
+# A report draws it at the width of the A4 text block (178 mm = 673 px) at about its own size.
+PRINT = Layout(width=640, font_size=11, column_height=240)
+LABEL_SHARE = 0.45  # of the width, at most, for the labels of a bar chart
+# Text is measured on the server, where there is no font: an average glyph of the sans-serif fonts we
+# use (DejaVu Sans in the PDF is the widest) is under 0.62 em, so labels sized with it are not cut.
+EM_PER_CHARACTER = 0.62
+
+
+def text_width(text: str, font_size: float) -> float:
+    """A safe guess at how wide `text` is drawn, in the units of `font_size`."""
+    return len(text) * font_size * EM_PER_CHARACTER
+
+
+def shorten(text: str, width: float, font_size: float) -> str:
+    """`text`, cut with an ellipsis to fit `width`."""
+    if text_width(text, font_size) <= width:
+        return text
+    fits = max(int(width / (font_size * EM_PER_CHARACTER)) - 1, 1)
+    return text[:fits].rstrip() + "…"
 
 
 @dataclass(frozen=True)
@@ -192,21 +256,30 @@ class Figure:
     def previous_text(self) -> str:
         return format_value(self.previous, self.kind)
 
+    def _shown(self) -> tuple[float, float]:
+        """Both sides as the reader sees them (rates rounded to the percentage shown), so that the change
+        is the difference of the two figures printed, not of the digits behind them."""
+        if self.kind == RATE:
+            return shown_percent(self.value), shown_percent(self.previous)
+        return self.value, self.previous
+
     @property
     def change(self) -> str:
         """ "up", "down" or "same" (or "" when either side is unknown), for the arrow and its label."""
         if self.value is None or self.previous is None:
             return ""
-        if self.value == self.previous:
+        value, previous = self._shown()
+        if value == previous:
             return "same"
-        return "up" if self.value > self.previous else "down"
+        return "up" if value > previous else "down"
 
     @property
     def change_text(self) -> str:
         if not self.change:
             return str(_("no figure to compare"))
         if self.kind == RATE:
-            points = (self.value - self.previous) * 100
+            value, previous = self._shown()
+            points = round(value - previous, 1)
             return str(
                 _("%(sign)s%(points)s points")
                 % {

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Region
 from mission.accounts.permissions import scope_for
-from mission.dashboards.periods import DEFAULT_MONTHS, MAX_MONTHS, Period, last_months, months_between, presets
+from mission.dashboards.periods import (
+    DEFAULT_MONTHS,
+    MAX_MONTHS,
+    Period,
+    current_preset,
+    last_months,
+    months_between,
+    presets,
+)
 from mission.forms import use_fast_selects
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}, format="%Y-%m")
@@ -32,11 +40,13 @@ def month_field(label) -> forms.DateField:
 
 
 class DashboardFilterForm(forms.Form):
-    def __init__(self, data, *, regions: list[Region], extra_fields: dict[str, forms.Field], **kwargs):
+    def __init__(
+        self, data, *, regions: list[Region], extra_fields: dict[str, forms.Field], regional: bool = True, **kwargs
+    ):
         super().__init__(data, **kwargs)
         self.fields["from"] = month_field(_("From (month)"))
         self.fields["to"] = month_field(_("To (month)"))
-        if len(regions) > 1:
+        if regional and len(regions) > 1:
             self.fields["region"] = forms.ChoiceField(
                 label=_("Region"),
                 required=False,
@@ -73,24 +83,24 @@ class Filters:
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
     def preset_links(self) -> list[dict]:
-        links = []
-        for label, period in presets():
-            links.append(
-                {
-                    "label": label,
-                    "query": self.querystring(**period.query()),
-                    "current": period == self.period,
-                }
-            )
-        return links
+        current = current_preset(self.period)
+        return [
+            {"label": label, "query": self.querystring(**period.query()), "current": label == current}
+            for label, period in presets()
+        ]
 
 
-def read_filters(request, *, extra_fields: dict[str, forms.Field] | None = None) -> tuple[DashboardFilterForm, Filters]:
+def read_filters(
+    request, *, extra_fields: dict[str, forms.Field] | None = None, regional: bool = True
+) -> tuple[DashboardFilterForm, Filters]:
     """Parse the dashboard filters from the query string. Invalid values are reported on the form and
-    the default stands in for them, so the page still shows something true."""
+    the default stands in for them, so the page still shows something true.
+
+    `regional=False` is for a page about one place (a municipality): it lies in one region, so a
+    region filter could only empty it; the user's scope still applies."""
     scope = scope_for(request.user)
     regions = [r for r in Region.objects.order_by("code") if scope.region_ids is None or r.pk in scope.region_ids]
-    form = DashboardFilterForm(request.GET or None, regions=regions, extra_fields=extra_fields or {})
+    form = DashboardFilterForm(request.GET or None, regions=regions, extra_fields=extra_fields or {}, regional=regional)
     cleaned = form.cleaned_data if form.is_bound and form.is_valid() else {}
     default = last_months(DEFAULT_MONTHS)
     first: datetime.date | None = cleaned.get("from")
@@ -102,7 +112,7 @@ def read_filters(request, *, extra_fields: dict[str, forms.Field] | None = None)
     period = Period(first.replace(day=1), last.replace(day=1)) if first and last else default
     if months_between(period.first, period.last) > MAX_MONTHS:
         period = default
-    region = next((r for r in regions if r.code == cleaned.get("region")), None)
+    region = next((r for r in regions if regional and r.code == cleaned.get("region")), None)
     region_ids = frozenset({region.pk}) if region is not None else scope.region_ids
     extra = {name: cleaned.get(name) for name in (extra_fields or {})}
     params = {**period.query(), "region": region.code if region else ""}

@@ -76,4 +76,10 @@ def presets() -> list[tuple[str, Period]]:
     ]
 
 
+def current_preset(period: Period) -> str | None:
+    """The label of the first preset that is `period`: in December the last 12 months are also this
+    year, and one highlighted link says which period is shown, two make the reader wonder."""
+    return next((label for label, preset in presets() if preset == period), None)
+
+
 DEFAULT_MONTHS = 12

@@ -1,5 +1,6 @@
 """Writes of the dashboard framework: rebuilding the departments' summary tables."""
 
+import datetime
 import logging
 import time
 from dataclasses import dataclass
@@ -39,20 +40,32 @@ def summaries_refresh(*, names: list[str] | None = None) -> list[SummaryRefresh]
     return [summary_refresh(name=name) for name in (names or sorted(registry.summaries()))]
 
 
+# Figures are late once a whole scheduled refresh has been missed: one interval for the schedule, one
+# for a refresh that runs long, then the page says so (beat or the workers have stopped).
+LATE_AFTER_INTERVALS = 2
+
+
 @dataclass(frozen=True)
 class Freshness:
     """How old the figures of a page are: the oldest refresh of the summaries it reads."""
 
-    as_of: object | None  # datetime, or None when a summary was never built
+    as_of: datetime.datetime | None  # None when a summary was never built
     every_minutes: int
 
     @property
     def never(self) -> bool:
         return self.as_of is None
 
+    @property
+    def late(self) -> bool:
+        """Older than the schedule promises: the page must not go on saying they are refreshed."""
+        if self.as_of is None:
+            return False
+        return timezone.now() - self.as_of > datetime.timedelta(minutes=self.every_minutes * LATE_AFTER_INTERVALS)
+
 
 def _is_stale(records: dict[str, SummaryRefresh], names: tuple[str, ...], max_age_minutes: int) -> bool:
-    limit = timezone.now() - timezone.timedelta(minutes=max_age_minutes)
+    limit = timezone.now() - datetime.timedelta(minutes=max_age_minutes)
     return any(name not in records or records[name].refreshed_at < limit for name in names)
 
 

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,9 @@ class ReportRequestForm(forms.Form):
         self.fields["report_type"].choices = [
             (t.key, f"{t.label} ({', '.join(f.upper() for f in t.formats)})") for t in types
         ]
+        # The formats of each report, for reports.js to offer only those of the report chosen; the
+        # service refuses any other all the same (and a browser without scripts shows them all).
+        self.fields["report_type"].widget.attrs["data-formats"] = json.dumps({t.key: list(t.formats) for t in types})
         scope = scope_for(user)
         regions = Region.objects.order_by("code")
         if scope.region_ids is not None:

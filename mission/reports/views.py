@@ -15,7 +15,7 @@ from mission.pagination import paginate
 from mission.reports import registry
 from mission.reports.forms import ReportRequestForm
 from mission.reports.models import ReportJob
-from mission.reports.services import may_download, report_request, report_rerun
+from mission.reports.services import may_download, may_download_visible, report_request, report_rerun
 
 PAGE_SIZE = 25
 
@@ -39,6 +39,11 @@ def report_list(request):
     labels = {t.key: t.label for t in registry.all_types()}
     for job in page.object_list:
         job.label = labels.get(job.report_type, job.report_type)
+        job.download_url = (
+            reverse("reports:download", args=[job.pk])
+            if job.status == "done" and job.file and may_download_visible(request.user, job)
+            else ""
+        )
     return render(request, "reports/report_list.html", {"page": page})
 
 

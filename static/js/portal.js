@@ -10,6 +10,27 @@
     });
   });
 
+  // A table wider than the screen scrolls in its box: the box takes keyboard focus then, so that it can
+  // be scrolled without a mouse (WCAG 2.1.1). Checked again when the window changes size.
+  var wraps = document.querySelectorAll(".table-wrap");
+  var focusable = function () {
+    wraps.forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth) {
+        wrap.setAttribute("tabindex", "0");
+        var box = wrap.closest("section, figure");
+        var heading = box && box.querySelector("h2, h3, figcaption");
+        if (heading && !wrap.hasAttribute("aria-label")) {
+          wrap.setAttribute("role", "region");
+          wrap.setAttribute("aria-label", heading.textContent.trim());
+        }
+      } else {
+        wrap.removeAttribute("tabindex");
+      }
+    });
+  };
+  focusable();
+  window.addEventListener("resize", focusable);
+
   // The navigation folds away on small screens behind the Menu button.
   var toggle = document.querySelector(".nav-toggle");
   var nav = document.getElementById("site-nav");

@@ -1,3 +1,24 @@
+// Report form: offer only the formats of the report chosen (the server refuses the others anyway).
+(function () {
+  "use strict";
+  var type = document.querySelector("select[data-formats]");
+  var format = type && type.form && type.form.querySelector('select[name="format"]');
+  if (!format) { return; }
+  var formats = JSON.parse(type.getAttribute("data-formats"));
+  var every = Array.prototype.map.call(format.options, function (o) { return { value: o.value, label: o.text }; });
+  var offer = function () {
+    var allowed = formats[type.value];
+    var current = format.value;
+    format.textContent = "";
+    every.forEach(function (o) {
+      if (!allowed || allowed.indexOf(o.value) !== -1) { format.add(new Option(o.label, o.value)); }
+    });
+    if (Array.prototype.some.call(format.options, function (o) { return o.value === current; })) { format.value = current; }
+  };
+  type.addEventListener("change", offer);
+  offer();
+})();
+
 // Report job page: follow the job without reloading. Without this file the page says to refresh.
 (function () {
   "use strict";

@@ -61,3 +61,14 @@ def test_the_progress_bar_follows_the_job_without_reloading(page, management, tr
     expect(download).to_be_visible()
     assert page.evaluate("window.__same_page") is True  # no reload happened
     assert ReportJob.objects.get(pk=job.pk).status == "done"
+
+
+def test_the_form_offers_only_the_formats_of_the_report_chosen(page, management, trial_data):
+    _sign_in(page, "management")
+    page.goto("/reports/")
+    page.get_by_role("link", name="Ask for a report").first.click()
+    formats = page.get_by_label("Format").locator("option")
+    page.get_by_label("Report", exact=True).select_option("trial_monitoring")
+    expect(formats).to_have_text(["PDF"])
+    page.get_by_label("Report", exact=True).select_option("trial_monitoring_data")
+    expect(formats).to_have_text(["XLSX", "CSV"])

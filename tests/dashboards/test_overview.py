@@ -179,6 +179,15 @@ class TestChartsAndPeriods:
             assert format_value(0.125, "rate") == "12.5 %"
             assert format_value(None) == "—"
 
+    def test_a_rate_changes_by_the_difference_of_the_figures_shown(self):
+        # 0.34 % and 0.56 % are shown as 0.3 % and 0.6 %: the reader expects −0.3 points, not −0.2.
+        figure = Figure("x", 0.0034, 0.0056, "rate")
+        assert (figure.value_text, figure.previous_text) == ("0.3 %", "0.6 %")
+        assert figure.change_text == "−0.3 points"
+        # Shown alike, they are the same, whatever the digits behind them.
+        same = Figure("x", 0.1234, 0.1226, "rate")
+        assert (same.change, same.change_text) == ("same", "+0.0 points")
+
     def test_figure_change(self):
         assert Figure("x", 12, 10).change_text == "+2 (+20 %)"
         assert Figure("x", 8, 10).change == "down"
@@ -221,3 +230,54 @@ def test_the_municipality_chart_downloads_as_csv(supervisor, trial_data):
     rows = _csv(response)
     assert rows[0][0] == "Month"
     assert [row[3] for row in rows[1:]] == ["1", "2", "0"]
+
+
+def test_in_december_one_preset_is_highlighted_not_two(management, geography, monkeypatch):
+    import types
+
+    from mission.dashboards import periods
+
+    monkeypatch.setattr(periods, "timezone", types.SimpleNamespace(localdate=lambda: datetime.date(2026, 12, 10)))
+    response = client_for(management).get(reverse(URL))
+    current = [link["label"] for link in response.context["filters"].preset_links() if link["current"]]
+    assert current == ["Last 12 months"]
+    assert response.content.decode().count('aria-current="true"') == 1
+
+
+def test_the_municipality_page_offers_no_region_filter(management, trial_data):
+    municipality = trial_data["prizren"].municipality
+    url = reverse("field_offices:municipality_detail", args=[municipality.code])
+    response = client_for(management).get(url, {**PERIOD, "region": "MIT"})
+    assert "region" not in response.context["form"].fields
+    assert 'name="region"' not in response.content.decode()
+    # The municipality's own figures, whatever region a shared dashboard link carried.
+    assert [row[3] for row in response.context["panels"][0]["chart"].rows] == [1, 2, 0]
+    assert "region=" not in response.context["filters"].querystring()
+
+
+class TestFreshness:
+    """Issue 11, item 31: the dashboards say when their figures are older than the schedule promises."""
+
+    def _age(self, minutes: int) -> None:
+        from django.utils import timezone
+
+        from mission.dashboards.models import SummaryRefresh
+
+        SummaryRefresh.objects.update(refreshed_at=timezone.now() - datetime.timedelta(minutes=minutes))
+
+    def test_figures_older_than_expected_are_flagged(self, management, trial_data, settings):
+        settings.CELERY_TASK_ALWAYS_EAGER = False  # a broker and beat, which has stopped
+        settings.DASHBOARD_REFRESH_MINUTES = 15
+        self._age(180)
+        for url in (reverse(URL), reverse("rights:dashboard")):
+            html = client_for(management).get(url, PERIOD).content.decode()
+            assert "older than expected" in html
+            assert "they are refreshed every 15 minutes" not in html
+
+    def test_fresh_figures_carry_no_warning(self, management, trial_data, settings):
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        settings.DASHBOARD_REFRESH_MINUTES = 15
+        self._age(10)
+        html = client_for(management).get(reverse(URL), PERIOD).content.decode()
+        assert "older than expected" not in html
+        assert "they are refreshed every 15 minutes" in html

@@ -591,3 +591,89 @@ def _head():
     from mission.accounts.models import User
 
     return User.objects.get(username="head")
+
+
+class TestWhatUsersNoticed:
+    """Issue 11, item 32: a tagged PDF, a filterable XLSX, a download link in the list, formats per report."""
+
+    def test_the_pdf_is_tagged_for_screen_readers(self, department_head, trial_data):
+        job = _ask(department_head, "trial_monitoring", format="pdf")
+        job.refresh_from_db()
+        catalog = pypdf.PdfReader(job.file.path).trailer["/Root"]
+        assert "/StructTreeRoot" in catalog
+        assert bool(catalog["/MarkInfo"]["/Marked"])
+        assert catalog["/Lang"]  # the language a screen reader speaks it in
+
+    def test_the_xlsx_sheets_have_an_autofilter_over_the_whole_table(self, department_head, trial_data):
+        job = _ask(department_head, format="xlsx")
+        job.refresh_from_db()
+        workbook = load_workbook(job.file.path)
+        hearings = workbook["Hearings"]
+        assert hearings.auto_filter.ref == f"A1:{hearings.cell(1, hearings.max_column).column_letter}5"
+        assert workbook["Observations"].auto_filter.ref.startswith("A1:")
+
+    def test_the_list_links_each_finished_report_to_its_file(self, department_head, trial_data):
+        done = _ask(department_head, format="xlsx")
+        queued = ReportJob.objects.create(
+            report_type="trial_monitoring_data",
+            department="rights",
+            requested_by=department_head,
+            parameters={**XLSX},
+            language="en",
+            format="xlsx",
+        )
+        listing = client_for(department_head).get(reverse("reports:list")).content.decode()
+        assert f'href="{reverse("reports:download", args=[done.pk])}"' in listing
+        assert reverse("reports:download", args=[queued.pk]) not in listing
+
+    def test_the_list_offers_no_download_of_a_file_the_user_may_not_have(self, supervisor, management, trial_data):
+        with_names = _ask(supervisor, format="xlsx")
+        assert with_names.includes_restricted
+        listing = client_for(management).get(reverse("reports:list")).content.decode()
+        assert reverse("reports:detail", args=[with_names.pk]) in listing  # listed, as before
+        assert reverse("reports:download", args=[with_names.pk]) not in listing
+
+    def test_the_form_tells_the_browser_which_formats_each_report_comes_in(self, department_head):
+        html = client_for(department_head).get(reverse("reports:create")).content.decode()
+        assert 'data-formats="{&quot;trial_monitoring&quot;: [&quot;pdf&quot;]' in html
+
+
+def _page_fills(document) -> list[tuple[float, bool]]:
+    """For each laid-out page of a WeasyPrint document: how far down its content reaches, as a share of
+    the page's text block, and whether it starts a new part (`.new-page`: an earlier page may end short)."""
+    pages = []
+    for page in document.pages:
+        box = page._page_box
+        bottoms, starts_part = [], False
+        for child in box.children[0].descendants():
+            if child.element_tag not in ("html", "body"):
+                bottoms.append(child.position_y + child.margin_height())
+            element = getattr(child, "element", None)
+            if element is not None and "new-page" in (element.get("class") or ""):
+                starts_part = True
+        pages.append(((max(bottoms, default=box.margin_top) - box.margin_top) / box.height, starts_part))
+    return pages
+
+
+def test_the_pdf_leaves_no_page_nearly_empty_before_a_long_chart(department_head, geography, monitor, monkeypatch):
+    """A chart with a bar per court (about 40) and its table no longer jump whole to the next page,
+    leaving most of a page empty (issue 11, item 29)."""
+    from weasyprint.document import Document
+
+    from rights.models import Court
+    from tests.factories import CaseFactory, HearingFactory
+
+    laid_out = []
+    write_pdf = Document.write_pdf
+    monkeypatch.setattr(Document, "write_pdf", lambda self, *a, **k: laid_out.append(self) or write_pdf(self, *a, **k))
+    for court in Court.objects.filter(seat__isnull=False):
+        HearingFactory(case=CaseFactory(court=court, created_by=monitor), date=datetime.date(2026, 2, 2))
+    job = _ask(department_head, "trial_monitoring", format="pdf")
+    job.refresh_from_db()
+    assert job.status == ReportStatus.DONE, job.error
+    fills = _page_fills(laid_out[0])
+    # The title page stands alone; a page may end short where the next starts a new part, and the last.
+    for n in range(1, len(fills) - 1):
+        fill, next_starts_part = fills[n][0], fills[n + 1][1]
+        if not next_starts_part:
+            assert fill > 0.5, f"page {n + 1} of {len(fills)} is {fill:.0%} full"

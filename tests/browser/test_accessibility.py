@@ -1,0 +1,145 @@
+"""axe-core on every main page, for each role, on a desktop and on a 360 px phone (issue 11, item 30).
+
+The bar is no serious or critical violation. axe-core is vendored in tests/browser/vendor/axe-core
+(MPL-2.0); it is injected into the page under test only.
+"""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from mission.reports.models import ReportJob
+from rights.models import Flag, Observation
+from tests.browser.test_home import _sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+PERIOD = "?from=2026-01&to=2026-03"
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
+BLOCKING = ("serious", "critical")
+
+
+@pytest.fixture
+def page(page):
+    """Every page of the context gets axe before its own scripts (an init script, so the portal's
+    Content-Security-Policy, which refuses injected scripts, stays as it is)."""
+    page.context.add_init_script(path=str(AXE))
+    return page
+
+
+def _violations(page) -> list[str]:
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:4]}"
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def _check(page, urls: list[str]) -> None:
+    found = {}
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        for url in urls:
+            page.goto(url)
+            expect(page.locator("h1").first).to_be_visible()
+            if violations := _violations(page):
+                found[f"{size} {url}"] = violations
+    assert not found, "\n".join(f"{where}:\n  " + "\n  ".join(v) for where, v in found.items())
+
+
+def _municipality(trial_data) -> str:
+    return f"/field-offices/municipalities/{trial_data['prizren'].municipality.code}/{PERIOD}"
+
+
+def test_a_monitor_s_pages(page, monitor, trial_data):
+    _sign_in(page, "monitor")
+    case = trial_data["prizren"]
+    draft = Observation.objects.get(status="draft")
+    # Saving the case says so in a message: the page with the message list, on both screens.
+    for viewport in SIZES.values():
+        page.set_viewport_size(viewport)
+        page.goto(f"/trial-monitoring/cases/{case.pk}/edit/")
+        page.get_by_role("button", name="Save case").click()
+        expect(page.locator(".message")).to_have_count(1)
+        assert not _violations(page), _violations(page)
+    _check(
+        page,
+        [
+            "/",
+            "/trial-monitoring/cases/",
+            f"/trial-monitoring/cases/{case.pk}/",
+            f"/trial-monitoring/cases/{case.pk}/edit/",
+            f"/trial-monitoring/cases/{case.pk}/hearings/new/",
+            "/trial-monitoring/hearings/",
+            "/trial-monitoring/observations/",
+            f"/trial-monitoring/observations/{draft.pk}/",
+            f"/trial-monitoring/observations/{draft.pk}/edit/",
+            "/field-offices/regions/",
+            "/field-offices/regions/PRZ/",
+            _municipality(trial_data),
+            "/accounts/password/change/",
+        ],
+    )
+
+
+def test_a_supervisor_s_pages(page, supervisor, trial_data):
+    _sign_in(page, "supervisor")
+    flag = Flag.objects.first()
+    _check(
+        page,
+        [
+            "/",
+            "/dashboards/" + PERIOD,
+            "/trial-monitoring/dashboard/" + PERIOD,
+            "/trial-monitoring/review/",
+            "/trial-monitoring/flags/",
+            f"/trial-monitoring/flags/{flag.pk}/",
+            "/reports/",
+            "/reports/new/",
+            _municipality(trial_data),
+        ],
+    )
+
+
+def test_a_manager_s_pages(page, management, trial_data):
+    job = ReportJob.objects.create(
+        report_type="trial_monitoring",
+        department="rights",
+        requested_by=management,
+        parameters={"from": "2026-01", "to": "2026-03", "region": "", "format": "pdf", "language": "en"},
+        language="en",
+        format="pdf",
+    )
+    _sign_in(page, "management")
+    _check(
+        page,
+        [
+            "/dashboards/" + PERIOD,
+            "/trial-monitoring/dashboard/" + PERIOD,
+            "/reports/",
+            f"/reports/{job.pk}/",
+            _municipality(trial_data),
+        ],
+    )
+
+
+def test_the_sign_in_page(page, geography):
+    _check(page, ["/accounts/login/"])
+
+
+def test_the_administration_pages_we_render(page, administrator, trial_data):
+    _sign_in(page, "administrator")
+    _check(
+        page,
+        [
+            "/admin/",
+            "/admin/accounts/user/",
+            f"/admin/accounts/user/{administrator.pk}/change/",
+            "/admin/api/apitoken/",
+            "/admin/api/apitoken/add/",
+            "/admin/field_offices/municipality/",
+        ],
+    )

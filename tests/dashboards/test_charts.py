@@ -1,0 +1,92 @@
+"""Chart geometry: every label inside the drawing, text large enough to read (issue 11, item 29)."""
+
+import itertools
+
+import pytest
+
+from mission.dashboards.charts import (
+    NARROWEST_PX,
+    PRINT,
+    SCREEN,
+    Chart,
+    Column,
+    text_width,
+)
+
+MIN_TEXT_PX = 11
+COURTS = [f"Basic Court of Mitrovicë/Mitrovica, branch in Skenderaj/Srbica no. {n}" for n in range(40)]
+LAYOUTS = pytest.mark.parametrize("layout", [SCREEN, PRINT], ids=["screen", "print"])
+
+
+def _court_chart() -> Chart:
+    """The 40-bar chart of the dashboard's courts, with long names and large counts."""
+    return Chart(
+        "by-court",
+        "By court",
+        [Column("Court", "text"), Column("Hearings")],
+        [[name, 12345 - 300 * n] for n, name in enumerate(COURTS)],
+    )
+
+
+def _month_chart(months: int) -> Chart:
+    return Chart(
+        "by-month",
+        "By month",
+        [Column("Month", "text"), Column("Held"), Column("Adjourned")],
+        [[f"Month {n}", 10000 + n, 2000] for n in range(months)],
+        series=(1, 2),
+        style="columns",
+        axis_labels=[f"Sep {n % 100:02d}" for n in range(months)],
+    )
+
+
+def _extent(x: float, text: str, anchor: str, font: float) -> tuple[float, float]:
+    width = text_width(text, font)
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, left + width
+
+
+@LAYOUTS
+def test_bar_labels_and_values_stay_inside_the_drawing(layout):
+    svg = _court_chart().drawing(layout)
+    width, font = float(svg["width"]), float(svg["font_size"])
+    for bar in svg["bars"]:
+        left, _right = _extent(float(svg["label_width"]), bar["label"], "end", font)
+        assert left >= 0, bar["label"]
+        _left, right = _extent(float(bar["value_x"]), bar["value"], "start", font)
+        assert right <= width, bar["value"]
+        assert float(bar["text_y"]) <= float(svg["height"])
+    assert svg["bars"][0]["label"].endswith("…")  # shortened, not cut by the edge
+    assert svg["bars"][0]["title"].startswith(COURTS[0])  # whole in the tooltip
+
+
+@LAYOUTS
+@pytest.mark.parametrize("months", [1, 12, 24, 120])
+def test_column_axis_labels_stay_inside_the_drawing_and_apart(layout, months):
+    svg = _month_chart(months).drawing(layout)
+    width, font = float(svg["width"]), float(svg["font_size"])
+    for tick in svg["ticks"]:
+        left, _right = _extent(float(svg["left"]), tick["label"], "end", font)
+        assert left >= 0, tick["label"]
+    spans = [_extent(float(c["label_x"]), c["label"], "middle", font) for c in svg["columns"] if c["label"]]
+    assert spans
+    assert spans[0][0] >= 0
+    assert spans[-1][1] <= width
+    assert all(before[1] < after[0] for before, after in itertools.pairwise(spans))
+
+
+def test_screen_text_is_at_least_11_px_on_a_phone():
+    """The stylesheet shrinks a chart to the narrowest card, a 360 px phone's: its text must stay readable."""
+    for chart in (_court_chart(), _month_chart(12)):
+        svg = chart.svg()
+        assert float(svg["font_size"]) * NARROWEST_PX / float(svg["width"]) >= MIN_TEXT_PX
+
+
+def test_print_text_is_at_least_11_px():
+    for chart in (_court_chart(), _month_chart(12)):
+        assert float(chart.print_svg["font_size"]) >= MIN_TEXT_PX
+
+
+def test_a_40_bar_chart_is_as_tall_as_its_bars_need():
+    svg = _court_chart().svg()
+    assert float(svg["height"]) >= 40 * float(svg["font_size"])
