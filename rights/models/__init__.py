@@ -1,6 +1,7 @@
 """Trial monitoring: Court → Case (with parties) → Hearing → Observation (ratings) → Flag → Intervention."""
 
 from rights.models.cases import (
+    JUVENILE_AGE_BANDS,
     AgeBand,
     Case,
     CaseCategory,
@@ -32,6 +33,7 @@ from rights.models.summaries import (
 )
 
 __all__ = [
+    "JUVENILE_AGE_BANDS",
     "AccusedRegionMonth",
     "AdjournmentMonth",
     "AdjournmentReason",

@@ -6,9 +6,10 @@ Python. The dashboard framework runs this inside a transaction with the refresh 
 """
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, F, Q, QuerySet, Sum, Value, Window
+from django.db.models import BigIntegerField, Count, DateField, F, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lag, TruncDate, TruncMonth
 
+from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS
 from rights.models import (
     AccusedRegionMonth,
     AdjournmentMonth,
@@ -23,7 +24,6 @@ from rights.models import (
     MunicipalityMonth,
     ObservationStatus,
     PartyRole,
-    Rating,
     RatingMonth,
     RatingRegionMonth,
     RatingTotalMonth,
@@ -33,7 +33,6 @@ from rights.models import Flag as FlagModel
 
 SUMMARY_NAME = "trial_monitoring"
 NO_COMMUNITY = Cast(Value(None), BigIntegerField())  # a typed NULL: PostgreSQL will not insert an untyped one
-NOT_RATED = (Rating.NOT_APPLICABLE, Rating.NOT_OBSERVABLE, "")
 
 
 def _qn(name: str) -> str:
@@ -98,12 +97,7 @@ def trial_summaries_refresh() -> int:
         model.objects.all().delete()
     written = 0
 
-    counts = {
-        "s_hearings": Count("pk"),
-        "s_adjourned": Count("pk", filter=Q(held=False)),
-        "s_held": Count("pk", filter=Q(held=True)),
-        "s_recorded": Count("pk", filter=Q(recorded=True)),
-    }
+    counts = {f"s_{name}": Count("pk", filter=condition) for name, condition in HEARING_COUNTS.items()}
     count_columns = {"hearings": "s_hearings", "adjourned": "s_adjourned", "held": "s_held", "recorded": "s_recorded"}
     hearings = Hearing.objects.order_by().values(s_month=TruncMonth("date"), **_case_dimensions("case__"))
     written += _insert(HearingMonth, hearings.annotate(**counts), {"month": "s_month", **DIMENSIONS, **count_columns})
@@ -203,11 +197,7 @@ def trial_summaries_refresh() -> int:
             **_case_dimensions("observation__hearing__case__"),
             s_standard=F("standard_id"),
         )
-        .annotate(
-            s_rated=Count("pk"),
-            s_concerns=Count("pk", filter=Q(rating=Rating.CONCERN)),
-            s_violations=Count("pk", filter=Q(rating=Rating.VIOLATION)),
-        )
+        .annotate(**{f"s_{name}": Count("pk", filter=condition) for name, condition in RATING_COUNTS.items()})
     )
     written += _insert(
         RatingMonth,
