@@ -142,7 +142,9 @@ def _breakdown_columns(first) -> list[Column]:
     ]
 
 
-def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, ratings, follow_up) -> tuple[list, list]:
+def human_rights_charts(
+    filters, *, courts: dict[str, str], hearings, cases, persons, ratings, follow_up
+) -> tuple[list, list]:
     """The key figures and charts of the Human Rights dashboard from the indicator queries."""
     total, before = indicators.one(hearings, "total"), indicators.one(hearings, "before")
     now_counts, before_counts = indicators.hearing_counts(total), indicators.hearing_counts(before)
@@ -151,6 +153,11 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
     figures = [
         Figure(str(_("Hearings monitored")), total["a"], before["a"]),
         Figure(str(_("Cases monitored")), case_total["a"], case_before["a"]),
+        Figure(
+            str(_("Accused persons")),
+            indicators.one(persons, "total")["a"],
+            indicators.one(persons, "before")["a"],
+        ),
         Figure(
             str(_("Unproductive hearings")),
             indicators.UNPRODUCTIVE.of(now_counts),
@@ -357,4 +364,45 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
     charts.append(
         accused_chart("accused-by-community", str(_("Hearings by community of the accused")), "community", {})
     )
+    charts += person_charts(persons)
     return figures, charts
+
+
+def person_charts(persons: dict[str, list[dict]]) -> list[Chart]:
+    """Accused persons of the cases monitored, each counted once, by sex, juvenile and community: what
+    published trial-monitoring reports count, beside the hearings."""
+    total = indicators.one(persons, "total")["a"]
+    note = str(_("Each accused person counts once, however many of their hearings were monitored."))
+    groups = {
+        "sex": {str(k): str(v) for k, v in Sex.choices},
+        "juvenile": {
+            "juvenile": str(_("Juvenile (under 18)")),
+            "adult": str(_("Adult")),
+            "unknown": str(_("Not known")),
+        },
+        "community": {},
+    }
+    titles = {
+        "sex": _("Accused persons by sex"),
+        "juvenile": _("Accused persons: juveniles and adults"),
+        "community": _("Accused persons by community"),
+    }
+    charts = []
+    for dim, labels in groups.items():
+        rows = sorted(
+            (
+                [labels.get(r["key"]) or r["label"] or str(_("Not known")), r["a"] or 0, rate(r["a"] or 0, total)]
+                for r in persons.get(dim, [])
+            ),
+            key=lambda row: -row[1],
+        )
+        charts.append(
+            Chart(
+                slug=f"persons-by-{dim}",
+                title=str(titles[dim]),
+                columns=[Column(_("Accused"), TEXT), Column(_("Persons"), COUNT), Column(_("Share"), RATE)],
+                rows=rows,
+                note=note,
+            )
+        )
+    return charts

@@ -19,6 +19,8 @@ from mission.dashboards.periods import Period
 from mission.dashboards.rollup import Rollup, rollup_many
 from rights.models import (
     JUVENILE_AGE_BANDS,
+    AccusedPersonMonth,
+    AccusedPersonRegionMonth,
     AccusedRegionMonth,
     AdjournmentMonth,
     AdjournmentRegionMonth,
@@ -104,6 +106,7 @@ WITHOUT_COURTS = {
     HearingAccusedMonth: AccusedRegionMonth,
     CaseMonth: CaseRegionMonth,
     AdjournmentMonth: AdjournmentRegionMonth,
+    AccusedPersonMonth: AccusedPersonRegionMonth,
 }
 
 
@@ -204,6 +207,8 @@ def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
     - cases: a cases (each once in the period), b with fundamental-rights grounds for appeal; `month`
       counts the cases heard in each month; plus hearings by the accused's sex, age band and
       community (a hearings, b adjourned);
+    - persons: a accused persons (each once in the period), by sex, juvenile (rights.indicators.juvenile)
+      and community (with its name); plus `total` and `before`;
     - ratings: a rated, b concerns, c violations; by standard (with its name) and month; total, before;
     - follow_up: flags by status and by rule (a), interventions by status (a).
     """
@@ -230,6 +235,19 @@ def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
             {"accused": F("value")},
             [F("hearings"), F("adjourned")],
             labels={"accused": F("dimension")},
+        ),
+        # Accused persons, each once in the period (see AccusedPersonMonth), and in the period before.
+        Rollup(
+            scope.rows(AccusedPersonMonth).filter(scope.first_in(scope.period)),
+            {"p_sex": F("sex"), "p_juvenile": F("juvenile"), "p_community": F("community")},
+            [F("persons")],
+            total="p_total",
+        ),
+        Rollup(
+            scope.rows(AccusedPersonMonth, scope.period.previous()).filter(scope.first_in(scope.period.previous())),
+            {},
+            [F("persons")],
+            total="p_before",
         ),
         Rollup(
             scope.rows(RatingMonth),
@@ -283,7 +301,16 @@ def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
         "flag_rule": _current_only([r for r in _rows(grouped, "f_rule", (0,)) if r["key"]]),
         "intervention_status": _current_only(_rows(grouped, "f_status", (1,))),
     }
-    return {"hearings": hearings, "cases": cases, "ratings": ratings, "follow_up": follow_up}
+    persons = {
+        "total": _rows(grouped, "p_total", (0,)),
+        "before": _rows(grouped, "p_before", (0,)),
+        "sex": _rows(grouped, "p_sex", (0,)),
+        "juvenile": _rows(grouped, "p_juvenile", (0,)),
+        "community": [
+            {**row, "label": names["community"].get(row["key"], "")} for row in _rows(grouped, "p_community", (0,))
+        ],
+    }
+    return {"hearings": hearings, "cases": cases, "persons": persons, "ratings": ratings, "follow_up": follow_up}
 
 
 def labels(suffix: str) -> dict[str, dict]:

@@ -18,6 +18,8 @@ from rights.models.hearings import AdjournmentReason, Hearing, HearingType
 from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
 from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
 from rights.models.summaries import (
+    AccusedPersonMonth,
+    AccusedPersonRegionMonth,
     AccusedRegionMonth,
     AdjournmentMonth,
     AdjournmentRegionMonth,
@@ -34,6 +36,8 @@ from rights.models.summaries import (
 
 __all__ = [
     "JUVENILE_AGE_BANDS",
+    "AccusedPersonMonth",
+    "AccusedPersonRegionMonth",
     "AccusedRegionMonth",
     "AdjournmentMonth",
     "AdjournmentReason",

@@ -9,8 +9,10 @@ from django.db import connection
 from django.db.models import BigIntegerField, Count, DateField, F, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lag, TruncDate, TruncMonth
 
-from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS
+from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS, juvenile
 from rights.models import (
+    AccusedPersonMonth,
+    AccusedPersonRegionMonth,
     AccusedRegionMonth,
     AdjournmentMonth,
     AdjournmentRegionMonth,
@@ -23,6 +25,7 @@ from rights.models import (
     Intervention,
     MunicipalityMonth,
     ObservationStatus,
+    Party,
     PartyRole,
     RatingMonth,
     RatingRegionMonth,
@@ -91,6 +94,8 @@ def trial_summaries_refresh() -> int:
         AccusedRegionMonth,
         CaseRegionMonth,
         AdjournmentRegionMonth,
+        AccusedPersonMonth,
+        AccusedPersonRegionMonth,
         FollowUpMonth,
     )
     for model in tables:
@@ -149,6 +154,41 @@ def trial_summaries_refresh() -> int:
             "appeal_grounds": f"=SUM(CASE WHEN sub.{_qn('s_grounds')} THEN 1 ELSE 0 END)",
         },
         where=first_in_month,
+        group=True,
+    )
+
+    # Accused persons: one row per accused and hearing of their case, with the month of the case's
+    # hearing before; a person's first row in a month is what CaseMonth keeps for a case.
+    hearing_month = TruncMonth("case__hearings__date", output_field=DateField())
+    person_months = (
+        Party.objects.order_by()
+        .filter(role=PartyRole.ACCUSED)
+        .values(
+            s_month=hearing_month,
+            s_previous=Window(
+                Lag(hearing_month),
+                partition_by=[F("pk")],
+                order_by=[F("case__hearings__date").asc(), F("case__hearings__id").asc()],
+            ),
+            **_case_dimensions("case__"),
+            s_sex=F("sex"),
+            s_juvenile=juvenile(),
+            s_community=Coalesce(F("community__code"), Value("")),
+        )
+    )
+    written += _insert(
+        AccusedPersonMonth,
+        person_months,
+        {
+            "month": "s_month",
+            "previous_month": "s_previous",
+            **DIMENSIONS,
+            "sex": "s_sex",
+            "juvenile": "s_juvenile",
+            "community": "s_community",
+            "persons": "=COUNT(*)",
+        },
+        where=f"sub.{_qn('s_month')} IS NOT NULL AND {first_in_month}",  # NULL: a case not heard yet
         group=True,
     )
 
@@ -276,6 +316,29 @@ def trial_summaries_refresh() -> int:
             "value": "s_value",
             "hearings": "s_hearings",
             "adjourned": "s_adjourned",
+        },
+    )
+
+    written += _insert(
+        AccusedPersonRegionMonth,
+        AccusedPersonMonth.objects.order_by()
+        .values(
+            s_month=F("month"),
+            s_previous=F("previous_month"),
+            s_region=F("region_id"),
+            s_sex=F("sex"),
+            s_juvenile=F("juvenile"),
+            s_community=F("community"),
+        )
+        .annotate(s_persons=Sum("persons")),
+        {
+            "month": "s_month",
+            "previous_month": "s_previous",
+            "region": "s_region",
+            "sex": "s_sex",
+            "juvenile": "s_juvenile",
+            "community": "s_community",
+            "persons": "s_persons",
         },
     )
 

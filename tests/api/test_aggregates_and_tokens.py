@@ -87,6 +87,40 @@ class TestSuppression:
         assert [r["standard"] for r in partner_rows] == ["PUBLIC_HEARING"]
 
 
+class TestAccusedPersons:
+    def test_each_accused_counts_once_however_many_hearings(
+        self, partner_key, supervisor, administrator, monitor, settings
+    ):
+        settings.API_SMALL_CELL_THRESHOLD = 6
+        from tests.factories import PartyFactory
+
+        court = Court.objects.get(code="BC-PZ")
+        for i in range(3):  # three cases of two hearings each in March 2025; two accused in the first
+            case = CaseFactory(court=court, created_by=monitor)
+            PartyFactory(case=case, sex="female", age_band="14_17")
+            if i == 0:
+                PartyFactory(case=case, sex="male", age_band="26_40")
+            for day in (3, 17):
+                hearing = HearingFactory(case=case, date=f"2025-03-{day:02d}")
+                ObservationFactory(hearing=hearing, monitor=monitor, status="approved")
+        staff = bearer(staff_key(supervisor, administrator))
+        url = "/api/v1/aggregates/accused/"
+        rows = staff.get(url, {"group_by": "all", "disaggregate": "accused_sex"}).json()["results"]
+        assert {r["subgroup"]: r["persons"] for r in rows} == {"female": 3, "male": 1}
+        rows = staff.get(url, {"group_by": "month", "disaggregate": "accused_juvenile"}).json()["results"]
+        assert [(r["group"], r["subgroup"], r["persons"]) for r in rows] == [
+            ("2025-03", "adult", 1),
+            ("2025-03", "juvenile", 3),
+        ]
+        body = staff.get(url, {"group_by": "all", "date_from": "2025-03-10"}).json()
+        assert body["results"][0]["persons"] == 4
+        assert body["disclosure_control"] == "none"
+        partner = bearer(partner_key).get(url, {"group_by": "all", "disaggregate": "accused_sex"}).json()
+        assert partner["disclosure_control"] == "cell_key"
+        assert all(r["persons"] is None for r in partner["results"])  # 3 and 1: at most 5 and 3, below 6…
+        assert partner["results"]  # …but suppressed, not hidden
+
+
 class TestQueryCounts:
     @pytest.mark.parametrize("endpoint", ["cases", "hearings", "observations", "flags", "interventions"])
     def test_the_same_at_1_and_50_rows(self, endpoint, supervisor, monitor, administrator):

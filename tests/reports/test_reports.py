@@ -72,6 +72,17 @@ class TestFiles:
             assert name in text
         assert "A standard was rated a violation" in text  # the flag, in the flagged issues
 
+    def test_the_pdf_counts_accused_persons_once_each(self, department_head, trial_data):
+        job = _ask(department_head, "trial_monitoring", format="pdf")
+        job.refresh_from_db()
+        text = _pdf_text(job)
+        # One accused in each case; the Prizren one was heard three times, the Mitrovica one before too.
+        assert "Accused persons 2 1" in text
+        assert "Accused persons by sex" in text
+        assert "Female 1 50.0 %" in text
+        assert "Accused persons: juveniles and adults" in text
+        assert "Accused persons by community" in text
+
     def test_the_xlsx_has_a_typed_sheet_each_with_a_frozen_header(self, department_head, trial_data):
         job = _ask(department_head, format="xlsx")
         job.refresh_from_db()
