@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlparse
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-SEED = 20261130  # raise when the generated data changes, so old datasets are not reused
+SEED = 20261201  # raise when the generated data changes, so old datasets are not reused
 
 
 def database_url(size: str) -> str:
@@ -174,6 +174,7 @@ def generate(size: str) -> dict:
     from django.db import connection, transaction
 
     from field_offices.models import Community, Municipality
+    from mission.api.disclosure import KEY_RANGE
     from rights.models import (
         Case,
         Court,
@@ -198,6 +199,7 @@ def generate(size: str) -> dict:
 
     started = time.perf_counter()
     rng = random.Random(SEED)  # noqa: S311 (synthetic data)
+    keys = random.Random(SEED + 1)  # noqa: S311 (record keys; apart, so the data stays what it was)
     hearings_wanted = SIZES[size]
     now = datetime.datetime.now(datetime.UTC)
     today = now.date()
@@ -312,6 +314,7 @@ def generate(size: str) -> dict:
                             None,
                             False,
                             False,
+                            keys.randrange(KEY_RANGE),
                         )
 
         counts["parties"] = copy_rows(
@@ -332,6 +335,7 @@ def generate(size: str) -> dict:
                 "counsel_appointed_on",
                 "vulnerable",
                 "protective_measures",
+                "record_key",
             ],
             parties(),
         )
@@ -367,6 +371,7 @@ def generate(size: str) -> dict:
                 *HEARING_FIELDS,  # the same order as the values below
                 "created_by_id",
                 "published",
+                "record_key",
             ],
             (
                 (
@@ -394,6 +399,7 @@ def generate(size: str) -> dict:
                     "",
                     monitor,
                     False,
+                    keys.randrange(KEY_RANGE),
                 )
                 for hid, cid, date, held, recorded, monitor, _sup in hearings
             ),
@@ -466,11 +472,12 @@ def generate(size: str) -> dict:
                         standard,
                         value,
                         "Observed." if value in ("violation", "concern") else "",
+                        keys.randrange(KEY_RANGE),
                     )
 
         counts["ratings"] = copy_rows(
             StandardRating,
-            ["id", "created_at", "updated_at", "observation_id", "standard_id", "rating", "evidence"],
+            ["id", "created_at", "updated_at", "observation_id", "standard_id", "rating", "evidence", "record_key"],
             rating_rows(),
         )
         hearing_of = {row[0]: row[4] for row in observation_rows}

@@ -368,6 +368,49 @@ def bench_dashboards(repeats: int) -> dict:
     return results
 
 
+AGGREGATES = {
+    "hearings_by_region": "/api/v1/aggregates/hearings/?group_by=region",
+    "hearings_by_month_and_community": "/api/v1/aggregates/hearings/?group_by=month&disaggregate=accused_community",
+    "accused_by_court_and_sex": "/api/v1/aggregates/accused/?group_by=court&disaggregate=accused_sex",
+    "standards_by_region": "/api/v1/aggregates/standards/?group_by=region",
+}
+
+
+def bench_aggregates(repeats: int) -> dict:
+    """Server time (in-process, median and p95) and query count of the aggregate endpoints as a
+    partner: counted live in the database, record keys summed, perturbed and suppressed."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from mission.accounts.models import User
+    from mission.api.services import token_issue
+
+    partner = User.objects.get(username="bench.partner")
+    _token, key = token_issue(actor=None, user=partner, name="bench aggregates", scopes=["trial_aggregates"])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    results = {}
+    samples = max(10, repeats * 3)
+    for name, url in AGGREGATES.items():
+        client.get(url)
+        times = []
+        for _ in range(samples):
+            with CaptureQueriesContext(connection) as queries:
+                begin = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - begin)
+            assert response.status_code == 200, (url, response.status_code)
+        times.sort()
+        results[name] = {
+            "median_ms": round(statistics.median(times) * 1000, 1),
+            "p95_ms": round(times[max(0, math.ceil(len(times) * 0.95) - 1)] * 1000, 1),
+            "queries": len(queries.captured_queries),
+            "rows": len(response.json()["results"]),
+            "samples": samples,
+        }
+    return results
+
+
 def _two_years() -> str:
     today = datetime.date.today()
     return f"from={today.year - 2}-{today.month:02d}&to={today.year}-{today.month:02d}"
@@ -434,7 +477,11 @@ def bench_reports(repeats: int) -> dict:
         folder = Path(folder)
         context = _report_context("csv", folder / "data.zip")
         regions = reports._regions(context)
-        tables = [reports._hearing_table(context, regions), reports._observation_table(context, regions)]
+        tables = [
+            reports._hearing_table(context, regions),
+            reports._observation_table(context, regions),
+            reports._accused_table(context, regions),
+        ]
         copy_sql = []
         for queryset in (table.queryset for table in tables):
             sql, params = queryset.query.sql_with_params()
@@ -507,6 +554,7 @@ def run_all(size: str, *, repeats: int, seconds: float) -> dict:
             "list_pages": bench_list_pages(repeats),
             "api_list": bench_api_list(repeats, 10 if repeats > 2 else 3),
             "dashboards": bench_dashboards(repeats),
+            "aggregates": bench_aggregates(repeats),
             "reports": bench_reports(repeats),
         },
     }

@@ -24,12 +24,18 @@ class RightsDashboards(DepartmentDashboards):
     def overview(self, user, filters) -> Overview:
         scope = indicators.Scope(user=user, period=filters.period, region_ids=filters.region_ids)
         counts = indicators.overview_counts(scope)
-        now, before = counts["hearings"], counts["hearings_before"]
+        now = indicators.hearing_counts(counts["hearings"])
+        before = indicators.hearing_counts(counts["hearings_before"])
         dashboard = f"{reverse('rights:dashboard')}?{filters.querystring()}"
         figures = [
-            Figure(str(_("Hearings monitored")), now["a"], before["a"], COUNT, dashboard),
+            Figure(str(_("Hearings monitored")), now["hearings"], before["hearings"], COUNT, dashboard),
             Figure(str(_("Cases monitored")), counts["cases"]["a"], counts["cases_before"]["a"], COUNT, dashboard),
-            Figure(str(_("Unproductive hearings")), rate(now["b"], now["a"]), rate(before["b"], before["a"]), RATE),
+            Figure(
+                str(_("Unproductive hearings")),
+                indicators.UNPRODUCTIVE.of(now),
+                indicators.UNPRODUCTIVE.of(before),
+                RATE,
+            ),
         ]
         return Overview(
             figures=figures,
@@ -70,16 +76,15 @@ def monthly_hearings_chart(filters, grouped) -> Chart:
     by_month = {row["key"][:7]: row for row in grouped.get("month", [])}
     rows = []
     for month in filters.period.months():
-        row = by_month.get(f"{month:%Y-%m}", {})
-        hearings, adjourned, recorded, held = (row.get(k, 0) or 0 for k in indicators.SUMS)
+        counts = indicators.hearing_counts(by_month.get(f"{month:%Y-%m}", {}))
         rows.append(
             [
                 date_format(month, "YEAR_MONTH_FORMAT"),
-                held,
-                adjourned,
-                hearings,
-                rate(adjourned, hearings),
-                rate(recorded, held),
+                counts["held"],
+                counts["adjourned"],
+                counts["hearings"],
+                indicators.UNPRODUCTIVE.of(counts),
+                indicators.RECORDED.of(counts),
             ]
         )
     return Chart(
@@ -105,20 +110,25 @@ def _group_rows(grouped, dim, labels: dict, cases: dict | None = None) -> list[l
     case_rows = {r["key"]: r for r in (cases or {}).get(dim, [])}
     for row in sorted(grouped.get(dim, []), key=lambda r: -(r["a"] or 0)):
         key = row["key"]
-        hearings, adjourned, recorded, held = (row[k] or 0 for k in indicators.SUMS)
+        counts = indicators.hearing_counts(row)
         case_row = case_rows.get(key, {})
-        case_count, grounds = case_row.get("a") or 0, case_row.get("b") or 0
+        case_counts = {"cases": case_row.get("a") or 0, "appeal_grounds": case_row.get("b") or 0}
         rows.append(
             [
                 labels.get(key, key or "—"),
-                hearings,
-                rate(adjourned, hearings),
-                rate(recorded, held),
-                case_count,
-                rate(grounds, case_count),
+                counts["hearings"],
+                indicators.UNPRODUCTIVE.of(counts),
+                indicators.RECORDED.of(counts),
+                case_counts["cases"],
+                indicators.APPEAL_GROUNDS.of(case_counts),
             ]
         )
     return rows
+
+
+def _rating_counts(row: dict) -> dict[str, int]:
+    """A rating row's sums a…c by the names of indicators.RATING_COUNTS."""
+    return {name: row.get(key) or 0 for name, key in zip(indicators.RATING_COUNTS, indicators.SUMS, strict=False)}
 
 
 def _breakdown_columns(first) -> list[Column]:
@@ -132,28 +142,44 @@ def _breakdown_columns(first) -> list[Column]:
     ]
 
 
-def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, ratings, follow_up) -> tuple[list, list]:
+def human_rights_charts(
+    filters, *, courts: dict[str, str], hearings, cases, persons, ratings, follow_up
+) -> tuple[list, list]:
     """The key figures and charts of the Human Rights dashboard from the indicator queries."""
     total, before = indicators.one(hearings, "total"), indicators.one(hearings, "before")
+    now_counts, before_counts = indicators.hearing_counts(total), indicators.hearing_counts(before)
     case_total, case_before = indicators.one(cases, "total"), indicators.one(cases, "before")
     rating_total, rating_before = indicators.one(ratings, "total"), indicators.one(ratings, "before")
     figures = [
         Figure(str(_("Hearings monitored")), total["a"], before["a"]),
         Figure(str(_("Cases monitored")), case_total["a"], case_before["a"]),
-        Figure(str(_("Unproductive hearings")), rate(total["b"], total["a"]), rate(before["b"], before["a"]), RATE),
         Figure(
-            str(_("Hearings recorded (of held)")), rate(total["c"], total["d"]), rate(before["c"], before["d"]), RATE
+            str(_("Accused persons")),
+            indicators.one(persons, "total")["a"],
+            indicators.one(persons, "before")["a"],
+        ),
+        Figure(
+            str(_("Unproductive hearings")),
+            indicators.UNPRODUCTIVE.of(now_counts),
+            indicators.UNPRODUCTIVE.of(before_counts),
+            RATE,
+        ),
+        Figure(
+            str(_("Hearings recorded (of held)")),
+            indicators.RECORDED.of(now_counts),
+            indicators.RECORDED.of(before_counts),
+            RATE,
         ),
         Figure(
             str(_("Cases with fundamental-rights grounds for appeal")),
-            rate(case_total["b"], case_total["a"]),
-            rate(case_before["b"], case_before["a"]),
+            indicators.APPEAL_GROUNDS.of({"cases": case_total["a"], "appeal_grounds": case_total["b"]}),
+            indicators.APPEAL_GROUNDS.of({"cases": case_before["a"], "appeal_grounds": case_before["b"]}),
             RATE,
         ),
         Figure(
             str(_("Ratings that are violations")),
-            rate(rating_total["c"], rating_total["a"]),
-            rate(rating_before["c"], rating_before["a"]),
+            indicators.VIOLATIONS.of(_rating_counts(rating_total)),
+            indicators.VIOLATIONS.of(_rating_counts(rating_before)),
             RATE,
         ),
     ]
@@ -168,14 +194,14 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
     for month in filters.period.months():
         case_row = cases_by_month.get(f"{month:%Y-%m}", {})
         rating_row = ratings_by_month.get(f"{month:%Y-%m}", {})
-        rated = rating_row.get("a") or 0
+        rating_counts = _rating_counts(rating_row)
         trend_rows.append(
             [
                 date_format(month, "YEAR_MONTH_FORMAT"),
                 case_row.get("a") or 0,
-                rated,
-                rate(rating_row.get("b") or 0, rated),
-                rate(rating_row.get("c") or 0, rated),
+                rating_counts["rated"],
+                indicators.CONCERNS.of(rating_counts),
+                indicators.VIOLATIONS.of(rating_counts),
             ]
         )
     charts.append(
@@ -240,9 +266,16 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
     )
     standard_rows = []
     for row in sorted(ratings.get("standard", []), key=lambda r: int(r["key"])):
-        rated, concerns, violations = row["a"] or 0, row["b"] or 0, row["c"] or 0
+        counts = _rating_counts(row)
         standard_rows.append(
-            [row["label"], rated, concerns, rate(concerns, rated), violations, rate(violations, rated)]
+            [
+                row["label"],
+                counts["rated"],
+                counts["concerns"],
+                indicators.CONCERNS.of(counts),
+                counts["violations"],
+                indicators.VIOLATIONS.of(counts),
+            ]
         )
     charts.append(
         Chart(
@@ -297,7 +330,11 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
 
     def accused_chart(slug, title, dim, labels, order=None):
         rows = [
-            [labels.get(r["key"]) or r["label"] or str(_("Not known")), r["a"] or 0, rate(r["b"] or 0, r["a"] or 0)]
+            [
+                labels.get(r["key"]) or r["label"] or str(_("Not known")),
+                r["a"] or 0,
+                indicators.UNPRODUCTIVE.of({"hearings": r["a"], "adjourned": r["b"]}),
+            ]
             for r in cases.get(dim, [])
         ]
         if order:
@@ -327,4 +364,45 @@ def human_rights_charts(filters, *, courts: dict[str, str], hearings, cases, rat
     charts.append(
         accused_chart("accused-by-community", str(_("Hearings by community of the accused")), "community", {})
     )
+    charts += person_charts(persons)
     return figures, charts
+
+
+def person_charts(persons: dict[str, list[dict]]) -> list[Chart]:
+    """Accused persons of the cases monitored, each counted once, by sex, juvenile and community: what
+    published trial-monitoring reports count, beside the hearings."""
+    total = indicators.one(persons, "total")["a"]
+    note = str(_("Each accused person counts once, however many of their hearings were monitored."))
+    groups = {
+        "sex": {str(k): str(v) for k, v in Sex.choices},
+        "juvenile": {
+            "juvenile": str(_("Juvenile (under 18)")),
+            "adult": str(_("Adult")),
+            "unknown": str(_("Not known")),
+        },
+        "community": {},
+    }
+    titles = {
+        "sex": _("Accused persons by sex"),
+        "juvenile": _("Accused persons: juveniles and adults"),
+        "community": _("Accused persons by community"),
+    }
+    charts = []
+    for dim, labels in groups.items():
+        rows = sorted(
+            (
+                [labels.get(r["key"]) or r["label"] or str(_("Not known")), r["a"] or 0, rate(r["a"] or 0, total)]
+                for r in persons.get(dim, [])
+            ),
+            key=lambda row: -row[1],
+        )
+        charts.append(
+            Chart(
+                slug=f"persons-by-{dim}",
+                title=str(titles[dim]),
+                columns=[Column(_("Accused"), TEXT), Column(_("Persons"), COUNT), Column(_("Share"), RATE)],
+                rows=rows,
+                note=note,
+            )
+        )
+    return charts

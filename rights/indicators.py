@@ -1,11 +1,14 @@
-"""Reads for the trial-monitoring dashboards: the indicators, summed from the summary tables in the
-database in one statement per page (`mission.dashboards.rollup`), whatever the size of the data.
+"""The trial-monitoring indicators: what each one counts, over what (written once, here, and read by
+the summary tables behind the dashboards and the reports, and by the API aggregates), and the reads
+for the dashboards, summed from the summary tables in the database in one statement per page
+(`mission.dashboards.rollup`), whatever the size of the data.
 
 The results are grouped by name (`"month"`, `"region"`, …), each row a dict whose sums are named
 `a`…`d` (their meaning per grouping is said below), as the dashboards read them.
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
@@ -15,9 +18,13 @@ from mission.common import language_suffix
 from mission.dashboards.periods import Period
 from mission.dashboards.rollup import Rollup, rollup_many
 from rights.models import (
+    JUVENILE_AGE_BANDS,
+    AccusedPersonMonth,
+    AccusedPersonRegionMonth,
     AccusedRegionMonth,
     AdjournmentMonth,
     AdjournmentRegionMonth,
+    AgeBand,
     CaseMonth,
     CaseRegionMonth,
     Flag,
@@ -28,17 +35,78 @@ from rights.models import (
     MunicipalityMonth,
     Observation,
     ObservationStatus,
+    Rating,
     RatingMonth,
     RatingRegionMonth,
     RatingTotalMonth,
 )
 
+# What is counted. Hearings: each hearing once; its condition on Hearing.
+HEARING_COUNTS: dict[str, Q] = {
+    "hearings": Q(),
+    "adjourned": Q(held=False),
+    "held": Q(held=True),
+    "recorded": Q(held=True, recorded=True),  # recorded as the law requires; only a held hearing can be
+}
+# Accused persons: each person once (Party rows with the role "accused"), whatever number of hearings.
+PERSON_COUNTS: dict[str, Q] = {"persons": Q()}
+
+
+def juvenile(prefix: str = "") -> Case:
+    """Whether an accused was a juvenile (under 18): "juvenile", "adult", or "unknown" when the age
+    is not known. `prefix` leads to the Party ("case__parties__" from a hearing)."""
+    return Case(
+        When(**{f"{prefix}age_band__in": JUVENILE_AGE_BANDS}, then=Value("juvenile")),
+        When(**{f"{prefix}age_band": AgeBand.UNKNOWN}, then=Value("unknown")),
+        default=Value("adult"),
+        output_field=CharField(),
+    )
+
+
+# Ratings of approved observations, except "not applicable" and "not observable"; condition on StandardRating.
+NOT_RATED = (Rating.NOT_APPLICABLE, Rating.NOT_OBSERVABLE, "")
+RATING_COUNTS: dict[str, Q] = {
+    "rated": Q(),
+    "concerns": Q(rating=Rating.CONCERN),
+    "violations": Q(rating=Rating.VIOLATION),
+}
+
+
+@dataclass(frozen=True)
+class Rate:
+    """An indicator that is a share: the count `part` of the count `whole` (names of the counts above)."""
+
+    part: str
+    whole: str
+
+    def of(self, counts: Mapping[str, int | None]) -> float | None:
+        """The share, or None when there is nothing to divide by."""
+        whole = counts.get(self.whole) or 0
+        return (counts.get(self.part) or 0) / whole if whole else None
+
+
+# Over what. As the Justice Monitor indicators: unproductive of all hearings, recorded of held ones.
+UNPRODUCTIVE = Rate("adjourned", "hearings")
+RECORDED = Rate("recorded", "held")
+CONCERNS = Rate("concerns", "rated")
+VIOLATIONS = Rate("violations", "rated")
+APPEAL_GROUNDS = Rate("appeal_grounds", "cases")
+
 SUMS = ("a", "b", "c", "d")
+HEARING_SUMS = ("hearings", "adjourned", "recorded", "held")  # what a…d hold in the hearing rows
+
+
+def hearing_counts(row: Mapping[str, int | None]) -> dict[str, int]:
+    """A hearing row's sums a…d by the names of HEARING_COUNTS."""
+    return {name: row.get(key) or 0 for name, key in zip(HEARING_SUMS, SUMS, strict=True)}
+
+
 WITHOUT_COURTS = {
     RatingMonth: RatingRegionMonth,
     HearingAccusedMonth: AccusedRegionMonth,
     CaseMonth: CaseRegionMonth,
     AdjournmentMonth: AdjournmentRegionMonth,
+    AccusedPersonMonth: AccusedPersonRegionMonth,
 }
 
 
@@ -98,8 +166,7 @@ def _when(condition: Q, name: str):
 
 def _hearing_sums(scope: Scope) -> list:
     """s0–s3: hearings, adjourned, recorded, held in the period; s4–s7 the same before it."""
-    names = ("hearings", "adjourned", "recorded", "held")
-    return [_when(scope.current(), n) for n in names] + [_when(scope.previous(), n) for n in names]
+    return [_when(scope.current(), n) for n in HEARING_SUMS] + [_when(scope.previous(), n) for n in HEARING_SUMS]
 
 
 def _rows(grouped: dict, dim: str, columns: tuple[int, ...]) -> list[dict]:
@@ -140,6 +207,8 @@ def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
     - cases: a cases (each once in the period), b with fundamental-rights grounds for appeal; `month`
       counts the cases heard in each month; plus hearings by the accused's sex, age band and
       community (a hearings, b adjourned);
+    - persons: a accused persons (each once in the period), by sex, juvenile (rights.indicators.juvenile)
+      and community (with its name); plus `total` and `before`;
     - ratings: a rated, b concerns, c violations; by standard (with its name) and month; total, before;
     - follow_up: flags by status and by rule (a), interventions by status (a).
     """
@@ -166,6 +235,19 @@ def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
             {"accused": F("value")},
             [F("hearings"), F("adjourned")],
             labels={"accused": F("dimension")},
+        ),
+        # Accused persons, each once in the period (see AccusedPersonMonth), and in the period before.
+        Rollup(
+            scope.rows(AccusedPersonMonth).filter(scope.first_in(scope.period)),
+            {"p_sex": F("sex"), "p_juvenile": F("juvenile"), "p_community": F("community")},
+            [F("persons")],
+            total="p_total",
+        ),
+        Rollup(
+            scope.rows(AccusedPersonMonth, scope.period.previous()).filter(scope.first_in(scope.period.previous())),
+            {},
+            [F("persons")],
+            total="p_before",
         ),
         Rollup(
             scope.rows(RatingMonth),
@@ -219,7 +301,16 @@ def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
         "flag_rule": _current_only([r for r in _rows(grouped, "f_rule", (0,)) if r["key"]]),
         "intervention_status": _current_only(_rows(grouped, "f_status", (1,))),
     }
-    return {"hearings": hearings, "cases": cases, "ratings": ratings, "follow_up": follow_up}
+    persons = {
+        "total": _rows(grouped, "p_total", (0,)),
+        "before": _rows(grouped, "p_before", (0,)),
+        "sex": _rows(grouped, "p_sex", (0,)),
+        "juvenile": _rows(grouped, "p_juvenile", (0,)),
+        "community": [
+            {**row, "label": names["community"].get(row["key"], "")} for row in _rows(grouped, "p_community", (0,))
+        ],
+    }
+    return {"hearings": hearings, "cases": cases, "persons": persons, "ratings": ratings, "follow_up": follow_up}
 
 
 def labels(suffix: str) -> dict[str, dict]:

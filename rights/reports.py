@@ -2,8 +2,9 @@
 
 - `trial_monitoring`: the periodic report as a PDF (title page, summary figures, the dashboard's
   indicators with charts, a section per region, flagged issues and interventions, method);
-- `trial_monitoring_data`: hearings and observations as XLSX (one sheet each) or CSV (a ZIP of two
-  files), streamed in constant memory; names of the accused only when the requester may see them.
+- `trial_monitoring_data`: hearings, observations and the accused persons of the cases heard (each
+  once) as XLSX (one sheet each) or CSV (a ZIP of three files), streamed in constant memory; names of
+  the accused (in the hearings) only when the requester may see them.
 """
 
 import csv
@@ -32,6 +33,7 @@ from rights import indicators
 from rights.dashboards import human_rights_charts
 from rights.models import (
     AdjournmentReason,
+    AgeBand,
     Court,
     Flag,
     Hearing,
@@ -40,6 +42,7 @@ from rights.models import (
     ObservationStatus,
     Party,
     PartyRole,
+    Sex,
 )
 from rights.models import Case as CaseModel
 
@@ -321,6 +324,77 @@ def _observation_table(ctx: ReportContext, regions):
     return Table(_("Observations"), columns, queryset, rows, as_text)
 
 
+def _accused_table(ctx: ReportContext, regions):
+    """The accused persons of the cases heard in the period, one row each (so each counts once): the
+    case, the pseudonym (never the name: the counts need none), sex, age band, juvenile, community."""
+    suffix = language_suffix()
+    sexes = {k: str(v) for k, v in Sex.choices}
+    ages = {k: str(v) for k, v in AgeBand.choices}
+    juvenile_labels = {"juvenile": _("Juvenile (under 18)"), "adult": _("Adult"), "unknown": _("Not known")}
+    columns = [
+        Column(_("Case number"), "text", 18),
+        Column(_("Court"), "text", 30),
+        Column(_("Region"), "text", 18),
+        Column(_("Accused"), "text", 14),
+        Column(_("Sex"), "text", 12),
+        Column(_("Age"), "text", 12),
+        Column(_("Juvenile"), "text", 18),
+        Column(_("Community"), "text", 18),
+    ]
+    period = ctx.period
+    heard = _in_scope(Hearing.objects, ctx).filter(
+        date__gte=period.first, date__lte=period.end, case__municipality__region__in=regions
+    )
+    queryset = (
+        _in_scope(Party.objects, ctx)
+        .filter(role=PartyRole.ACCUSED, case__in=heard.values("case_id"))
+        .order_by("case_id", "ordinal")
+    )
+    fields = (
+        "case__case_number",
+        f"case__court__name_{suffix}",
+        f"case__municipality__region__name_{suffix}",
+        "ordinal",
+        "sex",
+        "age_band",
+        "juvenile",
+        f"community__name_{suffix}",
+    )
+    language = get_language()
+
+    def rows():
+        for number, court, region, ordinal, sex, age, juvenile, community in stream_values(
+            queryset.annotate(juvenile=indicators.juvenile()), *fields, chunk=CHUNK
+        ):
+            yield [
+                number,
+                court,
+                region,
+                _pseudonym(language, ordinal),
+                sexes.get(sex, sex),
+                ages.get(age, age),
+                juvenile_labels[juvenile],
+                community,
+            ]
+
+    def as_text():
+        return queryset.annotate(juvenile=indicators.juvenile()).values_list(
+            "case__case_number",
+            f"case__court__name_{suffix}",
+            f"case__municipality__region__name_{suffix}",
+            _pseudonym_sql(),
+            _labels("sex", Sex.choices),
+            _labels("age_band", AgeBand.choices),
+            Case(
+                *[When(**{"juvenile": key}, then=Value(str(label))) for key, label in juvenile_labels.items()],
+                output_field=CharField(),
+            ),
+            f"community__name_{suffix}",
+        )
+
+    return Table(_("Accused"), columns, queryset, rows, as_text)
+
+
 @dataclass(frozen=True)
 class Table:
     title: str
@@ -347,17 +421,22 @@ def _yes_no(field: str) -> Case:
     )
 
 
-def _accused_text(with_names: bool) -> Subquery:
-    """The accused of the hearing's case as one text, as `_accused_by_case` writes it (PostgreSQL)."""
-    from django.contrib.postgres.aggregates import StringAgg
-
+def _pseudonym_sql() -> Concat:
+    """An accused's pseudonym ("Accused B"), as Party.pseudonym writes it, worked out by the database."""
     index = F("ordinal") - 1
     letters = Case(
         When(ordinal__lte=26, then=Chr(Value(64) + F("ordinal"))),
         default=Concat(Chr(Value(64) + index / 26), Chr(Value(65) + Mod(index, 26))),
         output_field=CharField(),
     )
-    label = Concat(Value(f"{PartyRole.ACCUSED.label} "), letters, output_field=CharField())
+    return Concat(Value(f"{PartyRole.ACCUSED.label} "), letters, output_field=CharField())
+
+
+def _accused_text(with_names: bool) -> Subquery:
+    """The accused of the hearing's case as one text, as `_accused_by_case` writes it (PostgreSQL)."""
+    from django.contrib.postgres.aggregates import StringAgg
+
+    label = _pseudonym_sql()
     item = Concat(label, Value(": "), F("name"), output_field=CharField()) if with_names else label
     people = (
         Party.objects.filter(case_id=OuterRef("case_id"), role=PartyRole.ACCUSED)
@@ -481,7 +560,7 @@ def _python_csv_zip(ctx: ReportContext, tables) -> None:
 def build_trial_monitoring_data(ctx: ReportContext) -> str:
     regions = _regions(ctx)
     hearings = _hearing_table(ctx, regions)
-    tables = [hearings, _observation_table(ctx, regions)]
+    tables = [hearings, _observation_table(ctx, regions), _accused_table(ctx, regions)]
     if ctx.includes_restricted:
         # The cases whose accused are named in the hearings table, as `_accused_by_case` writes them.
         named = Party.objects.filter(role=PartyRole.ACCUSED, case__in=hearings.queryset.values("case_id"))
@@ -523,7 +602,10 @@ def register() -> None:
             label=gettext_lazy("Hearings and observations (data)"),
             department=Department.RIGHTS,
             formats=("xlsx", "csv"),
-            description=gettext_lazy("Every hearing and observation of the period, one sheet or file each."),
+            description=gettext_lazy(
+                "Every hearing and observation of the period, and each accused person of the cases heard, "
+                "one sheet or file each."
+            ),
             build=build_trial_monitoring_data,
             may_include_restricted=True,
         )

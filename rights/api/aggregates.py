@@ -1,9 +1,9 @@
-"""Aggregate endpoints with small-cell suppression: a count below API_SMALL_CELL_THRESHOLD is returned
-as null with `suppressed: true`, and so is every rate computed from it. All grouping happens in the
-database (GROUP BY, conditional counts)."""
+"""Aggregate endpoints. What each count and rate means is `rights.indicators` (the dashboards and the
+reports read the same definitions); the disclosure control is `mission.api.disclosure`: partners get
+perturbed counts (cell-key method) with small ones suppressed, staff the exact counts of what they
+may read anyway. All counting happens in the database, one statement per request."""
 
-from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,12 +12,15 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from mission.api import disclosure
 from mission.api.permissions import is_partner
 from mission.api.views import ERROR_RESPONSES, PortalAPIView, check_query
+from rights import indicators
 from rights.api.filters import ApiHearingFilter, ApiObservationFilter
-from rights.models import Hearing, Rating, StandardRating
+from rights.models import Hearing, Observation, PartyRole, StandardRating
 
-NOT_RATED = (Rating.NOT_APPLICABLE, Rating.NOT_OBSERVABLE, "")
+HEARING_RATES = {"unproductive_rate": indicators.UNPRODUCTIVE, "recorded_rate": indicators.RECORDED}
+STANDARD_RATES = {"concern_rate": indicators.CONCERNS, "violation_rate": indicators.VIOLATIONS}
 
 
 def _groups(prefix: str) -> dict:
@@ -32,11 +35,13 @@ def _groups(prefix: str) -> dict:
 
 
 def _disaggregations(prefix: str) -> dict:
+    party = f"{prefix}case__parties__"
     return {
         "none": None,
-        "accused_sex": f"{prefix}case__parties__sex",
-        "accused_age": f"{prefix}case__parties__age_band",
-        "accused_community": f"{prefix}case__parties__community__code",
+        "accused_sex": F(f"{party}sex"),
+        "accused_age": F(f"{party}age_band"),
+        "accused_juvenile": indicators.juvenile(party),
+        "accused_community": F(f"{party}community__code"),
     }
 
 
@@ -47,22 +52,26 @@ def _choice(request, name: str, options: dict, default: str) -> str:
     return value
 
 
-def _suppress(row: dict, counts: list[str], rates: dict[str, tuple[str, str]]) -> dict:
-    threshold = settings.API_SMALL_CELL_THRESHOLD
-    suppressed = False
-    for name in counts:
-        if row[name] is not None and row[name] < threshold:
-            row[name] = None
-            suppressed = True
-    for rate, (numerator, denominator) in rates.items():
-        num, den = row[numerator], row[denominator]
-        row[rate] = None if num is None or not den else round(num / den, 4)
-    row["suppressed"] = suppressed
-    return row
+def _label(group_by: str, value):
+    """A month as YYYY-MM (the database gives a date, or on SQLite its text); other groups as they are."""
+    return str(value)[:7] if group_by == "month" and value is not None else value
 
 
-def _label(value):
-    return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
+def _published(
+    cells: list[dict], *, keys: tuple[str, ...], counts, rates: dict[str, indicators.Rate], perturb: bool
+) -> list[dict]:
+    """Each cell as a reader receives it, in the order of its `keys`: the keys, the protected counts
+    (see mission.api.disclosure), the rates worked out from them (so a rate never says more than its
+    counts), and whether a count was suppressed."""
+    rows = []
+    for cell in sorted(cells, key=lambda c: tuple((c.get(k) is None, str(c.get(k))) for k in keys)):
+        row = {key: cell.get(key) for key in keys}
+        row |= {name: disclosure.protect(cell[name], perturb=perturb) for name in counts}
+        for name, rate in rates.items():
+            row[name] = disclosure.coherent_rate(row[rate.part], row[rate.whole])
+        row["suppressed"] = any(row[name] is None for name in counts)
+        rows.append(row)
+    return rows
 
 
 PARAMS = [
@@ -77,12 +86,34 @@ PARAMS = [
         "disaggregate",
         OpenApiTypes.STR,
         OpenApiParameter.QUERY,
-        enum=["none", "accused_sex", "accused_age", "accused_community"],
+        enum=["none", "accused_sex", "accused_age", "accused_juvenile", "accused_community"],
         description="Split each group by a characteristic of the accused (default none).",
     ),
 ]
-COUNT = serializers.IntegerField(allow_null=True, help_text="null when below the small-cell threshold")
-RATE = serializers.FloatField(allow_null=True)
+COUNT = serializers.IntegerField(
+    allow_null=True,
+    help_text="For partners perturbed (within max_perturbation of the true count) and null below the threshold",
+)
+RATE = serializers.FloatField(allow_null=True, help_text="From the counts shown, 0 to 1; null when one is null")
+METHOD = {
+    "disclosure_control": serializers.ChoiceField(
+        choices=["cell_key", "none"], help_text="cell_key for partners; none for staff (exact counts)"
+    ),
+    "threshold": serializers.IntegerField(allow_null=True, help_text="Counts below it are null (partners)"),
+    "max_perturbation": serializers.IntegerField(help_text="The largest difference from the true count"),
+}
+
+
+def _response(name: str, row: dict) -> object:
+    return inline_serializer(
+        name,
+        {
+            **METHOD,
+            "results": serializers.ListField(
+                child=inline_serializer(f"{name}Row", {**row, "suppressed": serializers.BooleanField()})
+            ),
+        },
+    )
 
 
 class _AggregateView(PortalAPIView):
@@ -96,6 +127,14 @@ class _AggregateView(PortalAPIView):
             raise ValidationError(filterset.errors)
         return filterset.qs
 
+    def hearings(self, request):
+        """The hearings the figures cover: published ones for partners, the user's scope for staff."""
+        manager = Hearing.objects
+        return self.filtered(request, manager.published() if is_partner(request) else manager.visible_to(request.user))
+
+    def answer(self, request, rows: list[dict]) -> Response:
+        return Response({**disclosure.method(perturb=is_partner(request)), "results": rows})
+
 
 def _filter_params(filterset_class) -> list[OpenApiParameter]:
     from mission.api.views import _filter_parameters
@@ -104,32 +143,21 @@ def _filter_params(filterset_class) -> list[OpenApiParameter]:
 
 
 class HearingAggregates(_AggregateView):
-    """Hearings monitored, adjourned (unproductive) and recorded, with their rates, per group."""
+    """Hearings monitored, held, adjourned (unproductive) and recorded, with their rates, per group:
+    unproductive of all hearings, recorded of held hearings (rights.indicators)."""
 
     filterset_class = ApiHearingFilter
 
     @extend_schema(
         parameters=PARAMS + _filter_params(ApiHearingFilter),
         responses={
-            200: inline_serializer(
+            200: _response(
                 "HearingAggregates",
                 {
-                    "threshold": serializers.IntegerField(),
-                    "results": serializers.ListField(
-                        child=inline_serializer(
-                            "HearingAggregateRow",
-                            {
-                                "group": serializers.CharField(allow_null=True),
-                                "subgroup": serializers.CharField(allow_null=True),
-                                "hearings": COUNT,
-                                "adjourned": COUNT,
-                                "recorded": COUNT,
-                                "unproductive_rate": RATE,
-                                "recorded_rate": RATE,
-                                "suppressed": serializers.BooleanField(),
-                            },
-                        )
-                    ),
+                    "group": serializers.CharField(allow_null=True),
+                    "subgroup": serializers.CharField(allow_null=True),
+                    **dict.fromkeys(indicators.HEARING_COUNTS, COUNT),
+                    **dict.fromkeys(HEARING_RATES, RATE),
                 },
             ),
             **ERROR_RESPONSES,
@@ -139,45 +167,66 @@ class HearingAggregates(_AggregateView):
     def get(self, request):
         group_by = _choice(request, "group_by", _groups(""), "region")
         split = _choice(request, "disaggregate", _disaggregations(""), "none")
-        manager = Hearing.objects
-        queryset = self.filtered(
-            request, manager.published() if is_partner(request) else manager.visible_to(request.user)
+        queryset = self.hearings(request)
+        groups = {"group": _groups("")[group_by], "subgroup": _disaggregations("")[split]}
+        if groups["subgroup"] is not None:
+            queryset = queryset.filter(case__parties__role=PartyRole.ACCUSED)
+        cells = disclosure.cell_counts(
+            queryset,
+            groups={name: expression for name, expression in groups.items() if expression is not None},
+            counts=indicators.HEARING_COUNTS,
+            distinct=groups["subgroup"] is not None,  # a hearing of two accused counts once per characteristic
         )
-        group = _groups("")[group_by]
-        subgroup = _disaggregations("")[split]
-        if subgroup:
-            queryset = queryset.filter(case__parties__role="accused")
-        keys = {}
-        if group is not None:
-            keys["group"] = group
-        if subgroup:
-            keys["subgroup"] = F(subgroup)
-        distinct = bool(subgroup)  # a hearing of two accused counts once per characteristic
-        rows = queryset.order_by().values(**keys) if keys else queryset.order_by()
-        aggregates = {
-            "hearings": Count("pk", distinct=distinct),
-            "adjourned": Count("pk", filter=Q(held=False), distinct=distinct),
-            "recorded": Count("pk", filter=Q(recorded=True), distinct=distinct),
-        }
-        data = list(rows.annotate(**aggregates).order_by(*keys)) if keys else [queryset.aggregate(**aggregates)]
-        results = []
-        for row in data:
-            row = {
-                "group": _label(row.get("group")),
-                "subgroup": row.get("subgroup"),
-                **{k: row[k] for k in aggregates},
-            }
-            results.append(
-                _suppress(
-                    row,
-                    list(aggregates),
-                    {
-                        "unproductive_rate": ("adjourned", "hearings"),
-                        "recorded_rate": ("recorded", "hearings"),
-                    },
-                )
-            )
-        return Response({"threshold": settings.API_SMALL_CELL_THRESHOLD, "results": results})
+        for cell in cells:
+            cell["group"] = _label(group_by, cell.get("group"))
+        keys = ("group", "subgroup")
+        perturb = is_partner(request)
+        return self.answer(
+            request,
+            _published(cells, keys=keys, counts=indicators.HEARING_COUNTS, rates=HEARING_RATES, perturb=perturb),
+        )
+
+
+class AccusedAggregates(_AggregateView):
+    """Accused persons of the cases with a hearing in the selection, each counted once per group (a
+    person whose case was heard three times in a month counts once in that month), split by sex, age,
+    juvenile or community."""
+
+    filterset_class = ApiHearingFilter
+
+    @extend_schema(
+        parameters=PARAMS + _filter_params(ApiHearingFilter),
+        responses={
+            200: _response(
+                "AccusedAggregates",
+                {
+                    "group": serializers.CharField(allow_null=True),
+                    "subgroup": serializers.CharField(allow_null=True),
+                    "persons": COUNT,
+                },
+            ),
+            **ERROR_RESPONSES,
+        },
+        tags=["trial_aggregates"],
+    )
+    def get(self, request):
+        group_by = _choice(request, "group_by", _groups(""), "region")
+        split = _choice(request, "disaggregate", _disaggregations(""), "none")
+        groups = {"group": _groups("")[group_by], "subgroup": _disaggregations("")[split]}
+        cells = disclosure.cell_counts(
+            self.hearings(request).filter(case__parties__role=PartyRole.ACCUSED),
+            groups={name: expression for name, expression in groups.items() if expression is not None},
+            counts=indicators.PERSON_COUNTS,
+            record="case__parties__",
+            distinct=True,  # a person once, however many of their hearings are in the group
+        )
+        for cell in cells:
+            cell["group"] = _label(group_by, cell.get("group"))
+        keys = ("group", "subgroup")
+        perturb = is_partner(request)
+        return self.answer(
+            request, _published(cells, keys=keys, counts=indicators.PERSON_COUNTS, rates={}, perturb=perturb)
+        )
 
 
 class StandardAggregates(_AggregateView):
@@ -189,25 +238,13 @@ class StandardAggregates(_AggregateView):
     @extend_schema(
         parameters=PARAMS[:1] + _filter_params(ApiObservationFilter),
         responses={
-            200: inline_serializer(
+            200: _response(
                 "StandardAggregates",
                 {
-                    "threshold": serializers.IntegerField(),
-                    "results": serializers.ListField(
-                        child=inline_serializer(
-                            "StandardAggregateRow",
-                            {
-                                "group": serializers.CharField(allow_null=True),
-                                "standard": serializers.CharField(),
-                                "rated": COUNT,
-                                "concerns": COUNT,
-                                "violations": COUNT,
-                                "concern_rate": RATE,
-                                "violation_rate": RATE,
-                                "suppressed": serializers.BooleanField(),
-                            },
-                        )
-                    ),
+                    "group": serializers.CharField(allow_null=True),
+                    "standard": serializers.CharField(),
+                    **dict.fromkeys(indicators.RATING_COUNTS, COUNT),
+                    **dict.fromkeys(STANDARD_RATES, RATE),
                 },
             ),
             **ERROR_RESPONSES,
@@ -215,8 +252,6 @@ class StandardAggregates(_AggregateView):
         tags=["trial_aggregates"],
     )
     def get(self, request):
-        from rights.models import Observation
-
         group_by = _choice(request, "group_by", _groups("hearing__"), "region")
         if "disaggregate" in request.query_params:
             raise ValidationError({"disaggregate": [_("Standards are not disaggregated by the accused.")]})
@@ -224,32 +259,20 @@ class StandardAggregates(_AggregateView):
         observations = self.filtered(
             request, manager.published() if is_partner(request) else manager.visible_to(request.user).published()
         )
-        ratings = StandardRating.objects.filter(observation__in=observations.values("pk")).exclude(rating__in=NOT_RATED)
+        ratings = StandardRating.objects.filter(observation__in=observations.values("pk")).exclude(
+            rating__in=indicators.NOT_RATED
+        )
         group = _groups("observation__hearing__")[group_by]
-        keys = {"standard_code": F("standard__code")}
-        if group is not None:
-            keys = {"group": group, **keys}
-        aggregates = {
-            "rated": Count("pk"),
-            "concerns": Count("pk", filter=Q(rating=Rating.CONCERN)),
-            "violations": Count("pk", filter=Q(rating=Rating.VIOLATION)),
-        }
-        data = ratings.order_by().values(**keys).annotate(**aggregates).order_by(*keys)
-        results = []
-        for row in data:
-            row = {
-                "group": _label(row.get("group")),
-                "standard": row["standard_code"],
-                **{k: row[k] for k in aggregates},
-            }
-            results.append(
-                _suppress(
-                    row,
-                    list(aggregates),
-                    {
-                        "concern_rate": ("concerns", "rated"),
-                        "violation_rate": ("violations", "rated"),
-                    },
-                )
-            )
-        return Response({"threshold": settings.API_SMALL_CELL_THRESHOLD, "results": results})
+        cells = disclosure.cell_counts(
+            ratings,
+            groups={**({"group": group} if group is not None else {}), "standard": F("standard__code")},
+            counts=indicators.RATING_COUNTS,
+        )
+        for cell in cells:
+            cell["group"] = _label(group_by, cell.get("group"))
+        keys = ("group", "standard")
+        perturb = is_partner(request)
+        return self.answer(
+            request,
+            _published(cells, keys=keys, counts=indicators.RATING_COUNTS, rates=STANDARD_RATES, perturb=perturb),
+        )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("interventions/", views.InterventionList.as_view(), name="intervention_list"),
     path("aggregates/hearings/", aggregates.HearingAggregates.as_view(), name="hearing_aggregates"),
     path("aggregates/standards/", aggregates.StandardAggregates.as_view(), name="standard_aggregates"),
+    path("aggregates/accused/", aggregates.AccusedAggregates.as_view(), name="accused_aggregates"),
 ]

@@ -1,6 +1,7 @@
 """Trial monitoring: Court → Case (with parties) → Hearing → Observation (ratings) → Flag → Intervention."""
 
 from rights.models.cases import (
+    JUVENILE_AGE_BANDS,
     AgeBand,
     Case,
     CaseCategory,
@@ -25,6 +26,8 @@ from rights.models.hearings import AdjournmentReason, Hearing, HearingType
 from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
 from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
 from rights.models.summaries import (
+    AccusedPersonMonth,
+    AccusedPersonRegionMonth,
     AccusedRegionMonth,
     AdjournmentMonth,
     AdjournmentRegionMonth,
@@ -40,6 +43,9 @@ from rights.models.summaries import (
 )
 
 __all__ = [
+    "JUVENILE_AGE_BANDS",
+    "AccusedPersonMonth",
+    "AccusedPersonRegionMonth",
     "AccusedRegionMonth",
     "AdjournmentMonth",
     "AdjournmentReason",

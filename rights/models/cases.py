@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 from field_offices.models import Community, Municipality
 from mission.accounts.permissions import ScopedQuerySet
 from mission.accounts.roles import Department
+from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
 from rights.models.reference import Court
 
@@ -157,7 +158,8 @@ class Party(BaseModel):
     counsel_appointed_on = models.DateField(_("counsel appointed on"), null=True, blank=True)
     vulnerable = models.BooleanField(_("vulnerable"), default=False)
     protective_measures = models.BooleanField(_("protective measures ordered"), default=False)
-    history = HistoricalRecords()
+    record_key = record_key_field()  # feeds the perturbation of partner aggregates (people counted)
+    history = HistoricalRecords(excluded_fields=["record_key"])
 
     objects = PartyQuerySet.as_manager()
 

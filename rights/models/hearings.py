@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
 from rights.models.cases import Case, RightsQuerySet
 
@@ -70,7 +71,8 @@ class Hearing(VersionedModel, BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     published = models.BooleanField(_("published"), default=False, editable=False)
-    history = HistoricalRecords(excluded_fields=["published"])
+    record_key = record_key_field()  # feeds the perturbation of partner aggregates
+    history = HistoricalRecords(excluded_fields=["published", "record_key"])
 
     objects = HearingQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
 from rights.models.cases import RightsQuerySet
 from rights.models.hearings import Hearing
@@ -97,7 +98,8 @@ class StandardRating(BaseModel):
     )
     rating = models.CharField(_("rating"), max_length=15, choices=Rating.choices, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
-    history = HistoricalRecords()
+    record_key = record_key_field()  # feeds the perturbation of partner aggregates
+    history = HistoricalRecords(excluded_fields=["record_key"])
 
     class Meta:
         ordering = ["observation", "standard__order"]

@@ -140,6 +140,36 @@ class HearingAccusedMonth(_Summary):
         indexes = [models.Index(fields=["dimension", "month"], name="hearing_accused_month_idx")]
 
 
+class AccusedPersonMonth(_Summary):
+    """Accused persons of the cases heard in the month, by sex, juvenile or not, and community, by the
+    month of their case's previous hearing: as with CaseMonth, the people of months A..B are the rows
+    in A..B whose previous month was before A, so each person counts once over a period."""
+
+    previous_month = models.DateField(null=True)
+    sex = models.CharField(max_length=10)
+    juvenile = models.CharField(max_length=10)  # "juvenile", "adult" or "unknown" (rights.indicators.juvenile)
+    community = models.CharField(max_length=20, blank=True)  # its code; "" when not known
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("accused persons by month")
+        indexes = [models.Index(fields=["month"], name="accused_person_month_idx")]
+
+
+class AccusedPersonRegionMonth(_RegionSummary):
+    """AccusedPersonMonth summed over courts and court departments (see RatingRegionMonth)."""
+
+    previous_month = models.DateField(null=True)
+    sex = models.CharField(max_length=10)
+    juvenile = models.CharField(max_length=10)
+    community = models.CharField(max_length=20, blank=True)
+    persons = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("accused persons by region and month")
+        indexes = [models.Index(fields=["month"], name="accused_person_region_idx")]
+
+
 class RatingMonth(_Summary):
     """Ratings of approved observations per standard (not applicable and not observable left out)."""
 

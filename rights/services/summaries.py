@@ -6,10 +6,13 @@ Python. The dashboard framework runs this inside a transaction with the refresh 
 """
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, F, Q, QuerySet, Sum, Value, Window
+from django.db.models import BigIntegerField, Count, DateField, F, QuerySet, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lag, TruncMonth
 
+from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS, juvenile
 from rights.models import (
+    AccusedPersonMonth,
+    AccusedPersonRegionMonth,
     AccusedRegionMonth,
     AdjournmentMonth,
     AdjournmentRegionMonth,
@@ -22,8 +25,8 @@ from rights.models import (
     Intervention,
     MunicipalityMonth,
     ObservationStatus,
+    Party,
     PartyRole,
-    Rating,
     RatingMonth,
     RatingRegionMonth,
     RatingTotalMonth,
@@ -34,7 +37,6 @@ from rights.models import Flag as FlagModel
 
 SUMMARY_NAME = "trial_monitoring"
 NO_COMMUNITY = Cast(Value(None), BigIntegerField())  # a typed NULL: PostgreSQL will not insert an untyped one
-NOT_RATED = (Rating.NOT_APPLICABLE, Rating.NOT_OBSERVABLE, "")
 
 
 def _qn(name: str) -> str:
@@ -93,18 +95,15 @@ def trial_summaries_refresh() -> int:
         AccusedRegionMonth,
         CaseRegionMonth,
         AdjournmentRegionMonth,
+        AccusedPersonMonth,
+        AccusedPersonRegionMonth,
         FollowUpMonth,
     )
     for model in tables:
         model.objects.all().delete()
     written = 0
 
-    counts = {
-        "s_hearings": Count("pk"),
-        "s_adjourned": Count("pk", filter=Q(held=False)),
-        "s_held": Count("pk", filter=Q(held=True)),
-        "s_recorded": Count("pk", filter=Q(recorded=True)),
-    }
+    counts = {f"s_{name}": Count("pk", filter=condition) for name, condition in HEARING_COUNTS.items()}
     count_columns = {"hearings": "s_hearings", "adjourned": "s_adjourned", "held": "s_held", "recorded": "s_recorded"}
     hearings = Hearing.objects.order_by().values(s_month=TruncMonth("date"), **_case_dimensions("case__"))
     written += _insert(HearingMonth, hearings.annotate(**counts), {"month": "s_month", **DIMENSIONS, **count_columns})
@@ -159,6 +158,41 @@ def trial_summaries_refresh() -> int:
         group=True,
     )
 
+    # Accused persons: one row per accused and hearing of their case, with the month of the case's
+    # hearing before; a person's first row in a month is what CaseMonth keeps for a case.
+    hearing_month = TruncMonth("case__hearings__date", output_field=DateField())
+    person_months = (
+        Party.objects.order_by()
+        .filter(role=PartyRole.ACCUSED)
+        .values(
+            s_month=hearing_month,
+            s_previous=Window(
+                Lag(hearing_month),
+                partition_by=[F("pk")],
+                order_by=[F("case__hearings__date").asc(), F("case__hearings__id").asc()],
+            ),
+            **_case_dimensions("case__"),
+            s_sex=F("sex"),
+            s_juvenile=juvenile(),
+            s_community=Coalesce(F("community__code"), Value("")),
+        )
+    )
+    written += _insert(
+        AccusedPersonMonth,
+        person_months,
+        {
+            "month": "s_month",
+            "previous_month": "s_previous",
+            **DIMENSIONS,
+            "sex": "s_sex",
+            "juvenile": "s_juvenile",
+            "community": "s_community",
+            "persons": "=COUNT(*)",
+        },
+        where=f"sub.{_qn('s_month')} IS NOT NULL AND {first_in_month}",  # NULL: a case not heard yet
+        group=True,
+    )
+
     for dimension, value in (
         ("sex", "case__parties__sex"),
         ("age_band", "case__parties__age_band"),
@@ -204,11 +238,7 @@ def trial_summaries_refresh() -> int:
             **_case_dimensions("observation__hearing__case__"),
             s_standard=F("standard_id"),
         )
-        .annotate(
-            s_rated=Count("pk"),
-            s_concerns=Count("pk", filter=Q(rating=Rating.CONCERN)),
-            s_violations=Count("pk", filter=Q(rating=Rating.VIOLATION)),
-        )
+        .annotate(**{f"s_{name}": Count("pk", filter=condition) for name, condition in RATING_COUNTS.items()})
     )
     written += _insert(
         RatingMonth,
@@ -287,6 +317,29 @@ def trial_summaries_refresh() -> int:
             "value": "s_value",
             "hearings": "s_hearings",
             "adjourned": "s_adjourned",
+        },
+    )
+
+    written += _insert(
+        AccusedPersonRegionMonth,
+        AccusedPersonMonth.objects.order_by()
+        .values(
+            s_month=F("month"),
+            s_previous=F("previous_month"),
+            s_region=F("region_id"),
+            s_sex=F("sex"),
+            s_juvenile=F("juvenile"),
+            s_community=F("community"),
+        )
+        .annotate(s_persons=Sum("persons")),
+        {
+            "month": "s_month",
+            "previous_month": "s_previous",
+            "region": "s_region",
+            "sex": "s_sex",
+            "juvenile": "s_juvenile",
+            "community": "s_community",
+            "persons": "s_persons",
         },
     )
 

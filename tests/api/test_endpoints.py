@@ -26,6 +26,7 @@ PARTNER_ENDPOINTS = [
     "observations",
     "aggregates/hearings",
     "aggregates/standards",
+    "aggregates/accused",
 ]
 STAFF_ONLY_ENDPOINTS = ["flags", "interventions"]
 ALL_ENDPOINTS = PARTNER_ENDPOINTS + STAFF_ONLY_ENDPOINTS

@@ -79,12 +79,23 @@ class TestFiles:
             assert name in text
         assert "A standard was rated a violation" in text  # the flag, in the flagged issues
 
+    def test_the_pdf_counts_accused_persons_once_each(self, department_head, trial_data):
+        job = _ask(department_head, "trial_monitoring", format="pdf")
+        job.refresh_from_db()
+        text = _pdf_text(job)
+        # One accused in each case; the Prizren one was heard three times, the Mitrovica one before too.
+        assert "Accused persons 2 1" in text
+        assert "Accused persons by sex" in text
+        assert "Female 1 50.0 %" in text
+        assert "Accused persons: juveniles and adults" in text
+        assert "Accused persons by community" in text
+
     def test_the_xlsx_has_a_typed_sheet_each_with_a_frozen_header(self, department_head, trial_data):
         job = _ask(department_head, format="xlsx")
         job.refresh_from_db()
         assert job.status == ReportStatus.DONE, job.error
         workbook = load_workbook(job.file.path)
-        assert workbook.sheetnames == ["Hearings", "Observations"]
+        assert workbook.sheetnames == ["Hearings", "Observations", "Accused"]
         hearings = workbook["Hearings"]
         assert hearings.freeze_panes == "A2"
         assert hearings["A1"].value == "Date"
@@ -95,17 +106,24 @@ class TestFiles:
         assert {row[6] for row in rows} == {True, False}  # held, as booleans
         observations = list(workbook["Observations"].iter_rows(min_row=2, values_only=True))
         assert len(observations) == 2
+        # Each accused person once, however many hearings: the Prizren accused was heard three times.
+        accused = list(workbook["Accused"].iter_rows(min_row=2, values_only=True))
+        assert [row[4:] for row in accused] == [
+            ("Male", "26–40", "Adult", "Albanian"),
+            ("Female", "14–17", "Juvenile (under 18)", "Serb"),
+        ]
+        assert all(row[3].startswith("Accused ") for row in accused)  # pseudonyms, never names
 
-    def test_the_csv_comes_as_two_files(self, department_head, trial_data):
+    def test_the_csv_comes_as_three_files(self, department_head, trial_data):
         job = _ask(department_head, format="csv", language="sr-latn")
         job.refresh_from_db()
         assert job.file_name.endswith(".zip")
         with zipfile.ZipFile(job.file.path) as archive:
-            names = sorted(archive.namelist())
-            hearings = archive.read(names[0]).decode("utf-8-sig").splitlines()
-        assert len(names) == 2
+            files = [archive.read(name).decode("utf-8-sig").splitlines() for name in archive.namelist()]
+        assert len(files) == 3
+        hearings = next(lines for lines in files if lines[0].startswith("Datum"))
         assert len(hearings) == 5  # header and four hearings
-        assert hearings[0].startswith("Datum")
+        assert sorted(len(lines) for lines in files) == [3, 3, 5]  # two observations, two accused persons
 
 
 class TestNames:
@@ -489,7 +507,8 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
             includes_restricted=True,
         )
         regions = reports._regions(context)
-        writer(context, [reports._hearing_table(context, regions), reports._observation_table(context, regions)])
+        tables = [reports._hearing_table(context, regions), reports._observation_table(context, regions)]
+        writer(context, [*tables, reports._accused_table(context, regions)])
         with zipfile.ZipFile(context.output) as archive:
             outputs[name] = {n: archive.read(n) for n in sorted(archive.namelist())}
     assert outputs["copy"] == outputs["python"]

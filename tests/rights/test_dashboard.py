@@ -158,6 +158,34 @@ class TestFigures:
         assert standards[0][4:] == [1, 1.0]
         assert _chart(response, "flags-by-status").rows == [["Open", 1]]
 
+    def test_accused_persons_count_once_each(self, department_head, trial_data):
+        # A second accused in the Prizren case (three hearings in the period): a girl of 13.
+        PartyFactory(
+            case=trial_data["prizren"],
+            ordinal=2,
+            sex="female",
+            age_band="under_14",
+            community=Community.objects.get(code="ALB"),
+        )
+        summaries_refresh()
+        client = client_for(department_head)
+        response = client.get(reverse(URL), PERIOD)
+        # Two in Prizren and one in Mitrovica; the period before saw the Mitrovica case only.
+        assert _figures(response)["Accused persons"] == (3, 1)
+        sexes = {row[0]: row[1] for row in _chart(response, "persons-by-sex").rows}
+        assert sexes == {"Female": 2, "Male": 1}
+        juveniles = {row[0]: row[1] for row in _chart(response, "persons-by-juvenile").rows}
+        assert juveniles == {"Juvenile (under 18)": 2, "Adult": 1}
+        communities = {row[0]: row[1:] for row in _chart(response, "persons-by-community").rows}
+        assert communities == {"Albanian": [2, pytest.approx(2 / 3)], "Serb": [1, pytest.approx(1 / 3)]}
+        # Hearings by a characteristic of the accused still count hearings: 3 + 1 with a woman accused.
+        assert {row[0]: row[1] for row in _chart(response, "accused-by-sex").rows}["Female"] == 4
+        # The Mitrovica accused, heard in December and March, is one person over the longer period.
+        longer = client.get(reverse(URL), {"from": "2025-12", "to": "2026-03"})
+        assert _figures(longer)["Accused persons"][0] == 3
+        by_court = client.get(reverse(URL), {**PERIOD, "court": "BC-MI"})
+        assert {row[0]: row[1] for row in _chart(by_court, "persons-by-sex").rows} == {"Female": 1}
+
     def test_an_empty_period_says_so(self, department_head, trial_data):
         response = client_for(department_head).get(reverse(URL), {"from": "2020-01", "to": "2020-02"})
         assert _figures(response)["Hearings monitored"] == (0, 0)
