@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mission.forms import DATE_WIDGET, TIME_WIDGET
+from mission.forms import DATE_WIDGET, TIME_WIDGET, VersionField
 from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
 from rights.services.cases import PARTY_FIELDS
 from rights.services.hearings import HEARING_FIELDS
@@ -9,14 +9,8 @@ from rights.services.hearings import HEARING_FIELDS
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
 
-class VersionField(forms.IntegerField):
-    """The version the user started from, for optimistic locking."""
-
-    widget = forms.HiddenInput
-
-
 class CaseForm(forms.ModelForm):
-    version = VersionField(required=False)
+    version = VersionField()
 
     class Meta:
         model = Case
@@ -89,11 +83,14 @@ class NullBooleanChoiceField(forms.TypedChoiceField):
         )
 
     def prepare_value(self, value):
+        # A form shown again (a refused save, an edit conflict) holds the posted "true"/"false": keep them.
+        if value in ("true", "false"):
+            return value
         return {True: "true", False: "false"}.get(value, "")
 
 
 class HearingForm(forms.ModelForm):
-    version = VersionField(required=False)
+    version = VersionField()
     recorded = NullBooleanChoiceField(
         label=_("Recorded"), help_text=_("Audio or video record kept as the law requires.")
     )
@@ -127,7 +124,7 @@ class HearingForm(forms.ModelForm):
 class ObservationForm(forms.Form):
     """The fair-trial checklist: a rating and an evidence note per standard, and a summary."""
 
-    version = VersionField(required=False)
+    version = VersionField()
     summary = forms.CharField(
         label=_("Summary"),
         required=False,
@@ -186,6 +183,7 @@ class CorrectionForm(ObservationForm):
 
 
 class ReviewForm(forms.Form):
+    version = VersionField()
     comment = forms.CharField(
         label=_("Comments for the monitor"),
         required=False,

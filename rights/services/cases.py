@@ -77,7 +77,9 @@ def case_create(*, actor, parties: list[dict] | None = None, **fields) -> Case:
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, expected_version: int, parties: list[dict] | None = None, **fields) -> Case:
+def case_update(
+    *, actor, case: Case, expected_version: int | None, parties: list[dict] | None = None, **fields
+) -> Case:
     require_record_in(actor, region_id=case.municipality.region_id)
     lock_version(case, expected_version=expected_version)
     _apply_case_fields(case, fields)

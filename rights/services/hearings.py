@@ -59,7 +59,7 @@ def hearing_create(*, actor, case: Case, **fields) -> Hearing:
 
 
 @transaction.atomic
-def hearing_update(*, actor, hearing: Hearing, expected_version: int, **fields) -> Hearing:
+def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, **fields) -> Hearing:
     require_record_in(actor, region_id=hearing.case.municipality.region_id)
     lock_version(hearing, expected_version=expected_version)
     _apply(hearing, fields)

@@ -164,8 +164,15 @@ class TestObservationWorkflow:
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
         with pytest.raises(ValidationError):
-            observation_return(actor=supervisor, observation=observation, comment=" ")
-        observation_return(actor=supervisor, observation=observation, comment="Add evidence to 3.")
+            observation_return(
+                actor=supervisor, observation=observation, expected_version=observation.version, comment=" "
+            )
+        observation_return(
+            actor=supervisor,
+            observation=observation,
+            expected_version=observation.version,
+            comment="Add evidence to 3.",
+        )
         assert observation.status == ObservationStatus.RETURNED
         observation_submit(
             actor=monitor,
@@ -174,7 +181,7 @@ class TestObservationWorkflow:
             summary="ok, fixed",
             ratings=all_complied(standards),
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         assert (observation.status, observation.reviewed_by) == (ObservationStatus.APPROVED, supervisor)
 
     def test_only_a_supervisor_in_scope_reviews_and_never_their_own(
@@ -185,13 +192,13 @@ class TestObservationWorkflow:
         )
         for outsider in (monitor, other_region_monitor, department_head):
             with pytest.raises(PermissionDenied):
-                observation_approve(actor=outsider, observation=observation)
+                observation_approve(actor=outsider, observation=observation, expected_version=observation.version)
 
     def test_an_approved_observation_is_locked(self, monitor, supervisor, observation, standards):
         observation_submit(
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         with pytest.raises(ValidationError, match="cannot be edited"):
             observation_save_draft(
                 actor=monitor,
@@ -207,7 +214,7 @@ class TestObservationWorkflow:
         observation_submit(
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         corrected = all_complied(standards, PUBLIC_HEARING=("concern", "Public turned away at the door."))
         with pytest.raises(ValidationError):
             observation_correct(
@@ -238,7 +245,7 @@ class TestObservationWorkflow:
         observation_submit(
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         observation_correct(
             actor=monitor,
             observation=observation,
