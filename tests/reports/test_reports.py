@@ -100,6 +100,34 @@ class TestFiles:
         assert len(hearings) == 5  # header and four hearings
         assert hearings[0].startswith("Datum")
 
+    @pytest.mark.parametrize("report_format", ["xlsx", "csv"])
+    def test_no_file_carries_a_live_formula(self, supervisor, trial_data, report_format):
+        from rights.models import Case, Observation, Party
+
+        Case.objects.filter(pk=trial_data["prizren"].pk).update(case_number="=1+2")
+        Party.objects.filter(case=trial_data["prizren"]).update(name="@SUM(A1:A9)")
+        Observation.objects.update(summary="-2+3")
+        job = _ask(supervisor, format=report_format)
+        job.refresh_from_db()
+        assert job.status == ReportStatus.DONE, job.error
+        if report_format == "xlsx":
+            workbook = load_workbook(job.file.path)
+            hearings = list(workbook["Hearings"].iter_rows(min_row=2))
+            cell = next(row[1] for row in hearings if "1+2" in row[1].value)
+            assert (cell.value, cell.data_type) == ("'=1+2", "s")  # text, not a formula
+            # Only the start of a cell counts: a name after the pseudonym is left as typed.
+            assert "Accused A: @SUM(A1:A9)" in {row[10].value for row in hearings}
+            observations = list(workbook["Observations"].iter_rows(min_row=2, values_only=True))
+            assert {row[8] for row in observations} == {"'-2+3"}
+            assert {type(row[6]) for row in observations} == {int}  # the revision stays a number
+        else:
+            with zipfile.ZipFile(job.file.path) as archive:
+                hearings = archive.read("hearings.csv").decode("utf-8-sig")
+                observations = archive.read("observations.csv").decode("utf-8-sig")
+            assert "'=1+2" in hearings
+            assert ",=1+2" not in hearings
+            assert "'-2+3" in observations
+
 
 class TestNames:
     def test_staff_who_see_names_get_them(self, supervisor, trial_data):
@@ -450,6 +478,12 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
     from rights.models import Party
 
     Party.objects.filter(role="accused").update(name='Name, with "quotes"')
+    # Text that a spreadsheet would run: both writers neutralise it the same way.
+    from rights.models import Case, Observation
+
+    Case.objects.filter(pk=trial_data["prizren"].pk).update(case_number="=1+2")
+    Case.objects.filter(pk=trial_data["mitrovica"].pk).update(case_number="\t@cmd")
+    Observation.objects.update(summary="-2+3")
     job = ReportJob(report_type="trial_monitoring_data", department="rights", language="en", format="csv")
     outputs = {}
     for name, writer in (("copy", reports._copy_csv_zip), ("python", reports._python_csv_zip)):
@@ -467,6 +501,9 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
             outputs[name] = {n: archive.read(n) for n in sorted(archive.namelist())}
     assert outputs["copy"] == outputs["python"]
     assert b'Name, with ""quotes""' in outputs["copy"]["hearings.csv"]
+    assert b",'=1+2," in outputs["copy"]["hearings.csv"]
+    assert b",'\t@cmd," in outputs["copy"]["hearings.csv"]
+    assert b",'-2+3\n" in outputs["copy"]["observations.csv"]
 
 
 def test_a_job_that_keeps_failing_transiently_is_given_up(department_head, trial_data, settings, monkeypatch):

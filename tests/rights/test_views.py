@@ -243,6 +243,23 @@ class TestQueryCounts:
 
 
 class TestExports:
+    def test_no_export_carries_a_live_formula(self, supervisor, monitor, case, hearing, observation, standards):
+        # What the forms would tidy up is still possible through imports and the admin: set it directly.
+        Case.objects.filter(pk=case.pk).update(case_number="=1+2", charges="@SUM(A1:A9)")
+        case.parties.filter(role="accused").update(name="-2+3")
+        Observation.objects.filter(pk=observation.pk).update(summary="\t+cmd|' /C calc'!A0")
+        client = client_for(supervisor)
+        cases = _csv(client.get(reverse("rights:case_export")))
+        assert cases[1][0] == "'=1+2"
+        assert cases[1][6] == "'@SUM(A1:A9)"
+        assert cases[1][7] == "'-2+3"
+        assert cases[1][9] == "1"  # a number stays a number
+        hearings = _csv(client.get(reverse("rights:hearing_export")))
+        assert hearings[1][1] == "'=1+2"
+        observations = _csv(client.get(reverse("rights:observation_export")))
+        assert observations[1][1] == "'=1+2"
+        assert observations[1][8].startswith("'+cmd")  # the summary's spaces are tidied, then neutralised
+
     def test_hearings_export_follows_the_filters(self, supervisor, hearing):
         rows = _csv(client_for(supervisor).get(reverse("rights:hearing_export"), {"held": "yes"}))
         assert rows[0][:3] == ["Date", "Case number", "Court"]
