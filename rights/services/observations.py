@@ -133,7 +133,6 @@ def _review(actor, observation: Observation, *, expected_version: int | None, st
     # The decision is about the content the reviewer read: refused if it has changed since (another
     # reviewer returned it and the monitor resubmitted), or if the reviewer does not say what they read.
     lock_version(observation, expected_version=expected_version)
-    observation.refresh_from_db(fields=["status"])
     if observation.status != ObservationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted observation can be reviewed."))
     observation.status = status
