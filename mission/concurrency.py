@@ -107,13 +107,13 @@ def _related_changes(obj: models.Model, related: str, *, since) -> list[tuple[st
     changes = []
     for child in children:
         before = then.get(child.pk)
-        label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
         for field in model._meta.concrete_fields:
             if field.name in skipped:
                 continue
             old = getattr(before, field.attname) if before is not None else None
             new = getattr(child, field.attname)
             if old != new:
+                label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
                 changes.append((f"{label}: {field.verbose_name}", _display(field, old), _display(field, new)))
     return changes
 
