@@ -54,7 +54,10 @@ class ApplicationError(Exception):
 
 class VersionedModel(models.Model):
     """Optimistic locking: every save through a service raises `version`; a save based on an older
-    version is refused (see `mission.concurrency`)."""
+    version, or naming none, is refused (see `mission.concurrency`). `conflict_related` may name
+    child relations whose changes an edit conflict lists too."""
+
+    conflict_related: tuple[str, ...] = ()
 
     version = models.PositiveIntegerField(_("version"), default=1)
 

@@ -1,10 +1,34 @@
 """Streaming CSV: rows go out as the database yields them, so an export of any size uses constant memory
-and the first bytes leave at once."""
+and the first bytes leave at once. And the one rule for every CSV and XLSX the portal writes: a text
+cell that a spreadsheet program would run as a formula is written as text."""
 
 import csv
 from collections.abc import Iterable
 
+from django.db.models import Func, TextField, Value
+from django.db.models.expressions import Combinable
 from django.http import StreamingHttpResponse
+
+# What makes a spreadsheet program take a cell for a formula (OWASP, CSV injection): =, +, -, @, and tab
+# and carriage return, which some programs skip before looking. Such a text cell gets a single quote in
+# front, which spreadsheets show as text; numbers and dates are not text and stay what they are.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The same rule for the database (COPY writes without Python): a PostgreSQL regular expression.
+_FORMULA_PATTERN = "^([" + "".join(c for c in FORMULA_STARTS if c != "-") + "-])"
+
+
+def neutralise(value: object) -> object:
+    """`value` made safe for a spreadsheet cell: text that starts like a formula gets a leading quote;
+    anything that is not text (a negative number, a date) is returned as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralised(expression: Combinable) -> Func:
+    """`neutralise` worked out by PostgreSQL, for text columns that COPY writes straight to a file.
+    Evaluates `expression` once; NULL stays NULL."""
+    return Func(expression, Value(_FORMULA_PATTERN), Value("'\\1"), function="REGEXP_REPLACE", output_field=TextField())
 
 
 class _Echo:
@@ -17,9 +41,9 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
 
     def lines():
         yield "\ufeff"  # a BOM, so that spreadsheet programs read the UTF-8 names right
-        yield writer.writerow(header)
+        yield writer.writerow([neutralise(cell) for cell in header])
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([neutralise(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -22,6 +22,24 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, field_map: 
             form.add_error(None, messages)
 
 
+class VersionField(forms.IntegerField):
+    """The version of a record the user started from, for optimistic locking (`mission.concurrency`).
+
+    Missing or malformed, it cleans to None, and the service refuses the save with a message that says
+    why: an error on a hidden field would be invisible."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: object) -> int | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            return None
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 

@@ -226,9 +226,14 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mission Portal <port
 # A report job gets this long (seconds) before Celery stops it; a running job that has shown no sign
 # of life for REPORTS_STALE_SECONDS is taken for dead and run again (at most REPORTS_MAX_ATTEMPTS
 # times); a queued job not started after REPORTS_REQUEUE_SECONDS is queued again; files are removed
-# after REPORTS_RETENTION_DAYS.
+# after REPORTS_RETENTION_DAYS. A running job beats every quarter of REPORTS_STALE_SECONDS, and beat
+# sweeps every REPORTS_SWEEP_SECONDS: a job whose worker vanished is running again within the sum
+# (a minute by default).
 REPORTS_SOFT_TIME_LIMIT = env.int("REPORTS_SOFT_TIME_LIMIT", default=60 * 60)
-REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=5 * 60)
+REPORTS_STALE_SECONDS = env.int("REPORTS_STALE_SECONDS", default=45)
+REPORTS_SWEEP_SECONDS = env.int("REPORTS_SWEEP_SECONDS", default=15)
+if REPORTS_SWEEP_SECONDS < 1:
+    raise ImproperlyConfigured("REPORTS_SWEEP_SECONDS must be 1 or more.")
 REPORTS_REQUEUE_SECONDS = env.int("REPORTS_REQUEUE_SECONDS", default=2 * 60)
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
 REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
@@ -275,7 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": DASHBOARD_REFRESH_MINUTES * 60,
         "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},
     },
-    "sweep-reports": {"task": "mission.reports.tasks.sweep_reports", "schedule": 2 * 60, "options": {"expires": 110}},
+    "sweep-reports": {
+        "task": "mission.reports.tasks.sweep_reports",
+        "schedule": REPORTS_SWEEP_SECONDS,
+        "options": {"expires": REPORTS_SWEEP_SECONDS},  # a late sweep is replaced by the next one
+    },
     "clean-up-reports": {"task": "mission.reports.tasks.cleanup_reports", "schedule": crontab(hour=3, minute=30)},
     # The monthly trial-monitoring report per region, on the first of the month for the month before.
     "monthly-reports": {

@@ -248,6 +248,11 @@ def _observe(rng: random.Random, hearing, monitor, supervisor) -> None:
         return
     observation_submit(expected_version=observation.version, **args)
     if fate == "returned":
-        observation_return(actor=supervisor, observation=observation, comment="Please add evidence for standard 6.")
+        observation_return(
+            actor=supervisor,
+            observation=observation,
+            expected_version=observation.version,
+            comment="Please add evidence for standard 6.",
+        )
     elif fate == "approved":
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)

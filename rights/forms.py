@@ -2,18 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mission.drafts import mark_restricted
-from mission.forms import DATE_WIDGET, TIME_WIDGET
+from mission.forms import DATE_WIDGET, TIME_WIDGET, VersionField
 from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
 from rights.services.cases import PARTY_FIELDS
 from rights.services.hearings import HEARING_FIELDS
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
-
-
-class VersionField(forms.IntegerField):
-    """The version the user started from, for optimistic locking."""
-
-    widget = forms.HiddenInput
 
 
 class PublishedCorrectionMixin:
@@ -38,7 +32,7 @@ class PublishedCorrectionMixin:
 
 
 class CaseForm(PublishedCorrectionMixin, forms.ModelForm):
-    version = VersionField(required=False)
+    version = VersionField()
 
     class Meta:
         model = Case
@@ -112,11 +106,14 @@ class NullBooleanChoiceField(forms.TypedChoiceField):
         )
 
     def prepare_value(self, value):
+        # A form shown again (a refused save, an edit conflict) holds the posted "true"/"false": keep them.
+        if value in ("true", "false"):
+            return value
         return {True: "true", False: "false"}.get(value, "")
 
 
 class HearingForm(PublishedCorrectionMixin, forms.ModelForm):
-    version = VersionField(required=False)
+    version = VersionField()
     recorded = NullBooleanChoiceField(
         label=_("Recorded"), help_text=_("Audio or video record kept as the law requires.")
     )
@@ -150,7 +147,7 @@ class HearingForm(PublishedCorrectionMixin, forms.ModelForm):
 class ObservationForm(forms.Form):
     """The fair-trial checklist: a rating and an evidence note per standard, and a summary."""
 
-    version = VersionField(required=False)
+    version = VersionField()
     summary = forms.CharField(
         label=_("Summary"),
         required=False,
@@ -209,6 +206,7 @@ class CorrectionForm(ObservationForm):
 
 
 class ReviewForm(forms.Form):
+    version = VersionField()
     comment = forms.CharField(
         label=_("Comments for the monitor"),
         required=False,

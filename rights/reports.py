@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from field_offices.models import Region
 from mission.accounts.permissions import scope_for
 from mission.common import language_suffix
-from mission.exports import stream_values
+from mission.exports import neutralise, neutralised, stream_values
 from mission.reports.registry import ReportContext, ReportError
 from rights import indicators
 from rights.dashboards import human_rights_charts
@@ -236,7 +236,9 @@ def _hearing_table(ctx: ReportContext, regions):
 
     def as_text():
         """The same rows as text, worked out by the database (for COPY straight into the CSV)."""
-        return queryset.values_list(
+        return _as_text(
+            queryset,
+            columns,
             "date",
             "case__case_number",
             f"case__court__name_{suffix}",
@@ -309,7 +311,9 @@ def _observation_table(ctx: ReportContext, regions):
 
     def as_text():
         name = Trim(Concat(F("monitor__first_name"), Value(" "), F("monitor__last_name")))
-        return queryset.values_list(
+        return _as_text(
+            queryset,
+            columns,
             "hearing__date",
             "hearing__case__case_number",
             f"hearing__case__court__name_{suffix}",
@@ -404,6 +408,17 @@ class Table:
     as_text: object  # () -> a values_list of the same rows as text, for COPY on PostgreSQL
 
 
+def _as_text(queryset, columns: list[Column], *values):
+    """The table's rows as the database writes them for COPY: text columns neutralised as the Python
+    writers do it (`mission.exports`), so that both write the same file."""
+    return queryset.values_list(
+        *[
+            neutralised(F(value) if isinstance(value, str) else value) if column.kind == "text" else value
+            for column, value in zip(columns, values, strict=True)
+        ]
+    )
+
+
 def _labels(field: str, choices) -> Case:
     return Case(
         *[When(**{field: value}, then=Value(str(label))) for value, label in choices if value],
@@ -483,7 +498,10 @@ def _write_xlsx(ctx: ReportContext, tables) -> None:
         sheet.append(header)
         date_columns = [n for n, c in enumerate(columns) if c.kind == "date"]
         written = 0
+        text_columns = [n for n, c in enumerate(columns) if c.kind == "text"]
         for row in rows():
+            for n in text_columns:  # or openpyxl stores "=1+2" as a live formula
+                row[n] = neutralise(row[n])
             for n in date_columns:
                 if row[n] is not None:
                     cell = WriteOnlyCell(sheet, value=row[n])
@@ -542,9 +560,12 @@ def _python_csv_zip(ctx: ReportContext, tables) -> None:
                 writer.writerow([c.header for c in columns])
                 dates = [n for n, c in enumerate(columns) if c.kind == "date"]
                 flags = [n for n, c in enumerate(columns) if c.kind == "bool"]
+                texts = [n for n, c in enumerate(columns) if c.kind == "text"]
                 source = rows()
                 while batch := list(itertools.islice(source, CHUNK)):
                     for row in batch:
+                        for n in texts:
+                            row[n] = neutralise(row[n])
                         for n in dates:
                             if row[n] is not None:
                                 row[n] = row[n].isoformat()

@@ -41,9 +41,9 @@ def mail_dir(tmp_path):
     return tmp_path / "mail"
 
 
-def start_worker(queue: str, extra_env: dict | None = None) -> subprocess.Popen:
+def start_worker(queue: str, extra_env: dict | None = None, *, pool: str = "solo") -> subprocess.Popen:
     """A real worker process on the test database, taking tasks from `queue` only; returns once it
-    answers a ping."""
+    answers a ping. `pool="prefork"` runs tasks in one child process, as production workers do."""
     from mission.celery import app
 
     env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, **(extra_env or {})}
@@ -55,7 +55,8 @@ def start_worker(queue: str, extra_env: dict | None = None) -> subprocess.Popen:
             "-A",
             "mission",
             "worker",
-            "--pool=solo",
+            f"--pool={pool}",
+            "--concurrency=1",
             "-Q",
             queue,
             "--hostname",

@@ -71,6 +71,10 @@ class ReportJob(BaseModel):
     enqueued_at = models.DateTimeField(_("enqueued"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    # Who runs the current attempt: the Celery task's id and the process ("node:pid"), so that a
+    # redelivery of the same task after its process died is recognised at once (services._claim).
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    worker = models.CharField(_("worker process"), max_length=200, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="reports/", blank=True, max_length=300)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)

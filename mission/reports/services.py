@@ -4,10 +4,13 @@ jobs, and removing old files. Tasks get job IDs, never objects; running a job tw
 
 import datetime
 import logging
+import os
 import shutil
+import socket
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -156,16 +159,72 @@ def enqueue(job_id: int) -> bool:
     return True
 
 
-def _claim(job_id: int) -> ReportJob | None:
+@dataclass(frozen=True)
+class Attempt:
+    """Who is running a job: the Celery task's id, the worker's node name and the process."""
+
+    task_id: str
+    node: str
+    pid: int
+
+    @classmethod
+    def of(cls, request) -> "Attempt":
+        """The attempt of a task being run (its `self.request`); in-process, this machine and process."""
+        return cls(task_id=request.id or "", node=request.hostname or socket.gethostname(), pid=os.getpid())
+
+    @property
+    def worker(self) -> str:
+        return f"{self.node}:{self.pid}"
+
+
+def _owner_alive(job: ReportJob, attempt: Attempt) -> bool:
+    """Whether the process recorded on `job` still runs it. On this worker's own machine the process
+    is asked directly; on another, its worker is asked for its active tasks (one broker round trip,
+    only on a redelivery). No answer counts as gone: the broker redelivers a task only when its
+    worker lost it."""
+    node, _sep, pid = job.worker.rpartition(":")
+    if not node or not pid.isdigit():
+        return False
+    if node == attempt.node:
+        if int(pid) == attempt.pid:  # this very process: whatever it was doing, it is not doing it now
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # exists, owned by someone else
+            return True
+        return True
+    from mission.celery import app
+
+    try:
+        active = app.control.inspect(destination=[node], timeout=1.0).active() or {}
+    except Exception:  # the broker is away: the heartbeat and the sweeper decide
+        return True
+    return any(task.get("id") == job.task_id and task.get("worker_pid") == int(pid) for task in active.get(node, []))
+
+
+def _claim(job_id: int, attempt: Attempt | None = None) -> ReportJob | None:
     """Mark the job running, unless it is done or another worker is alive on it (a duplicate
-    delivery after a redelivery and a sweep)."""
+    delivery after a redelivery and a sweep). A running job whose heartbeat still looks fresh is
+    taken over when this is the broker's redelivery of the same task and the process that ran it is
+    gone: the pool's process was killed, and waiting for the heartbeat to go stale would leave the job
+    "running" for nothing."""
     stale = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_STALE_SECONDS)
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status not in (ReportStatus.QUEUED, ReportStatus.RUNNING):
             return None  # done, failed or expired: only a re-run queues it again
         if job.status == ReportStatus.RUNNING and job.heartbeat_at and job.heartbeat_at > stale:
-            return None
+            orphaned = (
+                attempt is not None
+                and job.task_id
+                and job.task_id == attempt.task_id
+                and not _owner_alive(job, attempt)
+            )
+            if not orphaned:
+                return None
+            logger.warning("report %s: its process %s is gone; resuming on %s", job.pk, job.worker, attempt.worker)
         now = timezone.now()
         job.status = ReportStatus.RUNNING
         job.attempts += 1
@@ -173,8 +232,20 @@ def _claim(job_id: int) -> ReportJob | None:
         job.progress = 0
         job.progress_note = _("Starting")
         job.error = ""
+        job.task_id = attempt.task_id if attempt else ""
+        job.worker = attempt.worker if attempt else ""
         job.save(
-            update_fields=["status", "attempts", "started_at", "heartbeat_at", "progress", "progress_note", "error"]
+            update_fields=[
+                "status",
+                "attempts",
+                "started_at",
+                "heartbeat_at",
+                "progress",
+                "progress_note",
+                "error",
+                "task_id",
+                "worker",
+            ]
         )
         return job
 
@@ -198,10 +269,11 @@ class _Progress:
         )
 
 
-def report_execute(*, job_id: int) -> ReportJob | None:
-    """Make the report's file (the Celery task's body). Idempotent: a done job is left alone, and a
-    re-run writes a new file and removes the old one, so a job never has two files."""
-    job = _claim(job_id)
+def report_execute(*, job_id: int, attempt: Attempt | None = None) -> ReportJob | None:
+    """Make the report's file (the Celery task's body; `attempt` says which task and process run it).
+    Idempotent: a done job is left alone, and a re-run writes a new file and removes the old one, so a
+    job never has two files."""
+    job = _claim(job_id, attempt)
     if job is None:
         return None
     kind = registry.get(job.report_type)
@@ -272,7 +344,7 @@ class _Heartbeat:
         self.job_id = job_id
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True, name=f"report-{job_id}-heartbeat")
-        self.every = max(1.0, settings.REPORTS_STALE_SECONDS / 3)
+        self.every = heartbeat_interval()
 
     def start(self) -> None:
         if not settings.CELERY_TASK_ALWAYS_EAGER:
@@ -295,6 +367,11 @@ class _Heartbeat:
         self.stopped.set()
         if self.thread.is_alive():
             self.thread.join()
+
+
+def heartbeat_interval() -> float:
+    """Seconds between a job's signs of life: a job is taken for dead only after missing four."""
+    return max(1.0, settings.REPORTS_STALE_SECONDS / 4)
 
 
 def _scratch_root() -> str:

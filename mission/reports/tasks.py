@@ -1,6 +1,8 @@
 """Report tasks. They take IDs, never objects; acknowledgement is late, so a worker killed mid-job
-leaves the message to be delivered again (after the broker's visibility timeout, which is longer than
-the hard time limit), and the sweeper recovers the job sooner from its missing heartbeat."""
+leaves the message to be delivered again: at once when only the pool's process died (the task is
+rejected and requeued), and the job is resumed because its recorded process is gone; after the
+broker's visibility timeout when the whole worker died, by which time the sweeper has recovered the
+job from its silent heartbeat."""
 
 from celery import shared_task
 from django.conf import settings
@@ -10,6 +12,7 @@ from mission.reports import services
 
 
 @shared_task(
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OperationalError, InterfaceError, OSError),
@@ -20,8 +23,8 @@ from mission.reports import services
     soft_time_limit=settings.REPORTS_SOFT_TIME_LIMIT,
     time_limit=settings.REPORTS_SOFT_TIME_LIMIT + 120,
 )
-def run_report(job_id: int) -> str:
-    job = services.report_execute(job_id=job_id)
+def run_report(self, job_id: int) -> str:
+    job = services.report_execute(job_id=job_id, attempt=services.Attempt.of(self.request))
     return job.status if job else "skipped"
 
 

@@ -68,6 +68,8 @@ class Observation(VersionedModel, BaseModel):
     )
     correction_reason = models.TextField(_("reason for the latest correction"), blank=True)
     history = HistoricalRecords()
+    # An edit conflict lists the other person's rating changes too (mission.concurrency).
+    conflict_related = ("ratings",)
 
     objects = ObservationQuerySet.as_manager()
 
@@ -112,6 +114,9 @@ class StandardRating(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.standard.code}: {self.rating}"
+
+    def conflict_label(self) -> str:
+        return self.standard.name
 
     def clean(self) -> None:
         super().clean()

@@ -81,7 +81,7 @@ def case_create(*, actor, parties: list[dict] | None = None, **fields) -> Case:
 
 @transaction.atomic
 def case_update(
-    *, actor, case: Case, expected_version: int, parties: list[dict] | None = None, reason: str = "", **fields
+    *, actor, case: Case, expected_version: int | None, parties: list[dict] | None = None, reason: str = "", **fields
 ) -> Case:
     """Change a case and its parties. A published one (partners see it) changes only through the
     correction path, as a published hearing does (`rights.services.hearings.hearing_update`)."""

@@ -65,7 +65,7 @@ def hearing_is_published(hearing: Hearing) -> bool:
 
 
 @transaction.atomic
-def hearing_update(*, actor, hearing: Hearing, expected_version: int, reason: str = "", **fields) -> Hearing:
+def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, reason: str = "", **fields) -> Hearing:
     """Change a hearing. A published one (partners see it) changes only through the correction path:
     with a reason, kept in the history, and back to review unless a reviewer made the change."""
     require_record_in(actor, region_id=hearing.case.municipality.region_id)

@@ -97,7 +97,7 @@ def _require_author_can_edit(actor, observation: Observation) -> None:
 
 @transaction.atomic
 def observation_save_draft(
-    *, actor, observation: Observation, expected_version: int, summary: str, ratings: Ratings
+    *, actor, observation: Observation, expected_version: int | None, summary: str, ratings: Ratings
 ) -> Observation:
     """Save whatever the monitor has so far; only a violation without evidence is refused."""
     _require_author_can_edit(actor, observation)
@@ -111,7 +111,7 @@ def observation_save_draft(
 
 @transaction.atomic
 def observation_submit(
-    *, actor, observation: Observation, expected_version: int, summary: str, ratings: Ratings
+    *, actor, observation: Observation, expected_version: int | None, summary: str, ratings: Ratings
 ) -> Observation:
     _require_author_can_edit(actor, observation)
     if observation.hearing.date > timezone.localdate():
@@ -128,16 +128,18 @@ def observation_submit(
     return observation
 
 
-def _review(actor, observation: Observation, *, status: str, comment: str) -> Observation:
+def _review(actor, observation: Observation, *, expected_version: int | None, status: str, comment: str) -> Observation:
     if not can_review(actor, observation):
         raise PermissionDenied
+    # The decision is about the content the reviewer read: refused if it has changed since (another
+    # reviewer returned it and the monitor resubmitted), or if the reviewer does not say what they read.
+    lock_version(observation, expected_version=expected_version)
     if observation.status != ObservationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted observation can be reviewed."))
     observation.status = status
     observation.reviewed_by = actor
     observation.reviewed_at = timezone.now()
     observation.review_comment = comment.strip()
-    observation.version += 1
     observation._history_user = actor
     observation.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at"])
     _refresh_published(observation)
@@ -145,15 +147,21 @@ def _review(actor, observation: Observation, *, status: str, comment: str) -> Ob
 
 
 @transaction.atomic
-def observation_return(*, actor, observation: Observation, comment: str) -> Observation:
+def observation_return(*, actor, observation: Observation, expected_version: int | None, comment: str) -> Observation:
     if not comment.strip():
         raise ValidationError({"comment": _("Tell the monitor what to change.")})
-    return _review(actor, observation, status=ObservationStatus.RETURNED, comment=comment)
+    return _review(
+        actor, observation, expected_version=expected_version, status=ObservationStatus.RETURNED, comment=comment
+    )
 
 
 @transaction.atomic
-def observation_approve(*, actor, observation: Observation, comment: str = "") -> Observation:
-    return _review(actor, observation, status=ObservationStatus.APPROVED, comment=comment)
+def observation_approve(
+    *, actor, observation: Observation, expected_version: int | None, comment: str = ""
+) -> Observation:
+    return _review(
+        actor, observation, expected_version=expected_version, status=ObservationStatus.APPROVED, comment=comment
+    )
 
 
 def correction_reason(reason: str) -> str:
@@ -180,7 +188,7 @@ def _revise(observation: Observation, *, actor, reason: str, back_to_review: boo
 
 @transaction.atomic
 def observation_correct(
-    *, actor, observation: Observation, expected_version: int, reason: str, summary: str, ratings: Ratings
+    *, actor, observation: Observation, expected_version: int | None, reason: str, summary: str, ratings: Ratings
 ) -> Observation:
     """Correct an approved observation: a new revision with a reason. The author's correction goes back
     for review; a reviewer's stays approved."""

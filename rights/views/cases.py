@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import Capability, has_capability
 from mission.audit.services import access_record_many
-from mission.concurrency import ConcurrentEditError
+from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
 from mission.forms import add_service_errors
 from rights import selectors
@@ -60,7 +60,7 @@ def _case_form(request, *, case: Case | None):
                 saved = case_update(
                     actor=user,
                     case=case,
-                    expected_version=form.cleaned_data["version"] or case.version,
+                    expected_version=form.cleaned_data["version"],
                     parties=party_rows(parties),
                     **fields,
                     **form.correction_fields(),
@@ -69,7 +69,7 @@ def _case_form(request, *, case: Case | None):
             return redirect("rights:case_detail", pk=saved.pk)
         except ConcurrentEditError as error:
             conflict = error
-            form.add_error(None, error.message)
+            show_conflict(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
     context = {
@@ -78,7 +78,7 @@ def _case_form(request, *, case: Case | None):
         "case": case,
         "conflict": conflict,
         "draft_key": f"case:{case.pk}" if case else "case:new",
-        "draft_version": case.version if case else 0,
+        "draft_version": conflict.current_version if conflict else (case.version if case else 0),
         "show_names": names_shown(request, case, existing),
     }
     return render(request, "rights/case_form.html", context)

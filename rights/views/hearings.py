@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mission.common import language_suffix
-from mission.concurrency import ConcurrentEditError
+from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
 from mission.forms import add_service_errors
 from rights import selectors
@@ -44,7 +44,7 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
             hearing_update(
                 actor=request.user,
                 hearing=hearing,
-                expected_version=form.cleaned_data["version"] or hearing.version,
+                expected_version=form.cleaned_data["version"],
                 **form.service_fields(),
                 **form.correction_fields(),
             )
@@ -52,7 +52,7 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
             return redirect("rights:case_detail", pk=case.pk)
         except ConcurrentEditError as error:
             conflict = error
-            form.add_error(None, error.message)
+            show_conflict(form, error)
         except ValidationError as error:
             add_service_errors(form, error)
     context = {
@@ -61,7 +61,7 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
         "hearing": hearing,
         "conflict": conflict,
         "draft_key": draft_key,
-        "draft_version": hearing.version if hearing else 0,
+        "draft_version": conflict.current_version if conflict else (hearing.version if hearing else 0),
     }
     return render(request, "rights/hearing_form.html", context)
 

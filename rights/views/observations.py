@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 
 from mission.accounts.permissions import Capability, has_capability
 from mission.common import language_suffix
-from mission.concurrency import ConcurrentEditError
+from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
 from mission.forms import add_service_errors
 from mission.pagination import paginate
@@ -35,6 +35,10 @@ def observation_list(request):
 def observation_detail(request, pk: int):
     require_reader(request.user)
     observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
+    return _detail_page(request, observation, ReviewForm(initial={"version": observation.version}))
+
+
+def _detail_page(request, observation, review_form: ReviewForm, conflict: ConcurrentEditError | None = None):
     user = request.user
     context = {
         "observation": observation,
@@ -44,7 +48,8 @@ def observation_detail(request, pk: int):
         "can_review": can_review(user, observation) and observation.status == ObservationStatus.SUBMITTED,
         "can_correct": observation.status == ObservationStatus.APPROVED
         and (observation.monitor_id == user.pk or can_review(user, observation)),
-        "review_form": ReviewForm(),
+        "review_form": review_form,
+        "conflict": conflict,
     }
     return render(request, "rights/observation_detail.html", context)
 
@@ -70,7 +75,7 @@ def _checklist_page(request, observation, *, form_class, template, on_valid, dra
             return on_valid(form)
         except ConcurrentEditError as error:
             conflict = error
-            form.add_error(None, error.message)
+            show_conflict(form, error)
         except ValidationError as error:
             add_service_errors(form, error, form.error_field_map())
     context = {
@@ -79,7 +84,8 @@ def _checklist_page(request, observation, *, form_class, template, on_valid, dra
         "conflict": conflict,
         "draft_key": draft_key,
         "correcting": form_class is CorrectionForm,
-        "draft_version": observation.version,
+        # On a conflict the form moves to the version saved now, and so does its local copy.
+        "draft_version": conflict.current_version if conflict else observation.version,
     }
     return render(request, template, context)
 
@@ -98,7 +104,7 @@ def observation_edit(request, pk: int):
         arguments = {
             "actor": request.user,
             "observation": observation,
-            "expected_version": form.cleaned_data["version"] or observation.version,
+            "expected_version": form.cleaned_data["version"],
             "summary": form.cleaned_data["summary"],
             "ratings": form.ratings(),
         }
@@ -132,7 +138,7 @@ def observation_correct_view(request, pk: int):
         observation_correct(
             actor=request.user,
             observation=observation,
-            expected_version=form.cleaned_data["version"] or observation.version,
+            expected_version=form.cleaned_data["version"],
             reason=form.cleaned_data["reason"],
             summary=form.cleaned_data["summary"],
             ratings=form.ratings(),
@@ -162,16 +168,27 @@ def observation_review(request, pk: int):
         raise PermissionDenied
     form = ReviewForm(request.POST)
     form.is_valid()
-    comment = form.cleaned_data.get("comment", "")
+    review = {
+        "actor": request.user,
+        "observation": observation,
+        "expected_version": form.cleaned_data.get("version"),
+        "comment": form.cleaned_data.get("comment", ""),
+    }
     try:
         if request.POST.get("decision") == "approve":
-            observation_approve(actor=request.user, observation=observation, comment=comment)
+            observation_approve(**review)
             messages.success(request, _("Observation approved."))
         elif request.POST.get("decision") == "return":
-            observation_return(actor=request.user, observation=observation, comment=comment)
+            observation_return(**review)
             messages.success(request, _("Observation returned to the monitor."))
         else:
             messages.error(request, _("Choose to approve or to return the observation."))
+    except ConcurrentEditError as error:
+        # Nothing decided: the page shows the observation as saved now and keeps the comment typed, with
+        # the version now saved, so that deciding again is a decision about what the reviewer has read.
+        show_conflict(form, error)
+        observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
+        return _detail_page(request, observation, form, conflict=error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("rights:observation_detail", pk=pk)

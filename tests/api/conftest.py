@@ -62,5 +62,5 @@ def published(monitor, supervisor, observation, standards):  # noqa: F811 (fixtu
         summary="Secret summary text",
         ratings=all_complied(standards, PUBLIC_HEARING=("violation", "Secret evidence text")),
     )
-    observation_approve(actor=supervisor, observation=observation)
+    observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
     return observation

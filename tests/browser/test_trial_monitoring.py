@@ -187,3 +187,58 @@ def test_a_department_head_finds_a_case_and_exports_the_list(page, monitor, depa
     page.get_by_role("link", name="PKR. nr. 5/2025").click()
     expect(page.get_by_role("heading", name="Hearings")).to_be_visible()
     expect(page.locator("body")).to_contain_text("Main trial session")
+
+
+def test_an_edit_conflict_keeps_what_was_typed_and_saving_after_review_works(
+    page, browser, live_server, monitor, trial_data
+):
+    """The same observation open on a tablet and a phone: the phone saves first, the tablet then gets
+    the conflict with all its typing still in the form, reads what changed, and saves over it."""
+    from rights.models import Court
+    from rights.services.cases import case_create
+    from rights.services.hearings import hearing_create
+    from tests.rights.conftest import hearing_fields
+
+    case = case_create(
+        actor=monitor,
+        court=Court.objects.get(code="BC-PZ"),
+        case_number="P. nr. 16/2026",
+        court_department="general_criminal",
+        category="other",
+        charges="x",
+    )
+    observation = observation_start(actor=monitor, hearing=hearing_create(actor=monitor, case=case, **hearing_fields()))
+    url = f"/trial-monitoring/observations/{observation.pk}/edit/"
+
+    _sign_in(page, "monitor")
+    page.goto(url)
+    phone = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}).new_page()
+    _sign_in(phone, "monitor")
+    phone.goto(url)
+
+    typed = (
+        "The presiding judge read the indictment aloud and asked the accused whether he understood it. " * 17
+    ).strip()
+    page.get_by_label("Summary").fill(typed)
+    page.locator(f"#id_evidence_{trial_data[1].code}").fill("The interpreter arrived an hour late.")
+
+    phone.get_by_label("Summary").fill("Short note from the phone.")
+    phone.get_by_role("button", name="Save draft").click()
+    expect(phone.get_by_role("status").first).to_contain_text("Draft saved")
+
+    page.get_by_role("button", name="Save draft").click()
+    alert = page.get_by_role("alert").first
+    expect(alert).to_contain_text("saved this record after you opened it")
+    expect(alert).to_contain_text("Short note from the phone.")
+    expect(alert).not_to_contain_text("Reload")
+    expect(page.get_by_label("Summary")).to_have_value(typed)
+    expect(page.locator(f"#id_evidence_{trial_data[1].code}")).to_have_value("The interpreter arrived an hour late.")
+    assert Observation.objects.get(pk=observation.pk).summary == "Short note from the phone."
+
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("status").first).to_contain_text("Draft saved")
+    expect(page.get_by_label("Summary")).to_have_value(typed)
+    saved = Observation.objects.get(pk=observation.pk)
+    assert (saved.summary, saved.version) == (typed, 3)
+    assert saved.ratings.get(standard=trial_data[1]).evidence == "The interpreter arrived an hour late."
+    phone.context.close()

@@ -125,6 +125,36 @@ class TestFiles:
         assert len(hearings) == 5  # header and four hearings
         assert sorted(len(lines) for lines in files) == [3, 3, 5]  # two observations, two accused persons
 
+    @pytest.mark.parametrize("report_format", ["xlsx", "csv"])
+    def test_no_file_carries_a_live_formula(self, supervisor, trial_data, report_format):
+        from rights.models import Case, Observation, Party
+
+        Case.objects.filter(pk=trial_data["prizren"].pk).update(case_number="=1+2")
+        Party.objects.filter(case=trial_data["prizren"]).update(name="@SUM(A1:A9)")
+        Observation.objects.update(summary="-2+3")
+        job = _ask(supervisor, format=report_format)
+        job.refresh_from_db()
+        assert job.status == ReportStatus.DONE, job.error
+        if report_format == "xlsx":
+            workbook = load_workbook(job.file.path)
+            hearings = list(workbook["Hearings"].iter_rows(min_row=2))
+            cell = next(row[1] for row in hearings if "1+2" in row[1].value)
+            assert (cell.value, cell.data_type) == ("'=1+2", "s")  # text, not a formula
+            # Only the start of a cell counts: a name after the pseudonym is left as typed.
+            accused = {row[10].value for row in hearings if row[1].value == "'=1+2"}
+            assert len(accused) == 1
+            assert accused.pop().startswith("Accused ")
+            observations = list(workbook["Observations"].iter_rows(min_row=2, values_only=True))
+            assert {row[8] for row in observations} == {"'-2+3"}
+            assert {type(row[6]) for row in observations} == {int}  # the revision stays a number
+        else:
+            with zipfile.ZipFile(job.file.path) as archive:
+                hearings = archive.read("hearings.csv").decode("utf-8-sig")
+                observations = archive.read("observations.csv").decode("utf-8-sig")
+            assert "'=1+2" in hearings
+            assert ",=1+2" not in hearings
+            assert "'-2+3" in observations
+
 
 class TestNames:
     def test_staff_who_see_names_get_them(self, supervisor, trial_data):
@@ -279,6 +309,56 @@ class TestRunning:
         ReportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
         assert report_execute(job_id=job.pk) is None
         assert ReportJob.objects.get(pk=job.pk).attempts == 0
+
+    def test_a_redelivery_whose_worker_process_is_gone_is_resumed_at_once(
+        self, department_head, trial_data, django_capture_on_commit_callbacks
+    ):
+        """The broker hands the same task again because the process running it died: the heartbeat
+        still looks fresh, but the owner is recorded and gone, so the job is not left "running"."""
+        import os
+        import subprocess
+
+        from mission.reports.services import Attempt
+
+        with django_capture_on_commit_callbacks(execute=False):
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        ReportJob.objects.filter(pk=job.pk).update(
+            status="running", heartbeat_at=timezone.now(), attempts=1, worker=f"node@here:{dead.pid}", task_id="t-1"
+        )
+        redelivery = Attempt(task_id="t-1", node="node@here", pid=os.getpid())
+        assert report_execute(job_id=job.pk, attempt=redelivery).status == ReportStatus.DONE
+        job.refresh_from_db()
+        assert (job.attempts, job.worker, job.task_id) == (2, f"node@here:{os.getpid()}", "t-1")
+
+    def test_a_redelivery_while_its_worker_process_lives_is_skipped(
+        self, department_head, trial_data, django_capture_on_commit_callbacks
+    ):
+        import os
+
+        from mission.reports.services import Attempt
+
+        with django_capture_on_commit_callbacks(execute=False):
+            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        ReportJob.objects.filter(pk=job.pk).update(
+            status="running", heartbeat_at=timezone.now(), attempts=1, worker=f"node@here:{os.getppid()}", task_id="t-1"
+        )
+        for attempt in (
+            Attempt(task_id="t-1", node="node@here", pid=os.getpid()),  # the broker's redelivery of a long job
+            Attempt(task_id="t-2", node="node@here", pid=os.getpid()),  # another message for the same job
+        ):
+            assert report_execute(job_id=job.pk, attempt=attempt) is None
+        assert ReportJob.objects.get(pk=job.pk).attempts == 1
+
+    def test_by_default_a_silent_job_is_recovered_within_a_minute(self, settings):
+        """The heartbeat's staleness plus the sweeper's interval: how long a job whose worker vanished
+        (no redelivery: the whole worker machine is gone) stays "running"."""
+        from mission.reports.services import heartbeat_interval
+
+        sweep = settings.CELERY_BEAT_SCHEDULE["sweep-reports"]["schedule"]
+        assert settings.REPORTS_STALE_SECONDS + sweep <= 60
+        assert heartbeat_interval() * 3 <= settings.REPORTS_STALE_SECONDS  # three missed beats, not one
 
     def test_the_task_runs_the_job(self, department_head, trial_data, django_capture_on_commit_callbacks):
         from mission.reports.tasks import run_report
@@ -495,6 +575,12 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
     from rights.models import Party
 
     Party.objects.filter(role="accused").update(name='Name, with "quotes"')
+    # Text that a spreadsheet would run: both writers neutralise it the same way.
+    from rights.models import Case, Observation
+
+    Case.objects.filter(pk=trial_data["prizren"].pk).update(case_number="=1+2")
+    Case.objects.filter(pk=trial_data["mitrovica"].pk).update(case_number="\t@cmd")
+    Observation.objects.update(summary="-2+3")
     job = ReportJob(report_type="trial_monitoring_data", department="rights", language="en", format="csv")
     outputs = {}
     for name, writer in (("copy", reports._copy_csv_zip), ("python", reports._python_csv_zip)):
@@ -513,6 +599,9 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
             outputs[name] = {n: archive.read(n) for n in sorted(archive.namelist())}
     assert outputs["copy"] == outputs["python"]
     assert b'Name, with ""quotes""' in outputs["copy"]["hearings.csv"]
+    assert b",'=1+2," in outputs["copy"]["hearings.csv"]
+    assert b",'\t@cmd," in outputs["copy"]["hearings.csv"]
+    assert b",'-2+3\n" in outputs["copy"]["observations.csv"]
 
 
 def test_a_job_that_keeps_failing_transiently_is_given_up(department_head, trial_data, settings, monkeypatch):

@@ -100,7 +100,7 @@ def objects(monitor, supervisor, case, hearing, standards):
     observation_submit(
         actor=monitor, observation=approved, expected_version=1, summary="s", ratings=all_complied(standards)
     )
-    observation_approve(actor=supervisor, observation=approved)
+    observation_approve(actor=supervisor, observation=approved, expected_version=approved.version)
     flags_raise_for_hearing(second)
     flag = Flag.objects.get()
     intervention = Intervention.objects.create(

@@ -120,7 +120,7 @@ def published(monitor, supervisor, observation, standards):
     observation_submit(
         actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
     )
-    observation_approve(actor=supervisor, observation=observation)
+    observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
     hearing = Hearing.objects.get(pk=observation.hearing_id)
     assert hearing.published
     return hearing
@@ -247,8 +247,15 @@ class TestObservationWorkflow:
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
         with pytest.raises(ValidationError):
-            observation_return(actor=supervisor, observation=observation, comment=" ")
-        observation_return(actor=supervisor, observation=observation, comment="Add evidence to 3.")
+            observation_return(
+                actor=supervisor, observation=observation, expected_version=observation.version, comment=" "
+            )
+        observation_return(
+            actor=supervisor,
+            observation=observation,
+            expected_version=observation.version,
+            comment="Add evidence to 3.",
+        )
         assert observation.status == ObservationStatus.RETURNED
         observation_submit(
             actor=monitor,
@@ -257,7 +264,7 @@ class TestObservationWorkflow:
             summary="ok, fixed",
             ratings=all_complied(standards),
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         assert (observation.status, observation.reviewed_by) == (ObservationStatus.APPROVED, supervisor)
 
     def test_only_a_supervisor_in_scope_reviews_and_never_their_own(
@@ -268,13 +275,13 @@ class TestObservationWorkflow:
         )
         for outsider in (monitor, other_region_monitor, department_head):
             with pytest.raises(PermissionDenied):
-                observation_approve(actor=outsider, observation=observation)
+                observation_approve(actor=outsider, observation=observation, expected_version=observation.version)
 
     def test_an_approved_observation_is_locked(self, monitor, supervisor, observation, standards):
         observation_submit(
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         with pytest.raises(ValidationError, match="cannot be edited"):
             observation_save_draft(
                 actor=monitor,
@@ -290,7 +297,7 @@ class TestObservationWorkflow:
         observation_submit(
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         corrected = all_complied(standards, PUBLIC_HEARING=("concern", "Public turned away at the door."))
         with pytest.raises(ValidationError):
             observation_correct(
@@ -321,7 +328,7 @@ class TestObservationWorkflow:
         observation_submit(
             actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
         )
-        observation_approve(actor=supervisor, observation=observation)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
         observation_correct(
             actor=monitor,
             observation=observation,
