@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions, language and user, so that its 400 page is the portal's, in the user's language.
+    "mission.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mission.accounts.middleware.PagesForStaffOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
