@@ -3,10 +3,15 @@ page deep in a million rows costs what the first one does."""
 
 import base64
 import binascii
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from mission.common import whole_number
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -20,25 +25,27 @@ def _decode(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _sep, value = text.partition(":")
-        if kind != "id" or not value.isdigit():
+        last_id = whole_number(value)
+        if kind != "id" or last_id is None:
             raise ValueError
-        return int(value)
+        return last_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ValidationError(
             {"cursor": [_("This cursor is not valid; use the `next` link of the previous page.")]}
         ) from None
 
 
-def page_size(request) -> int:
+def page_size(request: Request) -> int:
     raw = request.query_params.get("page_size")
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    size = whole_number(raw)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [_("Give a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}]})
-    return int(raw)
+    return size
 
 
-def paginate(request, queryset: QuerySet, rows_of) -> tuple[list[dict], str | None]:
+def paginate(request: Request, queryset: QuerySet, rows_of: Callable[[QuerySet], Any]) -> tuple[list[dict], str | None]:
     """One page of `rows_of(queryset)` (a values() queryset) and the link to the next page."""
     size = page_size(request)
     queryset = queryset.order_by("pk")

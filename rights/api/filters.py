@@ -5,12 +5,13 @@ import datetime
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from mission.api.filters import UtcDateTimeFilter
 from rights.filters import CaseScopeFilterSet
 from rights.models import FlagStatus, ObservationStatus
 
 
 class ApiFilterSet(CaseScopeFilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         label=_("Changed at or after this time (ISO 8601), for incremental sync"), method="filter_updated_since"
     )
 

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mission.api.models import ApiRequestLog
@@ -155,6 +156,66 @@ class TestErrors:
         body = response.json()
         assert field in body["errors"]
         assert body["detail"]
+
+    @pytest.mark.parametrize("value", ["²", "٣", "1e2", "+5", "99999999999999999999"])
+    def test_a_page_size_is_written_in_plain_digits(self, partner_key, value):
+        # str.isdigit takes superscripts and other scripts' digits, which int() then refuses or reads.
+        response = bearer(partner_key).get(url("hearings"), {"page_size": value})
+        assert response.status_code == 400
+        assert "page_size" in response.json()["errors"]
+
+    @pytest.mark.parametrize("cursor", ["aWQ6wrI", "aWQ6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"])  # id:², id:99…9 (24 nines)
+    def test_a_cursor_with_odd_digits_or_beyond_any_id_is_refused(self, partner_key, cursor):
+        response = bearer(partner_key).get(url("hearings"), {"cursor": cursor})
+        assert response.status_code == 400
+        assert "cursor" in response.json()["errors"]
+
+    @pytest.mark.parametrize("endpoint", ["cases", "hearings", "observations", "aggregates/hearings"])
+    @pytest.mark.parametrize(
+        "moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00", "0001-01-01"]
+    )
+    def test_an_updated_since_outside_the_calendar_is_refused(self, partner_key, published, endpoint, moment):
+        # In UTC these fall in year 10000 or year 0, which Python's datetime cannot hold.
+        response = bearer(partner_key).get(url(endpoint), {"updated_since": moment})
+        assert response.status_code == 400
+        assert "updated_since" in response.json()["errors"]
+
+    def test_the_extremes_of_the_calendar_still_work(self, partner_key, published):
+        client = bearer(partner_key)
+        assert len(client.get(url("hearings"), {"updated_since": "0001-01-01T00:00:00Z"}).json()["results"]) == 1
+        assert client.get(url("hearings"), {"updated_since": "9999-12-31T23:59:59Z"}).json()["results"] == []
+
+    def test_a_nul_character_is_refused_with_json(self, partner_key):
+        # PostgreSQL refuses any query holding NUL: it must never reach the database.
+        for address in (url("regions") + "?fields=code%00", url("regions") + "%00/"):
+            response = bearer(partner_key).get(address)
+            assert response.status_code == 400
+            assert response["Content-Type"] == "application/json"
+            assert "NUL character" in response.json()["detail"]
+
+    def test_a_server_error_is_json_too(self, partner_key, settings, monkeypatch):
+        from field_offices.api.views import RegionList
+
+        def fail(self, request):
+            raise RuntimeError("a bug")
+
+        settings.DEBUG = False
+        monkeypatch.setattr(RegionList, "base_queryset", fail)
+        client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {partner_key}")
+        response = client.get(url("regions"))
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "The server hit an error; the administrators have been told."}
+        assert "a bug" not in response.content.decode()
+
+    @pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/regions/1/", "/api/v2/regions/", "/api/"])
+    def test_an_unknown_api_address_is_a_json_404(self, partner_key, settings, path):
+        settings.DEBUG = False
+        for client in (bearer(partner_key), bearer(None)):
+            response = client.get(path)
+            assert response.status_code == 404
+            assert response["Content-Type"] == "application/json"
+            assert response.json()["detail"]
 
     def test_aggregate_choices_are_checked(self, partner_key):
         response = bearer(partner_key).get(url("aggregates/hearings"), {"group_by": "judge"})
