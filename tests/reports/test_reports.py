@@ -394,6 +394,12 @@ class TestAccess:
         for name in self.URLS:
             assert client.get(reverse(name)).status_code == 403
 
+    @pytest.mark.parametrize("page", ["99999999999999999999", "0", "²"])
+    def test_a_page_number_that_cannot_be_is_a_400(self, department_head, page):
+        response = client_for(department_head).get(reverse("reports:list"), {"page": page})
+        assert response.status_code == 400
+        assert "There is no page" in response.content.decode()
+
     def test_anonymous_users_are_sent_to_sign_in(self):
         assert client_for(None).get(reverse("reports:list")).status_code == 302
 

@@ -236,6 +236,30 @@ class TestQueryCounts:
         assert Observation.objects.count() == 50
 
 
+class TestPagination:
+    LISTS = [
+        "rights:case_list",
+        "rights:hearing_list",
+        "rights:observation_list",
+        "rights:review_queue",
+        "rights:flag_list",
+    ]
+
+    @pytest.mark.parametrize("url_name", LISTS)
+    @pytest.mark.parametrize("page", ["99999999999999999999", "1000001", "0", "-1", "²", "two"])
+    def test_a_page_number_that_cannot_be_is_a_400(self, supervisor, url_name, page):
+        # 99999999999999999999 × 25 is beyond a 64-bit OFFSET: it was a server error.
+        response = client_for(supervisor).get(reverse(url_name), {"page": page})
+        assert response.status_code == 400
+        assert "There is no page" in response.content.decode()
+
+    @pytest.mark.parametrize("url_name", LISTS)
+    def test_a_page_past_the_end_is_an_empty_list(self, supervisor, url_name):
+        response = client_for(supervisor).get(reverse(url_name), {"page": "1000000"})
+        assert response.status_code == 200
+        assert response.context["page"].object_list == []
+
+
 class TestExports:
     def test_hearings_export_follows_the_filters(self, supervisor, hearing):
         rows = _csv(client_for(supervisor).get(reverse("rights:hearing_export"), {"held": "yes"}))
