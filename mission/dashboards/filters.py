@@ -15,10 +15,24 @@ from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Region
 from mission.accounts.permissions import scope_for
-from mission.dashboards.periods import DEFAULT_MONTHS, MAX_MONTHS, Period, last_months, months_between, presets
+from mission.dashboards.periods import (
+    DEFAULT_MONTHS,
+    MAX_MONTHS,
+    Period,
+    last_months,
+    month_in_range,
+    month_range_message,
+    months_between,
+    presets,
+)
 from mission.forms import use_fast_selects
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}, format="%Y-%m")
+
+
+def _check_month_range(month: datetime.date) -> None:
+    if not month_in_range(month):
+        raise forms.ValidationError(month_range_message(), code="out_of_range")
 
 
 def month_field(label) -> forms.DateField:
@@ -28,6 +42,7 @@ def month_field(label) -> forms.DateField:
         input_formats=["%Y-%m"],
         widget=MONTH_WIDGET,
         error_messages={"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")},
+        validators=[_check_month_range],
     )
 
 

@@ -136,6 +136,7 @@ class TestAsking:
             ({"from": "2026-13"}, "from"),
             ({"from": "2026-03", "to": "2026-01"}, "to"),
             ({"to": "2999-01"}, "to"),
+            ({"from": "0001-01", "to": "0001-03"}, "from"),  # the report's previous period: year 0
             ({"format": "pdf"}, "format"),
             ({"language": "de"}, "language"),
             ({"region": "XXX"}, "region"),
