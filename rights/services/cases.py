@@ -78,7 +78,10 @@ def case_create(*, actor, parties: list[dict] | None = None, **fields) -> Case:
 
 @transaction.atomic
 def case_update(*, actor, case: Case, expected_version: int, parties: list[dict] | None = None, **fields) -> Case:
-    require_record_in(actor, region_id=case.municipality.region_id)
+    # The region as stored, not as on `case`: a ModelForm writes the edit onto its instance when it
+    # validates, and an emptied municipality (which means "the court's seat") is None there until now.
+    stored_region_id = Case.objects.filter(pk=case.pk).values_list("municipality__region_id", flat=True).get()
+    require_record_in(actor, region_id=stored_region_id)
     lock_version(case, expected_version=expected_version)
     _apply_case_fields(case, fields)
     require_record_in(actor, region_id=case.municipality.region_id)  # and it stays in their region

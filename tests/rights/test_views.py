@@ -104,6 +104,27 @@ class TestForms:
         assert response.status_code == 302
         assert [p.name for p in case.parties.all()] == ["New Accused"]
 
+    def test_an_edit_leaving_the_municipality_empty_takes_the_courts_seat(self, monitor, case, prizren_court):
+        # The field's help text says so; the edit form answered 500.
+        data = {
+            "court": prizren_court.pk,
+            "case_number": case.case_number,
+            "municipality": "",
+            "court_department": "general_criminal",
+            "category": "other",
+            "charges": "CCK Art. 142",
+            "version": case.version,
+            "parties-TOTAL_FORMS": "0",
+            "parties-INITIAL_FORMS": "0",
+            "parties-MIN_NUM_FORMS": "0",
+            "parties-MAX_NUM_FORMS": "60",
+        }
+        response = client_for(monitor).post(reverse("rights:case_update", args=[case.pk]), data)
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.municipality == prizren_court.seat
+        assert case.category == "other"
+
     def test_a_duplicate_case_number_keeps_what_was_typed(self, monitor, case, prizren_court):
         data = {
             "court": prizren_court.pk,
