@@ -1,4 +1,5 @@
 import hashlib
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,9 @@ TOKEN_PREFIX = "mp_"  # noqa: S105 (the marker that starts every token, not a se
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+PREFIX_PATTERN = re.compile(r"[0-9a-f]{8}")  # what _new_key makes
 
 
 def _new_key() -> tuple[str, str]:

@@ -1,7 +1,9 @@
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mission.api.models import ApiRequestLog
@@ -81,6 +83,16 @@ def test_revoked_and_expired_tokens_get_401(request, key_fixture, endpoint):
 def test_a_made_up_token_gets_401(geography):
     assert bearer("mp_00000000_nothing").get(url("regions")).status_code == 401
     assert bearer("not-ours").get(url("regions")).json()["detail"] == "This is not a Mission Portal token."
+
+
+@pytest.mark.parametrize("key", ["mp_\x00abcdef0_secret", "mp_ABCDEF01_secret", "mp_abc_secret", "mp__secret"])
+def test_a_token_whose_prefix_is_not_ours_is_refused_without_a_lookup(geography, key):
+    # A prefix holding NUL made PostgreSQL fail the lookup (500); none of these could ever be issued.
+    with CaptureQueriesContext(connection) as queries:
+        response = bearer(key).get(url("regions"))
+    assert not [q for q in queries.captured_queries if 'FROM "api_apitoken"' in q["sql"]]
+    assert response.status_code == 401
+    assert response.json()["detail"] == "This is not a Mission Portal token."
 
 
 def test_a_partner_session_cannot_use_the_api(partner, published):
