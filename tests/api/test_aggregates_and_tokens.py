@@ -141,6 +141,55 @@ class TestTokens:
         assert bearer(key).get("/api/v1/hearings/").status_code == 200
         assert key not in client.get(reverse("admin:api_apitoken_changelist")).content.decode()
 
+    @staticmethod
+    def _add(client, user, scopes):
+        return client.post(
+            reverse("admin:api_apitoken_add"),
+            {"user": user.pk, "name": "Script", "scopes": scopes, "expires_at_0": "", "expires_at_1": ""},
+            follow=True,
+        )
+
+    def test_an_issued_tokens_change_page_opens(self, partner, administrator):
+        token, _key = token_issue(actor=administrator, user=partner, name="NGO", scopes=["reference"])
+        response = client_for(administrator).get(reverse("admin:api_apitoken_change", args=[token.pk]))
+        assert response.status_code == 200
+        assert "reference" in response.content.decode()
+
+    def test_a_partner_token_with_a_staff_dataset_is_a_form_error(self, partner, administrator):
+        response = self._add(client_for(administrator), partner, ["reference", "trial_follow_up"])
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["scopes"] == [
+            "Partners cannot be given the dataset trial_follow_up."
+        ]
+        assert not ApiToken.objects.exists()
+
+    def test_a_token_for_an_account_that_may_not_use_the_api_is_a_form_error(self, administrator, geography):
+        from tests.factories import UserFactory
+
+        inactive = UserFactory(username="gone", is_active=False)
+        client = client_for(administrator)
+        for owner in (administrator, inactive):
+            response = self._add(client, owner, ["reference"])
+            assert response.status_code == 200
+            assert "user" in response.context["adminform"].form.errors, owner
+        assert not ApiToken.objects.exists()
+
+    def test_the_admin_issues_a_staff_token_that_acts_with_that_users_rights(
+        self, monitor, other_region_monitor, administrator, published
+    ):
+        client = client_for(administrator)
+        add_page = client.get(reverse("admin:api_apitoken_add")).content.decode()
+        assert "monitor (Field monitor" in add_page  # whom the token acts as, with their role
+        keys = {}
+        for owner in (monitor, other_region_monitor):
+            shown = [str(m) for m in self._add(client, owner, ["trial_monitoring"]).context["messages"]]
+            keys[owner] = next(m for m in shown if "mp_" in m).split("<code>")[1].split("</code>")[0]
+        mine = bearer(keys[monitor]).get("/api/v1/observations/").json()["results"]
+        assert [row["summary"] for row in mine] == ["Secret summary text"]  # restricted fields: staff
+        assert bearer(keys[other_region_monitor]).get("/api/v1/observations/").json()["results"] == []
+        assert bearer(keys[monitor]).get("/api/v1/regions/").status_code == 403  # the token's datasets only
+        assert set(ApiToken.objects.values_list("created_by__username", flat=True)) == {"administrator"}
+
     def test_tokens_are_throttled(self, partner_key, monkeypatch, geography):
         from django.core.cache import cache
 
