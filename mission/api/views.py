@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from mission.api.authentication import BearerTokenAuthentication
 from mission.api.models import ApiToken
-from mission.api.pagination import MAX_PAGE_SIZE, paginate
+from mission.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from mission.api.permissions import DatasetPermission, is_partner
 from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
@@ -35,7 +35,13 @@ ERROR = inline_serializer(
     },
 )
 ERROR_RESPONSES = {400: ERROR, 401: ERROR, 403: ERROR, 429: ERROR}
-NON_EMPTY = {"type": "string", "minLength": 1}  # an empty parameter is refused (see check_query)
+# The schema declares what the server enforces, so that a generated client sends nothing it refuses.
+# An empty value, or one of spaces only, is refused (see check_query): JSON Schema patterns are not
+# anchored, so "\S" asks for one character that is not a space.
+NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"\S"}
+CURSOR = {"type": "string", "minLength": 1, "pattern": r"^[A-Za-z0-9_-]+={0,2}$"}  # base64url, from `next`
+FIELDS = {"type": "string", "minLength": 1, "pattern": r"^[a-z0-9_]+(,[a-z0-9_]+)*$"}
+PAGE_SIZE = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}
 
 
 def check_query(request, known: set[str]) -> None:
@@ -189,19 +195,19 @@ class ValuesListView(PortalAPIView):
         parameters = [
             OpenApiParameter(
                 "cursor",
-                OpenApiTypes.STR,
+                CURSOR,
                 OpenApiParameter.QUERY,
                 description="Opaque; from the `next` link of the previous page.",
             ),
             OpenApiParameter(
                 "page_size",
-                OpenApiTypes.INT,
+                PAGE_SIZE,
                 OpenApiParameter.QUERY,
-                description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 100).",
+                description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
             ),
             OpenApiParameter(
                 "fields",
-                OpenApiTypes.STR,
+                FIELDS,
                 OpenApiParameter.QUERY,
                 description="Comma-separated names of the fields to return (default: all you may see).",
             ),

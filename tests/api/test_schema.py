@@ -28,6 +28,39 @@ def _load():
 schema = _load()
 
 
+def _list_parameters() -> dict[str, dict[str, dict]]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    lists = {}
+    for path, operations in paths.items():
+        parameters = {p["name"]: p["schema"] for p in operations["get"].get("parameters", [])}
+        if "cursor" in parameters:
+            lists[path] = parameters
+    return lists
+
+
+def test_the_schema_declares_what_the_server_enforces():
+    """Found by a schema-generated client: `cursor=`, `fields=` and `page_size=` were allowed by the
+    schema and refused by the server."""
+    import re
+
+    lists = _list_parameters()
+    assert "/api/v1/hearings/" in lists
+    for path, parameters in lists.items():
+        assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}, path
+        for name in ("cursor", "fields"):
+            assert parameters[name]["minLength"] == 1, (path, name)
+            assert not re.search(parameters[name]["pattern"], " "), (path, name)
+        assert re.search(parameters["fields"]["pattern"], "id,code")
+        assert not re.search(parameters["fields"]["pattern"], "id,,code")
+        assert re.search(parameters["cursor"]["pattern"], "aWQ6MTA")
+        for name, declared in parameters.items():
+            if declared.get("type") == "string" and "format" not in declared and "enum" not in declared:
+                # The server refuses a value of only spaces as it refuses an empty one (check_query).
+                assert not re.search(declared["pattern"], "  "), (path, name)
+
+
 @pytest.fixture
 def keep_connection():
     """Like Django's test client: the WSGI handler must not close the test's database connection (and
