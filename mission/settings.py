@@ -287,7 +287,14 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["mission.api.renderers.ORJSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mission.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="3600/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_RATE", default="3600/hour"),
+        # Requests with a bad or missing token, per client address: each beyond it is a 429 and no log row.
+        "unauthenticated": env.str("API_UNAUTHENTICATED_THROTTLE_RATE", default="60/hour"),
+    },
+    # The client's address behind TRUSTED_PROXY_COUNT proxies; none: the connection's (X-Forwarded-For,
+    # which anyone can send, is then ignored).
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT or 0,
     "UNAUTHENTICATED_USER": None,
 }
 # Aggregates: a count below this is sent as suppressed, never as the number.

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,7 +21,7 @@ from mission.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from mission.api.permissions import DatasetPermission, is_partner
 from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
-from mission.api.throttling import TokenRateThrottle
+from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
 
 ERROR = inline_serializer(
     "Error",
@@ -67,8 +67,20 @@ class PortalAPIView(APIView):
         self._started = time.perf_counter()
         super().initial(request, *args, **kwargs)
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, (NotAuthenticated, AuthenticationFailed)):
+            # DRF throttles only authenticated requests; these are counted per address. Once over the
+            # rate they get 429 and no log row, so a flood writes a bounded number of rows.
+            throttle = UnauthenticatedRateThrottle()
+            if not throttle.allow_request(self.request, self):
+                self._unlogged = True
+                exc = Throttled(throttle.wait())
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "_unlogged", False):
+            return response
         started = getattr(self, "_started", time.perf_counter())
         token = request.auth if isinstance(getattr(request, "auth", None), ApiToken) else None
         request_log(
@@ -285,8 +297,6 @@ class ApiRootView(PortalAPIView):
         tags=["root"],
     )
     def get(self, request):
-        from rest_framework.exceptions import NotAuthenticated
-
         from mission.api import datasets
 
         if not request.user or not request.user.is_authenticated:

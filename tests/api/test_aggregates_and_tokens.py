@@ -199,3 +199,46 @@ class TestTokens:
         statuses = [client.get("/api/v1/regions/").status_code for _ in range(4)]
         assert statuses == [200, 200, 200, 429]
         assert "Retry-After" in client.get("/api/v1/regions/").headers
+
+
+class TestUnauthenticatedRequests:
+    """Requests with a bad or missing token were never throttled, and each wrote a log row."""
+
+    @pytest.fixture(autouse=True)
+    def _three_a_minute(self, monkeypatch):
+        from django.core.cache import cache
+
+        from mission.api.throttling import UnauthenticatedRateThrottle
+
+        cache.clear()
+        monkeypatch.setattr(UnauthenticatedRateThrottle, "THROTTLE_RATES", {"unauthenticated": "3/minute"})
+
+    @pytest.mark.parametrize("key", [None, "mp_00000000_nothing", "not-ours"])
+    def test_they_are_throttled_by_address_and_only_the_allowed_ones_are_logged(self, key, partner_key):
+        from mission.api.models import ApiRequestLog
+
+        statuses = [bearer(key).get("/api/v1/hearings/", REMOTE_ADDR="198.51.100.7").status_code for _ in range(6)]
+        assert statuses == [401, 401, 401, 429, 429, 429]
+        assert ApiRequestLog.objects.filter(status=401).count() == 3
+        assert not ApiRequestLog.objects.filter(status=429).exists()
+        # Another address is not held back, nor is a valid token from the same address.
+        assert bearer(key).get("/api/v1/hearings/", REMOTE_ADDR="198.51.100.8").status_code == 401
+        assert bearer(partner_key).get("/api/v1/hearings/", REMOTE_ADDR="198.51.100.7").status_code == 200
+
+    def test_a_forged_forwarded_address_does_not_escape_without_a_trusted_proxy(self, geography):
+        statuses = [
+            bearer(None).get("/api/v1/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+            for n in range(4)
+        ]
+        assert statuses == [401, 401, 401, 429]
+
+    def test_behind_a_trusted_proxy_the_clients_address_counts(self, geography, settings):
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        proxy = "10.0.0.2"
+        for _ in range(3):
+            bearer(None).get("/api/v1/", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.1")
+        assert bearer(None).get("/api/v1/", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.1").status_code == 429
+        assert bearer(None).get("/api/v1/", REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.2").status_code == 401
+
+    def test_the_proxy_count_comes_from_trusted_proxy_count(self, settings):
+        assert settings.REST_FRAMEWORK["NUM_PROXIES"] == (settings.AXES_IPWARE_PROXY_COUNT or 0)
