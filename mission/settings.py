@@ -308,9 +308,23 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "DESCRIPTION": (BASE_DIR / "docs" / "api-intro.md").read_text(encoding="utf-8"),
 }
-# Throttling counts per token across all workers when Redis is there; per process otherwise.
+# Throttling counts per token across all workers when Redis is there; per process otherwise. A Redis
+# that is down or hung costs a request at most REDIS_CACHE_TIMEOUT_SECONDS, once per
+# REDIS_CACHE_RETRY_SECONDS per process; meanwhile the count is per process (mission/cache.py).
+REDIS_CACHE_TIMEOUT_SECONDS = env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.25)
+REDIS_CACHE_RETRY_SECONDS = env.float("REDIS_CACHE_RETRY_SECONDS", default=30.0)
+if not 0 < REDIS_CACHE_TIMEOUT_SECONDS <= 1:
+    raise ImproperlyConfigured("REDIS_CACHE_TIMEOUT_SECONDS must be more than 0 and at most 1.")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "mission.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            "retry_seconds": REDIS_CACHE_RETRY_SECONDS,
+        },
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
