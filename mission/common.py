@@ -1,5 +1,7 @@
 """Shared plumbing for every app: the abstract base model, localised names, application errors."""
 
+import re
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +65,16 @@ class VersionedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(text: str | None) -> int | None:
+    """`text` as a non-negative whole number, or None. Only ASCII digits count (`str.isdigit` also takes
+    "²" and other scripts' digits, which `int()` refuses or reads), and at most 18 of them, so that the
+    number always fits the database's 64-bit integers (an OFFSET or an id beyond them is a server
+    error, not an empty page)."""
+    if text is None or not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    return int(text)

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sessions, language and user, so that its 400 page is the portal's, in the user's language.
+    "mission.middleware.RefuseNulCharactersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mission.accounts.middleware.PagesForStaffOnlyMiddleware",
     "mission.accounts.middleware.NoStoreForSignedInMiddleware",
@@ -319,7 +321,14 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["mission.api.renderers.ORJSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "mission.api.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="3600/hour")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_RATE", default="3600/hour"),
+        # Requests with a bad or missing token, per client address: each beyond it is a 429 and no log row.
+        "unauthenticated": env.str("API_UNAUTHENTICATED_THROTTLE_RATE", default="60/hour"),
+    },
+    # The client's address behind TRUSTED_PROXY_COUNT proxies; none: the connection's (X-Forwarded-For,
+    # which anyone can send, is then ignored).
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT or 0,
     "UNAUTHENTICATED_USER": None,
 }
 # Aggregates: a count below this is sent as suppressed, never as the number.
@@ -336,9 +345,23 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "DESCRIPTION": (BASE_DIR / "docs" / "api-intro.md").read_text(encoding="utf-8"),
 }
-# Throttling counts per token across all workers when Redis is there; per process otherwise.
+# Throttling counts per token across all workers when Redis is there; per process otherwise. A Redis
+# that is down or hung costs a request at most REDIS_CACHE_TIMEOUT_SECONDS, once per
+# REDIS_CACHE_RETRY_SECONDS per process; meanwhile the count is per process (mission/cache.py).
+REDIS_CACHE_TIMEOUT_SECONDS = env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.25)
+REDIS_CACHE_RETRY_SECONDS = env.float("REDIS_CACHE_RETRY_SECONDS", default=30.0)
+if not 0 < REDIS_CACHE_TIMEOUT_SECONDS <= 1:
+    raise ImproperlyConfigured("REDIS_CACHE_TIMEOUT_SECONDS must be more than 0 and at most 1.")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "mission.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "socket_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            "socket_connect_timeout": REDIS_CACHE_TIMEOUT_SECONDS,
+            "retry_seconds": REDIS_CACHE_RETRY_SECONDS,
+        },
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -25,6 +25,7 @@ urlpatterns += [
     path(config.url_prefix, include(config.urls)) for config in apps.get_app_configs() if getattr(config, "urls", None)
 ]
 
+handler400 = "mission.views.error_400"
 handler403 = "mission.views.error_403"
 handler404 = "mission.views.error_404"
 handler500 = "mission.views.error_500"

@@ -1,14 +1,17 @@
 """The portal's shell: the home page, the health check and the error pages."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import BadRequest
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from field_offices.selectors import region_list
 from mission.accounts.permissions import Capability, capabilities_of, has_capability, scope_for
 from mission.accounts.roles import Role
+from mission.api.exceptions import is_api_request, json_error
 
 
 def home(request):
@@ -38,17 +41,32 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
-def error_403(request, exception=None):
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # Our own BadRequest messages say what was wrong with the address; Django's other reasons for a 400
+    # (SuspiciousOperation: a forged host, a bad session cookie) are not for the visitor to read.
+    reason = str(exception) if type(exception) is BadRequest else ""
+    if is_api_request(request):
+        return json_error(400, reason or _("The request is not valid."))
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return json_error(403, _("You do not have permission to perform this action."))
     return render(request, "403.html", status=403)
 
 
-def error_404(request, exception=None):
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_api_request(request):
+        return json_error(404, _("Not found."))
     return render(request, "404.html", status=404)
 
 
-def error_500(request):
+def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors that might query the database: the fault may be the database.
     from django.http import HttpResponseServerError
     from django.template import loader
 
+    if is_api_request(request):
+        return json_error(500, _("The server hit an error; the administrators have been told."))
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -61,6 +61,17 @@ def _tasks_in_process(request, settings):
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _full_unauthenticated_allowance():
+    """API requests without a valid token are throttled per address, and every test client comes from
+    127.0.0.1 (and the cache may be Redis, which outlives the run): each test starts with a full one."""
+    from django.core.cache import cache
+
+    from mission.api.throttling import UnauthenticatedRateThrottle
+
+    cache.delete(UnauthenticatedRateThrottle.cache_format % {"scope": "unauthenticated", "ident": "127.0.0.1"})
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data once per test database; tests roll back to it. (Transactional tests, which

@@ -86,3 +86,29 @@ def test_error_pages_are_our_own(monitor):
     response = client_for(monitor).get("/no-such-page/")
     assert response.status_code == 404
     assert "There is nothing here, or nothing you may see." in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/field-offices/regions/%00/",
+        "/field-offices/municipalities/%00/",
+        "/trial-monitoring/flags/?status=%00",
+        "/trial-monitoring/cases/?q=a%00b",
+        "/reports/?page=1&x%00=1",
+        "/accounts/login/?next=/%00",
+    ],
+)
+def test_a_nul_character_anywhere_in_the_address_is_a_400(supervisor, address):
+    # PostgreSQL refuses text holding NUL: a view that queries with it would answer 500 there.
+    response = client_for(supervisor).get(address)
+    assert response.status_code == 400
+    assert "The address holds a NUL character" in response.content.decode()
+    assert "Back to the home page" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_before_sign_in_too(geography):
+    response = client_for(None).get("/field-offices/regions/%00/")
+    assert response.status_code == 400

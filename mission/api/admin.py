@@ -1,11 +1,21 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mission.accounts.models import User
+from mission.accounts.permissions import ROLE_CAPABILITIES, Capability
+from mission.accounts.roles import Role
 from mission.api import datasets
 from mission.api.models import ApiRequestLog, ApiToken
-from mission.api.services import token_issue, token_revoke, token_rotate
+from mission.api.services import token_check, token_issue, token_revoke, token_rotate
+
+
+def _owner_label(user: User) -> str:
+    """Whom a token acts as: staff tokens read with that person's rights, so show role and place."""
+    where = user.organisation if user.role == Role.PARTNER else (user.region.name if user.region_id else "")
+    return f"{user.username} ({', '.join(p for p in (user.get_role_display(), where) if p)})"
 
 
 class ApiTokenForm(forms.ModelForm):
@@ -22,7 +32,29 @@ class ApiTokenForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].choices = [(d.code, f"{d.label} ({d.code})") for d in datasets.all_datasets()]
+        # An issued token shows its owner and datasets read-only: the admin leaves those fields out.
+        if "scopes" in self.fields:
+            self.fields["scopes"].choices = [(d.code, f"{d.label} ({d.code})") for d in datasets.all_datasets()]
+        if "user" in self.fields:
+            api_roles = [role for role, capabilities in ROLE_CAPABILITIES.items() if Capability.API in capabilities]
+            owner = self.fields["user"]
+            owner.queryset = (
+                User.objects.filter(is_active=True, role__in=api_roles).select_related("region").order_by("username")
+            )
+            owner.label_from_instance = _owner_label
+            owner.help_text = _(
+                "Whom the token acts as. A staff member's token reads what that person may read on the pages; "
+                "a partner's reads published data only."
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.instance.pk is None and data.get("user") is not None:
+            try:
+                token_check(user=data["user"], scopes=data.get("scopes") or [])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 @admin.register(ApiToken)

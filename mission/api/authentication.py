@@ -7,7 +7,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from mission.api.models import ApiToken
-from mission.api.services import TOKEN_PREFIX, hash_key
+from mission.api.services import PREFIX_PATTERN, TOKEN_PREFIX, hash_key
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -26,7 +26,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Send the token as: Authorization: Bearer <token>."))
         key = key.strip()
         parts = key.removeprefix(TOKEN_PREFIX).split("_", 1)
-        if not key.startswith(TOKEN_PREFIX) or len(parts) != 2:
+        # Only a prefix we could have issued reaches the database (one with NUL made PostgreSQL fail).
+        if not key.startswith(TOKEN_PREFIX) or len(parts) != 2 or not PREFIX_PATTERN.fullmatch(parts[0]):
             raise exceptions.AuthenticationFailed(_("This is not a Mission Portal token."))
         token = ApiToken.objects.select_related("user").filter(prefix=parts[0]).first()
         if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):

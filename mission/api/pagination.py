@@ -4,10 +4,14 @@ page deep in a million rows costs what the first one does."""
 import base64
 import binascii
 from collections.abc import Callable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from mission.common import whole_number
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -23,24 +27,24 @@ def _decode(cursor: str) -> int | None:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
     kind, _sep, value = text.partition(":")
-    if kind != "id" or not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
-        return None  # not ours, or beyond any primary key (the database would overflow)
-    return int(value)
+    # Plain digits that fit a primary key (else the database would overflow), or not one of ours.
+    return whole_number(value) if kind == "id" else None
 
 
-def page_size(request) -> int:
+def page_size(request: Request) -> int:
     raw = request.query_params.get("page_size")
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    size = whole_number(raw)
+    if size is None or not 1 <= size <= MAX_PAGE_SIZE:
         raise ValidationError({"page_size": [_("Give a whole number from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE}]})
-    return int(raw)
+    return size
 
 
 def paginate(
-    request,
+    request: Request,
     queryset: QuerySet,
-    rows_of,
+    rows_of: Callable[[QuerySet], Any],
     *,
     encode: Callable[[int], str] = _encode,
     decode: Callable[[str], int | None] = _decode,

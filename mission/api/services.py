@@ -1,4 +1,5 @@
 import hashlib
+import re
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -6,6 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mission.accounts.models import User
+from mission.accounts.permissions import Capability, has_capability
 from mission.accounts.roles import Role
 from mission.api import datasets
 from mission.api.models import ApiRequestLog, ApiToken
@@ -17,12 +20,26 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+PREFIX_PATTERN = re.compile(r"[0-9a-f]{8}")  # what _new_key makes
+
+
 def _new_key() -> tuple[str, str]:
     prefix = secrets.token_hex(4)
     return prefix, f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
 
 
-def _check_scopes(user, scopes: list[str]) -> None:
+def token_check(*, user: User, scopes: list[str]) -> None:
+    """Whom a token may act as and what it may read, or a ValidationError naming the field. A token
+    acts with its owner's rights: a staff member's token reads what their pages show (`visible_to`),
+    a partner's reads published data and never a staff-only dataset."""
+    if not user.is_active:
+        raise ValidationError({"user": _("This account is inactive.")})
+    if not has_capability(user, Capability.API):
+        raise ValidationError({"user": _("This account's role may not use the API: choose staff or a partner.")})
+    _check_scopes(user, scopes)
+
+
+def _check_scopes(user: User, scopes: list[str]) -> None:
     for code in scopes:
         dataset = datasets.get(code)
         if dataset is None:
@@ -34,9 +51,7 @@ def _check_scopes(user, scopes: list[str]) -> None:
 @transaction.atomic
 def token_issue(*, actor, user, name: str, scopes: list[str], expires_at=None) -> tuple[ApiToken, str]:
     """A new token; the returned key is the only time anyone sees it (only its hash is stored)."""
-    if not user.is_active:
-        raise ValidationError(_("This account is inactive."))
-    _check_scopes(user, scopes)
+    token_check(user=user, scopes=scopes)
     prefix, key = _new_key()
     token = ApiToken(
         user=user,

@@ -15,3 +15,17 @@ class TokenRateThrottle(SimpleRateThrottle):
         else:
             ident = self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class UnauthenticatedRateThrottle(SimpleRateThrottle):
+    """Requests with a bad or missing token, per client address (API_UNAUTHENTICATED_THROTTLE_RATE).
+
+    DRF checks throttles only after authentication and permissions pass, so such requests would never
+    be throttled: `PortalAPIView` counts them here when authentication fails. The address is the
+    client's behind TRUSTED_PROXY_COUNT proxies (DRF's NUM_PROXIES); without trusted proxies it is the
+    connection's, so a forged X-Forwarded-For cannot buy a fresh allowance."""
+
+    scope = "unauthenticated"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

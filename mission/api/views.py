@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,11 +20,11 @@ from mission.api.authentication import BearerTokenAuthentication
 from mission.api.identifiers import PartnerIdentifiers, kind_of
 from mission.api.identifiers import for_owner as partner_identifiers
 from mission.api.models import ApiToken
-from mission.api.pagination import MAX_PAGE_SIZE, paginate
+from mission.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from mission.api.permissions import DatasetPermission, is_partner, staff_may_read
 from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
-from mission.api.throttling import TokenRateThrottle
+from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
 
 ERROR = inline_serializer(
     "Error",
@@ -38,7 +38,13 @@ ERROR = inline_serializer(
     },
 )
 ERROR_RESPONSES = {400: ERROR, 401: ERROR, 403: ERROR, 429: ERROR}
-NON_EMPTY = {"type": "string", "minLength": 1}  # an empty parameter is refused (see check_query)
+# The schema declares what the server enforces, so that a generated client sends nothing it refuses.
+# An empty value, or one of spaces only, is refused (see check_query): JSON Schema patterns are not
+# anchored, so "\S" asks for one character that is not a space.
+NON_EMPTY = {"type": "string", "minLength": 1, "pattern": r"\S"}
+CURSOR = {"type": "string", "minLength": 1, "pattern": r"^[A-Za-z0-9_-]+={0,2}$"}  # base64url, from `next`
+FIELDS = {"type": "string", "minLength": 1, "pattern": r"^[a-z0-9_]+(,[a-z0-9_]+)*$"}
+PAGE_SIZE = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}
 
 
 def check_query(request, known: set[str]) -> None:
@@ -64,8 +70,20 @@ class PortalAPIView(APIView):
         self._started = time.perf_counter()
         super().initial(request, *args, **kwargs)
 
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, (NotAuthenticated, AuthenticationFailed)):
+            # DRF throttles only authenticated requests; these are counted per address. Once over the
+            # rate they get 429 and no log row, so a flood writes a bounded number of rows.
+            throttle = UnauthenticatedRateThrottle()
+            if not throttle.allow_request(self.request, self):
+                self._unlogged = True
+                exc = Throttled(throttle.wait())
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "_unlogged", False):
+            return response
         started = getattr(self, "_started", time.perf_counter())
         token = request.auth if isinstance(getattr(request, "auth", None), ApiToken) else None
         request_log(
@@ -276,19 +294,19 @@ class ValuesListView(PortalAPIView):
         parameters = [
             OpenApiParameter(
                 "cursor",
-                OpenApiTypes.STR,
+                CURSOR,
                 OpenApiParameter.QUERY,
                 description="Opaque; from the `next` link of the previous page.",
             ),
             OpenApiParameter(
                 "page_size",
-                OpenApiTypes.INT,
+                PAGE_SIZE,
                 OpenApiParameter.QUERY,
-                description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default 100).",
+                description=f"Rows per page, 1 to {MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE}).",
             ),
             OpenApiParameter(
                 "fields",
-                OpenApiTypes.STR,
+                FIELDS,
                 OpenApiParameter.QUERY,
                 description="Comma-separated names of the fields to return (default: all you may see).",
             ),
@@ -381,8 +399,6 @@ class ApiRootView(PortalAPIView):
         tags=["root"],
     )
     def get(self, request):
-        from rest_framework.exceptions import NotAuthenticated
-
         from mission.api import datasets
 
         if not request.user or not request.user.is_authenticated:

@@ -21,12 +21,19 @@ from mission.dashboards.periods import (
     Period,
     current_preset,
     last_months,
+    month_in_range,
+    month_range_message,
     months_between,
     presets,
 )
 from mission.forms import use_fast_selects
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}, format="%Y-%m")
+
+
+def _check_month_range(month: datetime.date) -> None:
+    if not month_in_range(month):
+        raise forms.ValidationError(month_range_message(), code="out_of_range")
 
 
 def month_field(label) -> forms.DateField:
@@ -36,6 +43,7 @@ def month_field(label) -> forms.DateField:
         input_formats=["%Y-%m"],
         widget=MONTH_WIDGET,
         error_messages={"invalid": _("Enter a month as YYYY-MM, for example 2026-03.")},
+        validators=[_check_month_range],
     )
 
 

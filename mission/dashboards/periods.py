@@ -8,6 +8,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 MAX_MONTHS = 120  # ten years: longer spans are a report, not a dashboard
+# The months a period may start and end in. Wide enough for any record of a mission, and far enough
+# from years 1 and 9999 that a period's end and its previous period stay in Python's calendar.
+EARLIEST_MONTH = datetime.date(1900, 1, 1)
+LATEST_MONTH = datetime.date(2999, 12, 1)
+
+
+def month_in_range(month: datetime.date) -> bool:
+    return EARLIEST_MONTH <= month <= LATEST_MONTH
+
+
+def month_range_message() -> str:
+    return _("Enter a month from %(first)s to %(last)s.") % {
+        "first": f"{EARLIEST_MONTH:%Y-%m}",
+        "last": f"{LATEST_MONTH:%Y-%m}",
+    }
 
 
 def month_start(day: datetime.date) -> datetime.date:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from field_offices.models import Region
 from mission.accounts.permissions import Capability, has_capability, reads_department, scope_for, sees_restricted
-from mission.dashboards.periods import MAX_MONTHS, months_between
+from mission.dashboards.periods import MAX_MONTHS, month_in_range, month_range_message, months_between
 from mission.reports import registry
 from mission.reports.models import ReportJob, ReportStatus
 
@@ -31,9 +31,12 @@ logger = logging.getLogger(__name__)
 
 def _month(value: str, field: str) -> datetime.date:
     try:
-        return datetime.datetime.strptime(value or "", "%Y-%m").date()
+        month = datetime.datetime.strptime(value or "", "%Y-%m").date()
     except ValueError:
         raise ValidationError({field: _("Enter a month as YYYY-MM, for example 2026-03.")}) from None
+    if not month_in_range(month):
+        raise ValidationError({field: month_range_message()})
+    return month
 
 
 def _validated(actor, report_type: registry.ReportType | None, parameters: dict) -> dict:

@@ -8,7 +8,7 @@ import datetime
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from mission.api.filters import RecordFilter
+from mission.api.filters import RecordFilter, UtcDateTimeFilter
 from rights.filters import CaseScopeFilterSet
 from rights.models import Case, FlagStatus, Hearing, ObservationStatus, flag_day
 
@@ -20,7 +20,7 @@ def _period(rows_on_or_after: str, rows_on_or_before: str) -> dict[str, str]:
 class ApiFilterSet(CaseScopeFilterSet):
     parameter_descriptions: dict[str, str] = {}
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         label=_("Changed at or after this time (ISO 8601), for incremental sync"), method="filter_updated_since"
     )
 

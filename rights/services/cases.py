@@ -85,7 +85,10 @@ def case_update(
 ) -> Case:
     """Change a case and its parties. A published one (partners see it) changes only through the
     correction path, as a published hearing does (`rights.services.hearings.hearing_update`)."""
-    require_record_in(actor, region_id=case.municipality.region_id)
+    # The region as stored, not as on `case`: a ModelForm writes the edit onto its instance when it
+    # validates, and an emptied municipality (which means "the court's seat") is None there until now.
+    stored_region_id = Case.objects.filter(pk=case.pk).values_list("municipality__region_id", flat=True).get()
+    require_record_in(actor, region_id=stored_region_id)
     lock_version(case, expected_version=expected_version)
     published = case_is_published(case)  # read under the lock: an approval may have just landed
     if published:

@@ -1,6 +1,9 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mission.api.identifiers import for_owner
@@ -83,6 +86,16 @@ def test_revoked_and_expired_tokens_get_401(request, key_fixture, endpoint):
 def test_a_made_up_token_gets_401(geography):
     assert bearer("mp_00000000_nothing").get(url("regions")).status_code == 401
     assert bearer("not-ours").get(url("regions")).json()["detail"] == "This is not a Mission Portal token."
+
+
+@pytest.mark.parametrize("key", ["mp_\x00abcdef0_secret", "mp_ABCDEF01_secret", "mp_abc_secret", "mp__secret"])
+def test_a_token_whose_prefix_is_not_ours_is_refused_without_a_lookup(geography, key):
+    # A prefix holding NUL made PostgreSQL fail the lookup (500); none of these could ever be issued.
+    with CaptureQueriesContext(connection) as queries:
+        response = bearer(key).get(url("regions"))
+    assert not [q for q in queries.captured_queries if 'FROM "api_apitoken"' in q["sql"]]
+    assert response.status_code == 401
+    assert response.json()["detail"] == "This is not a Mission Portal token."
 
 
 def test_a_partner_session_cannot_use_the_api(partner, published):
@@ -240,6 +253,66 @@ class TestErrors:
         body = response.json()
         assert field in body["errors"]
         assert body["detail"]
+
+    @pytest.mark.parametrize("value", ["²", "٣", "1e2", "+5", "99999999999999999999"])
+    def test_a_page_size_is_written_in_plain_digits(self, partner_key, value):
+        # str.isdigit takes superscripts and other scripts' digits, which int() then refuses or reads.
+        response = bearer(partner_key).get(url("hearings"), {"page_size": value})
+        assert response.status_code == 400
+        assert "page_size" in response.json()["errors"]
+
+    @pytest.mark.parametrize("cursor", ["aWQ6wrI", "aWQ6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"])  # id:², id:99…9 (24 nines)
+    def test_a_cursor_with_odd_digits_or_beyond_any_id_is_refused(self, partner_key, cursor):
+        response = bearer(partner_key).get(url("hearings"), {"cursor": cursor})
+        assert response.status_code == 400
+        assert "cursor" in response.json()["errors"]
+
+    @pytest.mark.parametrize("endpoint", ["cases", "hearings", "observations", "aggregates/hearings"])
+    @pytest.mark.parametrize(
+        "moment", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00", "0001-01-01"]
+    )
+    def test_an_updated_since_outside_the_calendar_is_refused(self, partner_key, published, endpoint, moment):
+        # In UTC these fall in year 10000 or year 0, which Python's datetime cannot hold.
+        response = bearer(partner_key).get(url(endpoint), {"updated_since": moment})
+        assert response.status_code == 400
+        assert "updated_since" in response.json()["errors"]
+
+    def test_the_extremes_of_the_calendar_still_work(self, partner_key, published):
+        client = bearer(partner_key)
+        assert len(client.get(url("hearings"), {"updated_since": "0001-01-01T00:00:00Z"}).json()["results"]) == 1
+        assert client.get(url("hearings"), {"updated_since": "9999-12-31T23:59:59Z"}).json()["results"] == []
+
+    def test_a_nul_character_is_refused_with_json(self, partner_key):
+        # PostgreSQL refuses any query holding NUL: it must never reach the database.
+        for address in (url("regions") + "?fields=code%00", url("regions") + "%00/"):
+            response = bearer(partner_key).get(address)
+            assert response.status_code == 400
+            assert response["Content-Type"] == "application/json"
+            assert "NUL character" in response.json()["detail"]
+
+    def test_a_server_error_is_json_too(self, partner_key, settings, monkeypatch):
+        from field_offices.api.views import RegionList
+
+        def fail(self, request):
+            raise RuntimeError("a bug")
+
+        settings.DEBUG = False
+        monkeypatch.setattr(RegionList, "base_queryset", fail)
+        client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {partner_key}")
+        response = client.get(url("regions"))
+        assert response.status_code == 500
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "The server hit an error; the administrators have been told."}
+        assert "a bug" not in response.content.decode()
+
+    @pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v1/regions/1/", "/api/v2/regions/", "/api/"])
+    def test_an_unknown_api_address_is_a_json_404(self, partner_key, settings, path):
+        settings.DEBUG = False
+        for client in (bearer(partner_key), bearer(None)):
+            response = client.get(path)
+            assert response.status_code == 404
+            assert response["Content-Type"] == "application/json"
+            assert response.json()["detail"]
 
     def test_aggregate_choices_are_checked(self, partner_key):
         response = bearer(partner_key).get(url("aggregates/hearings"), {"group_by": "judge"})

@@ -211,6 +211,7 @@ class TestAsking:
             ({"from": "2026-13"}, "from"),
             ({"from": "2026-03", "to": "2026-01"}, "to"),
             ({"to": "2999-01"}, "to"),
+            ({"from": "0001-01", "to": "0001-03"}, "from"),  # the report's previous period: year 0
             ({"format": "pdf"}, "format"),
             ({"language": "de"}, "language"),
             ({"region": "XXX"}, "region"),
@@ -518,6 +519,12 @@ class TestAccess:
         client = client_for(request.getfixturevalue(actor))
         for name in self.URLS:
             assert client.get(reverse(name)).status_code == 403
+
+    @pytest.mark.parametrize("page", ["99999999999999999999", "0", "²"])
+    def test_a_page_number_that_cannot_be_is_a_400(self, department_head, page):
+        response = client_for(department_head).get(reverse("reports:list"), {"page": page})
+        assert response.status_code == 400
+        assert "There is no page" in response.content.decode()
 
     def test_anonymous_users_are_sent_to_sign_in(self):
         assert client_for(None).get(reverse("reports:list")).status_code == 302

@@ -202,6 +202,21 @@ class TestFiltersInTheUrl:
         assert "Enter a month as YYYY-MM" in response.content.decode()
         assert response.context["filters"].params["to"] == f"{datetime.date.today():%Y-%m}"
 
+    @pytest.mark.parametrize(
+        ("period", "field"),
+        [
+            ({"to": "0001-01"}, "to"),  # its previous period, for the change, would be in year 0
+            ({"from": "0001-01", "to": "0001-12"}, "from"),
+            ({"from": "9999-01", "to": "9999-12"}, "to"),  # the period ends on the first day of year 10000
+        ],
+    )
+    def test_months_at_the_edge_of_the_calendar_are_reported(self, department_head, trial_data, period, field):
+        response = client_for(department_head).get(reverse(URL), period)
+        assert response.status_code == 200
+        assert field in response.context["form"].errors
+        assert "Enter a month from 1900-01 to 2999-12." in response.content.decode()
+        assert response.context["filters"].params["to"] == f"{datetime.date.today():%Y-%m}"
+
     def test_a_period_backwards_is_refused(self, department_head, trial_data):
         response = client_for(department_head).get(reverse(URL), {"from": "2026-03", "to": "2026-01"})
         assert "The first month of the period must not be after the last." in response.content.decode()

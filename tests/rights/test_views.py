@@ -126,6 +126,27 @@ class TestForms:
         assert response.status_code == 302
         assert [p.name for p in case.parties.all()] == ["New Accused"]
 
+    def test_an_edit_leaving_the_municipality_empty_takes_the_courts_seat(self, monitor, case, prizren_court):
+        # The field's help text says so; the edit form answered 500.
+        data = {
+            "court": prizren_court.pk,
+            "case_number": case.case_number,
+            "municipality": "",
+            "court_department": "general_criminal",
+            "category": "other",
+            "charges": "CCK Art. 142",
+            "version": case.version,
+            "parties-TOTAL_FORMS": "0",
+            "parties-INITIAL_FORMS": "0",
+            "parties-MIN_NUM_FORMS": "0",
+            "parties-MAX_NUM_FORMS": "60",
+        }
+        response = client_for(monitor).post(reverse("rights:case_update", args=[case.pk]), data)
+        assert response.status_code == 302
+        case.refresh_from_db()
+        assert case.municipality == prizren_court.seat
+        assert case.category == "other"
+
     def test_a_duplicate_case_number_keeps_what_was_typed(self, monitor, case, prizren_court):
         data = {
             "court": prizren_court.pk,
@@ -292,6 +313,30 @@ class TestQueryCounts:
             response = client.get(url)
         assert len(response.context["case"].hearings.all()) == 50
         assert Observation.objects.count() == 50
+
+
+class TestPagination:
+    LISTS = [
+        "rights:case_list",
+        "rights:hearing_list",
+        "rights:observation_list",
+        "rights:review_queue",
+        "rights:flag_list",
+    ]
+
+    @pytest.mark.parametrize("url_name", LISTS)
+    @pytest.mark.parametrize("page", ["99999999999999999999", "1000001", "0", "-1", "²", "two"])
+    def test_a_page_number_that_cannot_be_is_a_400(self, supervisor, url_name, page):
+        # 99999999999999999999 × 25 is beyond a 64-bit OFFSET: it was a server error.
+        response = client_for(supervisor).get(reverse(url_name), {"page": page})
+        assert response.status_code == 400
+        assert "There is no page" in response.content.decode()
+
+    @pytest.mark.parametrize("url_name", LISTS)
+    def test_a_page_past_the_end_is_an_empty_list(self, supervisor, url_name):
+        response = client_for(supervisor).get(reverse(url_name), {"page": "1000000"})
+        assert response.status_code == 200
+        assert response.context["page"].object_list == []
 
 
 class TestExports:
