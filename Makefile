@@ -10,6 +10,8 @@ PYTEST_ARGS ?=
 # Serbian letters. As root on Debian they are installed; elsewhere the command to run is printed.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
+# The developer's command, and only it, turns DEBUG on (the settings default it off).
+run: export DEBUG ?= true
 run: install system-packages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data

@@ -1,8 +1,9 @@
 """Settings for Mission Portal.
 
 Everything is configured here; deployments differ only by environment variables (see `.env.example`).
-The embedded default (no variables set) is a development set-up: SQLite, tasks run in-process,
-console e-mail, DEBUG on.
+The embedded default (no variables set) is SQLite, tasks run in-process and console e-mail. DEBUG is
+off unless the environment turns it on (`make run` does), so a deployment that forgets it neither shows
+Django's technical error pages nor starts with the development secret key: it refuses to start.
 """
 
 from datetime import timedelta
@@ -20,7 +21,7 @@ env = environ.Env()
 # A local .env file is a convenience for developers; real deployments set the environment.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "insecure-development-key-only-for-debug-mode"  # noqa: S105 (refused below without DEBUG)
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
