@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 
 from mission.accounts.permissions import Capability, has_capability, scope_covers
 from mission.accounts.roles import Department
+from mission.history import display_value, history_changes
 from rights.filters import CaseFilter, HearingFilter, ObservationFilter
 from rights.models import (
     Case,
@@ -151,11 +152,14 @@ def observation_history(*, observation: Observation) -> list[dict]:
     """Who changed what and why, newest first: the observation's own fields and its ratings."""
     entries = []
     records = list(observation.history.select_related("history_user").order_by("history_date", "history_id"))
-    for previous, record in zip([None, *records], records, strict=False):
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at", "version", "created_at"])
-            changes = [(Observation._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes]
+    diffs = history_changes(
+        Observation,
+        list(zip(records[1:], records, strict=False)),
+        excluded_fields=["updated_at", "version", "created_at"],
+    )
+    for index, record in enumerate(records):
+        previous = records[index - 1] if index else None
+        changes = diffs[index - 1] if index else []
         entries.append(
             {
                 "at": record.history_date,
@@ -166,8 +170,8 @@ def observation_history(*, observation: Observation) -> list[dict]:
                 "created": previous is None,
             }
         )
-    rating_label = StandardRating._meta.get_field("rating").verbose_name
-    evidence_label = StandardRating._meta.get_field("evidence").verbose_name
+    rating_field = StandardRating._meta.get_field("rating")
+    evidence_field = StandardRating._meta.get_field("evidence")
     standards = {r.standard_id: r.standard for r in observation.ratings.all()}
     last_seen: dict[int, tuple[str, str]] = {}
     records = StandardRating.history.filter(observation_id=observation.pk).select_related("history_user")
@@ -176,8 +180,8 @@ def observation_history(*, observation: Observation) -> list[dict]:
         now = (record.rating, record.evidence)
         last_seen[record.standard_id] = now
         changes = [
-            (label, old, new)
-            for label, old, new in ((rating_label, before[0], now[0]), (evidence_label, before[1], now[1]))
+            (str(field.verbose_name), display_value(field, old), display_value(field, new))
+            for field, old, new in ((rating_field, before[0], now[0]), (evidence_field, before[1], now[1]))
             if old != new
         ]
         if not changes:

@@ -260,3 +260,49 @@ class TestExports:
         assert rows[1][7] == "1"  # one violation
         assert rows[1][8] == "Line one line two"
         assert rows[1][5] != "Submitted for review"  # the status label is translated
+
+
+class TestObservationHistory:
+    """The history reads as people and labels, never as stored codes and user IDs."""
+
+    def _approved(self, monitor, supervisor, observation, standards):
+        from rights.services.observations import observation_approve
+
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="s", ratings=all_complied(standards)
+        )
+        observation_approve(actor=supervisor, observation=Observation.objects.get(pk=observation.pk), comment="")
+
+    def _changes(self, response) -> list[tuple[str, str, str]]:
+        return [
+            tuple(str(part) for part in change) for entry in response.context["history"] for change in entry["changes"]
+        ]
+
+    def test_status_ratings_and_reviewer_show_as_labels_and_names(self, monitor, supervisor, observation, standards):
+        self._approved(monitor, supervisor, observation, standards)
+        response = client_for(supervisor).get(reverse("rights:observation_detail", args=[observation.pk]))
+        changes = self._changes(response)
+        assert ("status", "Submitted for review", "Approved") in changes
+        assert ("reviewed by", "—", supervisor.get_full_name()) in changes
+        assert ("rating", "—", "Complied") in changes
+        content = response.content.decode()
+        assert "submitted → approved" not in content
+        assert f"— → {supervisor.pk}<" not in content
+        assert "— → complied" not in content
+        assert f"Reviewed by: — → {supervisor.get_full_name()}" in content
+
+    def test_the_labels_follow_the_interface_language(self, monitor, supervisor, observation, standards):
+        from django.utils import translation
+
+        from rights.models import ObservationStatus, Rating
+
+        self._approved(monitor, supervisor, observation, standards)
+        client = client_for(supervisor)
+        client.post(reverse("set_language"), {"language": "sq"})
+        changes = self._changes(client.get(reverse("rights:observation_detail", args=[observation.pk])))
+        with translation.override("sq"):
+            approved, complied = str(ObservationStatus.APPROVED.label), str(Rating.COMPLIED.label)
+        assert approved != "Approved"
+        assert any(new == approved for _label, _old, new in changes)
+        assert any(new == complied for _label, _old, new in changes)
+        assert not any(new in ("approved", "complied", str(supervisor.pk)) for _label, _old, new in changes)
