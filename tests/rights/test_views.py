@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from mission.audit.models import AccessLog
 from rights.models import Case, Court, Hearing, Observation
@@ -306,3 +307,94 @@ class TestObservationHistory:
         assert any(new == approved for _label, _old, new in changes)
         assert any(new == complied for _label, _old, new in changes)
         assert not any(new in ("approved", "complied", str(supervisor.pk)) for _label, _old, new in changes)
+
+
+def _submitted(monitor, **case_fields):
+    return ObservationFactory(
+        hearing=HearingFactory(case=CaseFactory(created_by=monitor, **case_fields)),
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+
+
+class TestReview:
+    """What a supervisor needs to review: the flags, the size of the queue, filters, the case."""
+
+    def test_the_review_page_shows_the_hearings_flags_to_a_supervisor(self, monitor, supervisor):
+        observation = _submitted(monitor)
+        flag = FlagFactory(hearing=observation.hearing, rule="interpreter_absent")
+        content = client_for(supervisor).get(reverse("rights:observation_detail", args=[observation.pk])).content
+        content = content.decode()
+        assert "Interpretation needed but not provided" in content
+        assert reverse("rights:flag_detail", args=[flag.pk]) in content
+
+    def test_monitors_read_the_flags_as_on_the_case_page_without_the_follow_up_link(self, monitor):
+        observation = _submitted(monitor)
+        flag = FlagFactory(hearing=observation.hearing, rule="interpreter_absent")
+        content = client_for(monitor).get(reverse("rights:observation_detail", args=[observation.pk])).content
+        assert "Interpretation needed but not provided" in content.decode()
+        assert reverse("rights:flag_detail", args=[flag.pk]) not in content.decode()
+
+    def test_the_queue_shows_flags_the_count_and_links_the_case(self, monitor, supervisor):
+        flagged = _submitted(monitor)
+        FlagFactory(hearing=flagged.hearing, rule="not_recorded")
+        _submitted(monitor)
+        response = client_for(supervisor).get(reverse("rights:review_queue"))
+        content = response.content.decode()
+        assert response.context["waiting"] == 2
+        assert "2 observations wait for review" in content
+        assert "Hearing not recorded" in content
+        assert f'href="{reverse("rights:case_detail", args=[flagged.hearing.case_id])}"' in content
+        assert f'href="{reverse("rights:observation_detail", args=[flagged.pk])}"' in content
+
+    def test_the_queue_filters_by_region_court_monitor_and_flag(self, monitor, supervisor, geography):
+        from tests.factories import UserFactory
+
+        prizren = _submitted(monitor)
+        FlagFactory(hearing=prizren.hearing)
+        colleague = UserFactory(username="monitor.two", region=geography["PRZ"])
+        dragash = _submitted(colleague, court=Court.objects.get(code="BC-PZ-DRA"))
+        client = client_for(supervisor)
+        url = reverse("rights:review_queue")
+
+        def listed(**query) -> set[int]:
+            response = client.get(url, query)
+            assert response.status_code == 200
+            return {o.pk for o in response.context["page"].object_list}
+
+        assert listed() == {prizren.pk, dragash.pk}
+        assert listed(region="PRZ") == {prizren.pk, dragash.pk}
+        assert listed(region="MIT") == set()
+        assert listed(court="BC-PZ-DRA") == {dragash.pk}
+        assert listed(monitor="monitor.two") == {dragash.pk}
+        assert listed(flagged="yes") == {prizren.pk}
+        assert listed(flagged="no") == {dragash.pk}
+        response = client.get(url, {"court": "BC-PZ-DRA"})
+        assert response.context["waiting"] == 1
+        assert "court=BC-PZ-DRA" in response.context["query"]
+        assert "1 observation waits for review" in response.content.decode()
+
+    def test_the_queue_runs_the_same_queries_at_one_and_at_fifty_rows(
+        self, monitor, supervisor, django_assert_num_queries
+    ):
+        client = client_for(supervisor)
+        url = reverse("rights:review_queue")
+
+        def make():
+            observation = _submitted(monitor)
+            FlagFactory(hearing=observation.hearing, rule="not_recorded")
+            FlagFactory(hearing=observation.hearing, rule="interpreter_absent", subject=f"x:{observation.pk}")
+
+        make()
+        client.get(url)
+        # session, user, count, the page, its flags, and the filter form's regions, courts and monitors
+        with django_assert_num_queries(8):
+            response = client.get(url)
+        assert len(response.context["page"].object_list) == 1
+        for _ in range(49):
+            make()
+        with django_assert_num_queries(8):
+            response = client.get(url, {"flagged": "yes"})
+        rows = response.context["page"].object_list
+        assert len(rows) == 25
+        assert all(len(row.hearing.flag_list) == 2 for row in rows)
