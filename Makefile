@@ -58,6 +58,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 # After changing user-facing strings: extract, translate the .po files, then compile.
+messages: export DEBUG ?= true
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l sq -l sr_Latn --no-obsolete --ignore=.venv --ignore=tests
 	$(BIN)/python manage.py compilemessages -l sq -l sr_Latn --ignore=.venv
