@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "public_safety",
 ]
 
+# Required fields carry aria-required besides the visible mark (mission/forms.py).
+FORM_RENDERER = "mission.forms.PortalFormRenderer"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from rights.models import Case, Flag, Observation
@@ -187,3 +188,28 @@ def test_a_department_head_finds_a_case_and_exports_the_list(page, monitor, depa
     page.get_by_role("link", name="PKR. nr. 5/2025").click()
     expect(page.get_by_role("heading", name="Hearings")).to_be_visible()
     expect(page.locator("body")).to_contain_text("Main trial session")
+
+
+def test_a_second_click_on_save_while_the_first_is_on_its_way_sends_nothing(page, monitor, trial_data):
+    _sign_in(page, "monitor")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    page.goto(reverse("rights:case_create"))
+    page.get_by_label("Court", exact=True).select_option(label="Basic Court of Prizren")
+    page.get_by_label("Case number").fill("P. nr. 654/2026")
+    page.get_by_label("Court department").select_option("general_criminal")
+    page.get_by_label("Category").select_option("other")
+    page.get_by_label("Charges").fill("CCK Art. 186")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    # A second click 50 ms after the first, while the first POST is on its way. (Playwright's own
+    # click waits for the pending navigation; a person does not.)
+    page.evaluate(
+        """() => {
+          const save = document.querySelector("form.form button[type=submit]");
+          save.click();
+          setTimeout(() => save.click(), 50);
+        }"""
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case P. nr. 654/2026")
+    assert len(posts) == 1
+    assert Case.objects.filter(case_number="P. nr. 654/2026").count() == 1

@@ -1,7 +1,10 @@
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -398,3 +401,91 @@ class TestReview:
         rows = response.context["page"].object_list
         assert len(rows) == 25
         assert all(len(row.hearing.flag_list) == 2 for row in rows)
+
+
+def _new_case_form(court, **overrides) -> dict:
+    data = {
+        "court": court.pk,
+        "case_number": "P. nr. 8/2026",
+        "municipality": "",
+        "court_department": "general_criminal",
+        "category": "other",
+        "charges": "CCK Art. 186",
+        "parties-TOTAL_FORMS": "0",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "0",
+        "parties-MAX_NUM_FORMS": "60",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestFormValidation:
+    def test_a_court_of_another_region_is_a_form_error_not_a_403(self, monitor, geography):
+        data = _new_case_form(Court.objects.get(code="BC-MI"), charges="Typed charges stay")
+        response = client_for(monitor).post(reverse("rights:case_create"), data)
+        assert response.status_code == 200
+        assert "Mitrovica" in " ".join(response.context["form"].errors["court"])
+        assert "Typed charges stay" in response.content.decode()
+        assert not Case.objects.exists()
+
+    def test_a_double_submitted_new_case_lands_on_the_saved_case(self, monitor, prizren_court):
+        client = client_for(monitor)
+        form = client.get(reverse("rights:case_create"))
+        token = form.context["submission_token"]
+        assert f'name="submission_token" value="{token}"' in form.content.decode()
+        data = _new_case_form(prizren_court, submission_token=token)
+        first = client.post(reverse("rights:case_create"), data)
+        second = client.post(reverse("rights:case_create"), data)
+        case = Case.objects.get()
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"] == reverse("rights:case_detail", args=[case.pk])
+
+    def test_a_new_form_gets_a_new_token_and_a_failed_one_keeps_its_own(self, monitor, prizren_court):
+        client = client_for(monitor)
+        one = client.get(reverse("rights:case_create")).context["submission_token"]
+        two = client.get(reverse("rights:case_create")).context["submission_token"]
+        assert one != two
+        failed = client.post(
+            reverse("rights:case_create"), _new_case_form(prizren_court, charges="", submission_token=one)
+        )
+        assert failed.status_code == 200
+        assert failed.context["submission_token"] == one
+        saved = client.post(reverse("rights:case_create"), _new_case_form(prizren_court, submission_token=one))
+        assert saved.status_code == 302
+        assert Case.objects.count() == 1
+
+    def test_a_double_submitted_new_hearing_is_saved_once(self, monitor, case):
+        from tests.rights.conftest import hearing_fields
+
+        client = client_for(monitor)
+        url = reverse("rights:hearing_create", args=[case.pk])
+        token = client.get(url).context["submission_token"]
+        data = {k: ("" if v is None else v) for k, v in hearing_fields().items()}
+        data.update({"recorded": "true", "accused_represented": "true", "held": "on", "public": "on"})
+        data.update({"date": YESTERDAY.isoformat(), "submission_token": token})
+        first = client.post(url, data)
+        second = client.post(url, data)
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+        assert Hearing.objects.filter(case=case).count() == 1
+
+    def test_required_fields_are_marked_for_eyes_and_for_screen_readers(self, monitor, case):
+        content = client_for(monitor).get(reverse("rights:case_create")).content.decode()
+        assert '<label for="id_case_number" class="is-required">Case number</label>' in content
+        assert '<label for="id_municipality">Municipality</label>' in content  # optional: no mark
+        case_number = re.search(r'<input[^>]*name="case_number"[^>]*>', content).group()
+        assert " required " in case_number
+        assert 'aria-required="true"' in case_number
+        hearing_page = client_for(monitor).get(reverse("rights:hearing_create", args=[case.pk])).content.decode()
+        assert '<label for="id_date" class="is-required">Date</label>' in hearing_page
+        assert "label.is-required::after" in (Path(settings.BASE_DIR) / "static/css/portal.css").read_text()
+
+    def test_recorded_offers_yes_or_no_with_nothing_preselected(self, monitor, case):
+        response = client_for(monitor).get(reverse("rights:hearing_create", args=[case.pk]))
+        recorded = response.context["form"]["recorded"]
+        assert [choice.data["value"] for choice in recorded] == ["true", "false"]
+        assert 'name="recorded" value="true" class="choice-row" id="id_recorded_0" checked' not in str(recorded)
+        assert "checked" not in str(recorded)
+        interpretation = response.context["form"]["interpretation_provided"]
+        assert [choice.data["value"] for choice in interpretation] == ["true", "false"]
