@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -81,9 +81,23 @@ def _save_parties(case: Case, parties: list[dict], actor) -> None:
         if party.pk is None:
             last = case.parties.filter(role=party.role).aggregate(last=Max("ordinal"))["last"] or 0
             party.ordinal = last + 1
-        party.full_clean()
+        try:
+            party.full_clean()
+        except ValidationError as error:
+            raise _about_party(party, error) from None
         party._history_user = actor
         party.save()
+
+
+def _about_party(party: Party, error: ValidationError) -> ValidationError:
+    """The case form shows party errors above the form: say which party and which field they are about."""
+    about = {}
+    for field, messages in error.message_dict.items():
+        label = party.pseudonym
+        if field != NON_FIELD_ERRORS:
+            label = f"{label}, {Party._meta.get_field(field).verbose_name}"
+        about[field] = [f"{label}: {message}" for message in messages]
+    return ValidationError(about)
 
 
 @transaction.atomic

@@ -104,7 +104,7 @@ class TestCases:
                     }
                 ],
             )
-        assert "counsel_appointed_on" in excinfo.value.message_dict
+        assert excinfo.value.message_dict["counsel_appointed_on"][0].startswith("Accused A, counsel appointed on: ")
         assert not Case.objects.exists()
 
     @pytest.mark.parametrize("actor", ["management", "department_head", "other_department_monitor"])
