@@ -16,7 +16,7 @@ _connection = None
 SQL = """
 SELECT h.id, h.case_id AS "case", court.code AS court, m.code AS municipality, r.code AS region,
        c.court_department, c.category, h.date, h.hearing_type, h.session_number, h.held, h.adjournment_reason,
-       h.recorded, h.public, h.closure_basis, h.accused_represented, h.interpretation_needed,
+       h.recorded, h.public, h.accused_represented, h.interpretation_needed,
        h.interpretation_provided, h.next_hearing_date, h.updated_at
 FROM rights_hearing h
 JOIN rights_case c ON c.id = h.case_id

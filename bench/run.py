@@ -246,13 +246,16 @@ def bench_api_list(repeats: int, requests_per_round: int) -> dict:
     from django.db.models import Max
 
     from mission.accounts.models import User
+    from mission.api.identifiers import for_owner
     from mission.api.pagination import _encode
     from mission.api.services import token_issue
     from rights.models import Hearing
 
     partner = User.objects.get(username="bench.partner")
     _token, key = token_issue(actor=None, user=partner, name="bench", scopes=["trial_monitoring"])
-    deep = _encode(int((Hearing.objects.aggregate(m=Max("id"))["m"] or 0) * 0.9))
+    deep_id = int((Hearing.objects.aggregate(m=Max("id"))["m"] or 0) * 0.9)
+    # The partner's cursor is its own identifier of the hearing; the baseline keeps the plain one.
+    deep = for_owner(partner.pk).encode("rights.hearing", deep_id)
     settings = connection.settings_dict
     dsn = (
         f"dbname={settings['NAME']} host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432} "
@@ -264,13 +267,16 @@ def bench_api_list(repeats: int, requests_per_round: int) -> dict:
         gunicorn("mission.wsgi") as portal,
         gunicorn("bench.baseline_app:application", env={"BENCH_DSN": dsn}, ready_path="/") as baseline,
     ):
-        for label, query in (("first", "page_size=100"), ("deep", f"page_size=100&cursor={deep}")):
+        for label, query, base_query in (
+            ("first", "page_size=100", "page_size=100"),
+            ("deep", f"page_size=100&cursor={deep}", f"page_size=100&cursor={_encode(deep_id)}"),
+        ):
             _latency(portal, f"/api/v1/hearings/?{query}", auth, 3)
-            _latency(baseline, f"/?{query}", {}, 3)
+            _latency(baseline, f"/?{base_query}", {}, 3)
             a_times, b_times, ratios = [], [], []
             for _ in range(repeats):
                 a = _latency(portal, f"/api/v1/hearings/?{query}", auth, requests_per_round)
-                b = _latency(baseline, f"/?{query}", {}, requests_per_round)
+                b = _latency(baseline, f"/?{base_query}", {}, requests_per_round)
                 a_times.append(a)
                 b_times.append(b)
                 ratios.append(a / b)

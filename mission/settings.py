@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "mission.accounts.middleware.PagesForStaffOnlyMiddleware",
+    "mission.accounts.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mission.navigation.navigation",
+                "mission.drafts.drafts",
             ],
         },
     },
@@ -142,6 +144,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Offline drafts of forms (static/js/drafts.js) are discarded from the device after this many hours.
+DRAFT_MAX_AGE_HOURS = env.int("DRAFT_MAX_AGE_HOURS", default=72)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
@@ -279,6 +283,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Retention ----------------------------------------------------------------------------------
+# Days each kind of data is kept before `retention_purge` (beat, nightly; or `manage.py retention_purge`)
+# deletes or anonymises it; 0 keeps it for ever (docs/architecture.md, "Retention").
+RETENTION_API_REQUEST_LOG_DAYS = env.int("RETENTION_API_REQUEST_LOG_DAYS", default=90)
+RETENTION_SIGN_IN_LOG_DAYS = env.int("RETENTION_SIGN_IN_LOG_DAYS", default=90)
+RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=2 * 365)
+RETENTION_HISTORY_DAYS = env.int("RETENTION_HISTORY_DAYS", default=5 * 365)
+RETENTION_PARTY_NAMES_DAYS = env.int("RETENTION_PARTY_NAMES_DAYS", default=5 * 365)
+for _name in [n for n in dir() if n.startswith("RETENTION_")]:
+    if globals()[_name] < 0:
+        raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")
+CELERY_BEAT_SCHEDULE["retention-purge"] = {
+    "task": "mission.audit.tasks.retention_purge",
+    "schedule": crontab(hour=2, minute=30),
+}
+
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -294,6 +314,9 @@ REST_FRAMEWORK = {
 }
 # Aggregates: a count below this is sent as suppressed, never as the number.
 API_SMALL_CELL_THRESHOLD = env.int("API_SMALL_CELL_THRESHOLD", default=5)
+# The key of partners' pseudonymous identifiers (mission/api/identifiers.py). Defaults to SECRET_KEY;
+# set it on its own so rotating SECRET_KEY does not change every identifier partners hold.
+API_IDENTIFIER_KEY = env.str("API_IDENTIFIER_KEY", default="") or SECRET_KEY
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mission Portal API",
     "VERSION": "1",

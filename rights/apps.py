@@ -12,15 +12,29 @@ class RightsConfig(AppConfig):
     api_urls = "rights.api.urls"
 
     def ready(self) -> None:
-        from mission import navigation
+        from mission import navigation, retention
+        from mission.accounts.permissions import Capability
         from mission.api import datasets
+        from rights.services.retention import party_names_anonymise
 
+        retention.register(
+            retention.Purge(
+                "rights_party_names",
+                _("Names of parties in cases untouched for the period"),
+                "RETENTION_PARTY_NAMES_DAYS",
+                party_names_anonymise,
+            )
+        )
         datasets.register(datasets.Dataset("trial_monitoring", _("Trial monitoring: cases, hearings, observations")))
         datasets.register(datasets.Dataset("trial_aggregates", _("Trial monitoring indicators (aggregates)")))
         datasets.register(
-            datasets.Dataset("trial_follow_up", _("Trial monitoring follow-up: flags, interventions"), partners=False)
+            datasets.Dataset(
+                "trial_follow_up",
+                _("Trial monitoring follow-up: flags, interventions"),
+                partners=False,
+                capability=Capability.FOLLOW_UP,  # what the flag pages ask (rights.views.flags)
+            )
         )
-        from mission.accounts.permissions import Capability
         from mission.accounts.roles import Department
 
         navigation.register(

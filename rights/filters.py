@@ -1,6 +1,8 @@
 """List filters for cases, hearings and observations (django-filter). One base class knows the way from
 each list's rows to their case, so the shared filters are written once."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
@@ -77,10 +79,22 @@ class CaseScopeFilterSet(django_filters.FilterSet):
         return queryset.filter(**{f"{self.case_path}{name}": value})
 
     def filter_period(self, queryset, name, value):
-        op = "gte" if name == "date_from" else "lte"
+        # Both bounds are applied together in `filter_queryset`: for a case, the same hearing must lie
+        # after `date_from` and before `date_to`, which two separate conditions do not ensure.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        bounds = {op: data[name] for name, op in (("date_from", "gte"), ("date_to", "lte")) if data.get(name)}
+        return self.in_period(queryset, bounds) if bounds else queryset
+
+    def in_period(self, queryset, bounds: dict[str, datetime.date]):
+        """The rows whose date lies within `bounds` ({"gte": first, "lte": last}, either optional)."""
         if self.period_lookup is None:  # a case is in the period when one of its hearings is
-            return queryset.filter(Exists(Hearing.objects.filter(case=OuterRef("pk"), **{f"date__{op}": value})))
-        return queryset.filter(**{f"{self.period_lookup}__{op}": value})
+            hearings = Hearing.objects.filter(case=OuterRef("pk"), **{f"date__{op}": day for op, day in bounds.items()})
+            return queryset.filter(Exists(hearings))
+        return queryset.filter(**{f"{self.period_lookup}__{op}": day for op, day in bounds.items()})
 
 
 class TrialFilterSet(CaseScopeFilterSet):

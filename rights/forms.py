@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mission.drafts import mark_restricted
 from mission.forms import DATE_WIDGET, TIME_WIDGET
 from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
 from rights.services.cases import PARTY_FIELDS
@@ -15,7 +16,28 @@ class VersionField(forms.IntegerField):
     widget = forms.HiddenInput
 
 
-class CaseForm(forms.ModelForm):
+class PublishedCorrectionMixin:
+    """A "reason for the correction" field on the form of a record partners see (`published=True`):
+    the services change a published case or hearing only with a reason (the correction path)."""
+
+    def __init__(self, *args, published: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if published:
+            self.fields["reason"] = forms.CharField(
+                label=_("Reason for the correction"),
+                required=False,  # the service says when it is missing, as for an observation
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_(
+                    "Partners see this record. Say why you change it: the reason is kept in the history, and "
+                    "unless you may review its observations, they go back for review."
+                ),
+            )
+
+    def correction_fields(self) -> dict:
+        return {"reason": self.cleaned_data["reason"]} if "reason" in self.fields else {}
+
+
+class CaseForm(PublishedCorrectionMixin, forms.ModelForm):
     version = VersionField(required=False)
 
     class Meta:
@@ -57,6 +79,7 @@ class PartyForm(forms.ModelForm):
         # Most rows are accused: preselect it rather than make a monitor on a tablet pick it every time.
         self.fields["role"].choices = PartyRole.choices
         self.fields["role"].initial = PartyRole.ACCUSED
+        mark_restricted(self.fields["name"])
 
     def has_changed(self) -> bool:
         # A spare row whose selects show their defaults but has no name is an unused row, not an error.
@@ -96,7 +119,7 @@ class NullBooleanChoiceField(forms.TypedChoiceField):
         return {True: "true", False: "false"}.get(value, "")
 
 
-class HearingForm(forms.ModelForm):
+class HearingForm(PublishedCorrectionMixin, forms.ModelForm):
     version = VersionField(required=False)
     # Hearing.clean() needs an answer for these once they apply (a held hearing; interpretation needed).
     recorded = NullBooleanChoiceField(

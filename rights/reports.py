@@ -41,6 +41,7 @@ from rights.models import (
     Party,
     PartyRole,
 )
+from rights.models import Case as CaseModel
 
 CHUNK = 2000
 LATEST_FLAGS = 60  # the PDF lists the latest flags; the tables above count all of them
@@ -473,7 +474,14 @@ def _python_csv_zip(ctx: ReportContext, tables) -> None:
 
 def build_trial_monitoring_data(ctx: ReportContext) -> str:
     regions = _regions(ctx)
-    tables = [_hearing_table(ctx, regions), _observation_table(ctx, regions)]
+    hearings = _hearing_table(ctx, regions)
+    tables = [hearings, _observation_table(ctx, regions)]
+    if ctx.includes_restricted:
+        # The cases whose accused are named in the hearings table, as `_accused_by_case` writes them.
+        named = Party.objects.filter(role=PartyRole.ACCUSED, case__in=hearings.queryset.values("case_id"))
+        ctx.discloses(
+            CaseModel.objects.filter(pk__in=named.values("case_id")).order_by("pk").iterator(chunk_size=CHUNK)
+        )
     if ctx.job.format == "xlsx":
         _write_xlsx(ctx, tables)
         extension = "xlsx"

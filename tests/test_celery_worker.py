@@ -129,3 +129,9 @@ def test_password_reset_mail_is_delivered_by_the_worker(celery_worker, monitor, 
     assert len(messages) == 1, "the worker delivered no e-mail within 30 s"
     assert f"To: {monitor.email}" in messages[0]
     assert "/accounts/password/reset/" in messages[0]
+    # The link is a credential: the worker made it, and its log does not show it.
+    token = messages[0].split("/accounts/password/reset/", 1)[1].split("/")[1]
+    stop_worker(celery_worker)
+    log = celery_worker.stdout.read()
+    assert "send_password_reset" in log
+    assert token not in log

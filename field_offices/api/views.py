@@ -2,6 +2,8 @@ from field_offices.models import Community, FieldTeam, Municipality, Region
 from mission.api.views import ValuesListView
 
 NAMES = {"name_en": "name_en", "name_sq": "name_sq", "name_sr": "name_sr"}
+# Codes and names an administrator maintains in the reference data: the only text partners receive.
+REFERENCE_TEXT = ("code", *NAMES, "region", "district")
 
 
 class RegionList(ValuesListView):
@@ -10,6 +12,7 @@ class RegionList(ValuesListView):
     dataset = "reference"
     model = Region
     fields = {"id": "id", "code": "code", **NAMES, "updated_at": "updated_at"}
+    reference_text_fields = REFERENCE_TEXT
 
     def base_queryset(self, request):
         return Region.objects.all()
@@ -32,6 +35,7 @@ class MunicipalityList(ValuesListView):
         "population_partial": "population_partial",
         "updated_at": "updated_at",
     }
+    reference_text_fields = (*REFERENCE_TEXT, "name_sr_cyrl")
 
     def base_queryset(self, request):
         return Municipality.objects.all()
@@ -43,6 +47,7 @@ class FieldTeamList(ValuesListView):
     dataset = "reference"
     model = FieldTeam
     fields = {"id": "id", "code": "code", **NAMES, "region": "region__code", "updated_at": "updated_at"}
+    reference_text_fields = REFERENCE_TEXT
 
     def base_queryset(self, request):
         return FieldTeam.objects.all()
@@ -54,6 +59,7 @@ class CommunityList(ValuesListView):
     dataset = "reference"
     model = Community
     fields = {"id": "id", "code": "code", **NAMES, "updated_at": "updated_at"}
+    reference_text_fields = REFERENCE_TEXT
 
     def base_queryset(self, request):
         return Community.objects.all()

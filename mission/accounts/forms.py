@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.template import loader
+from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Region
 from mission.accounts.roles import Department, Role
-from mission.accounts.services import email_send
+from mission.accounts.services import password_reset_request
 
 
 class PortalAuthenticationForm(AuthenticationForm):
@@ -21,21 +21,16 @@ class PortalAuthenticationForm(AuthenticationForm):
 
 
 class PortalPasswordResetForm(PasswordResetForm):
-    """Password reset whose e-mail goes out through Celery, so a slow mail server never blocks a page."""
+    """Password reset whose e-mail goes out through Celery, so a slow mail server never blocks a page.
 
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ) -> None:
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html_body = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
-        email_send(subject=subject, body=body, to=[to_email], html_body=html_body)
+    The link is a credential: the task is given the user's id and makes the link itself, so it never
+    travels through the broker or appears in a worker's log.
+    """
+
+    def save(self, domain_override: str | None = None, use_https: bool = False, request=None, **kwargs) -> None:
+        domain = domain_override or get_current_site(request).domain
+        for user in self.get_users(self.cleaned_data["email"]):
+            password_reset_request(user=user, domain=domain, use_https=use_https)
 
 
 class PeopleFilterForm(forms.Form):

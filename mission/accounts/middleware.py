@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.utils.cache import patch_cache_control
 
 from mission.accounts.roles import Role
 
@@ -23,3 +24,21 @@ class PagesForStaffOnlyMiddleware:
         if request.path.startswith("/api/") or getattr(view_class or view_func, "partner_allowed", False):
             return None
         raise PermissionDenied
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages for a signed-in user are not stored by the browser or a proxy.
+
+    They hold restricted values and the key that seals this session's offline drafts
+    (`mission.drafts`); a copy in the browser's disk cache would outlive the session.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

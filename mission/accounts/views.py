@@ -21,12 +21,18 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     partner_allowed = True
 
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Offline drafts (static/js/drafts.js) do not outlive a sign-out; drafts.js forgets them too
+        # when the sign-out button is pressed, this covers a browser that runs no script.
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/email/password_reset.txt"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
+    # The mail's templates are named in `mission.accounts.services.password_reset_mail`, run by a task.
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

@@ -3,12 +3,17 @@ knows no department."""
 
 from dataclasses import dataclass
 
+from mission.accounts.permissions import Capability
+
 
 @dataclass(frozen=True)
 class Dataset:
     code: str
     label: str
     partners: bool = True  # False: staff only, never granted to a partner token
+    # The capability the department's pages ask of staff for the same records (e.g. FOLLOW_UP for flags):
+    # the API asks the same of a staff user, so it never shows what the pages refuse.
+    capability: Capability | None = None
 
 
 _datasets: dict[str, Dataset] = {}

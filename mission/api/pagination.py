@@ -3,6 +3,7 @@ page deep in a million rows costs what the first one does."""
 
 import base64
 import binascii
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -16,17 +17,15 @@ def _encode(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> int:
+def _decode(cursor: str) -> int | None:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _sep, value = text.partition(":")
-        if kind != "id" or not value.isdigit():
-            raise ValueError
-        return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError(
-            {"cursor": [_("This cursor is not valid; use the `next` link of the previous page.")]}
-        ) from None
+        return None
+    kind, _sep, value = text.partition(":")
+    if kind != "id" or not (value.isascii() and value.isdigit()) or int(value) >= 2**63:
+        return None  # not ours, or beyond any primary key (the database would overflow)
+    return int(value)
 
 
 def page_size(request) -> int:
@@ -38,18 +37,32 @@ def page_size(request) -> int:
     return int(raw)
 
 
-def paginate(request, queryset: QuerySet, rows_of) -> tuple[list[dict], str | None]:
-    """One page of `rows_of(queryset)` (a values() queryset) and the link to the next page."""
+def paginate(
+    request,
+    queryset: QuerySet,
+    rows_of,
+    *,
+    encode: Callable[[int], str] = _encode,
+    decode: Callable[[str], int | None] = _decode,
+) -> tuple[list[dict], str | None]:
+    """One page of `rows_of(queryset)` (a values() queryset) and the link to the next page. The cursor
+    is the last primary key, written by `encode` (for partners: their identifier of the last row, so the
+    cursor tells them nothing they do not hold) and read back by `decode` (None: not a cursor)."""
     size = page_size(request)
     queryset = queryset.order_by("pk")
     cursor = request.query_params.get("cursor")
     if cursor:
-        queryset = queryset.filter(pk__gt=_decode(cursor))
+        after = decode(cursor)
+        if after is None:
+            raise ValidationError(
+                {"cursor": [_("This cursor is not valid; use the `next` link of the previous page.")]}
+            )
+        queryset = queryset.filter(pk__gt=after)
     rows = list(rows_of(queryset)[: size + 1])
     next_url = None
     if len(rows) > size:
         rows = rows[:size]
         query = request.query_params.copy()
-        query["cursor"] = _encode(rows[-1]["id"])
+        query["cursor"] = encode(rows[-1]["id"])
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return rows, next_url

@@ -10,9 +10,16 @@ def is_partner(request) -> bool:
     return getattr(request.user, "role", None) == Role.PARTNER
 
 
+def staff_may_read(user, dataset: datasets.Dataset) -> bool:
+    """A staff user reads a dataset when they hold the capability its pages ask for: one rule,
+    `has_capability`, for the pages and the API."""
+    return dataset.capability is None or has_capability(user, dataset.capability)
+
+
 class DatasetPermission(permissions.BasePermission):
     """The view's `dataset` decides: a token needs that scope; partners never get staff-only datasets;
-    staff need the API capability (their records are then scoped by `visible_to`)."""
+    staff need the API capability and the dataset's capability (their records are then scoped by
+    `visible_to`, as on the pages)."""
 
     message = _("Your token does not include this dataset.")
 
@@ -26,6 +33,9 @@ class DatasetPermission(permissions.BasePermission):
             return False
         if is_partner(request) and not dataset.partners:
             self.message = _("This dataset is for mission staff only.")
+            return False
+        if not is_partner(request) and not staff_may_read(user, dataset):
+            self.message = _("Your role may not read this dataset (as on the portal's pages).")
             return False
         token = request.auth
         if token is not None and hasattr(token, "scopes") and view.dataset not in token.scopes:

@@ -2,13 +2,14 @@
 `api/` package and listing it in its `api/urls.py`; nothing here changes."""
 
 import time
+from functools import partial
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
@@ -16,9 +17,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from mission.api.authentication import BearerTokenAuthentication
+from mission.api.identifiers import PartnerIdentifiers, kind_of
+from mission.api.identifiers import for_owner as partner_identifiers
 from mission.api.models import ApiToken
 from mission.api.pagination import MAX_PAGE_SIZE, paginate
-from mission.api.permissions import DatasetPermission, is_partner
+from mission.api.permissions import DatasetPermission, is_partner, staff_may_read
 from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle
@@ -87,6 +90,73 @@ _TYPES = [
 ]
 
 
+# Values a partner may receive without a declaration: they hold codes, numbers, dates and flags, never
+# words someone typed. Text needs a declaration (see `ValuesListView.reference_text_fields`).
+_CODED = (
+    models.BooleanField,
+    models.IntegerField,  # AutoField, BigAutoField and the positive ones too
+    models.FloatField,
+    models.DecimalField,
+    models.DateField,  # DateTimeField too
+    models.TimeField,
+    models.ForeignKey,  # an id
+    models.UUIDField,
+)
+
+
+def _target(model: type[models.Model], lookup: str) -> tuple[type[models.Model], models.Field]:
+    """The model and field that `.values(lookup)` reads."""
+    parts = lookup.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model, model._meta.get_field("id" if parts[-1] == "pk" else parts[-1])
+
+
+def _is_record_model(model: type[models.Model]) -> bool:
+    """Records (cases, hearings, anything scoped by region) and users: text typed by people, never
+    reference data an administrator maintains for publication."""
+    from django.contrib.auth import get_user_model
+
+    from mission.accounts.permissions import ScopedQuerySet
+
+    return model is get_user_model() or isinstance(model._default_manager.get_queryset(), ScopedQuerySet)
+
+
+def check_partner_fields(view: type["ValuesListView"]) -> None:
+    """Partners receive coded values only. Every field a partner may receive is coded by its type
+    (choices, numbers, dates, booleans, ids), or text declared in `reference_text_fields`, which must
+    come from reference data (not from a record or a user). Anything else must be in
+    `staff_only_fields`: a free-text field forgotten there fails here, at import, not in a partner's
+    hands."""
+    for key, lookup in view.fields.items():
+        if key in view.staff_only_fields:
+            continue
+        model, field = _target(view.model, lookup)
+        if key in view.reference_text_fields:
+            if _is_record_model(model):
+                raise ImproperlyConfigured(
+                    f"{view.__name__}.{key} ({lookup}) is text of {model.__name__}, typed into records: "
+                    "it cannot be reference text; list it in staff_only_fields."
+                )
+            continue
+        if getattr(field, "choices", None) or isinstance(field, _CODED):
+            continue
+        raise ImproperlyConfigured(
+            f"{view.__name__}.{key} ({lookup}) is free text: list it in staff_only_fields (partners get coded "
+            "values only), or in reference_text_fields if it is a code or name from the reference data."
+        )
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "minLength": 26, "maxLength": 26}, {"type": "integer"}],
+        "description": "For partners, their own identifier of the record (a string); for staff, the database id.",
+    }
+)
+class RecordIdentifierField(serializers.Field):
+    """Documents a field that holds a partner's identifier or, for staff, the database id."""
+
+
 def _doc_field(model: type[models.Model], lookup: str, required: bool) -> serializers.Field:
     """A serializer field that documents what `.values(lookup)` returns."""
     nullable = False
@@ -111,6 +181,8 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
     import django_filters
 
     parameters = []
+    # A FilterSet may say more than a form label can ("hearings dated on or after…"): what the parameter means.
+    descriptions = getattr(filterset_class, "parameter_descriptions", {})
     for name, flt in filterset_class.base_filters.items():
         kind = NON_EMPTY
         if isinstance(flt, django_filters.DateTimeFilter):
@@ -123,7 +195,13 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
         if isinstance(flt, django_filters.ChoiceFilter) and not isinstance(flt, django_filters.ModelChoiceFilter):
             enum = [value for value, _label in flt.extra.get("choices", [])] or None
         parameters.append(
-            OpenApiParameter(name, kind, OpenApiParameter.QUERY, description=str(flt.label or name), enum=enum)
+            OpenApiParameter(
+                name,
+                kind,
+                OpenApiParameter.QUERY,
+                description=str(descriptions.get(name) or flt.label or name),
+                enum=enum,
+            )
         )
     return parameters
 
@@ -154,13 +232,19 @@ class ValuesListView(PortalAPIView):
     by a django-filter FilterSet, cursor-paginated on the primary key.
 
     Subclasses set `dataset`, `model`, `fields` (output name → ORM lookup; must include "id"),
-    `staff_only_fields` (names never sent to partners: restricted or internal), `filterset_class`, and
-    implement `base_queryset(request)`, which applies the user's scope.
+    `staff_only_fields` (names never sent to partners: restricted, internal or free text),
+    `reference_text_fields` (text partners may read: codes and names of reference data),
+    `filterset_class`, and implement `base_queryset(request)`, which applies the user's scope. Partners
+    get coded values only: `check_partner_fields` refuses a declaration that would send them free text.
     """
 
     model: type[models.Model] | None = None
     fields: dict[str, str] = {}
     staff_only_fields: tuple[str, ...] = ()
+    reference_text_fields: tuple[str, ...] = ()
+    # Fields holding ids of records (output name → the model): partners get their own identifiers for
+    # them (`mission.api.identifiers`), in every list alike, and so do the cursors of these lists.
+    identifiers: dict[str, type[models.Model]] = {}
     filterset_class = None
     summary = ""
     extra_schema: dict = {}  # documents what `enrich` adds to each row
@@ -169,11 +253,14 @@ class ValuesListView(PortalAPIView):
         super().__init_subclass__(**kwargs)
         if not cls.fields:
             return
+        check_partner_fields(cls)
         row = inline_serializer(
             f"{cls.__name__.removesuffix('List')}Row",
             {
                 **{
-                    key: _doc_field(cls.model, lookup, key not in cls.staff_only_fields)
+                    key: RecordIdentifierField()
+                    if key in cls.identifiers
+                    else _doc_field(cls.model, lookup, key not in cls.staff_only_fields)
                     for key, lookup in cls.fields.items()
                 },
                 **cls.extra_schema,
@@ -250,6 +337,14 @@ class ValuesListView(PortalAPIView):
     def enrich(self, rows: list[dict], request) -> None:
         """Add what one more query per page can give (e.g. ratings of observations)."""
 
+    def pseudonymise(self, rows: list[dict], partner_ids: PartnerIdentifiers, keys: list[str]) -> None:
+        """Replace the ids of records by the partner's identifiers (after `enrich`, which needs the ids)."""
+        for key in keys:
+            encode = partial(partner_ids.encode, kind_of(self.identifiers[key]))
+            for row in rows:
+                if row[key] is not None:
+                    row[key] = encode(row[key])
+
     def list(self, request):
         self.check_parameters(request)
         queryset = self.base_queryset(request)
@@ -261,8 +356,15 @@ class ValuesListView(PortalAPIView):
             queryset = filterset.qs
         keys = self.visible_fields(request)
         lookups = [self.fields[k] for k in keys]
-        rows, next_url = paginate(request, queryset, lambda q: _plain_rows(q.values_list(*lookups), keys))
+        cursor = {}
+        partner_ids = partner_identifiers(request.user.pk) if is_partner(request) else None
+        if partner_ids is not None and "id" in self.identifiers:
+            kind = kind_of(self.identifiers["id"])
+            cursor = {"encode": partial(partner_ids.encode, kind), "decode": partial(partner_ids.decode, kind)}
+        rows, next_url = paginate(request, queryset, lambda q: _plain_rows(q.values_list(*lookups), keys), **cursor)
         self.enrich(rows, request)
+        if partner_ids is not None:
+            self.pseudonymise(rows, partner_ids, [k for k in keys if k in self.identifiers])
         return Response({"next": next_url, "results": rows})
 
 
@@ -289,6 +391,7 @@ class ApiRootView(PortalAPIView):
         shown = [
             {"code": d.code, "label": str(d.label)}
             for d in datasets.all_datasets()
-            if (token is None or d.code in token.scopes) and (d.partners or not is_partner(request))
+            if (token is None or d.code in token.scopes)
+            and (d.partners if is_partner(request) else staff_may_read(request.user, d))
         ]
         return Response({"datasets": shown})

@@ -25,3 +25,25 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.object_repr} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Disclosure(models.Model):
+    """A restricted record whose values a kept artefact holds (a report file with names, the holder).
+
+    Handing out the holder is then logged as a view of each record it discloses, not only of the holder
+    (`mission.audit.services.access_record`).
+    """
+
+    holder_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    holder_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("record held in a file")
+        verbose_name_plural = _("records held in files")
+        indexes = [models.Index(fields=["holder_type", "holder_id"], name="disclosure_holder_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.holder_type_id}:{self.holder_id} holds {self.object_repr}"

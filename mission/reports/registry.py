@@ -7,7 +7,7 @@ embedded default), and keeps the file; a report type only writes its file and sa
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,13 @@ class ReportContext:
     output: Path  # write the file here
     progress: Callable[[float, str], None]  # (fraction done 0..1, what is happening now)
     includes_restricted: bool
+
+    def discloses(self, records: Iterable) -> None:
+        """Say which records' restricted values (names) the file holds: each download of the file is
+        then logged as a view of each of them (call it once, when `includes_restricted`)."""
+        from mission.audit.services import disclosure_replace
+
+        disclosure_replace(holder=self.job, objs=records)
 
     @property
     def period(self) -> Period:

@@ -22,6 +22,8 @@ from rights.models import (
 )
 
 NAMES = {"name_en": "name_en", "name_sq": "name_sq", "name_sr": "name_sr"}
+# Codes of the reference data (courts, municipalities, regions): text, but an administrator's, not a monitor's.
+WHERE = ("court", "municipality", "region")
 
 
 def _scoped(request, model):
@@ -44,6 +46,7 @@ class CourtList(ValuesListView):
         "seat": "seat__code",
         "updated_at": "updated_at",
     }
+    reference_text_fields = ("code", *NAMES, "parent", "seat")
 
     def base_queryset(self, request):
         return Court.objects.all()
@@ -66,14 +69,24 @@ class StandardList(ValuesListView):
         "guidance_sr": "guidance_sr",
         "updated_at": "updated_at",
     }
+    reference_text_fields = (
+        "questionnaire",
+        "code",
+        *NAMES,
+        "legal_basis",
+        "guidance_en",
+        "guidance_sq",
+        "guidance_sr",
+    )
 
     def base_queryset(self, request):
         return FairTrialStandard.objects.all()
 
 
 class CaseList(ValuesListView):
-    """Monitored cases. Partners receive cases with at least one approved observation, without case
-    numbers; names of parties never leave through the API."""
+    """Monitored cases. Partners receive cases with at least one approved observation, coded values
+    only: no case numbers, no charges as typed (the category is their coded form); names of parties
+    never leave through the API."""
 
     dataset = "trial_monitoring"
     model = Case
@@ -91,14 +104,17 @@ class CaseList(ValuesListView):
         "created_at": "created_at",
         "updated_at": "updated_at",
     }
-    staff_only_fields = ("case_number",)
+    staff_only_fields = ("case_number", "charges")
+    identifiers = {"id": Case}
+    reference_text_fields = WHERE
 
     def base_queryset(self, request):
         return _scoped(request, Case)
 
 
 class HearingList(ValuesListView):
-    """Monitored hearings. Partners receive hearings with an approved observation."""
+    """Monitored hearings. Partners receive hearings with an approved observation, coded values only:
+    whether it was public, not the legal basis for closing it as the judge stated it."""
 
     dataset = "trial_monitoring"
     model = Hearing
@@ -127,7 +143,9 @@ class HearingList(ValuesListView):
         "outcome": "outcome",
         "updated_at": "updated_at",
     }
-    staff_only_fields = ("case_number", "outcome")
+    staff_only_fields = ("case_number", "outcome", "closure_basis")
+    identifiers = {"id": Hearing, "case": Case}
+    reference_text_fields = WHERE
 
     def base_queryset(self, request):
         return _scoped(request, Hearing)
@@ -156,6 +174,8 @@ class ObservationList(ValuesListView):
         "updated_at": "updated_at",
     }
     staff_only_fields = ("summary", "monitor", "submitted_at")
+    identifiers = {"id": Observation, "hearing": Hearing, "case": Case}
+    reference_text_fields = ("court", "region", "questionnaire")
     extra_schema = {
         "ratings": serializers.ListField(
             child=inline_serializer(
@@ -207,6 +227,8 @@ class FlagList(ValuesListView):
         "closing_note": "closing_note",
         "updated_at": "updated_at",
     }
+    staff_only_fields = ("closing_note",)  # the whole dataset is staff only; this is free text besides
+    identifiers = {"case": Case, "hearing": Hearing, "observation": Observation}
 
     def base_queryset(self, request):
         return Flag.objects.visible_to(request.user)
@@ -229,6 +251,8 @@ class InterventionList(ValuesListView):
         "outcome": "outcome",
         "updated_at": "updated_at",
     }
+    staff_only_fields = ("addressee", "outcome")  # the whole dataset is staff only; free text besides
+    identifiers = {"case": Case}
 
     def base_queryset(self, request):
         return Intervention.objects.visible_to(request.user)

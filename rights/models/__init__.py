@@ -12,7 +12,15 @@ from rights.models.cases import (
     PartyRole,
     Sex,
 )
-from rights.models.flags import Flag, FlagRule, FlagStatus, Intervention, InterventionStatus, InterventionType
+from rights.models.flags import (
+    Flag,
+    FlagRule,
+    FlagStatus,
+    Intervention,
+    InterventionStatus,
+    InterventionType,
+    flag_day,
+)
 from rights.models.hearings import AdjournmentReason, Hearing, HearingType
 from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
 from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
@@ -71,4 +79,5 @@ __all__ = [
     "RatingTotalMonth",
     "Sex",
     "StandardRating",
+    "flag_day",
 ]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +28,12 @@ class FlagStatus(models.TextChoices):
 
 class FlagQuerySet(RightsQuerySet):
     region_lookup = "case__municipality__region"
+
+
+def flag_day() -> Coalesce:
+    """The day a flag counts on in a period, for the dashboard, its summaries and the API alike: the
+    date of its hearing; for a flag on a whole case, the day it was raised."""
+    return Coalesce(models.F("hearing__date"), TruncDate("created_at"), output_field=models.DateField())
 
 
 class Flag(BaseModel):

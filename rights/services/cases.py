@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 from mission.accounts.permissions import Capability, has_capability, reads_department
 from mission.accounts.roles import Department
 from mission.concurrency import lock_version
-from rights.models import Case, Party
+from rights.models import Case, Observation, Party
+from rights.services.observations import correction_reason, published_change_review
 from rights.services.permissions import can_record_in, require_record_in
 
 CASE_FIELDS = (
@@ -63,7 +64,7 @@ def _apply_case_fields(case: Case, fields: dict) -> None:
     case.case_number = " ".join(case.case_number.split())
 
 
-def _save_parties(case: Case, parties: list[dict], actor) -> None:
+def _save_parties(case: Case, parties: list[dict], actor, reason: str = "") -> None:
     """Create, update or delete parties; a new party gets the next letter of its role ('Accused C')."""
     existing = {p.pk: p for p in case.parties.all()}
     for data in parties:
@@ -71,6 +72,7 @@ def _save_parties(case: Case, parties: list[dict], actor) -> None:
         if data.get("delete"):
             if party is not None:
                 party._history_user = actor
+                party._change_reason = reason or None
                 party.delete()
             continue
         if party is None:
@@ -86,6 +88,7 @@ def _save_parties(case: Case, parties: list[dict], actor) -> None:
         except ValidationError as error:
             raise _about_party(party, error) from None
         party._history_user = actor
+        party._change_reason = reason or None
         party.save()
 
 
@@ -113,14 +116,31 @@ def case_create(*, actor, parties: list[dict] | None = None, **fields) -> Case:
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, expected_version: int, parties: list[dict] | None = None, **fields) -> Case:
+def case_update(
+    *, actor, case: Case, expected_version: int, parties: list[dict] | None = None, reason: str = "", **fields
+) -> Case:
+    """Change a case and its parties. A published one (partners see it) changes only through the
+    correction path, as a published hearing does (`rights.services.hearings.hearing_update`)."""
     require_record_in(actor, region_id=case.municipality.region_id)
     lock_version(case, expected_version=expected_version)
+    published = case_is_published(case)  # read under the lock: an approval may have just landed
+    if published:
+        reason = correction_reason(reason)
     _apply_case_fields(case, fields)
     # and it stays in their region
     _require_recordable_place(actor, case, municipality_given=fields.get("municipality") is not None)
     case.full_clean()
     case._history_user = actor
+    case._change_reason = reason.strip() or None
+    case.published = published  # the flag follows the approvals, never a stale copy of the row
     case.save()
-    _save_parties(case, parties or [], actor)
+    _save_parties(case, parties or [], actor, reason.strip())
+    if published:
+        published_change_review(actor=actor, observations=Observation.objects.filter(hearing__case=case), reason=reason)
+        case.published = case_is_published(case)
     return case
+
+
+def case_is_published(case: Case) -> bool:
+    """Whether partners see this case now (then a change needs a reason: `case_update`)."""
+    return Case.objects.filter(pk=case.pk, published=True).exists() if case.pk else False

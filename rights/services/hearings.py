@@ -3,6 +3,7 @@ from django.db import transaction
 from mission.concurrency import lock_version
 from rights.models import Case, Hearing
 from rights.services.flags import flags_raise_for_hearing
+from rights.services.observations import correction_reason, published_change_review
 from rights.services.permissions import require_record_in
 
 HEARING_FIELDS = (
@@ -58,14 +59,29 @@ def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     return hearing
 
 
+def hearing_is_published(hearing: Hearing) -> bool:
+    """Whether partners see this hearing now (then a change needs a reason: `hearing_update`)."""
+    return Hearing.objects.filter(pk=hearing.pk, published=True).exists() if hearing.pk else False
+
+
 @transaction.atomic
-def hearing_update(*, actor, hearing: Hearing, expected_version: int, **fields) -> Hearing:
+def hearing_update(*, actor, hearing: Hearing, expected_version: int, reason: str = "", **fields) -> Hearing:
+    """Change a hearing. A published one (partners see it) changes only through the correction path:
+    with a reason, kept in the history, and back to review unless a reviewer made the change."""
     require_record_in(actor, region_id=hearing.case.municipality.region_id)
     lock_version(hearing, expected_version=expected_version)
+    published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
+    if published:
+        reason = correction_reason(reason)
     _apply(hearing, fields)
     hearing.full_clean()
     hearing._history_user = actor
+    hearing._change_reason = reason.strip() or None
+    hearing.published = published  # the flag follows the approvals, never a stale copy of the row
     hearing.save()
     _refresh_last_hearing(hearing.case)
+    if published:
+        published_change_review(actor=actor, observations=hearing.observations.all(), reason=reason)
+        hearing.published = hearing_is_published(hearing)
     flags_raise_for_hearing(hearing)
     return hearing

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,6 +156,28 @@ def observation_approve(*, actor, observation: Observation, comment: str = "") -
     return _review(actor, observation, status=ObservationStatus.APPROVED, comment=comment)
 
 
+def correction_reason(reason: str) -> str:
+    """The reason every change to a published record needs; it is kept in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    return reason
+
+
+def _revise(observation: Observation, *, actor, reason: str, back_to_review: bool) -> None:
+    """A new revision of an approved observation, with its reason in the history. Sent back for review
+    unless the change was made by someone who may review it; partners see the result only once approved."""
+    observation.revision += 1
+    observation.correction_reason = reason
+    if back_to_review:
+        observation.status = ObservationStatus.SUBMITTED
+        observation.submitted_at = timezone.now()
+    observation._history_user = actor
+    observation._change_reason = reason
+    observation.save()
+    _refresh_published(observation)
+
+
 @transaction.atomic
 def observation_correct(
     *, actor, observation: Observation, expected_version: int, reason: str, summary: str, ratings: Ratings
@@ -168,20 +191,32 @@ def observation_correct(
         require_record_in(actor, region_id=observation.hearing.case.municipality.region_id)
     if observation.status != ObservationStatus.APPROVED:
         raise ValidationError(_("Only an approved observation is corrected; edit a draft directly."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    reason = correction_reason(reason)
     lock_version(observation, expected_version=expected_version)
     observation.summary = summary
-    _write_ratings(observation, ratings, validate=True, actor=actor, reason=reason.strip())
+    _write_ratings(observation, ratings, validate=True, actor=actor, reason=reason)
     _require_complete(observation)
-    observation.revision += 1
-    observation.correction_reason = reason.strip()
-    if author:
-        observation.status = ObservationStatus.SUBMITTED
-        observation.submitted_at = timezone.now()
-    observation._history_user = actor
-    observation._change_reason = reason.strip()
-    observation.save()
-    _refresh_published(observation)
+    _revise(observation, actor=actor, reason=reason, back_to_review=author)
     flags_raise_for_observation(observation)
     return observation
+
+
+def published_change_review(*, actor, observations: QuerySet[Observation], reason: str) -> None:
+    """After a change to a published record (a hearing, a case): the correction path of the approved
+    observations that publish it (`observations`: those of the hearing, or of the case's hearings).
+
+    Partners see hearings and cases through approved observations. A change by someone who may review
+    them all stands, with its reason in the record's history; anyone else's sends them back for review
+    as a new revision with that reason, and the record leaves the partners' view until approved again.
+    Call inside the service's transaction, after saving the record.
+    """
+    approved = list(
+        observations.select_for_update()
+        .select_related("hearing__case__municipality")
+        .filter(status=ObservationStatus.APPROVED)
+    )
+    if all(can_review(actor, observation) for observation in approved):
+        return
+    for observation in approved:
+        observation.version += 1  # a change of status: an open form on the old version must not win
+        _revise(observation, actor=actor, reason=reason, back_to_review=True)

@@ -7,7 +7,7 @@ Python. The dashboard framework runs this inside a transaction with the refresh 
 
 from django.db import connection
 from django.db.models import BigIntegerField, Count, DateField, F, Q, QuerySet, Sum, Value, Window
-from django.db.models.functions import Cast, Coalesce, Lag, TruncDate, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Lag, TruncMonth
 
 from rights.models import (
     AccusedRegionMonth,
@@ -28,6 +28,7 @@ from rights.models import (
     RatingRegionMonth,
     RatingTotalMonth,
     StandardRating,
+    flag_day,
 )
 from rights.models import Flag as FlagModel
 
@@ -300,8 +301,7 @@ def trial_summaries_refresh() -> int:
     flags = (
         FlagModel.objects.order_by()
         .values(
-            # A flag belongs to the month of its hearing; a flag on a whole case to when it was raised.
-            s_month=TruncMonth(Coalesce(F("hearing__date"), TruncDate("created_at")), output_field=DateField()),
+            s_month=TruncMonth(flag_day(), output_field=DateField()),
             **_case_dimensions("case__"),
             s_kind=Value("flag"),
             s_rule=F("rule"),

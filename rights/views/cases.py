@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import Capability, has_capability
-from mission.audit.services import access_record, access_record_many
+from mission.audit.services import access_record_many
 from mission.concurrency import ConcurrentEditError
 from mission.exports import csv_response
 from mission.forms import (
@@ -17,9 +17,9 @@ from mission.forms import (
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
 from rights.models import Case, Party, PartyRole
-from rights.services.cases import PARTY_FIELDS, case_create, case_update
+from rights.services.cases import PARTY_FIELDS, case_create, case_is_published, case_update
 from rights.services.permissions import can_follow_up, can_record_in, require_record_in, sees_names
-from rights.views.common import draft_saved, get_or_404, list_context, require_reader
+from rights.views.common import draft_saved, get_or_404, list_context, names_shown, require_reader
 
 
 def case_list(request):
@@ -33,10 +33,8 @@ def case_list(request):
 def case_detail(request, pk: int):
     require_reader(request.user)
     case = get_or_404(selectors.case_detail, user=request.user, pk=pk)
-    names = sees_names(request.user)
     parties = list(case.parties.all())
-    if names and parties:
-        access_record(actor=request.user, obj=case, path=request.path)
+    names = names_shown(request, case, parties)
     context = {
         "case": case,
         "parties": parties,
@@ -50,17 +48,19 @@ def case_detail(request, pk: int):
 def _case_form(request, *, case: Case | None):
     """Create or edit a case with its parties. The page keeps everything typed when saving fails."""
     user = request.user
+    existing = list(case.parties.all()) if case else []
     initial_parties = [
-        {**{f: getattr(p, f) for f in PARTY_FIELDS}, "id": p.pk, "community": p.community_id}
-        for p in (case.parties.all() if case else [])
+        {**{f: getattr(p, f) for f in PARTY_FIELDS}, "id": p.pk, "community": p.community_id} for p in existing
     ]
-    form = CaseForm(request.POST or None, instance=case or Case())
+    form = CaseForm(
+        request.POST or None, instance=case or Case(), published=case is not None and case_is_published(case)
+    )
     parties = PartyFormSet(request.POST or None, initial=initial_parties, prefix="parties")
     conflict = None
     if case is None and (earlier := earlier_submission(request)):
         return redirect(earlier)
     if request.method == "POST" and form.is_valid() and parties.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
         try:
             if case is None:
                 with once_per_form(request) as saved_at:
@@ -74,6 +74,7 @@ def _case_form(request, *, case: Case | None):
                     expected_version=form.cleaned_data["version"] or case.version,
                     parties=party_rows(parties),
                     **fields,
+                    **form.correction_fields(),
                 )
                 draft_saved(request, _("Case saved."), f"case:{case.pk}")
             return redirect("rights:case_detail", pk=saved.pk)
@@ -92,7 +93,7 @@ def _case_form(request, *, case: Case | None):
         "conflict": conflict,
         "draft_key": f"case:{case.pk}" if case else "case:new",
         "draft_version": case.version if case else 0,
-        "show_names": sees_names(user),
+        "show_names": names_shown(request, case, existing),
     }
     return render(request, "rights/case_form.html", context)
 

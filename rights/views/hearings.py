@@ -17,7 +17,7 @@ from mission.forms import (
 from rights import selectors
 from rights.forms import HearingForm
 from rights.models import AdjournmentReason, Hearing, HearingType
-from rights.services.hearings import hearing_create, hearing_update
+from rights.services.hearings import hearing_create, hearing_is_published, hearing_update
 from rights.services.observations import observation_start
 from rights.services.permissions import require_record_in
 from rights.views.common import draft_saved, get_or_404, list_context, require_reader
@@ -30,7 +30,11 @@ def hearing_list(request):
 
 
 def _hearing_form(request, *, case, hearing: Hearing | None):
-    form = HearingForm(request.POST or None, instance=hearing or Hearing(case=case))
+    form = HearingForm(
+        request.POST or None,
+        instance=hearing or Hearing(case=case),
+        published=hearing is not None and hearing_is_published(hearing),
+    )
     conflict = None
     draft_key = f"hearing:{hearing.pk}" if hearing else f"hearing:new:{case.pk}"
     if hearing is None and (earlier := earlier_submission(request)):
@@ -54,6 +58,7 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
                 hearing=hearing,
                 expected_version=form.cleaned_data["version"] or hearing.version,
                 **form.service_fields(),
+                **form.correction_fields(),
             )
             draft_saved(request, _("Hearing saved."), draft_key)
             return redirect("rights:case_detail", pk=case.pk)

@@ -1,3 +1,6 @@
+import json
+import logging
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -101,6 +104,51 @@ def test_password_reset_mails_a_working_link(monitor, django_capture_on_commit_c
     assert monitor.check_password("brand-new-pass-77")
 
 
+def test_password_reset_task_carries_no_link_and_logs_none(
+    monitor, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """The broker and the worker log see the user's id, never the token or the link."""
+    from celery.app.task import Task
+
+    published: list[str] = []
+    original = Task.apply_async
+
+    def recording_apply_async(self, args=None, kwargs=None, **options):
+        published.append(json.dumps([self.name, args, kwargs], default=str))
+        return original(self, args, kwargs, **options)
+
+    monkeypatch.setattr(Task, "apply_async", recording_apply_async)
+    client = client_for(None)
+    with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": monitor.email})
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/password/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    assert published, "the mail goes out through a Celery task"
+    for message in published:
+        assert token not in message
+        assert "/password/reset/" not in message
+        assert str(monitor.pk) in message
+    assert not any(token in record.getMessage() for record in caplog.records)
+    # and the link works
+    form = client.get(path, follow=True)
+    assert form.context["validlink"] is True
+
+
+def test_password_reset_task_makes_the_link_from_the_user_id(monitor):
+    from mission.accounts.tasks import send_password_reset
+
+    send_password_reset(user_id=monitor.pk, domain="portal.example.org", use_https=True, language="sq")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [monitor.email]
+    assert "https://portal.example.org/" in mail.outbox[0].body
+    monitor.is_active = False
+    monitor.save(update_fields=["is_active"])
+    send_password_reset(user_id=monitor.pk, domain="portal.example.org", use_https=True, language="sq")
+    assert len(mail.outbox) == 1  # a deactivated account gets no link
+
+
 def test_password_reset_for_an_unknown_address_sends_nothing_and_looks_the_same(
     geography, django_capture_on_commit_callbacks
 ):
@@ -165,3 +213,32 @@ class TestPeople:
     def test_partner_and_anonymous_are_kept_out(self, partner):
         assert client_for(partner).get(self.url).status_code == 403
         assert client_for(None).get(self.url).status_code == 302
+
+
+def test_signed_in_pages_are_not_stored_by_the_browser(monitor):
+    response = client_for(monitor).get(reverse("home"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_signing_out_clears_the_devices_storage(monitor):
+    response = client_for(monitor).post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"storage"'
+
+
+def test_the_key_sealing_offline_drafts_dies_with_the_session(monitor):
+    """A new sign-in makes a new session and so a new key; signed out there is none."""
+    from mission.drafts import draft_seal_key
+
+    def key_of(client):
+        response = client.get(reverse("rights:case_create"))
+        key = draft_seal_key(response.wsgi_request)
+        assert key
+        assert f'data-draft-seal="{key}"' in response.content.decode()
+        return key
+
+    first = key_of(client_for(monitor))
+    second = key_of(client_for(monitor))
+    assert first != second
+    anonymous = client_for(None).get(reverse("accounts:login"))
+    assert draft_seal_key(anonymous.wsgi_request) == ""

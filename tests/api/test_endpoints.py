@@ -3,11 +3,13 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from mission.api.identifiers import for_owner
 from mission.api.models import ApiRequestLog
 from rights.services.hearings import hearing_create
 from rights.services.observations import observation_start
 from tests.api.conftest import SECRETS, bearer, staff_key
 from tests.conftest import client_for
+from tests.factories import FlagFactory
 from tests.rights.conftest import hearing_fields
 
 pytestmark = pytest.mark.django_db
@@ -98,12 +100,80 @@ def test_no_restricted_value_or_field_ever_reaches_a_partner(partner_key, publis
                 assert "evidence" not in rating
 
 
-def test_partners_see_approved_records_only(partner_key, monitor, case, published, standards):
+CANARY = "CANARY"
+
+
+def _plant_canaries() -> None:
+    """Every text field of every record (anything scoped to a region) and of every user holds the canary,
+    each value unique: whatever a monitor could have typed."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db import models
+
+    from mission.accounts.permissions import ScopedQuerySet
+
+    for model in apps.get_models():
+        scoped = isinstance(model._default_manager.get_queryset(), ScopedQuerySet)
+        if not scoped and model is not get_user_model():
+            continue
+        texts = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField)) and not f.choices and f.name != "password"
+        ]
+        for pk in model._default_manager.values_list("pk", flat=True):
+            values = {f.attname: f"{CANARY}{model._meta.model_name}{pk}{f.name}"[: f.max_length] for f in texts}
+            model._default_manager.filter(pk=pk).update(**values)
+
+
+def test_no_free_text_of_any_record_reaches_a_partner(partner_key, published):
+    """A canary planted in every text field of every record never comes back to a partner, whatever
+    endpoint or parameter they use."""
+    FlagFactory(hearing=published.hearing, rule="violation", subject="x")
+    _plant_canaries()
+    client = bearer(partner_key)
+    for endpoint in PARTNER_ENDPOINTS:
+        response = client.get(url(endpoint))
+        assert response.status_code == 200, endpoint
+        assert CANARY not in response.content.decode(), endpoint
+    for endpoint in ("aggregates/hearings", "aggregates/standards"):
+        for group_by in ("region", "court", "court_department", "category", "month", "all"):
+            body = client.get(url(endpoint), {"group_by": group_by}).content.decode()
+            assert CANARY not in body, (endpoint, group_by)
+
+
+def test_a_list_that_would_send_free_text_to_partners_is_refused_at_import():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mission.api.views import ValuesListView
+    from rights.models import Case, Hearing
+
+    with pytest.raises(ImproperlyConfigured, match="charges"):
+        type("Leaky", (ValuesListView,), {"dataset": "x", "model": Case, "fields": {"id": "id", "charges": "charges"}})
+    with pytest.raises(ImproperlyConfigured, match="typed into records"):
+        type(
+            "Disguised",
+            (ValuesListView,),
+            {
+                "dataset": "x",
+                "model": Hearing,
+                "fields": {"id": "id", "basis": "closure_basis"},
+                "reference_text_fields": ("basis",),
+            },
+        )
+
+
+def test_partners_see_approved_records_only(partner, partner_key, monitor, case, published, standards):
     draft_hearing = hearing_create(actor=monitor, case=case, **hearing_fields())
     observation_start(actor=monitor, hearing=draft_hearing)
     client = bearer(partner_key)
-    assert [r["id"] for r in client.get(url("observations")).json()["results"]] == [published.pk]
-    assert [r["id"] for r in client.get(url("hearings")).json()["results"]] == [published.hearing_id]
+    ids = for_owner(partner.pk)  # partners see identifiers of their own (tests/api/test_identifiers.py)
+    assert [r["id"] for r in client.get(url("observations")).json()["results"]] == [
+        ids.encode("rights.observation", published.pk)
+    ]
+    assert [r["id"] for r in client.get(url("hearings")).json()["results"]] == [
+        ids.encode("rights.hearing", published.hearing_id)
+    ]
 
 
 def test_staff_read_their_scope_with_restricted_fields(monitor, other_region_monitor, administrator, published):
@@ -118,6 +188,20 @@ def test_staff_sessions_work_too(supervisor, published):
     response = client_for(supervisor).get(url("flags"))
     assert response.status_code == 200
     assert response.json()["results"][0]["rule"] == "violation"
+
+
+@pytest.mark.parametrize("endpoint", STAFF_ONLY_ENDPOINTS)
+def test_monitors_read_no_follow_up_through_the_api_as_on_the_pages(
+    endpoint, monitor, supervisor, administrator, published
+):
+    """The flag pages refuse monitors (no follow-up capability): so does the API, token or session."""
+    assert client_for(monitor).get(reverse("rights:flag_list")).status_code == 403
+    for client in (bearer(staff_key(monitor, administrator)), client_for(monitor)):
+        response = client.get(url(endpoint))
+        assert response.status_code == 403
+        assert "results" not in response.json()
+    assert "trial_follow_up" not in [d["code"] for d in client_for(monitor).get("/api/v1/").json()["datasets"]]
+    assert bearer(staff_key(supervisor, administrator)).get(url(endpoint)).status_code == 200
 
 
 def test_other_departments_read_no_trial_data(other_department_monitor, administrator, published):

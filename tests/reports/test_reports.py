@@ -45,6 +45,13 @@ def committed():
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
+def _of(obj) -> dict:
+    """The access-log filter for one record (ids of different models can be equal)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    return {"content_type": ContentType.objects.get_for_model(obj), "object_id": str(obj.pk)}
+
+
 def _pdf_text(job) -> str:
     reader = pypdf.PdfReader(job.file.path)
     return "\n".join(page.extract_text() for page in reader.pages)
@@ -126,7 +133,27 @@ class TestNames:
         response = client_for(supervisor).get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content)[:2] == b"PK"
-        assert AccessLog.objects.filter(user=supervisor, object_id=str(job.pk)).count() == 1
+        assert AccessLog.objects.filter(user=supervisor, **_of(job)).count() == 1
+
+    def test_downloading_a_file_with_names_logs_each_case_it_names(self, department_head, monitor, trial_data):
+        from django.contrib.contenttypes.models import ContentType
+
+        from rights.models import Case
+        from tests.factories import CaseFactory, HearingFactory, PartyFactory
+
+        outside = CaseFactory(created_by=monitor)  # its only hearing is before the period: not in the file
+        PartyFactory(case=outside)
+        HearingFactory(case=outside, date=datetime.date(2025, 6, 1))
+        job = _ask(department_head, format="xlsx")
+        response = client_for(department_head).get(reverse("reports:download", args=[job.pk]))
+        assert response.status_code == 200
+        logged = set(
+            AccessLog.objects.filter(
+                user=department_head, content_type=ContentType.objects.get_for_model(Case)
+            ).values_list("object_id", flat=True)
+        )
+        assert logged == {str(trial_data["prizren"].pk), str(trial_data["mitrovica"].pk)}
+        assert AccessLog.objects.filter(user=department_head, **_of(job)).count() == 1
 
 
 class TestAsking:

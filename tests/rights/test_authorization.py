@@ -152,3 +152,38 @@ def test_post(actors, objects, actor):
         if not _check(response, expectations[actor]):
             wrong.append((name, expectations[actor], response.status_code))
     assert wrong == []
+
+
+@pytest.mark.parametrize("actor", ["monitor", "supervisor", "department_head"])
+def test_every_page_that_shows_a_name_logs_the_access(actors, objects, actor):
+    """Whatever page shows a party's name writes an access-log row for its case: a new page that shows
+    names without logging fails here (the sweep covers every URL of the matrix above)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from mission.audit.models import AccessLog
+    from rights.models import Case
+
+    case = objects["case"]
+    case.parties.filter(role="accused").update(name="Canary Namecheck")
+    client = client_for(actors[actor])
+    showing, unlogged = [], []
+    for name, (kwargs, _expectations) in GET_EXPECTATIONS.items():
+        url = _url(name, kwargs, objects)
+        AccessLog.objects.all().delete()
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        if "Canary Namecheck" not in content.decode("utf-8", "replace"):
+            continue
+        showing.append(name)
+        logged = AccessLog.objects.filter(
+            user=actors[actor],
+            content_type=ContentType.objects.get_for_model(Case),
+            object_id=str(case.pk),
+            path=url.split("?")[0],
+        ).exists()
+        if not logged:
+            unlogged.append(name)
+    assert "rights:case_detail" in showing  # the sweep sees names where they are
+    assert unlogged == []

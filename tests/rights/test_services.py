@@ -180,6 +180,87 @@ class TestHearings:
         assert Hearing.objects.get(pk=hearing.pk).outcome == "Adjourned."
 
 
+@pytest.fixture
+def published(monitor, supervisor, observation, standards):
+    """The hearing of an approved observation: partners see it."""
+    observation_submit(
+        actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
+    )
+    observation_approve(actor=supervisor, observation=observation)
+    hearing = Hearing.objects.get(pk=observation.hearing_id)
+    assert hearing.published
+    return hearing
+
+
+class TestPublishedHearings:
+    def test_a_change_to_a_published_hearing_needs_a_reason(self, monitor, published):
+        with pytest.raises(ValidationError) as excinfo:
+            hearing_update(
+                actor=monitor, hearing=published, expected_version=published.version, **hearing_fields(outcome="x")
+            )
+        assert "reason" in excinfo.value.message_dict
+        published.refresh_from_db()
+        assert published.outcome == ""
+        assert published.published
+
+    def test_a_monitors_change_goes_back_for_review_and_leaves_the_partners_view(self, monitor, published):
+        hearing_update(
+            actor=monitor,
+            hearing=published,
+            expected_version=published.version,
+            reason="The court sat in closed session; I ticked the wrong box.",
+            **hearing_fields(public=False, closure_basis="Art. 301 CPC"),
+        )
+        published.refresh_from_db()
+        assert published.public is False
+        assert not published.published
+        assert not Hearing.objects.published().filter(pk=published.pk).exists()
+        observation = published.observations.get()
+        assert observation.status == ObservationStatus.SUBMITTED
+        assert observation.revision == 2
+        assert observation.correction_reason == "The court sat in closed session; I ticked the wrong box."
+        change = published.history.first()
+        assert (change.history_user, change.public) == (monitor, False)
+        assert change.history_change_reason == "The court sat in closed session; I ticked the wrong box."
+
+    def test_a_reviewers_change_stays_published_with_its_reason_in_the_history(self, supervisor, published):
+        hearing_update(
+            actor=supervisor,
+            hearing=published,
+            expected_version=published.version,
+            reason="Court record shows the hearing ended at 12:00.",
+            **hearing_fields(end=datetime.time(12, 0)),
+        )
+        published.refresh_from_db()
+        assert published.end == datetime.time(12, 0)
+        assert published.published
+        assert published.observations.get().status == ObservationStatus.APPROVED
+        assert published.history.first().history_change_reason == "Court record shows the hearing ended at 12:00."
+
+    def test_an_unpublished_hearing_is_edited_without_a_reason(self, monitor, hearing):
+        hearing_update(actor=monitor, hearing=hearing, expected_version=1, **hearing_fields(outcome="Adjourned."))
+        hearing.refresh_from_db()
+        assert hearing.outcome == "Adjourned."
+
+
+class TestPublishedCases:
+    def test_a_change_to_a_published_case_needs_a_reason_and_a_monitors_goes_back_for_review(self, monitor, published):
+        case = Case.objects.get(pk=published.case_id)
+        assert case.published
+        with pytest.raises(ValidationError) as excinfo:
+            case_update(actor=monitor, case=case, expected_version=case.version, category="other")
+        assert "reason" in excinfo.value.message_dict
+        assert Case.objects.get(pk=case.pk).category == "hate_crime"
+
+        case = Case.objects.get(pk=case.pk)
+        case_update(actor=monitor, case=case, expected_version=case.version, category="other", reason="Wrong category.")
+        case.refresh_from_db()
+        assert case.category == "other"
+        assert not case.published
+        assert case.history.first().history_change_reason == "Wrong category."
+        assert published.observations.get().status == ObservationStatus.SUBMITTED
+
+
 class TestObservationWorkflow:
     def test_an_observation_of_a_future_hearing_is_refused(self, monitor, case, standards):
         import datetime

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 import re
 from pathlib import Path
@@ -58,6 +59,13 @@ class TestRestrictedNames:
             reverse("rights:case_detail", args=[case.pk]),
         )
 
+    def test_the_edit_form_shows_names_and_the_view_is_logged(self, monitor, case):
+        url = reverse("rights:case_update", args=[case.pk])
+        response = client_for(monitor).get(url)
+        assert "Arben Testi" in response.content.decode()
+        log = AccessLog.objects.get()
+        assert (log.user, log.object_id, log.path) == (monitor, str(case.pk), url)
+
     def test_management_reads_pseudonyms_and_nothing_is_logged(self, management, case):
         content = client_for(management).get(reverse("rights:case_detail", args=[case.pk])).content.decode()
         assert "Arben Testi" not in content
@@ -78,6 +86,20 @@ class TestRestrictedNames:
     def test_the_export_follows_the_filters(self, department_head, case):
         response = client_for(department_head).get(reverse("rights:case_export"), {"region": "MIT"})
         assert len(_csv(response)) == 1  # the header only
+
+
+class TestPeriodFilter:
+    def test_a_case_is_in_the_period_only_when_one_hearing_lies_inside_it(self, supervisor, geography):
+        """A hearing before the period and one after it do not put the case in the period."""
+        around = CaseFactory(created_by=supervisor, case_number="P. nr. 10/2026")
+        HearingFactory(case=around, date=datetime.date(2026, 2, 20))
+        HearingFactory(case=around, date=datetime.date(2026, 4, 10))
+        inside = CaseFactory(created_by=supervisor, case_number="P. nr. 11/2026")
+        HearingFactory(case=inside, date=datetime.date(2026, 3, 15))
+        response = client_for(supervisor).get(
+            reverse("rights:case_list"), {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+        )
+        assert [c.case_number for c in response.context["page"].object_list] == ["P. nr. 11/2026"]
 
 
 class TestForms:
@@ -163,6 +185,36 @@ class TestForms:
         assert "Verdict announced." in content
         assert "My outcome" in content
         assert Hearing.objects.get(pk=hearing.pk).outcome == "Verdict announced."
+
+    def test_a_published_hearing_is_changed_only_with_a_reason_and_goes_back_for_review(
+        self, monitor, supervisor, observation, standards
+    ):
+        from rights.services.observations import observation_approve
+        from tests.rights.conftest import hearing_fields
+
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="s", ratings=all_complied(standards)
+        )
+        observation_approve(actor=supervisor, observation=observation)
+        hearing = Hearing.objects.get(pk=observation.hearing_id)
+        url = reverse("rights:hearing_update", args=[hearing.pk])
+        client = client_for(monitor)
+        assert "Reason for the correction" in client.get(url).content.decode()
+        form = {k: ("" if v is None else v) for k, v in hearing_fields(outcome="Verdict announced.").items()}
+        form.update({"version": str(hearing.version), "recorded": "true", "accused_represented": "true"})
+        form.update({"held": "on", "public": "on", "date": YESTERDAY.isoformat()})
+        refused = client.post(url, form)
+        assert refused.status_code == 200
+        assert "Give the reason for the correction." in refused.content.decode()
+        assert Hearing.objects.get(pk=hearing.pk).outcome == ""
+
+        response = client.post(url, {**form, "reason": "The verdict was read out at the end."})
+        assert response.status_code == 302
+        hearing.refresh_from_db()
+        assert hearing.outcome == "Verdict announced."
+        assert not hearing.published
+        assert hearing.history.first().history_change_reason == "The verdict was read out at the end."
+        assert hearing.observations.get().status == "submitted"
 
     def test_the_review_queue_takes_the_supervisor_to_approve(self, monitor, supervisor, observation, standards):
         observation_submit(

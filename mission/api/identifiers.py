@@ -1,0 +1,80 @@
+"""Per-partner pseudonymous identifiers for records (cases, hearings, observations, …).
+
+A partner never sees a database id: ids are shared by every partner (so partners could link what they
+hold) and their gaps count the records that are not published. Each partner gets identifiers of its
+own instead, keyed by `API_IDENTIFIER_KEY` and the partner (the token's owner, so a rotated token keeps
+them) and by the kind of record. The identifier is a deterministic authenticated encryption of the id
+(SIV, Rogaway and Shrimpton 2006, with keyed BLAKE2b as the pseudorandom function): a 64-bit tag
+`T = F(k1, id)`, then the id encrypted as `id XOR F(k2, T)`. The server turns an identifier back into
+the id (for cursors and filters), and one that was forged, mistyped, or belongs to another partner or
+another kind fails the tag check. Rendered as 26 lowercase base32 characters.
+"""
+
+import base64
+import binascii
+import hashlib
+import hmac
+from functools import cache
+
+from django.conf import settings
+from django.db import models
+
+_HALF = 8  # bytes: a 64-bit tag, a 64-bit encrypted id
+
+
+def kind_of(model: type[models.Model]) -> str:
+    return model._meta.label_lower
+
+
+def _prf(function, data: bytes) -> bytes:
+    step = function.copy()
+    step.update(data)
+    return step.digest()
+
+
+def _xor(a: bytes, b: bytes) -> bytes:
+    return (int.from_bytes(a, "big") ^ int.from_bytes(b, "big")).to_bytes(_HALF, "big")
+
+
+class PartnerIdentifiers:
+    """One partner's identifiers. `encode(kind, id)` gives the identifier, `decode(kind, text)` the id
+    back (or None if it is not one of this partner's identifiers of that kind)."""
+
+    def __init__(self, owner_id: int) -> None:
+        self._owner = str(owner_id).encode()
+        self._keys: dict[str, tuple] = {}
+
+    def _functions(self, kind: str) -> tuple:
+        functions = self._keys.get(kind)
+        if functions is None:
+            secret = settings.API_IDENTIFIER_KEY.encode()
+            key = hmac.new(secret, b"partner-ids\0" + self._owner + b"\0" + kind.encode(), "sha256").digest()
+            functions = tuple(hashlib.blake2b(key=key, person=role, digest_size=_HALF) for role in (b"tag", b"enc"))
+            self._keys[kind] = functions
+        return functions
+
+    def encode(self, kind: str, pk: int) -> str:
+        tag_of, pad_of = self._functions(kind)
+        plain = pk.to_bytes(_HALF, "big")
+        tag = _prf(tag_of, plain)
+        return base64.b32encode(tag + _xor(plain, _prf(pad_of, tag))).decode().rstrip("=").lower()
+
+    def decode(self, kind: str, text: str) -> int | None:
+        try:
+            block = base64.b32decode(text.upper() + "======")
+        except (binascii.Error, ValueError):
+            return None
+        if len(block) != 2 * _HALF:
+            return None
+        tag_of, pad_of = self._functions(kind)
+        tag = block[:_HALF]
+        plain = _xor(block[_HALF:], _prf(pad_of, tag))
+        if not hmac.compare_digest(_prf(tag_of, plain), tag):
+            return None
+        return int.from_bytes(plain, "big")
+
+
+@cache
+def for_owner(owner_id: int) -> PartnerIdentifiers:
+    """The partner's identifiers (their keys are derived once per process, partner and kind)."""
+    return PartnerIdentifiers(owner_id)
