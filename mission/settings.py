@@ -291,6 +291,7 @@ RETENTION_SIGN_IN_LOG_DAYS = env.int("RETENTION_SIGN_IN_LOG_DAYS", default=90)
 RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=2 * 365)
 RETENTION_HISTORY_DAYS = env.int("RETENTION_HISTORY_DAYS", default=5 * 365)
 RETENTION_PARTY_NAMES_DAYS = env.int("RETENTION_PARTY_NAMES_DAYS", default=5 * 365)
+RETENTION_FORM_TOKENS_DAYS = env.int("RETENTION_FORM_TOKENS_DAYS", default=7)
 for _name in [n for n in dir() if n.startswith("RETENTION_")]:
     if globals()[_name] < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")
