@@ -10,6 +10,8 @@ PYTEST_ARGS ?=
 # Serbian letters. As root on Debian they are installed; elsewhere the command to run is printed.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
+# The developer's command, and only it, turns DEBUG on (the settings default it off).
+run: export DEBUG ?= true
 run: install system-packages
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
@@ -56,6 +58,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 # After changing user-facing strings: extract, translate the .po files, then compile.
+messages: export DEBUG ?= true
 messages: install-dev
 	$(BIN)/python manage.py makemessages -l sq -l sr_Latn --no-obsolete --ignore=.venv --ignore=tests
 	$(BIN)/python manage.py compilemessages -l sq -l sr_Latn --ignore=.venv

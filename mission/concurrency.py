@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from mission.common import ApplicationError
+from mission.history import display_value, history_changes, object_label
 
 
 class ConcurrentEditError(ApplicationError):
@@ -80,13 +81,10 @@ def _changes_since(obj: models.Model, version: int) -> tuple[list[tuple[str, str
     history = obj.history.order_by("-history_date", "-history_id")
     latest = history.first()
     base = history.filter(version=version).last()
-    who = str(latest.history_user) if latest and latest.history_user else _("Someone")
+    who = object_label(latest.history_user) if latest and latest.history_user else _("Someone")
     if latest is None or base is None:
         return [], who
-    changes = []
-    for change in latest.diff_against(base, excluded_fields=["version", "updated_at"]).changes:
-        field = obj._meta.get_field(change.field)
-        changes.append((str(field.verbose_name), _display(field, change.old), _display(field, change.new)))
+    [changes] = history_changes(type(obj), [(latest, base)], excluded_fields=["version", "updated_at"])
     # Child rows are written after their parent in the same transaction: their state when the user
     # opened the form is their state when the next version began.
     following = obj.history.filter(version__gt=version).order_by("history_date", "history_id").first()
@@ -114,17 +112,5 @@ def _related_changes(obj: models.Model, related: str, *, since) -> list[tuple[st
             new = getattr(child, field.attname)
             if old != new:
                 label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
-                changes.append((f"{label}: {field.verbose_name}", _display(field, old), _display(field, new)))
+                changes.append((f"{label}: {field.verbose_name}", display_value(field, old), display_value(field, new)))
     return changes
-
-
-def _display(field: models.Field, value: object) -> str:
-    if value in (None, ""):
-        return "—"
-    if field.is_relation:
-        return str(field.related_model._default_manager.filter(pk=value).first() or value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)

@@ -1,8 +1,16 @@
 """Shared form plumbing."""
 
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -67,3 +75,96 @@ def use_fast_selects(form: forms.BaseForm) -> None:
             fast = FastSelect(attrs=field.widget.attrs)
             fast.choices = field.widget.choices
             field.widget = fast
+
+
+class RequiredAwareBoundField(BoundField):
+    """Required fields say so to assistive technology too (`aria-required`), besides the visible mark
+    that `includes/field.html` draws. Radio buttons and checkboxes keep plain `required`: ARIA does not
+    allow `aria-required` on them."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if attrs.get("required") and getattr(widget, "input_type", None) not in ("radio", "checkbox"):
+            attrs["aria-required"] = "true"
+        return attrs
+
+
+class PortalFormRenderer(DjangoTemplates):
+    """The project's form renderer (FORM_RENDERER): every form's fields are RequiredAwareBoundFields."""
+
+    bound_field_class = RequiredAwareBoundField
+
+
+# --- One save per form ----------------------------------------------------------------------------
+SUBMISSION_FIELD = "submission_token"
+
+
+class RepeatedSubmissionError(Exception):
+    """This form was saved before; `url` is where that save led."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
+def submission_token(request: HttpRequest) -> str:
+    """The one-time token a create form carries (render it with `includes/submission_token.html`): the
+    token it was posted with, so that a form shown again after an error keeps it, or a new one."""
+    posted = _token(request)
+    return str(posted or uuid.uuid4())
+
+
+def _token(request: HttpRequest) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get(SUBMISSION_FIELD, ""))
+    except ValueError:
+        return None
+
+
+def earlier_submission(request: HttpRequest) -> str | None:
+    """Where this form led when it was saved before, if it was."""
+    token = _token(request)
+    if request.method != "POST" or token is None:
+        return None
+    from mission.accounts.models import FormSubmission
+
+    return (
+        FormSubmission.objects.filter(token=token, user=request.user)
+        .exclude(url="")
+        .values_list("url", flat=True)
+        .first()
+    )
+
+
+@contextmanager
+def once_per_form(request: HttpRequest) -> Iterator[Callable[[str], None]]:
+    """Run a create at most once per form token, in one transaction with the claim on the token.
+
+        with once_per_form(request) as saved_at:
+            case = case_create(...)
+            saved_at(case_url)
+
+    A second POST of the same form that arrives while the first is still saving waits on the token's
+    unique row and then raises RepeatedSubmissionError with the first one's URL; if the first failed, its
+    claim rolled back with it and the second goes ahead. A POST without a token (an old page) is saved
+    as before."""
+    from mission.accounts.models import FormSubmission
+
+    token = _token(request)
+    with transaction.atomic():
+        claim = None
+        if token is not None:
+            try:
+                with transaction.atomic():
+                    claim = FormSubmission.objects.create(token=token, user=request.user)
+            except IntegrityError:
+                earlier = FormSubmission.objects.filter(token=token, user=request.user).first()
+                raise RepeatedSubmissionError(earlier.url if earlier else "") from None
+
+        def saved_at(url: str) -> None:
+            if claim is not None:
+                claim.url = url
+                claim.save(update_fields=["url"])
+
+        yield saved_at

@@ -92,10 +92,19 @@ def purge_history(cutoff: datetime.datetime) -> int:
     return total
 
 
+def purge_form_tokens(cutoff: datetime.datetime) -> int:
+    """One-time tokens of create forms (mission.forms.once_per_form): needed only while the same form
+    may be sent again."""
+    from mission.accounts.models import FormSubmission
+
+    return _delete_in_chunks(FormSubmission.objects.filter(created_at__lt=cutoff))
+
+
 register(Purge("api_requests", _("API requests"), "RETENTION_API_REQUEST_LOG_DAYS", purge_api_requests))
 register(Purge("sign_ins", _("Sign-in records"), "RETENTION_SIGN_IN_LOG_DAYS", purge_sign_in_logs))
 register(Purge("access_logs", _("Accesses to restricted records"), "RETENTION_ACCESS_LOG_DAYS", purge_access_logs))
 register(Purge("history", _("Change history"), "RETENTION_HISTORY_DAYS", purge_history))
+register(Purge("form_tokens", _("Tokens of saved forms"), "RETENTION_FORM_TOKENS_DAYS", purge_form_tokens))
 
 
 def retention_purge(*, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:

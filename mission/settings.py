@@ -1,8 +1,9 @@
 """Settings for Mission Portal.
 
 Everything is configured here; deployments differ only by environment variables (see `.env.example`).
-The embedded default (no variables set) is a development set-up: SQLite, tasks run in-process,
-console e-mail, DEBUG on.
+The embedded default (no variables set) is SQLite, tasks run in-process and console e-mail. DEBUG is
+off unless the environment turns it on (`make run` does), so a deployment that forgets it neither shows
+Django's technical error pages nor starts with the development secret key: it refuses to start.
 """
 
 from datetime import timedelta
@@ -20,7 +21,7 @@ env = environ.Env()
 # A local .env file is a convenience for developers; real deployments set the environment.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "insecure-development-key-only-for-debug-mode"  # noqa: S105 (refused below without DEBUG)
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "democratization",
     "public_safety",
 ]
+
+# Required fields carry aria-required besides the visible mark (mission/forms.py).
+FORM_RENDERER = "mission.forms.PortalFormRenderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -303,6 +307,7 @@ RETENTION_SIGN_IN_LOG_DAYS = env.int("RETENTION_SIGN_IN_LOG_DAYS", default=90)
 RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=2 * 365)
 RETENTION_HISTORY_DAYS = env.int("RETENTION_HISTORY_DAYS", default=5 * 365)
 RETENTION_PARTY_NAMES_DAYS = env.int("RETENTION_PARTY_NAMES_DAYS", default=5 * 365)
+RETENTION_FORM_TOKENS_DAYS = env.int("RETENTION_FORM_TOKENS_DAYS", default=7)
 for _name in [n for n in dir() if n.startswith("RETENTION_")]:
     if globals()[_name] < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")

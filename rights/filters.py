@@ -198,3 +198,27 @@ class ObservationFilter(TrialFilterSet):
 
     def flag_exists(self):
         return Exists(Flag.objects.filter(hearing=OuterRef("hearing")))
+
+
+class ReviewQueueFilter(TrialFilterSet):
+    """The review queue's filters: where (region, court), whose (monitor) and whether the hearing is
+    flagged. `monitors` are the colleagues the reviewer may pick, as (username, name) pairs."""
+
+    case_path = "hearing__case__"
+    sorts = {
+        "submitted": (_("Oldest submission first"), ["submitted_at", "pk"]),
+        "-date": (_("Latest hearing first"), ["-hearing__date", "-pk"]),
+    }
+    # Not needed to pick the next observation to review.
+    municipality = court_department = category = date_from = date_to = None
+    monitor = django_filters.ChoiceFilter(label=_("Monitor"), method="filter_monitor", empty_label=_("All monitors"))
+
+    def __init__(self, *args, monitors: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["monitor"].extra["choices"] = monitors
+
+    def filter_monitor(self, queryset, name, value):
+        return queryset.filter(monitor__username=value)
+
+    def flag_exists(self):
+        return Exists(Flag.objects.filter(hearing=OuterRef("hearing")))

@@ -95,9 +95,13 @@ def party_rows(formset) -> list[dict]:
 
 
 class NullBooleanChoiceField(forms.TypedChoiceField):
-    def __init__(self, **kwargs) -> None:
+    """Yes, no, or (with `unknown`) not known, as radio buttons. Where the rules need an answer
+    (`unknown=False`), "not known" is neither offered nor preselected: nothing is checked until the
+    user answers."""
+
+    def __init__(self, *, unknown: bool = True, **kwargs) -> None:
         super().__init__(
-            choices=YES_NO_UNKNOWN,
+            choices=YES_NO_UNKNOWN if unknown else YES_NO_UNKNOWN[1:],
             coerce=lambda v: {"true": True, "false": False}.get(v),
             empty_value=None,
             required=False,
@@ -114,11 +118,18 @@ class NullBooleanChoiceField(forms.TypedChoiceField):
 
 class HearingForm(PublishedCorrectionMixin, forms.ModelForm):
     version = VersionField()
+    # Hearing.clean() needs an answer for these once they apply (a held hearing; interpretation needed).
     recorded = NullBooleanChoiceField(
-        label=_("Recorded"), help_text=_("Audio or video record kept as the law requires.")
+        unknown=False,
+        label=_("Recorded"),
+        help_text=_("Audio or video record kept as the law requires. Required when the hearing was held."),
     )
     accused_represented = NullBooleanChoiceField(label=_("Every accused had counsel present"))
-    interpretation_provided = NullBooleanChoiceField(label=_("Interpretation provided"))
+    interpretation_provided = NullBooleanChoiceField(
+        unknown=False,
+        label=_("Interpretation provided"),
+        help_text=_("Required when interpretation was needed."),
+    )
 
     class Meta:
         model = Hearing

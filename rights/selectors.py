@@ -3,9 +3,11 @@
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, scope_covers
-from mission.accounts.roles import Department
-from rights.filters import CaseFilter, HearingFilter, ObservationFilter
+from mission.accounts.roles import FIELD_ROLES, Department
+from mission.history import display_value, history_changes, object_label
+from rights.filters import CaseFilter, HearingFilter, ObservationFilter, ReviewQueueFilter
 from rights.models import (
     Case,
     Court,
@@ -104,16 +106,36 @@ def observation_detail(*, user, pk: int) -> Observation:
     )
 
 
-def review_queue(*, user) -> QuerySet[Observation]:
-    """Submitted observations from the reviewer's scope, oldest first, never their own."""
-    return (
+def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:
+    """Submitted observations from the reviewer's scope, oldest first, never their own; each with the
+    flags of its hearing (`observation.hearing.flag_list`), fetched in one query for the page."""
+    queryset = (
         Observation.objects.visible_to(user)
         .filter(status=ObservationStatus.SUBMITTED)
         .exclude(monitor=user)
         .select_related("hearing__case__court", "hearing__case__municipality__region", "monitor")
+        .prefetch_related(hearing_flags())
         .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
-        .order_by("submitted_at", "pk")
     )
+    monitors = [
+        (colleague.username, object_label(colleague))
+        for colleague in User.objects.visible_to(user)
+        .filter(department=Department.RIGHTS, role__in=FIELD_ROLES)
+        .exclude(pk=user.pk)
+    ]
+    filterset = ReviewQueueFilter(data or None, queryset=queryset, monitors=monitors)
+    return filterset, filterset.qs
+
+
+def hearing_flags(lookup: str = "hearing__flags") -> Prefetch:
+    """The flags raised on an observation's hearing (by its hearing, its case or any observation of
+    it), open ones first; read as `hearing.flag_list`."""
+    return Prefetch(lookup, queryset=Flag.objects.order_by("status", "rule", "pk"), to_attr="flag_list")
+
+
+def observation_flags(*, user, observation: Observation) -> list[Flag]:
+    """The flags on the observation's hearing, open ones first (shown as on the case page)."""
+    return list(Flag.objects.visible_to(user).filter(hearing=observation.hearing_id).order_by("status", "rule", "pk"))
 
 
 def flag_list(*, user, status: str | None = FlagStatus.OPEN) -> QuerySet[Flag]:
@@ -147,27 +169,34 @@ def my_observations_to_fix(*, user) -> QuerySet[Observation]:
     )
 
 
+def _who(record) -> str:
+    return object_label(record.history_user) if record.history_user else ""
+
+
 def observation_history(*, observation: Observation) -> list[dict]:
     """Who changed what and why, newest first: the observation's own fields and its ratings."""
     entries = []
     records = list(observation.history.select_related("history_user").order_by("history_date", "history_id"))
-    for previous, record in zip([None, *records], records, strict=False):
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at", "version", "created_at"])
-            changes = [(Observation._meta.get_field(c.field).verbose_name, c.old, c.new) for c in delta.changes]
+    diffs = history_changes(
+        Observation,
+        list(zip(records[1:], records, strict=False)),
+        excluded_fields=["updated_at", "version", "created_at"],
+    )
+    for index, record in enumerate(records):
+        previous = records[index - 1] if index else None
+        changes = diffs[index - 1] if index else []
         entries.append(
             {
                 "at": record.history_date,
-                "who": record.history_user,
+                "who": _who(record),
                 "reason": record.history_change_reason or "",
                 "what": record.get_status_display() if previous is None else "",
                 "changes": changes,
                 "created": previous is None,
             }
         )
-    rating_label = StandardRating._meta.get_field("rating").verbose_name
-    evidence_label = StandardRating._meta.get_field("evidence").verbose_name
+    rating_field = StandardRating._meta.get_field("rating")
+    evidence_field = StandardRating._meta.get_field("evidence")
     standards = {r.standard_id: r.standard for r in observation.ratings.all()}
     last_seen: dict[int, tuple[str, str]] = {}
     records = StandardRating.history.filter(observation_id=observation.pk).select_related("history_user")
@@ -176,8 +205,8 @@ def observation_history(*, observation: Observation) -> list[dict]:
         now = (record.rating, record.evidence)
         last_seen[record.standard_id] = now
         changes = [
-            (label, old, new)
-            for label, old, new in ((rating_label, before[0], now[0]), (evidence_label, before[1], now[1]))
+            (str(field.verbose_name), display_value(field, old), display_value(field, new))
+            for field, old, new in ((rating_field, before[0], now[0]), (evidence_field, before[1], now[1]))
             if old != new
         ]
         if not changes:
@@ -186,7 +215,7 @@ def observation_history(*, observation: Observation) -> list[dict]:
         entries.append(
             {
                 "at": record.history_date,
-                "who": record.history_user,
+                "who": _who(record),
                 "reason": record.history_change_reason or "",
                 "what": standard.name if standard else "",
                 "changes": changes,

@@ -108,3 +108,16 @@ def test_a_dry_run_changes_nothing(old_and_new):
     assert ApiRequestLog.objects.count() == 2
     assert Party.objects.filter(name="Dormant Oldname").exists()
     assert "would" in out.getvalue()
+
+
+def test_form_tokens_are_kept_only_as_long_as_a_form_may_be_sent_again(monitor):
+    import uuid
+
+    from mission.accounts.models import FormSubmission
+    from mission.retention import retention_purge
+
+    old = FormSubmission.objects.create(token=uuid.uuid4(), user=monitor, url="/a/")
+    recent = FormSubmission.objects.create(token=uuid.uuid4(), user=monitor, url="/b/")
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=_days_ago(settings.RETENTION_FORM_TOKENS_DAYS + 1))
+    retention_purge(now=NOW)
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]

@@ -112,3 +112,28 @@ def test_a_nul_character_anywhere_in_the_address_is_a_400(supervisor, address):
 def test_a_nul_character_is_refused_before_sign_in_too(geography):
     response = client_for(None).get("/field-offices/regions/%00/")
     assert response.status_code == 400
+
+
+def _settings_without_debug(**env: str) -> subprocess.CompletedProcess:
+    """Import the real settings in a fresh interpreter, as a deployment that set no DEBUG would."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEMO_DATA_ALLOWED"}
+    }
+    code = "import mission.settings as s; print(s.DEBUG, s.DEMO_DATA_ALLOWED, s.SECURE_SSL_REDIRECT)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_debug_is_off_unless_the_environment_turns_it_on():
+    result = _settings_without_debug(SECRET_KEY="a-deployment-secret-key-for-this-check-only-0123456789")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True"]
+
+
+def test_a_deployment_that_sets_nothing_refuses_to_start_rather_than_use_the_development_key():
+    result = _settings_without_debug()
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

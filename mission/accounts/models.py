@@ -128,3 +128,21 @@ class User(AbstractUser):
         if self.role == Role.PARTNER:
             return self.organisation or _("External partner")
         return _("Headquarters")
+
+
+class FormSubmission(models.Model):
+    """A form that created a record, by the one-time token the form carried. A repeated POST of the same
+    form (a double click, a resend after a timeout) finds it and lands where the first one did, instead
+    of creating the record twice or answering "already exists" (see `mission.forms.once_per_form`)."""
+
+    token = models.UUIDField(_("form token"), unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", verbose_name=_("user"))
+    url = models.CharField(_("where it led"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.url}"

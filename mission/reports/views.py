@@ -1,5 +1,6 @@
 """Reports in the browser: ask for one, watch it, download it, run it again."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -62,7 +63,10 @@ def report_create(request):
         else:
             return redirect("reports:detail", pk=job.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "reports/report_form.html", {"form": form}, status=status)
+    # Without a broker (the embedded default) the task runs inside this request: say so, rather than
+    # promise a background job while the page waits.
+    context = {"form": form, "in_process": settings.CELERY_TASK_ALWAYS_EAGER}
+    return render(request, "reports/report_form.html", context, status=status)
 
 
 def _status(job: ReportJob) -> dict:

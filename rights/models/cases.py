@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -8,6 +9,7 @@ from mission.accounts.permissions import ScopedQuerySet
 from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
+from mission.validation import past_date_error
 from rights.models.reference import Court
 
 
@@ -173,6 +175,12 @@ class Party(BaseModel):
 
     def __str__(self) -> str:
         return self.pseudonym
+
+    def clean(self) -> None:
+        super().clean()
+        problem = past_date_error(self.counsel_appointed_on)
+        if problem:
+            raise ValidationError({"counsel_appointed_on": problem})
 
     @property
     def is_juvenile(self) -> bool:

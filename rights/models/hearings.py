@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
+from mission.validation import scheduled_date_error
 from rights.models.cases import Case, RightsQuerySet
 
 
@@ -109,6 +110,10 @@ class Hearing(VersionedModel, BaseModel):
     def clean(self) -> None:
         super().clean()
         errors = {}
+        for name in ("date", "next_hearing_date"):
+            problem = scheduled_date_error(getattr(self, name))
+            if problem:
+                errors[name] = problem
         if self.end and self.actual_start and self.end < self.actual_start:
             errors["end"] = _("The end cannot be before the actual start.")
         if not self.public and not self.closure_basis.strip():
@@ -121,7 +126,12 @@ class Hearing(VersionedModel, BaseModel):
             errors["recorded"] = _("Say whether the hearing was recorded.")
         if self.interpretation_needed and self.interpretation_provided is None:
             errors["interpretation_provided"] = _("Say whether interpretation was provided.")
-        if self.next_hearing_date and self.next_hearing_date < self.date:
+        if (
+            self.next_hearing_date
+            and self.date
+            and self.next_hearing_date < self.date
+            and "next_hearing_date" not in errors
+        ):
             errors["next_hearing_date"] = _("The next hearing cannot be before this one.")
         if errors:
             raise ValidationError(errors)

@@ -1,12 +1,14 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from mission.accounts.permissions import Capability, has_capability, reads_department
+from mission.accounts.roles import Department
 from mission.concurrency import lock_version
 from rights.models import Case, Observation, Party
 from rights.services.observations import correction_reason, published_change_review
-from rights.services.permissions import require_record_in
+from rights.services.permissions import can_record_in, require_record_in
 
 CASE_FIELDS = (
     "court",
@@ -29,6 +31,26 @@ PARTY_FIELDS = (
     "vulnerable",
     "protective_measures",
 )
+
+
+def _require_recordable_place(actor, case: Case, *, municipality_given: bool) -> None:
+    """The case is heard in the actor's region. Someone who may record cases but chose a court (or a
+    municipality) of another region made a choice the form can correct: say so on that field."""
+    if not has_capability(actor, Capability.RECORD) or not reads_department(actor, Department.RIGHTS):
+        raise PermissionDenied
+    if can_record_in(actor, region_id=case.municipality.region_id):
+        return
+    field = "municipality" if municipality_given else "court"
+    place = case.municipality if municipality_given else case.court
+    raise ValidationError(
+        {
+            field: _(
+                "%(place)s is in the %(region)s region; you record cases heard in your own region only. "
+                "If the case is heard elsewhere, choose the municipality where it is heard."
+            )
+            % {"place": place, "region": case.municipality.region}
+        }
+    )
 
 
 def _apply_case_fields(case: Case, fields: dict) -> None:
@@ -61,17 +83,31 @@ def _save_parties(case: Case, parties: list[dict], actor, reason: str = "") -> N
         if party.pk is None:
             last = case.parties.filter(role=party.role).aggregate(last=Max("ordinal"))["last"] or 0
             party.ordinal = last + 1
-        party.full_clean()
+        try:
+            party.full_clean()
+        except ValidationError as error:
+            raise _about_party(party, error) from None
         party._history_user = actor
         party._change_reason = reason or None
         party.save()
+
+
+def _about_party(party: Party, error: ValidationError) -> ValidationError:
+    """The case form shows party errors above the form: say which party and which field they are about."""
+    about = {}
+    for field, messages in error.message_dict.items():
+        label = party.pseudonym
+        if field != NON_FIELD_ERRORS:
+            label = f"{label}, {Party._meta.get_field(field).verbose_name}"
+        about[field] = [f"{label}: {message}" for message in messages]
+    return ValidationError(about)
 
 
 @transaction.atomic
 def case_create(*, actor, parties: list[dict] | None = None, **fields) -> Case:
     case = Case(created_by=actor)
     _apply_case_fields(case, fields)
-    require_record_in(actor, region_id=case.municipality.region_id)
+    _require_recordable_place(actor, case, municipality_given=fields.get("municipality") is not None)
     case.full_clean()
     case._history_user = actor
     case.save()
@@ -94,7 +130,8 @@ def case_update(
     if published:
         reason = correction_reason(reason)
     _apply_case_fields(case, fields)
-    require_record_in(actor, region_id=case.municipality.region_id)  # and it stays in their region
+    # and it stays in their region
+    _require_recordable_place(actor, case, municipality_given=fields.get("municipality") is not None)
     case.full_clean()
     case._history_user = actor
     case._change_reason = reason.strip() or None

@@ -1,12 +1,19 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import Capability, has_capability
 from mission.audit.services import access_record_many
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
-from mission.forms import add_service_errors
+from mission.forms import (
+    RepeatedSubmissionError,
+    add_service_errors,
+    earlier_submission,
+    once_per_form,
+    submission_token,
+)
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
 from rights.models import Case, Party, PartyRole
@@ -50,11 +57,15 @@ def _case_form(request, *, case: Case | None):
     )
     parties = PartyFormSet(request.POST or None, initial=initial_parties, prefix="parties")
     conflict = None
+    if case is None and (earlier := earlier_submission(request)):
+        return redirect(earlier)
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
         try:
             if case is None:
-                saved = case_create(actor=user, parties=party_rows(parties), **fields)
+                with once_per_form(request) as saved_at:
+                    saved = case_create(actor=user, parties=party_rows(parties), **fields)
+                    saved_at(reverse("rights:case_detail", args=[saved.pk]))
                 draft_saved(request, _("Case %(number)s created.") % {"number": saved.case_number}, "case:new")
             else:
                 saved = case_update(
@@ -67,6 +78,8 @@ def _case_form(request, *, case: Case | None):
                 )
                 draft_saved(request, _("Case saved."), f"case:{case.pk}")
             return redirect("rights:case_detail", pk=saved.pk)
+        except RepeatedSubmissionError as repeated:
+            return redirect(repeated.url or "rights:case_list")
         except ConcurrentEditError as error:
             conflict = error
             show_conflict(form, error)
@@ -74,6 +87,7 @@ def _case_form(request, *, case: Case | None):
             add_service_errors(form, error)
     context = {
         "form": form,
+        "submission_token": submission_token(request),
         "parties": parties,
         "case": case,
         "conflict": conflict,

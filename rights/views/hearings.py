@@ -1,12 +1,19 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
-from mission.forms import add_service_errors
+from mission.forms import (
+    RepeatedSubmissionError,
+    add_service_errors,
+    earlier_submission,
+    once_per_form,
+    submission_token,
+)
 from rights import selectors
 from rights.forms import HearingForm
 from rights.models import AdjournmentReason, Hearing, HearingType
@@ -30,17 +37,22 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
     )
     conflict = None
     draft_key = f"hearing:{hearing.pk}" if hearing else f"hearing:new:{case.pk}"
+    if hearing is None and (earlier := earlier_submission(request)):
+        return redirect(earlier)
     if request.method == "POST" and form.is_valid():
         try:
             if hearing is None:
-                saved = hearing_create(actor=request.user, case=case, **form.service_fields())
+                with once_per_form(request) as saved_at:
+                    saved = hearing_create(actor=request.user, case=case, **form.service_fields())
+                    try:
+                        observation = observation_start(actor=request.user, hearing=saved)
+                        destination = reverse("rights:observation_edit", args=[observation.pk])
+                    except ValidationError as error:
+                        messages.info(request, " ".join(error.messages))
+                        destination = reverse("rights:case_detail", args=[case.pk])
+                    saved_at(destination)  # where a repeated POST of this form lands too
                 draft_saved(request, _("Hearing saved."), draft_key)
-                try:
-                    observation = observation_start(actor=request.user, hearing=saved)
-                except ValidationError as error:
-                    messages.info(request, " ".join(error.messages))
-                    return redirect("rights:case_detail", pk=case.pk)
-                return redirect("rights:observation_edit", pk=observation.pk)
+                return redirect(destination)
             hearing_update(
                 actor=request.user,
                 hearing=hearing,
@@ -50,6 +62,8 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
             )
             draft_saved(request, _("Hearing saved."), draft_key)
             return redirect("rights:case_detail", pk=case.pk)
+        except RepeatedSubmissionError as repeated:
+            return redirect(repeated.url or reverse("rights:case_detail", args=[case.pk]))
         except ConcurrentEditError as error:
             conflict = error
             show_conflict(form, error)
@@ -57,6 +71,7 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
             add_service_errors(form, error)
     context = {
         "form": form,
+        "submission_token": submission_token(request),
         "case": case,
         "hearing": hearing,
         "conflict": conflict,

@@ -9,7 +9,6 @@ from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
 from mission.forms import add_service_errors
-from mission.pagination import paginate
 from rights import selectors
 from rights.forms import CorrectionForm, ObservationForm, ReviewForm
 from rights.models import ObservationStatus
@@ -22,8 +21,8 @@ from rights.services.observations import (
     observation_start,
     observation_submit,
 )
-from rights.services.permissions import can_review, require_record_in
-from rights.views.common import PAGE_SIZE, draft_saved, get_or_404, list_context, require_reader
+from rights.services.permissions import can_follow_up, can_review, require_record_in
+from rights.views.common import draft_saved, get_or_404, list_context, require_reader
 
 
 def observation_list(request):
@@ -50,6 +49,8 @@ def _detail_page(request, observation, review_form: ReviewForm, conflict: Concur
         and (observation.monitor_id == user.pk or can_review(user, observation)),
         "review_form": review_form,
         "conflict": conflict,
+        "flags": selectors.observation_flags(user=user, observation=observation),
+        "can_follow_up": can_follow_up(user, observation.hearing.case),
     }
     return render(request, "rights/observation_detail.html", context)
 
@@ -199,8 +200,11 @@ def review_queue(request):
     if not has_capability(request.user, Capability.REVIEW):
         raise PermissionDenied
     require_reader(request.user)
-    page = paginate(selectors.review_queue(user=request.user), request.GET.get("page"), PAGE_SIZE)
-    return render(request, "rights/review_queue.html", {"page": page, "query": ""})
+    filterset, queryset = selectors.review_queue(user=request.user, data=request.GET)
+    context = list_context(request, filterset, queryset)
+    # The queue is short by nature (what waits for one region's supervisors): counting it is cheap.
+    context["waiting"] = queryset.count()
+    return render(request, "rights/review_queue.html", context)
 
 
 def observation_export(request):

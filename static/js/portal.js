@@ -42,4 +42,30 @@
       nav.classList.toggle("is-open", !open);
     });
   }
+
+  // A form is sent once: a second click (or Enter) while the first is on its way does nothing. The
+  // server recognises a repeated create form too (mission.forms.once_per_form); this saves the trip.
+  // Coming back to the page (back button, bfcache) makes it sendable again.
+  function sendable(form) {
+    delete form.dataset.sending;
+    form.removeAttribute("aria-busy");
+  }
+  document.querySelectorAll('form[method="post"]').forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      // Let other handlers refuse the submit first; only a submit that goes out marks the form.
+      window.setTimeout(function () {
+        if (!event.defaultPrevented) {
+          form.dataset.sending = "1";
+          form.setAttribute("aria-busy", "true");
+        }
+      }, 0);
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sending]").forEach(sendable);
+  });
 })();

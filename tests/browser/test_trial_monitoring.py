@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from rights.models import Case, Flag, Observation
@@ -123,7 +124,8 @@ def test_a_supervisor_returns_the_monitor_resubmits_and_the_approval_locks_it(
     observation = _submitted(monitor, trial_data)
     _sign_in(page, "supervisor")
     page.goto("/trial-monitoring/review/")
-    page.get_by_role("link", name=re.compile(r"\d")).first.click()
+    expect(page.get_by_text("1 observation waits for review")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Review ")).first.click()
     page.get_by_label("Comments for the monitor").fill("Say who was absent.")
     page.get_by_role("button", name="Return to the monitor").click()
     expect(page.get_by_role("status").first).to_contain_text("returned")
@@ -242,3 +244,28 @@ def test_an_edit_conflict_keeps_what_was_typed_and_saving_after_review_works(
     assert (saved.summary, saved.version) == (typed, 3)
     assert saved.ratings.get(standard=trial_data[1]).evidence == "The interpreter arrived an hour late."
     phone.context.close()
+
+
+def test_a_second_click_on_save_while_the_first_is_on_its_way_sends_nothing(page, monitor, trial_data):
+    _sign_in(page, "monitor")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    page.goto(reverse("rights:case_create"))
+    page.get_by_label("Court", exact=True).select_option(label="Basic Court of Prizren")
+    page.get_by_label("Case number").fill("P. nr. 654/2026")
+    page.get_by_label("Court department").select_option("general_criminal")
+    page.get_by_label("Category").select_option("other")
+    page.get_by_label("Charges").fill("CCK Art. 186")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    # A second click 50 ms after the first, while the first POST is on its way. (Playwright's own
+    # click waits for the pending navigation; a person does not.)
+    page.evaluate(
+        """() => {
+          const save = document.querySelector("form.form button[type=submit]");
+          save.click();
+          setTimeout(() => save.click(), 50);
+        }"""
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Case P. nr. 654/2026")
+    assert len(posts) == 1
+    assert Case.objects.filter(case_number="P. nr. 654/2026").count() == 1

@@ -261,6 +261,18 @@ class TestAsking:
         assert "This report comes as PDF." in response.content.decode()
         assert not ReportJob.objects.exists()
 
+    def test_in_process_the_form_says_the_report_is_made_while_the_user_waits(self, department_head, settings):
+        settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: no broker, no worker
+        content = client_for(department_head).get(reverse("reports:create")).content.decode()
+        assert "made in the background" not in content
+        assert "made while you wait" in content
+
+    def test_with_a_worker_the_form_says_the_report_is_made_in_the_background(self, department_head, settings):
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        content = client_for(department_head).get(reverse("reports:create")).content.decode()
+        assert "made in the background" in content
+        assert "made while you wait" not in content
+
     def test_the_form_makes_the_report_and_shows_it(self, department_head, trial_data):
         client = client_for(department_head)
         with committed():

@@ -51,8 +51,9 @@ class TestCases:
             )
         assert "municipality" in excinfo.value.message_dict
 
-    def test_a_monitor_cannot_open_a_case_in_another_region(self, monitor, geography):
-        with pytest.raises(PermissionDenied):
+    def test_a_monitor_cannot_open_a_case_in_another_region_and_is_told_why(self, monitor, geography):
+        # A field error (the form shows it), not a PermissionDenied (a full-page 403).
+        with pytest.raises(ValidationError) as excinfo:
             case_create(
                 actor=monitor,
                 court=Court.objects.get(code="BC-MI"),
@@ -61,6 +62,50 @@ class TestCases:
                 category="other",
                 charges="x",
             )
+        assert "Mitrovica" in " ".join(excinfo.value.message_dict["court"])
+        assert not Case.objects.exists()
+
+    def test_a_case_heard_in_another_regions_municipality_is_a_municipality_error(self, monitor, prizren_court):
+        from field_offices.models import Municipality
+
+        elsewhere = Municipality.objects.exclude(region__code="PRZ").first()
+        with pytest.raises(ValidationError) as excinfo:
+            case_create(
+                actor=monitor,
+                court=prizren_court,
+                municipality=elsewhere,
+                case_number="P. 9/2026",
+                court_department="general_criminal",
+                category="other",
+                charges="x",
+            )
+        assert "municipality" in excinfo.value.message_dict
+
+    @pytest.mark.parametrize(
+        "appointed", [datetime.date(1900, 1, 1), datetime.date.today() + datetime.timedelta(days=30)]
+    )
+    def test_counsel_cannot_be_appointed_in_1900_or_in_the_future(self, monitor, prizren_court, appointed):
+        with pytest.raises(ValidationError) as excinfo:
+            case_create(
+                actor=monitor,
+                court=prizren_court,
+                case_number="P. 9/2026",
+                court_department="general_criminal",
+                category="other",
+                charges="x",
+                parties=[
+                    {
+                        "role": "accused",
+                        "name": "A",
+                        "sex": "male",
+                        "age_band": "18_25",
+                        "counsel": "retained",
+                        "counsel_appointed_on": appointed,
+                    }
+                ],
+            )
+        assert excinfo.value.message_dict["counsel_appointed_on"][0].startswith("Accused A, counsel appointed on: ")
+        assert not Case.objects.exists()
 
     @pytest.mark.parametrize("actor", ["management", "department_head", "other_department_monitor"])
     def test_only_human_rights_field_staff_record_cases(self, request, actor, prizren_court):
@@ -85,6 +130,27 @@ class TestCases:
 
 
 class TestHearings:
+    @pytest.mark.parametrize(
+        "day", [datetime.date(1900, 1, 1), datetime.date.today() + datetime.timedelta(days=3 * 365)]
+    )
+    def test_a_hearing_dated_1900_or_years_ahead_is_refused_and_raises_no_flag(self, monitor, case, day):
+        with pytest.raises(ValidationError) as excinfo:
+            hearing_create(actor=monitor, case=case, **hearing_fields(date=day, recorded=False))
+        assert "date" in excinfo.value.message_dict
+        assert not Hearing.objects.exists()
+        assert not Flag.objects.exists()
+
+    def test_a_next_hearing_years_ahead_is_refused(self, monitor, case):
+        far = datetime.date.today() + datetime.timedelta(days=6 * 365)
+        with pytest.raises(ValidationError) as excinfo:
+            hearing_create(actor=monitor, case=case, **hearing_fields(next_hearing_date=far))
+        assert "next_hearing_date" in excinfo.value.message_dict
+
+    def test_a_hearing_scheduled_a_few_weeks_ahead_is_accepted(self, monitor, case):
+        soon = datetime.date.today() + datetime.timedelta(days=40)
+        hearing = hearing_create(actor=monitor, case=case, **hearing_fields(date=soon))
+        assert hearing.date == soon
+
     def test_an_end_before_the_start_is_refused(self, monitor, case):
         with pytest.raises(ValidationError) as excinfo:
             hearing_create(

@@ -1,11 +1,15 @@
 import csv
 import datetime
 import io
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from mission.audit.models import AccessLog
 from rights.models import Case, Court, Hearing, Observation
@@ -530,3 +534,228 @@ class TestLostWork:
         assert ">Cancel<" not in content
         assert client.post(url, _form_data(response.context["form"])).status_code == 302
         assert Hearing.objects.get(pk=hearing.pk).outcome == "My outcome"
+
+
+class TestObservationHistory:
+    """The history reads as people and labels, never as stored codes and user IDs."""
+
+    def _approved(self, monitor, supervisor, observation, standards):
+        from rights.services.observations import observation_approve
+
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="s", ratings=all_complied(standards)
+        )
+        observation_approve(actor=supervisor, observation=Observation.objects.get(pk=observation.pk), comment="")
+
+    def _changes(self, response) -> list[tuple[str, str, str]]:
+        return [
+            tuple(str(part) for part in change) for entry in response.context["history"] for change in entry["changes"]
+        ]
+
+    def test_status_ratings_and_reviewer_show_as_labels_and_names(self, monitor, supervisor, observation, standards):
+        self._approved(monitor, supervisor, observation, standards)
+        response = client_for(supervisor).get(reverse("rights:observation_detail", args=[observation.pk]))
+        changes = self._changes(response)
+        assert ("status", "Submitted for review", "Approved") in changes
+        assert ("reviewed by", "—", supervisor.get_full_name()) in changes
+        assert ("rating", "—", "Complied") in changes
+        content = response.content.decode()
+        assert "submitted → approved" not in content
+        assert f"— → {supervisor.pk}<" not in content
+        assert "— → complied" not in content
+        assert f"Reviewed by: — → {supervisor.get_full_name()}" in content
+
+    def test_the_labels_follow_the_interface_language(self, monitor, supervisor, observation, standards):
+        from django.utils import translation
+
+        from rights.models import ObservationStatus, Rating
+
+        self._approved(monitor, supervisor, observation, standards)
+        client = client_for(supervisor)
+        client.post(reverse("set_language"), {"language": "sq"})
+        changes = self._changes(client.get(reverse("rights:observation_detail", args=[observation.pk])))
+        with translation.override("sq"):
+            approved, complied = str(ObservationStatus.APPROVED.label), str(Rating.COMPLIED.label)
+        assert approved != "Approved"
+        assert any(new == approved for _label, _old, new in changes)
+        assert any(new == complied for _label, _old, new in changes)
+        assert not any(new in ("approved", "complied", str(supervisor.pk)) for _label, _old, new in changes)
+
+
+def _submitted(monitor, **case_fields):
+    return ObservationFactory(
+        hearing=HearingFactory(case=CaseFactory(created_by=monitor, **case_fields)),
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+
+
+class TestReview:
+    """What a supervisor needs to review: the flags, the size of the queue, filters, the case."""
+
+    def test_the_review_page_shows_the_hearings_flags_to_a_supervisor(self, monitor, supervisor):
+        observation = _submitted(monitor)
+        flag = FlagFactory(hearing=observation.hearing, rule="interpreter_absent")
+        content = client_for(supervisor).get(reverse("rights:observation_detail", args=[observation.pk])).content
+        content = content.decode()
+        assert "Interpretation needed but not provided" in content
+        assert reverse("rights:flag_detail", args=[flag.pk]) in content
+
+    def test_monitors_read_the_flags_as_on_the_case_page_without_the_follow_up_link(self, monitor):
+        observation = _submitted(monitor)
+        flag = FlagFactory(hearing=observation.hearing, rule="interpreter_absent")
+        content = client_for(monitor).get(reverse("rights:observation_detail", args=[observation.pk])).content
+        assert "Interpretation needed but not provided" in content.decode()
+        assert reverse("rights:flag_detail", args=[flag.pk]) not in content.decode()
+
+    def test_the_queue_shows_flags_the_count_and_links_the_case(self, monitor, supervisor):
+        flagged = _submitted(monitor)
+        FlagFactory(hearing=flagged.hearing, rule="not_recorded")
+        _submitted(monitor)
+        response = client_for(supervisor).get(reverse("rights:review_queue"))
+        content = response.content.decode()
+        assert response.context["waiting"] == 2
+        assert "2 observations wait for review" in content
+        assert "Hearing not recorded" in content
+        assert f'href="{reverse("rights:case_detail", args=[flagged.hearing.case_id])}"' in content
+        assert f'href="{reverse("rights:observation_detail", args=[flagged.pk])}"' in content
+
+    def test_the_queue_filters_by_region_court_monitor_and_flag(self, monitor, supervisor, geography):
+        from tests.factories import UserFactory
+
+        prizren = _submitted(monitor)
+        FlagFactory(hearing=prizren.hearing)
+        colleague = UserFactory(username="monitor.two", region=geography["PRZ"])
+        dragash = _submitted(colleague, court=Court.objects.get(code="BC-PZ-DRA"))
+        client = client_for(supervisor)
+        url = reverse("rights:review_queue")
+
+        def listed(**query) -> set[int]:
+            response = client.get(url, query)
+            assert response.status_code == 200
+            return {o.pk for o in response.context["page"].object_list}
+
+        assert listed() == {prizren.pk, dragash.pk}
+        assert listed(region="PRZ") == {prizren.pk, dragash.pk}
+        assert listed(region="MIT") == set()
+        assert listed(court="BC-PZ-DRA") == {dragash.pk}
+        assert listed(monitor="monitor.two") == {dragash.pk}
+        assert listed(flagged="yes") == {prizren.pk}
+        assert listed(flagged="no") == {dragash.pk}
+        response = client.get(url, {"court": "BC-PZ-DRA"})
+        assert response.context["waiting"] == 1
+        assert "court=BC-PZ-DRA" in response.context["query"]
+        assert "1 observation waits for review" in response.content.decode()
+
+    def test_the_queue_runs_the_same_queries_at_one_and_at_fifty_rows(
+        self, monitor, supervisor, django_assert_num_queries
+    ):
+        client = client_for(supervisor)
+        url = reverse("rights:review_queue")
+
+        def make():
+            observation = _submitted(monitor)
+            FlagFactory(hearing=observation.hearing, rule="not_recorded")
+            FlagFactory(hearing=observation.hearing, rule="interpreter_absent", subject=f"x:{observation.pk}")
+
+        make()
+        client.get(url)
+        # session, user, count, the page, its flags, and the filter form's regions, courts and monitors
+        with django_assert_num_queries(8):
+            response = client.get(url)
+        assert len(response.context["page"].object_list) == 1
+        for _ in range(49):
+            make()
+        with django_assert_num_queries(8):
+            response = client.get(url, {"flagged": "yes"})
+        rows = response.context["page"].object_list
+        assert len(rows) == 25
+        assert all(len(row.hearing.flag_list) == 2 for row in rows)
+
+
+def _new_case_form(court, **overrides) -> dict:
+    data = {
+        "court": court.pk,
+        "case_number": "P. nr. 8/2026",
+        "municipality": "",
+        "court_department": "general_criminal",
+        "category": "other",
+        "charges": "CCK Art. 186",
+        "parties-TOTAL_FORMS": "0",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "0",
+        "parties-MAX_NUM_FORMS": "60",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestFormValidation:
+    def test_a_court_of_another_region_is_a_form_error_not_a_403(self, monitor, geography):
+        data = _new_case_form(Court.objects.get(code="BC-MI"), charges="Typed charges stay")
+        response = client_for(monitor).post(reverse("rights:case_create"), data)
+        assert response.status_code == 200
+        assert "Mitrovica" in " ".join(response.context["form"].errors["court"])
+        assert "Typed charges stay" in response.content.decode()
+        assert not Case.objects.exists()
+
+    def test_a_double_submitted_new_case_lands_on_the_saved_case(self, monitor, prizren_court):
+        client = client_for(monitor)
+        form = client.get(reverse("rights:case_create"))
+        token = form.context["submission_token"]
+        assert f'name="submission_token" value="{token}"' in form.content.decode()
+        data = _new_case_form(prizren_court, submission_token=token)
+        first = client.post(reverse("rights:case_create"), data)
+        second = client.post(reverse("rights:case_create"), data)
+        case = Case.objects.get()
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"] == reverse("rights:case_detail", args=[case.pk])
+
+    def test_a_new_form_gets_a_new_token_and_a_failed_one_keeps_its_own(self, monitor, prizren_court):
+        client = client_for(monitor)
+        one = client.get(reverse("rights:case_create")).context["submission_token"]
+        two = client.get(reverse("rights:case_create")).context["submission_token"]
+        assert one != two
+        failed = client.post(
+            reverse("rights:case_create"), _new_case_form(prizren_court, charges="", submission_token=one)
+        )
+        assert failed.status_code == 200
+        assert failed.context["submission_token"] == one
+        saved = client.post(reverse("rights:case_create"), _new_case_form(prizren_court, submission_token=one))
+        assert saved.status_code == 302
+        assert Case.objects.count() == 1
+
+    def test_a_double_submitted_new_hearing_is_saved_once(self, monitor, case):
+        from tests.rights.conftest import hearing_fields
+
+        client = client_for(monitor)
+        url = reverse("rights:hearing_create", args=[case.pk])
+        token = client.get(url).context["submission_token"]
+        data = {k: ("" if v is None else v) for k, v in hearing_fields().items()}
+        data.update({"recorded": "true", "accused_represented": "true", "held": "on", "public": "on"})
+        data.update({"date": YESTERDAY.isoformat(), "submission_token": token})
+        first = client.post(url, data)
+        second = client.post(url, data)
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+        assert Hearing.objects.filter(case=case).count() == 1
+
+    def test_required_fields_are_marked_for_eyes_and_for_screen_readers(self, monitor, case):
+        content = client_for(monitor).get(reverse("rights:case_create")).content.decode()
+        assert '<label for="id_case_number" class="is-required">Case number</label>' in content
+        assert '<label for="id_municipality">Municipality</label>' in content  # optional: no mark
+        case_number = re.search(r'<input[^>]*name="case_number"[^>]*>', content).group()
+        assert " required " in case_number
+        assert 'aria-required="true"' in case_number
+        hearing_page = client_for(monitor).get(reverse("rights:hearing_create", args=[case.pk])).content.decode()
+        assert '<label for="id_date" class="is-required">Date</label>' in hearing_page
+        assert "label.is-required::after" in (Path(settings.BASE_DIR) / "static/css/portal.css").read_text()
+
+    def test_recorded_offers_yes_or_no_with_nothing_preselected(self, monitor, case):
+        response = client_for(monitor).get(reverse("rights:hearing_create", args=[case.pk]))
+        recorded = response.context["form"]["recorded"]
+        assert [choice.data["value"] for choice in recorded] == ["true", "false"]
+        assert 'name="recorded" value="true" class="choice-row" id="id_recorded_0" checked' not in str(recorded)
+        assert "checked" not in str(recorded)
+        interpretation = response.context["form"]["interpretation_provided"]
+        assert [choice.data["value"] for choice in interpretation] == ["true", "false"]

@@ -1,0 +1,88 @@
+"""What changed between two history records (django-simple-history), as people read it.
+
+One helper for every page that shows a change: a record's history, the edit-conflict page. Stored codes
+become their choice labels in the interface language, user IDs become names, dates follow the locale.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+# (field label, value before, value after), each ready to show.
+Change = tuple[str, str, str]
+# Related rows by model and primary key, fetched once for every change shown on a page.
+RelatedRows = dict[type[models.Model], dict[object, models.Model]]
+
+EMPTY = "—"
+
+
+def object_label(obj: models.Model) -> str:
+    """A person by their name (the username when they have none), anything else by `str()`."""
+    if hasattr(obj, "get_full_name") and hasattr(obj, "get_username"):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+def display_value(field: models.Field, value: object, related: RelatedRows | None = None) -> str:
+    """One stored value of `field` as the interface shows it. `related` holds the rows a foreign key
+    may point to (see `fetch_related`); without it a foreign key costs a query."""
+    if value in (None, ""):
+        return EMPTY
+    if field.is_relation:
+        model = field.related_model
+        rows = related.get(model, {}) if related is not None else None
+        obj = rows.get(value) if rows is not None else model._default_manager.filter(pk=value).first()
+        return object_label(obj) if obj is not None else str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return formats.date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value, "SHORT_DATETIME_FORMAT"
+        )
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    return str(value)
+
+
+def fetch_related(model: type[models.Model], values: Iterable[tuple[str, object]]) -> RelatedRows:
+    """The rows that foreign-key values point to, one query per related model. `values` are
+    (field name, stored value) pairs of `model`."""
+    wanted: dict[type[models.Model], set] = defaultdict(set)
+    for name, value in values:
+        field = model._meta.get_field(name)
+        if field.is_relation and value not in (None, ""):
+            wanted[field.related_model].add(value)
+    return {related: related._default_manager.in_bulk(list(pks)) for related, pks in wanted.items()}
+
+
+def history_changes(
+    model: type[models.Model], pairs: Sequence[tuple[object, object]], *, excluded_fields: Sequence[str] = ()
+) -> list[list[Change]]:
+    """For each (newer, older) pair of history records of `model`, the fields that changed, labelled.
+
+    The users and other rows the changes point to are fetched together, so a long history costs one
+    query per related model, not one per change."""
+    deltas = [new.diff_against(old, excluded_fields=list(excluded_fields)).changes for new, old in pairs]
+    related = fetch_related(
+        model, ((c.field, value) for changes in deltas for c in changes for value in (c.old, c.new))
+    )
+    result = []
+    for changes in deltas:
+        labelled = []
+        for change in changes:
+            field = model._meta.get_field(change.field)
+            labelled.append(
+                (
+                    str(field.verbose_name),
+                    display_value(field, change.old, related),
+                    display_value(field, change.new, related),
+                )
+            )
+        result.append(labelled)
+    return result
