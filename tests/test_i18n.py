@@ -1,3 +1,4 @@
+import os
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,7 @@ def test_no_string_in_the_code_is_missing_from_the_catalogues(tmp_path):
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "sq", "-l", "sr_Latn", "--no-obsolete"],
         cwd=copy,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "mission.settings", "DEBUG": "true"},  # as `make messages`
         check=True,
         capture_output=True,
         timeout=120,
