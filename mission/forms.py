@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.boundfield import BoundField
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -90,8 +90,9 @@ class RequiredAwareBoundField(BoundField):
         return attrs
 
 
-class PortalFormRenderer(DjangoTemplates):
-    """The project's form renderer (FORM_RENDERER): every form's fields are RequiredAwareBoundFields."""
+class PortalFormRenderer(TemplatesSetting):
+    """The project's form renderer (FORM_RENDERER): widgets render through the project's templates (so
+    templates/ can mend one), and every form's fields are RequiredAwareBoundFields."""
 
     bound_field_class = RequiredAwareBoundField
 

@@ -61,9 +61,6 @@ INSTALLED_APPS = [
     "public_safety",
 ]
 
-# Required fields carry aria-required besides the visible mark (mission/forms.py).
-FORM_RENDERER = "mission.forms.PortalFormRenderer"
-
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -90,8 +87,9 @@ WSGI_APPLICATION = "mission.wsgi.application"
 ASGI_APPLICATION = "mission.asgi.application"
 
 # Widgets render through the templates above, so that templates/ can fix one (the admin's split
-# date/time widget labels its two inputs there).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# date/time widget labels its two inputs there), and required fields carry aria-required besides the
+# visible mark (mission/forms.py).
+FORM_RENDERER = "mission.forms.PortalFormRenderer"
 
 TEMPLATES = [
     {

@@ -545,7 +545,8 @@ class TestObservationHistory:
         observation_submit(
             actor=monitor, observation=observation, expected_version=1, summary="s", ratings=all_complied(standards)
         )
-        observation_approve(actor=supervisor, observation=Observation.objects.get(pk=observation.pk), comment="")
+        submitted = Observation.objects.get(pk=observation.pk)
+        observation_approve(actor=supervisor, observation=submitted, expected_version=submitted.version, comment="")
 
     def _changes(self, response) -> list[tuple[str, str, str]]:
         return [
