@@ -382,7 +382,9 @@ def _accused_table(ctx: ReportContext, regions):
             ]
 
     def as_text():
-        return queryset.annotate(juvenile=indicators.juvenile()).values_list(
+        return _as_text(
+            queryset.annotate(juvenile=indicators.juvenile()),
+            columns,
             "case__case_number",
             f"case__court__name_{suffix}",
             f"case__municipality__region__name_{suffix}",
