@@ -203,6 +203,26 @@ class TestNames:
         assert logged == {str(trial_data["prizren"].pk), str(trial_data["mitrovica"].pk)}
         assert AccessLog.objects.filter(user=department_head, **_of(job)).count() == 1
 
+    def test_a_file_naming_more_cases_costs_no_more_queries(self, department_head, monitor, trial_data):
+        """The cases a file names are recorded in bulk, not with a query for each case's court."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from tests.factories import CaseFactory, HearingFactory, PartyFactory
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                _ask(department_head, format="csv")
+            return len(captured.captured_queries)
+
+        queries()  # the first run also fills caches (content types, the summaries)
+        before = queries()
+        for _ in range(4):
+            case = CaseFactory(created_by=monitor, court=trial_data["prizren"].court)
+            PartyFactory(case=case)
+            HearingFactory(case=case, date=datetime.date(2026, 2, 10))
+        assert queries() == before
+
 
 class TestAsking:
     @pytest.mark.parametrize(
