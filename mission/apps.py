@@ -5,3 +5,7 @@ class MissionAdminConfig(AdminConfig):
     """The Django admin, restricted to administrators (see `mission.admin_site`)."""
 
     default_site = "mission.admin_site.MissionAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from mission import startup  # noqa: F401 (registers the deploy check of the secret key)

@@ -3,4 +3,7 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mission.settings")
+from mission.startup import require_secret_key
+
+require_secret_key()
 application = get_asgi_application()

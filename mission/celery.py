@@ -3,9 +3,22 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mission.settings")
 
 app = Celery("mission")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_to_start_without_a_secret_key(**_kwargs) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mission.startup import require_secret_key
+
+    try:
+        require_secret_key()
+    except ImproperlyConfigured as error:
+        raise SystemExit(str(error)) from None  # Celery logs and ignores a signal handler's exceptions

@@ -42,7 +42,7 @@ def test_check_deploy_is_clean_with_production_values():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
-    result = _manage("check", env=env)
+    result = _manage("check", "--deploy", env=env)  # a plain check runs on a bare checkout, as makemigrations
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
@@ -114,14 +114,15 @@ def test_a_nul_character_is_refused_before_sign_in_too(geography):
     assert response.status_code == 400
 
 
-def _settings_without_debug(**env: str) -> subprocess.CompletedProcess:
-    """Import the real settings in a fresh interpreter, as a deployment that set no DEBUG would."""
+def _settings_without_debug(code: str = "", **env: str) -> subprocess.CompletedProcess:
+    """Run `code` (by default: import the real settings) in a fresh interpreter, as a deployment that set
+    no DEBUG would."""
     clean = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEMO_DATA_ALLOWED"}
     }
-    code = "import mission.settings as s; print(s.DEBUG, s.DEMO_DATA_ALLOWED, s.SECURE_SSL_REDIRECT)"
+    code = code or "import mission.settings as s; print(s.DEBUG, s.DEMO_DATA_ALLOWED, s.SECURE_SSL_REDIRECT)"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
     )
@@ -133,7 +134,25 @@ def test_debug_is_off_unless_the_environment_turns_it_on():
     assert result.stdout.split() == ["False", "False", "True"]
 
 
-def test_a_deployment_that_sets_nothing_refuses_to_start_rather_than_use_the_development_key():
-    result = _settings_without_debug()
+@pytest.mark.parametrize("server", ["mission.wsgi", "mission.asgi"])
+def test_a_deployment_that_sets_nothing_refuses_to_start_rather_than_use_the_development_key(server):
+    result = _settings_without_debug(f"import {server}")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_a_worker_without_a_secret_key_refuses_to_start():
+    code = "from celery.signals import worker_init; import mission.celery; worker_init.send(sender=None)"
+    result = _settings_without_debug(code)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_management_commands_run_on_a_bare_checkout():
+    """`makemigrations --check` (as CI and reviewers run it) loads the settings with nothing set."""
+    code = (
+        "import sys, django; from django.core.management import call_command; django.setup();"
+        "call_command('makemigrations', '--check', '--dry-run', verbosity=0)"
+    )
+    result = _settings_without_debug(code, DJANGO_SETTINGS_MODULE="mission.settings")
+    assert result.returncode == 0, result.stderr

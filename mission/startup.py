@@ -1,0 +1,28 @@
+"""What a serving process checks before it starts (the web server and the Celery worker).
+
+The settings load without a SECRET_KEY when DEBUG is off, so that management commands such as
+`makemigrations --check` run on a bare checkout. Nothing that signs sessions, tokens or links may run
+that way: the web server and the worker refuse to start, and `check --deploy` reports it."""
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+MISSING = "SECRET_KEY must be set when DEBUG is off."
+
+
+def secret_key_missing() -> bool:
+    try:
+        return not settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to read an empty key
+        return True
+
+
+def require_secret_key() -> None:
+    if secret_key_missing():
+        raise ImproperlyConfigured(MISSING)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_secret_key(**_kwargs) -> list[checks.CheckMessage]:
+    return [checks.Error(MISSING, id="mission.E001")] if secret_key_missing() else []
