@@ -358,10 +358,10 @@ class ValuesListView(PortalAPIView):
     def pseudonymise(self, rows: list[dict], partner_ids: PartnerIdentifiers, keys: list[str]) -> None:
         """Replace the ids of records by the partner's identifiers (after `enrich`, which needs the ids)."""
         for key in keys:
-            encode = partial(partner_ids.encode, kind_of(self.identifiers[key]))
+            encoded = partner_ids.encode_all(kind_of(self.identifiers[key]), [row[key] for row in rows])
             for row in rows:
                 if row[key] is not None:
-                    row[key] = encode(row[key])
+                    row[key] = encoded[row[key]]
 
     def list(self, request):
         self.check_parameters(request)

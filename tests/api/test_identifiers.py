@@ -101,3 +101,28 @@ def test_filters_that_take_a_record_take_the_partners_identifier(partner_key, mo
     assert "case" in response.json()["errors"]
     staff = bearer(staff_key(monitor, administrator))
     assert [r["id"] for r in _rows(staff, "hearings", case=records[1].hearing.case_id)] == [records[1].hearing_id]
+
+
+def test_identifiers_keep_their_published_form_and_round_trip(settings):
+    """Partners store these identifiers: a faster encoder must give exactly the identifiers they hold
+    (RFC 4648 base32 of the tag and the encrypted id, lowercase, unpadded), and decode them back."""
+    import base64
+
+    from mission.api.identifiers import PartnerIdentifiers, _prf
+
+    settings.API_IDENTIFIER_KEY = "a fixed key for this test"
+    ids = PartnerIdentifiers(7)
+    tag_of, pad_of = ids._functions("rights.hearing")
+    for pk in (1, 2, 41, 2**31 - 1, 2**40 + 3, 2**63 - 1):
+        plain = pk.to_bytes(8, "big")
+        tag = _prf(tag_of, plain)
+        pad = _prf(pad_of, tag)
+        encrypted = bytes(a ^ b for a, b in zip(plain, pad, strict=True))
+        expected = base64.b32encode(tag + encrypted).decode().rstrip("=").lower()
+        assert ids.encode("rights.hearing", pk) == expected
+        assert ids.decode("rights.hearing", expected) == pk
+    assert ids.encode("rights.hearing", 1) == "4ezbfjqgfagdlls5f7xyjnfnv4"  # pinned: what partners hold
+    assert ids.encode_all("rights.hearing", [1, None, 1, 2]) == {
+        1: ids.encode("rights.hearing", 1),
+        2: ids.encode("rights.hearing", 2),
+    }
