@@ -93,17 +93,33 @@ def request_log(*, token, user, method: str, path: str, query: str, status: int,
     """One row per API request. On PostgreSQL the commit does not wait for the disk (asynchronous
     commit): a crash may lose the last fraction of a second of request rows, never the database's
     consistency, and a read no longer pays a disk flush for its own log line (about 1 ms, half the
-    cost of a list page)."""
+    cost of a list page). Outside a transaction it is one round trip to the server."""
+    values = {
+        "at": timezone.now(),
+        "token_id": token.pk if token is not None else None,
+        "user_id": user.pk if getattr(user, "is_authenticated", False) else None,
+        "method": method,
+        "path": path[:500],
+        "query": query[:1000],
+        "status": status,
+        "duration_ms": duration_ms,
+    }
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        table = connection.ops.quote_name(ApiRequestLog._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(column) for column in values)
+        placeholders = ", ".join(["%s"] * len(values))
+        with connection.cursor() as cursor:
+            try:
+                # Names from the model, quoted; every value a parameter.
+                statement = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+                statement = f"BEGIN; SET LOCAL synchronous_commit TO OFF; {statement}; COMMIT"
+                cursor.execute(statement, list(values.values()))
+            except Exception:
+                cursor.execute("ROLLBACK")  # a failed statement leaves its transaction open
+                raise
+        return
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ApiRequestLog.objects.create(
-            token=token,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            method=method,
-            path=path[:500],
-            query=query[:1000],
-            status=status,
-            duration_ms=duration_ms,
-        )
+        ApiRequestLog.objects.create(**values)

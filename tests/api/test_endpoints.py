@@ -363,3 +363,26 @@ def test_updated_since_accepts_any_iso_offset(partner_key, published):
     response = bearer(partner_key).get(url("hearings"), {"updated_since": "1928-01-04T10:12:44.0-21:41"})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_log_outside_a_transaction_writes_one_row_and_a_failure_leaves_the_connection_clean():
+    """Outside a transaction (as in production) the log line is one round trip of its own; a row the
+    database refuses raises and leaves no half-open transaction behind on the connection."""
+    from django.db import IntegrityError, connection
+
+    from mission.api.services import request_log
+    from tests.conftest import require_service
+
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    request_log(token=None, user=None, method="GET", path="/api/v1/regions/", query="a=1", status=200, duration_ms=3)
+    assert list(ApiRequestLog.objects.values_list("path", "query", "status", "duration_ms", "token", "user")) == [
+        ("/api/v1/regions/", "a=1", 200, 3, None, None)
+    ]
+    with pytest.raises(IntegrityError):  # a negative status breaks the column's check
+        request_log(token=None, user=None, method="GET", path="/x/", query="", status=-1, duration_ms=1)
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:  # the connection is usable and in autocommit
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    assert ApiRequestLog.objects.count() == 1
