@@ -3,18 +3,17 @@ and the first bytes leave at once. And the one rule for every CSV and XLSX the p
 cell that a spreadsheet program would run as a formula is written as text."""
 
 import csv
-from collections.abc import Iterable
+import io
+import itertools
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Func, TextField, Value
-from django.db.models.expressions import Combinable
+from django.db.models import Func, TextField
 from django.http import StreamingHttpResponse
 
 # What makes a spreadsheet program take a cell for a formula (OWASP, CSV injection): =, +, -, @, and tab
 # and carriage return, which some programs skip before looking. Such a text cell gets a single quote in
 # front, which spreadsheets show as text; numbers and dates are not text and stay what they are.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# The same rule for the database (COPY writes without Python): a PostgreSQL regular expression.
-_FORMULA_PATTERN = "^([" + "".join(c for c in FORMULA_STARTS if c != "-") + "-])"
 
 
 def neutralise(value: object) -> object:
@@ -25,29 +24,60 @@ def neutralise(value: object) -> object:
     return value
 
 
-def neutralised(expression: Combinable) -> Func:
-    """`neutralise` worked out by PostgreSQL, for text columns that COPY writes straight to a file.
-    Evaluates `expression` once; NULL stays NULL."""
-    return Func(expression, Value(_FORMULA_PATTERN), Value("'\\1"), function="REGEXP_REPLACE", output_field=TextField())
+class neutralised(Func):  # noqa: N801 (used as the function it stands for)
+    """`neutralise` worked out by PostgreSQL, for text columns that COPY writes straight to a file:
+    CASE WHEN ASCII(x) IN (…) THEN a quote and x ELSE x END, twice as fast as a regular expression.
+    NULL stays NULL. `x` appears three times: give it a column, not a subquery."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        codes = ", ".join(str(ord(start)) for start in FORMULA_STARTS)
+        text = f"CAST({sql} AS text)"
+        return f"CASE WHEN ASCII({text}) IN ({codes}) THEN '''' || {text} ELSE {text} END", (*params,) * 3
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+BATCH_ROWS = 500  # rows per chunk of a streamed CSV: few enough to start at once, many enough to be cheap
 
 
-def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+def csv_response(
+    filename: str, header: list[str], rows: Iterable[Sequence], *, text_columns: Iterable[int] | None = None
+) -> StreamingHttpResponse:
+    """A streamed CSV download. `text_columns` names the positions of the columns that hold text someone
+    typed or may edit (names, numbers of cases, free text): only those are neutralised. Left out, every
+    cell is checked; columns the portal writes itself (dates, counts, labels of choices) need not be.
+    The header and then batches of rows leave as UTF-8 bytes."""
+    header_row = [neutralise(cell) for cell in header]
+    positions = None if text_columns is None else tuple(text_columns)
 
     def lines():
-        yield "\ufeff"  # a BOM, so that spreadsheet programs read the UTF-8 names right
-        yield writer.writerow([neutralise(cell) for cell in header])
-        for row in rows:
-            yield writer.writerow([neutralise(cell) for cell in row])
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")  # a BOM, so that spreadsheet programs read the UTF-8 names right
+        writer.writerow(header_row)
+        yield buffer.getvalue().encode()
+        source = iter(rows)
+        while batch := list(itertools.islice(source, BATCH_ROWS)):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(_neutralised_rows(batch, positions))
+            yield buffer.getvalue().encode()
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _neutralised_rows(rows: Iterable[Sequence], positions: tuple[int, ...] | None):
+    starts = FORMULA_STARTS
+    for row in rows:
+        for n in range(len(row)) if positions is None else positions:
+            cell = row[n]
+            if cell.__class__ is str and cell.startswith(starts):
+                row = list(row)
+                row[n] = "'" + cell
+        yield row
 
 
 def stream_values(queryset, *fields: str, chunk: int = 5000):

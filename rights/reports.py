@@ -145,7 +145,10 @@ def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
 @dataclass(frozen=True)
 class Column:
     header: str
-    kind: str = "text"  # text, int, date, bool
+    # text: what someone typed or may edit (numbers, names, reference names), neutralised for
+    # spreadsheets; label: words the portal writes itself (choices, yes/no, pseudonyms), which never
+    # start like a formula; int, date, bool.
+    kind: str = "text"
     width: int = 14
 
 
@@ -184,12 +187,12 @@ def _hearing_table(ctx: ReportContext, regions):
         Column(_("Court"), "text", 30),
         Column(_("Region"), "text", 18),
         Column(_("Municipality"), "text", 18),
-        Column(_("Type"), "text", 20),
+        Column(_("Type"), "label", 20),
         Column(_("Held"), "bool", 8),
-        Column(_("Reason for adjournment"), "text", 24),
+        Column(_("Reason for adjournment"), "label", 24),
         Column(_("Recorded"), "bool", 10),
         Column(_("Public"), "bool", 8),
-        Column(_("Accused"), "text", 30),
+        Column(_("Accused"), "label", 30),  # each cell starts with a pseudonym ("Accused A: name")
     ]
     period = ctx.period
     # In case order, so that the accused merge in from one streamed query (see _accused_by_case).
@@ -264,7 +267,7 @@ def _observation_table(ctx: ReportContext, regions):
         Column(_("Court"), "text", 30),
         Column(_("Region"), "text", 18),
         Column(_("Monitor"), "text", 22),
-        Column(_("Status"), "text", 18),
+        Column(_("Status"), "label", 18),
         Column(_("Revision"), "int", 9),
         Column(_("Submitted"), "date", 12),
         Column(_("Summary"), "text", 50),
@@ -339,10 +342,10 @@ def _accused_table(ctx: ReportContext, regions):
         Column(_("Case number"), "text", 18),
         Column(_("Court"), "text", 30),
         Column(_("Region"), "text", 18),
-        Column(_("Accused"), "text", 14),
-        Column(_("Sex"), "text", 12),
-        Column(_("Age"), "text", 12),
-        Column(_("Juvenile"), "text", 18),
+        Column(_("Accused"), "label", 14),
+        Column(_("Sex"), "label", 12),
+        Column(_("Age"), "label", 12),
+        Column(_("Juvenile"), "label", 18),
         Column(_("Community"), "text", 18),
     ]
     period = ctx.period

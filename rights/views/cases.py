@@ -141,7 +141,7 @@ def case_export(request):
                 chunk = []
         yield from _case_rows(request, chunk, names)
 
-    return csv_response("cases.csv", header, rows())
+    return csv_response("cases.csv", header, rows(), text_columns=(0, 1, 2, 3, 6, 7, 8))
 
 
 def _case_rows(request, cases: list[Case], names: bool):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
-from mission.exports import csv_response
+from mission.exports import csv_response, stream_values
 from mission.forms import (
     RepeatedSubmissionError,
     add_service_errors,
@@ -122,7 +122,7 @@ def hearing_export(request):
     def yes_no(value):
         return "" if value is None else (yes if value else no)
 
-    values = queryset.values_list(
+    fields = (
         "date",
         "case__case_number",
         f"case__court__name_{suffix}",
@@ -139,7 +139,7 @@ def hearing_export(request):
     )
 
     def rows():
-        for row in values.iterator(chunk_size=5000):
+        for row in stream_values(queryset, *fields):
             date, number, court, region, kind, held, reason, recorded, public, needed, provided, observations, flags = (
                 row
             )
@@ -159,4 +159,4 @@ def hearing_export(request):
                 flags,
             ]
 
-    return csv_response("hearings.csv", header, rows())
+    return csv_response("hearings.csv", header, rows(), text_columns=(1, 2, 3))

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from mission.accounts.permissions import Capability, has_capability
 from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
-from mission.exports import csv_response
+from mission.exports import csv_response, stream_values
 from mission.forms import add_service_errors
 from rights import selectors
 from rights.forms import CorrectionForm, ObservationForm, ReviewForm
@@ -224,7 +224,7 @@ def observation_export(request):
         _("Violations"),
         _("Summary"),
     ]
-    values = queryset.values_list(
+    fields = (
         "hearing__date",
         "hearing__case__case_number",
         f"hearing__case__court__name_{suffix}",
@@ -239,7 +239,7 @@ def observation_export(request):
     )
 
     def rows():
-        for row in values.iterator(chunk_size=5000):
+        for row in stream_values(queryset, *fields):
             date, number, court, region, first, last, username, status, revision, violations, summary = row
             yield [
                 date.isoformat(),
@@ -253,4 +253,4 @@ def observation_export(request):
                 " ".join(summary.split()),
             ]
 
-    return csv_response("observations.csv", header, rows())
+    return csv_response("observations.csv", header, rows(), text_columns=(1, 2, 3, 4, 8))
