@@ -591,10 +591,8 @@ def build_trial_monitoring_data(ctx: ReportContext) -> str:
         # The cases whose accused are named in the hearings table, as `_accused_by_case` writes them.
         named = Party.objects.filter(role=PartyRole.ACCUSED, case__in=hearings.queryset.values("case_id"))
         ctx.discloses(
-            CaseModel.objects.filter(pk__in=named.values("case_id"))
-            .select_related("court")
-            .order_by("pk")
-            .iterator(chunk_size=CHUNK)
+            CaseModel.objects.filter(pk__in=named.values("case_id")),
+            label=CaseModel.label_expression(),
         )
     if ctx.job.format == "xlsx":
         _write_xlsx(ctx, tables)

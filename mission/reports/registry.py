@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db.models.expressions import Combinable
+
 from mission.accounts.permissions import Capability, has_capability, reads_department
 from mission.dashboards.periods import Period
 
@@ -30,12 +32,14 @@ class ReportContext:
     progress: Callable[[float, str], None]  # (fraction done 0..1, what is happening now)
     includes_restricted: bool
 
-    def discloses(self, records: Iterable) -> None:
+    def discloses(self, records: Iterable, label: Combinable | None = None) -> None:
         """Say which records' restricted values (names) the file holds: each download of the file is
-        then logged as a view of each of them (call it once, when `includes_restricted`)."""
+        then logged as a view of each of them (call it once, when `includes_restricted`). Give the
+        records as a queryset and `label` as the database's version of their `str()` to record them in
+        one statement."""
         from mission.audit.services import disclosure_replace
 
-        disclosure_replace(holder=self.job, objs=records)
+        disclosure_replace(holder=self.job, objs=records, label=label)
 
     @property
     def period(self) -> Period:

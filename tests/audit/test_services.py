@@ -1,0 +1,59 @@
+"""The audit services that write many rows at once: what a report's file holds (disclosures) and the
+access rows its download writes, the same whether the rows are written by Python or by the database."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from mission.audit.models import AccessLog, Disclosure
+from mission.audit.services import access_record, disclosure_replace
+from rights.models import Case
+from tests.factories import CaseFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def holder(monitor):
+    """Any saved record can hold others; a case stands in for a report's job here."""
+    return CaseFactory(created_by=monitor)
+
+
+def _held(holder) -> list[tuple]:
+    return sorted(
+        Disclosure.objects.filter(
+            holder_type=ContentType.objects.get_for_model(holder), holder_id=str(holder.pk)
+        ).values_list("content_type__model", "object_id", "object_repr")
+    )
+
+
+def test_recording_a_queryset_in_one_statement_writes_what_the_python_way_writes(holder, monitor):
+    cases = [CaseFactory(created_by=monitor, case_number=f"K. {n} =x") for n in range(3)]
+    CaseFactory(created_by=monitor)  # not held
+    by_python = disclosure_replace(holder=holder, objs=cases)
+    python_rows = _held(holder)
+    selection = Case.objects.filter(pk__in=[c.pk for c in cases])
+    by_sql = disclosure_replace(holder=holder, objs=selection, label=Case.label_expression())
+    assert by_python == by_sql == 3
+    assert _held(holder) == python_rows  # replaced, not added to
+    assert {row[2] for row in python_rows} == {str(c) for c in cases}
+
+
+def test_a_label_is_cut_to_the_column_and_an_empty_selection_holds_nothing(holder, monitor):
+    long_case = CaseFactory(created_by=monitor, case_number="N" * 60)
+    disclosure_replace(holder=holder, objs=Case.objects.filter(pk=long_case.pk), label=Case.label_expression())
+    assert _held(holder)[0][2] == str(long_case)[:200]
+    assert disclosure_replace(holder=holder, objs=Case.objects.none(), label=Case.label_expression()) == 0
+    assert _held(holder) == []
+
+
+def test_a_download_logs_the_holder_and_every_record_it_holds_with_one_time_and_path(holder, monitor):
+    reader = UserFactory(username="reader")
+    cases = [CaseFactory(created_by=monitor) for _ in range(3)]
+    disclosure_replace(
+        holder=holder, objs=Case.objects.filter(pk__in=[c.pk for c in cases]), label=Case.label_expression()
+    )
+    log = access_record(actor=reader, obj=holder, path="/reports/7/download/")
+    rows = AccessLog.objects.filter(user=reader).exclude(pk=log.pk)
+    assert sorted(rows.values_list("object_id", flat=True)) == sorted(str(c.pk) for c in cases)
+    assert set(rows.values_list("at", "path")) == {(log.at, "/reports/7/download/")}
+    assert set(rows.values_list("object_repr", flat=True)) == {str(c) for c in cases}
