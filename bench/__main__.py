@@ -2,6 +2,7 @@
 
 python -m bench --size 10k            # or 100k, 1m
 python -m bench --size 10k --smoke    # CI: few repeats, results checked for numbers, README untouched
+python -m bench --only api_list,reports   # while working on a change: those alone, printed, not saved
 """
 
 import argparse
@@ -16,6 +17,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=7, help="A/B alternations per benchmark")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of one throughput measurement")
     parser.add_argument("--smoke", action="store_true", help="a quick run that proves the harness works")
+    parser.add_argument(
+        "--only",
+        type=lambda text: [name.strip() for name in text.split(",") if name.strip()],
+        help="comma-separated benchmarks to run; their results are printed, not saved",
+    )
     args = parser.parse_args()
 
     url = gen.database_url(args.size)
@@ -25,8 +31,14 @@ def main() -> None:
 
     from bench import report, run
 
+    unknown = sorted(set(args.only or ()) - set(run.BENCHMARKS))
+    if unknown:
+        parser.error(f"no benchmark {', '.join(unknown)}; there are {', '.join(run.BENCHMARKS)}")
     repeats, seconds = (2, 1.0) if args.smoke else (args.repeats, args.seconds)
-    results = run.run_all(args.size, repeats=repeats, seconds=seconds)
+    results = run.run_all(args.size, repeats=repeats, seconds=seconds, only=args.only)
+    if args.only:
+        print(json.dumps(results["benchmarks"], indent=2))
+        return
     if args.smoke:
         report.check_numbers(results)
         print(json.dumps(results["benchmarks"], indent=2))
