@@ -86,6 +86,11 @@ class TestSuppression:
         partner_rows = bearer(partner_key).get("/api/v1/aggregates/standards/", {"group_by": "all"}).json()["results"]
         assert [r["standard"] for r in partner_rows] == ["PUBLIC_HEARING"]
 
+    def test_standards_are_not_split_and_say_so(self, partner_key):
+        response = bearer(partner_key).get("/api/v1/aggregates/standards/", {"disaggregate": "accused_sex"})
+        assert response.status_code == 400
+        assert "disaggregate" in response.json()["errors"]
+
 
 class TestAccusedPersons:
     def test_each_accused_counts_once_however_many_hearings(
