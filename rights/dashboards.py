@@ -29,7 +29,7 @@ class RightsDashboards(DepartmentDashboards):
         dashboard = f"{reverse('rights:dashboard')}?{filters.querystring()}"
         figures = [
             Figure(str(_("Hearings monitored")), now["hearings"], before["hearings"], COUNT, dashboard),
-            Figure(str(_("Cases monitored")), counts["cases"]["a"], counts["cases_before"]["a"], COUNT, dashboard),
+            Figure(str(_("Cases monitored")), counts["cases"], counts["cases_before"], COUNT, dashboard),
             Figure(
                 str(_("Unproductive hearings")),
                 indicators.UNPRODUCTIVE.of(now),
@@ -108,11 +108,11 @@ def monthly_hearings_chart(filters, grouped) -> Chart:
 def _group_rows(grouped, dim, labels: dict, cases: dict | None = None) -> list[list]:
     rows = []
     case_rows = {r["key"]: r for r in (cases or {}).get(dim, [])}
-    for row in sorted(grouped.get(dim, []), key=lambda r: -(r["a"] or 0)):
+    for row in sorted(grouped.get(dim, []), key=lambda r: -r["hearings"]):
         key = row["key"]
         counts = indicators.hearing_counts(row)
         case_row = case_rows.get(key, {})
-        case_counts = {"cases": case_row.get("a") or 0, "appeal_grounds": case_row.get("b") or 0}
+        case_counts = {"cases": case_row.get("cases", 0), "appeal_grounds": case_row.get("appeal_grounds", 0)}
         rows.append(
             [
                 labels.get(key, key or "—"),
@@ -127,8 +127,8 @@ def _group_rows(grouped, dim, labels: dict, cases: dict | None = None) -> list[l
 
 
 def _rating_counts(row: dict) -> dict[str, int]:
-    """A rating row's sums a…c by the names of indicators.RATING_COUNTS."""
-    return {name: row.get(key) or 0 for name, key in zip(indicators.RATING_COUNTS, indicators.SUMS, strict=False)}
+    """A rating row's counts by the names of indicators.RATING_COUNTS (zero where it has none)."""
+    return {name: row.get(name) or 0 for name in indicators.RATING_COUNTS}
 
 
 def _breakdown_columns(first) -> list[Column]:
@@ -151,12 +151,12 @@ def human_rights_charts(
     case_total, case_before = indicators.one(cases, "total"), indicators.one(cases, "before")
     rating_total, rating_before = indicators.one(ratings, "total"), indicators.one(ratings, "before")
     figures = [
-        Figure(str(_("Hearings monitored")), total["a"], before["a"]),
-        Figure(str(_("Cases monitored")), case_total["a"], case_before["a"]),
+        Figure(str(_("Hearings monitored")), now_counts["hearings"], before_counts["hearings"]),
+        Figure(str(_("Cases monitored")), case_total.get("cases", 0), case_before.get("cases", 0)),
         Figure(
             str(_("Accused persons")),
-            indicators.one(persons, "total")["a"],
-            indicators.one(persons, "before")["a"],
+            indicators.one(persons, "total").get("persons", 0),
+            indicators.one(persons, "before").get("persons", 0),
         ),
         Figure(
             str(_("Unproductive hearings")),
@@ -172,8 +172,8 @@ def human_rights_charts(
         ),
         Figure(
             str(_("Cases with fundamental-rights grounds for appeal")),
-            indicators.APPEAL_GROUNDS.of({"cases": case_total["a"], "appeal_grounds": case_total["b"]}),
-            indicators.APPEAL_GROUNDS.of({"cases": case_before["a"], "appeal_grounds": case_before["b"]}),
+            indicators.APPEAL_GROUNDS.of(case_total),
+            indicators.APPEAL_GROUNDS.of(case_before),
             RATE,
         ),
         Figure(
@@ -198,7 +198,7 @@ def human_rights_charts(
         trend_rows.append(
             [
                 date_format(month, "YEAR_MONTH_FORMAT"),
-                case_row.get("a") or 0,
+                case_row.get("cases", 0),
                 rating_counts["rated"],
                 indicators.CONCERNS.of(rating_counts),
                 indicators.VIOLATIONS.of(rating_counts),
@@ -223,7 +223,7 @@ def human_rights_charts(
     )
     reason_rows = sorted(
         (
-            [reasons.get(r["key"], r["key"]), r["a"] or 0, rate(r["a"] or 0, total["b"])]
+            [reasons.get(r["key"], r["key"]), r["hearings"], rate(r["hearings"], now_counts["adjourned"])]
             for r in hearings.get("reason", [])
         ),
         key=lambda row: -row[1],
@@ -298,9 +298,9 @@ def human_rights_charts(
     rules = {str(k): str(v) for k, v in FlagRule.choices}
     intervention_statuses = {str(k): str(v) for k, v in InterventionStatus.choices}
 
-    def simple(dim, labels):
+    def simple(dim, labels, measure):
         return sorted(
-            ([labels.get(r["key"], r["key"]), r["a"] or 0] for r in follow_up.get(dim, [])), key=lambda x: -x[1]
+            ([labels.get(r["key"], r["key"]), r[measure]] for r in follow_up.get(dim, [])), key=lambda x: -x[1]
         )
 
     charts.append(
@@ -308,7 +308,7 @@ def human_rights_charts(
             slug="flags-by-status",
             title=str(_("Flags on the hearings of the period, by status")),
             columns=[Column(_("Status"), TEXT), Column(_("Flags"), COUNT)],
-            rows=simple("flag_status", statuses),
+            rows=simple("flag_status", statuses, indicators.FLAGS),
         )
     )
     charts.append(
@@ -316,7 +316,7 @@ def human_rights_charts(
             slug="flags-by-rule",
             title=str(_("Flags on the hearings of the period, by rule")),
             columns=[Column(_("Rule"), TEXT), Column(_("Flags"), COUNT)],
-            rows=simple("flag_rule", rules),
+            rows=simple("flag_rule", rules, indicators.FLAGS),
         )
     )
     charts.append(
@@ -324,7 +324,7 @@ def human_rights_charts(
             slug="interventions-by-status",
             title=str(_("Interventions in the period, by status")),
             columns=[Column(_("Status"), TEXT), Column(_("Interventions"), COUNT)],
-            rows=simple("intervention_status", intervention_statuses),
+            rows=simple("intervention_status", intervention_statuses, indicators.INTERVENTIONS),
         )
     )
 
@@ -332,8 +332,8 @@ def human_rights_charts(
         rows = [
             [
                 labels.get(r["key"]) or r["label"] or str(_("Not known")),
-                r["a"] or 0,
-                indicators.UNPRODUCTIVE.of({"hearings": r["a"], "adjourned": r["b"]}),
+                r["hearings"],
+                indicators.UNPRODUCTIVE.of(r),
             ]
             for r in cases.get(dim, [])
         ]
@@ -371,7 +371,7 @@ def human_rights_charts(
 def person_charts(persons: dict[str, list[dict]]) -> list[Chart]:
     """Accused persons of the cases monitored, each counted once, by sex, juvenile and community: what
     published trial-monitoring reports count, beside the hearings."""
-    total = indicators.one(persons, "total")["a"]
+    total = indicators.one(persons, "total").get("persons", 0)
     note = str(_("Each accused person counts once, however many of their hearings were monitored."))
     groups = {
         "sex": {str(k): str(v) for k, v in Sex.choices},
@@ -391,7 +391,7 @@ def person_charts(persons: dict[str, list[dict]]) -> list[Chart]:
     for dim, labels in groups.items():
         rows = sorted(
             (
-                [labels.get(r["key"]) or r["label"] or str(_("Not known")), r["a"] or 0, rate(r["a"] or 0, total)]
+                [labels.get(r["key"]) or r["label"] or str(_("Not known")), r["persons"], rate(r["persons"], total)]
                 for r in persons.get(dim, [])
             ),
             key=lambda row: -row[1],

@@ -92,13 +92,12 @@ CONCERNS = Rate("concerns", "rated")
 VIOLATIONS = Rate("violations", "rated")
 APPEAL_GROUNDS = Rate("appeal_grounds", "cases")
 
-SUMS = ("a", "b", "c", "d")
-HEARING_SUMS = ("hearings", "adjourned", "recorded", "held")  # what a…d hold in the hearing rows
+HEARING_SUMS = ("hearings", "adjourned", "recorded", "held")  # the measures of the hearing summaries
 
 
 def hearing_counts(row: Mapping[str, int | None]) -> dict[str, int]:
-    """A hearing row's sums a…d by the names of HEARING_COUNTS."""
-    return {name: row.get(key) or 0 for name, key in zip(HEARING_SUMS, SUMS, strict=True)}
+    """A hearing row's counts by the names of HEARING_COUNTS (zero where a row has none)."""
+    return {name: row.get(name) or 0 for name in HEARING_SUMS}
 
 
 WITHOUT_COURTS = {
@@ -164,30 +163,38 @@ def _when(condition: Q, name: str):
     return Case(When(condition, then=F(name)), default=Value(0))
 
 
-def _hearing_sums(scope: Scope) -> list:
-    """s0–s3: hearings, adjourned, recorded, held in the period; s4–s7 the same before it."""
-    return [_when(scope.current(), n) for n in HEARING_SUMS] + [_when(scope.previous(), n) for n in HEARING_SUMS]
+BEFORE = "_before"  # a measure of the period before the chosen one: its name and this
 
 
-def _rows(grouped: dict, dim: str, columns: tuple[int, ...]) -> list[dict]:
-    """The rows of a grouping with the chosen sums renamed a, b, c, d."""
+def _now_and_before(scope: Scope, names: tuple[str, ...]) -> dict:
+    """Each measure summed over the chosen period, and again (named with BEFORE) over the one before."""
+    return {n: _when(scope.current(), n) for n in names} | {n + BEFORE: _when(scope.previous(), n) for n in names}
+
+
+def _sums(*names: str) -> dict:
+    return {name: F(name) for name in names}
+
+
+def _rows(grouped: dict, dim: str, names: tuple[str, ...], *, before: bool = False) -> list[dict]:
+    """The rows of a grouping with the measures `names` (of the period before, with `before`)."""
     out = []
     for row in grouped.get(dim, []):
         record = {"key": row["key"] or "", "label": row["label"] or ""}
-        record |= {name: row[f"s{column}"] for name, column in zip(SUMS, columns, strict=False)}
+        record |= {name: row.get(name + BEFORE if before else name) or 0 for name in names}
         out.append(record)
     return out
 
 
-def _current_only(rows: list[dict]) -> list[dict]:
+def _current_only(rows: list[dict], names: tuple[str, ...]) -> list[dict]:
     """Groups that only exist in the previous period have nothing to show for the chosen one."""
-    return [r for r in rows if any(r.get(name) for name in SUMS)]
+    return [r for r in rows if any(r.get(name) for name in names)]
 
 
-def _split(grouped: dict, prefix: str, current: tuple, before: tuple) -> dict[str, list[dict]]:
-    result = {"total": _rows(grouped, f"{prefix}total", current), "before": _rows(grouped, f"{prefix}total", before)}
+def _split(grouped: dict, prefix: str, names: tuple[str, ...], *, before: bool = True) -> dict[str, list[dict]]:
+    total = f"{prefix}total"
+    result = {"total": _rows(grouped, total, names), "before": _rows(grouped, total, names, before=before)}
     for dim in ("month", "region", "court", "court_department"):
-        result[dim] = _current_only(_rows(grouped, f"{prefix}{dim}", current))
+        result[dim] = _current_only(_rows(grouped, f"{prefix}{dim}", names), names)
     return result
 
 
@@ -200,114 +207,113 @@ def _groups(prefix: str) -> dict:
     }
 
 
+CASE_SUMS = ("cases", "appeal_grounds")
+ACCUSED_SUMS = ("hearings", "adjourned")
+RATING_SUMS = ("rated", "concerns", "violations")
+FLAGS, INTERVENTIONS = "flags", "interventions"
+
+
 def trial_indicators(scope: Scope) -> dict[str, dict[str, list[dict]]]:
-    """Everything the Human Rights dashboard shows, in one statement:
-    - hearings: a hearings, b adjourned, c recorded, d held; by month, region, court, court
-      department, adjournment reason (a only); plus `total` and `before`;
-    - cases: a cases (each once in the period), b with fundamental-rights grounds for appeal; `month`
-      counts the cases heard in each month; plus hearings by the accused's sex, age band and
-      community (a hearings, b adjourned);
-    - persons: a accused persons (each once in the period), by sex, juvenile (rights.indicators.juvenile)
+    """Everything the Human Rights dashboard shows, in one statement. Each row has `key`, `label` and
+    its measures by name:
+    - hearings: hearings, adjourned, recorded, held; by month, region, court, court department,
+      adjournment reason (hearings only); plus `total` and `before`;
+    - cases: cases (each once in the period), appeal_grounds (with fundamental-rights grounds for
+      appeal); `month` counts the cases heard in each month; plus hearings by the accused's sex, age
+      band and community (hearings, adjourned);
+    - persons: accused persons (each once in the period), by sex, juvenile (rights.indicators.juvenile)
       and community (with its name); plus `total` and `before`;
-    - ratings: a rated, b concerns, c violations; by standard (with its name) and month; total, before;
-    - follow_up: flags by status and by rule (a), interventions by status (a).
+    - ratings: rated, concerns, violations; by standard (with its name) and month; total, before;
+    - follow_up: flags by status and by rule (flags), interventions by status (interventions).
     """
-    current, previous = scope.current(), scope.previous()
     rollups = [
-        Rollup(scope.rows(HearingMonth, scope.both), _groups("h_"), _hearing_sums(scope), total="h_total"),
-        Rollup(scope.rows(AdjournmentMonth), {"h_reason": F("reason")}, [F("hearings")]),
+        Rollup(
+            scope.rows(HearingMonth, scope.both), _groups("h_"), _now_and_before(scope, HEARING_SUMS), total="h_total"
+        ),
+        Rollup(scope.rows(AdjournmentMonth), {"h_reason": F("reason")}, _sums("hearings")),
         Rollup(
             scope.rows(CaseMonth, by_court=True).filter(scope.first_in(scope.period)),
             {k: v for k, v in _groups("c_").items() if k != "c_month"},
-            [F("cases"), F("appeal_grounds")],
+            _sums(*CASE_SUMS),
             total="c_total",
         ),
         Rollup(
             scope.rows(CaseMonth, scope.period.previous()).filter(scope.first_in(scope.period.previous())),
             {},
-            [F("cases"), F("appeal_grounds")],
+            _sums(*CASE_SUMS),
             total="c_before",
         ),
         # The cases heard in a month are all its case-month rows, whatever came before.
-        Rollup(scope.rows(CaseMonth), {"c_month": F("month")}, [F("cases"), F("appeal_grounds")]),
+        Rollup(scope.rows(CaseMonth), {"c_month": F("month")}, _sums(*CASE_SUMS)),
         Rollup(
             scope.rows(HearingAccusedMonth),
             {"accused": F("value")},
-            [F("hearings"), F("adjourned")],
+            _sums(*ACCUSED_SUMS),
             labels={"accused": F("dimension")},
         ),
         # Accused persons, each once in the period (see AccusedPersonMonth), and in the period before.
         Rollup(
             scope.rows(AccusedPersonMonth).filter(scope.first_in(scope.period)),
             {"p_sex": F("sex"), "p_juvenile": F("juvenile"), "p_community": F("community")},
-            [F("persons")],
+            _sums("persons"),
             total="p_total",
         ),
         Rollup(
             scope.rows(AccusedPersonMonth, scope.period.previous()).filter(scope.first_in(scope.period.previous())),
             {},
-            [F("persons")],
+            _sums("persons"),
             total="p_before",
         ),
-        Rollup(
-            scope.rows(RatingMonth),
-            {"r_standard": F("standard_id")},
-            [F("rated"), F("concerns"), F("violations")],
-        ),
+        Rollup(scope.rows(RatingMonth), {"r_standard": F("standard_id")}, _sums(*RATING_SUMS)),
         Rollup(
             scope.rows(RatingTotalMonth, scope.both),
             {"r_month": F("month")},
-            [
-                _when(current, "rated"),
-                _when(current, "concerns"),
-                _when(current, "violations"),
-                _when(previous, "rated"),
-                _when(previous, "concerns"),
-                _when(previous, "violations"),
-            ],
+            _now_and_before(scope, RATING_SUMS),
             total="r_total",
         ),
         Rollup(
             scope.rows(FollowUpMonth),
             {"f_status": F("status"), "f_rule": F("rule")},
-            [_when(Q(kind="flag"), "count"), _when(Q(kind="intervention"), "count")],
+            {FLAGS: _when(Q(kind="flag"), "count"), INTERVENTIONS: _when(Q(kind="intervention"), "count")},
         ),
     ]
     grouped = rollup_many(rollups)
 
-    hearings = _split(grouped, "h_", (0, 1, 2, 3), (4, 5, 6, 7))
-    hearings["reason"] = _rows(grouped, "h_reason", (0,))
-    cases = _split(grouped, "c_", (0, 1), (0, 1))
-    cases["before"] = _rows(grouped, "c_before", (0, 1))
-    cases["month"] = _rows(grouped, "c_month", (0, 1))
+    hearings = _split(grouped, "h_", HEARING_SUMS)
+    hearings["reason"] = _rows(grouped, "h_reason", ("hearings",))
+    cases = _split(grouped, "c_", CASE_SUMS, before=False)
+    cases["before"] = _rows(grouped, "c_before", CASE_SUMS)
+    cases["month"] = _rows(grouped, "c_month", CASE_SUMS)
     names = labels(language_suffix())
     by_dimension = defaultdict(list)
-    for row in _rows(grouped, "accused", (0, 1)):
+    for row in _rows(grouped, "accused", ACCUSED_SUMS):
         label = names["community"].get(row["key"], "") if row["label"] == "community" else ""
         by_dimension[row["label"]].append({**row, "label": label})
     cases |= {"sex": by_dimension["sex"], "age_band": by_dimension["age_band"], "community": by_dimension["community"]}
     standards = []
-    for row in _current_only(_rows(grouped, "r_standard", (0, 1, 2))):
+    for row in _current_only(_rows(grouped, "r_standard", RATING_SUMS), RATING_SUMS):
         order, name = names["standard"].get(row["key"], (0, row["key"]))
         standards.append({**row, "key": str(order), "label": name})
     ratings = {
-        "total": _rows(grouped, "r_total", (0, 1, 2)),
-        "before": _rows(grouped, "r_total", (3, 4, 5)),
+        "total": _rows(grouped, "r_total", RATING_SUMS),
+        "before": _rows(grouped, "r_total", RATING_SUMS, before=True),
         "standard": standards,
-        "month": _current_only(_rows(grouped, "r_month", (0, 1, 2))),
+        "month": _current_only(_rows(grouped, "r_month", RATING_SUMS), RATING_SUMS),
     }
+    flag_rules = [r for r in _rows(grouped, "f_rule", (FLAGS,)) if r["key"]]
     follow_up = {
-        "flag_status": _current_only(_rows(grouped, "f_status", (0,))),
-        "flag_rule": _current_only([r for r in _rows(grouped, "f_rule", (0,)) if r["key"]]),
-        "intervention_status": _current_only(_rows(grouped, "f_status", (1,))),
+        "flag_status": _current_only(_rows(grouped, "f_status", (FLAGS,)), (FLAGS,)),
+        "flag_rule": _current_only(flag_rules, (FLAGS,)),
+        "intervention_status": _current_only(_rows(grouped, "f_status", (INTERVENTIONS,)), (INTERVENTIONS,)),
     }
     persons = {
-        "total": _rows(grouped, "p_total", (0,)),
-        "before": _rows(grouped, "p_before", (0,)),
-        "sex": _rows(grouped, "p_sex", (0,)),
-        "juvenile": _rows(grouped, "p_juvenile", (0,)),
+        "total": _rows(grouped, "p_total", ("persons",)),
+        "before": _rows(grouped, "p_before", ("persons",)),
+        "sex": _rows(grouped, "p_sex", ("persons",)),
+        "juvenile": _rows(grouped, "p_juvenile", ("persons",)),
         "community": [
-            {**row, "label": names["community"].get(row["key"], "")} for row in _rows(grouped, "p_community", (0,))
+            {**row, "label": names["community"].get(row["key"], "")}
+            for row in _rows(grouped, "p_community", ("persons",))
         ],
     }
     return {"hearings": hearings, "cases": cases, "persons": persons, "ratings": ratings, "follow_up": follow_up}
@@ -330,13 +336,12 @@ def labels(suffix: str) -> dict[str, dict]:
 
 
 def one(grouped: dict, dim: str) -> dict:
-    """The single row of a total, with zeros when there was nothing to sum."""
-    return _total(grouped.get(dim) or [])
+    """The single row of a total (an empty one when there was nothing to sum: read it with .get)."""
+    return _single(grouped.get(dim) or [])
 
 
-def _total(rows: list[dict]) -> dict:
-    row = rows[0] if rows else {}
-    return {name: row.get(name) or 0 for name in SUMS}
+def _single(rows: list[dict]) -> dict:
+    return rows[0] if rows else {}
 
 
 def overview_counts(scope: Scope) -> dict:
@@ -349,33 +354,33 @@ def overview_counts(scope: Scope) -> dict:
             Rollup(
                 scope.rows(HearingMonth, scope.both),
                 {"region": F("region_id")},
-                _hearing_sums(scope),
+                _now_and_before(scope, HEARING_SUMS),
                 total="hearings",
             ),
             Rollup(
                 scope.rows(CaseMonth, scope.both),
                 {},
-                [_when(cases_now, "cases"), _when(cases_before, "cases")],
+                {"cases": _when(cases_now, "cases"), "cases" + BEFORE: _when(cases_before, "cases")},
                 total="cases",
             ),
-            Rollup(scope.rows(MunicipalityMonth), {"municipality": F("municipality__code")}, [F("hearings")]),
+            Rollup(scope.rows(MunicipalityMonth), {"municipality": F("municipality__code")}, _sums("hearings")),
         ]
     )
+    by_region = _current_only(_rows(grouped, "region", ("hearings",)), ("hearings",))
     return {
-        "hearings": _total(_rows(grouped, "hearings", (0, 1, 2, 3))),
-        "hearings_before": _total(_rows(grouped, "hearings", (4, 5, 6, 7))),
-        "cases": _total(_rows(grouped, "cases", (0,))),
-        "cases_before": _total(_rows(grouped, "cases", (1,))),
-        "by_region": {int(r["key"]): r["a"] for r in _current_only(_rows(grouped, "region", (0,)))},
-        "by_municipality": {r["key"]: r["a"] for r in _rows(grouped, "municipality", (0,))},
+        "hearings": _single(_rows(grouped, "hearings", HEARING_SUMS)),
+        "hearings_before": _single(_rows(grouped, "hearings", HEARING_SUMS, before=True)),
+        "cases": _single(_rows(grouped, "cases", ("cases",))).get("cases", 0),
+        "cases_before": _single(_rows(grouped, "cases", ("cases",), before=True)).get("cases", 0),
+        "by_region": {int(r["key"]): r["hearings"] for r in by_region},
+        "by_municipality": {r["key"]: r["hearings"] for r in _rows(grouped, "municipality", ("hearings",))},
     }
 
 
 def municipality_indicators(scope: Scope) -> dict[str, list[dict]]:
-    """Hearings of one municipality by month (a hearings, b adjourned, c recorded, d held)."""
-    sums = [F("hearings"), F("adjourned"), F("recorded"), F("held")]
-    grouped = rollup_many([Rollup(scope.rows(MunicipalityMonth), {"month": F("month")}, sums)])
-    return {"month": _rows(grouped, "month", (0, 1, 2, 3))}
+    """Hearings of one municipality by month (hearings, adjourned, recorded, held)."""
+    grouped = rollup_many([Rollup(scope.rows(MunicipalityMonth), {"month": F("month")}, _sums(*HEARING_SUMS))])
+    return {"month": _rows(grouped, "month", HEARING_SUMS)}
 
 
 def attention_counts(*, user, region_ids: frozenset[int] | None) -> dict[str, int]:

@@ -3,12 +3,13 @@
 A dashboard needs the same rows grouped several ways (by month, by region, by court…) plus a total.
 `rollup_many` sends one SQL statement: on PostgreSQL each queryset is read once and grouped with
 GROUPING SETS; elsewhere (SQLite, the embedded default) each grouping is its own SELECT, joined by
-UNION ALL. Every result row has the same shape: `dim` (the grouping's name, or "total"), `key` (the
-group, as text), `label` (a name grouped along, where asked), and the sums `s0`…`s7`.
+UNION ALL. Every result row has `dim` (the grouping's name, or the total's), `key` (the group, as
+text), `label` (a name grouped along, where asked), and the rollup's sums under their own names.
 """
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
@@ -23,12 +24,13 @@ TOTAL = "total"  # never returned: a rollup without `total` has no () set
 @dataclass
 class Rollup:
     """`queryset` holds the rows (scoped and filtered); `groups` maps a grouping's name to the
-    expression it groups on; `sums` are summed per group (at most WIDTH). A grouping named in
-    `labels` also groups on that label expression (a name in the user's language, say)."""
+    expression it groups on; `sums` maps a measure's name to what is summed per group (at most WIDTH
+    measures). A grouping named in `labels` also groups on that label expression (a name in the
+    user's language, say)."""
 
     queryset: QuerySet
-    groups: dict[str, Expression]
-    sums: list[Expression]
+    groups: Mapping[str, Expression]
+    sums: Mapping[str, Expression]
     labels: dict[str, Expression] = field(default_factory=dict)
     total: str = ""  # when given, a row of that name sums every row
 
@@ -41,7 +43,7 @@ def _inner(rollup: Rollup) -> tuple[str, list]:
     # Keys and labels are grouped as they are and cast to text only in the (few) result rows.
     columns = {f"k_{name}": expression for name, expression in rollup.groups.items()}
     columns |= {f"l_{name}": expression for name, expression in rollup.labels.items()}
-    columns |= {f"s{i}": expression for i, expression in enumerate(rollup.sums)}
+    columns |= {f"s{i}": expression for i, expression in enumerate(rollup.sums.values())}
     sql, params = rollup.queryset.order_by().values(**columns).query.sql_with_params()
     return sql, list(params)
 
@@ -109,10 +111,14 @@ def _unions(rollup: Rollup) -> tuple[str, list]:
 
 
 def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict]]:
-    """Run the rollups in one statement; rows by grouping name (names must differ across rollups)."""
+    """Run the rollups in one statement; rows by grouping name (names must differ across rollups),
+    each with its rollup's sums by name."""
     build = _grouping_sets if connection.vendor == "postgresql" else _unions
     statements, params = [], []
+    measures: dict[str, list[str]] = {}  # grouping name -> the names of its rollup's sums
     for rollup in rollups:
+        for name in [*rollup.groups, *([rollup.total] if rollup.total else [])]:
+            measures[name] = list(rollup.sums)
         try:
             rollup.queryset.query.sql_with_params()
         except EmptyResultSet:  # a scope that sees nothing: no rows, not an error
@@ -131,8 +137,8 @@ def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict]]:
     with connection.cursor() as cursor:
         # Identifiers are quoted, grouping names are ours (not user input), and values stay parameters.
         cursor.execute(" UNION ALL ".join(statements), params)
-        names = [column[0] for column in cursor.description]
-        for row in cursor.fetchall():
-            record = dict(zip(names, row, strict=True))
-            grouped[record["dim"]].append(record)
+        for dim, key, label, *sums in cursor.fetchall():
+            record = {"dim": dim, "key": key, "label": label}
+            record |= zip(measures[dim], sums, strict=False)
+            grouped[dim].append(record)
     return grouped

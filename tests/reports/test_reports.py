@@ -731,7 +731,8 @@ class TestReviewedEdges:
         from mission.dashboards.rollup import Rollup, rollup_many
         from rights.models import HearingMonth
 
-        assert rollup_many([Rollup(HearingMonth.objects.none(), {"month": F("month")}, [F("hearings")])]) == {}
+        nothing = Rollup(HearingMonth.objects.none(), {"month": F("month")}, {"hearings": F("hearings")})
+        assert rollup_many([nothing]) == {}
 
 
 def _head():
