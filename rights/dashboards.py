@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from mission.accounts.permissions import Capability, has_capability
 from mission.accounts.roles import Department
 from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, rate
+from mission.dashboards.filters import Filters
 from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
 from rights import indicators
 from rights.models import AdjournmentReason, AgeBand, CourtDepartment, FlagRule, FlagStatus, InterventionStatus, Sex
@@ -142,8 +143,23 @@ def _breakdown_columns(first) -> list[Column]:
     ]
 
 
+def trial_dashboard(
+    filters: Filters, *, user, courts: dict[str, str], court_id: int | None = None, court_department: str = ""
+) -> tuple[list, list]:
+    """The key figures and charts of the Human Rights dashboard for these filters, as the page and
+    the reports show them (`user` None: a scheduled report, limited by the filters' regions alone)."""
+    scope = indicators.Scope(
+        user=user,
+        period=filters.period,
+        region_ids=filters.region_ids,
+        court_id=court_id,
+        court_department=court_department,
+    )
+    return human_rights_charts(filters, courts=courts, **indicators.trial_indicators(scope))
+
+
 def human_rights_charts(
-    filters, *, courts: dict[str, str], hearings, cases, persons, ratings, follow_up
+    filters: Filters, *, courts: dict[str, str], hearings, cases, persons, ratings, follow_up
 ) -> tuple[list, list]:
     """The key figures and charts of the Human Rights dashboard from the indicator queries."""
     total, before = indicators.one(hearings, "total"), indicators.one(hearings, "before")

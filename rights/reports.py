@@ -13,7 +13,6 @@ import io
 import itertools
 import zipfile
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -27,10 +26,11 @@ from django.utils.translation import gettext as _
 from field_offices.models import Region
 from mission.accounts.permissions import scope_for
 from mission.common import language_suffix
+from mission.dashboards.filters import Filters
 from mission.exports import neutralise, neutralised, stream_values
 from mission.reports.registry import ReportContext, ReportError
 from rights import indicators
-from rights.dashboards import human_rights_charts
+from rights.dashboards import trial_dashboard
 from rights.models import (
     AdjournmentReason,
     AgeBand,
@@ -65,10 +65,13 @@ def _regions(ctx: ReportContext) -> list[Region]:
     return regions
 
 
-def _scope(ctx: ReportContext, regions: list[Region], region_ids=None) -> indicators.Scope:
+def _filters(ctx: ReportContext, regions: list[Region], region: Region | None = None) -> Filters:
+    """The report's figures are the dashboard's for these filters: one region, or all the report's."""
+    if region is not None:
+        return Filters(period=ctx.period, region=region, region_ids=frozenset({region.pk}), regions=[region])
     whole = not (ctx.parameters.get("region") or "") and (ctx.user is None or scope_for(ctx.user).region_ids is None)
-    ids = region_ids if region_ids is not None else (None if whole else frozenset(r.pk for r in regions))
-    return indicators.Scope(user=ctx.user, period=ctx.period, region_ids=ids)
+    ids = None if whole else frozenset(r.pk for r in regions)
+    return Filters(period=ctx.period, region=regions[0] if len(regions) == 1 else None, region_ids=ids, regions=regions)
 
 
 def _in_scope(queryset, ctx: ReportContext):
@@ -93,17 +96,12 @@ def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
     ctx.progress(0.02, _("Bringing the figures up to date"))
     freshness = summaries_ensure_fresh((SUMMARY_NAME,))
     ctx.progress(0.05, _("Counting the indicators"))
-    filters = SimpleNamespace(period=period, regions=regions)
     courts = {str(pk): name for pk, name in Court.objects.values_list("pk", f"name_{language_suffix()}")}
-    figures, charts = human_rights_charts(filters, courts=courts, **indicators.trial_indicators(_scope(ctx, regions)))
+    figures, charts = trial_dashboard(_filters(ctx, regions), user=ctx.user, courts=courts)
     sections = []
     for n, region in enumerate(regions):
         ctx.progress(0.1 + 0.4 * n / len(regions), _("Region %(name)s") % {"name": region.name})
-        region_figures, region_charts = human_rights_charts(
-            SimpleNamespace(period=period, regions=[region]),
-            courts=courts,
-            **indicators.trial_indicators(_scope(ctx, regions, frozenset({region.pk}))),
-        )
+        region_figures, region_charts = trial_dashboard(_filters(ctx, regions, region), user=ctx.user, courts=courts)
         by_court = next(c for c in region_charts if c.slug == "by-court")
         sections.append({"region": region, "figures": region_figures, "by_court": by_court})
     ctx.progress(0.55, _("Flags and interventions"))

@@ -9,8 +9,7 @@ from mission.common import language_suffix
 from mission.dashboards.filters import read_filters
 from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
-from rights import indicators
-from rights.dashboards import human_rights_charts
+from rights.dashboards import trial_dashboard
 from rights.models import Court, CourtDepartment
 from rights.services.summaries import SUMMARY_NAME
 
@@ -36,15 +35,12 @@ def dashboard(request):
     form, filters = read_filters(request, extra_fields=extra)
     court_id = next((pk for pk, code, _name, _r in courts if code == filters.extra.get("court")), None)
     freshness = freshness_for((SUMMARY_NAME,))
-    scope = indicators.Scope(
+    figures, charts = trial_dashboard(
+        filters,
         user=request.user,
-        period=filters.period,
-        region_ids=filters.region_ids,
+        courts={str(pk): name for pk, _code, name, _r in courts},
         court_id=court_id,
         court_department=filters.extra.get("court_department") or "",
-    )
-    figures, charts = human_rights_charts(
-        filters, courts={str(pk): name for pk, _code, name, _r in courts}, **indicators.trial_indicators(scope)
     )
     download = chart_csv(request, charts, filters)
     if download is not None:
