@@ -1,14 +1,14 @@
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import EmptyResultSet
-from django.db import connections, models, transaction
+from django.db import models, transaction
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Substr
 from django.http import HttpRequest
 
 from mission.audit.models import AccessLog, Disclosure
+from mission.sql import insert_select
 
 CHUNK = 2000
 
@@ -27,14 +27,24 @@ def access_record(*, actor, obj: models.Model, path: str = "") -> AccessLog:
         path=path[:500],
     )
     held = Disclosure.objects.filter(holder_type=ContentType.objects.get_for_model(obj), holder_id=str(obj.pk))
-    _insert_select(
+    insert_select(
         AccessLog,
-        held.annotate(
+        held.order_by().values(
             a_at=Value(log.at),
             a_user=Value(actor.pk, output_field=IntegerField()),
+            a_type=F("content_type_id"),
+            a_id=F("object_id"),
+            a_repr=F("object_repr"),
             a_path=Value(path[:500], output_field=CharField()),
-        ).values_list("a_at", "a_user", "content_type_id", "object_id", "object_repr", "a_path"),
-        ["at", "user", "content_type", "object_id", "object_repr", "path"],
+        ),
+        {
+            "at": "a_at",
+            "user": "a_user",
+            "content_type": "a_type",
+            "object_id": "a_id",
+            "object_repr": "a_repr",
+            "path": "a_path",
+        },
     )
     return log
 
@@ -66,19 +76,23 @@ def disclosure_replace(*, holder: models.Model, objs: Iterable[models.Model], la
     Disclosure.objects.filter(holder_type=holder_type, holder_id=str(holder.pk)).delete()
     if label is not None and isinstance(objs, models.QuerySet):
         content_type = ContentType.objects.get_for_model(objs.model)
-        rows = (
-            objs.order_by()
-            .annotate(
-                d_holder_type=Value(holder_type.pk, output_field=IntegerField()),
-                d_holder_id=Value(str(holder.pk), output_field=CharField()),
-                d_type=Value(content_type.pk, output_field=IntegerField()),
-                d_id=Cast(F("pk"), CharField()),
-                d_label=Substr(label, 1, 200, output_field=CharField()),
-            )
-            .values_list("d_holder_type", "d_holder_id", "d_type", "d_id", "d_label")
+        rows = objs.order_by().values(
+            d_holder_type=Value(holder_type.pk, output_field=IntegerField()),
+            d_holder_id=Value(str(holder.pk), output_field=CharField()),
+            d_type=Value(content_type.pk, output_field=IntegerField()),
+            d_id=Cast(F("pk"), CharField()),
+            d_label=Substr(label, 1, 200, output_field=CharField()),
         )
-        return _insert_select(
-            Disclosure, rows, ["holder_type", "holder_id", "content_type", "object_id", "object_repr"]
+        return insert_select(
+            Disclosure,
+            rows,
+            {
+                "holder_type": "d_holder_type",
+                "holder_id": "d_holder_id",
+                "content_type": "d_type",
+                "object_id": "d_id",
+                "object_repr": "d_label",
+            },
         )
     types: dict[type, ContentType] = {}
 
@@ -94,21 +108,6 @@ def disclosure_replace(*, holder: models.Model, objs: Iterable[models.Model], la
             )
 
     return _bulk_create(Disclosure, rows_of(objs))
-
-
-def _insert_select(model: type[models.Model], values: models.QuerySet, fields: list[str]) -> int:
-    """`INSERT INTO model (fields) SELECT …`: the rows of `values` (a values_list in the order of
-    `fields`) go from table to table without coming to Python. Returns how many were written."""
-    try:
-        sql, params = values.query.sql_with_params()
-    except EmptyResultSet:  # a selection that can hold nothing
-        return 0
-    connection = connections[values.db]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) {sql}", params)
-        return cursor.rowcount
 
 
 def _bulk_create(model: type[models.Model], rows: Iterable[models.Model]) -> int:

@@ -1,14 +1,16 @@
-"""Rebuild the trial-monitoring summary tables (see `rights.models.summaries`).
-
-Every table is rebuilt by one `INSERT … SELECT … GROUP BY` in the database: the SELECTs are built
-with the ORM (so month truncation is right on SQLite and PostgreSQL alike) and never pass through
-Python. The dashboard framework runs this inside a transaction with the refresh row locked.
+"""Rebuild the trial-monitoring summary tables (see `rights.models.summaries`): one function per
+table, each one `INSERT … SELECT … GROUP BY` in the database (`mission.sql.insert_select`), listed
+in TABLES in the order they are filled (`mission.dashboards.summaries`).
 """
 
+from collections.abc import Callable
+
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, F, QuerySet, Sum, Value, Window
+from django.db.models import BigIntegerField, Count, DateField, F, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lag, TruncMonth
 
+from mission.dashboards.summaries import SummaryTable, summary_tables_rebuild
+from mission.sql import insert_select
 from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS, juvenile
 from rights.models import (
     AccusedPersonMonth,
@@ -43,33 +45,6 @@ def _qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _insert(model, queryset: QuerySet, columns: dict[str, str], *, where: str = "", group: bool = False) -> int:
-    """INSERT INTO model's table the columns (model field → alias in the queryset) of a SELECT.
-
-    With `group`, the aliases that are not aggregates are grouped on, and the aggregates are given
-    as SQL in `columns` values prefixed with "=" (for window queries, which cannot be grouped in the
-    same SELECT).
-    """
-    inner, params = queryset.query.sql_with_params()
-    targets = ", ".join(_qn(model._meta.get_field(name).column) for name in columns)
-    sources, keys = [], []
-    for source in columns.values():
-        if source.startswith("="):
-            sources.append(source[1:])
-        else:
-            sources.append(f"sub.{_qn(source)}")
-            keys.append(f"sub.{_qn(source)}")
-    # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
-    sql = f"INSERT INTO {_qn(model._meta.db_table)} ({targets}) SELECT {', '.join(sources)} FROM ({inner}) sub"  # noqa: S608
-    if where:
-        sql += f" WHERE {where}"
-    if group:
-        sql += f" GROUP BY {', '.join(keys)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
-
-
 def _case_dimensions(prefix: str) -> dict:
     return {
         "s_region": F(f"{prefix}municipality__region_id"),
@@ -79,45 +54,39 @@ def _case_dimensions(prefix: str) -> dict:
 
 
 DIMENSIONS = {"region": "s_region", "court": "s_court", "court_department": "s_department"}
+HEARING_COLUMNS = {name: f"s_{name}" for name in HEARING_COUNTS}
+RATING_COLUMNS = {name: f"s_{name}" for name in RATING_COUNTS}
 
 
-def trial_summaries_refresh() -> int:
-    """Replace every trial-monitoring summary row; returns the number of rows written."""
-    tables = (
-        HearingMonth,
-        AdjournmentMonth,
-        MunicipalityMonth,
-        CaseMonth,
-        HearingAccusedMonth,
-        RatingMonth,
-        RatingTotalMonth,
-        RatingRegionMonth,
-        AccusedRegionMonth,
-        CaseRegionMonth,
-        AdjournmentRegionMonth,
-        AccusedPersonMonth,
-        AccusedPersonRegionMonth,
-        FollowUpMonth,
-    )
-    for model in tables:
-        model.objects.all().delete()
-    written = 0
+def _hearing_counts() -> dict:
+    return {f"s_{name}": Count("pk", filter=condition) for name, condition in HEARING_COUNTS.items()}
 
-    counts = {f"s_{name}": Count("pk", filter=condition) for name, condition in HEARING_COUNTS.items()}
-    count_columns = {"hearings": "s_hearings", "adjourned": "s_adjourned", "held": "s_held", "recorded": "s_recorded"}
+
+def _first_in_month() -> str:
+    """A row whose case (or person) had no hearing before in the same month: what CaseMonth keeps."""
+    return f"(sub.{_qn('s_previous')} IS NULL OR sub.{_qn('s_previous')} <> sub.{_qn('s_month')})"
+
+
+def _hearing_months() -> int:
     hearings = Hearing.objects.order_by().values(s_month=TruncMonth("date"), **_case_dimensions("case__"))
-    written += _insert(HearingMonth, hearings.annotate(**counts), {"month": "s_month", **DIMENSIONS, **count_columns})
+    return insert_select(
+        HearingMonth, hearings.annotate(**_hearing_counts()), {"month": "s_month", **DIMENSIONS, **HEARING_COLUMNS}
+    )
+
+
+def _adjournment_months() -> int:
     adjourned = (
         Hearing.objects.order_by()
         .filter(held=False)
         .values(s_month=TruncMonth("date"), **_case_dimensions("case__"), s_reason=F("adjournment_reason"))
         .annotate(s_hearings=Count("pk"))
     )
-    written += _insert(
-        AdjournmentMonth,
-        adjourned,
-        {"month": "s_month", **DIMENSIONS, "reason": "s_reason", "hearings": "s_hearings"},
+    return insert_select(
+        AdjournmentMonth, adjourned, {"month": "s_month", **DIMENSIONS, "reason": "s_reason", "hearings": "s_hearings"}
     )
+
+
+def _municipality_months() -> int:
     by_municipality = (
         Hearing.objects.order_by()
         .values(
@@ -125,16 +94,18 @@ def trial_summaries_refresh() -> int:
             s_region=F("case__municipality__region_id"),
             s_municipality=F("case__municipality_id"),
         )
-        .annotate(**counts)
+        .annotate(**_hearing_counts())
     )
-    written += _insert(
+    return insert_select(
         MunicipalityMonth,
         by_municipality,
-        {"month": "s_month", "region": "s_region", "municipality": "s_municipality", **count_columns},
+        {"month": "s_month", "region": "s_region", "municipality": "s_municipality", **HEARING_COLUMNS},
     )
 
-    # One row per hearing with the month of the case's hearing before it; the first hearing of a case
-    # in a month is the one whose previous hearing lies in another month (or does not exist).
+
+def _case_months() -> int:
+    """One row per hearing with the month of the case's hearing before it; the first hearing of a case
+    in a month is the one whose previous hearing lies in another month (or does not exist)."""
     month = TruncMonth("date", output_field=DateField())
     case_months = Hearing.objects.order_by().values(
         s_case=F("case_id"),
@@ -143,8 +114,7 @@ def trial_summaries_refresh() -> int:
         **_case_dimensions("case__"),
         s_grounds=F("case__fundamental_rights_appeal_grounds"),
     )
-    first_in_month = f"(sub.{_qn('s_previous')} IS NULL OR sub.{_qn('s_previous')} <> sub.{_qn('s_month')})"
-    written += _insert(
+    return insert_select(
         CaseMonth,
         case_months,
         {
@@ -154,12 +124,14 @@ def trial_summaries_refresh() -> int:
             "cases": "=COUNT(*)",
             "appeal_grounds": f"=SUM(CASE WHEN sub.{_qn('s_grounds')} THEN 1 ELSE 0 END)",
         },
-        where=first_in_month,
+        where=_first_in_month(),
         group=True,
     )
 
-    # Accused persons: one row per accused and hearing of their case, with the month of the case's
-    # hearing before; a person's first row in a month is what CaseMonth keeps for a case.
+
+def _accused_person_months() -> int:
+    """One row per accused and hearing of their case, with the month of the case's hearing before; a
+    person's first row in a month is what CaseMonth keeps for a case."""
     hearing_month = TruncMonth("case__hearings__date", output_field=DateField())
     person_months = (
         Party.objects.order_by()
@@ -177,7 +149,7 @@ def trial_summaries_refresh() -> int:
             s_community=Coalesce(F("community__code"), Value("")),
         )
     )
-    written += _insert(
+    return insert_select(
         AccusedPersonMonth,
         person_months,
         {
@@ -189,15 +161,15 @@ def trial_summaries_refresh() -> int:
             "community": "s_community",
             "persons": "=COUNT(*)",
         },
-        where=f"sub.{_qn('s_month')} IS NOT NULL AND {first_in_month}",  # NULL: a case not heard yet
+        where=f"sub.{_qn('s_month')} IS NOT NULL AND {_first_in_month()}",  # NULL: a case not heard yet
         group=True,
     )
 
-    for dimension, value in (
-        ("sex", "case__parties__sex"),
-        ("age_band", "case__parties__age_band"),
-        ("community", "case__parties__community__code"),
-    ):
+
+def _hearings_by_accused(dimension: str, value: str) -> Callable[[], int]:
+    """Hearings by a characteristic of their accused (each hearing once per value)."""
+
+    def fill() -> int:
         accused = (
             Hearing.objects.order_by()
             .filter(case__parties__role=PartyRole.ACCUSED)
@@ -207,14 +179,12 @@ def trial_summaries_refresh() -> int:
                 **_case_dimensions("case__"),
                 s_dimension=Value(dimension),
                 s_value=Coalesce(F(value), Value("")),
-                s_community=F("case__parties__community_id")
-                if dimension == "community"
-                else Cast(Value(None), BigIntegerField()),
+                s_community=F("case__parties__community_id") if dimension == "community" else NO_COMMUNITY,
                 s_held=F("held"),
             )
             .distinct()
         )
-        written += _insert(
+        return insert_select(
             HearingAccusedMonth,
             accused,
             {
@@ -229,6 +199,10 @@ def trial_summaries_refresh() -> int:
             group=True,
         )
 
+    return fill
+
+
+def _rating_months() -> int:
     ratings = (
         StandardRating.objects.order_by()
         .filter(observation__status=ObservationStatus.APPROVED)
@@ -240,117 +214,88 @@ def trial_summaries_refresh() -> int:
         )
         .annotate(**{f"s_{name}": Count("pk", filter=condition) for name, condition in RATING_COUNTS.items()})
     )
-    written += _insert(
-        RatingMonth,
-        ratings,
-        {
-            "month": "s_month",
-            **DIMENSIONS,
-            "standard": "s_standard",
-            "rated": "s_rated",
-            "concerns": "s_concerns",
-            "violations": "s_violations",
-        },
+    return insert_select(
+        RatingMonth, ratings, {"month": "s_month", **DIMENSIONS, "standard": "s_standard", **RATING_COLUMNS}
     )
 
-    rating_totals = (
+
+def _rating_total_months() -> int:
+    totals = (
         RatingMonth.objects.order_by()
         .values(s_month=F("month"), s_region=F("region_id"), s_court=F("court_id"), s_department=F("court_department"))
-        .annotate(s_rated=Sum("rated"), s_concerns=Sum("concerns"), s_violations=Sum("violations"))
+        .annotate(**{f"s_{name}": Sum(name) for name in RATING_COUNTS})
     )
-    written += _insert(
-        RatingTotalMonth,
-        rating_totals,
-        {
-            "month": "s_month",
-            **DIMENSIONS,
-            "rated": "s_rated",
-            "concerns": "s_concerns",
-            "violations": "s_violations",
-        },
-    )
+    return insert_select(RatingTotalMonth, totals, {"month": "s_month", **DIMENSIONS, **RATING_COLUMNS})
 
-    # The same without courts, for dashboards not filtered by court (see RatingRegionMonth).
-    written += _insert(
-        CaseRegionMonth,
+
+# The same without courts, for dashboards not filtered by court (see RatingRegionMonth).
+def _case_region_months() -> int:
+    rows = (
         CaseMonth.objects.order_by()
         .values(s_month=F("month"), s_previous=F("previous_month"), s_region=F("region_id"))
-        .annotate(s_cases=Sum("cases"), s_grounds=Sum("appeal_grounds")),
-        {
-            "month": "s_month",
-            "previous_month": "s_previous",
-            "region": "s_region",
-            "cases": "s_cases",
-            "appeal_grounds": "s_grounds",
-        },
+        .annotate(s_cases=Sum("cases"), s_grounds=Sum("appeal_grounds"))
     )
-    written += _insert(
-        AdjournmentRegionMonth,
+    columns = {"month": "s_month", "previous_month": "s_previous", "region": "s_region"}
+    return insert_select(CaseRegionMonth, rows, {**columns, "cases": "s_cases", "appeal_grounds": "s_grounds"})
+
+
+def _adjournment_region_months() -> int:
+    rows = (
         AdjournmentMonth.objects.order_by()
         .values(s_month=F("month"), s_region=F("region_id"), s_reason=F("reason"))
-        .annotate(s_hearings=Sum("hearings")),
-        {"month": "s_month", "region": "s_region", "reason": "s_reason", "hearings": "s_hearings"},
+        .annotate(s_hearings=Sum("hearings"))
     )
-    written += _insert(
-        RatingRegionMonth,
+    columns = {"month": "s_month", "region": "s_region", "reason": "s_reason", "hearings": "s_hearings"}
+    return insert_select(AdjournmentRegionMonth, rows, columns)
+
+
+def _rating_region_months() -> int:
+    rows = (
         RatingMonth.objects.order_by()
         .values(s_month=F("month"), s_region=F("region_id"), s_standard=F("standard_id"))
-        .annotate(s_rated=Sum("rated"), s_concerns=Sum("concerns"), s_violations=Sum("violations")),
-        {
-            "month": "s_month",
-            "region": "s_region",
-            "standard": "s_standard",
-            "rated": "s_rated",
-            "concerns": "s_concerns",
-            "violations": "s_violations",
-        },
+        .annotate(**{f"s_{name}": Sum(name) for name in RATING_COUNTS})
     )
-    written += _insert(
-        AccusedRegionMonth,
+    columns = {"month": "s_month", "region": "s_region", "standard": "s_standard", **RATING_COLUMNS}
+    return insert_select(RatingRegionMonth, rows, columns)
+
+
+def _accused_region_months() -> int:
+    rows = (
         HearingAccusedMonth.objects.order_by()
         .values(s_month=F("month"), s_region=F("region_id"), s_dimension=F("dimension"), s_value=F("value"))
-        .annotate(s_hearings=Sum("hearings"), s_adjourned=Sum("adjourned")),
-        {
-            "month": "s_month",
-            "region": "s_region",
-            "dimension": "s_dimension",
-            "value": "s_value",
-            "hearings": "s_hearings",
-            "adjourned": "s_adjourned",
-        },
+        .annotate(s_hearings=Sum("hearings"), s_adjourned=Sum("adjourned"))
     )
+    columns = {"month": "s_month", "region": "s_region", "dimension": "s_dimension", "value": "s_value"}
+    return insert_select(AccusedRegionMonth, rows, {**columns, "hearings": "s_hearings", "adjourned": "s_adjourned"})
 
-    written += _insert(
-        AccusedPersonRegionMonth,
+
+def _accused_person_region_months() -> int:
+    characteristics = {"sex": "s_sex", "juvenile": "s_juvenile", "community": "s_community"}
+    rows = (
         AccusedPersonMonth.objects.order_by()
         .values(
             s_month=F("month"),
             s_previous=F("previous_month"),
             s_region=F("region_id"),
-            s_sex=F("sex"),
-            s_juvenile=F("juvenile"),
-            s_community=F("community"),
+            **{alias: F(name) for name, alias in characteristics.items()},
         )
-        .annotate(s_persons=Sum("persons")),
-        {
-            "month": "s_month",
-            "previous_month": "s_previous",
-            "region": "s_region",
-            "sex": "s_sex",
-            "juvenile": "s_juvenile",
-            "community": "s_community",
-            "persons": "s_persons",
-        },
+        .annotate(s_persons=Sum("persons"))
     )
+    columns = {"month": "s_month", "previous_month": "s_previous", "region": "s_region", **characteristics}
+    return insert_select(AccusedPersonRegionMonth, rows, {**columns, "persons": "s_persons"})
 
-    follow_up = {
-        "month": "s_month",
-        **DIMENSIONS,
-        "kind": "s_kind",
-        "rule": "s_rule",
-        "status": "s_status",
-        "count": "s_count",
-    }
+
+FOLLOW_UP_COLUMNS = {
+    "month": "s_month",
+    **DIMENSIONS,
+    "kind": "s_kind",
+    "rule": "s_rule",
+    "status": "s_status",
+    "count": "s_count",
+}
+
+
+def _flag_months() -> int:
     flags = (
         FlagModel.objects.order_by()
         .values(
@@ -362,7 +307,10 @@ def trial_summaries_refresh() -> int:
         )
         .annotate(s_count=Count("pk"))
     )
-    written += _insert(FollowUpMonth, flags, follow_up)
+    return insert_select(FollowUpMonth, flags, FOLLOW_UP_COLUMNS)
+
+
+def _intervention_months() -> int:
     interventions = (
         Intervention.objects.order_by()
         .values(
@@ -374,10 +322,31 @@ def trial_summaries_refresh() -> int:
         )
         .annotate(s_count=Count("pk"))
     )
-    written += _insert(FollowUpMonth, interventions, follow_up)
-    if connection.vendor == "postgresql":
-        # Fresh statistics, or the planner takes the rebuilt tables for empty and picks nested loops.
-        with connection.cursor() as cursor:
-            for model in tables:
-                cursor.execute(f"ANALYZE {_qn(model._meta.db_table)}")
-    return written
+    return insert_select(FollowUpMonth, interventions, FOLLOW_UP_COLUMNS)
+
+
+# In the order they are filled: a table summed from another comes after it.
+TABLES = (
+    SummaryTable(HearingMonth, _hearing_months),
+    SummaryTable(AdjournmentMonth, _adjournment_months),
+    SummaryTable(MunicipalityMonth, _municipality_months),
+    SummaryTable(CaseMonth, _case_months),
+    SummaryTable(AccusedPersonMonth, _accused_person_months),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused("sex", "case__parties__sex")),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused("age_band", "case__parties__age_band")),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused("community", "case__parties__community__code")),
+    SummaryTable(RatingMonth, _rating_months),
+    SummaryTable(RatingTotalMonth, _rating_total_months),
+    SummaryTable(CaseRegionMonth, _case_region_months),
+    SummaryTable(AdjournmentRegionMonth, _adjournment_region_months),
+    SummaryTable(RatingRegionMonth, _rating_region_months),
+    SummaryTable(AccusedRegionMonth, _accused_region_months),
+    SummaryTable(AccusedPersonRegionMonth, _accused_person_region_months),
+    SummaryTable(FollowUpMonth, _flag_months),
+    SummaryTable(FollowUpMonth, _intervention_months),
+)
+
+
+def trial_summaries_refresh() -> int:
+    """Replace every trial-monitoring summary row; returns the number of rows written."""
+    return summary_tables_rebuild(TABLES)

@@ -1,0 +1,49 @@
+"""Writing rows from table to table in the database: `INSERT INTO … SELECT`, with the SELECT built by the
+ORM (so what it computes is right on SQLite and PostgreSQL alike) and no row passing through Python."""
+
+from collections.abc import Mapping
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
+from django.db.models import QuerySet
+
+
+def insert_select(
+    model: type[models.Model],
+    queryset: QuerySet,
+    columns: Mapping[str, str],
+    *,
+    where: str = "",
+    group: bool = False,
+) -> int:
+    """INSERT INTO `model`'s table the `columns` (the model's field → the alias of a value of
+    `queryset`, a `.values(alias=…)` query) and return how many rows were written.
+
+    `where` filters the SELECT's rows (SQL over `sub.<alias>`). With `group`, the aliases that are not
+    aggregates are grouped on, and the aggregates are given as SQL in `columns` values prefixed with
+    "=" (for window queries, which cannot be grouped in the same SELECT). A queryset that can hold
+    nothing writes nothing.
+    """
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    try:
+        inner, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    targets = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    sources, keys = [], []
+    for source in columns.values():
+        if source.startswith("="):
+            sources.append(source[1:])
+        else:
+            sources.append(f"sub.{quote(source)}")
+            keys.append(f"sub.{quote(source)}")
+    # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({targets}) SELECT {', '.join(sources)} FROM ({inner}) sub"  # noqa: S608
+    if where:
+        sql += f" WHERE {where}"
+    if group:
+        sql += f" GROUP BY {', '.join(keys)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
