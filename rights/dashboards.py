@@ -162,11 +162,27 @@ def human_rights_charts(
     filters: Filters, *, courts: dict[str, str], hearings, cases, persons, ratings, follow_up
 ) -> tuple[list, list]:
     """The key figures and charts of the Human Rights dashboard from the indicator queries."""
-    total, before = indicators.one(hearings, "total"), indicators.one(hearings, "before")
-    now_counts, before_counts = indicators.hearing_counts(total), indicators.hearing_counts(before)
+    figures = key_figures(hearings=hearings, cases=cases, persons=persons, ratings=ratings)
+    charts = [
+        monthly_hearings_chart(filters, hearings),
+        trend_chart(filters, cases, ratings),
+        adjournment_chart(hearings),
+        *breakdown_charts(filters, hearings, cases, courts),
+        standards_chart(ratings),
+        *follow_up_charts(follow_up),
+        *accused_charts(cases),
+        *person_charts(persons),
+    ]
+    return figures, charts
+
+
+def key_figures(*, hearings, cases, persons, ratings) -> list[Figure]:
+    """The figures at the top, each beside the period before."""
+    now_counts = indicators.hearing_counts(indicators.one(hearings, "total"))
+    before_counts = indicators.hearing_counts(indicators.one(hearings, "before"))
     case_total, case_before = indicators.one(cases, "total"), indicators.one(cases, "before")
     rating_total, rating_before = indicators.one(ratings, "total"), indicators.one(ratings, "before")
-    figures = [
+    return [
         Figure(str(_("Hearings monitored")), now_counts["hearings"], before_counts["hearings"]),
         Figure(str(_("Cases monitored")), case_total.get("cases", 0), case_before.get("cases", 0)),
         Figure(
@@ -199,19 +215,17 @@ def human_rights_charts(
             RATE,
         ),
     ]
-    region_names = {str(r.pk): r.name for r in filters.regions}
-    departments = {str(k): str(v) for k, v in CourtDepartment.choices}
-    reasons = {str(k): str(v) for k, v in AdjournmentReason.choices}
-    charts = [monthly_hearings_chart(filters, hearings)]
 
+
+def trend_chart(filters: Filters, cases, ratings) -> Chart:
+    """Cases heard and ratings given, month by month."""
     cases_by_month = {row["key"][:7]: row for row in cases.get("month", [])}
     ratings_by_month = {row["key"][:7]: row for row in ratings.get("month", [])}
-    trend_rows = []
+    rows = []
     for month in filters.period.months():
         case_row = cases_by_month.get(f"{month:%Y-%m}", {})
-        rating_row = ratings_by_month.get(f"{month:%Y-%m}", {})
-        rating_counts = _rating_counts(rating_row)
-        trend_rows.append(
+        rating_counts = _rating_counts(ratings_by_month.get(f"{month:%Y-%m}", {}))
+        rows.append(
             [
                 date_format(month, "YEAR_MONTH_FORMAT"),
                 case_row.get("cases", 0),
@@ -220,70 +234,78 @@ def human_rights_charts(
                 indicators.VIOLATIONS.of(rating_counts),
             ]
         )
-    charts.append(
-        Chart(
-            slug="cases-by-month",
-            title=str(_("Cases monitored and ratings by month")),
-            columns=[
-                Column(_("Month"), TEXT),
-                Column(_("Cases with a hearing"), COUNT),
-                Column(_("Ratings"), COUNT),
-                Column(_("Concerns"), RATE),
-                Column(_("Violations"), RATE),
-            ],
-            rows=trend_rows,
-            series=(1,),
-            style="columns",
-            axis_labels=[date_format(m, "M y") for m in filters.period.months()],
-        )
+    return Chart(
+        slug="cases-by-month",
+        title=str(_("Cases monitored and ratings by month")),
+        columns=[
+            Column(_("Month"), TEXT),
+            Column(_("Cases with a hearing"), COUNT),
+            Column(_("Ratings"), COUNT),
+            Column(_("Concerns"), RATE),
+            Column(_("Violations"), RATE),
+        ],
+        rows=rows,
+        series=(1,),
+        style="columns",
+        axis_labels=[date_format(m, "M y") for m in filters.period.months()],
     )
-    reason_rows = sorted(
+
+
+def adjournment_chart(hearings) -> Chart:
+    """Adjourned hearings by reason, with each reason's share of all adjourned hearings."""
+    reasons = {str(k): str(v) for k, v in AdjournmentReason.choices}
+    adjourned = indicators.hearing_counts(indicators.one(hearings, "total"))["adjourned"]
+    rows = sorted(
         (
-            [reasons.get(r["key"], r["key"]), r["hearings"], rate(r["hearings"], now_counts["adjourned"])]
+            [reasons.get(r["key"], r["key"]), r["hearings"], rate(r["hearings"], adjourned)]
             for r in hearings.get("reason", [])
         ),
         key=lambda row: -row[1],
     )
-    charts.append(
-        Chart(
-            slug="adjournment-reasons",
-            title=str(_("Why hearings were adjourned")),
-            columns=[
-                Column(_("Reason"), TEXT),
-                Column(_("Adjourned hearings"), COUNT),
-                Column(_("Share of adjourned"), RATE),
-            ],
-            rows=reason_rows,
-        )
+    return Chart(
+        slug="adjournment-reasons",
+        title=str(_("Why hearings were adjourned")),
+        columns=[
+            Column(_("Reason"), TEXT),
+            Column(_("Adjourned hearings"), COUNT),
+            Column(_("Share of adjourned"), RATE),
+        ],
+        rows=rows,
     )
-    charts.append(
+
+
+def breakdown_charts(filters: Filters, hearings, cases, courts: dict[str, str]) -> list[Chart]:
+    """Hearings and cases by region, court and court department."""
+    region_names = {str(r.pk): r.name for r in filters.regions}
+    departments = {str(k): str(v) for k, v in CourtDepartment.choices}
+    return [
         Chart(
             slug="by-region",
             title=str(_("By region")),
             columns=_breakdown_columns(_("Region")),
             rows=_group_rows(hearings, "region", region_names, cases),
-        )
-    )
-    charts.append(
+        ),
         Chart(
             slug="by-court",
             title=str(_("By court")),
             columns=_breakdown_columns(_("Court")),
             rows=_group_rows(hearings, "court", courts, cases),
-        )
-    )
-    charts.append(
+        ),
         Chart(
             slug="by-court-department",
             title=str(_("By court department")),
             columns=_breakdown_columns(_("Court department")),
             rows=_group_rows(hearings, "court_department", departments, cases),
-        )
-    )
-    standard_rows = []
+        ),
+    ]
+
+
+def standards_chart(ratings) -> Chart:
+    """Ratings, concerns and violations per fair-trial standard."""
+    rows = []
     for row in sorted(ratings.get("standard", []), key=lambda r: int(r["key"])):
         counts = _rating_counts(row)
-        standard_rows.append(
+        rows.append(
             [
                 row["label"],
                 counts["rated"],
@@ -293,64 +315,62 @@ def human_rights_charts(
                 indicators.VIOLATIONS.of(counts),
             ]
         )
-    charts.append(
-        Chart(
-            slug="standards",
-            title=str(_("Fair-trial standards: violation rate")),
-            columns=[
-                Column(_("Standard"), TEXT),
-                Column(_("Ratings"), COUNT),
-                Column(_("Concerns"), COUNT),
-                Column(_("Concern rate"), RATE),
-                Column(_("Violations"), COUNT),
-                Column(_("Violation rate"), RATE),
-            ],
-            rows=standard_rows,
-            series=(5,),
-            note=str(_("Approved observations only; ratings of not applicable or not observable are left out.")),
-        )
+    return Chart(
+        slug="standards",
+        title=str(_("Fair-trial standards: violation rate")),
+        columns=[
+            Column(_("Standard"), TEXT),
+            Column(_("Ratings"), COUNT),
+            Column(_("Concerns"), COUNT),
+            Column(_("Concern rate"), RATE),
+            Column(_("Violations"), COUNT),
+            Column(_("Violation rate"), RATE),
+        ],
+        rows=rows,
+        series=(5,),
+        note=str(_("Approved observations only; ratings of not applicable or not observable are left out.")),
     )
-    statuses = {str(k): str(v) for k, v in FlagStatus.choices}
-    rules = {str(k): str(v) for k, v in FlagRule.choices}
-    intervention_statuses = {str(k): str(v) for k, v in InterventionStatus.choices}
 
-    def simple(dim, labels, measure):
+
+def follow_up_charts(follow_up) -> list[Chart]:
+    """Flags by status and by rule, interventions by status."""
+
+    def counted(dim, labels, measure):
         return sorted(
             ([labels.get(r["key"], r["key"]), r[measure]] for r in follow_up.get(dim, [])), key=lambda x: -x[1]
         )
 
-    charts.append(
+    statuses = {str(k): str(v) for k, v in FlagStatus.choices}
+    rules = {str(k): str(v) for k, v in FlagRule.choices}
+    intervention_statuses = {str(k): str(v) for k, v in InterventionStatus.choices}
+    return [
         Chart(
             slug="flags-by-status",
             title=str(_("Flags on the hearings of the period, by status")),
             columns=[Column(_("Status"), TEXT), Column(_("Flags"), COUNT)],
-            rows=simple("flag_status", statuses, indicators.FLAGS),
-        )
-    )
-    charts.append(
+            rows=counted("flag_status", statuses, indicators.FLAGS),
+        ),
         Chart(
             slug="flags-by-rule",
             title=str(_("Flags on the hearings of the period, by rule")),
             columns=[Column(_("Rule"), TEXT), Column(_("Flags"), COUNT)],
-            rows=simple("flag_rule", rules, indicators.FLAGS),
-        )
-    )
-    charts.append(
+            rows=counted("flag_rule", rules, indicators.FLAGS),
+        ),
         Chart(
             slug="interventions-by-status",
             title=str(_("Interventions in the period, by status")),
             columns=[Column(_("Status"), TEXT), Column(_("Interventions"), COUNT)],
-            rows=simple("intervention_status", intervention_statuses, indicators.INTERVENTIONS),
-        )
-    )
+            rows=counted("intervention_status", intervention_statuses, indicators.INTERVENTIONS),
+        ),
+    ]
 
-    def accused_chart(slug, title, dim, labels, order=None):
+
+def accused_charts(cases) -> list[Chart]:
+    """Hearings by sex, age and community of their accused."""
+
+    def chart(slug, title, dim, labels, order=None):
         rows = [
-            [
-                labels.get(r["key"]) or r["label"] or str(_("Not known")),
-                r["hearings"],
-                indicators.UNPRODUCTIVE.of(r),
-            ]
+            [labels.get(r["key"]) or r["label"] or str(_("Not known")), r["hearings"], indicators.UNPRODUCTIVE.of(r)]
             for r in cases.get(dim, [])
         ]
         if order:
@@ -367,21 +387,17 @@ def human_rights_charts(
 
     sexes = {str(k): str(v) for k, v in Sex.choices}
     ages = {str(k): str(v) for k, v in AgeBand.choices}
-    charts.append(accused_chart("accused-by-sex", str(_("Hearings by sex of the accused")), "sex", sexes))
-    charts.append(
-        accused_chart(
+    return [
+        chart("accused-by-sex", str(_("Hearings by sex of the accused")), "sex", sexes),
+        chart(
             "accused-by-age",
             str(_("Hearings by age of the accused (under 18: juvenile)")),
             "age_band",
             ages,
             list(ages.values()),
-        )
-    )
-    charts.append(
-        accused_chart("accused-by-community", str(_("Hearings by community of the accused")), "community", {})
-    )
-    charts += person_charts(persons)
-    return figures, charts
+        ),
+        chart("accused-by-community", str(_("Hearings by community of the accused")), "community", {}),
+    ]
 
 
 def person_charts(persons: dict[str, list[dict]]) -> list[Chart]:
