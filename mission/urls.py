@@ -10,7 +10,7 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("mission.accounts.urls")),
     path("field-offices/", include("field_offices.urls")),
-    path("dashboards/", include("mission.dashboards.urls")),
+    path("", include("mission.dashboards.urls")),  # /dashboards/ and the municipality pages
     path("reports/", include("mission.reports.urls")),
     # Anyone may switch language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
