@@ -5,12 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FieldOfficesConfig(AppConfig):
     name = "field_offices"
     verbose_name = _("Field offices and geography")
-    api_urls = "field_offices.api.urls"
-
-    def ready(self) -> None:
-        from mission.api import datasets
-
-        datasets.register(datasets.Dataset("reference", _("Reference data: geography, courts, standards")))
 
     def load_reference_data(self):
         """Called by `manage.py load_reference_data`, first, since other apps' data refers to it."""

@@ -7,5 +7,4 @@ app_name = "field_offices"
 urlpatterns = [
     path("regions/", views.region_list, name="region_list"),
     path("regions/<str:code>/", views.region_detail, name="region_detail"),
-    path("municipalities/<str:code>/", views.municipality_detail, name="municipality_detail"),
 ]

@@ -1,9 +1,10 @@
 """The site navigation. Apps register their sections; `base.html` shows those the user may use.
 
-A department app registers its section from `AppConfig.ready()`:
+A department declares its sections on its `DepartmentConfig` (mission/departments.py), whose `ready()`
+registers them with the department filled in:
 
-    navigation.register(NavSection(department=Department.RIGHTS, label=_("Human Rights"),
-                                   items=(NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),)))
+    navigation = (NavSection(label=_("Human Rights"),
+                             items=(NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),)),)
 
 so the shell never imports a department app.
 """

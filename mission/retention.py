@@ -4,7 +4,8 @@ Each kind of data has a period in days (settings `RETENTION_*`, `.env.example`; 
 `retention_purge()` deletes or anonymises what is past its period; the beat task
 `mission.audit.tasks.retention_purge` runs it every night and `manage.py retention_purge` by hand or
 from cron. The portal's own logs and history are purged here; a department registers how its records
-are anonymised (`register`, from its `AppConfig.ready()`), as trial monitoring does for party names.
+are anonymised (`purges` on its DepartmentConfig, which `register`s them), as trial monitoring does for
+party names.
 """
 
 import datetime

@@ -1,17 +1,16 @@
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from mission import views
+from mission import departments, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("mission.accounts.urls")),
     path("field-offices/", include("field_offices.urls")),
-    path("dashboards/", include("mission.dashboards.urls")),
+    path("", include("mission.dashboards.urls")),  # /dashboards/ and the municipality pages
     path("reports/", include("mission.reports.urls")),
     # Anyone may switch language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -19,11 +18,9 @@ urlpatterns = [
     path("api/v1/", include("mission.api.urls")),
 ]
 
-# Department apps plug in their pages by naming them on their AppConfig (`url_prefix`, `urls`), so that
-# the core never refers to a department.
-urlpatterns += [
-    path(config.url_prefix, include(config.urls)) for config in apps.get_app_configs() if getattr(config, "urls", None)
-]
+# Departments plug in their pages by declaring them on their DepartmentConfig (`url_prefix`, `urls`), so
+# that the core never refers to a department.
+urlpatterns += [path(config.url_prefix, include(config.urls)) for config in departments.all() if config.urls]
 
 handler400 = "mission.views.error_400"
 handler403 = "mission.views.error_403"

@@ -1,76 +1,101 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mission import departments
+from mission.accounts.permissions import Capability
+from mission.accounts.roles import Department, Role
+from mission.api.datasets import Dataset
+from mission.dashboards.registry import Summary
+from mission.departments import DemoUser, lazy
+from mission.navigation import NavItem, NavSection
+from mission.reports.registry import ReportType
+from mission.retention import Purge
 
-class RightsConfig(AppConfig):
+
+class RightsConfig(departments.DepartmentConfig):
     """Human Rights & Communities: trial monitoring (courts, cases, hearings, observations, flags)."""
 
     name = "rights"
     verbose_name = _("Human Rights & Communities")
+    department = Department.RIGHTS
     url_prefix = "trial-monitoring/"
     urls = "rights.urls"
     api_urls = "rights.api.urls"
-
-    def ready(self) -> None:
-        from mission import navigation, retention
-        from mission.accounts.permissions import Capability
-        from mission.api import datasets
-        from rights.services.retention import party_names_anonymise
-
-        retention.register(
-            retention.Purge(
-                "rights_party_names",
-                _("Names of parties in cases untouched for the period"),
-                "RETENTION_PARTY_NAMES_DAYS",
-                party_names_anonymise,
-            )
-        )
-        datasets.register(datasets.Dataset("trial_monitoring", _("Trial monitoring: cases, hearings, observations")))
-        datasets.register(datasets.Dataset("trial_aggregates", _("Trial monitoring indicators (aggregates)")))
-        datasets.register(
-            datasets.Dataset(
-                "trial_follow_up",
-                _("Trial monitoring follow-up: flags, interventions"),
-                partners=False,
-                capability=Capability.FOLLOW_UP,  # what the flag pages ask (rights.views.flags)
-            )
-        )
-        from mission.accounts.roles import Department
-
-        navigation.register(
-            navigation.NavSection(
-                label=_("Trial monitoring"),
-                department=Department.RIGHTS,
-                order=10,
-                items=(
-                    navigation.NavItem(_("Dashboard"), "rights:dashboard", Capability.DASHBOARDS),
-                    navigation.NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),
-                    navigation.NavItem(_("Hearings"), "rights:hearing_list", Capability.READ_RECORDS),
-                    navigation.NavItem(_("Observations"), "rights:observation_list", Capability.READ_RECORDS),
-                    navigation.NavItem(_("Review queue"), "rights:review_queue", Capability.REVIEW),
-                    navigation.NavItem(_("Flags"), "rights:flag_list", Capability.FOLLOW_UP),
-                ),
-            )
-        )
-
-        from mission.dashboards import registry
-        from rights.dashboards import RightsDashboards
-        from rights.services.summaries import SUMMARY_NAME, trial_summaries_refresh
-
-        registry.register(RightsDashboards())
-        from rights.reports import register as register_reports
-
-        register_reports()
-        registry.register_summary(registry.Summary(SUMMARY_NAME, trial_summaries_refresh))
-
-    def load_demo_data(self, *, records: int) -> str:
-        """Called by `manage.py seed_demo` after the demo users exist."""
-        from rights.demo import rights_demo_load
-
-        return rights_demo_load(cases=records)
-
-    def load_reference_data(self):
-        """Called by `manage.py load_reference_data`: the courts and the fair-trial questionnaire."""
-        from rights.services.reference import rights_reference_load
-
-        return rights_reference_load()
+    navigation = (
+        NavSection(
+            label=_("Trial monitoring"),
+            order=10,
+            items=(
+                NavItem(_("Dashboard"), "rights:dashboard", Capability.DASHBOARDS),
+                NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),
+                NavItem(_("Hearings"), "rights:hearing_list", Capability.READ_RECORDS),
+                NavItem(_("Observations"), "rights:observation_list", Capability.READ_RECORDS),
+                NavItem(_("Review queue"), "rights:review_queue", Capability.REVIEW),
+                NavItem(_("Flags"), "rights:flag_list", Capability.FOLLOW_UP),
+            ),
+        ),
+    )
+    datasets = (
+        Dataset("trial_monitoring", _("Trial monitoring: cases, hearings, observations")),
+        Dataset("trial_aggregates", _("Trial monitoring indicators (aggregates)")),
+        Dataset(
+            "trial_follow_up",
+            _("Trial monitoring follow-up: flags, interventions"),
+            partners=False,
+            capability=Capability.FOLLOW_UP,  # what the flag pages ask (rights.views.flags)
+        ),
+    )
+    dashboards = "rights.dashboards.RightsDashboards"
+    # The name is rights.services.summaries.SUMMARY_NAME, which this module may not import (it imports models).
+    summaries = (Summary("trial_monitoring", lazy("rights.services.summaries.trial_summaries_refresh")),)
+    reports = (
+        ReportType(
+            key="trial_monitoring",
+            label=_("Trial-monitoring report"),
+            department=Department.RIGHTS,
+            formats=("pdf",),
+            description=_(
+                "The periodic report: summary figures, indicators with charts, each region, flags and interventions."
+            ),
+            build=lazy("rights.reports.build_trial_monitoring_pdf"),
+            monthly=True,
+        ),
+        ReportType(
+            key="trial_monitoring_data",
+            label=_("Hearings and observations (data)"),
+            department=Department.RIGHTS,
+            formats=("xlsx", "csv"),
+            description=_(
+                "Every hearing and observation of the period, and each accused person of the cases heard, "
+                "one sheet or file each."
+            ),
+            build=lazy("rights.reports.build_trial_monitoring_data"),
+            may_include_restricted=True,
+        ),
+    )
+    purges = (
+        Purge(
+            "rights_party_names",
+            _("Names of parties in cases untouched for the period"),
+            "RETENTION_PARTY_NAMES_DAYS",
+            lazy("rights.services.retention.party_names_anonymise"),
+        ),
+    )
+    reference_data = "rights.services.reference.rights_reference_load"  # the courts and the questionnaire
+    demo_data = "rights.demo.rights_demo_load"
+    demo_users = (
+        DemoUser("demo.monitor", "Demo", "Monitor (Prizren, Human Rights)", Role.MONITOR, "PRZ", "FT-PRZ-01"),
+        DemoUser(
+            "demo.monitor.mitrovica", "Demo", "Monitor (Mitrovica, Human Rights)", Role.MONITOR, "MIT", "FT-MIT-01"
+        ),
+        DemoUser("demo.supervisor", "Demo", "Supervisor (Prizren, Human Rights)", Role.SUPERVISOR, "PRZ"),
+        DemoUser("demo.supervisor.mitrovica", "Demo", "Supervisor (Mitrovica, Human Rights)", Role.SUPERVISOR, "MIT"),
+        DemoUser("demo.monitor.gjilan", "Demo", "Monitor (Gjilan, Human Rights)", Role.MONITOR, "GJI", "FT-GJI-01"),
+        DemoUser("demo.supervisor.gjilan", "Demo", "Supervisor (Gjilan, Human Rights)", Role.SUPERVISOR, "GJI"),
+        DemoUser("demo.monitor.peja", "Demo", "Monitor (Pejë, Human Rights)", Role.MONITOR, "PEJ", "FT-PEJ-01"),
+        DemoUser("demo.supervisor.peja", "Demo", "Supervisor (Pejë, Human Rights)", Role.SUPERVISOR, "PEJ"),
+        DemoUser(
+            "demo.monitor.prishtina", "Demo", "Monitor (Prishtinë, Human Rights)", Role.MONITOR, "PRI", "FT-PRI-01"
+        ),
+        DemoUser("demo.supervisor.prishtina", "Demo", "Supervisor (Prishtinë, Human Rights)", Role.SUPERVISOR, "PRI"),
+        DemoUser("demo.head", "Demo", "Head of Human Rights", Role.DEPARTMENT_HEAD),
+    )

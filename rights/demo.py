@@ -124,7 +124,9 @@ def _party(rng: random.Random, role: str, communities: list[Community], *, juven
 
 
 @transaction.atomic
-def rights_demo_load(*, cases: int = 240, seed: int = 2026) -> str:
+def rights_demo_load(*, records: int = 240, seed: int = 2026) -> str:
+    """`records` cases with their hearings, observations, flags and interventions (the department's
+    `demo_data`, called by `manage.py seed_demo` after its demo users exist)."""
     if Case.objects.exists():
         return "trial monitoring: demo cases already present"
     rng = random.Random(seed)  # noqa: S311 (synthetic demo data, not security)
@@ -144,7 +146,7 @@ def rights_demo_load(*, cases: int = 240, seed: int = 2026) -> str:
     today = timezone.localdate()
     numbers: dict[tuple[int, str], int] = {}
 
-    for _ in range(cases):
+    for _ in range(records):
         court = rng.choice(courts)
         region_id = court.seat.region_id
         monitor, supervisor = monitors[region_id], supervisors[region_id]

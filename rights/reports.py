@@ -600,38 +600,3 @@ def build_trial_monitoring_data(ctx: ReportContext) -> str:
         extension = "zip"
     code = ctx.parameters.get("region") or "mission"
     return f"trial-monitoring-data-{code}-{ctx.parameters['from']}-{ctx.parameters['to']}.{extension}"
-
-
-def register() -> None:
-    from django.utils.translation import gettext_lazy
-
-    from mission.accounts.roles import Department
-    from mission.reports import registry
-
-    registry.register(
-        registry.ReportType(
-            key="trial_monitoring",
-            label=gettext_lazy("Trial-monitoring report"),
-            department=Department.RIGHTS,
-            formats=("pdf",),
-            description=gettext_lazy(
-                "The periodic report: summary figures, indicators with charts, each region, flags and interventions."
-            ),
-            build=build_trial_monitoring_pdf,
-            monthly=True,
-        )
-    )
-    registry.register(
-        registry.ReportType(
-            key="trial_monitoring_data",
-            label=gettext_lazy("Hearings and observations (data)"),
-            department=Department.RIGHTS,
-            formats=("xlsx", "csv"),
-            description=gettext_lazy(
-                "Every hearing and observation of the period, and each accused person of the cases heard, "
-                "one sheet or file each."
-            ),
-            build=build_trial_monitoring_data,
-            may_include_restricted=True,
-        )
-    )

@@ -37,7 +37,7 @@ STAFF_PAGES = {
     "accounts:people",
     "field_offices:region_list",
     "field_offices:region_detail",
-    "field_offices:municipality_detail",
+    "dashboards:municipality_detail",
 }
 # Pages for staff with dashboards (supervisors, heads, management); everyone else 403, anonymous the login.
 DASHBOARD_PAGES = {"dashboards:overview", "reports:list", "reports:create"}
@@ -87,7 +87,7 @@ def _admin_url(name: str) -> str:
 def _url(name: str) -> str:
     if name.startswith("admin:"):
         return _admin_url(name)
-    if name == "field_offices:municipality_detail":
+    if name == "dashboards:municipality_detail":
         return reverse(name, kwargs={"code": "22"})
     for keys in ([], ["code"], ["uidb64", "token"]):
         try:

@@ -1,5 +1,5 @@
-"""The datasets a token can be scoped to. Apps register theirs from AppConfig.ready(); the API framework
-knows no department."""
+"""The datasets a token can be scoped to. A department declares its own (`datasets` on its
+DepartmentConfig, registered by its `ready()`); the API framework knows no department."""
 
 from dataclasses import dataclass
 

@@ -1,11 +1,12 @@
-"""/api/v1/: every app's endpoints (AppConfig.api_urls), the OpenAPI schema and its interactive docs."""
+"""/api/v1/: the reference endpoints of the geography, every department's (DepartmentConfig.api_urls), the
+OpenAPI schema and its interactive docs."""
 
-from django.apps import apps
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
+from mission import departments
 from mission.api.views import ApiRootView
 
 app_name = "api"
@@ -38,7 +39,8 @@ urlpatterns = _exempt(
         path("docs/", DocsView.as_view(), name="docs"),
     ]
 )
-for _config in apps.get_app_configs():
-    if getattr(_config, "api_urls", None):
-        module = __import__(_config.api_urls, fromlist=["urlpatterns"])
-        urlpatterns.append(path("", include((_exempt(module.urlpatterns), _config.label))))
+_mounted = [("field_offices.api.urls", "field_offices")]
+_mounted += [(config.api_urls, config.label) for config in departments.all() if config.api_urls]
+for _urls, _namespace in _mounted:
+    module = __import__(_urls, fromlist=["urlpatterns"])
+    urlpatterns.append(path("", include((_exempt(module.urlpatterns), _namespace))))

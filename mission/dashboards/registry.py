@@ -1,12 +1,14 @@
 """How departments plug into the dashboards without the framework knowing them.
 
-A department app subclasses `DepartmentDashboards` and registers an instance from `AppConfig.ready()`:
+A department app subclasses `DepartmentDashboards` and names it on its `DepartmentConfig`
+(`dashboards = "rights.dashboards.RightsDashboards"`), whose `ready()` registers an instance:
 
     registry.register(RightsDashboards())
 
 The mission overview asks every registered department the user reads for its key figures, its
 activity by region and municipality, and what needs attention; the municipality page asks for a
-panel. A department registers the summary tables it keeps with `register_summary`, and the
+panel. A department declares the summary tables it keeps (`summaries`, registered with
+`register_summary`), and the
 framework refreshes them (Celery beat, `manage.py refresh_dashboards`, or on reading when tasks run
 in-process) and says on every page how fresh they are.
 """

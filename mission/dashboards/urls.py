@@ -4,6 +4,9 @@ from mission.dashboards import views
 
 app_name = "dashboards"
 
+# Mounted at the root (mission/urls.py): the municipality page kept the address it had when it lived with
+# the geography.
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("dashboards/", views.overview, name="overview"),
+    path("field-offices/municipalities/<str:code>/", views.municipality_detail, name="municipality_detail"),
 ]

@@ -1,4 +1,5 @@
-"""The mission overview, and the plumbing every dashboard page shares (CSV of a chart's numbers)."""
+"""The mission overview, the municipality page, and the plumbing every dashboard page shares (CSV of a
+chart's numbers)."""
 
 from django import forms
 from django.http import Http404
@@ -6,6 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from field_offices.models import Municipality
+from field_offices.selectors import municipality_detail as select_municipality
 from field_offices.selectors import municipality_names
 from mission.accounts.permissions import Capability, require_capability
 from mission.dashboards import registry
@@ -78,7 +81,7 @@ def overview(request):
     area_query = filters.querystring(region="")
 
     def municipality_url(code: str) -> str:
-        return f"{reverse('field_offices:municipality_detail', args=[code])}?{area_query}"
+        return f"{reverse('dashboards:municipality_detail', args=[code])}?{area_query}"
 
     the_map = choropleth(values=values, names=names, inside=inside, url=municipality_url, metric=metric)
     listed = [m for m in sorted(municipalities, key=lambda m: m["name"]) if inside is None or m["code"] in inside]
@@ -106,3 +109,34 @@ def overview(request):
         "map": the_map,
     }
     return render(request, "dashboards/overview.html", context)
+
+
+def municipality_detail(request, code: str):
+    """One municipality: where it belongs, and each department's panel of what the user may see there."""
+    require_capability(request.user, Capability.DIRECTORY)
+    try:
+        municipality = select_municipality(code=code)
+    except Municipality.DoesNotExist:
+        raise Http404 from None
+    form, filters = read_filters(request, regional=False)
+    departments = registry.departments_reading(request.user)
+    panels = []
+    for department in departments:
+        panel = department.municipality_panel(request.user, municipality, filters)
+        if panel is not None:
+            panels.append({"department": department, "template": panel[0], **panel[1]})
+    charts = [panel["chart"] for panel in panels if panel.get("chart") is not None]
+    download = chart_csv(request, charts, filters)
+    if download is not None:
+        return download
+    freshness = freshness_for(tuple(dict.fromkeys(s for d in departments for s in d.summaries))) if panels else None
+    in_scope = filters.region_ids is None or municipality.region_id in filters.region_ids
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "filters": filters,
+        "panels": panels,
+        "freshness": freshness,
+        "in_scope": in_scope,
+    }
+    return render(request, "dashboards/municipality_detail.html", context)

@@ -1,6 +1,8 @@
-"""Report types, registered by the departments from `AppConfig.ready()`:
+"""Report types, declared by the departments (`reports` on their DepartmentConfig, whose `ready()` does
 
     registry.register(ReportType(key="trial_monitoring", department=Department.RIGHTS, ...))
+
+for each).
 
 The framework freezes the parameters, runs `build` on a Celery worker (or in-process on the
 embedded default), and keeps the file; a report type only writes its file and says how far it got.

@@ -48,7 +48,7 @@ class TestOverview:
         assert len(shapes) == 38
         prizren = trial_data["prizren"].municipality
         assert shapes[prizren.code]["text"] == f"{prizren.name}: 3 hearings monitored"
-        assert shapes[prizren.code]["url"].startswith(reverse("field_offices:municipality_detail", args=[prizren.code]))
+        assert shapes[prizren.code]["url"].startswith(reverse("dashboards:municipality_detail", args=[prizren.code]))
         html = response.content.decode()
         assert f'aria-label="{prizren.name}: 3 hearings monitored"' in html
         assert "OpenStreetMap" in html  # the boundaries' attribution
@@ -100,7 +100,7 @@ class TestMunicipalityPage:
     def test_a_supervisor_sees_hearings_and_flags_of_their_municipality(self, supervisor, trial_data):
         municipality = trial_data["prizren"].municipality
         response = client_for(supervisor).get(
-            reverse("field_offices:municipality_detail", args=[municipality.code]), PERIOD
+            reverse("dashboards:municipality_detail", args=[municipality.code]), PERIOD
         )
         html = response.content.decode()
         assert response.status_code == 200
@@ -113,7 +113,7 @@ class TestMunicipalityPage:
 
     def test_outside_the_region_only_the_facts_show(self, supervisor, trial_data):
         municipality = trial_data["mitrovica"].municipality
-        response = client_for(supervisor).get(reverse("field_offices:municipality_detail", args=[municipality.code]))
+        response = client_for(supervisor).get(reverse("dashboards:municipality_detail", args=[municipality.code]))
         html = response.content.decode()
         assert "outside your region" in html
         assert trial_data["mitrovica"].case_number not in html
@@ -123,7 +123,7 @@ class TestMunicipalityPage:
         municipality = trial_data["prizren"].municipality
         html = (
             client_for(monitor)
-            .get(reverse("field_offices:municipality_detail", args=[municipality.code]))
+            .get(reverse("dashboards:municipality_detail", args=[municipality.code]))
             .content.decode()
         )
         assert trial_data["prizren"].case_number in html
@@ -132,20 +132,20 @@ class TestMunicipalityPage:
     def test_another_department_sees_the_facts_only(self, other_department_monitor, trial_data):
         municipality = trial_data["prizren"].municipality
         response = client_for(other_department_monitor).get(
-            reverse("field_offices:municipality_detail", args=[municipality.code])
+            reverse("dashboards:municipality_detail", args=[municipality.code])
         )
         assert response.status_code == 200
         assert response.context["panels"] == []
         assert trial_data["prizren"].case_number not in response.content.decode()
 
     def test_unknown_municipality_is_not_found(self, management):
-        assert client_for(management).get(reverse("field_offices:municipality_detail", args=["99"])).status_code == 404
+        assert client_for(management).get(reverse("dashboards:municipality_detail", args=["99"])).status_code == 404
 
     def test_partners_may_not_open_it(self, partner, geography):
-        assert client_for(partner).get(reverse("field_offices:municipality_detail", args=["01"])).status_code == 403
+        assert client_for(partner).get(reverse("dashboards:municipality_detail", args=["01"])).status_code == 403
 
     def test_few_queries_whatever_the_data(self, supervisor, trial_data, django_assert_num_queries):
-        url = reverse("field_offices:municipality_detail", args=[trial_data["prizren"].municipality.code])
+        url = reverse("dashboards:municipality_detail", args=[trial_data["prizren"].municipality.code])
         client = client_for(supervisor)
         client.get(url)
         with CaptureQueriesContext(connection) as few:
@@ -224,7 +224,7 @@ def test_dates_are_written_day_first_in_albanian():
 
 
 def test_the_municipality_chart_downloads_as_csv(supervisor, trial_data):
-    url = reverse("field_offices:municipality_detail", args=[trial_data["prizren"].municipality.code])
+    url = reverse("dashboards:municipality_detail", args=[trial_data["prizren"].municipality.code])
     response = client_for(supervisor).get(url, {**PERIOD, "csv": "municipality-hearings-by-month"})
     assert response["Content-Type"].startswith("text/csv")
     rows = _csv(response)
@@ -246,7 +246,7 @@ def test_in_december_one_preset_is_highlighted_not_two(management, geography, mo
 
 def test_the_municipality_page_offers_no_region_filter(management, trial_data):
     municipality = trial_data["prizren"].municipality
-    url = reverse("field_offices:municipality_detail", args=[municipality.code])
+    url = reverse("dashboards:municipality_detail", args=[municipality.code])
     response = client_for(management).get(url, {**PERIOD, "region": "MIT"})
     assert "region" not in response.context["form"].fields
     assert 'name="region"' not in response.content.decode()

@@ -10,11 +10,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        # Apps offer their loader as AppConfig.load_reference_data(); the core never imports a department.
+        # Apps offer their loader as AppConfig.load_reference_data() (a department's DepartmentConfig reads
+        # its `reference_data` declaration, None when it has none); the geography never imports a department.
         with transaction.atomic():
             for config in apps.get_app_configs():
                 loader = getattr(config, "load_reference_data", None)
-                if loader is None:
+                loaded = loader() if loader is not None else None
+                if loaded is None:
                     continue
-                for line in loader().lines():
+                for line in loaded.lines():
                     self.stdout.write(f"{config.label}: {line}")

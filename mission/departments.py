@@ -1,0 +1,116 @@
+"""The department contract: what a department declares, and how the frameworks find it.
+
+A department app's `AppConfig` subclasses `DepartmentConfig` and states what it has as class
+attributes; `ready()` registers those declarations with the frameworks, so a department's `apps.py`
+holds no code:
+
+    class RightsConfig(departments.DepartmentConfig):
+        name = "rights"
+        department = Department.RIGHTS
+        url_prefix = "trial-monitoring/"
+        urls = "rights.urls"
+        navigation = (NavSection(_("Trial monitoring"), items=(...)),)
+        dashboards = "rights.dashboards.RightsDashboards"
+        summaries = (Summary("trial", lazy("rights.services.summaries.trial_summaries_refresh")),)
+        demo_users = (DemoUser("demo.monitor", "Demo", "Monitor (Prizren, Human Rights)", Role.MONITOR, "PRZ"),)
+
+Subclass it as `departments.DepartmentConfig`, with `from mission import departments`: Django takes the
+one `AppConfig` class of an `apps.py` as the app's, and would find two if the base were imported by name.
+Anything that would import the department's models (a function, a dashboards class) is named by its
+dotted path, or wrapped in `lazy()`, because an `AppConfig` module is imported before the models are
+ready. The frameworks (the URLconf, the API, `seed_demo`) find the departments with `all()` and never
+import them. docs/architecture.md describes the contract and the layers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from django.apps import AppConfig, apps
+from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:  # declarations only: the frameworks are imported when they are registered with
+    from mission.api.datasets import Dataset
+    from mission.dashboards.registry import Summary
+    from mission.navigation import NavSection
+    from mission.reports.registry import ReportType
+    from mission.retention import Purge
+
+
+def lazy(path: str) -> Callable[..., Any]:
+    """A function that imports the function at `path` when it is first called, for declarations that
+    name a function of a module an `AppConfig` may not import while the apps load."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return import_string(path)(*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = path
+    return call
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoUser:
+    """A demo login of the department (`manage.py seed_demo`): the department is the config's."""
+
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    region: str | None = None  # region code
+    field_team: str | None = None  # field team code
+
+
+class DepartmentConfig(AppConfig):
+    """The base of a department's `AppConfig`: declare, and `ready()` registers."""
+
+    department: str = ""  # a mission.accounts.roles.Department
+    url_prefix: str = ""  # the pages are mounted at /<url_prefix>
+    urls: str | None = None  # dotted path of the pages' URLconf
+    api_urls: str | None = None  # dotted path of the API URLconf, mounted under /api/v1/
+    navigation: tuple[NavSection, ...] = ()  # sections without a department get the config's
+    datasets: tuple[Dataset, ...] = ()  # what an API token can be scoped to
+    dashboards: str | None = None  # dotted path of a DepartmentDashboards subclass
+    summaries: tuple[Summary, ...] = ()  # summary tables the dashboards framework refreshes
+    reports: tuple[ReportType, ...] = ()
+    purges: tuple[Purge, ...] = ()  # retention purges of the department's records
+    reference_data: str | None = None  # dotted path of a loader () -> result with .lines()
+    demo_data: str | None = None  # dotted path of a loader (*, records: int) -> str
+    demo_users: tuple[DemoUser, ...] = ()
+
+    def ready(self) -> None:
+        from mission import navigation, retention
+        from mission.api import datasets
+        from mission.dashboards import registry as dashboards
+        from mission.reports import registry as reports
+
+        for section in self.navigation:
+            navigation.register(dataclasses.replace(section, department=section.department or self.department))
+        for dataset in self.datasets:
+            datasets.register(dataset)
+        if self.dashboards:
+            dashboards.register(import_string(self.dashboards)())
+        for summary in self.summaries:
+            dashboards.register_summary(summary)
+        for report_type in self.reports:
+            reports.register(report_type)
+        for purge in self.purges:
+            retention.register(purge)
+
+    def load_reference_data(self) -> Any:
+        """Called by `manage.py load_reference_data`, after the geography."""
+        if self.reference_data is None:
+            return None
+        return import_string(self.reference_data)()
+
+    def load_demo_data(self, *, records: int) -> str | None:
+        """Called by `manage.py seed_demo`, after every demo user exists."""
+        if self.demo_data is None:
+            return None
+        return import_string(self.demo_data)(records=records)
+
+
+def all() -> Iterator[DepartmentConfig]:
+    """The installed departments, in INSTALLED_APPS order."""
+    return (config for config in apps.get_app_configs() if isinstance(config, DepartmentConfig))

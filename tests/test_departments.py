@@ -1,0 +1,40 @@
+"""The department contract (mission/departments.py): declarations become registrations."""
+
+from mission import departments, navigation
+from mission.accounts.management.commands.seed_demo import MISSION_USERS, demo_users
+from mission.accounts.roles import Department, Role
+from mission.api import datasets
+from mission.dashboards import registry as dashboards
+from mission.reports import registry as reports
+from mission.retention import all_purges
+
+
+def test_the_departments_are_found_through_their_configs_in_installed_order():
+    assert [config.name for config in departments.all()] == ["rights", "democratization", "public_safety"]
+
+
+def test_a_departments_declarations_are_registered_with_the_frameworks():
+    rights = next(config for config in departments.all() if config.department == Department.RIGHTS)
+    assert {s.label for s in navigation._sections if s.department == Department.RIGHTS} == {
+        s.label for s in rights.navigation
+    }
+    assert all(datasets.get(d.code) == d for d in rights.datasets)
+    assert any(type(d).__name__ == "RightsDashboards" for d in dashboards._departments)
+    assert {s.name for s in rights.summaries} <= set(dashboards.summaries())
+    assert all(reports.get(t.key) == t for t in rights.reports)
+    assert {p.key for p in rights.purges} <= {p.key for p in all_purges()}
+
+
+def test_a_lazy_declaration_imports_its_function_when_called():
+    join = departments.lazy("os.path.join")
+    assert join("a", "b") == "a/b"
+    assert join.__name__ == "os.path.join"
+
+
+def test_demo_logins_come_from_the_departments_and_the_mission():
+    users = demo_users()
+    declared = [(u, c.department) for c in departments.all() for u in c.demo_users]
+    assert users[: len(declared)] == declared
+    assert {u.role for u, _d in users[len(declared) :]} == {u.role for u in MISSION_USERS}
+    assert {d for u, d in users if u.role == Role.PARTNER} == {""}
+    assert len({u.username for u, _d in users}) == len(users)
