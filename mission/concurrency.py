@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from mission.common import ApplicationError
-from mission.history import display_value, history_changes, object_label
+from mission.history import child_fields, history_changes, object_label, row_changes
 
 
 class ConcurrentEditError(ApplicationError):
@@ -101,16 +101,10 @@ def _related_changes(obj: models.Model, related: str, *, since) -> list[tuple[st
     parent = manager.field.name
     children = list(manager.all())
     then = {child.pk: child for child in model.history.as_of(since).filter(**{f"{parent}_id": obj.pk})}
-    skipped = {"id", parent, "created_at", "updated_at"}
+    fields = child_fields(model, parent=parent)
+    diffs = row_changes(model, [(child, then.get(child.pk)) for child in children], fields=fields)
     changes = []
-    for child in children:
-        before = then.get(child.pk)
-        for field in model._meta.concrete_fields:
-            if field.name in skipped:
-                continue
-            old = getattr(before, field.attname) if before is not None else None
-            new = getattr(child, field.attname)
-            if old != new:
-                label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
-                changes.append((f"{label}: {field.verbose_name}", display_value(field, old), display_value(field, new)))
+    for child, delta in zip(children, diffs, strict=True):
+        label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
+        changes.extend((f"{label}: {field}", old, new) for field, old, new in delta)
     return changes
