@@ -53,13 +53,25 @@ class MissingVersionError(ConcurrentEditError):
         )
 
 
-def lock_version(obj: models.Model, *, expected_version: int | None) -> None:
+def lock_version(obj: models.Model, *, expected_version: int | None, fields: tuple[str, ...] = ()) -> models.Model:
     """Lock the row and refuse the write if its version moved on since `expected_version`, or if
     `expected_version` is missing.
 
     Call inside the service's transaction, before changing `obj`; on success bump `obj.version`.
-    """
-    current = type(obj)._default_manager.select_for_update().only("version").get(pk=obj.pk)
+    Returns the locked row, read with its version and `fields` (deferred: read no more of it)."""
+    current = lock_row(obj, fields=fields)
+    check_version(obj, current, expected_version=expected_version)
+    return current
+
+
+def lock_row(obj: models.Model, *, fields: tuple[str, ...] = ()) -> models.Model:
+    """Lock `obj`'s row until the transaction ends and read its version and `fields` as saved now.
+    A step that decides on any of those decides on this row, not on `obj`, which may be older."""
+    return type(obj)._default_manager.select_for_update().only("version", *fields).get(pk=obj.pk)
+
+
+def check_version(obj: models.Model, current: models.Model, *, expected_version: int | None) -> None:
+    """The version check of `lock_version`, on a row already locked with `lock_row`."""
     if not isinstance(expected_version, int) or isinstance(expected_version, bool) or expected_version < 1:
         raise MissingVersionError(current_version=current.version)
     if current.version != expected_version:
