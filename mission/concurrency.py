@@ -106,8 +106,8 @@ def _changes_since(obj: models.Model, version: int) -> tuple[list[tuple[str, str
 
 
 def _related_changes(obj: models.Model, related: str, *, since) -> list[tuple[str, str, str]]:
-    """Changes to `obj`'s child rows (an observation's ratings) since `since`, field by field: a
-    checklist's ratings are rows of their own, but to the user they are fields of the same form."""
+    """Changes to `obj`'s child rows (a checklist's answers) since `since`, field by field: they are
+    rows of their own, but to the user they are fields of the same form."""
     manager = getattr(obj, related)
     model = manager.model
     parent = manager.field.name

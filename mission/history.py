@@ -80,8 +80,8 @@ def row_changes(
 ) -> list[list[Change]]:
     """For each (newer, older) pair of rows of `model` (model instances or history records, the older
     one `None` for a row that did not exist yet), the `fields` that differ, labelled as in
-    `history_changes`. For rows whose history is read field by field: an observation's ratings, which
-    to the user are fields of the observation's form."""
+    `history_changes`. For child rows whose history is read field by field: the answers of a checklist,
+    which to the user are fields of the parent record's form."""
     deltas = []
     for new, old in pairs:
         delta = []
@@ -113,7 +113,7 @@ def label_changes(
 
 
 def child_fields(model: type[models.Model], *, parent: str) -> list[str]:
-    """The fields of a child row (a rating of an observation) that a person fills in: those the model
+    """The fields of a child row (an answer of a checklist) that a person fills in: those the model
     names in `child_fields`, else every concrete field but its key, its parent and its timestamps."""
     declared = getattr(model, "child_fields", None)
     if declared is not None:

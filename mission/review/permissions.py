@@ -22,7 +22,7 @@ def record_department(record: ReviewedRecord) -> str:
 
 
 def may_record(user, record: ReviewedRecord) -> bool:
-    """Whether the user records in the record's department and region (a monitor or supervisor there)."""
+    """Whether the user records in the record's department and region (a field monitor or supervisor there)."""
     return has_capability(user, Capability.RECORD) and scope_covers(
         user, department=record_department(record), region_id=record_region_id(record)
     )
