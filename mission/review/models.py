@@ -1,6 +1,6 @@
 """The reviewed record: its statuses, its review fields and the labels a department gives them."""
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mission.accounts.permissions import ScopedQuerySet
 from mission.common import BaseModel, VersionedModel
+
+if TYPE_CHECKING:
+    from mission.accounts.models import User
 
 
 class ReviewStatus(models.TextChoices):
@@ -61,12 +64,12 @@ class ReviewedQuerySet(ScopedQuerySet):
     def published(self) -> "ReviewedQuerySet":
         return self.filter(status=ReviewStatus.APPROVED)
 
-    def to_review_by(self, user) -> "ReviewedQuerySet":
+    def to_review_by(self, user: "User") -> "ReviewedQuerySet":
         """Submitted records in the user's scope, never their own."""
         author = self.model.author_field
         return self.visible_to(user).filter(status=ReviewStatus.SUBMITTED).exclude(**{author: user})
 
-    def to_fix_by(self, user) -> "ReviewedQuerySet":
+    def to_fix_by(self, user: "User") -> "ReviewedQuerySet":
         """The user's own drafts and records returned to them: what waits for them."""
         author = self.model.author_field
         return (
@@ -114,6 +117,6 @@ class ReviewedRecord(VersionedModel, BaseModel):
         return getattr(self, f"{self.author_field}_id")
 
     @property
-    def review_author(self):
+    def review_author(self) -> "User":
         """The author, whatever the department calls the field."""
         return getattr(self, self.author_field)

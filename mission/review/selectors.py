@@ -3,6 +3,7 @@ history as people read it."""
 
 from django.db.models import QuerySet
 
+from mission.accounts.models import User
 from mission.history import child_fields, history_changes, object_label, row_changes
 from mission.review.models import ReviewedRecord
 
@@ -10,13 +11,13 @@ from mission.review.models import ReviewedRecord
 _BOOKKEEPING = ["updated_at", "version", "created_at"]
 
 
-def review_queue(*, queryset: QuerySet, user) -> QuerySet:
+def review_queue(*, queryset: QuerySet, user: User) -> QuerySet:
     """Submitted records of `queryset`'s model in the reviewer's scope, never their own. The caller
     orders them (a `FilterSet` does) and adds what its page shows."""
     return queryset.to_review_by(user)
 
 
-def returned_to(*, queryset: QuerySet, user) -> QuerySet:
+def returned_to(*, queryset: QuerySet, user: User) -> QuerySet:
     """The author's drafts and records returned to them, latest change first."""
     return queryset.to_fix_by(user).order_by("-updated_at")
 

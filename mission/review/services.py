@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mission.accounts.models import User
 from mission.concurrency import check_version, lock_row
 from mission.review.models import EDITABLE_BY_AUTHOR, REVIEW_STATE_FIELDS, ReviewedRecord, ReviewStatus
 from mission.review.permissions import may_record, may_review, require_author
@@ -29,12 +30,12 @@ def _lock(record: ReviewedRecord) -> ReviewedRecord:
     return current
 
 
-def _refusal(text, **values) -> str:
+def _refusal(text: object, **values: object) -> str:
     return str(text) % values if values else str(text)
 
 
 @transaction.atomic
-def record_edit(*, actor, record: ReviewedRecord, expected_version: int | None) -> None:
+def record_edit(*, actor: User, record: ReviewedRecord, expected_version: int | None) -> None:
     """Open the author's change of a draft or returned record: the row stays locked until the caller's
     transaction ends, and `record.version` is raised for the caller's save."""
     require_author(actor, record)
@@ -45,7 +46,7 @@ def record_edit(*, actor, record: ReviewedRecord, expected_version: int | None) 
 
 
 @transaction.atomic
-def record_submit(*, actor, record: ReviewedRecord, fields: tuple[str, ...] = ()) -> ReviewedRecord:
+def record_submit(*, actor: User, record: ReviewedRecord, fields: tuple[str, ...] = ()) -> ReviewedRecord:
     """Send the record for review, with the content `fields` the caller changed. Call after
     `record_edit`, in the same transaction, once the content is complete."""
     record.status = ReviewStatus.SUBMITTED
@@ -56,7 +57,7 @@ def record_submit(*, actor, record: ReviewedRecord, fields: tuple[str, ...] = ()
 
 
 def _review(
-    *, actor, record: ReviewedRecord, expected_version: int | None, status: ReviewStatus, comment: str
+    *, actor: User, record: ReviewedRecord, expected_version: int | None, status: ReviewStatus, comment: str
 ) -> ReviewedRecord:
     if not may_review(actor, record):
         raise PermissionDenied
@@ -76,7 +77,7 @@ def _review(
 
 
 @transaction.atomic
-def record_return(*, actor, record: ReviewedRecord, expected_version: int | None, comment: str) -> ReviewedRecord:
+def record_return(*, actor: User, record: ReviewedRecord, expected_version: int | None, comment: str) -> ReviewedRecord:
     if not comment.strip():
         raise ValidationError({"comment": _refusal(record.review_labels.return_needs_comment)})
     return _review(
@@ -85,7 +86,9 @@ def record_return(*, actor, record: ReviewedRecord, expected_version: int | None
 
 
 @transaction.atomic
-def record_approve(*, actor, record: ReviewedRecord, expected_version: int | None, comment: str = "") -> ReviewedRecord:
+def record_approve(
+    *, actor: User, record: ReviewedRecord, expected_version: int | None, comment: str = ""
+) -> ReviewedRecord:
     return _review(
         actor=actor, record=record, expected_version=expected_version, status=ReviewStatus.APPROVED, comment=comment
     )
@@ -109,7 +112,7 @@ class Correction:
 
 
 @transaction.atomic
-def record_correct(*, actor, record: ReviewedRecord, expected_version: int | None, reason: str) -> Correction:
+def record_correct(*, actor: User, record: ReviewedRecord, expected_version: int | None, reason: str) -> Correction:
     """Open a correction of an approved record by its author or a reviewer; the row stays locked until
     the caller's transaction ends. The caller writes the content, then calls `record_revise`."""
     author = record.author_pk == actor.pk
@@ -125,7 +128,7 @@ def record_correct(*, actor, record: ReviewedRecord, expected_version: int | Non
     return Correction(reason=reason, back_to_review=author)
 
 
-def record_revise(record: ReviewedRecord, *, actor, reason: str, back_to_review: bool) -> None:
+def record_revise(record: ReviewedRecord, *, actor: User, reason: str, back_to_review: bool) -> None:
     """A new revision of an approved record, with its reason in the history; sent back for review
     unless the change was made by someone who may review it. Call with the row locked."""
     record.revision += 1
@@ -138,7 +141,7 @@ def record_revise(record: ReviewedRecord, *, actor, reason: str, back_to_review:
     record.save()
 
 
-def records_revise_after_change(*, actor, records: QuerySet, reason: str) -> list[ReviewedRecord]:
+def records_revise_after_change(*, actor: User, records: QuerySet[ReviewedRecord], reason: str) -> list[ReviewedRecord]:
     """After a change to what approved records stand on (a record they belong to): their correction
     path. A change by someone who may review them all stands, with its reason in the changed record's
     history; anyone else's sends them back for review as a new revision with that reason. Returns the
