@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from mission.common import ApplicationError
-from mission.history import display_value, history_changes, object_label
+from mission.history import child_fields, history_changes, object_label, row_changes
 
 
 class ConcurrentEditError(ApplicationError):
@@ -53,13 +53,25 @@ class MissingVersionError(ConcurrentEditError):
         )
 
 
-def lock_version(obj: models.Model, *, expected_version: int | None) -> None:
+def lock_version(obj: models.Model, *, expected_version: int | None, fields: tuple[str, ...] = ()) -> models.Model:
     """Lock the row and refuse the write if its version moved on since `expected_version`, or if
     `expected_version` is missing.
 
     Call inside the service's transaction, before changing `obj`; on success bump `obj.version`.
-    """
-    current = type(obj)._default_manager.select_for_update().only("version").get(pk=obj.pk)
+    Returns the locked row, read with its version and `fields` (deferred: read no more of it)."""
+    current = lock_row(obj, fields=fields)
+    check_version(obj, current, expected_version=expected_version)
+    return current
+
+
+def lock_row(obj: models.Model, *, fields: tuple[str, ...] = ()) -> models.Model:
+    """Lock `obj`'s row until the transaction ends and read its version and `fields` as saved now.
+    A step that decides on any of those decides on this row, not on `obj`, which may be older."""
+    return type(obj)._default_manager.select_for_update().only("version", *fields).get(pk=obj.pk)
+
+
+def check_version(obj: models.Model, current: models.Model, *, expected_version: int | None) -> None:
+    """The version check of `lock_version`, on a row already locked with `lock_row`."""
     if not isinstance(expected_version, int) or isinstance(expected_version, bool) or expected_version < 1:
         raise MissingVersionError(current_version=current.version)
     if current.version != expected_version:
@@ -94,23 +106,17 @@ def _changes_since(obj: models.Model, version: int) -> tuple[list[tuple[str, str
 
 
 def _related_changes(obj: models.Model, related: str, *, since) -> list[tuple[str, str, str]]:
-    """Changes to `obj`'s child rows (an observation's ratings) since `since`, field by field: a
-    checklist's ratings are rows of their own, but to the user they are fields of the same form."""
+    """Changes to `obj`'s child rows (a checklist's answers) since `since`, field by field: they are
+    rows of their own, but to the user they are fields of the same form."""
     manager = getattr(obj, related)
     model = manager.model
     parent = manager.field.name
     children = list(manager.all())
     then = {child.pk: child for child in model.history.as_of(since).filter(**{f"{parent}_id": obj.pk})}
-    skipped = {"id", parent, "created_at", "updated_at"}
+    fields = child_fields(model, parent=parent)
+    diffs = row_changes(model, [(child, then.get(child.pk)) for child in children], fields=fields)
     changes = []
-    for child in children:
-        before = then.get(child.pk)
-        for field in model._meta.concrete_fields:
-            if field.name in skipped:
-                continue
-            old = getattr(before, field.attname) if before is not None else None
-            new = getattr(child, field.attname)
-            if old != new:
-                label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
-                changes.append((f"{label}: {field.verbose_name}", display_value(field, old), display_value(field, new)))
+    for child, delta in zip(children, diffs, strict=True):
+        label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
+        changes.extend((f"{label}: {field}", old, new) for field, old, new in delta)
     return changes

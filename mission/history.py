@@ -68,21 +68,55 @@ def history_changes(
 
     The users and other rows the changes point to are fetched together, so a long history costs one
     query per related model, not one per change."""
-    deltas = [new.diff_against(old, excluded_fields=list(excluded_fields)).changes for new, old in pairs]
+    deltas = [
+        [(c.field, c.old, c.new) for c in new.diff_against(old, excluded_fields=list(excluded_fields)).changes]
+        for new, old in pairs
+    ]
+    return label_changes(model, deltas)
+
+
+def row_changes(
+    model: type[models.Model], pairs: Sequence[tuple[object | None, object]], *, fields: Sequence[str]
+) -> list[list[Change]]:
+    """For each (newer, older) pair of rows of `model` (model instances or history records, the older
+    one `None` for a row that did not exist yet), the `fields` that differ, labelled as in
+    `history_changes`. For child rows whose history is read field by field: the answers of a checklist,
+    which to the user are fields of the parent record's form."""
+    deltas = []
+    for new, old in pairs:
+        delta = []
+        for name in fields:
+            attname = model._meta.get_field(name).attname
+            before = getattr(old, attname) if old is not None else None
+            after = getattr(new, attname)
+            if (before if before is not None else "") != (after if after is not None else ""):
+                delta.append((name, before, after))
+        deltas.append(delta)
+    return label_changes(model, deltas)
+
+
+def label_changes(
+    model: type[models.Model], deltas: Sequence[Sequence[tuple[str, object, object]]]
+) -> list[list[Change]]:
+    """(field name, stored value before, stored value after) as people read them; the rows foreign keys
+    point to are fetched once for all of `deltas`."""
     related = fetch_related(
-        model, ((c.field, value) for changes in deltas for c in changes for value in (c.old, c.new))
+        model, ((name, value) for delta in deltas for name, old, new in delta for value in (old, new))
     )
-    result = []
-    for changes in deltas:
-        labelled = []
-        for change in changes:
-            field = model._meta.get_field(change.field)
-            labelled.append(
-                (
-                    str(field.verbose_name),
-                    display_value(field, change.old, related),
-                    display_value(field, change.new, related),
-                )
-            )
-        result.append(labelled)
-    return result
+    return [
+        [
+            (str(field.verbose_name), display_value(field, old, related), display_value(field, new, related))
+            for field, old, new in ((model._meta.get_field(name), old, new) for name, old, new in delta)
+        ]
+        for delta in deltas
+    ]
+
+
+def child_fields(model: type[models.Model], *, parent: str) -> list[str]:
+    """The fields of a child row (an answer of a checklist) that a person fills in: those the model
+    names in `child_fields`, else every concrete field but its key, its parent and its timestamps."""
+    declared = getattr(model, "child_fields", None)
+    if declared is not None:
+        return list(declared)
+    skipped = {model._meta.pk.name, parent, "created_at", "updated_at"}
+    return [field.name for field in model._meta.concrete_fields if field.name not in skipped]

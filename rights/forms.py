@@ -216,16 +216,6 @@ class CorrectionForm(ObservationForm):
     )
 
 
-class ReviewForm(forms.Form):
-    version = VersionField()
-    comment = forms.CharField(
-        label=_("Comments for the monitor"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when you return the observation."),
-    )
-
-
 class FlagCloseForm(forms.Form):
     note = forms.CharField(
         label=_("How was it followed up?"),

@@ -1,12 +1,13 @@
 """Reads of trial monitoring. Every one starts from `visible_to(user)`."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, scope_covers
 from mission.accounts.roles import FIELD_ROLES, Department
-from mission.history import display_value, history_changes, object_label
+from mission.history import object_label
+from mission.review import selectors as review
 from rights.filters import CaseFilter, HearingFilter, ObservationFilter, ReviewQueueFilter
 from rights.models import (
     Case,
@@ -16,7 +17,6 @@ from rights.models import (
     Hearing,
     Intervention,
     Observation,
-    ObservationStatus,
     Party,
     StandardRating,
 )
@@ -110,9 +110,7 @@ def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observ
     """Submitted observations from the reviewer's scope, oldest first, never their own; each with the
     flags of its hearing (`observation.hearing.flag_list`), fetched in one query for the page."""
     queryset = (
-        Observation.objects.visible_to(user)
-        .filter(status=ObservationStatus.SUBMITTED)
-        .exclude(monitor=user)
+        review.review_queue(queryset=Observation.objects.all(), user=user)
         .select_related("hearing__case__court", "hearing__case__municipality__region", "monitor")
         .prefetch_related(hearing_flags())
         .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
@@ -160,70 +158,12 @@ def flag_detail(*, user, pk: int) -> Flag:
 
 def my_observations_to_fix(*, user) -> QuerySet[Observation]:
     """The monitor's drafts and returned observations: what waits for them."""
-    return (
-        Observation.objects.visible_to(user)
-        .filter(monitor=user)
-        .filter(Q(status=ObservationStatus.DRAFT) | Q(status=ObservationStatus.RETURNED))
-        .select_related("hearing__case__court")
-        .order_by("-updated_at")
-    )
-
-
-def _who(record) -> str:
-    return object_label(record.history_user) if record.history_user else ""
+    return review.returned_to(queryset=Observation.objects.all(), user=user).select_related("hearing__case__court")
 
 
 def observation_history(*, observation: Observation) -> list[dict]:
     """Who changed what and why, newest first: the observation's own fields and its ratings."""
-    entries = []
-    records = list(observation.history.select_related("history_user").order_by("history_date", "history_id"))
-    diffs = history_changes(
-        Observation,
-        list(zip(records[1:], records, strict=False)),
-        excluded_fields=["updated_at", "version", "created_at"],
-    )
-    for index, record in enumerate(records):
-        previous = records[index - 1] if index else None
-        changes = diffs[index - 1] if index else []
-        entries.append(
-            {
-                "at": record.history_date,
-                "who": _who(record),
-                "reason": record.history_change_reason or "",
-                "what": record.get_status_display() if previous is None else "",
-                "changes": changes,
-                "created": previous is None,
-            }
-        )
-    rating_field = StandardRating._meta.get_field("rating")
-    evidence_field = StandardRating._meta.get_field("evidence")
-    standards = {r.standard_id: r.standard for r in observation.ratings.all()}
-    last_seen: dict[int, tuple[str, str]] = {}
-    records = StandardRating.history.filter(observation_id=observation.pk).select_related("history_user")
-    for record in records.order_by("history_date", "history_id"):
-        before = last_seen.get(record.standard_id, ("", ""))
-        now = (record.rating, record.evidence)
-        last_seen[record.standard_id] = now
-        changes = [
-            (str(field.verbose_name), display_value(field, old), display_value(field, new))
-            for field, old, new in ((rating_field, before[0], now[0]), (evidence_field, before[1], now[1]))
-            if old != new
-        ]
-        if not changes:
-            continue  # the blank row every new observation starts with
-        standard = standards.get(record.standard_id)
-        entries.append(
-            {
-                "at": record.history_date,
-                "who": _who(record),
-                "reason": record.history_change_reason or "",
-                "what": standard.name if standard else "",
-                "changes": changes,
-                "created": False,
-            }
-        )
-    entries.sort(key=lambda e: e["at"], reverse=True)
-    return entries
+    return review.record_history(record=observation)
 
 
 def municipality_activity(*, user, municipality) -> dict:

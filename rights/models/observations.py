@@ -5,27 +5,34 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mission.api.disclosure import record_key_field
-from mission.common import BaseModel, VersionedModel
+from mission.common import BaseModel
+from mission.review.models import ReviewedQuerySet, ReviewedRecord, ReviewLabels, ReviewStatus
 from rights.models.cases import RightsQuerySet
 from rights.models.hearings import Hearing
 from rights.models.reference import FairTrialStandard, Questionnaire
 
 
-class ObservationQuerySet(RightsQuerySet):
+class ObservationQuerySet(ReviewedQuerySet, RightsQuerySet):
     region_lookup = "hearing__case__municipality__region"
 
-    def published(self) -> "ObservationQuerySet":
-        return self.filter(status="approved")
+
+# An observation goes through the review workflow's statuses (mission.review).
+ObservationStatus = ReviewStatus
 
 
-class ObservationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted for review")
-    RETURNED = "returned", _("Returned with comments")
-    APPROVED = "approved", _("Approved")
-
-
-EDITABLE_BY_AUTHOR = (ObservationStatus.DRAFT, ObservationStatus.RETURNED)
+class ObservationLabels(ReviewLabels):
+    author = _("Monitor")
+    created = _("started the observation")
+    not_editable = _("This observation is %(status)s and cannot be edited.")
+    only_submitted = _("Only a submitted observation can be reviewed.")
+    only_approved = _("Only an approved observation is corrected; edit a draft directly.")
+    return_needs_comment = _("Tell the monitor what to change.")
+    return_button = _("Return to the monitor")
+    comment_label = _("Comments for the monitor")
+    comment_help = _("Required when you return the observation.")
+    approved = _("Observation approved.")
+    returned = _("Observation returned to the monitor.")
+    no_decision = _("Choose to approve or to return the observation.")
 
 
 class Rating(models.TextChoices):
@@ -36,8 +43,13 @@ class Rating(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-class Observation(VersionedModel, BaseModel):
+class Observation(ReviewedRecord):
     """A monitor's observation of one hearing, rated against one version of the fair-trial checklist."""
+
+    author_field = "monitor"
+    review_labels = ObservationLabels()
+    # The history lists rating changes as the observation's own.
+    history_children = ("ratings",)
 
     hearing = models.ForeignKey(
         Hearing, on_delete=models.PROTECT, related_name="observations", verbose_name=_("hearing")
@@ -48,25 +60,7 @@ class Observation(VersionedModel, BaseModel):
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, related_name="observations", verbose_name=_("questionnaire")
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ObservationStatus.choices, default=ObservationStatus.DRAFT
-    )
     summary = models.TextField(_("summary"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
-    review_comment = models.TextField(_("reviewer's comments"), blank=True)
-    revision = models.PositiveSmallIntegerField(
-        _("revision"), default=1, help_text=_("Raised by each correction after approval.")
-    )
-    correction_reason = models.TextField(_("reason for the latest correction"), blank=True)
     history = HistoricalRecords()
     # An edit conflict lists the other person's rating changes too (mission.concurrency).
     conflict_related = ("ratings",)
@@ -92,6 +86,9 @@ class Observation(VersionedModel, BaseModel):
 
 
 class StandardRating(BaseModel):
+    # What a monitor fills in; the rest says which row it is (mission.history.child_fields).
+    child_fields = ("rating", "evidence")
+
     observation = models.ForeignKey(
         Observation, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("observation")
     )

@@ -1,16 +1,27 @@
 """The observation workflow: draft → submitted → returned or approved; corrections after approval."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mission.concurrency import lock_version
+from mission.review.services import (
+    correction_reason,
+    record_approve,
+    record_correct,
+    record_edit,
+    record_return,
+    record_revise,
+    record_submit,
+    records_revise_after_change,
+)
 from rights.models import Hearing, Observation, ObservationStatus, Questionnaire, Rating, StandardRating
-from rights.models.observations import EDITABLE_BY_AUTHOR
 from rights.services.flags import flags_raise_for_observation
-from rights.services.permissions import can_review, require_record_in
+from rights.services.permissions import require_record_in
+
+# Hearings and cases need a reason for a change once published, as observations do.
+__all__ = ["correction_reason"]
 
 
 def _refresh_published(observation: Observation) -> None:
@@ -84,24 +95,12 @@ def _require_complete(observation: Observation) -> None:
         raise ValidationError(errors)
 
 
-def _require_author_can_edit(actor, observation: Observation) -> None:
-    if observation.monitor_id != actor.pk:
-        raise PermissionDenied
-    require_record_in(actor, region_id=observation.hearing.case.municipality.region_id)
-    if observation.status not in EDITABLE_BY_AUTHOR:
-        raise ValidationError(
-            _("This observation is %(status)s and cannot be edited.")
-            % {"status": observation.get_status_display().lower()}
-        )
-
-
 @transaction.atomic
 def observation_save_draft(
     *, actor, observation: Observation, expected_version: int | None, summary: str, ratings: Ratings
 ) -> Observation:
     """Save whatever the monitor has so far; only a violation without evidence is refused."""
-    _require_author_can_edit(actor, observation)
-    lock_version(observation, expected_version=expected_version)
+    record_edit(actor=actor, record=observation, expected_version=expected_version)
     observation.summary = summary
     observation._history_user = actor
     observation.save(update_fields=["summary", "version", "updated_at"])
@@ -113,77 +112,31 @@ def observation_save_draft(
 def observation_submit(
     *, actor, observation: Observation, expected_version: int | None, summary: str, ratings: Ratings
 ) -> Observation:
-    _require_author_can_edit(actor, observation)
+    record_edit(actor=actor, record=observation, expected_version=expected_version)
     if observation.hearing.date > timezone.localdate():
         raise ValidationError(_("This hearing is in the future: it can be observed once it has taken place."))
-    lock_version(observation, expected_version=expected_version)
     observation.summary = summary
     _write_ratings(observation, ratings, validate=True, actor=actor)
     _require_complete(observation)
-    observation.status = ObservationStatus.SUBMITTED
-    observation.submitted_at = timezone.now()
-    observation._history_user = actor
-    observation.save(update_fields=["summary", "status", "submitted_at", "version", "updated_at"])
+    record_submit(actor=actor, record=observation, fields=("summary",))
     flags_raise_for_observation(observation)
-    return observation
-
-
-def _review(actor, observation: Observation, *, expected_version: int | None, status: str, comment: str) -> Observation:
-    if not can_review(actor, observation):
-        raise PermissionDenied
-    # The decision is about the content the reviewer read: refused if it has changed since (another
-    # reviewer returned it and the monitor resubmitted), or if the reviewer does not say what they read.
-    lock_version(observation, expected_version=expected_version)
-    if observation.status != ObservationStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted observation can be reviewed."))
-    observation.status = status
-    observation.reviewed_by = actor
-    observation.reviewed_at = timezone.now()
-    observation.review_comment = comment.strip()
-    observation._history_user = actor
-    observation.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at"])
-    _refresh_published(observation)
     return observation
 
 
 @transaction.atomic
 def observation_return(*, actor, observation: Observation, expected_version: int | None, comment: str) -> Observation:
-    if not comment.strip():
-        raise ValidationError({"comment": _("Tell the monitor what to change.")})
-    return _review(
-        actor, observation, expected_version=expected_version, status=ObservationStatus.RETURNED, comment=comment
-    )
+    record_return(actor=actor, record=observation, expected_version=expected_version, comment=comment)
+    _refresh_published(observation)
+    return observation
 
 
 @transaction.atomic
 def observation_approve(
     *, actor, observation: Observation, expected_version: int | None, comment: str = ""
 ) -> Observation:
-    return _review(
-        actor, observation, expected_version=expected_version, status=ObservationStatus.APPROVED, comment=comment
-    )
-
-
-def correction_reason(reason: str) -> str:
-    """The reason every change to a published record needs; it is kept in the history."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the correction.")})
-    return reason
-
-
-def _revise(observation: Observation, *, actor, reason: str, back_to_review: bool) -> None:
-    """A new revision of an approved observation, with its reason in the history. Sent back for review
-    unless the change was made by someone who may review it; partners see the result only once approved."""
-    observation.revision += 1
-    observation.correction_reason = reason
-    if back_to_review:
-        observation.status = ObservationStatus.SUBMITTED
-        observation.submitted_at = timezone.now()
-    observation._history_user = actor
-    observation._change_reason = reason
-    observation.save()
+    record_approve(actor=actor, record=observation, expected_version=expected_version, comment=comment)
     _refresh_published(observation)
+    return observation
 
 
 @transaction.atomic
@@ -192,19 +145,12 @@ def observation_correct(
 ) -> Observation:
     """Correct an approved observation: a new revision with a reason. The author's correction goes back
     for review; a reviewer's stays approved."""
-    author = observation.monitor_id == actor.pk
-    if not author and not can_review(actor, observation):
-        raise PermissionDenied
-    if author:
-        require_record_in(actor, region_id=observation.hearing.case.municipality.region_id)
-    if observation.status != ObservationStatus.APPROVED:
-        raise ValidationError(_("Only an approved observation is corrected; edit a draft directly."))
-    reason = correction_reason(reason)
-    lock_version(observation, expected_version=expected_version)
+    correction = record_correct(actor=actor, record=observation, expected_version=expected_version, reason=reason)
     observation.summary = summary
-    _write_ratings(observation, ratings, validate=True, actor=actor, reason=reason)
+    _write_ratings(observation, ratings, validate=True, actor=actor, reason=correction.reason)
     _require_complete(observation)
-    _revise(observation, actor=actor, reason=reason, back_to_review=author)
+    record_revise(observation, actor=actor, reason=correction.reason, back_to_review=correction.back_to_review)
+    _refresh_published(observation)
     flags_raise_for_observation(observation)
     return observation
 
@@ -218,13 +164,5 @@ def published_change_review(*, actor, observations: QuerySet[Observation], reaso
     as a new revision with that reason, and the record leaves the partners' view until approved again.
     Call inside the service's transaction, after saving the record.
     """
-    approved = list(
-        observations.select_for_update()
-        .select_related("hearing__case__municipality")
-        .filter(status=ObservationStatus.APPROVED)
-    )
-    if all(can_review(actor, observation) for observation in approved):
-        return
-    for observation in approved:
-        observation.version += 1  # a change of status: an open form on the old version must not win
-        _revise(observation, actor=actor, reason=reason, back_to_review=True)
+    for observation in records_revise_after_change(actor=actor, records=observations, reason=reason):
+        _refresh_published(observation)

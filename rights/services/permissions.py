@@ -22,15 +22,6 @@ def can_record_in(user, *, region_id: int | None) -> bool:
     return True
 
 
-def can_review(user, observation) -> bool:
-    region_id = observation.hearing.case.municipality.region_id
-    return (
-        has_capability(user, Capability.REVIEW)
-        and scope_covers(user, department=Department.RIGHTS, region_id=region_id)
-        and observation.monitor_id != user.pk
-    )
-
-
 def can_follow_up(user, case) -> bool:
     return has_capability(user, Capability.FOLLOW_UP) and scope_covers(
         user, department=Department.RIGHTS, region_id=case.municipality.region_id

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,10 +10,12 @@ from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response, stream_values
 from mission.forms import add_service_errors
+from mission.review.forms import ReviewForm
+from mission.review.permissions import may_correct, may_decide, may_edit, may_review
+from mission.review.views import review_decide
 from rights import selectors
-from rights.forms import CorrectionForm, ObservationForm, ReviewForm
+from rights.forms import CorrectionForm, ObservationForm
 from rights.models import ObservationStatus
-from rights.models.observations import EDITABLE_BY_AUTHOR
 from rights.services.observations import (
     observation_approve,
     observation_correct,
@@ -21,7 +24,7 @@ from rights.services.observations import (
     observation_start,
     observation_submit,
 )
-from rights.services.permissions import can_follow_up, can_review, require_record_in
+from rights.services.permissions import can_follow_up, require_record_in
 from rights.views.common import draft_saved, get_or_404, list_context, require_reader
 
 
@@ -34,7 +37,7 @@ def observation_list(request):
 def observation_detail(request, pk: int):
     require_reader(request.user)
     observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
-    return _detail_page(request, observation, ReviewForm(initial={"version": observation.version}))
+    return _detail_page(request, observation, ReviewForm(initial={"version": observation.version}, record=observation))
 
 
 def _detail_page(request, observation, review_form: ReviewForm, conflict: ConcurrentEditError | None = None):
@@ -43,10 +46,9 @@ def _detail_page(request, observation, review_form: ReviewForm, conflict: Concur
         "observation": observation,
         "ratings": list(observation.ratings.all()),
         "history": selectors.observation_history(observation=observation),
-        "can_edit": observation.monitor_id == user.pk and observation.status in EDITABLE_BY_AUTHOR,
-        "can_review": can_review(user, observation) and observation.status == ObservationStatus.SUBMITTED,
-        "can_correct": observation.status == ObservationStatus.APPROVED
-        and (observation.monitor_id == user.pk or can_review(user, observation)),
+        "may_edit": may_edit(user, observation),
+        "may_decide": may_decide(user, observation),
+        "may_correct": may_correct(user, observation),
         "review_form": review_form,
         "conflict": conflict,
         "flags": selectors.observation_flags(user=user, observation=observation),
@@ -97,7 +99,7 @@ def observation_edit(request, pk: int):
     observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
     if observation.monitor_id != request.user.pk:
         raise PermissionDenied
-    if observation.status not in EDITABLE_BY_AUTHOR:
+    if not may_edit(request.user, observation):
         messages.info(request, _("This observation is no longer a draft; corrections go through “Correct”."))
         return redirect("rights:observation_detail", pk=pk)
 
@@ -130,9 +132,7 @@ def observation_edit(request, pk: int):
 def observation_correct_view(request, pk: int):
     require_reader(request.user)
     observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
-    if observation.status != ObservationStatus.APPROVED or not (
-        observation.monitor_id == request.user.pk or can_review(request.user, observation)
-    ):
+    if not may_correct(request.user, observation):
         raise PermissionDenied
 
     def on_valid(form):
@@ -165,35 +165,24 @@ def observation_correct_view(request, pk: int):
 def observation_review(request, pk: int):
     require_reader(request.user)
     observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
-    if not can_review(request.user, observation):
+    if not may_review(request.user, observation):
         raise PermissionDenied
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    review = {
-        "actor": request.user,
-        "observation": observation,
-        "expected_version": form.cleaned_data.get("version"),
-        "comment": form.cleaned_data.get("comment", ""),
-    }
-    try:
-        if request.POST.get("decision") == "approve":
-            observation_approve(**review)
-            messages.success(request, _("Observation approved."))
-        elif request.POST.get("decision") == "return":
-            observation_return(**review)
-            messages.success(request, _("Observation returned to the monitor."))
-        else:
-            messages.error(request, _("Choose to approve or to return the observation."))
-    except ConcurrentEditError as error:
-        # Nothing decided: the page shows the observation as saved now and keeps the comment typed, with
-        # the version now saved, so that deciding again is a decision about what the reviewer has read.
-        show_conflict(form, error)
-        observation = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
-        return _detail_page(request, observation, form, conflict=error)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("rights:observation_detail", pk=pk)
-    return redirect("rights:review_queue")
+
+    def conflict_page(form, error):
+        # The observation as saved now, with the flags and history a decision is made on.
+        saved = get_or_404(selectors.observation_detail, user=request.user, pk=pk)
+        return _detail_page(request, saved, form, conflict=error)
+
+    return review_decide(
+        request,
+        observation,
+        approve=observation_approve,
+        return_=observation_return,
+        record_argument="observation",
+        done_url=reverse("rights:review_queue"),
+        record_url=reverse("rights:observation_detail", args=[pk]),
+        conflict_page=conflict_page,
+    )
 
 
 def review_queue(request):

@@ -6,11 +6,16 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from mission.concurrency import ConcurrentEditError
 from rights.models import Observation
+from rights.services.observations import observation_approve, observation_return, observation_submit
 from tests.conftest import client_for, require_service
+from tests.factories import UserFactory
+from tests.rights.conftest import all_complied
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,3 +99,40 @@ def test_saving_again_from_the_conflict_page_keeps_every_accepted_save_in_the_hi
     assert saved.version == 1 + users
     history = saved.history.exclude(summary="").order_by("history_date").values_list("summary", flat=True)
     assert list(history) == [f"save {i}" for i in accepted]
+
+
+def test_reviewers_deciding_at_once_on_copies_read_before_let_one_decision_through(
+    postgresql, monitor, observation, standards, geography
+):
+    """Regression: the review step checked the status on the caller's copy. Every reviewer read the
+    observation while it waited; one approves; the others then decide at the same instant on their
+    copies, naming the version saved now (what a client that reads it again sends). Only the first
+    decision may stand: the row says approved, whatever the copies say."""
+    observation_submit(
+        actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
+    )
+    reviewers = [UserFactory(username=f"supervisor.{i}", supervisor=True, region=geography["PRZ"]) for i in range(6)]
+    copies = [
+        Observation.objects.select_related("hearing__case__municipality").get(pk=observation.pk) for _ in reviewers
+    ]
+    observation_approve(actor=reviewers[0], observation=copies[0], expected_version=copies[0].version)
+    start = threading.Barrier(len(reviewers) - 1)
+
+    def decide(index: int) -> str:
+        try:
+            version = Observation.objects.get(pk=observation.pk).version
+            start.wait()
+            observation_return(
+                actor=reviewers[index], observation=copies[index], expected_version=version, comment="Redo it."
+            )
+            return "decided"
+        except (ValidationError, ConcurrentEditError):
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(len(reviewers) - 1) as pool:
+        outcomes = list(pool.map(decide, range(1, len(reviewers))))
+    assert outcomes == ["refused"] * (len(reviewers) - 1)
+    saved = Observation.objects.get(pk=observation.pk)
+    assert (saved.status, saved.reviewed_by) == ("approved", reviewers[0])

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from mission.concurrency import ConcurrentEditError
-from rights.models import Case, Court, Flag, FlagRule, FlagStatus, Hearing, ObservationStatus, Party
+from rights.models import Case, Court, Flag, FlagRule, FlagStatus, Hearing, Observation, ObservationStatus, Party
 from rights.services.cases import case_create, case_update
 from rights.services.flags import flag_close, intervention_record
 from rights.services.hearings import hearing_create, hearing_update
@@ -16,6 +16,7 @@ from rights.services.observations import (
     observation_start,
     observation_submit,
 )
+from tests.factories import UserFactory
 from tests.rights.conftest import YESTERDAY, all_complied, hearing_fields
 
 pytestmark = pytest.mark.django_db
@@ -404,6 +405,29 @@ class TestObservationWorkflow:
             ratings=all_complied(standards),
         )
         assert observation.status == ObservationStatus.SUBMITTED
+
+    def test_a_second_review_through_a_copy_read_before_the_first_is_refused(
+        self, monitor, supervisor, observation, standards, geography
+    ):
+        """Regression: the review step checked the status on the caller's copy, not on the locked row,
+        so a copy read before another reviewer's approval, sent with the version saved since, returned
+        an approved observation (and took it from the partners) with no correction or reason."""
+        second = UserFactory(username="supervisor.two", supervisor=True, region=geography["PRZ"])
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="ok", ratings=all_complied(standards)
+        )
+        stale = Observation.objects.get(pk=observation.pk)
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
+        with pytest.raises(ValidationError, match="Only a submitted observation"):
+            observation_return(
+                actor=second, observation=stale, expected_version=observation.version, comment="Redo it."
+            )
+        saved = Observation.objects.get(pk=observation.pk)
+        assert (saved.status, saved.reviewed_by, saved.hearing.published) == (
+            ObservationStatus.APPROVED,
+            supervisor,
+            True,
+        )
 
     def test_two_concurrent_draft_saves_the_second_is_refused(self, monitor, observation, standards):
         observation_save_draft(

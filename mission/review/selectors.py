@@ -1,0 +1,87 @@
+"""Reads of the review workflow: what waits for a reviewer, what waits for an author, and a record's
+history as people read it."""
+
+from django.db.models import QuerySet
+
+from mission.accounts.models import User
+from mission.history import child_fields, history_changes, object_label, row_changes
+from mission.review.models import ReviewedRecord
+
+# Fields every record changes on each save: listing them would drown what people changed.
+_BOOKKEEPING = ["updated_at", "version", "created_at"]
+
+
+def review_queue(*, queryset: QuerySet, user: User) -> QuerySet:
+    """Submitted records of `queryset`'s model in the reviewer's scope, never their own. The caller
+    orders them (a `FilterSet` does) and adds what its page shows."""
+    return queryset.to_review_by(user)
+
+
+def returned_to(*, queryset: QuerySet, user: User) -> QuerySet:
+    """The author's drafts and records returned to them, latest change first."""
+    return queryset.to_fix_by(user).order_by("-updated_at")
+
+
+def _who(record) -> str:
+    return object_label(record.history_user) if record.history_user else ""
+
+
+def record_history(*, record: ReviewedRecord) -> list[dict]:
+    """Who changed what and why, newest first: the record's own fields, and those of its child rows
+    (`history_children`) as if they were its own. Each entry: `at`, `who`, `reason`, `what` (the
+    status a record started in, or the child changed), `changes` ((label, before, after), ready to
+    show) and `created`.
+
+    One query for the record's history, one per child relation, one per model the changes point to."""
+    model = type(record)
+    records = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
+    diffs = history_changes(model, list(zip(records[1:], records, strict=False)), excluded_fields=_BOOKKEEPING)
+    entries = [
+        {
+            "at": entry.history_date,
+            "who": _who(entry),
+            "reason": entry.history_change_reason or "",
+            "what": "" if index else entry.get_status_display(),
+            "changes": diffs[index - 1] if index else [],
+            "created": not index,
+        }
+        for index, entry in enumerate(records)
+    ]
+    for relation in model.history_children:
+        entries += _child_entries(record, relation)
+    entries.sort(key=lambda e: e["at"], reverse=True)
+    return entries
+
+
+def _child_entries(record: ReviewedRecord, relation: str) -> list[dict]:
+    manager = getattr(record, relation)
+    child_model = manager.model
+    parent = manager.field.name
+    children = {child.pk: child for child in manager.all()}
+    history = list(
+        child_model.history.filter(**{f"{parent}_id": record.pk})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    previous: dict[object, object] = {}
+    pairs = []
+    for entry in history:
+        pairs.append((entry, previous.get(entry.id)))
+        previous[entry.id] = entry
+    diffs = row_changes(child_model, pairs, fields=child_fields(child_model, parent=parent))
+    entries = []
+    for entry, changes in zip(history, diffs, strict=True):
+        if not changes:
+            continue  # a blank row the record started with, or a save that changed nothing people see
+        child = children.get(entry.id)
+        entries.append(
+            {
+                "at": entry.history_date,
+                "who": _who(entry),
+                "reason": entry.history_change_reason or "",
+                "what": (child.conflict_label() if hasattr(child, "conflict_label") else str(child)) if child else "",
+                "changes": changes,
+                "created": False,
+            }
+        )
+    return entries
