@@ -8,4 +8,4 @@ class MissionAdminConfig(AdminConfig):
 
     def ready(self) -> None:
         super().ready()
-        from mission import startup  # noqa: F401 (registers the deploy check of the secret key)
+        from mission import sensitivity, startup  # noqa: F401 (register their checks)

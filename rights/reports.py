@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, CharField, F, OuterRef, Subquery, TextField, Value, When
-from django.db.models.functions import Chr, Coalesce, Concat, Mod, NullIf, Trim
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -29,6 +29,7 @@ from mission.common import language_suffix
 from mission.dashboards.filters import Filters
 from mission.exports import neutralise, neutralised, stream_values
 from mission.reports.registry import ReportContext, ReportError
+from mission.sensitivity import pseudonym_sql
 from rights import indicators
 from rights.dashboards import trial_dashboard
 from rights.models import (
@@ -389,7 +390,7 @@ def _accused_table(ctx: ReportContext, regions):
             "case__case_number",
             f"case__court__name_{suffix}",
             f"case__municipality__region__name_{suffix}",
-            _pseudonym_sql(),
+            pseudonym_sql(Party),
             _labels("sex", Sex.choices),
             _labels("age_band", AgeBand.choices),
             Case(
@@ -439,22 +440,11 @@ def _yes_no(field: str) -> Case:
     )
 
 
-def _pseudonym_sql() -> Concat:
-    """An accused's pseudonym ("Accused B"), as Party.pseudonym writes it, worked out by the database."""
-    index = F("ordinal") - 1
-    letters = Case(
-        When(ordinal__lte=26, then=Chr(Value(64) + F("ordinal"))),
-        default=Concat(Chr(Value(64) + index / 26), Chr(Value(65) + Mod(index, 26))),
-        output_field=CharField(),
-    )
-    return Concat(Value(f"{PartyRole.ACCUSED.label} "), letters, output_field=CharField())
-
-
 def _accused_text(with_names: bool) -> Subquery:
     """The accused of the hearing's case as one text, as `_accused_by_case` writes it (PostgreSQL)."""
     from django.contrib.postgres.aggregates import StringAgg
 
-    label = _pseudonym_sql()
+    label = pseudonym_sql(Party)
     item = Concat(label, Value(": "), F("name"), output_field=CharField()) if with_names else label
     people = (
         Party.objects.filter(case_id=OuterRef("case_id"), role=PartyRole.ACCUSED)

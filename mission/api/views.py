@@ -25,6 +25,7 @@ from mission.api.permissions import DatasetPermission, is_partner, staff_may_rea
 from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
+from mission.sensitivity import staff_only
 
 ERROR = inline_serializer(
     "Error",
@@ -143,9 +144,9 @@ def _is_record_model(model: type[models.Model]) -> bool:
 def check_partner_fields(view: type["ValuesListView"]) -> None:
     """Partners receive coded values only. Every field a partner may receive is coded by its type
     (choices, numbers, dates, booleans, ids), or text declared in `reference_text_fields`, which must
-    come from reference data (not from a record or a user). Anything else must be in
-    `staff_only_fields`: a free-text field forgotten there fails here, at import, not in a partner's
-    hands."""
+    come from reference data (not from a record or a user). Anything else must be declared internal
+    or restricted on its model (`mission.sensitivity`), which puts it in `staff_only_fields`: a
+    free-text field left public fails here, at import, not in a partner's hands."""
     for key, lookup in view.fields.items():
         if key in view.staff_only_fields:
             continue
@@ -154,14 +155,15 @@ def check_partner_fields(view: type["ValuesListView"]) -> None:
             if _is_record_model(model):
                 raise ImproperlyConfigured(
                     f"{view.__name__}.{key} ({lookup}) is text of {model.__name__}, typed into records: "
-                    "it cannot be reference text; list it in staff_only_fields."
+                    "it cannot be reference text; declare it internal on its model (mission.sensitivity)."
                 )
             continue
         if getattr(field, "choices", None) or isinstance(field, _CODED):
             continue
         raise ImproperlyConfigured(
-            f"{view.__name__}.{key} ({lookup}) is free text: list it in staff_only_fields (partners get coded "
-            "values only), or in reference_text_fields if it is a code or name from the reference data."
+            f"{view.__name__}.{key} ({lookup}) is free text: declare it internal on its model (mission.sensitivity; "
+            "partners get coded values only), or list it in reference_text_fields if it is a code or name from "
+            "the reference data."
         )
 
 
@@ -250,7 +252,6 @@ class ValuesListView(PortalAPIView):
     by a django-filter FilterSet, cursor-paginated on the primary key.
 
     Subclasses set `dataset`, `model`, `fields` (output name → ORM lookup; must include "id"),
-    `staff_only_fields` (names never sent to partners: restricted, internal or free text),
     `reference_text_fields` (text partners may read: codes and names of reference data),
     `filterset_class`, and implement `base_queryset(request)`, which applies the user's scope. Partners
     get coded values only: `check_partner_fields` refuses a declaration that would send them free text.
@@ -258,6 +259,8 @@ class ValuesListView(PortalAPIView):
 
     model: type[models.Model] | None = None
     fields: dict[str, str] = {}
+    # Names never sent to partners: every field whose lookup reaches an internal or restricted field
+    # (`mission.sensitivity`, declared on the models), worked out when the class is made.
     staff_only_fields: tuple[str, ...] = ()
     reference_text_fields: tuple[str, ...] = ()
     # Fields holding ids of records (output name → the model): partners get their own identifiers for
@@ -271,6 +274,7 @@ class ValuesListView(PortalAPIView):
         super().__init_subclass__(**kwargs)
         if not cls.fields:
             return
+        cls.staff_only_fields = staff_only(cls.model, cls.fields)
         check_partner_fields(cls)
         row = inline_serializer(
             f"{cls.__name__.removesuffix('List')}Row",

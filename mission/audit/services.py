@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Substr
 from django.http import HttpRequest
 
 from mission.audit.models import AccessLog, Disclosure
+from mission.sensitivity import restricted_fields
 from mission.sql import insert_select
 
 CHUNK = 2000
@@ -63,6 +64,15 @@ def access_record_many(*, actor, objs: list[models.Model], path: str = "") -> No
 def access_shown(request: HttpRequest, obj: models.Model) -> None:
     """A page shows restricted values of `obj` to the signed-in user: log it with the page's path."""
     access_record(actor=request.user, obj=obj, path=request.path)
+
+
+def restricted_shown(request: HttpRequest, obj: models.Model, rows: list[models.Model], *, readable: bool) -> bool:
+    """Whether a page shows the restricted values (`mission.sensitivity`) of `rows`, which belong to
+    `obj`, to a user who may (`readable`) or may not read them; when it does, that is a view of `obj`,
+    logged. Returns `readable`: the page shows the values, else their pseudonyms."""
+    if readable and rows and restricted_fields(type(rows[0])):
+        access_shown(request, obj)
+    return readable
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Trial-monitoring endpoints. Staff read what `visible_to` gives them; partners read published
-(approved) records only, and never the fields in `staff_only_fields`."""
+(approved) records only, and never the fields their models declare internal or restricted
+(`mission.sensitivity`)."""
 
 from collections import defaultdict
 
@@ -104,7 +105,6 @@ class CaseList(ValuesListView):
         "created_at": "created_at",
         "updated_at": "updated_at",
     }
-    staff_only_fields = ("case_number", "charges")
     identifiers = {"id": Case}
     reference_text_fields = WHERE
 
@@ -143,7 +143,6 @@ class HearingList(ValuesListView):
         "outcome": "outcome",
         "updated_at": "updated_at",
     }
-    staff_only_fields = ("case_number", "outcome", "closure_basis")
     identifiers = {"id": Hearing, "case": Case}
     reference_text_fields = WHERE
 
@@ -173,7 +172,6 @@ class ObservationList(ValuesListView):
         "submitted_at": "submitted_at",
         "updated_at": "updated_at",
     }
-    staff_only_fields = ("summary", "monitor", "submitted_at")
     identifiers = {"id": Observation, "hearing": Hearing, "case": Case}
     reference_text_fields = ("court", "region", "questionnaire")
     extra_schema = {
@@ -227,7 +225,6 @@ class FlagList(ValuesListView):
         "closing_note": "closing_note",
         "updated_at": "updated_at",
     }
-    staff_only_fields = ("closing_note",)  # the whole dataset is staff only; this is free text besides
     identifiers = {"case": Case, "hearing": Hearing, "observation": Observation}
 
     def base_queryset(self, request):
@@ -251,7 +248,6 @@ class InterventionList(ValuesListView):
         "outcome": "outcome",
         "updated_at": "updated_at",
     }
-    staff_only_fields = ("addressee", "outcome")  # the whole dataset is staff only; free text besides
     identifiers = {"case": Case}
 
     def base_queryset(self, request):

@@ -11,6 +11,7 @@ from mission.accounts.permissions import ScopedQuerySet
 from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
+from mission.sensitivity import Pseudonym, declare, pseudonym_of
 from mission.validation import past_date_error
 from rights.models.reference import Court
 
@@ -80,6 +81,8 @@ class Case(VersionedModel, BaseModel):
     # Kept by the observation services: whether partners may see the case (see CaseQuerySet.published).
     published = models.BooleanField(_("published"), default=False, editable=False)
     history = HistoricalRecords(excluded_fields=["last_hearing_date", "published"])
+    # Case numbers lead to the court's file and its names; charges are text as typed.
+    sensitivity = declare(internal=["case_number", "charges"])
 
     objects = CaseQuerySet.as_manager()
 
@@ -169,6 +172,7 @@ class Party(BaseModel):
     protective_measures = models.BooleanField(_("protective measures ordered"), default=False)
     record_key = record_key_field()  # feeds the perturbation of partner aggregates (people counted)
     history = HistoricalRecords(excluded_fields=["record_key"])
+    sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(role="role", ordinal="ordinal"))
 
     objects = PartyQuerySet.as_manager()
 
@@ -196,9 +200,4 @@ class Party(BaseModel):
     @property
     def pseudonym(self) -> str:
         """'Accused A', 'Injured party B': what everyone without access to the name reads."""
-        letters = ""
-        n = self.ordinal
-        while n > 0:
-            n, rest = divmod(n - 1, 26)
-            letters = chr(ord("A") + rest) + letters
-        return f"{self.get_role_display()} {letters}"
+        return pseudonym_of(self)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mission.common import BaseModel
+from mission.sensitivity import declare
 from rights.models.cases import Case, RightsQuerySet
 from rights.models.hearings import Hearing
 from rights.models.observations import Observation
@@ -64,6 +65,7 @@ class Flag(BaseModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
     history = HistoricalRecords()
+    sensitivity = declare(internal=["closing_note"])
 
     objects = FlagQuerySet.as_manager()
 
@@ -123,6 +125,7 @@ class Intervention(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
     history = HistoricalRecords()
+    sensitivity = declare(internal=["addressee", "outcome"])
 
     objects = InterventionQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
+from mission.sensitivity import declare
 from mission.validation import scheduled_date_error
 from rights.models.cases import Case, RightsQuerySet
 
@@ -74,6 +75,7 @@ class Hearing(VersionedModel, BaseModel):
     published = models.BooleanField(_("published"), default=False, editable=False)
     record_key = record_key_field()  # feeds the perturbation of partner aggregates
     history = HistoricalRecords(excluded_fields=["published", "record_key"])
+    sensitivity = declare(internal=["outcome", "closure_basis"])  # as the judge said it: may name people
 
     objects = HearingQuerySet.as_manager()
 

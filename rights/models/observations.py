@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel
 from mission.review.models import ReviewedQuerySet, ReviewedRecord, ReviewLabels, ReviewStatus
+from mission.sensitivity import declare
 from rights.models.cases import RightsQuerySet
 from rights.models.hearings import Hearing
 from rights.models.reference import FairTrialStandard, Questionnaire
@@ -62,6 +63,8 @@ class Observation(ReviewedRecord):
     )
     summary = models.TextField(_("summary"), blank=True)
     history = HistoricalRecords()
+    # Free text may name people; who observed and when is the mission's own business.
+    sensitivity = declare(internal=["summary", "monitor", "submitted_at"])
     # An edit conflict lists the other person's rating changes too (mission.concurrency).
     conflict_related = ("ratings",)
 
@@ -99,6 +102,7 @@ class StandardRating(BaseModel):
     evidence = models.TextField(_("evidence"), blank=True)
     record_key = record_key_field()  # feeds the perturbation of partner aggregates
     history = HistoricalRecords(excluded_fields=["record_key"])
+    sensitivity = declare(internal=["evidence"])
 
     class Meta:
         ordering = ["observation", "standard__order"]

@@ -152,7 +152,7 @@ def _case_rows(request, cases: list[Case], names: bool):
         parties: list[Party] = list(case.parties.all())
 
         def people(role, parties=parties):
-            return "; ".join(p.name if names else p.pseudonym for p in parties if p.role == role)
+            return "; ".join(Party.sensitivity.shown(p, "name", restricted=names) for p in parties if p.role == role)
 
         yield [
             case.case_number,

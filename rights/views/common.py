@@ -4,7 +4,7 @@ from django.http import Http404
 
 from mission.accounts.permissions import reads_department
 from mission.accounts.roles import Department
-from mission.audit.services import access_shown
+from mission.audit.services import restricted_shown
 from mission.pagination import paginate
 from rights.services.permissions import sees_names
 
@@ -45,7 +45,4 @@ def names_shown(request, case, parties: list) -> bool:
     """Whether the page shows these parties' names; if it does, that is a view of a restricted record
     and is logged. Every page that renders a case's parties asks here, so none forgets the log
     (tests/rights/test_authorization.py sweeps every page for names shown without a log row)."""
-    names = sees_names(request.user)
-    if names and parties:
-        access_shown(request, case)
-    return names
+    return restricted_shown(request, case, parties, readable=sees_names(request.user))
