@@ -13,12 +13,12 @@ app.autodiscover_tasks()
 
 
 @worker_init.connect
-def _refuse_to_start_without_a_secret_key(**_kwargs) -> None:
+def _refuse_to_start_without_its_secrets(**_kwargs) -> None:
     from django.core.exceptions import ImproperlyConfigured
 
-    from mission.startup import require_secret_key
+    from mission.startup import require_secrets
 
     try:
-        require_secret_key()
+        require_secrets()
     except ImproperlyConfigured as error:
         raise SystemExit(str(error)) from None  # Celery logs and ignores a signal handler's exceptions

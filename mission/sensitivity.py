@@ -9,6 +9,9 @@ exports, the reports and the access log read the declaration instead of keeping 
     class Party(BaseModel):
         ...
         sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(role="role", ordinal="ordinal"))
+
+A restricted text field must also be encrypted at rest (`mission.encryption.EncryptedCharField`):
+`check_declarations` fails otherwise.
 """
 
 from __future__ import annotations
@@ -174,7 +177,10 @@ def pseudonym_sql(model: type[models.Model], prefix: str = "") -> Concat:
 
 @checks.register(checks.Tags.models)
 def check_declarations(app_configs=None, **_kwargs) -> list[checks.CheckMessage]:
-    """Every declared field exists, and none is both internal and restricted."""
+    """Every declared field exists, none is both internal and restricted, and restricted text is
+    encrypted at rest."""
+    from mission.encryption import EncryptedCharField
+
     errors = []
     for model in apps.get_models():
         found = getattr(model, "sensitivity", None)
@@ -187,4 +193,14 @@ def check_declarations(app_configs=None, **_kwargs) -> list[checks.CheckMessage]
                 errors.append(checks.Error(message, id="mission.E010"))
         for name in sorted(found.internal & found.restricted):
             errors.append(checks.Error(f"{label}.{name} is declared both internal and restricted.", id="mission.E011"))
+        for name in sorted(found.restricted):
+            target = _field(model, name)
+            if isinstance(target, (models.CharField, models.TextField)) and not isinstance(target, EncryptedCharField):
+                errors.append(
+                    checks.Error(
+                        f"{label}.{name} is restricted text stored in clear.",
+                        hint="Make it a mission.encryption.EncryptedCharField.",
+                        id="mission.E012",
+                    )
+                )
     return errors

@@ -30,6 +30,14 @@ SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# Keys of the restricted values encrypted at rest (names of parties; mission/encryption.py), kept out of
+# the database: the first encrypts, every one decrypts, so a new key goes first and the old one leaves
+# after `manage.py fields_reencrypt` (docs/architecture.md). Like SECRET_KEY, no default without DEBUG.
+_DEV_FIELD_ENCRYPTION_KEY = "3dSI-8T_NSXvH7h9K1oSNBV6P9D84IOcoPKDmhSSQlLtmS_g2m5wPR8gueZj2YBk1tzeFKXJhoDw0QZMV5DcDg=="
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[_DEV_FIELD_ENCRYPTION_KEY] if DEBUG else [])
+if not DEBUG and _DEV_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must not hold the development key when DEBUG is off.")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

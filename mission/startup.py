@@ -1,8 +1,9 @@
 """What a serving process checks before it starts (the web server and the Celery worker).
 
-The settings load without a SECRET_KEY when DEBUG is off, so that management commands such as
-`makemigrations --check` run on a bare checkout. Nothing that signs sessions, tokens or links may run
-that way: the web server and the worker refuse to start, and `check --deploy` reports it."""
+The settings load without a SECRET_KEY or FIELD_ENCRYPTION_KEYS when DEBUG is off, so that management
+commands such as `makemigrations --check` run on a bare checkout. Nothing that signs sessions, tokens or
+links, or reads and writes restricted values, may run that way: the web server and the worker refuse to
+start, and `check --deploy` reports it."""
 
 from django.conf import settings
 from django.core import checks
@@ -23,6 +24,24 @@ def require_secret_key() -> None:
         raise ImproperlyConfigured(MISSING)
 
 
+def require_secrets() -> None:
+    """The secret key, then the keys of the encrypted fields (`mission.encryption`)."""
+    from mission.encryption import keys_problem
+
+    require_secret_key()
+    problem = keys_problem()
+    if problem:
+        raise ImproperlyConfigured(problem)
+
+
 @checks.register(checks.Tags.security, deploy=True)
 def check_secret_key(**_kwargs) -> list[checks.CheckMessage]:
     return [checks.Error(MISSING, id="mission.E001")] if secret_key_missing() else []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_field_keys(**_kwargs) -> list[checks.CheckMessage]:
+    from mission.encryption import keys_problem
+
+    problem = keys_problem()
+    return [checks.Error(problem, id="mission.E002")] if problem else []

@@ -3,7 +3,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mission.settings")
-from mission.startup import require_secret_key
+from mission.startup import require_secrets
 
-require_secret_key()
+require_secrets()
 application = get_wsgi_application()

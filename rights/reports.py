@@ -251,10 +251,12 @@ def _hearing_table(ctx: ReportContext, regions):
             _labels("adjournment_reason", AdjournmentReason.choices),
             _yes_no("recorded"),
             _yes_no("public"),
-            _accused_text(ctx.includes_restricted),
+            _accused_text(),
         )
 
-    return Table(_("Hearings"), columns, queryset, rows, as_text)
+    # Names are encrypted at rest (mission/encryption.py): the database cannot write them, so a file
+    # with names writes this table through Python (the same text, see _copy_csv_zip).
+    return Table(_("Hearings"), columns, queryset, rows, None if ctx.includes_restricted else as_text)
 
 
 def _observation_table(ctx: ReportContext, regions):
@@ -409,7 +411,7 @@ class Table:
     columns: list[Column]
     queryset: object
     rows: object  # () -> typed rows, for XLSX and the portable CSV writer
-    as_text: object  # () -> a values_list of the same rows as text, for COPY on PostgreSQL
+    as_text: object  # () -> a values_list of the same rows as text, for COPY on PostgreSQL; None: Python writes it
 
 
 def _as_text(queryset, columns: list[Column], *values):
@@ -440,12 +442,12 @@ def _yes_no(field: str) -> Case:
     )
 
 
-def _accused_text(with_names: bool) -> Subquery:
-    """The accused of the hearing's case as one text, as `_accused_by_case` writes it (PostgreSQL)."""
+def _accused_text() -> Subquery:
+    """The pseudonyms of the accused of the hearing's case as one text, as `_accused_by_case` writes
+    them without names (PostgreSQL)."""
     from django.contrib.postgres.aggregates import StringAgg
 
-    label = pseudonym_sql(Party)
-    item = Concat(label, Value(": "), F("name"), output_field=CharField()) if with_names else label
+    item = pseudonym_sql(Party)
     people = (
         Party.objects.filter(case_id=OuterRef("case_id"), role=PartyRole.ACCUSED)
         .order_by()
@@ -510,12 +512,16 @@ def _write_xlsx(ctx: ReportContext, tables) -> None:
 
 
 def _copy_csv_zip(ctx: ReportContext, tables) -> None:
-    """On PostgreSQL: each table's text rows go from COPY straight into the ZIP, never through Python."""
+    """On PostgreSQL: each table's text rows go from COPY straight into the ZIP, never through Python;
+    a table the database cannot write (one with encrypted names) goes through the portable writer."""
     from django.db import connection
 
     with zipfile.ZipFile(ctx.output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for n, table in enumerate(tables):
             ctx.progress(0.05 + 0.9 * n / len(tables), table.title)
+            if table.as_text is None:
+                _python_csv_table(ctx, archive, table)
+                continue
             try:
                 sql, params = table.as_text().query.sql_with_params()
             except EmptyResultSet:  # nothing in scope: the header alone
@@ -541,34 +547,39 @@ def _write_csv_zip(ctx: ReportContext, tables) -> None:
 
 def _python_csv_zip(ctx: ReportContext, tables) -> None:
     """Elsewhere (SQLite): the typed rows, written by Python; the same text as `_copy_csv_zip`."""
-    yes, no = _("yes"), _("no")
     counter = _Counter(ctx, sum(table.queryset.count() for table in tables))
     # Fast deflate: the text shrinks about sevenfold all the same, at a fraction of the default's cost.
     with zipfile.ZipFile(ctx.output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for table in tables:
-            title, columns, rows = table.title, table.columns, table.rows
-            with archive.open(f"{title.lower()}.csv", "w") as raw:
-                text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", write_through=False)
-                writer = csv.writer(text, lineterminator="\n")  # as COPY writes
-                writer.writerow([c.header for c in columns])
-                dates = [n for n, c in enumerate(columns) if c.kind == "date"]
-                flags = [n for n, c in enumerate(columns) if c.kind == "bool"]
-                texts = [n for n, c in enumerate(columns) if c.kind == "text"]
-                source = rows()
-                while batch := list(itertools.islice(source, CHUNK)):
-                    for row in batch:
-                        for n in texts:
-                            row[n] = neutralise(row[n])
-                        for n in dates:
-                            if row[n] is not None:
-                                row[n] = row[n].isoformat()
-                        for n in flags:
-                            value = row[n]
-                            row[n] = "" if value is None else yes if value else no
-                    writer.writerows(batch)
-                    counter.step(title, len(batch))
-                text.flush()
-                text.detach()
+            _python_csv_table(ctx, archive, table, counter)
+
+
+def _python_csv_table(ctx: ReportContext, archive: zipfile.ZipFile, table, counter: "_Counter | None" = None) -> None:
+    yes, no = _("yes"), _("no")
+    title, columns, rows = table.title, table.columns, table.rows
+    with archive.open(f"{title.lower()}.csv", "w") as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="", write_through=False)
+        writer = csv.writer(text, lineterminator="\n")  # as COPY writes
+        writer.writerow([c.header for c in columns])
+        dates = [n for n, c in enumerate(columns) if c.kind == "date"]
+        flags = [n for n, c in enumerate(columns) if c.kind == "bool"]
+        texts = [n for n, c in enumerate(columns) if c.kind == "text"]
+        source = rows()
+        while batch := list(itertools.islice(source, CHUNK)):
+            for row in batch:
+                for n in texts:
+                    row[n] = neutralise(row[n])
+                for n in dates:
+                    if row[n] is not None:
+                        row[n] = row[n].isoformat()
+                for n in flags:
+                    value = row[n]
+                    row[n] = "" if value is None else yes if value else no
+            writer.writerows(batch)
+            if counter is not None:
+                counter.step(title, len(batch))
+        text.flush()
+        text.detach()
 
 
 def build_trial_monitoring_data(ctx: ReportContext) -> str:

@@ -26,6 +26,7 @@ BASE = {
     "mission.common",
     "mission.concurrency",
     "mission.drafts",
+    "mission.encryption",
     "mission.exports",
     "mission.formats",
     "mission.forms",
@@ -33,6 +34,7 @@ BASE = {
     "mission.middleware",
     "mission.navigation",
     "mission.pagination",
+    "mission.sensitivity",
     "mission.sql",
     "mission.validation",
 }

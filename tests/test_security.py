@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "production-like-value-for-the-check-only-0123456789",
     "ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "sqlite:////tmp/mission-check.sqlite3",
+    "FIELD_ENCRYPTION_KEYS": "cHJvZHVjdGlvbi1saWtlLWtleS1mb3ItdGhlLWNoZWNrLW9ubHktMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3OA==",
 }
 
 
@@ -22,7 +23,8 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -45,6 +47,21 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", "--deploy", env=env)  # a plain check runs on a bare checkout, as makemigrations
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_field_encryption_keys():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "FIELD_ENCRYPTION_KEYS"}
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
+
+
+def test_a_server_with_a_secret_key_but_no_field_keys_refuses_to_start():
+    result = _settings_without_debug(
+        "import mission.wsgi", SECRET_KEY="a-deployment-secret-key-for-this-check-0123456789"
+    )
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS must be set" in result.stderr
 
 
 @pytest.mark.django_db
@@ -120,7 +137,7 @@ def _settings_without_debug(code: str = "", **env: str) -> subprocess.CompletedP
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEMO_DATA_ALLOWED"}
+        if k not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DJANGO_SETTINGS_MODULE", "DEMO_DATA_ALLOWED"}
     }
     code = code or "import mission.settings as s; print(s.DEBUG, s.DEMO_DATA_ALLOWED, s.SECURE_SSL_REDIRECT)"
     return subprocess.run(

@@ -228,9 +228,12 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
 
 def _plain_rows(queryset, keys: list[str]):
     """The rows as dicts. On PostgreSQL straight from the database cursor: the ORM writes the SQL,
-    psycopg returns typed values (aware datetimes included), and no per-row converter runs. Elsewhere
-    (SQLite stores datetimes as text) through the ORM's converters."""
+    psycopg returns typed values (aware datetimes included), and no per-row converter runs but the
+    decryption of encrypted columns. Elsewhere (SQLite stores datetimes as text) through the ORM's
+    converters."""
     from django.db import connections
+
+    from mission.encryption import decrypted_rows, encrypted_positions
 
     class Rows:
         def __getitem__(self, bounds: slice) -> list[dict]:
@@ -242,7 +245,8 @@ def _plain_rows(queryset, keys: list[str]):
                 return []
             with connections[queryset.db].cursor() as cursor:
                 cursor.execute(sql, params)
-                return [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+                rows = decrypted_rows(cursor.fetchall(), encrypted_positions(queryset.model, queryset._fields))
+                return [dict(zip(keys, row, strict=True)) for row in rows]
 
     return Rows()
 

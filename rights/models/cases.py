@@ -11,6 +11,7 @@ from mission.accounts.permissions import ScopedQuerySet
 from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
+from mission.encryption import EncryptedCharField
 from mission.sensitivity import Pseudonym, declare, pseudonym_of
 from mission.validation import past_date_error
 from rights.models.reference import Court
@@ -159,7 +160,7 @@ class Party(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties", verbose_name=_("case"))
     role = models.CharField(_("role in the case"), max_length=10, choices=PartyRole.choices)
     ordinal = models.PositiveSmallIntegerField(_("number within the role"))
-    name = models.CharField(_("name"), max_length=200, help_text=_("Restricted: shown only to Human Rights staff."))
+    name = EncryptedCharField(_("name"), max_length=200, help_text=_("Restricted: shown only to Human Rights staff."))
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     age_band = models.CharField(_("age"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
     community = models.ForeignKey(
