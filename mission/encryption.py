@@ -12,6 +12,8 @@ hash (a "blind index") would, without a second column; what a dump reveals beyon
 rows hold the same value. Other lookups (`icontains`, ordering by the text) cannot work on ciphertext
 and are refused with a FieldError rather than quietly finding nothing.
 
+Report files with names are encrypted with the same keys (`encrypt_file`, `open_clear`; see below).
+
 A stored value is `enc1:` and the URL-safe base64 of a key identifier (4 bytes of the key's SHA-256)
 and the SIV ciphertext. Empty text stays empty (it names nobody) and NULL stays NULL.
 """
@@ -22,17 +24,20 @@ import base64
 import binascii
 import functools
 import hashlib
+import io
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESSIV
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ImproperlyConfigured
 from django.db import NotSupportedError, models
 from django.db.models import Lookup
-from django.db.models.lookups import IsNull
 
 PREFIX = "enc1:"
 KEY_BYTES = 64  # AES-256-SIV
@@ -62,6 +67,7 @@ class Keyring:
     """The configured keys, newest (the one that encrypts) first."""
 
     ciphers: tuple[tuple[bytes, AESSIV], ...]
+    keys: tuple[bytes, ...]  # the same keys, raw (report files derive theirs from them)
 
     @property
     def current_id(self) -> bytes:
@@ -112,11 +118,8 @@ def _parse_key(text: str) -> bytes:
 
 @functools.lru_cache(maxsize=8)
 def _keyring(keys: tuple[str, ...]) -> Keyring:
-    ciphers = []
-    for text in keys:
-        key = _parse_key(text)
-        ciphers.append((hashlib.sha256(key).digest()[:ID_BYTES], AESSIV(key)))
-    return Keyring(tuple(ciphers))
+    raw = [_parse_key(text) for text in keys]
+    return Keyring(tuple((hashlib.sha256(key).digest()[:ID_BYTES], AESSIV(key)) for key in raw), tuple(raw))
 
 
 def keyring() -> Keyring:
@@ -204,9 +207,6 @@ class EncryptedIn(_EncryptedLookup):
 
     def values(self) -> Iterable[object]:
         return list(self.rhs)
-
-
-EncryptedCharField.register_lookup(IsNull)
 
 
 def _target(model: type[models.Model], lookup: str) -> models.Field | None:
@@ -305,3 +305,100 @@ def migrate_columns(app_label: str, columns: Iterable[tuple[str, str]], change):
             rewrite_column(schema_editor.connection, model._meta.db_table, model._meta.pk.column, field.column, change)
 
     return run
+
+
+# Report files with names (mission/reports) are stored encrypted with the same keys: AES-256-GCM in
+# chunks of 64 KiB (a file of any size streams in constant memory both ways), each chunk's nonce made of
+# a random prefix per file, the chunk's number and whether it is the last, so that chunks cannot be
+# reordered, dropped or cut off unnoticed. The file key is derived from the first field key (HKDF).
+FILE_MAGIC = b"MPF1"
+FILE_CHUNK = 64 * 1024
+_TAG = 16
+_PREFIX_BYTES = 7
+
+
+@functools.lru_cache(maxsize=8)
+def _file_cipher(key: bytes) -> AESGCM:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"mission report files").derive(key)
+    return AESGCM(derived)
+
+
+def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
+    return prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def encrypt_file(source: BinaryIO, target: BinaryIO) -> None:
+    """Write `source` to `target` encrypted under the first of FIELD_ENCRYPTION_KEYS."""
+    ring = keyring()
+    key_id, key = ring.current_id, ring.keys[0]
+    prefix = os.urandom(_PREFIX_BYTES)
+    header = FILE_MAGIC + key_id + prefix
+    cipher = _file_cipher(key)
+    target.write(header)
+    current, counter = source.read(FILE_CHUNK), 0
+    while True:
+        following = source.read(FILE_CHUNK)
+        last = not following
+        target.write(cipher.encrypt(_nonce(prefix, counter, last), current, header))
+        if last:
+            return
+        current, counter = following, counter + 1
+
+
+class DecryptingReader(io.RawIOBase):
+    """The clear bytes of a file written by `encrypt_file`, read as it streams (for a download).
+    Raises DecryptionError on a file changed, cut off or made under a key no longer listed."""
+
+    def __init__(self, raw: BinaryIO, header: bytes) -> None:
+        super().__init__()
+        self.raw, self.header, self.buffer = raw, header, b""
+        key_id, self.prefix = header[len(FILE_MAGIC) : len(FILE_MAGIC) + ID_BYTES], header[-_PREFIX_BYTES:]
+        ring = keyring()
+        keys = [key for (known, _cipher), key in zip(ring.ciphers, ring.keys, strict=True) if known == key_id]
+        if not keys:
+            raise DecryptionError("A report file was encrypted with a key that is not in FIELD_ENCRYPTION_KEYS.")
+        self.cipher = _file_cipher(keys[0])
+        self.chunks = self._chunks()
+
+    def _chunks(self) -> Iterator[bytes]:
+        current, counter = self.raw.read(FILE_CHUNK + _TAG), 0
+        while True:
+            following = self.raw.read(FILE_CHUNK + _TAG)
+            last = not following
+            try:
+                yield self.cipher.decrypt(_nonce(self.prefix, counter, last), current, self.header)
+            except InvalidTag:
+                raise DecryptionError("A report file is damaged or incomplete.") from None
+            if last:
+                return
+            current, counter = following, counter + 1
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self.buffer) < size:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                break
+            self.buffer += chunk
+        if size < 0:
+            size = len(self.buffer)
+        out, self.buffer = self.buffer[:size], self.buffer[size:]
+        return out
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+def open_clear(raw: BinaryIO) -> BinaryIO:
+    """`raw` (opened for reading bytes) as clear bytes: decrypted if `encrypt_file` wrote it, else as it is."""
+    header = raw.read(len(FILE_MAGIC) + ID_BYTES + _PREFIX_BYTES)
+    if header.startswith(FILE_MAGIC) and len(header) == len(FILE_MAGIC) + ID_BYTES + _PREFIX_BYTES:
+        return DecryptingReader(raw, header)
+    raw.seek(0)
+    return raw

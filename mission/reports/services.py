@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from field_offices.models import Region
 from mission.accounts.permissions import Capability, has_capability, reads_department, scope_for, sees_restricted
 from mission.dashboards.periods import MAX_MONTHS, month_in_range, month_range_message, months_between
+from mission.encryption import encrypt_file, open_clear
 from mission.reports import registry
 from mission.reports.models import ReportJob, ReportStatus
 
@@ -386,6 +387,15 @@ def _scratch_root() -> str:
 def _store(job: ReportJob, path: Path, file_name: str) -> None:
     """Keep the new file, unless another run took the job over meanwhile (then this run's file goes)."""
     storage = ReportJob._meta.get_field("file").storage
+    size = path.stat().st_size
+    if job.includes_restricted:
+        # A file with names is kept encrypted (mission/encryption.py), as the names are in the database;
+        # the download decrypts it (`report_open`).
+        encrypted = path.with_name(f"{path.name}.enc")
+        with path.open("rb") as source, encrypted.open("wb") as target:
+            encrypt_file(source, target)
+        path.unlink()
+        path = encrypted
     with path.open("rb") as handle:
         name = storage.save(f"reports/{job.pk}/{uuid.uuid4().hex[:8]}-{file_name}", File(handle))
     with transaction.atomic():
@@ -396,7 +406,7 @@ def _store(job: ReportJob, path: Path, file_name: str) -> None:
         old = current.file.name if current.file else ""
         current.file.name = name
         current.file_name = file_name
-        current.file_size = path.stat().st_size
+        current.file_size = size  # what the download holds
         current.status = ReportStatus.DONE
         current.progress = 100
         current.progress_note = ""
@@ -405,6 +415,12 @@ def _store(job: ReportJob, path: Path, file_name: str) -> None:
         current.save(update_fields=fields)
     if old and old != name:
         storage.delete(old)
+
+
+def report_open(job: ReportJob):
+    """The job's file as its bytes are downloaded: decrypted if it was stored encrypted (a file with
+    names), as it is otherwise (and for files kept from before encryption)."""
+    return open_clear(job.file.open("rb"))
 
 
 def _fail(job: ReportJob, message: str) -> None:

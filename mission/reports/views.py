@@ -16,7 +16,7 @@ from mission.pagination import paginate
 from mission.reports import registry
 from mission.reports.forms import ReportRequestForm
 from mission.reports.models import ReportJob
-from mission.reports.services import may_download, may_download_visible, report_request, report_rerun
+from mission.reports.services import may_download, may_download_visible, report_open, report_request, report_rerun
 
 PAGE_SIZE = 25
 
@@ -105,7 +105,10 @@ def report_download(request, pk: int):
         raise PermissionDenied
     if job.includes_restricted:
         access_record(actor=request.user, obj=job, path=request.path)  # a file with names: a view of restricted records
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file_name)
+    response = FileResponse(report_open(job), as_attachment=True, filename=job.file_name)
+    if job.file_size is not None and "Content-Length" not in response:  # decrypted as it streams
+        response["Content-Length"] = job.file_size
+    return response
 
 
 @require_POST

@@ -21,6 +21,7 @@ from mission.audit.models import AccessLog
 from mission.reports.models import ReportJob, ReportStatus
 from mission.reports.services import (
     report_execute,
+    report_open,
     report_request,
     report_rerun,
     reports_cleanup,
@@ -52,8 +53,14 @@ def _of(obj) -> dict:
     return {"content_type": ContentType.objects.get_for_model(obj), "object_id": str(obj.pk)}
 
 
+def _clear(job) -> io.BytesIO:
+    """The file as it is downloaded (a file with names is stored encrypted: tests/sensitivity)."""
+    with report_open(job) as handle:
+        return io.BytesIO(handle.read())
+
+
 def _pdf_text(job) -> str:
-    reader = pypdf.PdfReader(job.file.path)
+    reader = pypdf.PdfReader(_clear(job))
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
@@ -68,7 +75,7 @@ class TestFiles:
         assert "Monitorimi i gjykimeve" in text
         assert "Seancat e monitoruara" in text
         assert "Hearings monitored" not in text
-        assert len(pypdf.PdfReader(job.file.path).pages) >= 5
+        assert len(pypdf.PdfReader(_clear(job)).pages) >= 5
 
     def test_the_pdf_has_the_figures_and_a_section_per_region(self, department_head, trial_data):
         job = _ask(department_head, "trial_monitoring", format="pdf")
@@ -94,7 +101,7 @@ class TestFiles:
         job = _ask(department_head, format="xlsx")
         job.refresh_from_db()
         assert job.status == ReportStatus.DONE, job.error
-        workbook = load_workbook(job.file.path)
+        workbook = load_workbook(_clear(job))
         assert workbook.sheetnames == ["Hearings", "Observations", "Accused"]
         hearings = workbook["Hearings"]
         assert hearings.freeze_panes == "A2"
@@ -118,7 +125,7 @@ class TestFiles:
         job = _ask(department_head, format="csv", language="sr-latn")
         job.refresh_from_db()
         assert job.file_name.endswith(".zip")
-        with zipfile.ZipFile(job.file.path) as archive:
+        with zipfile.ZipFile(_clear(job)) as archive:
             files = [archive.read(name).decode("utf-8-sig").splitlines() for name in archive.namelist()]
         assert len(files) == 3
         hearings = next(lines for lines in files if lines[0].startswith("Datum"))
@@ -136,7 +143,7 @@ class TestFiles:
         job.refresh_from_db()
         assert job.status == ReportStatus.DONE, job.error
         if report_format == "xlsx":
-            workbook = load_workbook(job.file.path)
+            workbook = load_workbook(_clear(job))
             hearings = list(workbook["Hearings"].iter_rows(min_row=2))
             cell = next(row[1] for row in hearings if "1+2" in row[1].value)
             assert (cell.value, cell.data_type) == ("'=1+2", "s")  # text, not a formula
@@ -148,7 +155,7 @@ class TestFiles:
             assert {row[8] for row in observations} == {"'-2+3"}
             assert {type(row[6]) for row in observations} == {int}  # the revision stays a number
         else:
-            with zipfile.ZipFile(job.file.path) as archive:
+            with zipfile.ZipFile(_clear(job)) as archive:
                 hearings = archive.read("hearings.csv").decode("utf-8-sig")
                 observations = archive.read("observations.csv").decode("utf-8-sig")
             assert "'=1+2" in hearings
@@ -161,14 +168,14 @@ class TestNames:
         job = _ask(supervisor, format="xlsx")
         job.refresh_from_db()
         assert job.includes_restricted
-        accused = {row[10] for row in load_workbook(job.file.path)["Hearings"].iter_rows(min_row=2, values_only=True)}
+        accused = {row[10] for row in load_workbook(_clear(job))["Hearings"].iter_rows(min_row=2, values_only=True)}
         assert any("Test Person" in value for value in accused)
 
     def test_management_gets_pseudonyms(self, management, trial_data):
         job = _ask(management, format="xlsx")
         job.refresh_from_db()
         assert not job.includes_restricted
-        accused = {row[10] for row in load_workbook(job.file.path)["Hearings"].iter_rows(min_row=2, values_only=True)}
+        accused = {row[10] for row in load_workbook(_clear(job))["Hearings"].iter_rows(min_row=2, values_only=True)}
         assert all(value.startswith("Accused ") and ":" not in value for value in accused)
         assert len(accused) == 2
 
@@ -182,6 +189,28 @@ class TestNames:
         assert response.status_code == 200
         assert b"".join(response.streaming_content)[:2] == b"PK"
         assert AccessLog.objects.filter(user=supervisor, **_of(job)).count() == 1
+
+    @pytest.mark.parametrize("report_format", ["xlsx", "csv"])
+    def test_a_file_with_names_is_kept_encrypted_and_downloaded_in_clear(self, supervisor, trial_data, report_format):
+        job = _ask(supervisor, format=report_format)
+        job.refresh_from_db()
+        assert job.includes_restricted
+        stored = Path(job.file.path).read_bytes()
+        assert stored.startswith(b"MPF1")
+        with pytest.raises(zipfile.BadZipFile):
+            zipfile.ZipFile(io.BytesIO(stored))
+        response = client_for(supervisor).get(reverse("reports:download", args=[job.pk]))
+        content = b"".join(response.streaming_content)
+        assert content == _clear(job).getvalue()
+        assert int(response["Content-Length"]) == len(content) == job.file_size
+        names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        assert names  # a whole workbook or archive
+
+    def test_a_file_without_names_is_kept_as_it_is(self, management, trial_data):
+        job = _ask(management, format="csv")
+        job.refresh_from_db()
+        assert not job.includes_restricted
+        assert Path(job.file.path).read_bytes()[:2] == b"PK"
 
     def test_downloading_a_file_with_names_logs_each_case_it_names(self, department_head, monitor, trial_data):
         from django.contrib.contenttypes.models import ContentType
@@ -747,7 +776,7 @@ class TestWhatUsersNoticed:
     def test_the_pdf_is_tagged_for_screen_readers(self, department_head, trial_data):
         job = _ask(department_head, "trial_monitoring", format="pdf")
         job.refresh_from_db()
-        catalog = pypdf.PdfReader(job.file.path).trailer["/Root"]
+        catalog = pypdf.PdfReader(_clear(job)).trailer["/Root"]
         assert "/StructTreeRoot" in catalog
         assert bool(catalog["/MarkInfo"]["/Marked"])
         assert catalog["/Lang"]  # the language a screen reader speaks it in
@@ -755,7 +784,7 @@ class TestWhatUsersNoticed:
     def test_the_xlsx_sheets_have_an_autofilter_over_the_whole_table(self, department_head, trial_data):
         job = _ask(department_head, format="xlsx")
         job.refresh_from_db()
-        workbook = load_workbook(job.file.path)
+        workbook = load_workbook(_clear(job))
         hearings = workbook["Hearings"]
         assert hearings.auto_filter.ref == f"A1:{hearings.cell(1, hearings.max_column).column_letter}5"
         assert workbook["Observations"].auto_filter.ref.startswith("A1:")

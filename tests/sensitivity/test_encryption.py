@@ -194,3 +194,50 @@ def test_a_restricted_text_field_stored_in_clear_fails_the_check(monkeypatch):
 
     monkeypatch.setattr(Hearing, "sensitivity", declare(restricted=["outcome"]))
     assert [message.id for message in check_declarations()] == ["mission.E012"]
+
+
+@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, 200_000])
+def test_a_file_comes_back_as_it_was_written(settings, size):
+    import io
+    import os
+
+    from mission.encryption import FILE_MAGIC, encrypt_file, open_clear
+
+    settings.FIELD_ENCRYPTION_KEYS = [OLD]
+    clear = os.urandom(size)
+    stored = io.BytesIO()
+    encrypt_file(io.BytesIO(clear), stored)
+    assert stored.getvalue().startswith(FILE_MAGIC)
+    assert (clear not in stored.getvalue()) or size == 0
+    settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]  # after a rotation, still read
+    reader = open_clear(io.BytesIO(stored.getvalue()))
+    assert b"".join(iter(lambda: reader.read(1000), b"")) == clear
+
+
+def test_a_file_cut_short_changed_or_under_an_unknown_key_is_refused(settings):
+    import io
+
+    from mission.encryption import encrypt_file, open_clear
+
+    settings.FIELD_ENCRYPTION_KEYS = [OLD]
+    stored = io.BytesIO()
+    encrypt_file(io.BytesIO(b"Canary Name\n" * 20_000), stored)
+    whole = stored.getvalue()
+    cut = whole[: 65536 + 16 + 20]  # the first chunk and its header: the rest is gone
+    with pytest.raises(DecryptionError):
+        open_clear(io.BytesIO(cut)).read()
+    changed = bytearray(whole)
+    changed[40] ^= 1
+    with pytest.raises(DecryptionError):
+        open_clear(io.BytesIO(bytes(changed))).read()
+    settings.FIELD_ENCRYPTION_KEYS = [NEW]
+    with pytest.raises(DecryptionError):
+        open_clear(io.BytesIO(whole))
+
+
+def test_a_file_stored_in_clear_reads_as_it_is():
+    import io
+
+    from mission.encryption import open_clear
+
+    assert open_clear(io.BytesIO(b"PK\x03\x04 an older report")).read() == b"PK\x03\x04 an older report"
