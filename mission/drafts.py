@@ -37,6 +37,13 @@ def mark_restricted(*fields) -> None:
         field.widget.attrs[RESTRICTED_ATTR] = "1"
 
 
+def mark_declared_restricted(form) -> None:
+    """Mark the fields of a model form that its model declares restricted (`mission.sensitivity`)."""
+    from mission.sensitivity import restricted_fields
+
+    mark_restricted(*[form.fields[name] for name in sorted(restricted_fields(form._meta.model)) if name in form.fields])
+
+
 def drafts(request: HttpRequest) -> dict[str, int | Callable[[], str]]:
     """Context processor: the drafts' lifetime for every page, the seal key for pages with a draft form
     (a callable, so that pages without one never derive it)."""

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mission.drafts import mark_restricted
+from mission.drafts import mark_declared_restricted
 from mission.forms import DATE_WIDGET, TIME_WIDGET, VersionField
 from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
 from rights.services.cases import PARTY_FIELDS
@@ -73,7 +73,7 @@ class PartyForm(forms.ModelForm):
         # Most rows are accused: preselect it rather than make a monitor on a tablet pick it every time.
         self.fields["role"].choices = PartyRole.choices
         self.fields["role"].initial = PartyRole.ACCUSED
-        mark_restricted(self.fields["name"])
+        mark_declared_restricted(self)
 
     def has_changed(self) -> bool:
         # A spare row whose selects show their defaults but has no name is an unused row, not an error.

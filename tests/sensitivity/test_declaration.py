@@ -113,3 +113,13 @@ def test_a_declaration_naming_no_field_fails_the_check(monkeypatch):
     ids = {message.id for message in check_declarations()}
     assert ids == {"mission.E010", "mission.E011"}
     assert all(isinstance(message, checks.Error) for message in check_declarations())
+
+
+def test_forms_mark_the_declared_restricted_fields_for_offline_drafts():
+    """Offline drafts keep restricted fields sealed (mission/drafts.py); the form reads which they are."""
+    from mission.drafts import RESTRICTED_ATTR
+    from rights.forms import PartyForm
+
+    form = PartyForm()
+    marked = {name for name, field in form.fields.items() if field.widget.attrs.get(RESTRICTED_ATTR)}
+    assert marked == {"name"}
