@@ -175,6 +175,7 @@ def generate(size: str) -> dict:
 
     from field_offices.models import Community, Municipality
     from mission.api.disclosure import KEY_RANGE
+    from mission.encryption import encrypt
     from rights.models import (
         Case,
         Court,
@@ -305,7 +306,7 @@ def generate(size: str) -> dict:
                             cid,
                             role,
                             ordinal,
-                            f"Bench Person {party_id[0]}",
+                            encrypt(f"Bench Person {party_id[0]}"),  # as EncryptedCharField stores it
                             rng.choice(["male", "male", "female"]),
                             rng.choice(["18_25", "26_40", "41_60"]),
                             rng.choice(communities),

@@ -5,6 +5,10 @@ import os
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-used-anywhere-else-0123456789")
+# The key of the encrypted names (mission/encryption.py), for benchmarks only.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS", "_X4Non8wxSKQB8_fJsDLSKTtnc0tu7kM4KnrPVUZG2e3AbQhy63TaB-xuXL7J0N5LgO7nEAjWviNuO1h8xVVdA=="
+)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
