@@ -232,10 +232,12 @@ def decrypted_rows(rows: Iterable[Sequence], positions: tuple[int, ...]) -> Iter
     if not positions:
         yield from rows
         return
+    keys = keyring()  # once: reading the settings for every value cost more than decrypting it
     for row in rows:
         row = list(row)
         for n in positions:
-            row[n] = decrypt(row[n])
+            if row[n]:
+                row[n] = keys.decrypt(row[n])
         yield tuple(row)
 
 
