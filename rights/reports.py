@@ -11,13 +11,15 @@ import csv
 import functools
 import io
 import itertools
+import re
+import secrets
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Case, CharField, F, OuterRef, Subquery, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Trim
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -254,9 +256,30 @@ def _hearing_table(ctx: ReportContext, regions):
             _accused_text(),
         )
 
-    # Names are encrypted at rest (mission/encryption.py): the database cannot write them, so a file
-    # with names writes this table through Python (the same text, see _copy_csv_zip).
-    return Table(_("Hearings"), columns, queryset, rows, None if ctx.includes_restricted else as_text)
+    if not ctx.includes_restricted:
+        return Table(_("Hearings"), columns, queryset, rows, as_text)
+    # Names are encrypted at rest (mission/encryption.py): the database cannot write them. COPY writes
+    # a placeholder with the case's id instead, filled with the case's accused as the rows stream.
+    filling = _Filling(lambda: _accused_by_case(queryset, True))
+
+    def as_text_with_placeholders():
+        return _as_text(
+            queryset,
+            columns,
+            "date",
+            "case__case_number",
+            f"case__court__name_{suffix}",
+            f"case__municipality__region__name_{suffix}",
+            f"case__municipality__name_{suffix}",
+            _labels("hearing_type", HearingType.choices),
+            _yes_no("held"),
+            _labels("adjournment_reason", AdjournmentReason.choices),
+            _yes_no("recorded"),
+            _yes_no("public"),
+            filling.placeholder("case_id"),
+        )
+
+    return Table(_("Hearings"), columns, queryset, rows, as_text_with_placeholders, filling)
 
 
 def _observation_table(ctx: ReportContext, regions):
@@ -412,6 +435,9 @@ class Table:
     queryset: object
     rows: object  # () -> typed rows, for XLSX and the portable CSV writer
     as_text: object  # () -> a values_list of the same rows as text, for COPY on PostgreSQL; None: Python writes it
+    # Cells the database cannot write (names are encrypted at rest): `as_text` writes a placeholder
+    # holding the case id, and COPY's output is filled in as it streams (see _Filled).
+    filling: "_Filling | None" = None
 
 
 def _as_text(queryset, columns: list[Column], *values):
@@ -456,6 +482,55 @@ def _accused_text() -> Subquery:
         .values("text")[:1]
     )
     return Subquery(people, output_field=CharField())
+
+
+class _Filling:
+    """Cells that Python fills into COPY's output: the database writes `placeholder(key)`, a marker
+    with a random nonce that no stored text can hold, and `_Filled` swaps each for its cell, written
+    as CSV (quoted where COPY and Python's csv quote: delimiter, quote, line breaks)."""
+
+    def __init__(self, cells) -> None:
+        self._cells = cells  # () -> (key, text) pairs
+        self.nonce = secrets.token_hex(8).encode()
+        self.pattern = re.compile(b"\x01" + self.nonce + b"(\\d+)\x02")
+
+    def placeholder(self, key: str) -> Concat:
+        marker = f"\x01{self.nonce.decode()}"
+        return Concat(Value(marker), Cast(key, CharField()), Value("\x02"), output_field=CharField())
+
+    def cells(self) -> dict[int, bytes]:
+        return {key: _csv_cell(text).encode() for key, text in self._cells()}
+
+
+def _csv_cell(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
+
+
+class _Filled(io.RawIOBase):
+    """Where COPY writes: each placeholder swapped for its cell (a placeholder cut by a chunk's end
+    waits for the next chunk); then on to `raw`."""
+
+    def __init__(self, raw, filling: _Filling) -> None:
+        self.raw, self.pattern, self.cells, self.pending = raw, filling.pattern, filling.cells(), b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        text = self.pending + bytes(data)
+        start = text.rfind(b"\x01")
+        if start != -1 and text.find(b"\x02", start) == -1:
+            text, self.pending = text[:start], text[start:]
+        else:
+            self.pending = b""
+        self.raw.write(self.pattern.sub(lambda match: self.cells.get(int(match.group(1)), b""), text))
+        return len(data)
+
+    def close(self) -> None:
+        if self.pending:  # never a whole placeholder: written as it came
+            self.raw.write(self.pending)
+            self.pending = b""
+        super().close()
 
 
 class _Counter:
@@ -533,7 +608,10 @@ def _copy_csv_zip(ctx: ReportContext, tables) -> None:
                 header.detach()
                 if sql is not None:
                     statement = cursor.mogrify(sql, params).decode()
-                    cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", raw)
+                    target = raw if table.filling is None else _Filled(raw, table.filling)
+                    cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", target)
+                    if target is not raw:
+                        target.close()
 
 
 def _write_csv_zip(ctx: ReportContext, tables) -> None:

@@ -854,3 +854,23 @@ def test_the_pdf_leaves_no_page_nearly_empty_before_a_long_chart(department_head
         fill, next_starts_part = fills[n][0], fills[n + 1][1]
         if not next_starts_part:
             assert fill > 0.5, f"page {n + 1} of {len(fills)} is {fill:.0%} full"
+
+
+def test_cells_filled_into_copy_output_survive_any_chunking():
+    """COPY writes placeholders where the database cannot write a cell (names are encrypted at rest);
+    they are swapped for their cells however the stream is cut, and other text passes unchanged."""
+    import io
+
+    from rights.reports import _Filled, _Filling
+
+    filling = _Filling(lambda: [(7, 'Accused A: Doe, "Jo"'), (8, "Accused A: Plain")])
+    marker = b"\x01" + filling.nonce
+    stream = b"a,b," + marker + b"7\x02\nc,\x01x," + marker + b"8\x02\nd," + marker + b"9\x02\n"
+    expected = b'a,b,"Accused A: Doe, ""Jo"""\nc,\x01x,Accused A: Plain\nd,\n'
+    for size in (1, 2, 5, len(stream)):
+        out = io.BytesIO()
+        target = _Filled(out, filling)
+        for start in range(0, len(stream), size):
+            target.write(stream[start : start + size])
+        target.close()
+        assert out.getvalue() == expected, size
