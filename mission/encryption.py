@@ -224,7 +224,13 @@ def _target(model: type[models.Model], lookup: str) -> models.Field | None:
 
 def encrypted_positions(model: type[models.Model], lookups: Sequence[str]) -> tuple[int, ...]:
     """Which of `.values_list(*lookups)` are encrypted: code that reads rows straight from a database
-    cursor (no ORM converters) decrypts these with `decrypted_rows`."""
+    cursor (no ORM converters) decrypts these with `decrypted_rows`. Worked out once per model and
+    lookups (every API page asks)."""
+    return _encrypted_positions(model, tuple(lookups))
+
+
+@functools.lru_cache(maxsize=256)
+def _encrypted_positions(model: type[models.Model], lookups: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(n for n, lookup in enumerate(lookups) if isinstance(_target(model, lookup), EncryptedCharField))
 
 
