@@ -1,10 +1,9 @@
-from django.http import Http404
 from django.shortcuts import render
 
-from field_offices.models import Region
 from field_offices.selectors import region_detail as select_region
 from field_offices.selectors import region_list as select_regions
 from mission.accounts.permissions import Capability, require_capability
+from mission.pages import get_or_404
 
 
 def region_list(request):
@@ -14,8 +13,5 @@ def region_list(request):
 
 def region_detail(request, code: str):
     require_capability(request.user, Capability.DIRECTORY)
-    try:
-        region = select_region(code=code)
-    except Region.DoesNotExist:
-        raise Http404 from None
+    region = get_or_404(select_region, code=code)
     return render(request, "field_offices/region_detail.html", {"region": region})

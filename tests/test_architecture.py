@@ -33,6 +33,7 @@ BASE = {
     "mission.history",
     "mission.middleware",
     "mission.navigation",
+    "mission.pages",
     "mission.pagination",
     "mission.sensitivity",
     "mission.sql",

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from field_offices.models import Municipality
 from field_offices.selectors import municipality_detail as select_municipality
 from field_offices.selectors import municipality_names
 from mission.accounts.permissions import Capability, require_capability
@@ -16,6 +15,7 @@ from mission.dashboards.charts import COUNT, TEXT, Chart, Column, choropleth
 from mission.dashboards.filters import read_filters
 from mission.dashboards.services import freshness_for
 from mission.exports import csv_response
+from mission.pages import get_or_404
 
 
 def chart_csv(request, charts: list[Chart], filters):
@@ -114,10 +114,7 @@ def overview(request):
 def municipality_detail(request, code: str):
     """One municipality: where it belongs, and each department's panel of what the user may see there."""
     require_capability(request.user, Capability.DIRECTORY)
-    try:
-        municipality = select_municipality(code=code)
-    except Municipality.DoesNotExist:
-        raise Http404 from None
+    municipality = get_or_404(select_municipality, code=code)
     form, filters = read_filters(request, regional=False)
     departments = registry.departments_reading(request.user)
     panels = []

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from mission.accounts.permissions import Capability, has_capability
 from mission.audit.services import access_record
 from mission.forms import add_service_errors
+from mission.pages import get_or_404
 from mission.pagination import paginate
 from mission.reports import registry
 from mission.reports.forms import ReportRequestForm
@@ -27,10 +28,7 @@ def _require_reports(user) -> None:
 
 
 def _job(request, pk: int) -> ReportJob:
-    job = ReportJob.objects.visible_to(request.user).select_related("requested_by", "region").filter(pk=pk).first()
-    if job is None:
-        raise Http404
-    return job
+    return get_or_404(ReportJob.objects.visible_to(request.user).select_related("requested_by", "region").get, pk=pk)
 
 
 def report_list(request):
