@@ -156,3 +156,65 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         condition = self.scope_q(scope)
         return self if condition is None else self.filter(condition)
+
+
+# --- Questions about one record, answered from what its queryset declares ---------------------------
+def _walk(record: models.Model, lookup: str) -> tuple[object, str]:
+    """The object at the end of `lookup` but its last step, read from `record`, and that step."""
+    *path, last = lookup.split("__")
+    obj: object = record
+    for name in path:
+        obj = getattr(obj, name)
+    return obj, last
+
+
+def _declaration(model: type[models.Model]) -> ScopedQuerySet:
+    queryset = model._default_manager.get_queryset()
+    if not isinstance(queryset, ScopedQuerySet):
+        raise TypeError(f"{model.__name__} has no scoped queryset: it declares no department or region")
+    return queryset
+
+
+def region_of(record: models.Model) -> int | None:
+    """The region of `record`, reached through the `region_lookup` its queryset declares. The objects on
+    the way are read from the record, so a caller that fetched it with them costs no query."""
+    obj, region = _walk(record, _declaration(type(record)).region_lookup)
+    return getattr(obj, f"{region}_id")
+
+
+def department_of(record: models.Model) -> str:
+    """The department of `record`: its queryset's fixed `department`, or its `department_lookup`."""
+    queryset = _declaration(type(record))
+    if queryset.department is not None:
+        return queryset.department
+    obj, field = _walk(record, queryset.department_lookup or "department")
+    return getattr(obj, field)
+
+
+def _covers(user, record: models.Model) -> bool:
+    return scope_covers(user, department=department_of(record), region_id=region_of(record))
+
+
+def may_record(user, record: models.Model) -> bool:
+    """Whether the user records in the record's department and region (a field monitor or supervisor
+    there). For a record not saved yet, its region comes from what it holds (say, its municipality)."""
+    return has_capability(user, Capability.RECORD) and _covers(user, record)
+
+
+def require_record(user, record: models.Model) -> None:
+    if not may_record(user, record):
+        raise PermissionDenied
+
+
+def may_follow_up(user, record: models.Model) -> bool:
+    """Whether the user follows up (flags, interventions) on the record, in its department and region."""
+    return has_capability(user, Capability.FOLLOW_UP) and _covers(user, record)
+
+
+def reads_restricted(user, model: type[models.Model]) -> bool:
+    """Whether the user reads the restricted values (names) of a department model's records in their
+    scope (`sees_restricted` for the department the model's queryset declares)."""
+    department = _declaration(model).department
+    if department is None:
+        raise TypeError(f"{model.__name__} belongs to no one department: ask about a record")
+    return sees_restricted(user, department=department)

@@ -4,40 +4,8 @@ ask the same functions which actions to offer, so a rule is never restated."""
 from django.core.exceptions import PermissionDenied
 
 from mission.accounts.models import User
-from mission.accounts.permissions import Capability, has_capability, scope_covers
+from mission.accounts.permissions import Capability, department_of, has_capability, may_record, region_of, scope_covers
 from mission.review.models import EDITABLE_BY_AUTHOR, ReviewedRecord, ReviewStatus
-
-
-def record_region_id(record: ReviewedRecord) -> int | None:
-    """The region of `record`, reached through the `region_lookup` its queryset declares. The objects
-    on the way are read from the record, so a caller that fetched it with them costs no query."""
-    obj, region = _walk(record, type(record)._default_manager.get_queryset().region_lookup)
-    return getattr(obj, f"{region}_id")
-
-
-def _walk(record: ReviewedRecord, lookup: str) -> tuple[object, str]:
-    """The object at the end of `lookup` but its last step, read from `record`, and that step."""
-    *path, last = lookup.split("__")
-    obj: object = record
-    for name in path:
-        obj = getattr(obj, name)
-    return obj, last
-
-
-def record_department(record: ReviewedRecord) -> str:
-    """The department of `record`: the queryset's fixed `department`, or its `department_lookup`."""
-    queryset = type(record)._default_manager.get_queryset()
-    if queryset.department is not None:
-        return queryset.department
-    obj, field = _walk(record, queryset.department_lookup)
-    return getattr(obj, field)
-
-
-def may_record(user: User, record: ReviewedRecord) -> bool:
-    """Whether the user records in the record's department and region (a field monitor or supervisor there)."""
-    return has_capability(user, Capability.RECORD) and scope_covers(
-        user, department=record_department(record), region_id=record_region_id(record)
-    )
 
 
 def require_author(user: User, record: ReviewedRecord) -> None:
@@ -51,7 +19,7 @@ def may_review(user: User, record: ReviewedRecord) -> bool:
     is not its author."""
     return (
         has_capability(user, Capability.REVIEW)
-        and scope_covers(user, department=record_department(record), region_id=record_region_id(record))
+        and scope_covers(user, department=department_of(record), region_id=region_of(record))
         and record.author_pk != user.pk
     )
 

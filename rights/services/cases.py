@@ -3,12 +3,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from mission.accounts.permissions import Capability, has_capability, reads_department
+from mission.accounts.permissions import Capability, has_capability, may_record, reads_department, require_record
 from mission.accounts.roles import Department
 from mission.concurrency import lock_version
 from rights.models import Case, Observation, Party
 from rights.services.observations import correction_reason, published_change_review
-from rights.services.permissions import can_record_in, require_record_in
 
 CASE_FIELDS = (
     "court",
@@ -38,7 +37,7 @@ def _require_recordable_place(actor, case: Case, *, municipality_given: bool) ->
     municipality) of another region made a choice the form can correct: say so on that field."""
     if not has_capability(actor, Capability.RECORD) or not reads_department(actor, Department.RIGHTS):
         raise PermissionDenied
-    if can_record_in(actor, region_id=case.municipality.region_id):
+    if may_record(actor, case):
         return
     field = "municipality" if municipality_given else "court"
     place = case.municipality if municipality_given else case.court
@@ -123,8 +122,7 @@ def case_update(
     correction path, as a published hearing does (`rights.services.hearings.hearing_update`)."""
     # The region as stored, not as on `case`: a ModelForm writes the edit onto its instance when it
     # validates, and an emptied municipality (which means "the court's seat") is None there until now.
-    stored_region_id = Case.objects.filter(pk=case.pk).values_list("municipality__region_id", flat=True).get()
-    require_record_in(actor, region_id=stored_region_id)
+    require_record(actor, Case.objects.select_related("municipality").get(pk=case.pk))
     lock_version(case, expected_version=expected_version)
     published = case_is_published(case)  # read under the lock: an approval may have just landed
     if published:

@@ -3,9 +3,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mission.accounts.permissions import may_follow_up
 from rights.flag_rules import RULES
 from rights.models import Flag, FlagStatus, Hearing, Intervention, Observation
-from rights.services.permissions import can_follow_up
 
 
 def _raise(rule, *, case, hearing=None, observation=None, subject: str) -> Flag | None:
@@ -44,7 +44,7 @@ def flags_raise_for_observation(observation: Observation) -> list[Flag]:
 
 @transaction.atomic
 def flag_close(*, actor, flag: Flag, note: str) -> Flag:
-    if not can_follow_up(actor, flag.case):
+    if not may_follow_up(actor, flag):
         raise PermissionDenied
     if flag.status == FlagStatus.CLOSED:
         raise ValidationError(_("This flag is already closed."))
@@ -61,7 +61,7 @@ def flag_close(*, actor, flag: Flag, note: str) -> Flag:
 
 @transaction.atomic
 def intervention_record(*, actor, flag: Flag, **fields) -> Intervention:
-    if not can_follow_up(actor, flag.case):
+    if not may_follow_up(actor, flag):
         raise PermissionDenied
     intervention = Intervention(flag=flag, recorded_by=actor, **fields)
     intervention.full_clean()
@@ -72,7 +72,7 @@ def intervention_record(*, actor, flag: Flag, **fields) -> Intervention:
 
 @transaction.atomic
 def intervention_update(*, actor, intervention: Intervention, **fields) -> Intervention:
-    if not can_follow_up(actor, intervention.flag.case):
+    if not may_follow_up(actor, intervention):
         raise PermissionDenied
     for name, value in fields.items():
         setattr(intervention, name, value)

@@ -1,10 +1,10 @@
 from django.db import transaction
 
+from mission.accounts.permissions import require_record
 from mission.concurrency import lock_version
 from rights.models import Case, Hearing
 from rights.services.flags import flags_raise_for_hearing
 from rights.services.observations import correction_reason, published_change_review
-from rights.services.permissions import require_record_in
 
 HEARING_FIELDS = (
     "date",
@@ -48,7 +48,7 @@ def _apply(hearing: Hearing, fields: dict) -> None:
 
 @transaction.atomic
 def hearing_create(*, actor, case: Case, **fields) -> Hearing:
-    require_record_in(actor, region_id=case.municipality.region_id)
+    require_record(actor, case)
     hearing = Hearing(case=case, created_by=actor)
     _apply(hearing, fields)
     hearing.full_clean()
@@ -68,7 +68,7 @@ def hearing_is_published(hearing: Hearing) -> bool:
 def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, reason: str = "", **fields) -> Hearing:
     """Change a hearing. A published one (partners see it) changes only through the correction path:
     with a reason, kept in the history, and back to review unless a reviewer made the change."""
-    require_record_in(actor, region_id=hearing.case.municipality.region_id)
+    require_record(actor, hearing)
     lock_version(hearing, expected_version=expected_version)
     published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
     if published:

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mission.accounts.permissions import require_record
 from mission.review.services import (
     correction_reason,
     record_approve,
@@ -18,7 +19,6 @@ from mission.review.services import (
 )
 from rights.models import Hearing, Observation, ObservationStatus, Questionnaire, Rating, StandardRating
 from rights.services.flags import flags_raise_for_observation
-from rights.services.permissions import require_record_in
 
 # Hearings and cases need a reason for a change once published, as observations do.
 __all__ = ["correction_reason"]
@@ -47,7 +47,7 @@ Ratings = dict[int, tuple[str, str]]
 def observation_start(*, actor, hearing: Hearing) -> Observation:
     """The actor's observation of this hearing: their existing one, or a new draft with every standard
     of the current questionnaire waiting to be rated."""
-    require_record_in(actor, region_id=hearing.case.municipality.region_id)
+    require_record(actor, hearing)
     existing = Observation.objects.filter(hearing=hearing, monitor=actor).first()
     if existing is not None:
         return existing

@@ -3,7 +3,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mission.accounts.permissions import Capability, has_capability
+from mission.accounts.permissions import (
+    Capability,
+    has_capability,
+    may_follow_up,
+    may_record,
+    reads_restricted,
+    require_record,
+)
 from mission.audit.services import access_record_many
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
@@ -14,12 +21,12 @@ from mission.forms import (
     once_per_form,
     submission_token,
 )
+from mission.pages import draft_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
 from rights.models import Case, Party, PartyRole
 from rights.services.cases import PARTY_FIELDS, case_create, case_is_published, case_update
-from rights.services.permissions import can_follow_up, can_record_in, require_record_in, sees_names
-from rights.views.common import draft_saved, get_or_404, list_context, names_shown, require_reader
+from rights.views.common import names_shown, require_reader
 
 
 def case_list(request):
@@ -39,8 +46,8 @@ def case_detail(request, pk: int):
         "case": case,
         "parties": parties,
         "show_names": names,
-        "can_record": can_record_in(request.user, region_id=case.municipality.region_id),
-        "can_follow_up": can_follow_up(request.user, case),
+        "can_record": may_record(request.user, case),
+        "can_follow_up": may_follow_up(request.user, case),
     }
     return render(request, "rights/case_detail.html", context)
 
@@ -108,7 +115,7 @@ def case_create_view(request):
 def case_update_view(request, pk: int):
     require_reader(request.user)
     case = get_or_404(selectors.case_detail, user=request.user, pk=pk)
-    require_record_in(request.user, region_id=case.municipality.region_id)
+    require_record(request.user, case)
     return _case_form(request, case=case)
 
 
@@ -116,7 +123,7 @@ def case_export(request):
     """The filtered case list as CSV; names only for those who may read them, pseudonyms otherwise."""
     require_reader(request.user)
     _filterset, queryset = selectors.case_list(user=request.user, data=request.GET)
-    names = sees_names(request.user)
+    names = reads_restricted(request.user, Party)
     header = [
         _("Case number"),
         _("Court"),

@@ -4,15 +4,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mission.accounts.permissions import Capability, has_capability
+from mission.accounts.permissions import Capability, has_capability, may_follow_up
 from mission.forms import add_service_errors
+from mission.pages import PAGE_SIZE, get_or_404
 from mission.pagination import paginate
 from rights import selectors
 from rights.forms import FlagCloseForm, InterventionForm
 from rights.models import FlagStatus, Intervention
 from rights.services.flags import flag_close, intervention_record, intervention_update
-from rights.services.permissions import can_follow_up
-from rights.views.common import PAGE_SIZE, get_or_404, require_reader
+from rights.views.common import require_reader
 
 
 def _require_follow_up_role(user) -> None:
@@ -37,7 +37,7 @@ def flag_detail(request, pk: int, *, intervention_form=None, close_form=None):
     flag = get_or_404(selectors.flag_detail, user=request.user, pk=pk)
     context = {
         "flag": flag,
-        "can_follow_up": can_follow_up(request.user, flag.case),
+        "can_follow_up": may_follow_up(request.user, flag),
         "intervention_form": intervention_form or InterventionForm(),
         "close_form": close_form or FlagCloseForm(),
     }
@@ -65,7 +65,7 @@ def intervention_edit(request, pk: int):
         lambda **kw: Intervention.objects.visible_to(request.user).select_related("flag__case__municipality").get(**kw),
         pk=pk,
     )
-    if not can_follow_up(request.user, intervention.flag.case):
+    if not may_follow_up(request.user, intervention):
         raise PermissionDenied
     form = InterventionForm(request.POST or None, instance=intervention)
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from mission.accounts.permissions import require_record
 from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response, stream_values
@@ -14,13 +15,13 @@ from mission.forms import (
     once_per_form,
     submission_token,
 )
+from mission.pages import draft_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import HearingForm
 from rights.models import AdjournmentReason, Hearing, HearingType
 from rights.services.hearings import hearing_create, hearing_is_published, hearing_update
 from rights.services.observations import observation_start
-from rights.services.permissions import require_record_in
-from rights.views.common import draft_saved, get_or_404, list_context, require_reader
+from rights.views.common import require_reader
 
 
 def hearing_list(request):
@@ -84,14 +85,14 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
 def hearing_create_view(request, case_pk: int):
     require_reader(request.user)
     case = get_or_404(selectors.case_detail, user=request.user, pk=case_pk)
-    require_record_in(request.user, region_id=case.municipality.region_id)
+    require_record(request.user, case)
     return _hearing_form(request, case=case, hearing=None)
 
 
 def hearing_update_view(request, pk: int):
     require_reader(request.user)
     hearing = get_or_404(selectors.hearing_get, user=request.user, pk=pk)
-    require_record_in(request.user, region_id=hearing.case.municipality.region_id)
+    require_record(request.user, hearing)
     return _hearing_form(request, case=hearing.case, hearing=hearing)
 
 

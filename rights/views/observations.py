@@ -5,11 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mission.accounts.permissions import Capability, has_capability
+from mission.accounts.permissions import Capability, has_capability, may_follow_up, require_record
 from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response, stream_values
 from mission.forms import add_service_errors
+from mission.pages import draft_saved, get_or_404, list_context
 from mission.review.forms import ReviewForm
 from mission.review.permissions import may_correct, may_decide, may_edit, may_review
 from mission.review.views import review_decide
@@ -24,8 +25,7 @@ from rights.services.observations import (
     observation_start,
     observation_submit,
 )
-from rights.services.permissions import can_follow_up, require_record_in
-from rights.views.common import draft_saved, get_or_404, list_context, require_reader
+from rights.views.common import require_reader
 
 
 def observation_list(request):
@@ -52,7 +52,7 @@ def _detail_page(request, observation, review_form: ReviewForm, conflict: Concur
         "review_form": review_form,
         "conflict": conflict,
         "flags": selectors.observation_flags(user=user, observation=observation),
-        "can_follow_up": can_follow_up(user, observation.hearing.case),
+        "can_follow_up": may_follow_up(user, observation.hearing.case),
     }
     return render(request, "rights/observation_detail.html", context)
 
@@ -61,7 +61,7 @@ def _detail_page(request, observation, review_form: ReviewForm, conflict: Concur
 def observation_start_view(request, hearing_pk: int):
     require_reader(request.user)
     hearing = get_or_404(selectors.hearing_get, user=request.user, pk=hearing_pk)
-    require_record_in(request.user, region_id=hearing.case.municipality.region_id)
+    require_record(request.user, hearing)
     try:
         observation = observation_start(actor=request.user, hearing=hearing)
     except ValidationError as error:

@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, scope_for
@@ -62,3 +63,47 @@ def test_administrator_sees_every_account(monitor, partner, administrator):
 
 def test_partner_sees_no_colleagues(monitor, partner):
     assert not User.objects.visible_to(partner).exists()
+
+
+class TestQuestionsAboutOneRecord:
+    """`region_of`, `department_of` and the rules built on them read what a record's queryset declares
+    (its department, its path to a region); no caller walks the path itself."""
+
+    def test_the_region_and_department_come_from_the_declared_path(self, monitor, geography):
+        from mission.accounts.permissions import department_of, region_of
+        from rights.models import Case
+        from tests.factories import CaseFactory, FlagFactory, HearingFactory
+
+        hearing = HearingFactory(case=CaseFactory(created_by=monitor))
+        flag = FlagFactory(case=hearing.case, hearing=hearing)
+        region = hearing.case.municipality.region_id
+        assert region_of(hearing) == region_of(hearing.case) == region_of(flag) == region
+        assert department_of(hearing) == Department.RIGHTS
+        unsaved = Case(municipality=geography["MIT"].municipalities.first())
+        assert region_of(unsaved) == geography["MIT"].pk
+
+    def test_who_records_follows_up_and_reads_names(
+        self, monitor, other_region_monitor, other_department_monitor, supervisor, management
+    ):
+        from mission.accounts.permissions import may_follow_up, may_record, reads_restricted, require_record
+        from rights.models import Party
+        from tests.factories import CaseFactory
+
+        case = CaseFactory(created_by=monitor)
+        assert may_record(monitor, case)
+        assert not may_record(other_region_monitor, case)
+        assert not may_record(other_department_monitor, case)
+        assert not may_record(management, case)
+        with pytest.raises(PermissionDenied):
+            require_record(other_region_monitor, case)
+        assert may_follow_up(supervisor, case)
+        assert not may_follow_up(monitor, case)
+        assert reads_restricted(monitor, Party)
+        assert not reads_restricted(management, Party)
+
+    def test_a_model_without_a_scoped_queryset_is_refused(self, geography):
+        from field_offices.models import Region
+        from mission.accounts.permissions import region_of
+
+        with pytest.raises(TypeError):
+            region_of(Region.objects.first())

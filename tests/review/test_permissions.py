@@ -1,8 +1,9 @@
-from mission.review.permissions import may_correct, may_decide, may_edit, may_review, record_region_id
+from mission.accounts.permissions import region_of
+from mission.review.permissions import may_correct, may_decide, may_edit, may_review
 
 
 def test_the_region_comes_from_the_declared_path(draft, geography):
-    assert record_region_id(draft) == geography["PRZ"].pk
+    assert region_of(draft) == geography["PRZ"].pk
 
 
 def test_what_each_actor_is_offered(author, supervisor, department_head, other_region_monitor, make_record):
