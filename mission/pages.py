@@ -1,14 +1,18 @@
 """What every page of every department does the same way: fetch one record (404 when it does not exist
-and when it is not the user's, alike), a list page's context, and the message after a saved form."""
+and when it is not the user's, alike), a list page's context, and saving a record's form."""
 
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
+from mission.concurrency import ConcurrentEditError, show_conflict
+from mission.forms import RepeatedSubmissionError, add_service_errors, once_per_form
 from mission.pagination import paginate
 
 PAGE_SIZE = 25
@@ -38,3 +42,38 @@ def list_context(request: HttpRequest, filterset: Any, queryset: QuerySet, page_
 def draft_saved(request: HttpRequest, text: str, key: str) -> None:
     """A success message that also tells the browser to forget its local copy of the form."""
     messages.success(request, text, extra_tags=f"draft:{key}")
+
+
+def form_saved(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    save: Callable[[], tuple[str, str]],
+    *,
+    creating: bool,
+    draft_key: str,
+    fallback: str,
+) -> tuple[HttpResponse | None, ConcurrentEditError | None]:
+    """Save a valid form through the services, as every record form does: `save()` writes and returns
+    (where to go, what to say). A create runs at most once per form token (a repeated post goes where
+    the first one went, or to `fallback`); the message tells the browser to forget its draft. When the
+    service refuses, the page shows again with everything typed: an edit conflict with the other
+    person's changes (returned, for the page), a ValidationError on its fields.
+
+    Returns (the redirect, None) once saved, else (None, the conflict or None)."""
+    try:
+        if creating:
+            with once_per_form(request) as saved_at:
+                destination, message = save()
+                saved_at(destination)  # where a repeated post of this form lands too
+        else:
+            destination, message = save()
+    except RepeatedSubmissionError as repeated:
+        return redirect(repeated.url or fallback), None
+    except ConcurrentEditError as error:
+        show_conflict(form, error)
+        return None, error
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, None
+    draft_saved(request, message, draft_key)
+    return redirect(destination), None

@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,16 +12,12 @@ from mission.accounts.permissions import (
     require_record,
 )
 from mission.audit.services import access_record_many
-from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response
 from mission.forms import (
-    RepeatedSubmissionError,
-    add_service_errors,
     earlier_submission,
-    once_per_form,
     submission_token,
 )
-from mission.pages import draft_saved, get_or_404, list_context
+from mission.pages import form_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
 from rights.models import Case, Party, PartyRole
@@ -68,30 +64,33 @@ def _case_form(request, *, case: Case | None):
         return redirect(earlier)
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
-        try:
+
+        def save() -> tuple[str, str]:
             if case is None:
-                with once_per_form(request) as saved_at:
-                    saved = case_create(actor=user, parties=party_rows(parties), **fields)
-                    saved_at(reverse("rights:case_detail", args=[saved.pk]))
-                draft_saved(request, _("Case %(number)s created.") % {"number": saved.case_number}, "case:new")
-            else:
-                saved = case_update(
-                    actor=user,
-                    case=case,
-                    expected_version=form.cleaned_data["version"],
-                    parties=party_rows(parties),
-                    **fields,
-                    **form.correction_fields(),
-                )
-                draft_saved(request, _("Case saved."), f"case:{case.pk}")
-            return redirect("rights:case_detail", pk=saved.pk)
-        except RepeatedSubmissionError as repeated:
-            return redirect(repeated.url or "rights:case_list")
-        except ConcurrentEditError as error:
-            conflict = error
-            show_conflict(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
+                saved = case_create(actor=user, parties=party_rows(parties), **fields)
+                return reverse("rights:case_detail", args=[saved.pk]), _("Case %(number)s created.") % {
+                    "number": saved.case_number
+                }
+            case_update(
+                actor=user,
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                parties=party_rows(parties),
+                **fields,
+                **form.correction_fields(),
+            )
+            return reverse("rights:case_detail", args=[case.pk]), _("Case saved.")
+
+        done, conflict = form_saved(
+            request,
+            form,
+            save,
+            creating=case is None,
+            draft_key=f"case:{case.pk}" if case else "case:new",
+            fallback=reverse("rights:case_list"),
+        )
+        if done:
+            return done
     context = {
         "form": form,
         "submission_token": submission_token(request),

@@ -6,16 +6,12 @@ from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import require_record
 from mission.common import language_suffix
-from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import csv_response, stream_values
 from mission.forms import (
-    RepeatedSubmissionError,
-    add_service_errors,
     earlier_submission,
-    once_per_form,
     submission_token,
 )
-from mission.pages import draft_saved, get_or_404, list_context
+from mission.pages import form_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import HearingForm
 from rights.models import AdjournmentReason, Hearing, HearingType
@@ -41,19 +37,17 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
     if hearing is None and (earlier := earlier_submission(request)):
         return redirect(earlier)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> tuple[str, str]:
             if hearing is None:
-                with once_per_form(request) as saved_at:
-                    saved = hearing_create(actor=request.user, case=case, **form.service_fields())
-                    try:
-                        observation = observation_start(actor=request.user, hearing=saved)
-                        destination = reverse("rights:observation_edit", args=[observation.pk])
-                    except ValidationError as error:
-                        messages.info(request, " ".join(error.messages))
-                        destination = reverse("rights:case_detail", args=[case.pk])
-                    saved_at(destination)  # where a repeated POST of this form lands too
-                draft_saved(request, _("Hearing saved."), draft_key)
-                return redirect(destination)
+                saved = hearing_create(actor=request.user, case=case, **form.service_fields())
+                try:
+                    observation = observation_start(actor=request.user, hearing=saved)
+                    destination = reverse("rights:observation_edit", args=[observation.pk])
+                except ValidationError as error:
+                    messages.info(request, " ".join(error.messages))
+                    destination = reverse("rights:case_detail", args=[case.pk])
+                return destination, _("Hearing saved.")
             hearing_update(
                 actor=request.user,
                 hearing=hearing,
@@ -61,15 +55,18 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
                 **form.service_fields(),
                 **form.correction_fields(),
             )
-            draft_saved(request, _("Hearing saved."), draft_key)
-            return redirect("rights:case_detail", pk=case.pk)
-        except RepeatedSubmissionError as repeated:
-            return redirect(repeated.url or reverse("rights:case_detail", args=[case.pk]))
-        except ConcurrentEditError as error:
-            conflict = error
-            show_conflict(form, error)
-        except ValidationError as error:
-            add_service_errors(form, error)
+            return reverse("rights:case_detail", args=[case.pk]), _("Hearing saved.")
+
+        done, conflict = form_saved(
+            request,
+            form,
+            save,
+            creating=hearing is None,
+            draft_key=draft_key,
+            fallback=reverse("rights:case_detail", args=[case.pk]),
+        )
+        if done:
+            return done
     context = {
         "form": form,
         "submission_token": submission_token(request),
