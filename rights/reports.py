@@ -238,8 +238,9 @@ def _hearing_table(ctx: ReportContext, regions):
                 text if case == case_id else None,
             ]
 
-    def as_text():
-        """The same rows as text, worked out by the database (for COPY straight into the CSV)."""
+    def as_text(accused=None):
+        """The same rows as text, worked out by the database (for COPY straight into the CSV); the
+        accused as pseudonyms, or as `accused` (placeholders that the names fill)."""
         return _as_text(
             queryset,
             columns,
@@ -253,7 +254,7 @@ def _hearing_table(ctx: ReportContext, regions):
             _labels("adjournment_reason", AdjournmentReason.choices),
             _yes_no("recorded"),
             _yes_no("public"),
-            _accused_text(),
+            _accused_text() if accused is None else accused,
         )
 
     if not ctx.includes_restricted:
@@ -261,25 +262,7 @@ def _hearing_table(ctx: ReportContext, regions):
     # Names are encrypted at rest (mission/encryption.py): the database cannot write them. COPY writes
     # a placeholder with the case's id instead, filled with the case's accused as the rows stream.
     filling = _Filling(lambda: _accused_by_case(queryset, True))
-
-    def as_text_with_placeholders():
-        return _as_text(
-            queryset,
-            columns,
-            "date",
-            "case__case_number",
-            f"case__court__name_{suffix}",
-            f"case__municipality__region__name_{suffix}",
-            f"case__municipality__name_{suffix}",
-            _labels("hearing_type", HearingType.choices),
-            _yes_no("held"),
-            _labels("adjournment_reason", AdjournmentReason.choices),
-            _yes_no("recorded"),
-            _yes_no("public"),
-            filling.placeholder("case_id"),
-        )
-
-    return Table(_("Hearings"), columns, queryset, rows, as_text_with_placeholders, filling)
+    return Table(_("Hearings"), columns, queryset, rows, lambda: as_text(filling.placeholder("case_id")), filling)
 
 
 def _observation_table(ctx: ReportContext, regions):
