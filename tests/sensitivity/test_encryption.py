@@ -208,7 +208,8 @@ def test_a_file_comes_back_as_it_was_written(settings, size):
     stored = io.BytesIO()
     encrypt_file(io.BytesIO(clear), stored)
     assert stored.getvalue().startswith(FILE_MAGIC)
-    assert (clear not in stored.getvalue()) or size == 0
+    # A byte or two may turn up in any ciphertext by chance; a run of 16 random bytes does not.
+    assert clear not in stored.getvalue() or size < 16
     settings.FIELD_ENCRYPTION_KEYS = [NEW, OLD]  # after a rotation, still read
     reader = open_clear(io.BytesIO(stored.getvalue()))
     assert b"".join(iter(lambda: reader.read(1000), b"")) == clear
