@@ -70,25 +70,18 @@ class PartnerIdentifiers:
         return functions
 
     def encode(self, kind: str, pk: int) -> str:
-        tag_of, pad_of = self._functions(kind)
-        plain = pk.to_bytes(_HALF, "big")
-        tag = _prf(tag_of, plain)
-        pad = int.from_bytes(_prf(pad_of, tag), "big")
-        return _base32(int.from_bytes(tag, "big") << 64 | (pk ^ pad))
+        return self.encode_all(kind, (pk,))[pk]
 
     def encode_all(self, kind: str, pks: Iterable[int | None]) -> dict[int, str]:
         """The identifiers of several ids of one kind at once (each distinct id encoded once)."""
         tag_of, pad_of = self._functions(kind)
         encoded = {}
-        for pk in set(pks):  # `encode`, inlined: this loop runs for every id of every page
+        for pk in set(pks):
             if pk is None:
                 continue
-            step = tag_of.copy()
-            step.update(pk.to_bytes(_HALF, "big"))
-            tag = step.digest()
-            step = pad_of.copy()
-            step.update(tag)
-            encoded[pk] = _base32(int.from_bytes(tag, "big") << 64 | (pk ^ int.from_bytes(step.digest(), "big")))
+            tag = _prf(tag_of, pk.to_bytes(_HALF, "big"))
+            pad = int.from_bytes(_prf(pad_of, tag), "big")
+            encoded[pk] = _base32(int.from_bytes(tag, "big") << 64 | (pk ^ pad))
         return encoded
 
     def decode(self, kind: str, text: str) -> int | None:
