@@ -191,14 +191,15 @@ def department_of(record: models.Model) -> str:
     return getattr(obj, field)
 
 
-def _covers(user, record: models.Model) -> bool:
+def covers_record(user, record: models.Model) -> bool:
+    """Whether the user's scope covers the record's department and region."""
     return scope_covers(user, department=department_of(record), region_id=region_of(record))
 
 
 def may_record(user, record: models.Model) -> bool:
     """Whether the user records in the record's department and region (a field monitor or supervisor
     there). For a record not saved yet, its region comes from what it holds (say, its municipality)."""
-    return has_capability(user, Capability.RECORD) and _covers(user, record)
+    return has_capability(user, Capability.RECORD) and covers_record(user, record)
 
 
 def require_record(user, record: models.Model) -> None:
@@ -208,7 +209,7 @@ def require_record(user, record: models.Model) -> None:
 
 def may_follow_up(user, record: models.Model) -> bool:
     """Whether the user follows up (flags, interventions) on the record, in its department and region."""
-    return has_capability(user, Capability.FOLLOW_UP) and _covers(user, record)
+    return has_capability(user, Capability.FOLLOW_UP) and covers_record(user, record)
 
 
 def reads_restricted(user, model: type[models.Model]) -> bool:

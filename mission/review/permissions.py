@@ -4,7 +4,7 @@ ask the same functions which actions to offer, so a rule is never restated."""
 from django.core.exceptions import PermissionDenied
 
 from mission.accounts.models import User
-from mission.accounts.permissions import Capability, department_of, has_capability, may_record, region_of, scope_covers
+from mission.accounts.permissions import Capability, covers_record, has_capability, may_record
 from mission.review.models import EDITABLE_BY_AUTHOR, ReviewedRecord, ReviewStatus
 
 
@@ -17,11 +17,7 @@ def require_author(user: User, record: ReviewedRecord) -> None:
 def may_review(user: User, record: ReviewedRecord) -> bool:
     """Whether the user reviews records like this one, whatever its status: a reviewer in its scope who
     is not its author."""
-    return (
-        has_capability(user, Capability.REVIEW)
-        and scope_covers(user, department=department_of(record), region_id=region_of(record))
-        and record.author_pk != user.pk
-    )
+    return has_capability(user, Capability.REVIEW) and covers_record(user, record) and record.author_pk != user.pk
 
 
 def may_edit(user: User, record: ReviewedRecord) -> bool:

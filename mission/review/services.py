@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mission.accounts.models import User
+from mission.accounts.permissions import may_record
 from mission.concurrency import check_version, lock_row
 from mission.review.models import EDITABLE_BY_AUTHOR, REVIEW_STATE_FIELDS, ReviewedRecord, ReviewStatus
-from mission.review.permissions import may_record, may_review, require_author
+from mission.review.permissions import may_review, require_author
 
 
 def _lock(record: ReviewedRecord) -> ReviewedRecord:
