@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # declarations only: the frameworks are imported when they ar
     from mission.api.datasets import Dataset
     from mission.dashboards.registry import Summary
     from mission.navigation import NavSection
+    from mission.records.declaration import RecordType
     from mission.reports.registry import ReportType
     from mission.retention import Purge
 
@@ -78,6 +79,9 @@ class DepartmentConfig(AppConfig):
     reference_data: str | None = None  # dotted path of a loader () -> result with .lines()
     demo_data: str | None = None  # dotted path of a loader (*, records: int) -> str
     demo_users: tuple[DemoUser, ...] = ()
+    # Reviewed records by declaration (mission.records): pages, navigation, API list and aggregates,
+    # dashboard figures and a data report each, mounted and registered here.
+    records: tuple[RecordType, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -97,6 +101,30 @@ class DepartmentConfig(AppConfig):
             reports.register(report_type)
         for purge in self.purges:
             retention.register(purge)
+        if self.records:
+            from mission.records import registration
+
+            registration.register(self)
+
+    def page_urlpatterns(self) -> list[Any]:
+        """The department's pages: its own URLconf's, then those of its declared records."""
+        patterns = list(import_string(f"{self.urls}.urlpatterns")) if self.urls else []
+        if self.records:
+            from mission.records.views import RecordPages
+
+            for record_type in self.records:
+                patterns += RecordPages(record_type, self.label).urlpatterns()
+        return patterns
+
+    def api_urlpatterns(self) -> list[Any]:
+        """The department's API routes: its own API URLconf's, then those of its declared records."""
+        patterns = list(import_string(f"{self.api_urls}.urlpatterns")) if self.api_urls else []
+        if self.records:
+            from mission.records.api import record_api_urlpatterns
+
+            for record_type in self.records:
+                patterns += record_api_urlpatterns(record_type)
+        return patterns
 
     def load_reference_data(self) -> Any:
         """Called by `manage.py load_reference_data`, after the geography."""

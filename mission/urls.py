@@ -20,7 +20,11 @@ urlpatterns = [
 
 # Departments plug in their pages by declaring them on their DepartmentConfig (`url_prefix`, `urls`), so
 # that the core never refers to a department.
-urlpatterns += [path(config.url_prefix, include(config.urls)) for config in departments.all() if config.urls]
+urlpatterns += [
+    path(config.url_prefix, include((config.page_urlpatterns(), config.label)))
+    for config in departments.all()
+    if config.urls or config.records
+]
 
 handler400 = "mission.views.error_400"
 handler403 = "mission.views.error_403"

@@ -10,3 +10,6 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-outside-the-test-suite")
 
 from mission.settings import *  # noqa: F403
+
+# The test department (tests/incidents): built by declaration on the kit, installed only here.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.incidents"]  # noqa: F405

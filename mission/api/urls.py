@@ -39,8 +39,9 @@ urlpatterns = _exempt(
         path("docs/", DocsView.as_view(), name="docs"),
     ]
 )
-_mounted = [("field_offices.api.urls", "field_offices")]
-_mounted += [(config.api_urls, config.label) for config in departments.all() if config.api_urls]
-for _urls, _namespace in _mounted:
-    module = __import__(_urls, fromlist=["urlpatterns"])
-    urlpatterns.append(path("", include((_exempt(module.urlpatterns), _namespace))))
+_mounted = [(__import__("field_offices.api.urls", fromlist=["urlpatterns"]).urlpatterns, "field_offices")]
+_mounted += [
+    (config.api_urlpatterns(), config.label) for config in departments.all() if config.api_urls or config.records
+]
+for _patterns, _namespace in _mounted:
+    urlpatterns.append(path("", include((_exempt(_patterns), _namespace))))

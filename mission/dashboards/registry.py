@@ -70,7 +70,9 @@ _summaries: dict[str, Summary] = {}
 
 
 def register(dashboards: DepartmentDashboards) -> None:
-    if all(type(d) is not type(dashboards) for d in _departments):
+    """Once per department app: registering the same dashboards again (a second `ready()`) changes nothing."""
+    key = (type(dashboards), dashboards.label)
+    if all((type(d), d.label) != key for d in _departments):
         _departments.append(dashboards)
 
 

@@ -26,16 +26,18 @@ def _who(record) -> str:
     return object_label(record.history_user) if record.history_user else ""
 
 
-def record_history(*, record: ReviewedRecord) -> list[dict]:
-    """Who changed what and why, newest first: the record's own fields, and those of its child rows
-    (`history_children`) as if they were its own. Each entry: `at`, `who`, `reason`, `what` (the
+def record_history(*, record: ReviewedRecord, withheld: tuple[str, ...] = ()) -> list[dict]:
+    """Who changed what and why, newest first: the record's own fields but `withheld` (restricted
+    values the reader may not see), and those of its child rows (`history_children`) as if they were
+    its own. Each entry: `at`, `who`, `reason`, `what` (the
     status a record started in, or the child changed), `changes` ((label, before, after), ready to
     show) and `created`.
 
     One query for the record's history, one per child relation, one per model the changes point to."""
     model = type(record)
     records = list(record.history.select_related("history_user").order_by("history_date", "history_id"))
-    diffs = history_changes(model, list(zip(records[1:], records, strict=False)), excluded_fields=_BOOKKEEPING)
+    pairs = list(zip(records[1:], records, strict=False))
+    diffs = history_changes(model, pairs, excluded_fields=[*_BOOKKEEPING, *withheld])
     entries = [
         {
             "at": entry.history_date,

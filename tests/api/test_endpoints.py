@@ -39,14 +39,22 @@ def url(endpoint: str) -> str:
     return f"/api/v1/{endpoint}/"
 
 
+REFERENCE_ENDPOINTS = ["regions", "municipalities", "field-teams", "communities"]  # the geography's
+
+
 def test_every_api_route_is_listed_here():
+    """The geography's routes and those each department's test contract lists (tests/departments.py)."""
+    from tests.departments import contracts
+
     api = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api")
     routes = set()
     for entry in api.url_patterns:
         for pattern in entry.url_patterns if isinstance(entry, URLResolver) else [entry]:
             if isinstance(pattern, URLPattern) and str(pattern.pattern):
                 routes.add(str(pattern.pattern).rstrip("/"))
-    assert routes - {"schema", "docs"} == set(ALL_ENDPOINTS)
+    listed = set(REFERENCE_ENDPOINTS) | {route for contract in contracts().values() for route in contract.API_ROUTES}
+    assert routes - {"schema", "docs"} == listed
+    assert set(ALL_ENDPOINTS) <= listed
 
 
 @pytest.mark.parametrize("endpoint", ALL_ENDPOINTS)

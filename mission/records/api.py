@@ -1,0 +1,137 @@
+"""A declared record type's API: its list (`/api/v1/<path>/`) and its counts
+(`/api/v1/aggregates/<path>/`), in its dataset. Partners read approved records, coded values only,
+and counts under the disclosure control; staff read their scope. Restricted values (names) never
+leave through the API."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from typing import Any
+
+import django_filters
+from django.db import models
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy as _
+from rest_framework.request import Request
+
+from mission.api.aggregates import AggregateView, Dimension
+from mission.api.filters import UtcDateTimeFilter
+from mission.api.permissions import is_partner
+from mission.api.views import ValuesListView
+from mission.records.declaration import RecordType
+from mission.review.models import ReviewStatus
+from mission.sensitivity import Sensitivity, declaration
+
+WHERE = {"region": "municipality__region__code", "municipality": "municipality__code"}
+
+
+def _lookup(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    related = field.related_model if field.is_relation else None
+    if related is not None and any(f.name == "code" for f in related._meta.fields):
+        return f"{name}__code"
+    return f"{name}_id" if related is not None else name
+
+
+class RecordApiFilterSet(django_filters.FilterSet):
+    """Where, when and since when; subclasses per record type add its coded filters."""
+
+    date_field = "created_at"
+
+    region = django_filters.CharFilter(field_name="municipality__region__code", label=_("Region code"))
+    municipality = django_filters.CharFilter(field_name="municipality__code", label=_("Municipality code"))
+    date_from = django_filters.DateFilter(method="filter_from", label=_("On or after this date (YYYY-MM-DD)"))
+    date_to = django_filters.DateFilter(method="filter_to", label=_("On or before this date (YYYY-MM-DD)"))
+    updated_since = UtcDateTimeFilter(
+        label=_("Changed at or after this time (ISO 8601), for incremental sync"), method="filter_updated_since"
+    )
+
+    def filter_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(**{f"{self.date_field}__gte": value})
+
+    def filter_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(**{f"{self.date_field}__lte": value})
+
+    def filter_updated_since(self, queryset: QuerySet, name: str, value: datetime.datetime) -> QuerySet:
+        return queryset.filter(updated_at__gte=value.astimezone(datetime.UTC))
+
+
+@functools.cache
+def filterset(record_type: RecordType) -> type[RecordApiFilterSet]:
+    model = record_type.get_model()
+    declared: dict[str, Any] = {}
+    for name in record_type.filters:
+        field = model._meta.get_field(name)
+        if field.choices:
+            declared[name] = django_filters.ChoiceFilter(choices=field.choices, label=field.verbose_name)
+    meta = type("Meta", (), {"model": model, "fields": []})
+    attributes = {**declared, "Meta": meta, "date_field": record_type.date_field or "created_at"}
+    return type(f"Api{model.__name__}Filter", (RecordApiFilterSet,), attributes)
+
+
+def _scoped(request: Request, model: type[models.Model]) -> QuerySet:
+    manager: Any = model._default_manager
+    return manager.published() if is_partner(request) else manager.visible_to(request.user)
+
+
+@functools.cache
+def list_view(record_type: RecordType) -> type[ValuesListView]:
+    """The list endpoint: the record type's fields but restricted ones, with its place as codes."""
+    model = record_type.get_model()
+    sensitivity = declaration(model)
+    fields = {"id": "id", **WHERE, "status": "status"}
+    for name in record_type.fields:
+        if name != "municipality" and sensitivity.of(name) is not Sensitivity.RESTRICTED:
+            fields[name] = _lookup(model, name)
+    fields |= {"created_at": "created_at", "updated_at": "updated_at"}
+    attributes = {
+        "__doc__": f"{str(model._meta.verbose_name_plural).capitalize()}: approved ones for partners, coded "
+        "values only; staff read those of their scope.",
+        "__module__": __name__,
+        "dataset": record_type.dataset,
+        "model": model,
+        "fields": fields,
+        "identifiers": {"id": model},
+        "reference_text_fields": tuple(WHERE),
+        "filterset_class": filterset(record_type),
+        "base_queryset": lambda self, request: _scoped(request, model),
+    }
+    return type(f"{model.__name__}List", (ValuesListView,), attributes)
+
+
+@functools.cache
+def aggregate_view(record_type: RecordType) -> type[AggregateView]:
+    """Counts of records (all, and approved) per region, municipality, month or declared coded field."""
+    model = record_type.get_model()
+    groups = {
+        "region": Dimension(F("municipality__region__code")),
+        "municipality": Dimension(F("municipality__code")),
+    }
+    if record_type.date_field:
+        groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
+    groups |= {name: Dimension(F(name)) for name in record_type.aggregate_by}
+    groups["all"] = Dimension(None)
+    attributes = {
+        "__doc__": f"{str(model._meta.verbose_name_plural).capitalize()} counted per group: every record in "
+        "scope, and the approved ones (partners: approved only, under the disclosure control).",
+        "__module__": __name__,
+        "dataset": record_type.dataset,
+        "model": model,
+        "filterset_class": filterset(record_type),
+        "group_by": groups,
+        "counts": {"records": Q(), "approved": Q(status=ReviewStatus.APPROVED)},
+    }
+    return type(f"{model.__name__}Aggregates", (AggregateView,), attributes)
+
+
+def record_api_urlpatterns(record_type: RecordType) -> list[URLPattern]:
+    if not record_type.dataset:
+        return []
+    name = record_type.name
+    return [
+        path(f"{record_type.path}/", list_view(record_type).as_view(), name=f"{name}_list"),
+        path(f"aggregates/{record_type.path}/", aggregate_view(record_type).as_view(), name=f"{name}_aggregates"),
+    ]

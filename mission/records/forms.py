@@ -1,0 +1,172 @@
+"""The form and the list filters of a declared record type, made from the model's own fields."""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+import django_filters
+from django import forms
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from mission.drafts import mark_restricted
+from mission.encryption import EncryptedCharField
+from mission.forms import DATE_WIDGET, VersionField, use_fast_selects
+from mission.records.declaration import RecordType
+from mission.review.models import ReviewStatus
+from mission.sensitivity import Sensitivity, declaration, restricted_fields
+
+if TYPE_CHECKING:
+    from mission.accounts.models import User
+
+
+class RecordForm(forms.Form):
+    """What the author fills in; the service checks it against the model (`full_clean`) and its
+    messages land on these fields."""
+
+    version = VersionField()
+    record_type: RecordType
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        municipality = self.fields.get("municipality")
+        if isinstance(municipality, forms.ModelChoiceField) and user.region_id is not None:
+            # A monitor records in their own region: the others' municipalities are not a choice.
+            municipality.queryset = municipality.queryset.filter(region_id=user.region_id)  # type: ignore[attr-defined]
+        use_fast_selects(self)
+        # Offline drafts keep restricted values (names) sealed with the session's key (mission.drafts).
+        restricted = restricted_fields(self.record_type.get_model())
+        mark_restricted(*[field for name, field in self.fields.items() if name in restricted])
+
+    def content(self) -> dict[str, object]:
+        return {name: self.cleaned_data[name] for name in self.record_type.fields if name in self.fields}
+
+
+class CorrectionForm(RecordForm):
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the record's history."),
+    )
+
+
+def _widget(field: models.Field, form_field: forms.Field) -> None:
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        form_field.widget = DATE_WIDGET
+
+
+@functools.cache
+def form_class(record_type: RecordType, *, correcting: bool = False) -> type[RecordForm]:
+    """The record type's form: the model's fields of `record_type.fields`, their labels, help, choices
+    and required-ness as the model declares them."""
+    model = record_type.get_model()
+    fields = forms.fields_for_model(model, fields=record_type.fields)
+    for name, form_field in fields.items():
+        if form_field is not None:
+            _widget(model._meta.get_field(name), form_field)
+    base = CorrectionForm if correcting else RecordForm
+    return type(f"{model.__name__}Form", (base,), {**fields, "record_type": record_type})
+
+
+def initial(record: models.Model, record_type: RecordType) -> dict[str, object]:
+    return {
+        **forms.model_to_dict(record, fields=record_type.fields),
+        "version": record.version,  # type: ignore[attr-defined]
+    }
+
+
+# --- The list's filters ---------------------------------------------------------------------------
+class RecordFilterSet(django_filters.FilterSet):
+    """Status, region, the declared filters, a search and the order. Subclasses are made per record
+    type by `filterset_class`."""
+
+    record_type: RecordType
+    sorts: dict[str, tuple[str, list[str]]] = {}
+
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices, empty_label=_("Any status"))
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), method="filter_sort", empty_label=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["sort"].extra["choices"] = [(key, label) for key, (label, _order) in self.sorts.items()]
+        if not self.record_type.search:
+            del self.filters["q"]
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            use_fast_selects(super().form)
+        return self._form
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Text fields contain the words; a restricted (encrypted) one matches whole values only."""
+        model = queryset.model
+        text = value.strip()
+        condition = Q()
+        for field_name in self.record_type.search:
+            field = model._meta.get_field(field_name)
+            if isinstance(field, EncryptedCharField):
+                condition |= Q(**{field_name: " ".join(text.split())})
+            else:
+                condition |= Q(**{f"{field_name}__icontains": text})
+        return queryset.filter(condition) if text else queryset
+
+    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(*self.sorts[value][1]) if value in self.sorts else queryset
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*next(iter(self.sorts.values()))[1])
+        return queryset
+
+
+def _sorts(record_type: RecordType) -> dict[str, tuple[str, list[str]]]:
+    """Newest first by the record's date (or its creation), then by each sortable list column."""
+    model = record_type.get_model()
+    date = record_type.date_field or "created_at"
+    sorts = {"newest": (_("Newest first"), [f"-{date}", "-pk"]), "oldest": (_("Oldest first"), [date, "pk"])}
+    for name in record_type.list_columns:
+        field = model._meta.get_field(name)
+        if name == date or declaration(model).of(name) is Sensitivity.RESTRICTED:
+            continue  # encrypted values sort as ciphertext: no order people could read
+        order = f"{name}__name_en" if name == "municipality" else name
+        sorts[name] = (str(field.verbose_name).capitalize(), [order, "pk"])  # type: ignore[union-attr]
+    return sorts
+
+
+@functools.cache
+def filterset_class(record_type: RecordType) -> type[RecordFilterSet]:
+    from field_offices.models import Municipality, Region
+
+    model = record_type.get_model()
+    declared: dict[str, django_filters.Filter] = {
+        "region": django_filters.ModelChoiceFilter(
+            label=_("Region"),
+            queryset=Region.objects.all(),
+            to_field_name="code",
+            field_name="municipality__region",
+            empty_label=_("All regions"),
+        ),
+        "municipality": django_filters.ModelChoiceFilter(
+            label=_("Municipality"),
+            queryset=Municipality.objects.order_by("name_en"),
+            to_field_name="code",
+            field_name="municipality",
+            empty_label=_("All municipalities"),
+        ),
+    }
+    for name in record_type.filters:
+        field = model._meta.get_field(name)
+        label = str(field.verbose_name).capitalize()  # type: ignore[union-attr]
+        if field.is_relation:
+            related = field.related_model._default_manager.all()  # type: ignore[union-attr]
+            declared[name] = django_filters.ModelChoiceFilter(label=label, queryset=related, empty_label=_("Any"))
+        else:
+            declared[name] = django_filters.ChoiceFilter(label=label, choices=field.choices, empty_label=_("Any"))
+    meta = type("Meta", (), {"model": model, "fields": []})
+    attributes = {**declared, "Meta": meta, "record_type": record_type, "sorts": _sorts(record_type)}
+    return type(f"{model.__name__}FilterSet", (RecordFilterSet,), attributes)

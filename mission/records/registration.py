@@ -1,0 +1,33 @@
+"""What `DepartmentConfig.ready()` registers for a department's declared records: a navigation section
+(each list, each review queue), the dashboards (unless the department has its own) and a data report
+per record type."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from mission import navigation
+from mission.accounts.permissions import Capability
+from mission.dashboards import registry as dashboards
+from mission.navigation import NavItem, NavSection
+
+if TYPE_CHECKING:
+    from mission.departments import DepartmentConfig
+
+
+def register(config: DepartmentConfig) -> None:
+    items: list[NavItem] = []
+    for record_type in config.records:
+        plural = record_type.get_model()._meta.verbose_name_plural
+        name = f"{config.label}:{record_type.url_name('list')}"
+        items.append(NavItem(capfirst(plural), name, Capability.READ_RECORDS))
+        queue = f"{config.label}:{record_type.url_name('queue')}"
+        items.append(NavItem(format_lazy(_("Review: {records}"), records=plural), queue, Capability.REVIEW))
+    navigation.register(NavSection(label=config.verbose_name, items=tuple(items), department=config.department))
+    if not config.dashboards:
+        from mission.records.dashboards import RecordDashboards
+
+        dashboards.register(RecordDashboards(config))

@@ -1,0 +1,90 @@
+"""Writing a declared record: create, edit (a draft or a returned record, saved or submitted), and
+correct an approved one. The review workflow's steps (`mission.review.services`) do the locking and
+the rules; these add the content the author typed and check it against the model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from mission.accounts.permissions import Capability, has_capability, may_record, reads_department
+from mission.review.models import ReviewedRecord
+from mission.review.services import record_correct, record_edit, record_revise, record_submit
+
+if TYPE_CHECKING:
+    from mission.accounts.models import User
+
+
+def _require_place(actor: User, record: ReviewedRecord, fields: Mapping[str, object]) -> None:
+    """The record lies where the actor records. Someone who records for the department but chose a
+    municipality of another region made a choice the form can correct: said on that field."""
+    from mission.accounts.permissions import department_of
+
+    if not has_capability(actor, Capability.RECORD) or not reads_department(actor, department_of(record)):
+        raise PermissionDenied
+    if may_record(actor, record):
+        return
+    if "municipality" in fields:
+        raise ValidationError({"municipality": _("You record in the municipalities of your own region only.")})
+    raise PermissionDenied
+
+
+def _apply(record: ReviewedRecord, fields: Mapping[str, object]) -> None:
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean(exclude=[f.name for f in record._meta.fields if f.name not in fields])
+
+
+@transaction.atomic
+def record_create(*, actor: User, model: type[ReviewedRecord], fields: Mapping[str, object]) -> ReviewedRecord:
+    """A new draft of `model` by `actor`, with the content `fields` (field name → value)."""
+    record = model(**{model.author_field: actor})
+    _apply(record, fields)
+    _require_place(actor, record, fields)
+    record._history_user = actor  # type: ignore[attr-defined]
+    record.save()
+    return record
+
+
+@transaction.atomic
+def record_update(
+    *,
+    actor: User,
+    record: ReviewedRecord,
+    expected_version: int | None,
+    fields: Mapping[str, object],
+    submit: bool = False,
+) -> ReviewedRecord:
+    """The author's change of their draft or returned record, saved as a draft or, with `submit`,
+    sent for review. Refused with a ConcurrentEditError when it changed since `expected_version`."""
+    record_edit(actor=actor, record=record, expected_version=expected_version)
+    _apply(record, fields)
+    _require_place(actor, record, fields)
+    if submit:
+        return record_submit(actor=actor, record=record, fields=tuple(fields))
+    record._history_user = actor  # type: ignore[attr-defined]
+    record.save()
+    return record
+
+
+@transaction.atomic
+def record_correct_content(
+    *,
+    actor: User,
+    record: ReviewedRecord,
+    expected_version: int | None,
+    reason: str,
+    fields: Mapping[str, object],
+) -> ReviewedRecord:
+    """A correction of an approved record by its author or a reviewer, with its reason: a new revision,
+    back to review unless a reviewer made it."""
+    correction = record_correct(actor=actor, record=record, expected_version=expected_version, reason=reason)
+    _apply(record, fields)
+    if "municipality" in fields and not may_record(actor, record) and record.author_pk == actor.pk:
+        raise ValidationError({"municipality": _("You record in the municipalities of your own region only.")})
+    record_revise(record, actor=actor, reason=correction.reason, back_to_review=correction.back_to_review)
+    return record

@@ -1,0 +1,300 @@
+"""The pages of a declared record type: list (filter, search, sort, pages, CSV), detail (fields by
+sensitivity, status, review, history), new, edit, correct, review and the review queue.
+
+`RecordPages(record_type, namespace)` makes them; `urlpatterns()` mounts them under the record type's
+path, in the department's namespace (`DepartmentConfig.records` does this)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+
+from mission.accounts.permissions import (
+    Capability,
+    has_capability,
+    reads_department,
+    reads_restricted,
+)
+from mission.audit.services import access_record_many, access_shown
+from mission.concurrency import ConcurrentEditError
+from mission.exports import csv_response, stream_values
+from mission.forms import earlier_submission, submission_token
+from mission.pages import form_saved, get_or_404, list_context
+from mission.records import forms as record_forms
+from mission.records.cells import Cell, cells_of, columns_of
+from mission.records.declaration import RecordType
+from mission.records.services import record_correct_content, record_create, record_update
+from mission.review import selectors as review_selectors
+from mission.review.forms import ReviewForm
+from mission.review.permissions import may_correct, may_decide, may_edit, may_review
+from mission.review.services import record_approve, record_return
+from mission.review.views import review_decide
+
+if TYPE_CHECKING:
+    from mission.accounts.models import User
+    from mission.review.models import ReviewedRecord
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    record_type: RecordType
+    namespace: str  # the department's URL namespace (its app label)
+
+    # --- What every page asks ---------------------------------------------------------------------
+    @property
+    def model(self) -> type[ReviewedRecord]:
+        return self.record_type.get_model()
+
+    @property
+    def department(self) -> str:
+        return self.model._default_manager.get_queryset().department  # type: ignore[attr-defined,no-any-return]
+
+    def url(self, page: str, *args: object) -> str:
+        return reverse(f"{self.namespace}:{self.record_type.url_name(page)}", args=args)
+
+    def require_reader(self, user: User) -> None:
+        """The department's records are for its staff and mission management only."""
+        if not reads_department(user, self.department):
+            raise PermissionDenied
+
+    def visible(self, user: User) -> QuerySet[ReviewedRecord]:
+        related = [n for n in self.record_type.list_columns if self.model._meta.get_field(n).is_relation]
+        author = self.model.author_field
+        return self.model._default_manager.visible_to(user).select_related(  # type: ignore[attr-defined,no-any-return]
+            author, "municipality__region", *related
+        )
+
+    def get(self, user: User, pk: int) -> ReviewedRecord:
+        return get_or_404(lambda: self.visible(user).select_related("reviewed_by").get(pk=pk))
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        meta = self.model._meta
+        pages = ("list", "export", "queue", "create", "detail", "edit", "correct", "review")
+        return {
+            "label": meta.verbose_name,
+            "label_plural": meta.verbose_name_plural,
+            "names": {page: f"{self.namespace}:{self.record_type.url_name(page)}" for page in pages},
+            "author_label": self.model.review_labels.author,
+            **extra,
+        }
+
+    # --- Lists ------------------------------------------------------------------------------------
+    def _list(
+        self, request: HttpRequest, queryset: QuerySet[ReviewedRecord], template: str, *, count: bool = False
+    ) -> HttpResponse:
+        filterset = record_forms.filterset_class(self.record_type)(request.GET or None, queryset=queryset)
+        context = list_context(request, filterset, filterset.qs)
+        if count:  # a review queue is short by nature (what waits for one region's reviewers)
+            context["waiting"] = filterset.qs.count()
+        readable = reads_restricted(request.user, self.model)
+        columns = columns_of(self.model, self.record_type.list_columns)
+        shown = list(context["page"].object_list)
+        rows = [(record, cells_of(record, columns, readable=readable)) for record in shown]
+        restricted = [c.name for c in columns if c.restricted]
+        if readable and restricted:  # each record whose names the page shows is a logged view
+            named = [r for r in shown if any(getattr(r, name) for name in restricted)]
+            access_record_many(actor=request.user, objs=named, path=request.path)
+        may_record = has_capability(request.user, Capability.RECORD)
+        return render(request, template, self.context(columns=columns, rows=rows, may_record=may_record, **context))
+
+    def list(self, request: HttpRequest) -> HttpResponse:
+        self.require_reader(request.user)
+        return self._list(request, self.visible(request.user), "records/list.html")
+
+    def queue(self, request: HttpRequest) -> HttpResponse:
+        """Submitted records in the reviewer's scope, never their own, oldest first by default."""
+        if not has_capability(request.user, Capability.REVIEW):
+            raise PermissionDenied
+        self.require_reader(request.user)
+        queryset = review_selectors.review_queue(queryset=self.visible(request.user), user=request.user)
+        return self._list(request, queryset, "records/queue.html", count=True)
+
+    def export(self, request: HttpRequest) -> HttpResponse:
+        """The filtered list as CSV: the list's columns that are not restricted (names stay on the pages,
+        where each view is logged, and in the data report for those who may read them)."""
+        self.require_reader(request.user)
+        filterset = record_forms.filterset_class(self.record_type)(
+            request.GET or None, queryset=self.visible(request.user)
+        )
+        columns = [c for c in columns_of(self.model, self.record_type.list_columns) if not c.restricted]
+        lookups = ["status", *[c.lookup for c in columns]]
+        statuses = dict(self.model._meta.get_field("status").flatchoices)
+
+        def rows() -> Any:
+            for status, *values in stream_values(filterset.qs, *lookups):
+                yield [statuses.get(status, status), *[c.text(v) for c, v in zip(columns, values, strict=True)]]
+
+        header = [_("Status"), *[c.label for c in columns]]
+        text_columns = [n + 1 for n, c in enumerate(columns) if c.typed_text]
+        return csv_response(f"{self.record_type.path}.csv", header, rows(), text_columns=text_columns)
+
+    # --- One record -------------------------------------------------------------------------------
+    def detail(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.require_reader(request.user)
+        record = self.get(request.user, pk)
+        return self._detail(request, record, ReviewForm(initial={"version": record.version}, record=record))
+
+    def _detail(
+        self,
+        request: HttpRequest,
+        record: ReviewedRecord,
+        review_form: ReviewForm,
+        conflict: ConcurrentEditError | None = None,
+    ) -> HttpResponse:
+        user = request.user
+        readable = reads_restricted(user, self.model)
+        columns = columns_of(self.model, self.record_type.fields)
+        facts: list[tuple[Cell, object]] = list(zip(columns, cells_of(record, columns, readable=readable), strict=True))
+        if readable and any(c.restricted and getattr(record, c.name) for c in columns):
+            access_shown(request, record)
+        withheld = () if readable else tuple(c.name for c in columns if c.restricted)
+        context = self.context(
+            record=record,
+            facts=facts,
+            history=review_selectors.record_history(record=record, withheld=withheld),
+            may_edit=may_edit(user, record),
+            may_decide=may_decide(user, record),
+            may_correct=may_correct(user, record),
+            review_form=review_form,
+            review_url=self.url("review", record.pk),
+            conflict=conflict,
+        )
+        return render(request, "records/detail.html", context)
+
+    def review(self, request: HttpRequest, pk: int) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self.require_reader(request.user)
+        record = self.get(request.user, pk)
+        if not may_review(request.user, record):
+            raise PermissionDenied
+
+        def conflict_page(form: ReviewForm, error: ConcurrentEditError) -> HttpResponse:
+            return self._detail(request, self.get(request.user, pk), form, conflict=error)
+
+        return review_decide(
+            request,
+            record,
+            approve=record_approve,
+            return_=record_return,
+            record_argument="record",
+            done_url=self.url("queue"),
+            record_url=self.url("detail", pk),
+            conflict_page=conflict_page,
+        )
+
+    # --- Forms ------------------------------------------------------------------------------------
+    def create(self, request: HttpRequest) -> HttpResponse:
+        self.require_reader(request.user)
+        if not has_capability(request.user, Capability.RECORD):
+            raise PermissionDenied
+        if earlier := earlier_submission(request):
+            return redirect(earlier)
+        return self._form(request, None, correcting=False)
+
+    def edit(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.require_reader(request.user)
+        record = self.get(request.user, pk)
+        if record.author_pk != request.user.pk:
+            raise PermissionDenied
+        if not may_edit(request.user, record):
+            messages.info(request, _("This record is no longer a draft; corrections go through “Correct”."))
+            return redirect(self.url("detail", pk))
+        return self._form(request, record, correcting=False)
+
+    def correct(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.require_reader(request.user)
+        record = self.get(request.user, pk)
+        if not may_correct(request.user, record):
+            raise PermissionDenied
+        return self._form(request, record, correcting=True)
+
+    def _form(self, request: HttpRequest, record: ReviewedRecord | None, *, correcting: bool) -> HttpResponse:
+        user = request.user
+        form_class = record_forms.form_class(self.record_type, correcting=correcting)
+        initial = record_forms.initial(record, self.record_type) if record else None
+        form = form_class(request.POST or None, initial=initial, user=user)
+        restricted = [c.name for c in columns_of(self.model, self.record_type.fields) if c.restricted]
+        if not reads_restricted(user, self.model):
+            for name in restricted:  # neither shown nor changed by someone who may not read them
+                del form.fields[name]
+        elif record is not None and any(getattr(record, name) for name in restricted):
+            access_shown(request, record)  # the form shows the names the record holds
+        draft_key = f"{self.record_type.name}:{record.pk if record else 'new'}{':correction' if correcting else ''}"
+        conflict = None
+        if request.method == "POST" and form.is_valid():
+            done, conflict = form_saved(
+                request,
+                form,
+                self._saver(request, form, record, correcting=correcting),
+                creating=record is None,
+                draft_key=draft_key,
+                fallback=self.url("list"),
+            )
+            if done:
+                return done
+        context = self.context(
+            form=form,
+            record=record,
+            correcting=correcting,
+            conflict=conflict,
+            submission_token=submission_token(request),
+            draft_key=draft_key,
+            draft_version=conflict.current_version if conflict else (record.version if record else 0),
+            cancel_url=self.url("detail", record.pk) if record else self.url("list"),
+        )
+        return render(request, "records/form.html", context)
+
+    def _saver(
+        self, request: HttpRequest, form: record_forms.RecordForm, record: ReviewedRecord | None, *, correcting: bool
+    ) -> Callable[[], tuple[str, str]]:
+        user = request.user
+        submit = "submit" in request.POST
+
+        def save() -> tuple[str, str]:
+            fields = form.content()
+            if record is None:
+                saved = record_create(actor=user, model=self.model, fields=fields)
+                if submit:
+                    saved = record_update(
+                        actor=user, record=saved, expected_version=saved.version, fields={}, submit=True
+                    )
+                    return self.url("detail", saved.pk), _("Saved and submitted for review.")
+                return self.url("detail", saved.pk), _("Draft saved.")
+            version = form.cleaned_data["version"]
+            if correcting:
+                reason = form.cleaned_data["reason"]
+                record_correct_content(
+                    actor=user, record=record, expected_version=version, reason=reason, fields=fields
+                )
+                return self.url("detail", record.pk), _("Correction saved as revision %(n)s.") % {"n": record.revision}
+            record_update(actor=user, record=record, expected_version=version, fields=fields, submit=submit)
+            if submit:
+                return self.url("detail", record.pk), _("Submitted for review.")
+            return self.url("edit", record.pk), _("Draft saved.")
+
+        return save
+
+    # --- Mounting ---------------------------------------------------------------------------------
+    def urlpatterns(self) -> list[URLPattern]:
+        base = self.record_type.path
+        name = self.record_type.url_name
+        return [
+            path(f"{base}/", self.list, name=name("list")),
+            path(f"{base}/export.csv", self.export, name=name("export")),
+            path(f"{base}/review/", self.queue, name=name("queue")),
+            path(f"{base}/new/", self.create, name=name("create")),
+            path(f"{base}/<int:pk>/", self.detail, name=name("detail")),
+            path(f"{base}/<int:pk>/edit/", self.edit, name=name("edit")),
+            path(f"{base}/<int:pk>/correct/", self.correct, name=name("correct")),
+            path(f"{base}/<int:pk>/review/", self.review, name=name("review")),
+        ]

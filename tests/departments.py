@@ -1,0 +1,77 @@
+"""How the framework tests find each department's part: by convention, never by import.
+
+Every installed department with pages (`DepartmentConfig.urls` or `records`) has a test contract,
+`tests/<label>/contract.py`, that gives:
+
+- `GET_EXPECTATIONS` and `POST_EXPECTATIONS`: URL name → (kwargs naming objects, status per actor);
+- a fixture `<label>_actors`: the actors of `ACTORS`, in the department (None for anonymous);
+- a fixture `<label>_objects`: the records the URLs' kwargs name;
+- `FIXTURE_MODULES` (optional): modules whose fixtures those fixtures stand on;
+- `plant_restricted(objects, text) -> Model`: put `text` in a restricted value and return the record
+  whose access log a page showing it must write.
+
+The framework tests (tests/test_department_contracts.py, the authorisation matrix) load the contracts
+with `contracts()` and take their fixtures with `contract_fixtures()`."""
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from _pytest.fixtures import FixtureFunctionDefinition
+
+from mission import departments
+
+ACTORS = [
+    "anonymous",
+    "monitor",
+    "supervisor",
+    "department_head",
+    "management",
+    "partner",
+    "administrator",
+    "other_region_monitor",
+    "other_department_monitor",
+]
+LOGIN = "login"  # a redirect to the login page
+
+
+def expectations(*statuses: object) -> dict[str, object]:
+    """A row of the matrix: one status per actor of `ACTORS`, in that order."""
+    return dict(zip(ACTORS, statuses, strict=True))
+
+
+#                          anon   mon  sup  head mgmt part adm  other-region other-dept
+READ_LIST = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 403)
+READ_ONE = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 404, 403)
+CREATE = expectations(LOGIN, 200, 200, 403, 403, 403, 403, 200, 403)
+EDIT = expectations(LOGIN, 200, 200, 403, 403, 403, 403, 404, 403)
+AUTHOR_ONLY = expectations(LOGIN, 200, 403, 403, 403, 403, 403, 404, 403)
+CORRECT = expectations(LOGIN, 200, 200, 403, 403, 403, 403, 404, 403)
+REVIEWERS = expectations(LOGIN, 403, 200, 403, 403, 403, 403, 403, 403)
+FOLLOW_UP = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
+DASHBOARDS = expectations(LOGIN, 403, 200, 200, 200, 403, 403, 403, 403)
+POST_ONLY = expectations(LOGIN, 405, 405, 405, 405, 403, 405, 405, 405)
+
+
+def with_pages() -> list[departments.DepartmentConfig]:
+    return [config for config in departments.all() if config.urls or config.records]
+
+
+def contract(config: departments.DepartmentConfig) -> ModuleType:
+    return importlib.import_module(f"tests.{config.label}.contract")
+
+
+def contracts() -> dict[str, ModuleType]:
+    """label → contract module, for every department with pages."""
+    return {config.label: contract(config) for config in with_pages()}
+
+
+def contract_fixtures() -> dict[str, Any]:
+    """The fixtures the contracts define or import, to put in a framework test module's namespace."""
+    found: dict[str, Any] = {}
+    modules = [m for contract in contracts().values() for m in (contract, *getattr(contract, "FIXTURE_MODULES", ()))]
+    for module in modules:
+        for name, value in vars(module).items():
+            if isinstance(value, FixtureFunctionDefinition):
+                found.setdefault(name, value)
+    return found

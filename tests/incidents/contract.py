@@ -1,0 +1,95 @@
+"""The test department's contract (tests/departments.py): its URLs × every kind of actor, its actors
+and records, and where a name is planted for the access-log sweep."""
+
+import datetime
+
+import pytest
+
+from field_offices.models import FieldTeam, Municipality
+from mission.accounts.roles import Department
+from mission.records.services import record_create, record_update
+from mission.review.services import record_approve
+from tests.departments import AUTHOR_ONLY, CORRECT, CREATE, POST_ONLY, READ_LIST, READ_ONE, REVIEWERS, expectations
+from tests.factories import UserFactory
+from tests.incidents.models import Incident
+
+GET_EXPECTATIONS = {
+    "incidents:incident_list": ({}, READ_LIST),
+    "incidents:incident_export": ({}, READ_LIST),
+    "incidents:incident_queue": ({}, REVIEWERS),
+    "incidents:incident_create": ({}, CREATE),
+    "incidents:incident_detail": ({"pk": "draft"}, READ_ONE),
+    "incidents:incident_edit": ({"pk": "draft"}, AUTHOR_ONLY),
+    "incidents:incident_correct": ({"pk": "approved"}, CORRECT),
+    "incidents:incident_review": ({"pk": "submitted"}, POST_ONLY),
+}
+POST_EXPECTATIONS = {
+    # No decision given: the reviewer is sent back with a message; nobody else gets that far.
+    "incidents:incident_review": ({"pk": "submitted"}, expectations("login", 403, 302, 403, 403, 403, 403, 404, 403)),
+}
+SHOWS_RESTRICTED = "incidents:incident_detail"
+
+SAFETY = Department.PUBLIC_SAFETY
+
+
+def content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=2),
+        "municipality": municipality,
+        "category": "threat",
+        "victim_name": "Drita Provë",
+        "description": "Threats painted on a house.",
+    }
+    return fields | overrides
+
+
+@pytest.fixture
+def incidents_actors(geography, management, partner, administrator):
+    team = FieldTeam.objects.get(code="FT-PRZ-01")
+    return {
+        "anonymous": None,
+        "monitor": UserFactory(username="ps.monitor", department=SAFETY, region=geography["PRZ"], field_team=team),
+        "supervisor": UserFactory(
+            username="ps.supervisor", department=SAFETY, supervisor=True, region=geography["PRZ"]
+        ),
+        "department_head": UserFactory(username="ps.head", department=SAFETY, department_head=True),
+        "management": management,
+        "partner": partner,
+        "administrator": administrator,
+        "other_region_monitor": UserFactory(
+            username="ps.monitor.mitrovica",
+            department=SAFETY,
+            region=geography["MIT"],
+            field_team=FieldTeam.objects.get(code="FT-MIT-01"),
+        ),
+        "other_department_monitor": UserFactory(username="hr.monitor.prizren", region=geography["PRZ"]),
+    }
+
+
+@pytest.fixture
+def incidents_objects(incidents_actors):
+    monitor, supervisor = incidents_actors["monitor"], incidents_actors["supervisor"]
+    prizren = Municipality.objects.filter(region=monitor.region).order_by("code").first()
+
+    def made(**overrides: object) -> Incident:
+        return record_create(actor=monitor, model=Incident, fields=content(prizren, **overrides))
+
+    draft = made()
+    submitted = made(category="assault")
+    record_update(actor=monitor, record=submitted, expected_version=submitted.version, fields={}, submit=True)
+    approved = made(category="damage")
+    record_update(actor=monitor, record=approved, expected_version=approved.version, fields={}, submit=True)
+    record_approve(actor=supervisor, record=approved, expected_version=approved.version)
+    return {"draft": draft, "submitted": submitted, "approved": approved}
+
+
+def plant_restricted(objects: dict, text: str) -> Incident:
+    """The draft's victim's name: its detail page shows it and logs a view of the draft."""
+    draft = objects["draft"]
+    Incident.objects.filter(pk=draft.pk).update(victim_name=text)
+    return draft
+
+
+# Its API routes under /api/v1/ (tests/api/test_department_api.py tries each by role and token).
+API_ROUTES = ["incidents", "aggregates/incidents"]
+API_DATASET = "incidents"

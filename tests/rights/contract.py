@@ -1,0 +1,154 @@
+"""Trial monitoring's test contract (tests/departments.py): every URL × every kind of actor, the records
+the URLs name, and where a name is planted for the access-log sweep. The framework tests run it
+(tests/test_department_contracts.py); `tests/test_authorization_matrix.py` fails when a URL is missing."""
+
+import pytest
+
+from rights.services.flags import flags_raise_for_hearing
+from rights.services.hearings import hearing_create
+from rights.services.observations import observation_approve, observation_start, observation_submit
+from tests.departments import (
+    AUTHOR_ONLY,
+    CORRECT,
+    CREATE,
+    DASHBOARDS,
+    EDIT,
+    FOLLOW_UP,
+    LOGIN,
+    POST_ONLY,
+    READ_LIST,
+    READ_ONE,
+    REVIEWERS,
+    expectations,
+)
+from tests.rights import conftest
+from tests.rights.conftest import all_complied, hearing_fields
+
+FIXTURE_MODULES = (conftest,)  # the fixtures `rights_objects` stands on
+
+GET_EXPECTATIONS = {
+    "rights:dashboard": ({}, DASHBOARDS),
+    "rights:case_list": ({}, READ_LIST),
+    "rights:case_export": ({}, READ_LIST),
+    "rights:case_create": ({}, CREATE),
+    "rights:case_detail": ({"pk": "case"}, READ_ONE),
+    "rights:case_update": ({"pk": "case"}, EDIT),
+    "rights:hearing_create": ({"case_pk": "case"}, EDIT),
+    "rights:hearing_list": ({}, READ_LIST),
+    "rights:hearing_export": ({}, READ_LIST),
+    "rights:hearing_update": ({"pk": "hearing"}, EDIT),
+    "rights:observation_start": ({"hearing_pk": "hearing"}, POST_ONLY),
+    "rights:observation_list": ({}, READ_LIST),
+    "rights:observation_export": ({}, READ_LIST),
+    "rights:observation_detail": ({"pk": "draft"}, READ_ONE),
+    "rights:observation_edit": ({"pk": "draft"}, AUTHOR_ONLY),
+    "rights:observation_review": ({"pk": "submitted"}, POST_ONLY),
+    "rights:observation_correct": ({"pk": "approved"}, CORRECT),
+    "rights:review_queue": ({}, REVIEWERS),
+    "rights:flag_list": ({}, FOLLOW_UP),
+    "rights:flag_detail": ({"pk": "flag"}, FOLLOW_UP),
+    "rights:intervention_create": ({"pk": "flag"}, POST_ONLY),
+    "rights:flag_close": ({"pk": "flag"}, POST_ONLY),
+    "rights:intervention_edit": ({"pk": "intervention"}, FOLLOW_UP),
+}
+
+# POST with empty input: who gets past the permission checks (302 or a 400 form page) and who not.
+POST_EXPECTATIONS = {
+    "rights:observation_start": (
+        {"hearing_pk": "hearing"},
+        expectations(LOGIN, 302, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    "rights:observation_review": (
+        {"pk": "submitted"},
+        expectations(LOGIN, 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    "rights:intervention_create": (
+        {"pk": "flag"},
+        expectations(LOGIN, 403, 400, 400, 403, 403, 403, 403, 403),
+    ),
+    "rights:flag_close": (
+        {"pk": "flag"},
+        expectations(LOGIN, 403, 400, 400, 403, 403, 403, 403, 403),
+    ),
+}
+
+
+@pytest.fixture
+def rights_actors(
+    monitor,
+    supervisor,
+    department_head,
+    management,
+    partner,
+    administrator,
+    other_region_monitor,
+    other_department_monitor,
+):
+    """The shared actors of tests/conftest.py are Human Rights staff."""
+    return {
+        "anonymous": None,
+        "monitor": monitor,
+        "supervisor": supervisor,
+        "department_head": department_head,
+        "management": management,
+        "partner": partner,
+        "administrator": administrator,
+        "other_region_monitor": other_region_monitor,
+        "other_department_monitor": other_department_monitor,
+    }
+
+
+@pytest.fixture
+def rights_objects(monitor, supervisor, case, hearing, standards):
+    from rights.models import Flag, Intervention
+
+    draft = observation_start(actor=monitor, hearing=hearing)
+    second = hearing_create(actor=monitor, case=case, **hearing_fields(recorded=False))
+    submitted = observation_start(actor=monitor, hearing=second)
+    observation_submit(
+        actor=monitor, observation=submitted, expected_version=1, summary="s", ratings=all_complied(standards)
+    )
+    third = hearing_create(actor=monitor, case=case, **hearing_fields())
+    approved = observation_start(actor=monitor, hearing=third)
+    observation_submit(
+        actor=monitor, observation=approved, expected_version=1, summary="s", ratings=all_complied(standards)
+    )
+    observation_approve(actor=supervisor, observation=approved, expected_version=approved.version)
+    flags_raise_for_hearing(second)
+    flag = Flag.objects.get()
+    intervention = Intervention.objects.create(
+        flag=flag, intervention_type="letter", addressee="Court", date=second.date, recorded_by=supervisor
+    )
+    return {
+        "case": case,
+        "hearing": hearing,
+        "draft": draft,
+        "submitted": submitted,
+        "approved": approved,
+        "flag": flag,
+        "intervention": intervention,
+    }
+
+
+def plant_restricted(objects: dict, text: str):
+    """The accused's name of the case: the pages that show it log a view of the case."""
+    case = objects["case"]
+    case.parties.filter(role="accused").update(name=text)
+    return case
+
+
+SHOWS_RESTRICTED = "rights:case_detail"  # a page the access-log sweep must find a planted name on
+
+# Its API routes under /api/v1/ (tests/api/test_endpoints.py tries each by role and token).
+API_ROUTES = [
+    "courts",
+    "fair-trial-standards",
+    "cases",
+    "hearings",
+    "observations",
+    "flags",
+    "interventions",
+    "aggregates/hearings",
+    "aggregates/standards",
+    "aggregates/accused",
+]
