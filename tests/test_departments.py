@@ -10,7 +10,25 @@ from mission.retention import all_purges
 
 
 def test_the_departments_are_found_through_their_configs_in_installed_order():
-    assert [config.name for config in departments.all()] == ["rights", "democratization", "public_safety"]
+    # The test department (tests/incidents) is installed by tests/settings.py only, after the portal's own.
+    assert [config.name for config in departments.all()] == [
+        "rights",
+        "democratization",
+        "public_safety",
+        "tests.incidents",
+    ]
+
+
+def test_declared_records_get_navigation_dashboards_and_routes():
+    from django.urls import reverse
+
+    incidents = next(config for config in departments.all() if config.label == "incidents")
+    section = next(s for s in navigation._sections if s.label == incidents.verbose_name)
+    assert [item.url_name for item in section.items] == ["incidents:incident_list", "incidents:incident_queue"]
+    assert section.department == incidents.department
+    assert any(getattr(d, "namespace", None) == "incidents" for d in dashboards._departments)
+    assert reverse("incidents:incident_list") == "/test-department/incidents/"
+    assert reverse("api:incidents:incident_list") == "/api/v1/incidents/"
 
 
 def test_a_departments_declarations_are_registered_with_the_frameworks():

@@ -1,0 +1,200 @@
+"""The pages the kit gives a declared record type (mission.records), run over every department that
+declares records, through its test contract (tests/departments.py)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mission import departments
+from mission.audit.models import AccessLog
+from tests.conftest import client_for
+from tests.departments import contract_fixtures, contracts
+
+pytestmark = pytest.mark.django_db
+
+globals().update(contract_fixtures())
+DECLARED = {config.label: config for config in departments.all() if config.records}
+
+
+@pytest.fixture(params=sorted(DECLARED))
+def department(request):
+    label = request.param
+    config = DECLARED[label]
+    record_type = config.records[0]
+    actors = request.getfixturevalue(f"{label}_actors")
+    objects = request.getfixturevalue(f"{label}_objects")
+
+    def url(page, *args):
+        return reverse(f"{label}:{record_type.url_name(page)}", args=args)
+
+    return {"config": config, "type": record_type, "actors": actors, "objects": objects, "url": url}
+
+
+def _form_data(record, record_type, **overrides):
+    from django.forms import model_to_dict
+
+    data = {k: ("" if v is None else getattr(v, "pk", v)) for k, v in model_to_dict(record, record_type.fields).items()}
+    data |= {"version": record.version}
+    return data | overrides
+
+
+def test_the_journey_from_draft_to_correction(department):
+    """A monitor saves a draft and submits it; a supervisor returns it, the monitor fixes and resubmits,
+    the supervisor approves; the monitor corrects it with a reason and it goes back for review."""
+    url, actors, record_type = department["url"], department["actors"], department["type"]
+    model = record_type.get_model()
+    template = department["objects"]["draft"]
+    monitor, supervisor = client_for(actors["monitor"]), client_for(actors["supervisor"])
+    page = monitor.get(url("create"))
+    token = page.context["submission_token"]
+    data = _form_data(template, record_type, version="", submission_token=token, submit="1")
+    response = monitor.post(url("create"), data)
+    assert response.status_code == 302
+    record = model.objects.latest("pk")
+    assert record.status == "submitted"
+    assert record.author_pk == actors["monitor"].pk
+    assert monitor.post(url("create"), data).status_code == 302  # a repeated post saves nothing twice
+    assert model.objects.filter(pk__gt=record.pk).count() == 0
+
+    queue = supervisor.get(url("queue"))
+    assert record in [r for r, _cells in queue.context["rows"]]
+    refused = supervisor.post(url("review", record.pk), {"decision": "return", "version": record.version})
+    assert refused.status_code == 302
+    assert model.objects.get(pk=record.pk).status == "submitted"  # a comment is due
+    supervisor.post(url("review", record.pk), {"decision": "return", "version": record.version, "comment": "Date?"})
+    record.refresh_from_db()
+    assert record.status == "returned"
+
+    fixed = _form_data(record, record_type, submit="1")
+    assert monitor.post(url("edit", record.pk), fixed).status_code == 302
+    record.refresh_from_db()
+    assert record.status == "submitted"
+    supervisor.post(url("review", record.pk), {"decision": "approve", "version": record.version})
+    record.refresh_from_db()
+    assert record.status == "approved"
+    assert monitor.get(url("edit", record.pk)).status_code == 302  # approved: no more direct edits
+
+    correction = _form_data(record, record_type, reason="Wrong date")
+    assert monitor.post(url("correct", record.pk), correction | {"reason": ""}).status_code == 200  # reason needed
+    assert monitor.post(url("correct", record.pk), correction).status_code == 302
+    record.refresh_from_db()
+    assert (record.revision, record.status) == (2, "submitted")
+    history = monitor.get(url("detail", record.pk)).context["history"]
+    assert any(entry["reason"] == "Wrong date" for entry in history)
+
+
+def test_a_stale_edit_is_refused_with_the_input_kept(department):
+    url, actors, record_type = department["url"], department["actors"], department["type"]
+    draft = department["objects"]["draft"]
+    client = client_for(actors["monitor"])
+    stale = _form_data(draft, record_type, save="1")
+    assert client.post(url("edit", draft.pk), stale).status_code == 302
+    stale["description"] = "My words, typed on an old copy"
+    response = client.post(url("edit", draft.pk), stale)
+    assert response.status_code == 200
+    assert response.context["conflict"] is not None
+    assert "My words, typed on an old copy" in response.content.decode()
+
+
+def test_bad_input_changes_nothing_and_says_why(department):
+    url, actors, record_type = department["url"], department["actors"], department["type"]
+    model = record_type.get_model()
+    client = client_for(actors["monitor"])
+    before = model.objects.count()
+    token = client.get(url("create")).context["submission_token"]
+    response = client.post(url("create"), {"submission_token": token, "save": "1", "date": "not a date"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert model.objects.count() == before
+
+
+def test_a_municipality_of_another_region_is_refused_on_its_field(department, geography):
+    from field_offices.models import Municipality
+
+    url, actors, record_type = department["url"], department["actors"], department["type"]
+    draft = department["objects"]["draft"]
+    elsewhere = Municipality.objects.exclude(region=actors["monitor"].region).first()
+    client = client_for(actors["monitor"])
+    response = client.post(url("edit", draft.pk), _form_data(draft, record_type, municipality=elsewhere.pk, save="1"))
+    assert response.status_code == 200
+    assert "municipality" in response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.municipality.region_id == actors["monitor"].region_id
+
+
+def test_restricted_values_are_withheld_from_management_and_logged_for_staff(department):
+    url, actors = department["url"], department["actors"]
+    draft = department["objects"]["draft"]
+    contract = contracts()[department["config"].label]
+    contract.plant_restricted(department["objects"], "Canary Namecheck")
+    management = client_for(actors["management"]).get(url("detail", draft.pk)).content.decode()
+    assert "Canary Namecheck" not in management
+    AccessLog.objects.all().delete()
+    assert "Canary Namecheck" in client_for(actors["supervisor"]).get(url("detail", draft.pk)).content.decode()
+    assert AccessLog.objects.filter(user=actors["supervisor"], object_id=str(draft.pk)).exists()
+    export = client_for(actors["supervisor"]).get(url("export"))
+    assert "Canary Namecheck" not in b"".join(export.streaming_content).decode()  # names stay on the pages
+
+
+def test_the_list_filters_searches_sorts_and_pages(department):
+    url, actors = department["url"], department["actors"]
+    objects = department["objects"]
+    client = client_for(actors["supervisor"])
+    everything = client.get(url("list"))
+    assert {r.pk for r, _cells in everything.context["rows"]} == {o.pk for o in objects.values()}
+    approved = client.get(url("list"), {"status": "approved"})
+    assert [r.pk for r, _cells in approved.context["rows"]] == [objects["approved"].pk]
+    assert client.get(url("list"), {"q": "nothing like this anywhere"}).context["rows"] == []
+    contracts()[department["config"].label].plant_restricted(objects, "Canary Namecheck")
+    named = client.get(url("list"), {"q": "  Canary   Namecheck "}).context["rows"]  # encrypted: the whole name
+    assert [r.pk for r, _cells in named] == [objects["draft"].pk]
+    assert client.get(url("list"), {"q": "Canary"}).context["rows"] == []
+    assert client.get(url("list"), {"sort": "oldest"}).status_code == 200
+    assert client.get(url("list"), {"status": "no-such-status"}).status_code == 200  # said on the form
+    assert client.get(url("list"), {"page": "999"}).status_code in (200, 404)
+
+
+def test_the_list_costs_the_same_queries_at_two_sizes(department):
+    from mission.records.services import record_create
+
+    url, actors, record_type = department["url"], department["actors"], department["type"]
+    model = record_type.get_model()
+    client = client_for(actors["supervisor"])
+    template = department["objects"]["draft"]
+
+    def count() -> int:
+        client.get(url("list"))  # warm caches (session, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url("list")).status_code == 200
+        return len(queries)
+
+    small = count()
+    fields = {name: getattr(template, name) for name in record_type.fields}
+    for n in range(20):
+        record_create(actor=actors["monitor"], model=model, fields=fields | {"date": datetime.date(2026, 1, 1 + n)})
+    assert count() == small
+
+
+def test_the_overview_and_the_municipality_page_show_the_records(department):
+    actors, objects = department["actors"], department["objects"]
+    client = client_for(actors["supervisor"])
+    overview = client.get(reverse("dashboards:overview"))
+    assert overview.status_code == 200
+    plural = str(department["type"].get_model()._meta.verbose_name_plural)
+    assert plural.capitalize() in overview.content.decode()
+    code = objects["draft"].municipality.code
+    page = client.get(reverse("dashboards:municipality_detail", kwargs={"code": code}))
+    assert str(department["config"].verbose_name) in page.content.decode()
+    assert reverse(
+        f"{department['config'].label}:{department['type'].url_name('detail')}", args=[objects["draft"].pk]
+    ) in (page.content.decode())
+    detail = reverse(
+        f"{department['config'].label}:{department['type'].url_name('detail')}", args=[objects["draft"].pk]
+    )
+    elsewhere = client_for(actors["other_region_monitor"])
+    assert (
+        detail not in elsewhere.get(reverse("dashboards:municipality_detail", kwargs={"code": code})).content.decode()
+    )
