@@ -53,6 +53,14 @@ class LocalizedNameModel(models.Model):
         return getattr(self, f"name_{language_suffix()}") or self.name_en
 
 
+def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    """The field `name` of `model`: a column or a foreign key, never the reverse side of a relation."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is the reverse side of a relation, not a field")
+    return field
+
+
 class ApplicationError(Exception):
     """A business rule refused an action; `message` is safe to show to the user."""
 
@@ -70,6 +78,8 @@ class VersionedModel(models.Model):
     conflict_related: tuple[str, ...] = ()
 
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The django-simple-history manager every versioned model has: conflicts are read from it.
+    history: Any
 
     class Meta:
         abstract = True

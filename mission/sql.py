@@ -8,6 +8,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import QuerySet
 
+from mission.common import model_field
+
 
 def insert_select(
     model: type[models.Model],
@@ -31,7 +33,7 @@ def insert_select(
         inner, params = queryset.query.sql_with_params()
     except EmptyResultSet:
         return 0
-    targets = ", ".join(quote(_column(model, name)) for name in columns)
+    targets = ", ".join(quote(column_of(model, name)) for name in columns)
     sources, keys = [], []
     for source in columns.values():
         if source.startswith("="):
@@ -51,8 +53,9 @@ def insert_select(
         return max(written, 0)
 
 
-def _column(model: type[models.Model], name: str) -> str:
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field) or field.column is None:
+def column_of(model: type[models.Model], name: str) -> str:
+    """The column of `model`'s field `name`."""
+    column = model_field(model, name).column
+    if column is None:
         raise TypeError(f"{model.__name__}.{name} is not a column")
-    return field.column
+    return column
