@@ -199,7 +199,8 @@ def _walk(record: models.Model, lookup: str) -> tuple[object, str]:
     return obj, last
 
 
-def _declaration(model: type[models.Model]) -> ScopedQuerySet[models.Model]:
+def declared_scope(model: type[models.Model]) -> ScopedQuerySet[models.Model]:
+    """The scoped queryset of `model`, which declares its department and its path to a region."""
     queryset = model._default_manager.get_queryset()
     if not isinstance(queryset, ScopedQuerySet):
         raise TypeError(f"{model.__name__} has no scoped queryset: it declares no department or region")
@@ -209,14 +210,14 @@ def _declaration(model: type[models.Model]) -> ScopedQuerySet[models.Model]:
 def region_of(record: models.Model) -> int | None:
     """The region of `record`, reached through the `region_lookup` its queryset declares. The objects on
     the way are read from the record, so a caller that fetched it with them costs no query."""
-    obj, region = _walk(record, _declaration(type(record)).region_lookup)
+    obj, region = _walk(record, declared_scope(type(record)).region_lookup)
     region_id: int | None = getattr(obj, f"{region}_id")
     return region_id
 
 
 def department_of(record: models.Model) -> str:
     """The department of `record`: its queryset's fixed `department`, or its `department_lookup`."""
-    queryset = _declaration(type(record))
+    queryset = declared_scope(type(record))
     if queryset.department is not None:
         return queryset.department
     obj, field = _walk(record, queryset.department_lookup or "department")
@@ -248,7 +249,7 @@ def may_follow_up(user: AnyUser, record: models.Model) -> bool:
 def reads_restricted(user: AnyUser, model: type[models.Model]) -> bool:
     """Whether the user reads the restricted values (names) of a department model's records in their
     scope (`sees_restricted` for the department the model's queryset declares)."""
-    department = _declaration(model).department
+    department = declared_scope(model).department
     if department is None:
         raise TypeError(f"{model.__name__} belongs to no one department: ask about a record")
     return sees_restricted(user, department=department)

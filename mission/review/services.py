@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mission.accounts.models import User
-from mission.accounts.permissions import may_record
+from mission.accounts.permissions import declared_scope, may_record
+from mission.common import model_field
 from mission.concurrency import check_version, lock_row
 from mission.review.models import EDITABLE_BY_AUTHOR, REVIEW_STATE_FIELDS, ReviewedRecord, ReviewStatus
 from mission.review.permissions import may_review, require_author
@@ -26,7 +27,7 @@ def _lock(record: ReviewedRecord) -> ReviewedRecord:
     """Lock the row and bring the workflow's own fields of `record` up to it."""
     current = lock_row(record, fields=REVIEW_STATE_FIELDS)
     for name in REVIEW_STATE_FIELDS:
-        attname = record._meta.get_field(name).attname
+        attname = model_field(type(record), name).attname
         setattr(record, attname, getattr(current, attname))
     return current
 
@@ -147,7 +148,7 @@ def records_revise_after_change(*, actor: User, records: QuerySet[ReviewedRecord
     path. A change by someone who may review them all stands, with its reason in the changed record's
     history; anyone else's sends them back for review as a new revision with that reason. Returns the
     records revised. Call inside the service's transaction, after saving the changed record."""
-    path = records.model._default_manager.get_queryset().region_lookup.split("__")[:-1]
+    path = declared_scope(records.model).region_lookup.split("__")[:-1]
     locked = records.select_for_update().filter(status=ReviewStatus.APPROVED)
     if path:
         locked = locked.select_related("__".join(path))
