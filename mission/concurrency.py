@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from mission.common import ApplicationError, VersionedModel
 from mission.history import child_fields, history_changes, object_label, row_changes
 
-
 _V = TypeVar("_V", bound=VersionedModel)
 
 

@@ -145,12 +145,12 @@ class AggregateView(PortalAPIView):
         )(get)
 
     # --- what a department may override -----------------------------------------------------------
-    def counted(self, request: Request, records: QuerySet) -> QuerySet:
+    def counted(self, request: Request, records: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         """The rows counted, from the model's records in scope and filtered (default: those records)."""
         return records
 
     # --- the machinery ----------------------------------------------------------------------------
-    def records(self, request: Request) -> QuerySet:
+    def records(self, request: Request) -> QuerySet[Any, Any]:
         """The model's records the figures cover: published ones for partners, the user's scope for
         staff; filtered by the request."""
         allowed = {"group_by", "format", *(self.filterset_class.base_filters if self.filterset_class else ())}
@@ -201,7 +201,7 @@ class AggregateView(PortalAPIView):
         perturb = is_partner(request)
         return Response({**disclosure.method(perturb=perturb), "results": self.published(cells, keys, perturb)})
 
-    def published(self, cells: list[dict], keys: tuple[str, ...], perturb: bool) -> list[dict]:
+    def published(self, cells: list[dict[str, Any]], keys: tuple[str, ...], perturb: bool) -> list[dict[str, Any]]:
         """Each cell as a reader receives it, in the order of its `keys`: the keys, the protected counts,
         the rates worked out from them (so a rate never says more than its counts), and whether a count
         was suppressed."""

@@ -29,6 +29,7 @@ import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -125,13 +126,13 @@ class Counted:
 
 
 def cell_counts(
-    queryset: QuerySet,
+    queryset: QuerySet[Any, Any],
     *,
     groups: Mapping[str, Expression],
     counts: Mapping[str, Q],
     record: str = "",
     distinct: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Count records per group in one statement, each count with the sum of its records' keys.
 
     `queryset` holds the records in scope (filtered, scoped); `groups` maps a name to the expression
@@ -167,7 +168,7 @@ def cell_counts(
     for name in counts:
         flag = f"sub.{qn(f'c_{name}')}"
         sums += [f"COALESCE(SUM({flag}), 0)", f"COALESCE(SUM({flag} * sub.{qn('r_key')}), 0)"]
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     if sql is not None:
         # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
         statement = f"SELECT {', '.join(keys + sums)} FROM ({sql}) sub"  # noqa: S608
@@ -205,7 +206,7 @@ def coherent_rate(part: int | None, whole: int | None) -> float | None:
     return round(min(part, whole) / whole, 4)
 
 
-def method(*, perturb: bool) -> dict:
+def method(*, perturb: bool) -> dict[str, Any]:
     """What an aggregate response says about its disclosure control, so a reader can weigh it."""
     if not perturb:
         return {"disclosure_control": "none", "threshold": None, "max_perturbation": 0}

@@ -8,9 +8,11 @@ that numbers are formatted once, in the user's language, and the SVG geometry is
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from field_offices.boundaries import ATTRIBUTION, outlines
 
@@ -44,7 +46,7 @@ def rate(numerator, denominator) -> float | None:
 
 @dataclass(frozen=True)
 class Column:
-    label: str
+    label: StrOrPromise
     kind: str = COUNT
 
 
@@ -53,9 +55,9 @@ class Chart:
     """One chart: the rows are the data; `series` names the columns drawn (stacked for `columns`)."""
 
     slug: str
-    title: str
+    title: StrOrPromise
     columns: list[Column]
-    rows: list[list]
+    rows: list[list[Any]]
     series: tuple[int, ...] = (1,)
     style: str = "bars"  # "bars": one horizontal bar per row; "columns": vertical, over months
     note: str = ""
@@ -70,7 +72,7 @@ class Chart:
         value = row[index]
         return float(value) if isinstance(value, (int, float)) else 0.0
 
-    def table(self) -> dict:
+    def table(self) -> dict[str, Any]:
         body = []
         for position, row in enumerate(self.rows):
             cells = [format_value(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
@@ -78,7 +80,7 @@ class Chart:
             body.append({"head": cells[0], "cells": cells[1:], "link": link})
         return {"header": [c.label for c in self.columns], "rows": body}
 
-    def csv_rows(self) -> tuple[list[str], list[list]]:
+    def csv_rows(self) -> tuple[list[str], list[list[Any]]]:
         header = [f"{c.label} (%)" if c.kind == RATE else str(c.label) for c in self.columns]
         rows = []
         for row in self.rows:
@@ -91,24 +93,24 @@ class Chart:
             rows.append(out)
         return header, rows
 
-    def svg(self) -> dict:
+    def svg(self) -> dict[str, Any]:
         """The drawing for a page: SCREEN_WIDTH units wide, scaled by the stylesheet to fit its box."""
         return self.drawing(SCREEN)
 
     @property
-    def print_svg(self) -> dict:
+    def print_svg(self) -> dict[str, Any]:
         """The drawing for a printed report: the width of an A4 text block, drawn at its own size."""
         return self.drawing(PRINT)
 
-    def drawing(self, layout: "Layout") -> dict:
+    def drawing(self, layout: "Layout") -> dict[str, Any]:
         return self._columns(layout) if self.style == "columns" else self._bars(layout)
 
-    def legend(self) -> list[dict]:
+    def legend(self) -> list[dict[str, Any]]:
         if len(self.series) < 2:
             return []
         return [{"fill": SERIES_FILLS[n], "label": self.columns[i].label} for n, i in enumerate(self.series)]
 
-    def _bars(self, layout: "Layout") -> dict:
+    def _bars(self, layout: "Layout") -> dict[str, Any]:
         width, font = layout.width, layout.font_size
         row_height, gap = font + 10, font * 0.5
         kind = self.columns[self.series[0]].kind
@@ -148,7 +150,7 @@ class Chart:
             "fill": SERIES_FILLS[0],
         }
 
-    def _columns(self, layout: "Layout") -> dict:
+    def _columns(self, layout: "Layout") -> dict[str, Any]:
         width, font = layout.width, layout.font_size
         totals = [sum(self._number(row, i) for i in self.series) for row in self.rows]
         top = max(totals, default=0) or 1
@@ -242,7 +244,7 @@ def shorten(text: str, width: float, font_size: float) -> str:
 class Figure:
     """A key figure with its change from the previous period."""
 
-    label: str
+    label: StrOrPromise
     value: float | None
     previous: float | None
     kind: str = COUNT
@@ -302,7 +304,7 @@ def choropleth(
     inside: set[str] | None,
     url: Callable[[str], str],
     metric: str,
-) -> dict:
+) -> dict[str, Any]:
     """The 38 municipalities coloured by `values` (keyed by municipality code) in five equal classes.
 
     Municipalities outside the user's scope (`inside` is not None and lacks them) are grey, with no

@@ -90,7 +90,7 @@ class Filters:
         params = {**self.params, **overrides}
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
-    def preset_links(self) -> list[dict]:
+    def preset_links(self) -> list[dict[str, Any]]:
         current = current_preset(self.period)
         return [
             {"label": label, "query": self.querystring(**period.query()), "current": label == current}

@@ -15,6 +15,9 @@ in-process) and says on every page how fresh they are.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from django_stubs_ext import StrOrPromise
 
 from mission.accounts.permissions import Capability, has_capability, reads_department
 
@@ -24,21 +27,21 @@ class Activity:
     """A department's activity in a period: the measure's name, and counts by region id and by
     municipality code."""
 
-    label: str
+    label: StrOrPromise
     by_region: dict[int, int] = field(default_factory=dict)
     by_municipality: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class AttentionItem:
-    label: str
+    label: StrOrPromise
     count: int
     url: str
 
 
 @dataclass
 class Overview:
-    figures: list = field(default_factory=list)  # charts.Figure
+    figures: list[Any] = field(default_factory=list)  # charts.Figure
     activity: Activity | None = None
     attention: list[AttentionItem] = field(default_factory=list)
 
@@ -47,14 +50,14 @@ class DepartmentDashboards:
     """What a department contributes. Every method gets the user and must scope what it reads."""
 
     department: str = ""
-    label: str = ""
+    label: StrOrPromise = ""
     url_name: str = ""  # the department's own dashboard, if it has one
     summaries: tuple[str, ...] = ()  # the summaries its figures come from
 
     def overview(self, user, filters) -> Overview:
         return Overview()
 
-    def municipality_panel(self, user, municipality, filters) -> tuple[str, dict] | None:
+    def municipality_panel(self, user, municipality, filters) -> tuple[str, dict[str, Any]] | None:
         """A template and its context for the municipality page, or None."""
         return None
 

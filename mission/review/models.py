@@ -1,6 +1,6 @@
 """The reviewed record: its statuses, its review fields and the labels a department gives them."""
 
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models

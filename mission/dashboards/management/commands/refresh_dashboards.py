@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from mission.dashboards import registry
@@ -12,7 +14,7 @@ class Command(BaseCommand):
             "names", nargs="*", help=f"summaries to rebuild (default all: {', '.join(sorted(registry.summaries()))})"
         )
 
-    def handle(self, *args, names, **options):
+    def handle(self, *args: Any, names, **options: Any):
         unknown = set(names) - set(registry.summaries())
         if unknown:
             self.stderr.write(f"Unknown summaries: {', '.join(sorted(unknown))}")
