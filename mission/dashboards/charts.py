@@ -23,7 +23,7 @@ OUTSIDE_FILL = "#d9d9d9"
 SERIES_FILLS = ("#3182bd", "#fd8d3c", "#74c476")
 
 
-def format_value(value, kind: str = COUNT) -> str:
+def format_value(value: Any, kind: str = COUNT) -> str:
     """A count or a rate (a fraction) as the user's language writes it; an em dash when unknown."""
     if value is None or value == "":
         return "—"
@@ -40,7 +40,7 @@ def shown_percent(value: float) -> float:
     return round(value * 100, 1)
 
 
-def rate(numerator, denominator) -> float | None:
+def rate(numerator: float, denominator: float | None) -> float | None:
     return numerator / denominator if denominator else None
 
 
@@ -68,7 +68,7 @@ class Chart:
     def empty(self) -> bool:
         return not self.rows or not any(self._number(row, i) for row in self.rows for i in self.series)
 
-    def _number(self, row, index) -> float:
+    def _number(self, row: list[Any], index: int) -> float:
         value = row[index]
         return float(value) if isinstance(value, (int, float)) else 0.0
 
@@ -258,29 +258,29 @@ class Figure:
     def previous_text(self) -> str:
         return format_value(self.previous, self.kind)
 
-    def _shown(self) -> tuple[float, float]:
+    def _shown(self, value: float, previous: float) -> tuple[float, float]:
         """Both sides as the reader sees them (rates rounded to the percentage shown), so that the change
         is the difference of the two figures printed, not of the digits behind them."""
         if self.kind == RATE:
-            return shown_percent(self.value), shown_percent(self.previous)
-        return self.value, self.previous
+            return shown_percent(value), shown_percent(previous)
+        return value, previous
 
     @property
     def change(self) -> str:
         """ "up", "down" or "same" (or "" when either side is unknown), for the arrow and its label."""
         if self.value is None or self.previous is None:
             return ""
-        value, previous = self._shown()
+        value, previous = self._shown(self.value, self.previous)
         if value == previous:
             return "same"
         return "up" if value > previous else "down"
 
     @property
     def change_text(self) -> str:
-        if not self.change:
+        if self.value is None or self.previous is None:  # no change to show
             return str(_("no figure to compare"))
         if self.kind == RATE:
-            value, previous = self._shown()
+            value, previous = self._shown(self.value, self.previous)
             points = round(value - previous, 1)
             return str(
                 _("%(sign)s%(points)s points")
@@ -303,7 +303,7 @@ def choropleth(
     names: dict[str, str],
     inside: set[str] | None,
     url: Callable[[str], str],
-    metric: str,
+    metric: StrOrPromise,
 ) -> dict[str, Any]:
     """The 38 municipalities coloured by `values` (keyed by municipality code) in five equal classes.
 

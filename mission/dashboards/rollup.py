@@ -59,13 +59,13 @@ def _grouping_sets(rollup: Rollup) -> tuple[str, list[Any]]:
     inner, params = _inner(rollup)
     names = list(rollup.groups)
 
-    def key(name):
+    def key(name: str) -> str:
         return f"sub.{_qn(f'k_{name}')}"
 
-    def label(name):
+    def label(name: str) -> str | None:
         return f"sub.{_qn(f'l_{name}')}" if name in rollup.labels else None
 
-    def text(column):
+    def text(column: str | None) -> str:
         return f"CAST({column} AS text)"
 
     total = f"'{rollup.total or TOTAL}'"
@@ -80,7 +80,7 @@ def _grouping_sets(rollup: Rollup) -> tuple[str, list[Any]]:
             if labelled
             else "''"
         )
-    sets = [f"({key(n)}{', ' + label(n) if label(n) else ''})" for n in names]
+    sets = [f"({key(n)}{', ' + labelled if (labelled := label(n)) else ''})" for n in names]
     if rollup.total:
         sets.append("()")
     sql = (
