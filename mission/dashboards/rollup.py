@@ -80,7 +80,7 @@ def _grouping_sets(rollup: Rollup) -> tuple[str, list[Any]]:
             if labelled
             else "''"
         )
-    sets = [f"({key(n)}{', ' + labelled if (labelled := label(n)) else ''})" for n in names]
+    sets = [f"({key(n)}{', ' + column if (column := label(n)) else ''})" for n in names]
     if rollup.total:
         sets.append("()")
     sql = (
