@@ -37,8 +37,10 @@ from mission.api.views import ERROR_RESPONSES, PortalAPIView, _filter_parameters
 class Rate(Protocol):
     """A rate of two of the view's counts (e.g. an indicator): `part` of `whole`."""
 
-    part: str
-    whole: str
+    @property
+    def part(self) -> str: ...
+    @property
+    def whole(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 KEY_RANGE = 2**32  # record keys are in [0, KEY_RANGE); a million of them sum well inside 64 bits
@@ -128,7 +129,7 @@ class Counted:
 def cell_counts(
     queryset: QuerySet[Any, Any],
     *,
-    groups: Mapping[str, Expression],
+    groups: Mapping[str, Combinable],
     counts: Mapping[str, Q],
     record: str = "",
     distinct: bool = False,
@@ -144,7 +145,7 @@ def cell_counts(
     Returns one dict per group: the group values under their names, and a `Counted` per count.
     """
     pk, key = F(f"{record}pk" if record else "pk"), F(f"{record}record_key" if record else "record_key")
-    columns: dict[str, Expression] = {f"g_{name}": expression for name, expression in groups.items()}
+    columns: dict[str, Combinable] = {f"g_{name}": expression for name, expression in groups.items()}
     if distinct:
         columns["r_id"] = pk
     columns["r_key"] = key

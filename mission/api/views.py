@@ -3,7 +3,7 @@
 
 import time
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import models
@@ -27,6 +27,9 @@ from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
 from mission.sensitivity import staff_only
+
+if TYPE_CHECKING:
+    import django_filters
 
 ERROR = inline_serializer(
     "Error",
@@ -271,7 +274,7 @@ class ValuesListView(PortalAPIView):
     # Fields holding ids of records (output name → the model): partners get their own identifiers for
     # them (`mission.api.identifiers`), in every list alike, and so do the cursors of these lists.
     identifiers: dict[str, type[models.Model]] = {}
-    filterset_class = None
+    filterset_class: "type[django_filters.FilterSet] | None" = None
     summary = ""
     extra_schema: dict[str, Any] = {}  # documents what `enrich` adds to each row
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Expression, QuerySet
+from django.db.models import QuerySet
+from django.db.models.expressions import Combinable
 
 WIDTH = 8  # sums per row
 NAME = re.compile(r"[a-z_]+")
@@ -30,9 +31,9 @@ class Rollup:
     user's language, say)."""
 
     queryset: QuerySet[Any, Any]
-    groups: Mapping[str, Expression]
-    sums: Mapping[str, Expression]
-    labels: dict[str, Expression] = field(default_factory=dict)
+    groups: Mapping[str, Combinable]
+    sums: Mapping[str, Combinable]
+    labels: dict[str, Combinable] = field(default_factory=dict)
     total: str = ""  # when given, a row of that name sums every row
 
 
