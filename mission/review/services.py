@@ -8,6 +8,7 @@ a step inside its own transaction, writes its content, and adds what follows for
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +22,8 @@ from mission.common import model_field
 from mission.concurrency import check_version, lock_row
 from mission.review.models import EDITABLE_BY_AUTHOR, REVIEW_STATE_FIELDS, ReviewedRecord, ReviewStatus
 from mission.review.permissions import may_review, require_author
+
+_R = TypeVar("_R", bound=ReviewedRecord)
 
 
 def _lock(record: ReviewedRecord) -> ReviewedRecord:
@@ -143,7 +146,7 @@ def record_revise(record: ReviewedRecord, *, actor: User, reason: str, back_to_r
     record.save()
 
 
-def records_revise_after_change(*, actor: User, records: QuerySet[ReviewedRecord], reason: str) -> list[ReviewedRecord]:
+def records_revise_after_change(*, actor: User, records: QuerySet[_R], reason: str) -> list[_R]:
     """After a change to what approved records stand on (a record they belong to): their correction
     path. A change by someone who may review them all stands, with its reason in the changed record's
     history; anyone else's sends them back for review as a new revision with that reason. Returns the
