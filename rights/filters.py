@@ -210,7 +210,7 @@ class ReviewQueueFilter(TrialFilterSet):
         "submitted": (_("Oldest submission first"), ["submitted_at", "pk"]),
         "-date": (_("Latest hearing first"), ["-hearing__date", "-pk"]),
     }
-    # Not needed to pick the next observation to review.
+    # Not needed to pick the next observation to review (django-filter drops a filter set to None).
     municipality = court_department = category = date_from = date_to = None  # type: ignore[assignment]
     monitor = django_filters.ChoiceFilter(label=_("Monitor"), method="filter_monitor", empty_label=_("All monitors"))
 
