@@ -53,14 +53,6 @@ class LocalizedNameModel(models.Model):
         return getattr(self, f"name_{language_suffix()}") or self.name_en
 
 
-def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
-    """The field `name` of `model`: a column or a foreign key, never the reverse side of a relation."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, models.Field):
-        raise TypeError(f"{model.__name__}.{name} is the reverse side of a relation, not a field")
-    return field
-
-
 class ApplicationError(Exception):
     """A business rule refused an action; `message` is safe to show to the user."""
 

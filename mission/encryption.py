@@ -39,8 +39,6 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, Improperly
 from django.db import NotSupportedError, models
 from django.db.models import ForeignObjectRel, Lookup
 
-from mission.sql import column_of as _column
-
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -325,11 +323,13 @@ def migrate_columns(
     table as it is, on SQLite and PostgreSQL alike."""
 
     def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        from mission.sql import column_of
+
         for model_name, field_name in columns:
             model = apps.get_model(app_label, model_name)
-            column = _column(model, field_name)
+            column = column_of(model, field_name)
             rewrite_column(
-                schema_editor.connection, model._meta.db_table, _column(model, model._meta.pk.name), column, change
+                schema_editor.connection, model._meta.db_table, column_of(model, model._meta.pk.name), column, change
             )
 
     return run

@@ -13,14 +13,21 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from mission.common import model_field
-
 # (field label, value before, value after), each ready to show.
 Change = tuple[str, str, str]
 # Related rows by model and primary key, fetched once for every change shown on a page.
 RelatedRows = dict[type[models.Model], dict[object, models.Model]]
 
 EMPTY = "—"
+
+
+def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    """The field `name` of `model`: a column or a foreign key, never the reverse side of a relation."""
+    # Here rather than in mission.common (models) so that this module imports before the apps load.
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is the reverse side of a relation, not a field")
+    return field
 
 
 def object_label(obj: models.Model) -> str:

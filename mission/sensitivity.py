@@ -29,7 +29,7 @@ from django.db.models import Case as CaseWhen
 from django.db.models import CharField, F, ForeignObjectRel, Value, When
 from django.db.models.functions import Chr, Concat, Mod
 
-from mission.common import model_field
+from mission.history import model_field
 
 
 class Sensitivity(enum.IntEnum):

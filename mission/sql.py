@@ -8,8 +8,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import QuerySet
 
-from mission.common import model_field
-
 
 def insert_select(
     model: type[models.Model],
@@ -55,7 +53,8 @@ def insert_select(
 
 def column_of(model: type[models.Model], name: str) -> str:
     """The column of `model`'s field `name`."""
-    column = model_field(model, name).column
+    field = model._meta.get_field(name)
+    column = field.column if isinstance(field, models.Field) else None
     if column is None:
         raise TypeError(f"{model.__name__}.{name} is not a column")
     return column

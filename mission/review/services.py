@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from mission.accounts.models import User
 from mission.accounts.permissions import declared_scope, may_record
-from mission.common import model_field
 from mission.concurrency import check_version, lock_row
+from mission.history import model_field
 from mission.review.models import EDITABLE_BY_AUTHOR, REVIEW_STATE_FIELDS, ReviewedRecord, ReviewStatus
 from mission.review.permissions import may_review, require_author
 

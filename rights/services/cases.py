@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import Capability, has_capability, may_record, reads_department, require_record
 from mission.accounts.roles import Department
-from mission.common import model_field
 from mission.concurrency import lock_version
+from mission.history import model_field
 from rights.models import Case, Observation, Party
 from rights.services.observations import correction_reason, published_change_review
 
