@@ -53,9 +53,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 worker: install
 	$(BIN)/celery -A mission worker --beat --loglevel=INFO
 
+# mypy's files and levels are in pyproject.toml: mission/ strict, the departments at the default level.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # After changing user-facing strings: extract, translate the .po files, then compile.
 messages: export DEBUG ?= true

@@ -1,3 +1,6 @@
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, F, Prefetch, QuerySet
 
 from field_offices.models import FieldTeam, Municipality, Region
@@ -29,7 +32,7 @@ def region_detail(*, code: str) -> Region:
     )
 
 
-def municipality_names() -> list[dict]:
+def municipality_names() -> list[Mapping[str, Any]]:
     """Every municipality's code, name in the user's language and region, in one query (for maps)."""
     suffix = language_suffix()
     return list(Municipality.objects.values("code", "region_id", name=F(f"name_{suffix}")))

@@ -5,10 +5,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import transaction
 
 from field_offices.models import Community, District, FieldTeam, MembershipBasis, Municipality, Region
+from mission.common import BaseModel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LOAD_REASON = "reference data load"
@@ -39,9 +41,17 @@ def read_csv(data_dir: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+_M = TypeVar("_M", bound=BaseModel)
+
+
 def reference_upsert(
-    model: type[models.Model], report: LoadReport, *, values: dict, code: str | None = None, lookup: dict | None = None
-) -> models.Model:
+    model: type[_M],
+    report: LoadReport,
+    *,
+    values: dict[str, Any],
+    code: str | None = None,
+    lookup: dict[str, Any] | None = None,
+) -> _M:
     """Create the row with this code (or `lookup`), or update only the fields whose values differ.
 
     Writing nothing when nothing differs keeps a second load from adding history rows or touching
@@ -49,7 +59,7 @@ def reference_upsert(
     """
     label = model._meta.verbose_name_plural
     lookup = lookup if lookup is not None else {"code": code}
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()  # reference models have one manager
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()

@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 
 
 @worker_init.connect
-def _refuse_to_start_without_its_secrets(**_kwargs) -> None:
+def _refuse_to_start_without_its_secrets(**_kwargs: object) -> None:
     from django.core.exceptions import ImproperlyConfigured
 
     from mission.startup import require_secrets

@@ -1,10 +1,14 @@
 """Shared plumbing for every app: the abstract base model, localised names, application errors."""
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class BaseModel(models.Model):
@@ -12,6 +16,10 @@ class BaseModel(models.Model):
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Read by django-simple-history on the next save(): who made the change and why. Services set them.
+    _history_user: "AbstractBaseUser | None"
+    _change_reason: str | None
 
     class Meta:
         abstract = True
@@ -48,7 +56,7 @@ class LocalizedNameModel(models.Model):
 class ApplicationError(Exception):
     """A business rule refused an action; `message` is safe to show to the user."""
 
-    def __init__(self, message: str, extra: dict | None = None) -> None:
+    def __init__(self, message: str, extra: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.extra = extra or {}
@@ -62,6 +70,8 @@ class VersionedModel(models.Model):
     conflict_related: tuple[str, ...] = ()
 
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The django-simple-history manager every versioned model has: conflicts are read from it.
+    history: Any
 
     class Meta:
         abstract = True

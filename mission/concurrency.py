@@ -5,12 +5,16 @@ Every write of a versioned record names the version it started from; the service
 posted without its hidden field, a stale script): waving such a write through would silently
 overwrite whatever was saved meanwhile. Views keep the user's input on a refusal (`show_conflict`)."""
 
+from datetime import datetime
+from typing import TypeVar
+
 from django import forms
-from django.db import models
 from django.utils.translation import gettext as _
 
-from mission.common import ApplicationError
+from mission.common import ApplicationError, VersionedModel
 from mission.history import child_fields, history_changes, object_label, row_changes
+
+_V = TypeVar("_V", bound=VersionedModel)
 
 
 class ConcurrentEditError(ApplicationError):
@@ -53,7 +57,7 @@ class MissingVersionError(ConcurrentEditError):
         )
 
 
-def lock_version(obj: models.Model, *, expected_version: int | None, fields: tuple[str, ...] = ()) -> models.Model:
+def lock_version(obj: _V, *, expected_version: int | None, fields: tuple[str, ...] = ()) -> _V:
     """Lock the row and refuse the write if its version moved on since `expected_version`, or if
     `expected_version` is missing.
 
@@ -64,13 +68,13 @@ def lock_version(obj: models.Model, *, expected_version: int | None, fields: tup
     return current
 
 
-def lock_row(obj: models.Model, *, fields: tuple[str, ...] = ()) -> models.Model:
+def lock_row(obj: _V, *, fields: tuple[str, ...] = ()) -> _V:
     """Lock `obj`'s row until the transaction ends and read its version and `fields` as saved now.
     A step that decides on any of those decides on this row, not on `obj`, which may be older."""
     return type(obj)._default_manager.select_for_update().only("version", *fields).get(pk=obj.pk)
 
 
-def check_version(obj: models.Model, current: models.Model, *, expected_version: int | None) -> None:
+def check_version(obj: VersionedModel, current: VersionedModel, *, expected_version: int | None) -> None:
     """The version check of `lock_version`, on a row already locked with `lock_row`."""
     if not isinstance(expected_version, int) or isinstance(expected_version, bool) or expected_version < 1:
         raise MissingVersionError(current_version=current.version)
@@ -83,13 +87,13 @@ def show_conflict(form: forms.BaseForm, error: ConcurrentEditError, *, version_f
     """Keep everything the user typed in `form`, put the refusal at its top, and move its hidden
     version onto the version saved now: the page then shows their input next to what the other person
     changed, and saving it again replaces that knowingly. (Reloading would have thrown the input away.)"""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict, which the stubs call a Mapping
     data[form.add_prefix(version_field)] = str(error.current_version)
     form.data = data
     form.add_error(None, error.message)
 
 
-def _changes_since(obj: models.Model, version: int) -> tuple[list[tuple[str, str, str]], str]:
+def _changes_since(obj: VersionedModel, version: int) -> tuple[list[tuple[str, str, str]], str]:
     history = obj.history.order_by("-history_date", "-history_id")
     latest = history.first()
     base = history.filter(version=version).last()
@@ -105,7 +109,7 @@ def _changes_since(obj: models.Model, version: int) -> tuple[list[tuple[str, str
     return changes, who
 
 
-def _related_changes(obj: models.Model, related: str, *, since) -> list[tuple[str, str, str]]:
+def _related_changes(obj: VersionedModel, related: str, *, since: datetime) -> list[tuple[str, str, str]]:
     """Changes to `obj`'s child rows (a checklist's answers) since `since`, field by field: they are
     rows of their own, but to the user they are fields of the same form."""
     manager = getattr(obj, related)
@@ -115,7 +119,7 @@ def _related_changes(obj: models.Model, related: str, *, since) -> list[tuple[st
     then = {child.pk: child for child in model.history.as_of(since).filter(**{f"{parent}_id": obj.pk})}
     fields = child_fields(model, parent=parent)
     diffs = row_changes(model, [(child, then.get(child.pk)) for child in children], fields=fields)
-    changes = []
+    changes: list[tuple[str, str, str]] = []
     for child, delta in zip(children, diffs, strict=True):
         label = child.conflict_label() if hasattr(child, "conflict_label") else str(child)
         changes.extend((f"{label}: {field}", old, new) for field, old, new in delta)

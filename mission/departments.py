@@ -136,7 +136,8 @@ class DepartmentConfig(AppConfig):
         """Called by `manage.py seed_demo`, after every demo user exists."""
         if self.demo_data is None:
             return None
-        return import_string(self.demo_data)(records=records)
+        loaded: str | None = import_string(self.demo_data)(records=records)
+        return loaded
 
 
 def all() -> Iterator[DepartmentConfig]:

@@ -9,7 +9,9 @@ stored on the device, so the sealed values die with the session. Every draft exp
 
 import base64
 from collections.abc import Callable
+from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
@@ -31,13 +33,13 @@ def draft_seal_key(request: HttpRequest) -> str:
     return base64.b64encode(digest).decode("ascii")
 
 
-def mark_restricted(*fields) -> None:
+def mark_restricted(*fields: forms.Field) -> None:
     """Declare form fields restricted, so that offline drafts keep them sealed (or not at all)."""
     for field in fields:
         field.widget.attrs[RESTRICTED_ATTR] = "1"
 
 
-def mark_declared_restricted(form) -> None:
+def mark_declared_restricted(form: forms.BaseModelForm[Any]) -> None:
     """Mark the fields of a model form that its model declares restricted (`mission.sensitivity`)."""
     from mission.sensitivity import restricted_fields
 

@@ -26,9 +26,9 @@ import functools
 import hashlib
 import io
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -37,7 +37,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ImproperlyConfigured
 from django.db import NotSupportedError, models
-from django.db.models import Lookup
+from django.db.models import ForeignObjectRel, Lookup
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+    from django.db.migrations.state import StateApps
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 PREFIX = "enc1:"
 KEY_BYTES = 64  # AES-256-SIV
@@ -147,7 +153,7 @@ def decrypt(value: str | None) -> str | None:
     return value if not value else keyring().decrypt(value)
 
 
-class EncryptedCharField(models.CharField):
+class EncryptedCharField(models.CharField[Any, Any]):
     """A CharField whose values are stored encrypted (see the module). The column is text: a token is
     longer than the text (`max_length` still limits what people type). Lookups: exact, in, isnull."""
 
@@ -156,14 +162,14 @@ class EncryptedCharField(models.CharField):
     def get_internal_type(self) -> str:
         return "TextField"
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(self, value: str | None, expression: object, connection: BaseDatabaseWrapper) -> str | None:
         return decrypt(value)
 
-    def get_db_prep_value(self, value, connection, prepared=False):
+    def get_db_prep_value(self, value: Any, connection: BaseDatabaseWrapper, prepared: bool = False) -> str | None:
         value = super().get_db_prep_value(value, connection, prepared)
         return encrypt(value)
 
-    def get_lookup(self, lookup_name):
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         if lookup_name not in self.LOOKUPS:
             return None  # Django then raises FieldError: "Unsupported lookup … for EncryptedCharField"
         return super().get_lookup(lookup_name)
@@ -174,13 +180,13 @@ def _candidates(value: object) -> list[str]:
     return [""] if text == "" else keyring().tokens(text)
 
 
-class _EncryptedLookup(Lookup):
+class _EncryptedLookup(Lookup[bool]):
     prepare_rhs = False
 
     def values(self) -> Iterable[object]:
         raise NotImplementedError
 
-    def as_sql(self, compiler, connection):
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> _AsSqlType:
         if hasattr(self.rhs, "resolve_expression"):
             raise NotSupportedError("An encrypted field is compared with values, not with other columns.")
         lhs, params = self.process_lhs(compiler, connection)
@@ -209,7 +215,7 @@ class EncryptedIn(_EncryptedLookup):
         return list(self.rhs)
 
 
-def _target(model: type[models.Model], lookup: str) -> models.Field | None:
+def _target(model: type[models.Model] | None, lookup: str) -> models.Field[Any, Any] | ForeignObjectRel | None:
     field = None
     for part in lookup.split("__"):
         if model is None:
@@ -234,7 +240,7 @@ def _encrypted_positions(model: type[models.Model], lookups: tuple[str, ...]) ->
     return tuple(n for n, lookup in enumerate(lookups) if isinstance(_target(model, lookup), EncryptedCharField))
 
 
-def decrypted_rows(rows: Iterable[Sequence], positions: tuple[int, ...]) -> Iterator[tuple]:
+def decrypted_rows(rows: Iterable[Sequence[Any]], positions: tuple[int, ...]) -> Iterator[Sequence[Any]]:
     if not positions:
         yield from rows
         return
@@ -247,7 +253,15 @@ def decrypted_rows(rows: Iterable[Sequence], positions: tuple[int, ...]) -> Iter
         yield tuple(row)
 
 
-def rewrite_column(connection, table: str, pk: str, column: str, change, *, chunk: int = 2000) -> int:
+def rewrite_column(
+    connection: BaseDatabaseWrapper,
+    table: str,
+    pk: str,
+    column: str,
+    change: Callable[[str], str | None],
+    *,
+    chunk: int = 2000,
+) -> int:
     """Rewrite every non-empty value of `table.column` as `change(value)` returns it (None: leave it),
     with plain SQL: for migrations (whose models may not match the table) and key rotation. Walks the
     table in primary-key order, `chunk` rows a statement. Returns the values changed."""
@@ -286,10 +300,10 @@ def reencrypt(value: str) -> str | None:
     ring = keyring()
     if value.startswith(PREFIX) and ring.key_id(value) == ring.current_id:
         return None
-    return ring.encrypt(decrypt_to_clear(value) if value.startswith(PREFIX) else value)
+    return ring.encrypt(ring.decrypt(value) if value.startswith(PREFIX) else value)
 
 
-def encrypted_columns() -> Iterator[tuple[type[models.Model], models.Field]]:
+def encrypted_columns() -> Iterator[tuple[type[models.Model], models.Field[Any, Any]]]:
     """Every encrypted column of the installed models, history tables included."""
     from django.apps import apps
 
@@ -301,16 +315,22 @@ def encrypted_columns() -> Iterator[tuple[type[models.Model], models.Field]]:
                 yield model, field
 
 
-def migrate_columns(app_label: str, columns: Iterable[tuple[str, str]], change):
+def migrate_columns(
+    app_label: str, columns: Iterable[tuple[str, str]], change: Callable[[str], str | None]
+) -> Callable[[StateApps, BaseDatabaseSchemaEditor], None]:
     """A `RunPython` function that rewrites (model name, field name) columns of `app_label` with
     `change` (`encrypt_clear` forwards, `decrypt_to_clear` backwards). Plain SQL, so it runs on the
     table as it is, on SQLite and PostgreSQL alike."""
 
-    def run(apps, schema_editor) -> None:
+    def run(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        from mission.sql import column_of
+
         for model_name, field_name in columns:
             model = apps.get_model(app_label, model_name)
-            field = model._meta.get_field(field_name)
-            rewrite_column(schema_editor.connection, model._meta.db_table, model._meta.pk.column, field.column, change)
+            column = column_of(model, field_name)
+            rewrite_column(
+                schema_editor.connection, model._meta.db_table, column_of(model, model._meta.pk.name), column, change
+            )
 
     return run
 
@@ -403,7 +423,7 @@ class DecryptingReader(io.RawIOBase):
         super().close()
 
 
-def open_clear(raw: BinaryIO) -> BinaryIO:
+def open_clear(raw: BinaryIO) -> BinaryIO | DecryptingReader:
     """`raw` (opened for reading bytes) as clear bytes: decrypted if `encrypt_file` wrote it, else as it is."""
     header = raw.read(len(FILE_MAGIC) + ID_BYTES + _PREFIX_BYTES)
     if header.startswith(FILE_MAGIC) and len(header) == len(FILE_MAGIC) + ID_BYTES + _PREFIX_BYTES:

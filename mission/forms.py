@@ -3,16 +3,20 @@
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.boundfield import BoundField
-from django.forms.renderers import TemplatesSetting
+from django.forms.renderers import BaseRenderer, TemplatesSetting
 from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+if TYPE_CHECKING:
+    from mission.accounts.models import User
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -38,7 +42,7 @@ class VersionField(forms.IntegerField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)
 
     def to_python(self, value: object) -> int | None:
@@ -56,7 +60,9 @@ class FastSelect(forms.Select):
     """A select whose options are joined in Python instead of one template render per option: a filter
     form with every municipality and court renders in microseconds instead of milliseconds."""
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in (None, "")}
@@ -82,7 +88,9 @@ class RequiredAwareBoundField(BoundField):
     that `includes/field.html` draws. Radio buttons and checkboxes keep plain `required`: ARIA does not
     allow `aria-required` on them."""
 
-    def build_widget_attrs(self, attrs, widget=None):
+    def build_widget_attrs(
+        self, attrs: dict[str, str | bool], widget: forms.Widget | None = None
+    ) -> dict[str, str | bool]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         if attrs.get("required") and getattr(widget, "input_type", None) not in ("radio", "checkbox"):
@@ -131,7 +139,7 @@ def earlier_submission(request: HttpRequest) -> str | None:
     from mission.accounts.models import FormSubmission
 
     return (
-        FormSubmission.objects.filter(token=token, user=request.user)
+        FormSubmission.objects.filter(token=token, user=_signed_in(request))
         .exclude(url="")
         .values_list("url", flat=True)
         .first()
@@ -153,14 +161,15 @@ def once_per_form(request: HttpRequest) -> Iterator[Callable[[str], None]]:
     from mission.accounts.models import FormSubmission
 
     token = _token(request)
+    user = _signed_in(request)
     with transaction.atomic():
         claim = None
         if token is not None:
             try:
                 with transaction.atomic():
-                    claim = FormSubmission.objects.create(token=token, user=request.user)
+                    claim = FormSubmission.objects.create(token=token, user=user)
             except IntegrityError:
-                earlier = FormSubmission.objects.filter(token=token, user=request.user).first()
+                earlier = FormSubmission.objects.filter(token=token, user=user).first()
                 raise RepeatedSubmissionError(earlier.url if earlier else "") from None
 
         def saved_at(url: str) -> None:
@@ -169,3 +178,10 @@ def once_per_form(request: HttpRequest) -> Iterator[Callable[[str], None]]:
                 claim.save(update_fields=["url"])
 
         yield saved_at
+
+
+def _signed_in(request: HttpRequest) -> "User":
+    # The login middleware sends anonymous visitors away before any form; this says so to mypy.
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user

@@ -7,6 +7,7 @@ become their choice labels in the interface language, user IDs become names, dat
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from django.db import models
 from django.utils import formats, timezone
@@ -20,19 +21,29 @@ RelatedRows = dict[type[models.Model], dict[object, models.Model]]
 EMPTY = "—"
 
 
+def model_field(model: type[models.Model], name: str) -> "models.Field[Any, Any]":
+    """The field `name` of `model`: a column or a foreign key, never the reverse side of a relation."""
+    # Here rather than in mission.common (models) so that this module imports before the apps load.
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is the reverse side of a relation, not a field")
+    return field
+
+
 def object_label(obj: models.Model) -> str:
     """A person by their name (the username when they have none), anything else by `str()`."""
     if hasattr(obj, "get_full_name") and hasattr(obj, "get_username"):
-        return obj.get_full_name() or obj.get_username()
+        name: str = obj.get_full_name() or obj.get_username()
+        return name
     return str(obj)
 
 
-def display_value(field: models.Field, value: object, related: RelatedRows | None = None) -> str:
+def display_value(field: "models.Field[Any, Any]", value: object, related: RelatedRows | None = None) -> str:
     """One stored value of `field` as the interface shows it. `related` holds the rows a foreign key
     may point to (see `fetch_related`); without it a foreign key costs a query."""
     if value in (None, ""):
         return EMPTY
-    if field.is_relation:
+    if field.is_relation and field.related_model is not None:
         model = field.related_model
         rows = related.get(model, {}) if related is not None else None
         obj = rows.get(value) if rows is not None else model._default_manager.filter(pk=value).first()
@@ -53,16 +64,16 @@ def display_value(field: models.Field, value: object, related: RelatedRows | Non
 def fetch_related(model: type[models.Model], values: Iterable[tuple[str, object]]) -> RelatedRows:
     """The rows that foreign-key values point to, one query per related model. `values` are
     (field name, stored value) pairs of `model`."""
-    wanted: dict[type[models.Model], set] = defaultdict(set)
+    wanted: dict[type[models.Model], set[object]] = defaultdict(set)
     for name, value in values:
         field = model._meta.get_field(name)
-        if field.is_relation and value not in (None, ""):
+        if field.is_relation and field.related_model is not None and value not in (None, ""):
             wanted[field.related_model].add(value)
     return {related: related._default_manager.in_bulk(list(pks)) for related, pks in wanted.items()}
 
 
 def history_changes(
-    model: type[models.Model], pairs: Sequence[tuple[object, object]], *, excluded_fields: Sequence[str] = ()
+    model: type[models.Model], pairs: Sequence[tuple[Any, Any]], *, excluded_fields: Sequence[str] = ()
 ) -> list[list[Change]]:
     """For each (newer, older) pair of history records of `model`, the fields that changed, labelled.
 
@@ -84,9 +95,9 @@ def row_changes(
     which to the user are fields of the parent record's form."""
     deltas = []
     for new, old in pairs:
-        delta = []
+        delta: list[tuple[str, object, object]] = []
         for name in fields:
-            attname = model._meta.get_field(name).attname
+            attname = model_field(model, name).attname
             before = getattr(old, attname) if old is not None else None
             after = getattr(new, attname)
             if (before if before is not None else "") != (after if after is not None else ""):
@@ -106,7 +117,7 @@ def label_changes(
     return [
         [
             (str(field.verbose_name), display_value(field, old, related), display_value(field, new, related))
-            for field, old, new in ((model._meta.get_field(name), old, new) for name, old, new in delta)
+            for field, old, new in ((model_field(model, name), old, new) for name, old, new in delta)
         ]
         for delta in deltas
     ]

@@ -10,22 +10,25 @@ so the shell never imports a department app.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
+from django_stubs_ext import StrOrPromise
 
-from mission.accounts.permissions import Capability, has_capability, scope_for
+from mission.accounts.permissions import AnyUser, Capability, has_capability, scope_for
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: StrOrPromise
     url_name: str
     capability: Capability | None = None
 
 
 @dataclass(frozen=True)
 class NavSection:
-    label: str
+    label: StrOrPromise
     items: tuple[NavItem, ...]
     department: str | None = None  # shown only to users whose scope includes this department
     order: int = 50
@@ -40,8 +43,8 @@ def register(section: NavSection) -> None:
         _sections.sort(key=lambda s: s.order)
 
 
-def sections_for(user, current_path: str = "") -> list[dict]:
-    if not getattr(user, "is_authenticated", False):
+def sections_for(user: "AnyUser | None", current_path: str = "") -> list[dict[str, Any]]:
+    if user is None or not user.is_authenticated:
         return []
     scope = scope_for(user)
     shown = []
@@ -62,6 +65,6 @@ def sections_for(user, current_path: str = "") -> list[dict]:
     return shown
 
 
-def navigation(request) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context processor: the navigation sections for the current user."""
     return {"nav_sections": sections_for(getattr(request, "user", None), request.path)}

@@ -28,7 +28,9 @@ def get_or_404(selector: Callable[..., T], **kwargs: Any) -> T:
         raise Http404 from None
 
 
-def list_context(request: HttpRequest, filterset: Any, queryset: QuerySet, page_size: int = PAGE_SIZE) -> dict:
+def list_context(
+    request: HttpRequest, filterset: Any, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE
+) -> dict[str, Any]:
     """A list page's filter, page of rows, and query string (without the page) for its links and export."""
     query = request.GET.copy()
     query.pop("page", None)

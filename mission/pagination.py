@@ -2,6 +2,7 @@
 page exists. Lists stay as fast on page 1 of a million rows as of a hundred."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
@@ -16,7 +17,7 @@ MAX_PAGE = 1_000_000
 
 @dataclass
 class Page:
-    object_list: list
+    object_list: list[Any]
     number: int
     has_next: bool
 
@@ -50,7 +51,7 @@ def page_number(page: str | None) -> int:
     return number
 
 
-def paginate(queryset: QuerySet, page: str | None, per_page: int = 25) -> Page:
+def paginate(queryset: QuerySet[Any, Any], page: str | None, per_page: int = 25) -> Page:
     number = page_number(page)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])

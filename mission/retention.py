@@ -11,12 +11,14 @@ party names.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 CHUNK = 5000
 
@@ -27,7 +29,7 @@ class Purge:
     `cutoff` and returns how many rows it deleted or changed."""
 
     key: str
-    label: str
+    label: StrOrPromise
     setting: str  # the name of the setting holding the period in days
     run: Callable[[datetime.datetime], int]
 
@@ -43,7 +45,7 @@ def all_purges() -> list[Purge]:
     return list(_purges.values())
 
 
-def _delete_in_chunks(queryset: models.QuerySet) -> int:
+def _delete_in_chunks(queryset: models.QuerySet[Any, Any]) -> int:
     """Delete without loading a year of rows at once (and without one huge statement)."""
     total = 0
     while True:
@@ -88,8 +90,10 @@ def purge_history(cutoff: datetime.datetime) -> int:
         if tracked is None or "history_date" not in {f.name for f in history._meta.fields}:
             continue  # not a history, or the rows of a history's many-to-many (they go with their entry)
         pk_name = tracked._meta.pk.attname
-        latest = history.objects.values(pk_name).annotate(latest=Max("history_id")).values("latest")
-        total += _delete_in_chunks(history.objects.filter(history_date__lt=cutoff).exclude(history_id__in=latest))
+        latest = history._default_manager.values(pk_name).annotate(latest=Max("history_id")).values("latest")
+        total += _delete_in_chunks(
+            history._default_manager.filter(history_date__lt=cutoff).exclude(history_id__in=latest)
+        )
     return total
 
 

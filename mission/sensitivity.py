@@ -19,14 +19,17 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Case as CaseWhen
-from django.db.models import CharField, F, Value, When
+from django.db.models import CharField, F, ForeignObjectRel, Value, When
 from django.db.models.functions import Chr, Concat, Mod
+
+from mission.history import model_field
 
 
 class Sensitivity(enum.IntEnum):
@@ -75,13 +78,13 @@ class Pseudonym:
     ordinal: str
 
     def of(self, obj: models.Model) -> str:
-        label = obj._get_FIELD_display(obj._meta.get_field(self.role))
+        label = getattr(obj, f"get_{self.role}_display")()
         return f"{label} {letters(getattr(obj, self.ordinal))}"
 
     def sql(self, model: type[models.Model], prefix: str = "") -> Concat:
         """The same text worked out by the database, for rows written without model instances (COPY).
         `prefix` is the path from the queried model to `model` ("parties__"), if not the same."""
-        choices = model._meta.get_field(self.role).choices
+        choices = model_field(model, self.role).choices or ()
         label = CaseWhen(
             *[When(**{f"{prefix}{self.role}": value}, then=Value(str(text))) for value, text in choices],
             default=Value(""),
@@ -130,7 +133,7 @@ def declaration(model: type[models.Model]) -> Declaration:
     return found if isinstance(found, Declaration) else PUBLIC_ONLY
 
 
-def _field(model: type[models.Model], name: str) -> models.Field | None:
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any] | ForeignObjectRel | None:
     try:
         return model._meta.get_field(model._meta.pk.name if name == "pk" else name)
     except FieldDoesNotExist:  # an annotation: worked out from fields the path does not name
@@ -176,12 +179,12 @@ def pseudonym_sql(model: type[models.Model], prefix: str = "") -> Concat:
 
 
 @checks.register(checks.Tags.models)
-def check_declarations(app_configs=None, **_kwargs) -> list[checks.CheckMessage]:
+def check_declarations(app_configs: object = None, **_kwargs: object) -> list[checks.CheckMessage]:
     """Every declared field exists, none is both internal and restricted, and restricted text is
     encrypted at rest."""
     from mission.encryption import EncryptedCharField
 
-    errors = []
+    errors: list[checks.CheckMessage] = []
     for model in apps.get_models():
         found = getattr(model, "sensitivity", None)
         if not isinstance(found, Declaration):

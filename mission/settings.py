@@ -9,11 +9,16 @@ Django's technical error pages nor starts with the development secret key: it re
 from datetime import timedelta
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Lets the classes that django-stubs declares generic (ModelAdmin, ModelForm, …) take their model in
+# brackets at run time too, as mypy's strict mode asks (`admin.ModelAdmin[User]`).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

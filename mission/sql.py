@@ -2,6 +2,7 @@
 ORM (so what it computes is right on SQLite and PostgreSQL alike) and no row passing through Python."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
@@ -10,7 +11,7 @@ from django.db.models import QuerySet
 
 def insert_select(
     model: type[models.Model],
-    queryset: QuerySet,
+    queryset: QuerySet[Any, Any],
     columns: Mapping[str, str],
     *,
     where: str = "",
@@ -30,7 +31,7 @@ def insert_select(
         inner, params = queryset.query.sql_with_params()
     except EmptyResultSet:
         return 0
-    targets = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    targets = ", ".join(quote(column_of(model, name)) for name in columns)
     sources, keys = [], []
     for source in columns.values():
         if source.startswith("="):
@@ -46,4 +47,14 @@ def insert_select(
         sql += f" GROUP BY {', '.join(keys)}"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
+        written: int = cursor.rowcount
+        return max(written, 0)
+
+
+def column_of(model: type[models.Model], name: str) -> str:
+    """The column of `model`'s field `name`."""
+    field = model._meta.get_field(name)
+    column = field.column if isinstance(field, models.Field) else None
+    if column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return column

@@ -35,12 +35,12 @@ def require_secrets() -> None:
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_secret_key(**_kwargs) -> list[checks.CheckMessage]:
+def check_secret_key(**_kwargs: object) -> list[checks.CheckMessage]:
     return [checks.Error(MISSING, id="mission.E001")] if secret_key_missing() else []
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_field_keys(**_kwargs) -> list[checks.CheckMessage]:
+def check_field_keys(**_kwargs: object) -> list[checks.CheckMessage]:
     from mission.encryption import keys_problem
 
     problem = keys_problem()

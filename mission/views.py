@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from field_offices.selectors import region_list
+from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, capabilities_of, has_capability, scope_for
 from mission.accounts.roles import Role
 from mission.api.exceptions import is_api_request, json_error
 
 
-def home(request):
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the user is (department, region, field team) and what they can do. Mission management
     and department heads start on the mission overview instead."""
     user = request.user
@@ -34,7 +35,7 @@ def home(request):
 
 @login_not_required
 @never_cache
-def healthz(request):
+def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitoring: answers 200 when the database answers."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -5,8 +5,9 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OrderBy, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from field_offices.models import Municipality, Region
 from mission.forms import use_fast_selects
@@ -100,7 +101,7 @@ class CaseScopeFilterSet(django_filters.FilterSet):
 class TrialFilterSet(CaseScopeFilterSet):
     """The list pages' filters: the shared ones, plus search, flagged and sorting."""
 
-    sorts: dict[str, list[str]] = {}
+    sorts: dict[str, tuple[StrOrPromise, list[str | OrderBy]]] = {}
 
     q = django_filters.CharFilter(label=_("Case number"), method="filter_case_number")
     flagged = django_filters.ChoiceFilter(
@@ -209,8 +210,8 @@ class ReviewQueueFilter(TrialFilterSet):
         "submitted": (_("Oldest submission first"), ["submitted_at", "pk"]),
         "-date": (_("Latest hearing first"), ["-hearing__date", "-pk"]),
     }
-    # Not needed to pick the next observation to review.
-    municipality = court_department = category = date_from = date_to = None
+    # Not needed to pick the next observation to review (django-filter drops a filter set to None).
+    municipality = court_department = category = date_from = date_to = None  # type: ignore[assignment]
     monitor = django_filters.ChoiceFilter(label=_("Monitor"), method="filter_monitor", empty_label=_("All monitors"))
 
     def __init__(self, *args, monitors: list[tuple[str, str]], **kwargs) -> None:

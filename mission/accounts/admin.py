@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,7 +10,7 @@ from mission.accounts.roles import Role
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin[User]):  # type: ignore[misc]  # simple_history has no types
     list_display = ("username", "first_name", "last_name", "role", "department", "region", "field_team", "is_active")
     list_filter = ("role", "department", "region", "is_active")
     list_select_related = ("region", "field_team")
@@ -32,6 +34,6 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
 
-    def save_model(self, request, obj, form, change) -> None:
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool) -> None:
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR
         super().save_model(request, obj, form, change)

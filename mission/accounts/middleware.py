@@ -1,4 +1,8 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 
 from mission.accounts.roles import Role
@@ -10,13 +14,19 @@ class PagesForStaffOnlyMiddleware:
     The login form already refuses partners; this is the second lock, for a session that exists anyway.
     """
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or user.role != Role.PARTNER:
             return None
@@ -33,10 +43,10 @@ class NoStoreForSignedInMiddleware:
     (`mission.drafts`); a copy in the browser's disk cache would outlive the session.
     """
 
-    def __init__(self, get_response) -> None:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):

@@ -1,14 +1,17 @@
 """Users, their department, their place in the field structure and their role."""
 
+from typing import Any, ClassVar, cast
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from field_offices.models import FieldTeam, Region
-from mission.accounts.permissions import ScopedQuerySet, scope_for
+from mission.accounts.permissions import AnyUser, ScopedQuerySet, scope_for
 from mission.accounts.roles import (
     DEPARTMENT_ROLES,
     FIELD_ROLES,
@@ -19,14 +22,14 @@ from mission.accounts.roles import (
 )
 
 
-class UserQuerySet(ScopedQuerySet):
+class UserQuerySet(ScopedQuerySet["User"]):
     """Colleagues: staff of the user's department (and region, for field roles)."""
 
     department_lookup = "department"
     region_lookup = "region"
 
-    def visible_to(self, user) -> "UserQuerySet":
-        if getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ADMINISTRATOR:
+    def visible_to(self, user: AnyUser) -> "UserQuerySet":
+        if user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR:
             return self
         if scope_for(user).nothing:
             return self.none()
@@ -34,8 +37,20 @@ class UserQuerySet(ScopedQuerySet):
         return super().visible_to(user).exclude(role=Role.PARTNER).filter(is_active=True)
 
 
-class PortalUserManager(UserManager.from_queryset(UserQuerySet)):
-    def create_superuser(self, username, email=None, password=None, **extra_fields):
+class PortalUserManager(UserManager["User"]):
+    # Spelled out rather than built with `UserManager.from_queryset(UserQuerySet)`: mypy cannot see the
+    # methods of a class made at run time. What it made: the queryset's class and its `visible_to`.
+    _queryset_class = UserQuerySet
+
+    def get_queryset(self) -> UserQuerySet:
+        return cast(UserQuerySet, super().get_queryset())  # made from `_queryset_class`
+
+    def visible_to(self, user: AnyUser) -> UserQuerySet:
+        return self.get_queryset().visible_to(user)
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         # `createsuperuser` makes an administrator: the only role that may hold Django's staff flags.
         extra_fields.setdefault("role", Role.ADMINISTRATOR)
         extra_fields.setdefault("department", Department.MISSION)
@@ -67,7 +82,10 @@ class User(AbstractUser):
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
-    objects = PortalUserManager()
+    objects: ClassVar[PortalUserManager] = PortalUserManager()
+
+    # Read by django-simple-history on the next save(): who made the change. Services set it.
+    _history_user: "User | None"
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -95,7 +113,7 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.role in DEPARTMENT_ROLES and self.department not in PROGRAMME_DEPARTMENTS:
             errors["department"] = _("Monitors, supervisors and department heads belong to one department.")
         elif self.role in MISSION_ROLES and self.department != Department.MISSION:
@@ -106,7 +124,7 @@ class User(AbstractUser):
             errors["region"] = _("Field monitors and supervisors need a region.")
         elif self.role not in FIELD_ROLES and (self.region_id or self.field_team_id):
             errors["region"] = _("Only field monitors and supervisors are placed in a region or field team.")
-        elif self.field_team_id and self.field_team.region_id != self.region_id:
+        elif self.field_team is not None and self.field_team.region_id != self.region_id:
             errors["field_team"] = _("The field team must belong to the user's region.")
         if errors:
             raise ValidationError(errors)
@@ -116,14 +134,14 @@ class User(AbstractUser):
         return self.role == Role.PARTNER
 
     @property
-    def placement(self) -> str:
+    def placement(self) -> StrOrPromise:
         """Where the user works, in words: field team, regional centre or headquarters."""
-        if self.field_team_id:
+        if self.field_team is not None and self.region is not None:
             return _("Field team %(team)s, region %(region)s") % {
                 "team": self.field_team.name,
                 "region": self.region.name,
             }
-        if self.region_id:
+        if self.region is not None:
             return _("Regional centre %(region)s") % {"region": self.region.name}
         if self.role == Role.PARTNER:
             return self.organisation or _("External partner")

@@ -7,6 +7,7 @@ Every scoped queryset answers `visible_to(user)` with `ScopedQuerySet`, which re
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol, Self, TypeAlias, TypeGuard, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -14,6 +15,29 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mission.accounts.roles import Department, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+
+class PortalUser(Protocol):
+    """What the permission layer reads of a signed-in user: `mission.accounts.models.User` has it. The
+    base names the shape rather than the model, which belongs to a framework above it."""
+
+    @property
+    def is_authenticated(self) -> Literal[True]: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def department(self) -> str: ...
+    @property
+    def region_id(self) -> int | None: ...
+
+
+# Whoever makes a request: a signed-in user or nobody. Narrowed by `user.is_authenticated`.
+AnyUser: TypeAlias = "PortalUser | AnonymousUser"
 
 
 class Capability(models.TextChoices):
@@ -53,18 +77,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
 }
 
 
-def has_capability(user, capability: Capability) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def has_capability(user: AnyUser, capability: Capability) -> TypeGuard[PortalUser]:
+    """Whether the user may do this kind of thing; when true, the user is a signed-in one."""
+    if not user.is_authenticated or not user.is_active:
         return False
     return capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
-def capabilities_of(user) -> list[Capability]:
+def capabilities_of(user: AnyUser) -> list[Capability]:
     """The user's capabilities in the order they are listed above, for showing on the home page."""
     return [c for c in Capability if has_capability(user, c)]
 
 
-def require_capability(user, capability: Capability) -> None:
+def require_capability(user: AnyUser, capability: Capability) -> None:
     if not has_capability(user, capability):
         raise PermissionDenied
 
@@ -91,7 +116,7 @@ class Scope:
 NO_SCOPE = Scope(departments=frozenset(), region_ids=frozenset(), nothing=True)
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: AnyUser) -> Scope:
     if not has_capability(user, Capability.READ_RECORDS):
         # Partners reach published data through the API only; administrators manage, they do not read.
         return NO_SCOPE
@@ -99,10 +124,13 @@ def scope_for(user) -> Scope:
         return Scope(departments=None, region_ids=None)
     if user.role == Role.DEPARTMENT_HEAD:
         return Scope(departments=frozenset({user.department}), region_ids=None)
-    return Scope(departments=frozenset({user.department}), region_ids=frozenset({user.region_id}))
+    # Monitors and supervisors always have a region (a constraint on the user table); one without
+    # would read nothing rather than the records that have no region.
+    regions = frozenset() if user.region_id is None else frozenset({user.region_id})
+    return Scope(departments=frozenset({user.department}), region_ids=regions)
 
 
-def scope_covers(user, *, department: str, region_id: int | None) -> bool:
+def scope_covers(user: AnyUser, *, department: str, region_id: int | None) -> bool:
     """Whether a record of this department and region lies in the user's scope (for writes)."""
     scope = scope_for(user)
     if scope.nothing:
@@ -112,13 +140,13 @@ def scope_covers(user, *, department: str, region_id: int | None) -> bool:
     return scope.region_ids is None or region_id in scope.region_ids
 
 
-def reads_department(user, department: str) -> bool:
+def reads_department(user: AnyUser, department: str) -> bool:
     """Whether the user reads any records of this department (in some region)."""
     scope = scope_for(user)
     return not scope.nothing and (scope.departments is None or department in scope.departments)
 
 
-def sees_restricted(user, *, department: str) -> bool:
+def sees_restricted(user: AnyUser, *, department: str) -> bool:
     """Whether the user reads restricted values (names) of this department's records in their scope.
 
     Only the department's own staff do; mission management reads pseudonyms.
@@ -126,7 +154,10 @@ def sees_restricted(user, *, department: str) -> bool:
     return has_capability(user, Capability.RESTRICTED) and user.department == department
 
 
-class ScopedQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model, covariant=True)
+
+
+class ScopedQuerySet(models.QuerySet[_M]):
     """A queryset whose rows belong to a department and a region, filtered by the user's scope.
 
     Subclasses name the lookups: `department_lookup` (or a fixed `department` for a department app's
@@ -150,7 +181,7 @@ class ScopedQuerySet(models.QuerySet):
             conditions &= Q(**{f"{self.region_lookup}_id__in": scope.region_ids})
         return conditions or None
 
-    def visible_to(self, user) -> "ScopedQuerySet":
+    def visible_to(self, user: AnyUser) -> "Self":
         scope = scope_for(user)
         if scope.nothing:
             return self.none()
@@ -168,7 +199,8 @@ def _walk(record: models.Model, lookup: str) -> tuple[object, str]:
     return obj, last
 
 
-def _declaration(model: type[models.Model]) -> ScopedQuerySet:
+def declared_scope(model: type[models.Model]) -> ScopedQuerySet[models.Model]:
+    """The scoped queryset of `model`, which declares its department and its path to a region."""
     queryset = model._default_manager.get_queryset()
     if not isinstance(queryset, ScopedQuerySet):
         raise TypeError(f"{model.__name__} has no scoped queryset: it declares no department or region")
@@ -178,44 +210,46 @@ def _declaration(model: type[models.Model]) -> ScopedQuerySet:
 def region_of(record: models.Model) -> int | None:
     """The region of `record`, reached through the `region_lookup` its queryset declares. The objects on
     the way are read from the record, so a caller that fetched it with them costs no query."""
-    obj, region = _walk(record, _declaration(type(record)).region_lookup)
-    return getattr(obj, f"{region}_id")
+    obj, region = _walk(record, declared_scope(type(record)).region_lookup)
+    region_id: int | None = getattr(obj, f"{region}_id")
+    return region_id
 
 
 def department_of(record: models.Model) -> str:
     """The department of `record`: its queryset's fixed `department`, or its `department_lookup`."""
-    queryset = _declaration(type(record))
+    queryset = declared_scope(type(record))
     if queryset.department is not None:
         return queryset.department
     obj, field = _walk(record, queryset.department_lookup or "department")
-    return getattr(obj, field)
+    department: str = getattr(obj, field)
+    return department
 
 
-def covers_record(user, record: models.Model) -> bool:
+def covers_record(user: AnyUser, record: models.Model) -> bool:
     """Whether the user's scope covers the record's department and region."""
     return scope_covers(user, department=department_of(record), region_id=region_of(record))
 
 
-def may_record(user, record: models.Model) -> bool:
+def may_record(user: AnyUser, record: models.Model) -> bool:
     """Whether the user records in the record's department and region (a field monitor or supervisor
     there). For a record not saved yet, its region comes from what it holds (say, its municipality)."""
     return has_capability(user, Capability.RECORD) and covers_record(user, record)
 
 
-def require_record(user, record: models.Model) -> None:
+def require_record(user: AnyUser, record: models.Model) -> None:
     if not may_record(user, record):
         raise PermissionDenied
 
 
-def may_follow_up(user, record: models.Model) -> bool:
+def may_follow_up(user: AnyUser, record: models.Model) -> bool:
     """Whether the user follows up (flags, interventions) on the record, in its department and region."""
     return has_capability(user, Capability.FOLLOW_UP) and covers_record(user, record)
 
 
-def reads_restricted(user, model: type[models.Model]) -> bool:
+def reads_restricted(user: AnyUser, model: type[models.Model]) -> bool:
     """Whether the user reads the restricted values (names) of a department model's records in their
     scope (`sees_restricted` for the department the model's queryset declares)."""
-    department = _declaration(model).department
+    department = declared_scope(model).department
     if department is None:
         raise TypeError(f"{model.__name__} belongs to no one department: ask about a record")
     return sees_restricted(user, department=department)

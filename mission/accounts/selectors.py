@@ -1,8 +1,10 @@
-from django.db.models import F, Q, QuerySet
+from typing import Any
+
+from django.db.models import F, OrderBy, Q, QuerySet
 
 from mission.accounts.models import User
 
-_SORTS = {
+_SORTS: dict[str, list[str | OrderBy]] = {
     "name": ["last_name", "first_name", "username"],
     "role": ["role", "last_name", "first_name"],
     # Headquarters staff (no region) after the regions, on every database.
@@ -10,7 +12,7 @@ _SORTS = {
 }
 
 
-def user_list(*, user: User, filters: dict | None = None) -> QuerySet[User]:
+def user_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[User]:
     """Colleagues the user may see, filtered and sorted, with their region and team in the same query."""
     filters = filters or {}
     qs = User.objects.visible_to(user).select_related("region", "field_team")

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from field_offices.models import FieldTeam, Region
 from mission.accounts.models import User
 from mission.accounts.roles import Role
 
@@ -19,8 +20,8 @@ def user_create(
     username: str,
     role: str,
     department: str = "",
-    region=None,
-    field_team=None,
+    region: Region | None = None,
+    field_team: FieldTeam | None = None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",

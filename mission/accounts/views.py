@@ -1,11 +1,15 @@
+from typing import Any
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from mission.accounts.forms import PeopleFilterForm, PortalAuthenticationForm, PortalPasswordResetForm
+from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, require_capability
 from mission.accounts.selectors import user_list
 
@@ -21,7 +25,7 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     partner_allowed = True
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().post(request, *args, **kwargs)
         # Offline drafts (static/js/drafts.js) do not outlive a sign-out; drafts.js forgets them too
         # when the sign-out button is pressed, this covers a browser that runs no script.
@@ -36,7 +40,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
 
-def people(request):
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The colleagues the user may see, with search, filters, sorting and pagination."""
     require_capability(request.user, Capability.DIRECTORY)
     form = PeopleFilterForm(request.GET or None)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -30,7 +32,7 @@ class ApiTokenForm(forms.ModelForm):
         model = ApiToken
         fields = ["user", "name", "scopes", "expires_at"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # An issued token shows its owner and datasets read-only: the admin leaves those fields out.
         if "scopes" in self.fields:
@@ -47,7 +49,7 @@ class ApiTokenForm(forms.ModelForm):
                 "a partner's reads published data only."
             )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.instance.pk is None and data.get("user") is not None:
             try:

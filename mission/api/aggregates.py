@@ -37,8 +37,10 @@ from mission.api.views import ERROR_RESPONSES, PortalAPIView, _filter_parameters
 class Rate(Protocol):
     """A rate of two of the view's counts (e.g. an indicator): `part` of `whole`."""
 
-    part: str
-    whole: str
+    @property
+    def part(self) -> str: ...
+    @property
+    def whole(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -145,12 +147,12 @@ class AggregateView(PortalAPIView):
         )(get)
 
     # --- what a department may override -----------------------------------------------------------
-    def counted(self, request: Request, records: QuerySet) -> QuerySet:
+    def counted(self, request: Request, records: QuerySet[Any, Any]) -> QuerySet[Any, Any]:
         """The rows counted, from the model's records in scope and filtered (default: those records)."""
         return records
 
     # --- the machinery ----------------------------------------------------------------------------
-    def records(self, request: Request) -> QuerySet:
+    def records(self, request: Request) -> QuerySet[Any, Any]:
         """The model's records the figures cover: published ones for partners, the user's scope for
         staff; filtered by the request."""
         allowed = {"group_by", "format", *(self.filterset_class.base_filters if self.filterset_class else ())}
@@ -201,7 +203,7 @@ class AggregateView(PortalAPIView):
         perturb = is_partner(request)
         return Response({**disclosure.method(perturb=perturb), "results": self.published(cells, keys, perturb)})
 
-    def published(self, cells: list[dict], keys: tuple[str, ...], perturb: bool) -> list[dict]:
+    def published(self, cells: list[dict[str, Any]], keys: tuple[str, ...], perturb: bool) -> list[dict[str, Any]]:
         """Each cell as a reader receives it, in the order of its `keys`: the keys, the protected counts,
         the rates worked out from them (so a rate never says more than its counts), and whether a count
         was suppressed."""

@@ -3,13 +3,15 @@ DepartmentConfig, registered by its `ready()`); the API framework knows no depar
 
 from dataclasses import dataclass
 
+from django_stubs_ext import StrOrPromise
+
 from mission.accounts.permissions import Capability
 
 
 @dataclass(frozen=True)
 class Dataset:
     code: str
-    label: str
+    label: StrOrPromise
     partners: bool = True  # False: staff only, never granted to a partner token
     # The capability the department's pages ask of staff for the same records (e.g. FOLLOW_UP for flags):
     # the API asks the same of a staff user, so it never shows what the pages refuse.

@@ -29,11 +29,13 @@ import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.db.models import Case, Expression, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.utils.translation import gettext_lazy as _
 
 KEY_RANGE = 2**32  # record keys are in [0, KEY_RANGE); a million of them sum well inside 64 bits
@@ -125,13 +127,13 @@ class Counted:
 
 
 def cell_counts(
-    queryset: QuerySet,
+    queryset: QuerySet[Any, Any],
     *,
-    groups: Mapping[str, Expression],
+    groups: Mapping[str, Combinable],
     counts: Mapping[str, Q],
     record: str = "",
     distinct: bool = False,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Count records per group in one statement, each count with the sum of its records' keys.
 
     `queryset` holds the records in scope (filtered, scoped); `groups` maps a name to the expression
@@ -143,7 +145,7 @@ def cell_counts(
     Returns one dict per group: the group values under their names, and a `Counted` per count.
     """
     pk, key = F(f"{record}pk" if record else "pk"), F(f"{record}record_key" if record else "record_key")
-    columns: dict[str, Expression] = {f"g_{name}": expression for name, expression in groups.items()}
+    columns: dict[str, Combinable] = {f"g_{name}": expression for name, expression in groups.items()}
     if distinct:
         columns["r_id"] = pk
     columns["r_key"] = key
@@ -167,7 +169,7 @@ def cell_counts(
     for name in counts:
         flag = f"sub.{qn(f'c_{name}')}"
         sums += [f"COALESCE(SUM({flag}), 0)", f"COALESCE(SUM({flag} * sub.{qn('r_key')}), 0)"]
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     if sql is not None:
         # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
         statement = f"SELECT {', '.join(keys + sums)} FROM ({sql}) sub"  # noqa: S608
@@ -205,7 +207,7 @@ def coherent_rate(part: int | None, whole: int | None) -> float | None:
     return round(min(part, whole) / whole, 4)
 
 
-def method(*, perturb: bool) -> dict:
+def method(*, perturb: bool) -> dict[str, Any]:
     """What an aggregate response says about its disclosure control, so a reader can weigh it."""
     if not perturb:
         return {"disclosure_control": "none", "threshold": None, "max_perturbation": 0}

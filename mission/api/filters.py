@@ -1,6 +1,7 @@
 """Filters that every department's API filter sets share."""
 
 import datetime
+from typing import Any
 
 import django_filters
 from django import forms
@@ -42,7 +43,7 @@ class RecordFilter(django_filters.CharFilter):
     """The rows that belong to one record (e.g. the hearings of a case), named as the caller knows it: a
     partner by its own identifier (`mission.api.identifiers`), staff by the database id."""
 
-    def __init__(self, *, model: type[models.Model], **kwargs) -> None:
+    def __init__(self, *, model: type[models.Model], **kwargs: Any) -> None:
         self.record_model = model  # not `model`: django-filter sets that to the listed model
         super().__init__(**kwargs)
 

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -58,9 +59,9 @@ class PartnerIdentifiers:
 
     def __init__(self, owner_id: int) -> None:
         self._owner = str(owner_id).encode()
-        self._keys: dict[str, tuple] = {}
+        self._keys: dict[str, tuple[Any, ...]] = {}
 
-    def _functions(self, kind: str) -> tuple:
+    def _functions(self, kind: str) -> tuple[Any, ...]:
         functions = self._keys.get(kind)
         if functions is None:
             secret = settings.API_IDENTIFIER_KEY.encode()

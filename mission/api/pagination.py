@@ -43,12 +43,12 @@ def page_size(request: Request) -> int:
 
 def paginate(
     request: Request,
-    queryset: QuerySet,
-    rows_of: Callable[[QuerySet], Any],
+    queryset: QuerySet[Any, Any],
+    rows_of: Callable[[QuerySet[Any, Any]], Any],
     *,
     encode: Callable[[int], str] = _encode,
     decode: Callable[[str], int | None] = _decode,
-) -> tuple[list[dict], str | None]:
+) -> tuple[list[dict[str, Any]], str | None]:
     """One page of `rows_of(queryset)` (a values() queryset) and the link to the next page. The cursor
     is the last primary key, written by `encode` (for partners: their identifier of the last row, so the
     cursor tells them nothing they do not hold) and read back by `decode` (None: not a cursor)."""

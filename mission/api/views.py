@@ -3,6 +3,7 @@
 
 import time
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import models
@@ -26,6 +27,9 @@ from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
 from mission.sensitivity import staff_only
+
+if TYPE_CHECKING:
+    import django_filters
 
 ERROR = inline_serializer(
     "Error",
@@ -67,7 +71,7 @@ class PortalAPIView(APIView):
     renderer_classes = [ORJSONRenderer]
     dataset = ""
 
-    def initial(self, request, *args, **kwargs):
+    def initial(self, request, *args: Any, **kwargs: Any):
         self._started = time.perf_counter()
         super().initial(request, *args, **kwargs)
 
@@ -81,7 +85,7 @@ class PortalAPIView(APIView):
                 exc = Throttled(throttle.wait())
         return super().handle_exception(exc)
 
-    def finalize_response(self, request, response, *args, **kwargs):
+    def finalize_response(self, request, response, *args: Any, **kwargs: Any):
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "_unlogged", False):
             return response
@@ -236,7 +240,7 @@ def _plain_rows(queryset, keys: list[str]):
     from mission.encryption import decrypted_rows, encrypted_positions
 
     class Rows:
-        def __getitem__(self, bounds: slice) -> list[dict]:
+        def __getitem__(self, bounds: slice) -> list[dict[str, Any]]:
             if connections[queryset.db].vendor != "postgresql":
                 return [dict(zip(keys, row, strict=True)) for row in queryset[bounds]]
             try:
@@ -270,11 +274,11 @@ class ValuesListView(PortalAPIView):
     # Fields holding ids of records (output name → the model): partners get their own identifiers for
     # them (`mission.api.identifiers`), in every list alike, and so do the cursors of these lists.
     identifiers: dict[str, type[models.Model]] = {}
-    filterset_class = None
+    filterset_class: "type[django_filters.FilterSet] | None" = None
     summary = ""
-    extra_schema: dict = {}  # documents what `enrich` adds to each row
+    extra_schema: dict[str, Any] = {}  # documents what `enrich` adds to each row
 
-    def __init_subclass__(cls, **kwargs) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if not cls.fields:
             return
@@ -322,7 +326,7 @@ class ValuesListView(PortalAPIView):
         if cls.filterset_class is not None:
             parameters += _filter_parameters(cls.filterset_class)
 
-        def get(self, request, *args, **kwargs):
+        def get(self, request, *args: Any, **kwargs: Any):
             return self.list(request)
 
         cls.get = extend_schema(
@@ -333,7 +337,7 @@ class ValuesListView(PortalAPIView):
             tags=[cls.dataset],
         )(get)
 
-    def base_queryset(self, request) -> QuerySet:
+    def base_queryset(self, request) -> QuerySet[Any, Any]:
         raise NotImplementedError
 
     def visible_fields(self, request) -> list[str]:
@@ -360,10 +364,10 @@ class ValuesListView(PortalAPIView):
             known |= set(self.filterset_class.base_filters)
         check_query(request, known)
 
-    def enrich(self, rows: list[dict], request) -> None:
+    def enrich(self, rows: list[dict[str, Any]], request) -> None:
         """Add what one more query per page can give (e.g. ratings of observations)."""
 
-    def pseudonymise(self, rows: list[dict], partner_ids: PartnerIdentifiers, keys: list[str]) -> None:
+    def pseudonymise(self, rows: list[dict[str, Any]], partner_ids: PartnerIdentifiers, keys: list[str]) -> None:
         """Replace the ids of records by the partner's identifiers (after `enrich`, which needs the ids)."""
         for key in keys:
             encoded = partner_ids.encode_all(kind_of(self.identifiers[key]), [row[key] for row in rows])

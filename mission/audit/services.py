@@ -1,20 +1,23 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import CharField, F, IntegerField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Substr
-from django.http import HttpRequest
 
+from mission.accounts.http import AuthenticatedHttpRequest
+from mission.accounts.models import User
 from mission.audit.models import AccessLog, Disclosure
 from mission.sensitivity import restricted_fields
 from mission.sql import insert_select
 
 CHUNK = 2000
+_M = TypeVar("_M", bound=models.Model)
 
 
-def access_record(*, actor, obj: models.Model, path: str = "") -> AccessLog:
+def access_record(*, actor: User, obj: models.Model, path: str = "") -> AccessLog:
     """Write that `actor` saw the restricted record `obj` (call it from every view that shows one).
 
     When `obj` holds other records' restricted values (a report file: `disclosure_replace`), each of
@@ -50,7 +53,7 @@ def access_record(*, actor, obj: models.Model, path: str = "") -> AccessLog:
     return log
 
 
-def access_record_many(*, actor, objs: list[models.Model], path: str = "") -> None:
+def access_record_many(*, actor: User, objs: list[models.Model], path: str = "") -> None:
     """One access row per record, written in one statement (for exports)."""
     if not objs:
         return
@@ -61,12 +64,14 @@ def access_record_many(*, actor, objs: list[models.Model], path: str = "") -> No
     )
 
 
-def access_shown(request: HttpRequest, obj: models.Model) -> None:
+def access_shown(request: AuthenticatedHttpRequest, obj: models.Model) -> None:
     """A page shows restricted values of `obj` to the signed-in user: log it with the page's path."""
     access_record(actor=request.user, obj=obj, path=request.path)
 
 
-def restricted_shown(request: HttpRequest, obj: models.Model, rows: list[models.Model], *, readable: bool) -> bool:
+def restricted_shown(
+    request: AuthenticatedHttpRequest, obj: models.Model, rows: list[models.Model], *, readable: bool
+) -> bool:
     """Whether a page shows the restricted values (`mission.sensitivity`) of `rows`, which belong to
     `obj`, to a user who may (`readable`) or may not read them; when it does, that is a view of `obj`,
     logged. Returns `readable`: the page shows the values, else their pseudonyms."""
@@ -106,7 +111,7 @@ def disclosure_replace(*, holder: models.Model, objs: Iterable[models.Model], la
         )
     types: dict[type, ContentType] = {}
 
-    def rows_of(objects: Iterable[models.Model]):
+    def rows_of(objects: Iterable[models.Model]) -> Iterator[Disclosure]:
         for obj in objects:
             content_type = types.get(type(obj)) or types.setdefault(type(obj), ContentType.objects.get_for_model(obj))
             yield Disclosure(
@@ -120,9 +125,9 @@ def disclosure_replace(*, holder: models.Model, objs: Iterable[models.Model], la
     return _bulk_create(Disclosure, rows_of(objs))
 
 
-def _bulk_create(model: type[models.Model], rows: Iterable[models.Model]) -> int:
+def _bulk_create(model: type[_M], rows: Iterable[_M]) -> int:
     """Insert from an iterator in chunks, so that a file naming thousands of cases stays light."""
-    count, chunk = 0, []
+    count, chunk = 0, list[_M]()
     for row in rows:
         chunk.append(row)
         if len(chunk) == CHUNK:

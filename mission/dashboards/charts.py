@@ -8,9 +8,11 @@ that numbers are formatted once, in the user's language, and the SVG geometry is
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from field_offices.boundaries import ATTRIBUTION, outlines
 
@@ -21,7 +23,7 @@ OUTSIDE_FILL = "#d9d9d9"
 SERIES_FILLS = ("#3182bd", "#fd8d3c", "#74c476")
 
 
-def format_value(value, kind: str = COUNT) -> str:
+def format_value(value: Any, kind: str = COUNT) -> str:
     """A count or a rate (a fraction) as the user's language writes it; an em dash when unknown."""
     if value is None or value == "":
         return "—"
@@ -38,13 +40,13 @@ def shown_percent(value: float) -> float:
     return round(value * 100, 1)
 
 
-def rate(numerator, denominator) -> float | None:
+def rate(numerator: float, denominator: float | None) -> float | None:
     return numerator / denominator if denominator else None
 
 
 @dataclass(frozen=True)
 class Column:
-    label: str
+    label: StrOrPromise
     kind: str = COUNT
 
 
@@ -53,9 +55,9 @@ class Chart:
     """One chart: the rows are the data; `series` names the columns drawn (stacked for `columns`)."""
 
     slug: str
-    title: str
+    title: StrOrPromise
     columns: list[Column]
-    rows: list[list]
+    rows: list[list[Any]]
     series: tuple[int, ...] = (1,)
     style: str = "bars"  # "bars": one horizontal bar per row; "columns": vertical, over months
     note: str = ""
@@ -66,11 +68,11 @@ class Chart:
     def empty(self) -> bool:
         return not self.rows or not any(self._number(row, i) for row in self.rows for i in self.series)
 
-    def _number(self, row, index) -> float:
+    def _number(self, row: list[Any], index: int) -> float:
         value = row[index]
         return float(value) if isinstance(value, (int, float)) else 0.0
 
-    def table(self) -> dict:
+    def table(self) -> dict[str, Any]:
         body = []
         for position, row in enumerate(self.rows):
             cells = [format_value(v, c.kind) for v, c in zip(row, self.columns, strict=True)]
@@ -78,7 +80,7 @@ class Chart:
             body.append({"head": cells[0], "cells": cells[1:], "link": link})
         return {"header": [c.label for c in self.columns], "rows": body}
 
-    def csv_rows(self) -> tuple[list[str], list[list]]:
+    def csv_rows(self) -> tuple[list[str], list[list[Any]]]:
         header = [f"{c.label} (%)" if c.kind == RATE else str(c.label) for c in self.columns]
         rows = []
         for row in self.rows:
@@ -91,24 +93,24 @@ class Chart:
             rows.append(out)
         return header, rows
 
-    def svg(self) -> dict:
+    def svg(self) -> dict[str, Any]:
         """The drawing for a page: SCREEN_WIDTH units wide, scaled by the stylesheet to fit its box."""
         return self.drawing(SCREEN)
 
     @property
-    def print_svg(self) -> dict:
+    def print_svg(self) -> dict[str, Any]:
         """The drawing for a printed report: the width of an A4 text block, drawn at its own size."""
         return self.drawing(PRINT)
 
-    def drawing(self, layout: "Layout") -> dict:
+    def drawing(self, layout: "Layout") -> dict[str, Any]:
         return self._columns(layout) if self.style == "columns" else self._bars(layout)
 
-    def legend(self) -> list[dict]:
+    def legend(self) -> list[dict[str, Any]]:
         if len(self.series) < 2:
             return []
         return [{"fill": SERIES_FILLS[n], "label": self.columns[i].label} for n, i in enumerate(self.series)]
 
-    def _bars(self, layout: "Layout") -> dict:
+    def _bars(self, layout: "Layout") -> dict[str, Any]:
         width, font = layout.width, layout.font_size
         row_height, gap = font + 10, font * 0.5
         kind = self.columns[self.series[0]].kind
@@ -148,7 +150,7 @@ class Chart:
             "fill": SERIES_FILLS[0],
         }
 
-    def _columns(self, layout: "Layout") -> dict:
+    def _columns(self, layout: "Layout") -> dict[str, Any]:
         width, font = layout.width, layout.font_size
         totals = [sum(self._number(row, i) for i in self.series) for row in self.rows]
         top = max(totals, default=0) or 1
@@ -242,7 +244,7 @@ def shorten(text: str, width: float, font_size: float) -> str:
 class Figure:
     """A key figure with its change from the previous period."""
 
-    label: str
+    label: StrOrPromise
     value: float | None
     previous: float | None
     kind: str = COUNT
@@ -256,29 +258,29 @@ class Figure:
     def previous_text(self) -> str:
         return format_value(self.previous, self.kind)
 
-    def _shown(self) -> tuple[float, float]:
+    def _shown(self, value: float, previous: float) -> tuple[float, float]:
         """Both sides as the reader sees them (rates rounded to the percentage shown), so that the change
         is the difference of the two figures printed, not of the digits behind them."""
         if self.kind == RATE:
-            return shown_percent(self.value), shown_percent(self.previous)
-        return self.value, self.previous
+            return shown_percent(value), shown_percent(previous)
+        return value, previous
 
     @property
     def change(self) -> str:
         """ "up", "down" or "same" (or "" when either side is unknown), for the arrow and its label."""
         if self.value is None or self.previous is None:
             return ""
-        value, previous = self._shown()
+        value, previous = self._shown(self.value, self.previous)
         if value == previous:
             return "same"
         return "up" if value > previous else "down"
 
     @property
     def change_text(self) -> str:
-        if not self.change:
+        if self.value is None or self.previous is None:  # no change to show
             return str(_("no figure to compare"))
         if self.kind == RATE:
-            value, previous = self._shown()
+            value, previous = self._shown(self.value, self.previous)
             points = round(value - previous, 1)
             return str(
                 _("%(sign)s%(points)s points")
@@ -301,8 +303,8 @@ def choropleth(
     names: dict[str, str],
     inside: set[str] | None,
     url: Callable[[str], str],
-    metric: str,
-) -> dict:
+    metric: StrOrPromise,
+) -> dict[str, Any]:
     """The 38 municipalities coloured by `values` (keyed by municipality code) in five equal classes.
 
     Municipalities outside the user's scope (`inside` is not None and lacks them) are grey, with no

@@ -6,14 +6,17 @@ region choices are the regions in the user's scope, so a supervisor can choose o
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from field_offices.models import Region
+from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import scope_for
 from mission.dashboards.periods import (
     DEFAULT_MONTHS,
@@ -36,7 +39,7 @@ def _check_month_range(month: datetime.date) -> None:
         raise forms.ValidationError(month_range_message(), code="out_of_range")
 
 
-def month_field(label) -> forms.DateField:
+def month_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
@@ -49,8 +52,14 @@ def month_field(label) -> forms.DateField:
 
 class DashboardFilterForm(forms.Form):
     def __init__(
-        self, data, *, regions: list[Region], extra_fields: dict[str, forms.Field], regional: bool = True, **kwargs
-    ):
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        regions: list[Region],
+        extra_fields: Mapping[str, forms.Field],
+        regional: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, **kwargs)
         self.fields["from"] = month_field(_("From (month)"))
         self.fields["to"] = month_field(_("To (month)"))
@@ -63,8 +72,8 @@ class DashboardFilterForm(forms.Form):
         self.fields.update(extra_fields)
         use_fast_selects(self)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         first, last = data.get("from"), data.get("to")
         if first and last:
             if first > last:
@@ -86,11 +95,11 @@ class Filters:
     extra: dict[str, Any] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)  # the valid filters as they appear in the URL
 
-    def querystring(self, **overrides) -> str:
+    def querystring(self, **overrides: str) -> str:
         params = {**self.params, **overrides}
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
-    def preset_links(self) -> list[dict]:
+    def preset_links(self) -> list[dict[str, Any]]:
         current = current_preset(self.period)
         return [
             {"label": label, "query": self.querystring(**period.query()), "current": label == current}
@@ -99,7 +108,7 @@ class Filters:
 
 
 def read_filters(
-    request, *, extra_fields: dict[str, forms.Field] | None = None, regional: bool = True
+    request: AuthenticatedHttpRequest, *, extra_fields: Mapping[str, forms.Field] | None = None, regional: bool = True
 ) -> tuple[DashboardFilterForm, Filters]:
     """Parse the dashboard filters from the query string. Invalid values are reported on the form and
     the default stands in for them, so the page still shows something true.

@@ -15,8 +15,16 @@ in-process) and says on every page how fresh they are.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from mission.accounts.permissions import Capability, has_capability, reads_department
+from django_stubs_ext import StrOrPromise
+
+from mission.accounts.permissions import AnyUser, Capability, has_capability, reads_department
+
+if TYPE_CHECKING:
+    from field_offices.models import Municipality
+    from mission.accounts.models import User
+    from mission.dashboards.filters import Filters
 
 
 @dataclass
@@ -24,21 +32,21 @@ class Activity:
     """A department's activity in a period: the measure's name, and counts by region id and by
     municipality code."""
 
-    label: str
+    label: StrOrPromise
     by_region: dict[int, int] = field(default_factory=dict)
     by_municipality: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class AttentionItem:
-    label: str
+    label: StrOrPromise
     count: int
     url: str
 
 
 @dataclass
 class Overview:
-    figures: list = field(default_factory=list)  # charts.Figure
+    figures: list[Any] = field(default_factory=list)  # charts.Figure
     activity: Activity | None = None
     attention: list[AttentionItem] = field(default_factory=list)
 
@@ -47,14 +55,16 @@ class DepartmentDashboards:
     """What a department contributes. Every method gets the user and must scope what it reads."""
 
     department: str = ""
-    label: str = ""
+    label: StrOrPromise = ""
     url_name: str = ""  # the department's own dashboard, if it has one
     summaries: tuple[str, ...] = ()  # the summaries its figures come from
 
-    def overview(self, user, filters) -> Overview:
+    def overview(self, user: "User", filters: "Filters") -> Overview:
         return Overview()
 
-    def municipality_panel(self, user, municipality, filters) -> tuple[str, dict] | None:
+    def municipality_panel(
+        self, user: "User", municipality: "Municipality", filters: "Filters"
+    ) -> tuple[str, dict[str, Any]] | None:
         """A template and its context for the municipality page, or None."""
         return None
 
@@ -84,13 +94,13 @@ def summaries() -> dict[str, Summary]:
     return dict(_summaries)
 
 
-def departments_for(user) -> list[DepartmentDashboards]:
+def departments_for(user: AnyUser) -> list[DepartmentDashboards]:
     """The departments whose figures this user may read on dashboards."""
     if not has_capability(user, Capability.DASHBOARDS):
         return []
     return [d for d in _departments if reads_department(user, d.department)]
 
 
-def departments_reading(user) -> list[DepartmentDashboards]:
+def departments_reading(user: AnyUser) -> list[DepartmentDashboards]:
     """The departments whose records this user reads (the municipality page shows their panels)."""
     return [d for d in _departments if reads_department(user, d.department)]

@@ -11,10 +11,12 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Expression, QuerySet
+from django.db.models import QuerySet
+from django.db.models.expressions import Combinable
 
 WIDTH = 8  # sums per row
 NAME = re.compile(r"[a-z_]+")
@@ -28,10 +30,10 @@ class Rollup:
     measures). A grouping named in `labels` also groups on that label expression (a name in the
     user's language, say)."""
 
-    queryset: QuerySet
-    groups: Mapping[str, Expression]
-    sums: Mapping[str, Expression]
-    labels: dict[str, Expression] = field(default_factory=dict)
+    queryset: QuerySet[Any, Any]
+    groups: Mapping[str, Combinable]
+    sums: Mapping[str, Combinable]
+    labels: dict[str, Combinable] = field(default_factory=dict)
     total: str = ""  # when given, a row of that name sums every row
 
 
@@ -39,7 +41,7 @@ def _qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _inner(rollup: Rollup) -> tuple[str, list]:
+def _inner(rollup: Rollup) -> tuple[str, list[Any]]:
     # Keys and labels are grouped as they are and cast to text only in the (few) result rows.
     columns = {f"k_{name}": expression for name, expression in rollup.groups.items()}
     columns |= {f"l_{name}": expression for name, expression in rollup.labels.items()}
@@ -54,17 +56,17 @@ def _sums(rollup: Rollup) -> str:
     return ", ".join(f"{part} AS {_qn(f's{i}')}" for i, part in enumerate(parts))
 
 
-def _grouping_sets(rollup: Rollup) -> tuple[str, list]:
+def _grouping_sets(rollup: Rollup) -> tuple[str, list[Any]]:
     inner, params = _inner(rollup)
     names = list(rollup.groups)
 
-    def key(name):
+    def key(name: str) -> str:
         return f"sub.{_qn(f'k_{name}')}"
 
-    def label(name):
+    def label(name: str) -> str | None:
         return f"sub.{_qn(f'l_{name}')}" if name in rollup.labels else None
 
-    def text(column):
+    def text(column: str | None) -> str:
         return f"CAST({column} AS text)"
 
     total = f"'{rollup.total or TOTAL}'"
@@ -79,7 +81,7 @@ def _grouping_sets(rollup: Rollup) -> tuple[str, list]:
             if labelled
             else "''"
         )
-    sets = [f"({key(n)}{', ' + label(n) if label(n) else ''})" for n in names]
+    sets = [f"({key(n)}{', ' + column if (column := label(n)) else ''})" for n in names]
     if rollup.total:
         sets.append("()")
     sql = (
@@ -89,7 +91,7 @@ def _grouping_sets(rollup: Rollup) -> tuple[str, list]:
     return sql, params
 
 
-def _unions(rollup: Rollup) -> tuple[str, list]:
+def _unions(rollup: Rollup) -> tuple[str, list[Any]]:
     inner, params = _inner(rollup)
     selects, all_params = [], []
     for name in rollup.groups:
@@ -110,7 +112,7 @@ def _unions(rollup: Rollup) -> tuple[str, list]:
     return " UNION ALL ".join(selects), all_params
 
 
-def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict]]:
+def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict[str, Any]]]:
     """Run the rollups in one statement; rows by grouping name (names must differ across rollups),
     each with its rollup's sums by name."""
     build = _grouping_sets if connection.vendor == "postgresql" else _unions
@@ -131,7 +133,7 @@ def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict]]:
         sql, rollup_params = build(rollup)
         statements.append(sql)
         params += rollup_params
-    grouped: dict[str, list[dict]] = defaultdict(list)
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not statements:
         return grouped
     with connection.cursor() as cursor:

@@ -2,23 +2,24 @@
 chart's numbers)."""
 
 from django import forms
-from django.http import Http404
+from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from field_offices.selectors import municipality_detail as select_municipality
 from field_offices.selectors import municipality_names
+from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, require_capability
 from mission.dashboards import registry
 from mission.dashboards.charts import COUNT, TEXT, Chart, Column, choropleth
-from mission.dashboards.filters import read_filters
+from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.services import freshness_for
 from mission.exports import csv_response
 from mission.pages import get_or_404
 
 
-def chart_csv(request, charts: list[Chart], filters):
+def chart_csv(request: AuthenticatedHttpRequest, charts: list[Chart], filters: Filters) -> StreamingHttpResponse | None:
     """The CSV of one chart's numbers when the URL asks for it (`?csv=<slug>` with the page's filters),
     else None."""
     slug = request.GET.get("csv")
@@ -32,7 +33,7 @@ def chart_csv(request, charts: list[Chart], filters):
     return csv_response(f"{slug}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv", header, rows)
 
 
-def overview(request):
+def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Mission overview: key figures with change, activity by region and on the map, what needs attention."""
     require_capability(request.user, Capability.DASHBOARDS)
     departments = registry.departments_for(request.user)
@@ -71,7 +72,7 @@ def overview(request):
     inside = None
     if filters.region_ids is not None:
         inside = {m["code"] for m in municipalities if m["region_id"] in filters.region_ids}
-    values = {}
+    values: dict[str, float] = {}
     for _d, activity in activities:
         for code, count in activity.by_municipality.items():
             values[code] = values.get(code, 0) + count
@@ -111,7 +112,7 @@ def overview(request):
     return render(request, "dashboards/overview.html", context)
 
 
-def municipality_detail(request, code: str):
+def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponseBase:
     """One municipality: where it belongs, and each department's panel of what the user may see there."""
     require_capability(request.user, Capability.DIRECTORY)
     municipality = get_or_404(select_municipality, code=code)

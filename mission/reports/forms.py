@@ -1,4 +1,5 @@
 import json
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -23,7 +24,7 @@ class ReportRequestForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user, **kwargs: Any):
         super().__init__(*args, **kwargs)
         types = registry.types_for(user)
         self.fields["report_type"].choices = [
@@ -45,7 +46,7 @@ class ReportRequestForm(forms.Form):
         self.fields["language"].initial = kwargs.get("initial", {}).get("language")
         use_fast_selects(self)
 
-    def parameters(self) -> dict:
+    def parameters(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
             "from": data["start"],

@@ -12,8 +12,10 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db.models.expressions import Combinable
+from django_stubs_ext import StrOrPromise
 
 from mission.accounts.permissions import Capability, has_capability, reads_department
 from mission.dashboards.periods import Period
@@ -29,7 +31,7 @@ class ReportContext:
 
     job: object  # the ReportJob
     user: object | None  # who asked (None for scheduled reports)
-    parameters: dict
+    parameters: dict[str, Any]
     output: Path  # write the file here
     progress: Callable[[float, str], None]  # (fraction done 0..1, what is happening now)
     includes_restricted: bool
@@ -53,10 +55,10 @@ class ReportContext:
 @dataclass(frozen=True)
 class ReportType:
     key: str
-    label: str
+    label: StrOrPromise
     department: str
     formats: tuple[str, ...]
-    description: str
+    description: StrOrPromise
     build: Callable[[ReportContext], str]  # returns the file name to offer, e.g. "report.pdf"
     # Whether the report holds names when the requester may see them (then only such people may download it).
     may_include_restricted: bool = False

@@ -12,6 +12,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -40,7 +41,7 @@ def _month(value: str, field: str) -> datetime.date:
     return month
 
 
-def _validated(actor, report_type: registry.ReportType | None, parameters: dict) -> dict:
+def _validated(actor, report_type: registry.ReportType | None, parameters: dict[str, Any]) -> dict[str, Any]:
     """The parameters as they will be frozen on the job, or a ValidationError naming what is wrong."""
     errors = {}
     if report_type is None:
@@ -85,7 +86,7 @@ def _validated(actor, report_type: registry.ReportType | None, parameters: dict)
     }
 
 
-def report_request(*, actor, report_type: str, parameters: dict) -> ReportJob:
+def report_request(*, actor, report_type: str, parameters: dict[str, Any]) -> ReportJob:
     """Ask for a report: freeze the parameters, keep the job, and queue it once the job is saved.
     Bad parameters raise ValidationError and change nothing."""
     kind = registry.get(report_type)

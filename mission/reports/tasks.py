@@ -4,6 +4,8 @@ rejected and requeued), and the job is resumed because its recorded process is g
 broker's visibility timeout when the whole worker died, by which time the sweeper has recovered the
 job from its silent heartbeat."""
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -29,7 +31,7 @@ def run_report(self, job_id: int) -> str:
 
 
 @shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
-def sweep_reports() -> dict:
+def sweep_reports() -> dict[str, Any]:
     return services.reports_sweep()
 
 

@@ -1,5 +1,7 @@
 """Reports in the browser: ask for one, watch it, download it, run it again."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,7 +69,7 @@ def report_create(request):
     return render(request, "reports/report_form.html", context, status=status)
 
 
-def _status(job: ReportJob) -> dict:
+def _status(job: ReportJob) -> dict[str, Any]:
     return {
         "status": job.status,
         "status_label": job.get_status_display(),

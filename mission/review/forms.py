@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from mission.forms import VersionField
@@ -11,7 +13,7 @@ class ReviewForm(forms.Form):
     version = VersionField()
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, record: ReviewedRecord, **kwargs) -> None:
+    def __init__(self, *args: Any, record: ReviewedRecord, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["comment"].label = record.review_labels.comment_label
         self.fields["comment"].help_text = record.review_labels.comment_help

@@ -1,12 +1,12 @@
 """The reviewed record: its statuses, its review fields and the labels a department gives them."""
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mission.accounts.permissions import ScopedQuerySet
 from mission.common import BaseModel, VersionedModel
@@ -43,33 +43,36 @@ class ReviewLabels:
     A department subclasses it and sets the words that differ. `not_editable` takes `%(status)s`; the
     others are shown as they are."""
 
-    author: ClassVar[str | Promise] = _("Author")
-    created: ClassVar[str | Promise] = _("created the record")
-    not_editable: ClassVar[str | Promise] = _("This record is %(status)s and cannot be edited.")
-    only_submitted: ClassVar[str | Promise] = _("Only a submitted record can be reviewed.")
-    only_approved: ClassVar[str | Promise] = _("Only an approved record is corrected; edit a draft directly.")
-    return_needs_comment: ClassVar[str | Promise] = _("Tell the author what to change.")
-    return_button: ClassVar[str | Promise] = _("Return to the author")
-    comment_label: ClassVar[str | Promise] = _("Comments for the author")
-    comment_help: ClassVar[str | Promise] = _("Required when you return the record.")
-    approved: ClassVar[str | Promise] = _("Record approved.")
-    returned: ClassVar[str | Promise] = _("Record returned to the author.")
-    no_decision: ClassVar[str | Promise] = _("Choose to approve or to return the record.")
+    author: ClassVar[StrOrPromise] = _("Author")
+    created: ClassVar[StrOrPromise] = _("created the record")
+    not_editable: ClassVar[StrOrPromise] = _("This record is %(status)s and cannot be edited.")
+    only_submitted: ClassVar[StrOrPromise] = _("Only a submitted record can be reviewed.")
+    only_approved: ClassVar[StrOrPromise] = _("Only an approved record is corrected; edit a draft directly.")
+    return_needs_comment: ClassVar[StrOrPromise] = _("Tell the author what to change.")
+    return_button: ClassVar[StrOrPromise] = _("Return to the author")
+    comment_label: ClassVar[StrOrPromise] = _("Comments for the author")
+    comment_help: ClassVar[StrOrPromise] = _("Required when you return the record.")
+    approved: ClassVar[StrOrPromise] = _("Record approved.")
+    returned: ClassVar[StrOrPromise] = _("Record returned to the author.")
+    no_decision: ClassVar[StrOrPromise] = _("Choose to approve or to return the record.")
 
 
-class ReviewedQuerySet(ScopedQuerySet):
+_R = TypeVar("_R", bound="ReviewedRecord", covariant=True)
+
+
+class ReviewedQuerySet(ScopedQuerySet[_R]):
     """A scoped queryset of reviewed records. Subclasses name the department and region path as for
     every `ScopedQuerySet`."""
 
-    def published(self) -> "ReviewedQuerySet":
+    def published(self) -> Self:
         return self.filter(status=ReviewStatus.APPROVED)
 
-    def to_review_by(self, user: "User") -> "ReviewedQuerySet":
+    def to_review_by(self, user: "User") -> Self:
         """Submitted records in the user's scope, never their own."""
         author = self.model.author_field
         return self.visible_to(user).filter(status=ReviewStatus.SUBMITTED).exclude(**{author: user})
 
-    def to_fix_by(self, user: "User") -> "ReviewedQuerySet":
+    def to_fix_by(self, user: "User") -> Self:
         """The user's own drafts and records returned to them: what waits for them."""
         author = self.model.author_field
         return (
@@ -114,9 +117,11 @@ class ReviewedRecord(VersionedModel, BaseModel):
 
     @property
     def author_pk(self) -> int | None:
-        return getattr(self, f"{self.author_field}_id")
+        pk: int | None = getattr(self, f"{self.author_field}_id")
+        return pk
 
     @property
     def review_author(self) -> "User":
         """The author, whatever the department calls the field."""
-        return getattr(self, self.author_field)
+        author: User = getattr(self, self.author_field)
+        return author

@@ -1,32 +1,34 @@
 """Reads of the review workflow: what waits for a reviewer, what waits for an author, and a record's
 history as people read it."""
 
-from django.db.models import QuerySet
+from typing import Any, TypeVar
 
 from mission.accounts.models import User
 from mission.history import child_fields, history_changes, object_label, row_changes
-from mission.review.models import ReviewedRecord
+from mission.review.models import ReviewedQuerySet, ReviewedRecord
+
+_R = TypeVar("_R", bound=ReviewedRecord)
 
 # Fields every record changes on each save: listing them would drown what people changed.
 _BOOKKEEPING = ["updated_at", "version", "created_at"]
 
 
-def review_queue(*, queryset: QuerySet, user: User) -> QuerySet:
+def review_queue(*, queryset: ReviewedQuerySet[_R], user: User) -> ReviewedQuerySet[_R]:
     """Submitted records of `queryset`'s model in the reviewer's scope, never their own. The caller
     orders them (a `FilterSet` does) and adds what its page shows."""
     return queryset.to_review_by(user)
 
 
-def returned_to(*, queryset: QuerySet, user: User) -> QuerySet:
+def returned_to(*, queryset: ReviewedQuerySet[_R], user: User) -> ReviewedQuerySet[_R]:
     """The author's drafts and records returned to them, latest change first."""
     return queryset.to_fix_by(user).order_by("-updated_at")
 
 
-def _who(record) -> str:
+def _who(record: Any) -> str:
     return object_label(record.history_user) if record.history_user else ""
 
 
-def record_history(*, record: ReviewedRecord, withheld: tuple[str, ...] = ()) -> list[dict]:
+def record_history(*, record: ReviewedRecord, withheld: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Who changed what and why, newest first: the record's own fields but `withheld` (restricted
     values the reader may not see), and those of its child rows (`history_children`) as if they were
     its own. Each entry: `at`, `who`, `reason`, `what` (the
@@ -55,7 +57,7 @@ def record_history(*, record: ReviewedRecord, withheld: tuple[str, ...] = ()) ->
     return entries
 
 
-def _child_entries(record: ReviewedRecord, relation: str) -> list[dict]:
+def _child_entries(record: ReviewedRecord, relation: str) -> list[dict[str, Any]]:
     manager = getattr(record, relation)
     child_model = manager.model
     parent = manager.field.name

@@ -8,6 +8,7 @@ a step inside its own transaction, writes its content, and adds what follows for
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,17 +17,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mission.accounts.models import User
-from mission.accounts.permissions import may_record
+from mission.accounts.permissions import declared_scope, may_record
 from mission.concurrency import check_version, lock_row
+from mission.history import model_field
 from mission.review.models import EDITABLE_BY_AUTHOR, REVIEW_STATE_FIELDS, ReviewedRecord, ReviewStatus
 from mission.review.permissions import may_review, require_author
+
+_R = TypeVar("_R", bound=ReviewedRecord)
 
 
 def _lock(record: ReviewedRecord) -> ReviewedRecord:
     """Lock the row and bring the workflow's own fields of `record` up to it."""
     current = lock_row(record, fields=REVIEW_STATE_FIELDS)
     for name in REVIEW_STATE_FIELDS:
-        attname = record._meta.get_field(name).attname
+        attname = model_field(type(record), name).attname
         setattr(record, attname, getattr(current, attname))
     return current
 
@@ -142,12 +146,12 @@ def record_revise(record: ReviewedRecord, *, actor: User, reason: str, back_to_r
     record.save()
 
 
-def records_revise_after_change(*, actor: User, records: QuerySet[ReviewedRecord], reason: str) -> list[ReviewedRecord]:
+def records_revise_after_change(*, actor: User, records: QuerySet[_R], reason: str) -> list[_R]:
     """After a change to what approved records stand on (a record they belong to): their correction
     path. A change by someone who may review them all stands, with its reason in the changed record's
     history; anyone else's sends them back for review as a new revision with that reason. Returns the
     records revised. Call inside the service's transaction, after saving the changed record."""
-    path = records.model._default_manager.get_queryset().region_lookup.split("__")[:-1]
+    path = declared_scope(records.model).region_lookup.split("__")[:-1]
     locked = records.select_for_update().filter(status=ReviewStatus.APPROVED)
     if path:
         locked = locked.select_related("__".join(path))

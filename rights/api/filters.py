@@ -7,18 +7,19 @@ import datetime
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mission.api.filters import RecordFilter, UtcDateTimeFilter
 from rights.filters import CaseScopeFilterSet
 from rights.models import Case, FlagStatus, Hearing, ObservationStatus, flag_day
 
 
-def _period(rows_on_or_after: str, rows_on_or_before: str) -> dict[str, str]:
+def _period(rows_on_or_after: StrOrPromise, rows_on_or_before: StrOrPromise) -> dict[str, StrOrPromise]:
     return {"date_from": rows_on_or_after, "date_to": rows_on_or_before}
 
 
 class ApiFilterSet(CaseScopeFilterSet):
-    parameter_descriptions: dict[str, str] = {}
+    parameter_descriptions: dict[str, StrOrPromise] = {}
 
     updated_since = UtcDateTimeFilter(
         label=_("Changed at or after this time (ISO 8601), for incremental sync"), method="filter_updated_since"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from mission.api.disclosure import record_key_field
@@ -111,7 +112,7 @@ class Hearing(VersionedModel, BaseModel):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         for name in ("date", "next_hearing_date"):
             problem = scheduled_date_error(getattr(self, name))
             if problem:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from mission.accounts.permissions import Capability, has_capability, may_record, reads_department, require_record
 from mission.accounts.roles import Department
 from mission.concurrency import lock_version
+from mission.history import model_field
 from rights.models import Case, Observation, Party
 from rights.services.observations import correction_reason, published_change_review
 
@@ -67,7 +68,7 @@ def _save_parties(case: Case, parties: list[dict], actor, reason: str = "") -> N
     """Create, update or delete parties; a new party gets the next letter of its role ('Accused C')."""
     existing = {p.pk: p for p in case.parties.all()}
     for data in parties:
-        party = existing.get(data.get("id")) if data.get("id") else None
+        party = existing.get(data["id"]) if data.get("id") else None
         if data.get("delete"):
             if party is not None:
                 party._history_user = actor
@@ -97,7 +98,7 @@ def _about_party(party: Party, error: ValidationError) -> ValidationError:
     for field, messages in error.message_dict.items():
         label = party.pseudonym
         if field != NON_FIELD_ERRORS:
-            label = f"{label}, {Party._meta.get_field(field).verbose_name}"
+            label = f"{label}, {model_field(Party, field).verbose_name}"
         about[field] = [f"{label}: {message}" for message in messages]
     return ValidationError(about)
 

@@ -2,9 +2,10 @@
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from field_offices.models import FieldTeam, Region
 from mission import departments
@@ -31,12 +32,12 @@ def demo_users() -> list[tuple[DemoUser, str]]:
 class Command(BaseCommand):
     help = "Create the demo users and records (embedded default only) and print the logins."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--records", type=int, default=240, help="How many top-level demo records each department creates."
         )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demo data is only for the embedded default (DEMO_DATA_ALLOWED or DEBUG on).")
         if not Region.objects.exists():

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from mission.reports.services import reports_cleanup, reports_sweep
@@ -13,7 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--cleanup", action="store_true", help="also remove old report files")
 
-    def handle(self, *args, cleanup, **options):
+    def handle(self, *args: Any, cleanup, **options: Any):
         counts = reports_sweep()
         self.stdout.write(f"requeued {counts['requeued']}, recovered {counts['recovered']}, failed {counts['failed']}")
         if cleanup:
