@@ -49,13 +49,13 @@ class RecordApiFilterSet(django_filters.FilterSet):
         label=_("Changed at or after this time (ISO 8601), for incremental sync"), method="filter_updated_since"
     )
 
-    def filter_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+    def filter_from(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.date_field}__gte": value})
 
-    def filter_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+    def filter_to(self, queryset: QuerySet[Any], name: str, value: datetime.date) -> QuerySet[Any]:
         return queryset.filter(**{f"{self.date_field}__lte": value})
 
-    def filter_updated_since(self, queryset: QuerySet, name: str, value: datetime.datetime) -> QuerySet:
+    def filter_updated_since(self, queryset: QuerySet[Any], name: str, value: datetime.datetime) -> QuerySet[Any]:
         return queryset.filter(updated_at__gte=value.astimezone(datetime.UTC))
 
 
@@ -65,16 +65,17 @@ def filterset(record_type: RecordType) -> type[RecordApiFilterSet]:
     declared: dict[str, Any] = {}
     for name in record_type.filters:
         field = model._meta.get_field(name)
-        if field.choices:
+        if isinstance(field, models.Field) and field.choices:
             declared[name] = django_filters.ChoiceFilter(choices=field.choices, label=field.verbose_name)
     meta = type("Meta", (), {"model": model, "fields": []})
     attributes = {**declared, "Meta": meta, "date_field": record_type.date_field or "created_at"}
     return type(f"Api{model.__name__}Filter", (RecordApiFilterSet,), attributes)
 
 
-def _scoped(request: Request, model: type[models.Model]) -> QuerySet:
+def _scoped(request: Request, model: type[models.Model]) -> QuerySet[Any]:
     manager: Any = model._default_manager
-    return manager.published() if is_partner(request) else manager.visible_to(request.user)
+    scoped: QuerySet[Any] = manager.published() if is_partner(request) else manager.visible_to(request.user)
+    return scoped
 
 
 @functools.cache

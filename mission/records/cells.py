@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils import formats
@@ -22,7 +23,7 @@ class Cell:
 
     name: str
     label: str
-    field: models.Field
+    field: models.Field[Any, Any]
     restricted: bool
 
     @property

@@ -36,9 +36,10 @@ class RecordDashboards(DepartmentDashboards):
         self.namespace = config.label
         self.records = config.records
 
-    def _records(self, record_type: RecordType, user: User) -> QuerySet:
+    def _records(self, record_type: RecordType, user: User) -> QuerySet[Any]:
         model: Any = record_type.get_model()
-        return model._default_manager.visible_to(user)
+        visible: QuerySet[Any] = model._default_manager.visible_to(user)
+        return visible
 
     def _in(self, record_type: RecordType, period: Period) -> Q:
         day = record_type.date_field or "created_at__date"

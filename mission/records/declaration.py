@@ -50,7 +50,7 @@ class RecordType:
         return self.model.rsplit(".", 1)[1].lower()
 
     def get_model(self) -> type[ReviewedRecord]:
-        return apps.get_model(self.model)  # type: ignore[return-value]
+        return apps.get_model(self.model)
 
     def url_name(self, page: str) -> str:
         """The name of one of its pages within the department's namespace: list, export, create,

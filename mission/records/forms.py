@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mission.drafts import mark_restricted
@@ -34,7 +35,9 @@ class RecordForm(forms.Form):
         municipality = self.fields.get("municipality")
         if isinstance(municipality, forms.ModelChoiceField) and user.region_id is not None:
             # A monitor records in their own region: the others' municipalities are not a choice.
-            municipality.queryset = municipality.queryset.filter(region_id=user.region_id)  # type: ignore[attr-defined]
+            choices = municipality.queryset
+            if choices is not None:
+                municipality.queryset = choices.filter(region_id=user.region_id)
         use_fast_selects(self)
         # Offline drafts keep restricted values (names) sealed with the session's key (mission.drafts).
         restricted = restricted_fields(self.record_type.get_model())
@@ -52,7 +55,7 @@ class CorrectionForm(RecordForm):
     )
 
 
-def _widget(field: models.Field, form_field: forms.Field) -> None:
+def _widget(field: object, form_field: forms.Field) -> None:
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         form_field.widget = DATE_WIDGET
 
@@ -83,7 +86,7 @@ class RecordFilterSet(django_filters.FilterSet):
     type by `filterset_class`."""
 
     record_type: RecordType
-    sorts: dict[str, tuple[str, list[str]]] = {}
+    sorts: dict[str, tuple[str | Promise, list[str]]] = {}
 
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ReviewStatus.choices, empty_label=_("Any status"))
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
@@ -97,11 +100,11 @@ class RecordFilterSet(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        if not hasattr(self, "_form"):
-            use_fast_selects(super().form)
-        return self._form
+        form: forms.Form = super().form
+        use_fast_selects(form)  # once: the form is made once and kept
+        return form
 
-    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         """Text fields contain the words; a restricted (encrypted) one matches whole values only."""
         model = queryset.model
         text = value.strip()
@@ -114,21 +117,24 @@ class RecordFilterSet(django_filters.FilterSet):
                 condition |= Q(**{f"{field_name}__icontains": text})
         return queryset.filter(condition) if text else queryset
 
-    def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.order_by(*self.sorts[value][1]) if value in self.sorts else queryset
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*next(iter(self.sorts.values()))[1])
         return queryset
 
 
-def _sorts(record_type: RecordType) -> dict[str, tuple[str, list[str]]]:
+def _sorts(record_type: RecordType) -> dict[str, tuple[str | Promise, list[str]]]:
     """Newest first by the record's date (or its creation), then by each sortable list column."""
     model = record_type.get_model()
     date = record_type.date_field or "created_at"
-    sorts = {"newest": (_("Newest first"), [f"-{date}", "-pk"]), "oldest": (_("Oldest first"), [date, "pk"])}
+    sorts: dict[str, tuple[str | Promise, list[str]]] = {
+        "newest": (_("Newest first"), [f"-{date}", "-pk"]),
+        "oldest": (_("Oldest first"), [date, "pk"]),
+    }
     for name in record_type.list_columns:
         field = model._meta.get_field(name)
         if name == date or declaration(model).of(name) is Sensitivity.RESTRICTED:
@@ -165,7 +171,7 @@ def filterset_class(record_type: RecordType) -> type[RecordFilterSet]:
         if field.is_relation:
             related = field.related_model._default_manager.all()  # type: ignore[union-attr]
             declared[name] = django_filters.ModelChoiceFilter(label=label, queryset=related, empty_label=_("Any"))
-        else:
+        elif isinstance(field, models.Field):
             declared[name] = django_filters.ChoiceFilter(label=label, choices=field.choices, empty_label=_("Any"))
     meta = type("Meta", (), {"model": model, "fields": []})
     attributes = {**declared, "Meta": meta, "record_type": record_type, "sorts": _sorts(record_type)}

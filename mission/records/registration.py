@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def register(config: DepartmentConfig) -> None:
     items: list[NavItem] = []
     for record_type in config.records:
-        plural = record_type.get_model()._meta.verbose_name_plural
+        plural = record_type.get_model()._meta.verbose_name_plural or record_type.path
         name = f"{config.label}:{record_type.url_name('list')}"
         items.append(NavItem(capfirst(plural), name, Capability.READ_RECORDS))
         queue = f"{config.label}:{record_type.url_name('queue')}"

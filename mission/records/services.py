@@ -45,7 +45,7 @@ def record_create(*, actor: User, model: type[ReviewedRecord], fields: Mapping[s
     record = model(**{model.author_field: actor})
     _apply(record, fields)
     _require_place(actor, record, fields)
-    record._history_user = actor  # type: ignore[attr-defined]
+    record._history_user = actor
     record.save()
     return record
 
@@ -66,7 +66,7 @@ def record_update(
     _require_place(actor, record, fields)
     if submit:
         return record_submit(actor=actor, record=record, fields=tuple(fields))
-    record._history_user = actor  # type: ignore[attr-defined]
+    record._history_user = actor
     record.save()
     return record
 

@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
+from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import (
     Capability,
     has_capability,
@@ -89,7 +90,12 @@ class RecordPages:
 
     # --- Lists ------------------------------------------------------------------------------------
     def _list(
-        self, request: HttpRequest, queryset: QuerySet[ReviewedRecord], template: str, *, count: bool = False
+        self,
+        request: AuthenticatedHttpRequest,
+        queryset: QuerySet[ReviewedRecord],
+        template: str,
+        *,
+        count: bool = False,
     ) -> HttpResponse:
         filterset = record_forms.filterset_class(self.record_type)(request.GET or None, queryset=queryset)
         context = list_context(request, filterset, filterset.qs)
@@ -106,19 +112,19 @@ class RecordPages:
         may_record = has_capability(request.user, Capability.RECORD)
         return render(request, template, self.context(columns=columns, rows=rows, may_record=may_record, **context))
 
-    def list(self, request: HttpRequest) -> HttpResponse:
+    def list_page(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         self.require_reader(request.user)
         return self._list(request, self.visible(request.user), "records/list.html")
 
-    def queue(self, request: HttpRequest) -> HttpResponse:
+    def queue(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         """Submitted records in the reviewer's scope, never their own, oldest first by default."""
         if not has_capability(request.user, Capability.REVIEW):
             raise PermissionDenied
         self.require_reader(request.user)
-        queryset = review_selectors.review_queue(queryset=self.visible(request.user), user=request.user)
+        queryset: QuerySet[ReviewedRecord] = self.visible(request.user).to_review_by(request.user)  # type: ignore[attr-defined]
         return self._list(request, queryset, "records/queue.html", count=True)
 
-    def export(self, request: HttpRequest) -> HttpResponse:
+    def export(self, request: AuthenticatedHttpRequest) -> HttpResponseBase:
         """The filtered list as CSV: the list's columns that are not restricted (names stay on the pages,
         where each view is logged, and in the data report for those who may read them)."""
         self.require_reader(request.user)
@@ -138,14 +144,14 @@ class RecordPages:
         return csv_response(f"{self.record_type.path}.csv", header, rows(), text_columns=text_columns)
 
     # --- One record -------------------------------------------------------------------------------
-    def detail(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def detail(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         self.require_reader(request.user)
         record = self.get(request.user, pk)
         return self._detail(request, record, ReviewForm(initial={"version": record.version}, record=record))
 
     def _detail(
         self,
-        request: HttpRequest,
+        request: AuthenticatedHttpRequest,
         record: ReviewedRecord,
         review_form: ReviewForm,
         conflict: ConcurrentEditError | None = None,
@@ -170,7 +176,7 @@ class RecordPages:
         )
         return render(request, "records/detail.html", context)
 
-    def review(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def review(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         self.require_reader(request.user)
@@ -193,7 +199,7 @@ class RecordPages:
         )
 
     # --- Forms ------------------------------------------------------------------------------------
-    def create(self, request: HttpRequest) -> HttpResponse:
+    def create(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         self.require_reader(request.user)
         if not has_capability(request.user, Capability.RECORD):
             raise PermissionDenied
@@ -201,7 +207,7 @@ class RecordPages:
             return redirect(earlier)
         return self._form(request, None, correcting=False)
 
-    def edit(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def edit(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         self.require_reader(request.user)
         record = self.get(request.user, pk)
         if record.author_pk != request.user.pk:
@@ -211,14 +217,16 @@ class RecordPages:
             return redirect(self.url("detail", pk))
         return self._form(request, record, correcting=False)
 
-    def correct(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def correct(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         self.require_reader(request.user)
         record = self.get(request.user, pk)
         if not may_correct(request.user, record):
             raise PermissionDenied
         return self._form(request, record, correcting=True)
 
-    def _form(self, request: HttpRequest, record: ReviewedRecord | None, *, correcting: bool) -> HttpResponse:
+    def _form(
+        self, request: AuthenticatedHttpRequest, record: ReviewedRecord | None, *, correcting: bool
+    ) -> HttpResponse:
         user = request.user
         form_class = record_forms.form_class(self.record_type, correcting=correcting)
         initial = record_forms.initial(record, self.record_type) if record else None
@@ -255,7 +263,12 @@ class RecordPages:
         return render(request, "records/form.html", context)
 
     def _saver(
-        self, request: HttpRequest, form: record_forms.RecordForm, record: ReviewedRecord | None, *, correcting: bool
+        self,
+        request: AuthenticatedHttpRequest,
+        form: record_forms.RecordForm,
+        record: ReviewedRecord | None,
+        *,
+        correcting: bool,
     ) -> Callable[[], tuple[str, str]]:
         user = request.user
         submit = "submit" in request.POST
@@ -289,7 +302,7 @@ class RecordPages:
         base = self.record_type.path
         name = self.record_type.url_name
         return [
-            path(f"{base}/", self.list, name=name("list")),
+            path(f"{base}/", self.list_page, name=name("list")),
             path(f"{base}/export.csv", self.export, name=name("export")),
             path(f"{base}/review/", self.queue, name=name("queue")),
             path(f"{base}/new/", self.create, name=name("create")),

@@ -72,7 +72,9 @@ def incidents_objects(incidents_actors):
     prizren = Municipality.objects.filter(region=monitor.region).order_by("code").first()
 
     def made(**overrides: object) -> Incident:
-        return record_create(actor=monitor, model=Incident, fields=content(prizren, **overrides))
+        return Incident.objects.get(
+            pk=record_create(actor=monitor, model=Incident, fields=content(prizren, **overrides)).pk
+        )
 
     draft = made()
     submitted = made(category="assault")
