@@ -42,7 +42,6 @@ class RecordType:
     date_field: str | None = None  # the record's date: list order, period filters, months of aggregates
     dataset: str = ""  # the API dataset (declared on the department) of its list and aggregates
     aggregate_by: tuple[str, ...] = ()  # coded fields the aggregates endpoint groups by
-    report: bool = True  # a data report (XLSX, CSV) of the records of a period
 
     @property
     def name(self) -> str:

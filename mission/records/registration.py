@@ -1,6 +1,5 @@
 """What `DepartmentConfig.ready()` registers for a department's declared records: a navigation section
-(each list, each review queue), the dashboards (unless the department has its own) and a data report
-per record type."""
+(each list, each review queue) and the dashboards (unless the department has its own)."""
 
 from __future__ import annotations
 
