@@ -126,7 +126,7 @@ class RecordPages:
 
     def export(self, request: AuthenticatedHttpRequest) -> HttpResponseBase:
         """The filtered list as CSV: the list's columns that are not restricted (names stay on the pages,
-        where each view is logged, and in the data report for those who may read them)."""
+        where each view is logged)."""
         self.require_reader(request.user)
         filterset = record_forms.filterset_class(self.record_type)(
             request.GET or None, queryset=self.visible(request.user)
