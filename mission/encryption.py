@@ -153,7 +153,15 @@ def decrypt(value: str | None) -> str | None:
     return value if not value else keyring().decrypt(value)
 
 
-class EncryptedCharField(models.CharField[Any, Any]):
+if TYPE_CHECKING:
+    _CharField = models.CharField[Any, Any]
+    _Lookup = Lookup[bool]
+else:  # subscripted at run time only once django_stubs_ext has patched it, which settings do later
+    _CharField = models.CharField
+    _Lookup = Lookup
+
+
+class EncryptedCharField(_CharField):
     """A CharField whose values are stored encrypted (see the module). The column is text: a token is
     longer than the text (`max_length` still limits what people type). Lookups: exact, in, isnull."""
 
@@ -180,7 +188,7 @@ def _candidates(value: object) -> list[str]:
     return [""] if text == "" else keyring().tokens(text)
 
 
-class _EncryptedLookup(Lookup[bool]):
+class _EncryptedLookup(_Lookup):
     prepare_rhs = False
 
     def values(self) -> Iterable[object]:
