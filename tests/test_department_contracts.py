@@ -34,30 +34,30 @@ def test_every_department_with_pages_has_a_contract():
     assert {"rights", "incidents"} <= set(CONTRACTS)
 
 
+def _refused_wrongly(request, label, actor, method):
+    """(URL name, expected, got) for every URL of the contract that answers `actor` otherwise."""
+    actors, objects = _setting(request, label)
+    client = client_for(actors[actor])
+    rows = getattr(CONTRACTS[label], f"{method.upper()}_EXPECTATIONS")
+    wrong = []
+    for name, (kwargs, expectations) in rows.items():
+        url = _url(name, kwargs, objects)
+        response = client.get(url) if method == "get" else client.post(url, {})
+        if not _check(response, expectations[actor]):
+            wrong.append((name, expectations[actor], response.status_code))
+    return wrong
+
+
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("label", sorted(CONTRACTS))
 def test_get(request, label, actor):
-    actors, objects = _setting(request, label)
-    client = client_for(actors[actor])
-    wrong = []
-    for name, (kwargs, expectations) in CONTRACTS[label].GET_EXPECTATIONS.items():
-        response = client.get(_url(name, kwargs, objects))
-        if not _check(response, expectations[actor]):
-            wrong.append((name, expectations[actor], response.status_code))
-    assert wrong == []
+    assert _refused_wrongly(request, label, actor, "get") == []
 
 
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize("label", sorted(CONTRACTS))
 def test_post(request, label, actor):
-    actors, objects = _setting(request, label)
-    client = client_for(actors[actor])
-    wrong = []
-    for name, (kwargs, expectations) in CONTRACTS[label].POST_EXPECTATIONS.items():
-        response = client.post(_url(name, kwargs, objects), {})
-        if not _check(response, expectations[actor]):
-            wrong.append((name, expectations[actor], response.status_code))
-    assert wrong == []
+    assert _refused_wrongly(request, label, actor, "post") == []
 
 
 @pytest.mark.parametrize("actor", ["monitor", "supervisor", "department_head"])

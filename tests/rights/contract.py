@@ -8,6 +8,7 @@ from rights.services.flags import flags_raise_for_hearing
 from rights.services.hearings import hearing_create
 from rights.services.observations import observation_approve, observation_start, observation_submit
 from tests.departments import (
+    ACTORS,
     AUTHOR_ONLY,
     CORRECT,
     CREATE,
@@ -74,28 +75,9 @@ POST_EXPECTATIONS = {
 
 
 @pytest.fixture
-def rights_actors(
-    monitor,
-    supervisor,
-    department_head,
-    management,
-    partner,
-    administrator,
-    other_region_monitor,
-    other_department_monitor,
-):
+def rights_actors(request):
     """The shared actors of tests/conftest.py are Human Rights staff."""
-    return {
-        "anonymous": None,
-        "monitor": monitor,
-        "supervisor": supervisor,
-        "department_head": department_head,
-        "management": management,
-        "partner": partner,
-        "administrator": administrator,
-        "other_region_monitor": other_region_monitor,
-        "other_department_monitor": other_department_monitor,
-    }
+    return {name: None if name == "anonymous" else request.getfixturevalue(name) for name in ACTORS}
 
 
 @pytest.fixture
