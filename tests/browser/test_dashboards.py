@@ -29,8 +29,12 @@ def test_a_manager_changes_the_period_and_opens_a_municipality_from_the_map(page
     page.get_by_role("button", name="Show").click()
     expect(_figure(page, "Hearings monitored")).to_have_text("1")
 
-    # The map: keyboard focus shows the municipality's figure, Enter opens its page.
+    # The map of one department (of several, it counts "records"): keyboard focus shows the
+    # municipality's figure, Enter opens its page.
     page.goto("/dashboards/?from=2026-01&to=2026-03")
+    page.get_by_label("Department").select_option("rights")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"department=rights"))
     prizren = trial_data["prizren"].municipality
     area = page.locator(f'a.map-area[aria-label^="{prizren.name}:"]')
     area.focus()
