@@ -304,5 +304,23 @@ def test_cells_filled_into_copy_output_survive_any_chunking():
         assert out.getvalue() == expected, size
 
 
+def test_copy_output_reaches_the_file_in_large_chunks():
+    """COPY writes a row at a time; the writer buffers, so the file (and the filling) see few writes."""
+
+    class Counting(io.BytesIO):
+        writes = 0
+
+        def write(self, data) -> int:
+            self.writes += 1
+            return super().write(data)
+
+    out = Counting()
+    with io.BufferedWriter(Filled(out), buffer_size=1 << 10) as target:
+        for n in range(1000):
+            target.write(f"row {n}\n".encode())
+    assert out.getvalue() == b"".join(f"row {n}\n".encode() for n in range(1000))
+    assert out.writes < 20
+
+
 def _csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))

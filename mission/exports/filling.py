@@ -43,8 +43,9 @@ def _csv_cell(text: str) -> str:
 
 class Filled(io.RawIOBase):
     """Where COPY writes: each placeholder of `fillings` swapped for its cell (a key with no cell
-    leaves the cell empty), then on to `raw`. A placeholder cut by a chunk's end waits for the next
-    chunk. With no fillings, the bytes pass as they are."""
+    leaves the cell empty), then on to `raw`. COPY writes a row at a time: put an `io.BufferedWriter`
+    in front, so that this and `raw` see large chunks. A placeholder cut by a chunk's end waits for
+    the next chunk. With no fillings, the bytes pass as they are."""
 
     def __init__(self, raw: IO[bytes], fillings: Sequence[Filling] = ()) -> None:
         super().__init__()

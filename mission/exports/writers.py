@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is happening now)
 Output = Path | IO[bytes]
+COPY_BUFFER = 1 << 18  # bytes of COPY's output gathered before they go on to the ZIP
 
 
 class _Counter:
@@ -116,9 +117,9 @@ def copy_csv_zip(output: Output, tables: Sequence[Table], progress: Progress) ->
                 if sql is None:
                     continue
                 statement = cursor.mogrify(sql, params).decode()
-                target = Filled(raw, fillings)
-                cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", target)
-                target.close()
+                # COPY hands over a row at a time; the buffer passes them on (filled) in large chunks.
+                with io.BufferedWriter(Filled(raw, fillings), buffer_size=COPY_BUFFER) as target:
+                    cursor.cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", target)
 
 
 def python_csv_zip(output: Output, tables: Sequence[Table], progress: Progress) -> None:
