@@ -5,8 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import require_record
-from mission.common import language_suffix
-from mission.exports import csv_response, stream_values
+from mission.exports import table_csv_response
 from mission.forms import (
     earlier_submission,
     submission_token,
@@ -14,9 +13,10 @@ from mission.forms import (
 from mission.pages import form_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import HearingForm
-from rights.models import AdjournmentReason, Hearing, HearingType
+from rights.models import Hearing
 from rights.services.hearings import hearing_create, hearing_is_published, hearing_update
 from rights.services.observations import observation_start
+from rights.tables import HEARINGS_PAGE
 from rights.views.common import require_reader
 
 
@@ -97,64 +97,4 @@ def hearing_export(request):
     """The filtered hearings as CSV, from plain value rows (no model instances)."""
     require_reader(request.user)
     _filterset, queryset = selectors.hearing_list(user=request.user, data=request.GET)
-    suffix = language_suffix()
-    types = {value: str(label) for value, label in HearingType.choices}
-    reasons = {value: str(label) for value, label in AdjournmentReason.choices}
-    yes, no = _("yes"), _("no")
-    header = [
-        _("Date"),
-        _("Case number"),
-        _("Court"),
-        _("Region"),
-        _("Type"),
-        _("Held"),
-        _("Reason for adjournment"),
-        _("Recorded"),
-        _("Public"),
-        _("Interpretation needed"),
-        _("Interpretation provided"),
-        _("Observations"),
-        _("Flags"),
-    ]
-
-    def yes_no(value):
-        return "" if value is None else (yes if value else no)
-
-    fields = (
-        "date",
-        "case__case_number",
-        f"case__court__name_{suffix}",
-        f"case__municipality__region__name_{suffix}",
-        "hearing_type",
-        "held",
-        "adjournment_reason",
-        "recorded",
-        "public",
-        "interpretation_needed",
-        "interpretation_provided",
-        "observation_count",
-        "flag_count",
-    )
-
-    def rows():
-        for row in stream_values(queryset, *fields):
-            date, number, court, region, kind, held, reason, recorded, public, needed, provided, observations, flags = (
-                row
-            )
-            yield [
-                date.isoformat(),
-                number,
-                court,
-                region,
-                types[kind],
-                yes_no(held),
-                "" if held else reasons[reason],
-                yes_no(recorded),
-                yes_no(public),
-                yes_no(needed),
-                yes_no(provided),
-                observations,
-                flags,
-            ]
-
-    return csv_response("hearings.csv", header, rows(), text_columns=(1, 2, 3))
+    return table_csv_response("hearings.csv", HEARINGS_PAGE, queryset)

@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mission.accounts.permissions import Capability, has_capability, may_follow_up, require_record
-from mission.common import language_suffix
 from mission.concurrency import ConcurrentEditError, show_conflict
-from mission.exports import csv_response, stream_values
+from mission.exports import table_csv_response
 from mission.forms import add_service_errors
 from mission.pages import draft_saved, get_or_404, list_context
 from mission.review.forms import ReviewForm
@@ -16,7 +15,6 @@ from mission.review.permissions import may_correct, may_decide, may_edit, may_re
 from mission.review.views import review_decide
 from rights import selectors
 from rights.forms import CorrectionForm, ObservationForm
-from rights.models import ObservationStatus
 from rights.services.observations import (
     observation_approve,
     observation_correct,
@@ -25,6 +23,7 @@ from rights.services.observations import (
     observation_start,
     observation_submit,
 )
+from rights.tables import OBSERVATIONS_PAGE
 from rights.views.common import require_reader
 
 
@@ -200,46 +199,4 @@ def observation_export(request):
     """The filtered observations as CSV, from plain value rows (no model instances): fast at a million."""
     require_reader(request.user)
     _filterset, queryset = selectors.observation_list(user=request.user, data=request.GET)
-    suffix = language_suffix()
-    statuses = {value: str(label) for value, label in ObservationStatus.choices}
-    header = [
-        _("Hearing date"),
-        _("Case number"),
-        _("Court"),
-        _("Region"),
-        _("Monitor"),
-        _("Status"),
-        _("Revision"),
-        _("Violations"),
-        _("Summary"),
-    ]
-    fields = (
-        "hearing__date",
-        "hearing__case__case_number",
-        f"hearing__case__court__name_{suffix}",
-        f"hearing__case__municipality__region__name_{suffix}",
-        "monitor__first_name",
-        "monitor__last_name",
-        "monitor__username",
-        "status",
-        "revision",
-        "violations",
-        "summary",
-    )
-
-    def rows():
-        for row in stream_values(queryset, *fields):
-            date, number, court, region, first, last, username, status, revision, violations, summary = row
-            yield [
-                date.isoformat(),
-                number,
-                court,
-                region,
-                f"{first} {last}".strip() or username,
-                statuses[status],
-                revision,
-                violations,
-                " ".join(summary.split()),
-            ]
-
-    return csv_response("observations.csv", header, rows(), text_columns=(1, 2, 3, 4, 8))
+    return table_csv_response("observations.csv", OBSERVATIONS_PAGE, queryset)

@@ -635,6 +635,7 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
     """On PostgreSQL the CSV comes from COPY; it must say exactly what the portable writer says."""
     from django.db import connection
 
+    from mission.exports import copy_csv_zip, python_csv_zip
     from mission.reports.registry import ReportContext
     from rights import reports
     from tests.conftest import require_service
@@ -651,7 +652,7 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
     Observation.objects.update(summary="-2+3")
     job = ReportJob(report_type="trial_monitoring_data", department="rights", language="en", format="csv")
     outputs = {}
-    for name, writer in (("copy", reports._copy_csv_zip), ("python", reports._python_csv_zip)):
+    for name, writer in (("copy", copy_csv_zip), ("python", python_csv_zip)):
         context = ReportContext(
             job=job,
             user=department_head,
@@ -662,7 +663,7 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
         )
         regions = reports._regions(context)
         tables = [reports._hearing_table(context, regions), reports._observation_table(context, regions)]
-        writer(context, [*tables, reports._accused_table(context, regions)])
+        writer(context.output, [*tables, reports._accused_table(context, regions)], context.progress)
         with zipfile.ZipFile(context.output) as archive:
             outputs[name] = {n: archive.read(n) for n in sorted(archive.namelist())}
     assert outputs["copy"] == outputs["python"]
@@ -854,23 +855,3 @@ def test_the_pdf_leaves_no_page_nearly_empty_before_a_long_chart(department_head
         fill, next_starts_part = fills[n][0], fills[n + 1][1]
         if not next_starts_part:
             assert fill > 0.5, f"page {n + 1} of {len(fills)} is {fill:.0%} full"
-
-
-def test_cells_filled_into_copy_output_survive_any_chunking():
-    """COPY writes placeholders where the database cannot write a cell (names are encrypted at rest);
-    they are swapped for their cells however the stream is cut, and other text passes unchanged."""
-    import io
-
-    from rights.reports import _Filled, _Filling
-
-    filling = _Filling(lambda: [(7, 'Accused A: Doe, "Jo"'), (8, "Accused A: Plain")])
-    marker = b"\x01" + filling.nonce
-    stream = b"a,b," + marker + b"7\x02\nc,\x01x," + marker + b"8\x02\nd," + marker + b"9\x02\n"
-    expected = b'a,b,"Accused A: Doe, ""Jo"""\nc,\x01x,Accused A: Plain\nd,\n'
-    for size in (1, 2, 5, len(stream)):
-        out = io.BytesIO()
-        target = _Filled(out, filling)
-        for start in range(0, len(stream), size):
-            target.write(stream[start : start + size])
-        target.close()
-        assert out.getvalue() == expected, size
