@@ -3,6 +3,7 @@
 import itertools
 import uuid
 from collections.abc import Iterator
+from typing import cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
@@ -45,6 +46,6 @@ def stream_batches(queryset: models.QuerySet[models.Model], *fields: str, chunk:
         cursor.execute(sql, params)
         encrypted = encrypted_positions(queryset.model, fields)
         while rows := cursor.fetchmany(chunk):
-            yield list(decrypted_rows(rows, encrypted)) if encrypted else rows
+            yield cast(list[Row], list(decrypted_rows(rows, encrypted))) if encrypted else rows
     finally:
         cursor.close()
