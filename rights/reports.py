@@ -25,21 +25,6 @@ from rights.models import Case, Court, Flag, Hearing, Observation, Party, PartyR
 LATEST_FLAGS = 60  # the PDF lists the latest flags; the tables above count all of them
 
 
-def _regions(ctx: ReportContext) -> list[Region]:
-    code = ctx.parameters.get("region") or ""
-    regions = Region.objects.order_by("code")
-    if code:
-        regions = regions.filter(code=code)
-    if ctx.user is not None:
-        scope = scope_for(ctx.user)
-        if scope.region_ids is not None:
-            regions = regions.filter(pk__in=scope.region_ids)
-    regions = list(regions)
-    if not regions:
-        raise ReportError(_("There is no region in your scope to report on."))
-    return regions
-
-
 def _filters(ctx: ReportContext, regions: list[Region], region: Region | None = None) -> Filters:
     """The report's figures are the dashboard's for these filters: one region, or all the report's."""
     if region is not None:
@@ -47,12 +32,6 @@ def _filters(ctx: ReportContext, regions: list[Region], region: Region | None = 
     whole = not (ctx.parameters.get("region") or "") and (ctx.user is None or scope_for(ctx.user).region_ids is None)
     ids = None if whole else frozenset(r.pk for r in regions)
     return Filters(period=ctx.period, region=regions[0] if len(regions) == 1 else None, region_ids=ids, regions=regions)
-
-
-def _in_scope(queryset, ctx: ReportContext):
-    """Live records for the report: the requester's scope, or everything for a scheduled report
-    (which is limited to its region below)."""
-    return queryset.visible_to(ctx.user) if ctx.user is not None else queryset.all()
 
 
 def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
@@ -66,7 +45,7 @@ def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
     from mission.dashboards.services import summaries_ensure_fresh
     from rights.services.summaries import SUMMARY_NAME
 
-    regions = _regions(ctx)
+    regions = ctx.regions()
     period = ctx.period
     ctx.progress(0.02, _("Bringing the figures up to date"))
     freshness = summaries_ensure_fresh((SUMMARY_NAME,))
@@ -81,7 +60,7 @@ def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
         sections.append({"region": region, "figures": region_figures, "by_court": by_court})
     ctx.progress(0.55, _("Flags and interventions"))
     flags = (
-        _in_scope(Flag.objects, ctx)
+        ctx.in_scope(Flag.objects)
         .filter(hearing__date__gte=period.first, hearing__date__lte=period.end)
         .filter(case__municipality__region__in=regions)
         .select_related("case__court", "hearing")
@@ -119,7 +98,7 @@ def _hearing_table(ctx: ReportContext, regions: list[Region]) -> Table:
     period = ctx.period
     # In case order, so that the accused merge in from one streamed query (`rights.tables.HEARINGS`).
     queryset = (
-        _in_scope(Hearing.objects, ctx)
+        ctx.in_scope(Hearing.objects)
         .filter(date__gte=period.first, date__lte=period.end, case__municipality__region__in=regions)
         .order_by("case_id", "date", "pk")
     )
@@ -129,7 +108,7 @@ def _hearing_table(ctx: ReportContext, regions: list[Region]) -> Table:
 def _observation_table(ctx: ReportContext, regions: list[Region]) -> Table:
     period = ctx.period
     queryset = (
-        _in_scope(Observation.objects, ctx)
+        ctx.in_scope(Observation.objects)
         .filter(
             hearing__date__gte=period.first,
             hearing__date__lte=period.end,
@@ -143,11 +122,11 @@ def _observation_table(ctx: ReportContext, regions: list[Region]) -> Table:
 def _accused_table(ctx: ReportContext, regions: list[Region]) -> Table:
     """The accused persons of the cases heard in the period, one row each (so each counts once)."""
     period = ctx.period
-    heard = _in_scope(Hearing.objects, ctx).filter(
+    heard = ctx.in_scope(Hearing.objects).filter(
         date__gte=period.first, date__lte=period.end, case__municipality__region__in=regions
     )
     queryset = (
-        _in_scope(Party.objects, ctx)
+        ctx.in_scope(Party.objects)
         .filter(role=PartyRole.ACCUSED, case__in=heard.values("case_id"))
         .annotate(juvenile=indicators.juvenile())
         .order_by("case_id", "ordinal")
@@ -156,7 +135,7 @@ def _accused_table(ctx: ReportContext, regions: list[Region]) -> Table:
 
 
 def build_trial_monitoring_data(ctx: ReportContext) -> str:
-    regions = _regions(ctx)
+    regions = ctx.regions()
     hearings = _hearing_table(ctx, regions)
     files = [hearings, _observation_table(ctx, regions), _accused_table(ctx, regions)]
     if ctx.includes_restricted:

@@ -1,5 +1,6 @@
 """What `DepartmentConfig.ready()` registers for a department's declared records: a navigation section
-(each list, each review queue) and the dashboards (unless the department has its own)."""
+(each list, each review queue), the dashboards (unless the department has its own) and a data
+report per record type."""
 
 from __future__ import annotations
 
@@ -30,3 +31,8 @@ def register(config: DepartmentConfig) -> None:
         from mission.records.dashboards import RecordDashboards
 
         dashboards.register(RecordDashboards(config))
+    from mission.records.reports import report_types
+    from mission.reports import registry as reports
+
+    for report_type in report_types(config):
+        reports.register(report_type)

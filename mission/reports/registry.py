@@ -12,13 +12,16 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models.expressions import Combinable
 from django_stubs_ext import StrOrPromise
 
 from mission.accounts.permissions import Capability, has_capability, reads_department
 from mission.dashboards.periods import Period
+
+if TYPE_CHECKING:
+    from field_offices.models import Region
 
 
 class ReportError(Exception):
@@ -44,6 +47,32 @@ class ReportContext:
         from mission.audit.services import disclosure_replace
 
         disclosure_replace(holder=self.job, objs=records, label=label)
+
+    def regions(self) -> "list[Region]":
+        """The regions the report covers: the one asked for, or every region; never one outside the
+        requester's scope. None at all is the requester's mistake, said in words."""
+        from django.utils.translation import gettext as _
+
+        from field_offices.models import Region
+        from mission.accounts.permissions import scope_for
+
+        code = self.parameters.get("region") or ""
+        regions = Region.objects.order_by("code")
+        if code:
+            regions = regions.filter(code=code)
+        if self.user is not None:
+            scope = scope_for(self.user)
+            if scope.region_ids is not None:
+                regions = regions.filter(pk__in=scope.region_ids)
+        found = list(regions)
+        if not found:
+            raise ReportError(_("There is no region in your scope to report on."))
+        return found
+
+    def in_scope(self, queryset: Any) -> Any:
+        """Live records for the report: the requester's scope, or everything for a scheduled report
+        (which its builder limits to `regions()`)."""
+        return queryset.visible_to(self.user) if self.user is not None else queryset.all()
 
     @property
     def period(self) -> Period:
