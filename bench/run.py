@@ -494,7 +494,7 @@ def bench_reports(repeats: int) -> dict:
     with tempfile.TemporaryDirectory() as folder, translation.override("en"):
         folder = Path(folder)
         context = _report_context("csv", folder / "data.zip")
-        regions = reports._regions(context)
+        regions = context.regions()
         tables = [
             reports._hearing_table(context, regions),
             reports._observation_table(context, regions),
