@@ -12,7 +12,7 @@ from mission.accounts.models import User
 from mission.api.models import ApiToken
 from mission.api.services import PREFIX_PATTERN, TOKEN_PREFIX, hash_key
 
-if TYPE_CHECKING:  # DRF imports this module from its settings, before rest_framework.views exists
+if TYPE_CHECKING:  # DRF imports this module from its settings while rest_framework.views is loading
     from drf_spectacular.openapi import AutoSchema
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)

@@ -9,7 +9,7 @@ from mission.accounts.permissions import AnyUser, Capability, has_capability
 from mission.accounts.roles import Role
 from mission.api import datasets
 
-if TYPE_CHECKING:  # DRF imports this module from its settings, before rest_framework.views exists
+if TYPE_CHECKING:  # DRF imports this module from its settings while rest_framework.views is loading
     from rest_framework.views import APIView
 
 

@@ -3,7 +3,7 @@ from typing import TYPE_CHECKING
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-if TYPE_CHECKING:  # DRF imports this module from its settings, before rest_framework.views exists
+if TYPE_CHECKING:  # DRF imports this module from its settings while rest_framework.views is loading
     from rest_framework.views import APIView
 
 
