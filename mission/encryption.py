@@ -28,7 +28,7 @@ import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import IO, TYPE_CHECKING, Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -385,7 +385,7 @@ class DecryptingReader(io.RawIOBase):
     """The clear bytes of a file written by `encrypt_file`, read as it streams (for a download).
     Raises DecryptionError on a file changed, cut off or made under a key no longer listed."""
 
-    def __init__(self, raw: BinaryIO, header: bytes) -> None:
+    def __init__(self, raw: IO[bytes], header: bytes) -> None:
         super().__init__()
         self.raw, self.header, self.buffer = raw, header, b""
         key_id, self.prefix = header[len(FILE_MAGIC) : len(FILE_MAGIC) + ID_BYTES], header[-_PREFIX_BYTES:]
@@ -431,7 +431,7 @@ class DecryptingReader(io.RawIOBase):
         super().close()
 
 
-def open_clear(raw: BinaryIO) -> BinaryIO | DecryptingReader:
+def open_clear(raw: IO[bytes]) -> IO[bytes] | DecryptingReader:
     """`raw` (opened for reading bytes) as clear bytes: decrypted if `encrypt_file` wrote it, else as it is."""
     header = raw.read(len(FILE_MAGIC) + ID_BYTES + _PREFIX_BYTES)
     if header.startswith(FILE_MAGIC) and len(header) == len(FILE_MAGIC) + ID_BYTES + _PREFIX_BYTES:

@@ -135,7 +135,7 @@ def rights_demo_load(*, records: int = 240, seed: int = 2026) -> str:
     supervisors = {u.region_id: u for u in staff.filter(role=Role.SUPERVISOR).order_by("pk")}
     head = staff.filter(role=Role.DEPARTMENT_HEAD).first()
     courts = [
-        c
+        (c, c.seat.region_id)
         for c in Court.objects.select_related("seat").filter(
             level__in=[CourtLevel.BASIC, CourtLevel.BRANCH, CourtLevel.DEPARTMENT, CourtLevel.PREMISES]
         )
@@ -147,8 +147,7 @@ def rights_demo_load(*, records: int = 240, seed: int = 2026) -> str:
     numbers: dict[tuple[int, str], int] = {}
 
     for _ in range(records):
-        court = rng.choice(courts)
-        region_id = court.seat.region_id
+        court, region_id = rng.choice(courts)
         monitor, supervisor = monitors[region_id], supervisors[region_id]
         category = rng.choices(list(CaseCategory), [3, 10, 4, 22, 8, 8, 15, 30])[0]
         department = DEPARTMENT_FOR.get(category, CourtDepartment.GENERAL_CRIMINAL)

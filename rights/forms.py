@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,9 @@ YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 class PublishedCorrectionMixin:
     """A "reason for the correction" field on the form of a record partners see (`published=True`):
     the services change a published case or hearing only with a reason (the correction path)."""
+
+    fields: dict[str, forms.Field]  # the form's, which comes after this mixin
+    cleaned_data: dict[str, Any]
 
     def __init__(self, *args, published: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -49,9 +54,13 @@ class CaseForm(PublishedCorrectionMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["court"].queryset = Court.objects.select_related("seat").order_by("code")
-        self.fields["municipality"].required = False
-        self.fields["municipality"].queryset = self.fields["municipality"].queryset.order_by("name_en")
+        # The model's foreign keys: model choice fields.
+        court = cast(forms.ModelChoiceField, self.fields["court"])
+        court.queryset = Court.objects.select_related("seat").order_by("code")
+        municipality = cast(forms.ModelChoiceField, self.fields["municipality"])
+        municipality.required = False
+        if municipality.queryset is not None:
+            municipality.queryset = municipality.queryset.order_by("name_en")
         self.fields["version"].initial = self.instance.version
 
     def validate_unique(self) -> None:
@@ -71,7 +80,7 @@ class PartyForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Most rows are accused: preselect it rather than make a monitor on a tablet pick it every time.
-        self.fields["role"].choices = PartyRole.choices
+        cast(forms.ChoiceField, self.fields["role"]).choices = PartyRole.choices
         self.fields["role"].initial = PartyRole.ACCUSED
         mark_declared_restricted(self)
 

@@ -1,5 +1,7 @@
 """Reads of trial monitoring. Every one starts from `visible_to(user)`."""
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -31,7 +33,21 @@ def _count(model, **filters):
     )
 
 
-def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[Case]]:
+class CaseCounts(TypedDict):
+    hearing_count: int
+    open_flags: int
+
+
+# A case of `case_list`: with its counts of hearings and open flags.
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    ListedCase: TypeAlias = WithAnnotations[Case, CaseCounts]
+else:  # the alias cannot be subscripted so at run time
+    ListedCase = Case
+
+
+def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[ListedCase]]:
     queryset = (
         Case.objects.visible_to(user)
         .select_related("court", "municipality__region")

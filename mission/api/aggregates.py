@@ -13,14 +13,13 @@ counts) and writes the OpenAPI schema. Staff get the exact counts of what they m
 """
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import Combinable
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -32,6 +31,9 @@ from rest_framework.response import Response
 from mission.api import disclosure
 from mission.api.permissions import is_partner
 from mission.api.views import ERROR_RESPONSES, PortalAPIView, _filter_parameters, check_query
+
+if TYPE_CHECKING:
+    import django_filters
 
 
 class Rate(Protocol):
@@ -66,7 +68,7 @@ COUNT = serializers.IntegerField(
     help_text="For partners perturbed (within max_perturbation of the true count) and null below the threshold",
 )
 RATE = serializers.FloatField(allow_null=True, help_text="From the counts shown, 0 to 1; null when one is null")
-METHOD = {
+METHOD: "dict[str, serializers.Field[Any, Any, Any, Any]]" = {
     "disclosure_control": serializers.ChoiceField(
         choices=["cell_key", "none"], help_text="cell_key for partners; none for staff (exact counts)"
     ),
@@ -87,7 +89,7 @@ class AggregateView(PortalAPIView):
     and sets `record` (the lookup prefix of the counted record) and `distinct`."""
 
     model: ClassVar[type[models.Model]]
-    filterset_class: ClassVar[Any] = None
+    filterset_class: ClassVar["type[django_filters.FilterSet] | None"] = None
     group_by: ClassVar[Mapping[str, Dimension]] = {}
     disaggregate: ClassVar[Mapping[str, Dimension]] = {}
     keyed_by: ClassVar[Mapping[str, Combinable]] = {}
@@ -97,13 +99,14 @@ class AggregateView(PortalAPIView):
     distinct: ClassVar[bool] = False
     staff_see_published_only: ClassVar[bool] = False  # e.g. only approved observations count
     disaggregate_help: ClassVar[str] = "Split each group by a characteristic of what is counted (default none)."
+    get: Callable[..., Response]  # made by `__init_subclass__` for a subclass that declares counts
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if not cls.counts:
             return
         name = cls.__name__
-        row = {
+        row: dict[str, serializers.Field[Any, Any, Any, Any]] = {
             "group": serializers.CharField(allow_null=True),
             **({"subgroup": serializers.CharField(allow_null=True)} if cls.disaggregate else {}),
             **dict.fromkeys(cls.keyed_by, serializers.CharField()),
@@ -136,10 +139,10 @@ class AggregateView(PortalAPIView):
         if cls.filterset_class is not None:
             parameters += _filter_parameters(cls.filterset_class)
 
-        def get(self: AggregateView, request: Request) -> HttpResponse:
+        def get(self: AggregateView, request: Request) -> Response:
             return self.aggregate(request)
 
-        cls.get = extend_schema(  # type: ignore[attr-defined]
+        cls.get = extend_schema(
             description=inspect.cleandoc(cls.__doc__ or ""),
             parameters=parameters,
             responses={200: response, **ERROR_RESPONSES},
@@ -161,13 +164,14 @@ class AggregateView(PortalAPIView):
         elif "disaggregate" in request.query_params:
             raise ValidationError({"disaggregate": [_("These figures are not disaggregated.")]})
         check_query(request, allowed)
-        manager = self.model._default_manager
+        # The department's manager: `published()` and `visible_to(user)`, which no base class declares.
+        manager: Any = self.model._default_manager
+        queryset: QuerySet[Any, Any]
         if is_partner(request):
             queryset = manager.published()
         else:
-            queryset = manager.visible_to(request.user)
-            if self.staff_see_published_only:
-                queryset = queryset.published()
+            scoped = manager.visible_to(request.user)
+            queryset = scoped.published() if self.staff_see_published_only else scoped
         if self.filterset_class is None:
             return queryset
         filterset = self.filterset_class(request.query_params, queryset=queryset, request=request)

@@ -1,13 +1,19 @@
 import datetime
 import hmac
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 
+from mission.accounts.models import User
 from mission.api.models import ApiToken
 from mission.api.services import PREFIX_PATTERN, TOKEN_PREFIX, hash_key
+
+if TYPE_CHECKING:  # DRF imports this module from its settings while rest_framework.views is loading
+    from drf_spectacular.openapi import AutoSchema
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -17,7 +23,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
     keyword = "Bearer"
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None
@@ -44,17 +50,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
 
-    def authenticate_header(self, request) -> str:
+    def authenticate_header(self, request: Request) -> str:
         return self.keyword
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):
+# drf-spectacular registers extensions in an unannotated `__init_subclass__`.
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """Documents the token scheme in the OpenAPI schema."""
 
     target_class = "mission.api.authentication.BearerTokenAuthentication"
     name = "bearerToken"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: "AutoSchema") -> dict[str, str]:
         return {
             "type": "http",
             "scheme": "bearer",

@@ -49,7 +49,7 @@ def new_record_key() -> int:
     return secrets.randbelow(KEY_RANGE)
 
 
-def record_key_field() -> models.BigIntegerField:
+def record_key_field() -> "models.BigIntegerField[int, int]":
     """The record key of a model whose records feed partner aggregates. Never listed in an API
     endpoint's fields, never editable: a partner who learnt keys could undo the perturbation."""
     return models.BigIntegerField(

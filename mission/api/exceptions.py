@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 API_PATH_PREFIX = "/api/"
@@ -18,7 +21,7 @@ def json_error(status: int, detail: str) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status)
 
 
-def api_exception_handler(exc, context):
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error is JSON: `detail` says what is wrong; `errors` names the fields, if any."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -5,7 +5,9 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
@@ -23,7 +25,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
 
     default_error_messages = {"out_of_range": _("Give a moment between the years 1 and 9999 in UTC.")}
 
-    def to_python(self, value: str | None) -> datetime.datetime | None:
+    def to_python(self, value: str | datetime.datetime | datetime.date | None) -> datetime.datetime | None:
         moment = super().to_python(value)
         if moment is None:
             return None
@@ -43,14 +45,19 @@ class RecordFilter(django_filters.CharFilter):
     """The rows that belong to one record (e.g. the hearings of a case), named as the caller knows it: a
     partner by its own identifier (`mission.api.identifiers`), staff by the database id."""
 
-    def __init__(self, *, model: type[models.Model], **kwargs: Any) -> None:
-        self.record_model = model  # not `model`: django-filter sets that to the listed model
-        super().__init__(**kwargs)
+    field_name: str  # always given
+    parent: "django_filters.FilterSet"  # set by the FilterSet (django-filter's stubs leave it out)
 
-    def filter(self, qs, value: str):
+    def __init__(self, *, model: type[models.Model], field_name: str, **kwargs: Any) -> None:
+        self.record_model = model  # not `model`: django-filter sets that to the listed model
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
         if not value:
             return qs
         request = self.parent.request
+        if request is None:
+            raise ImproperlyConfigured("A filter set with a RecordFilter is made with the request.")
         if is_partner(request):
             pk = for_owner(request.user.pk).decode(kind_of(self.record_model), value.strip())
         else:

@@ -16,7 +16,6 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -43,7 +42,7 @@ def kind_of(model: type[models.Model]) -> str:
     return model._meta.label_lower
 
 
-def _prf(function, data: bytes) -> bytes:
+def _prf(function: hashlib.blake2b, data: bytes) -> bytes:
     step = function.copy()
     step.update(data)
     return step.digest()
@@ -59,14 +58,17 @@ class PartnerIdentifiers:
 
     def __init__(self, owner_id: int) -> None:
         self._owner = str(owner_id).encode()
-        self._keys: dict[str, tuple[Any, ...]] = {}
+        self._keys: dict[str, tuple[hashlib.blake2b, hashlib.blake2b]] = {}
 
-    def _functions(self, kind: str) -> tuple[Any, ...]:
+    def _functions(self, kind: str) -> tuple[hashlib.blake2b, hashlib.blake2b]:
         functions = self._keys.get(kind)
         if functions is None:
             secret = settings.API_IDENTIFIER_KEY.encode()
             key = hmac.new(secret, b"partner-ids\0" + self._owner + b"\0" + kind.encode(), "sha256").digest()
-            functions = tuple(hashlib.blake2b(key=key, person=role, digest_size=_HALF) for role in (b"tag", b"enc"))
+            functions = (
+                hashlib.blake2b(key=key, person=b"tag", digest_size=_HALF),
+                hashlib.blake2b(key=key, person=b"enc", digest_size=_HALF),
+            )
             self._keys[kind] = functions
         return functions
 

@@ -1,10 +1,15 @@
 """API tokens (stored hashed, shown once) and the log of every API request."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from mission.accounts.models import User
 
 
 class ApiToken(models.Model):
@@ -23,6 +28,10 @@ class ApiToken(models.Model):
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+
+    # Read by django-simple-history on the next save(): who made the change and why. Services set them.
+    _history_user: "User | None"
+    _change_reason: str | None
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,7 +1,9 @@
+import datetime
 import hashlib
 import re
 import secrets
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -49,7 +51,9 @@ def _check_scopes(user: User, scopes: list[str]) -> None:
 
 
 @transaction.atomic
-def token_issue(*, actor, user, name: str, scopes: list[str], expires_at=None) -> tuple[ApiToken, str]:
+def token_issue(
+    *, actor: User, user: User, name: str, scopes: list[str], expires_at: datetime.datetime | None = None
+) -> tuple[ApiToken, str]:
     """A new token; the returned key is the only time anyone sees it (only its hash is stored)."""
     token_check(user=user, scopes=scopes)
     prefix, key = _new_key()
@@ -69,7 +73,7 @@ def token_issue(*, actor, user, name: str, scopes: list[str], expires_at=None) -
 
 
 @transaction.atomic
-def token_rotate(*, actor, token: ApiToken) -> tuple[ApiToken, str]:
+def token_rotate(*, actor: User, token: ApiToken) -> tuple[ApiToken, str]:
     """A new key for the same token (scopes and expiry kept); the old key stops working at once."""
     prefix, key = _new_key()
     token.prefix, token.key_hash = prefix, hash_key(key)
@@ -80,7 +84,7 @@ def token_rotate(*, actor, token: ApiToken) -> tuple[ApiToken, str]:
 
 
 @transaction.atomic
-def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token._history_user = actor
@@ -89,7 +93,16 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def request_log(*, token, user, method: str, path: str, query: str, status: int, duration_ms: int) -> None:
+def request_log(
+    *,
+    token: ApiToken | None,
+    user: User | AnonymousUser | None,
+    method: str,
+    path: str,
+    query: str,
+    status: int,
+    duration_ms: int,
+) -> None:
     """One row per API request. On PostgreSQL the commit does not wait for the disk (asynchronous
     commit): a crash may lose the last fraction of a second of request rows, never the database's
     consistency, and a read no longer pays a disk flush for its own log line (about 1 ms, half the
@@ -97,7 +110,7 @@ def request_log(*, token, user, method: str, path: str, query: str, status: int,
     values = {
         "at": timezone.now(),
         "token_id": token.pk if token is not None else None,
-        "user_id": user.pk if getattr(user, "is_authenticated", False) else None,
+        "user_id": user.pk if user is not None and user.is_authenticated else None,
         "method": method,
         "path": path[:500],
         "query": query[:1000],

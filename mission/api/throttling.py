@@ -1,4 +1,10 @@
+from typing import TYPE_CHECKING
+
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
+
+if TYPE_CHECKING:  # DRF imports this module from its settings while rest_framework.views is loading
+    from rest_framework.views import APIView
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -6,7 +12,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     scope = "token"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: "APIView") -> str:
         token = request.auth
         if token is not None and hasattr(token, "pk"):
             ident = f"token-{token.pk}"
@@ -27,5 +33,5 @@ class UnauthenticatedRateThrottle(SimpleRateThrottle):
 
     scope = "unauthenticated"
 
-    def get_cache_key(self, request, view):
+    def get_cache_key(self, request: Request, view: "APIView") -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

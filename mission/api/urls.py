@@ -2,7 +2,7 @@
 OpenAPI schema and its interactive docs."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
@@ -24,10 +24,10 @@ class DocsView(SpectacularSwaggerSplitView):
     url_name = "api:schema"
 
 
-def _exempt(patterns):
+def _exempt(patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     """API views answer 401 with JSON themselves; the site's login redirect must not catch them."""
     for pattern in patterns:
-        if hasattr(pattern, "callback"):
+        if isinstance(pattern, URLPattern):  # an include() (a URLResolver) has no view of its own
             pattern.callback = login_not_required(pattern.callback)
     return patterns
 

@@ -2,18 +2,20 @@
 `api/` package and listing it in its `api/urls.py`; nothing here changes."""
 
 import time
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import ForeignObjectRel, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, Throttled, ValidationError
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -30,6 +32,10 @@ from mission.sensitivity import staff_only
 
 if TYPE_CHECKING:
     import django_filters
+
+    _Field = serializers.Field[Any, Any, Any, Any]
+else:  # DRF's fields take no type arguments at run time
+    _Field = serializers.Field
 
 ERROR = inline_serializer(
     "Error",
@@ -52,7 +58,7 @@ FIELDS = {"type": "string", "minLength": 1, "pattern": r"^[a-z0-9_]+(,[a-z0-9_]+
 PAGE_SIZE = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE}
 
 
-def check_query(request, known: set[str]) -> None:
+def check_query(request: Request, known: set[str]) -> None:
     """A strict API catches a partner's typo: unknown or empty parameters are a 400, not ignored."""
     errors = {name: [_("Unknown parameter.")] for name in request.query_params if name not in known}
     for name, values in request.query_params.lists():
@@ -71,7 +77,7 @@ class PortalAPIView(APIView):
     renderer_classes = [ORJSONRenderer]
     dataset = ""
 
-    def initial(self, request, *args: Any, **kwargs: Any):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         self._started = time.perf_counter()
         super().initial(request, *args, **kwargs)
 
@@ -85,16 +91,16 @@ class PortalAPIView(APIView):
                 exc = Throttled(throttle.wait())
         return super().handle_exception(exc)
 
-    def finalize_response(self, request, response, *args: Any, **kwargs: Any):
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
         if getattr(self, "_unlogged", False):
             return response
         started = getattr(self, "_started", time.perf_counter())
-        token = request.auth if isinstance(getattr(request, "auth", None), ApiToken) else None
+        auth = getattr(request, "auth", None)
         request_log(
-            token=token,
+            token=auth if isinstance(auth, ApiToken) else None,
             user=getattr(request, "_user", None),
-            method=request.method,
+            method=request.method or "",
             path=request.path,
             query=request.META.get("QUERY_STRING", ""),
             status=response.status_code,
@@ -103,7 +109,7 @@ class PortalAPIView(APIView):
         return response
 
 
-_TYPES = [
+_TYPES: "list[tuple[tuple[type[models.Field[Any, Any]], ...], type[serializers.Field[Any, Any, Any, Any]]]]" = [
     ((models.AutoField, models.BigAutoField, models.IntegerField, models.ForeignKey), serializers.IntegerField),
     ((models.DateTimeField,), serializers.DateTimeField),
     ((models.DateField,), serializers.DateField),
@@ -127,12 +133,28 @@ _CODED = (
 )
 
 
-def _target(model: type[models.Model], lookup: str) -> tuple[type[models.Model], models.Field]:
+def _target(
+    model: type[models.Model], lookup: str
+) -> tuple[type[models.Model], "models.Field[Any, Any] | ForeignObjectRel"]:
     """The model and field that `.values(lookup)` reads."""
     parts = lookup.split("__")
     for part in parts[:-1]:
-        model = model._meta.get_field(part).related_model
+        model = _related(model, part)
     return model, model._meta.get_field("id" if parts[-1] == "pk" else parts[-1])
+
+
+def _related(model: type[models.Model], name: str) -> type[models.Model]:
+    """The model that the relation `name` of `model` leads to."""
+    related = model._meta.get_field(name).related_model
+    if related is None or isinstance(related, str):
+        raise ImproperlyConfigured(f"{model.__name__}.{name} is not a relation to another model.")
+    return related
+
+
+def _model_of(view: type["ValuesListView"]) -> type[models.Model]:
+    if view.model is None:
+        raise ImproperlyConfigured(f"{view.__name__} lists fields but names no model.")
+    return view.model
 
 
 def _is_record_model(model: type[models.Model]) -> bool:
@@ -154,7 +176,7 @@ def check_partner_fields(view: type["ValuesListView"]) -> None:
     for key, lookup in view.fields.items():
         if key in view.staff_only_fields:
             continue
-        model, field = _target(view.model, lookup)
+        model, field = _target(_model_of(view), lookup)
         if key in view.reference_text_fields:
             if _is_record_model(model):
                 raise ImproperlyConfigured(
@@ -177,19 +199,19 @@ def check_partner_fields(view: type["ValuesListView"]) -> None:
         "description": "For partners, their own identifier of the record (a string); for staff, the database id.",
     }
 )
-class RecordIdentifierField(serializers.Field):
+class RecordIdentifierField(_Field):
     """Documents a field that holds a partner's identifier or, for staff, the database id."""
 
 
-def _doc_field(model: type[models.Model], lookup: str, required: bool) -> serializers.Field:
+def _doc_field(model: type[models.Model], lookup: str, required: bool) -> "serializers.Field[Any, Any, Any, Any]":
     """A serializer field that documents what `.values(lookup)` returns."""
     nullable = False
-    field = None
+    field: models.Field[Any, Any] | ForeignObjectRel | None = None
     for part in lookup.split("__"):
         field = model._meta.get_field("id" if part == "pk" else part)
         nullable = nullable or field.null
         if field.is_relation and part != lookup.split("__")[-1]:
-            model = field.related_model
+            model = _related(model, part)
     for classes, serializer_class in _TYPES:
         if isinstance(field, classes):
             return serializer_class(allow_null=nullable, required=required)
@@ -201,14 +223,14 @@ def _doc_field(model: type[models.Model], lookup: str, required: bool) -> serial
     return serializers.CharField(allow_null=nullable, allow_blank=True, required=required)
 
 
-def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
+def _filter_parameters(filterset_class: "type[django_filters.FilterSet]") -> list[OpenApiParameter]:
     import django_filters
 
     parameters = []
     # A FilterSet may say more than a form label can ("hearings dated on or after…"): what the parameter means.
     descriptions = getattr(filterset_class, "parameter_descriptions", {})
     for name, flt in filterset_class.base_filters.items():
-        kind = NON_EMPTY
+        kind: dict[str, Any] | OpenApiTypes = NON_EMPTY
         if isinstance(flt, django_filters.DateTimeFilter):
             kind = OpenApiTypes.DATETIME
         elif isinstance(flt, django_filters.DateFilter):
@@ -230,29 +252,31 @@ def _filter_parameters(filterset_class) -> list[OpenApiParameter]:
     return parameters
 
 
-def _plain_rows(queryset, keys: list[str]):
-    """The rows as dicts. On PostgreSQL straight from the database cursor: the ORM writes the SQL,
-    psycopg returns typed values (aware datetimes included), and no per-row converter runs but the
-    decryption of encrypted columns. Elsewhere (SQLite stores datetimes as text) through the ORM's
-    converters."""
-    from django.db import connections
+class _PlainRows:
+    """The rows of `queryset.values_list(*lookups)` as dicts (output names: `keys`). On PostgreSQL
+    straight from the database cursor: the ORM writes the SQL, psycopg returns typed values (aware
+    datetimes included), and no per-row converter runs but the decryption of encrypted columns.
+    Elsewhere (SQLite stores datetimes as text) through the ORM's converters."""
 
-    from mission.encryption import decrypted_rows, encrypted_positions
+    def __init__(self, queryset: QuerySet[Any, Any], lookups: list[str], keys: list[str]) -> None:
+        self.queryset, self.lookups, self.keys = queryset.values_list(*lookups), lookups, keys
 
-    class Rows:
-        def __getitem__(self, bounds: slice) -> list[dict[str, Any]]:
-            if connections[queryset.db].vendor != "postgresql":
-                return [dict(zip(keys, row, strict=True)) for row in queryset[bounds]]
-            try:
-                sql, params = queryset[bounds].query.sql_with_params()
-            except EmptyResultSet:  # a scope that sees nothing
-                return []
-            with connections[queryset.db].cursor() as cursor:
-                cursor.execute(sql, params)
-                rows = decrypted_rows(cursor.fetchall(), encrypted_positions(queryset.model, queryset._fields))
-                return [dict(zip(keys, row, strict=True)) for row in rows]
+    def __getitem__(self, bounds: slice) -> list[dict[str, Any]]:
+        from django.db import connections
 
-    return Rows()
+        from mission.encryption import decrypted_rows, encrypted_positions
+
+        queryset, keys = self.queryset, self.keys
+        if connections[queryset.db].vendor != "postgresql":
+            return [dict(zip(keys, row, strict=True)) for row in queryset[bounds]]
+        try:
+            sql, params = queryset[bounds].query.sql_with_params()
+        except EmptyResultSet:  # a scope that sees nothing
+            return []
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = decrypted_rows(cursor.fetchall(), encrypted_positions(queryset.model, self.lookups))
+            return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 class ValuesListView(PortalAPIView):
@@ -277,12 +301,14 @@ class ValuesListView(PortalAPIView):
     filterset_class: "type[django_filters.FilterSet] | None" = None
     summary = ""
     extra_schema: dict[str, Any] = {}  # documents what `enrich` adds to each row
+    get: Callable[..., Response]  # made by `__init_subclass__` for a subclass that lists fields
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if not cls.fields:
             return
-        cls.staff_only_fields = staff_only(cls.model, cls.fields)
+        model = _model_of(cls)
+        cls.staff_only_fields = staff_only(model, cls.fields)
         check_partner_fields(cls)
         row = inline_serializer(
             f"{cls.__name__.removesuffix('List')}Row",
@@ -290,7 +316,7 @@ class ValuesListView(PortalAPIView):
                 **{
                     key: RecordIdentifierField()
                     if key in cls.identifiers
-                    else _doc_field(cls.model, lookup, key not in cls.staff_only_fields)
+                    else _doc_field(model, lookup, key not in cls.staff_only_fields)
                     for key, lookup in cls.fields.items()
                 },
                 **cls.extra_schema,
@@ -326,7 +352,7 @@ class ValuesListView(PortalAPIView):
         if cls.filterset_class is not None:
             parameters += _filter_parameters(cls.filterset_class)
 
-        def get(self, request, *args: Any, **kwargs: Any):
+        def get(self: ValuesListView, request: Request, *args: Any, **kwargs: Any) -> Response:
             return self.list(request)
 
         cls.get = extend_schema(
@@ -337,10 +363,10 @@ class ValuesListView(PortalAPIView):
             tags=[cls.dataset],
         )(get)
 
-    def base_queryset(self, request) -> QuerySet[Any, Any]:
+    def base_queryset(self, request: Request) -> QuerySet[Any, Any]:
         raise NotImplementedError
 
-    def visible_fields(self, request) -> list[str]:
+    def visible_fields(self, request: Request) -> list[str]:
         keys = [k for k in self.fields if not (is_partner(request) and k in self.staff_only_fields)]
         asked = request.query_params.get("fields")
         if not asked:
@@ -358,13 +384,13 @@ class ValuesListView(PortalAPIView):
             )
         return ["id", *[k for k in wanted if k != "id"]]
 
-    def check_parameters(self, request) -> None:
+    def check_parameters(self, request: Request) -> None:
         known = {"cursor", "page_size", "fields", "format"}
         if self.filterset_class is not None:
             known |= set(self.filterset_class.base_filters)
         check_query(request, known)
 
-    def enrich(self, rows: list[dict[str, Any]], request) -> None:
+    def enrich(self, rows: list[dict[str, Any]], request: Request) -> None:
         """Add what one more query per page can give (e.g. ratings of observations)."""
 
     def pseudonymise(self, rows: list[dict[str, Any]], partner_ids: PartnerIdentifiers, keys: list[str]) -> None:
@@ -375,7 +401,7 @@ class ValuesListView(PortalAPIView):
                 if row[key] is not None:
                     row[key] = encoded[row[key]]
 
-    def list(self, request):
+    def list(self, request: Request) -> Response:
         self.check_parameters(request)
         queryset = self.base_queryset(request)
         filtering = set(request.query_params) - {"cursor", "page_size", "fields", "format"}
@@ -386,12 +412,12 @@ class ValuesListView(PortalAPIView):
             queryset = filterset.qs
         keys = self.visible_fields(request)
         lookups = [self.fields[k] for k in keys]
-        cursor = {}
+        cursor: dict[str, Callable[..., Any]] = {}
         partner_ids = partner_identifiers(request.user.pk) if is_partner(request) else None
         if partner_ids is not None and "id" in self.identifiers:
             kind = kind_of(self.identifiers["id"])
             cursor = {"encode": partial(partner_ids.encode, kind), "decode": partial(partner_ids.decode, kind)}
-        rows, next_url = paginate(request, queryset, lambda q: _plain_rows(q.values_list(*lookups), keys), **cursor)
+        rows, next_url = paginate(request, queryset, lambda q: _PlainRows(q, lookups, keys), **cursor)
         self.enrich(rows, request)
         if partner_ids is not None:
             self.pseudonymise(rows, partner_ids, [k for k in keys if k in self.identifiers])
@@ -410,7 +436,7 @@ class ApiRootView(PortalAPIView):
         },
         tags=["root"],
     )
-    def get(self, request):
+    def get(self, request: Request) -> Response:
         from mission.api import datasets
 
         if not request.user or not request.user.is_authenticated:

@@ -119,7 +119,7 @@ def build_records_data(record_type: RecordType, ctx: ReportContext) -> str:
         ctx.discloses(queryset, label=label)
     code = ctx.parameters.get("region") or "mission"
     stem = f"{record_type.path}-{code}-{ctx.parameters['from']}-{ctx.parameters['to']}"
-    if ctx.job.format == "xlsx":  # type: ignore[attr-defined]
+    if ctx.job.format == "xlsx":
         write_xlsx(ctx.output, [table], ctx.progress)
         return f"{stem}.xlsx"
     write_csv_zip(ctx.output, [table], ctx.progress)

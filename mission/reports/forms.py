@@ -1,11 +1,12 @@
 import json
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Region
+from mission.accounts.models import User
 from mission.accounts.permissions import scope_for
 from mission.dashboards.filters import MONTH_WIDGET
 from mission.dashboards.periods import last_months
@@ -24,22 +25,22 @@ class ReportRequestForm(forms.Form):
     format = forms.ChoiceField(label=_("Format"), choices=ReportFormat.choices)
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
 
-    def __init__(self, *args: Any, user, **kwargs: Any):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         types = registry.types_for(user)
-        self.fields["report_type"].choices = [
-            (t.key, f"{t.label} ({', '.join(f.upper() for f in t.formats)})") for t in types
-        ]
+        report_type = cast(forms.ChoiceField, self.fields["report_type"])  # the fields declared above
+        region = cast(forms.ChoiceField, self.fields["region"])
+        report_type.choices = [(t.key, f"{t.label} ({', '.join(f.upper() for f in t.formats)})") for t in types]
         # The formats of each report, for reports.js to offer only those of the report chosen; the
         # service refuses any other all the same (and a browser without scripts shows them all).
-        self.fields["report_type"].widget.attrs["data-formats"] = json.dumps({t.key: list(t.formats) for t in types})
+        report_type.widget.attrs["data-formats"] = json.dumps({t.key: list(t.formats) for t in types})
         scope = scope_for(user)
         regions = Region.objects.order_by("code")
         if scope.region_ids is not None:
             regions = regions.filter(pk__in=scope.region_ids)
-            self.fields["region"].choices = [(r.code, r.name) for r in regions]
+            region.choices = [(r.code, r.name) for r in regions]
         else:
-            self.fields["region"].choices = [("", _("The whole mission"))] + [(r.code, r.name) for r in regions]
+            region.choices = [("", _("The whole mission"))] + [(r.code, r.name) for r in regions]
         period = last_months(12)
         self.fields["start"].initial = f"{period.first:%Y-%m}"
         self.fields["end"].initial = f"{period.last:%Y-%m}"

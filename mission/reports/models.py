@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -6,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from field_offices.models import Region
 from mission.accounts.permissions import Capability, has_capability, scope_for
 from mission.common import BaseModel
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from mission.accounts.models import User
 
 
 class ReportStatus(models.TextChoices):
@@ -22,11 +29,11 @@ class ReportFormat(models.TextChoices):
     CSV = "csv", "CSV"
 
 
-class ReportJobQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReportJobQuerySet":
+class ReportJobQuerySet(models.QuerySet["ReportJob"]):
+    def visible_to(self, user: "User | AnonymousUser") -> "ReportJobQuerySet":
         """A user's own reports, and those of their scope (department and region) if they may ask for
         reports themselves. Reports that hold names are further limited at download."""
-        if not getattr(user, "is_authenticated", False):
+        if not user.is_authenticated:
             return self.none()
         scope = scope_for(user)
         if not has_capability(user, Capability.REPORTS) or scope.nothing:

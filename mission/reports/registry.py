@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.db.models.expressions import Combinable
 from django_stubs_ext import StrOrPromise
 
-from mission.accounts.permissions import Capability, has_capability, reads_department
+from mission.accounts.permissions import AnyUser, Capability, has_capability, reads_department
 from mission.dashboards.periods import Period
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models are not loaded yet when departments register their report types
     from field_offices.models import Region
+    from mission.accounts.models import User
+    from mission.reports.models import ReportJob
 
 
 class ReportError(Exception):
@@ -32,14 +35,14 @@ class ReportError(Exception):
 class ReportContext:
     """What a report type's `build` receives."""
 
-    job: object  # the ReportJob
-    user: object | None  # who asked (None for scheduled reports)
+    job: "ReportJob"
+    user: "User | None"  # who asked (None for scheduled reports)
     parameters: dict[str, Any]
     output: Path  # write the file here
     progress: Callable[[float, str], None]  # (fraction done 0..1, what is happening now)
     includes_restricted: bool
 
-    def discloses(self, records: Iterable, label: Combinable | None = None) -> None:
+    def discloses(self, records: Iterable[models.Model], label: Combinable | None = None) -> None:
         """Say which records' restricted values (names) the file holds: each download of the file is
         then logged as a view of each of them (call it once, when `includes_restricted`). Give the
         records as a queryset and `label` as the database's version of their `str()` to record them in
@@ -109,7 +112,7 @@ def all_types() -> list[ReportType]:
     return list(_types.values())
 
 
-def types_for(user) -> list[ReportType]:
+def types_for(user: AnyUser) -> list[ReportType]:
     if not has_capability(user, Capability.REPORTS):
         return []
     return [t for t in _types.values() if reads_department(user, t.department)]

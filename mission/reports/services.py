@@ -3,6 +3,7 @@ jobs, and removing old files. Tasks get job IDs, never objects; running a job tw
 """
 
 import datetime
+import functools
 import logging
 import os
 import shutil
@@ -12,7 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +23,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from field_offices.models import Region
+from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, reads_department, scope_for, sees_restricted
 from mission.dashboards.periods import MAX_MONTHS, month_in_range, month_range_message, months_between
-from mission.encryption import encrypt_file, open_clear
+from mission.encryption import DecryptingReader, encrypt_file, open_clear
 from mission.reports import registry
 from mission.reports.models import ReportJob, ReportStatus
+
+if TYPE_CHECKING:
+    from celery.app.task import Context
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +46,9 @@ def _month(value: str, field: str) -> datetime.date:
     return month
 
 
-def _validated(actor, report_type: registry.ReportType | None, parameters: dict[str, Any]) -> dict[str, Any]:
+def _validated(actor: User | None, report_type: registry.ReportType, parameters: dict[str, Any]) -> dict[str, Any]:
     """The parameters as they will be frozen on the job, or a ValidationError naming what is wrong."""
-    errors = {}
-    if report_type is None:
-        raise ValidationError({"report_type": _("Choose a report from the list.")})
+    errors: dict[str, str] = {}
     first = _month(parameters.get("from", ""), "from")
     last = _month(parameters.get("to", ""), "to")
     if first > last:
@@ -86,14 +89,20 @@ def _validated(actor, report_type: registry.ReportType | None, parameters: dict[
     }
 
 
-def report_request(*, actor, report_type: str, parameters: dict[str, Any]) -> ReportJob:
+def _may_ask(actor: User, kind: registry.ReportType | None) -> bool:
+    if not has_capability(actor, Capability.REPORTS):
+        return False
+    return kind is None or reads_department(actor, kind.department)
+
+
+def report_request(*, actor: User | None, report_type: str, parameters: dict[str, Any]) -> ReportJob:
     """Ask for a report: freeze the parameters, keep the job, and queue it once the job is saved.
     Bad parameters raise ValidationError and change nothing."""
     kind = registry.get(report_type)
-    if actor is not None and (
-        not has_capability(actor, Capability.REPORTS) or (kind and not reads_department(actor, kind.department))
-    ):
+    if actor is not None and not _may_ask(actor, kind):
         raise PermissionDenied
+    if kind is None:
+        raise ValidationError({"report_type": _("Choose a report from the list.")})
     frozen = _validated(actor, kind, parameters)
     region_id = frozen.pop("region_id")
     with transaction.atomic():
@@ -114,7 +123,7 @@ def report_request(*, actor, report_type: str, parameters: dict[str, Any]) -> Re
     return job
 
 
-def report_rerun(*, actor, job: ReportJob) -> ReportJob:
+def report_rerun(*, actor: User, job: ReportJob) -> ReportJob:
     """Run a job again with its frozen parameters; its new file will replace the old one."""
     if not has_capability(actor, Capability.REPORTS):
         raise PermissionDenied
@@ -153,7 +162,7 @@ def enqueue(job_id: int) -> bool:
     from mission.reports.tasks import run_report
 
     try:
-        run_report.apply_async(args=[job_id])
+        run_report.apply_async(args=(job_id,))
     except Exception as error:  # any broker failure (kombu, redis, socket); in-process, the job's own error
         logger.warning("report %s stays queued: %s", job_id, error, exc_info=settings.CELERY_TASK_ALWAYS_EAGER)
         if not settings.CELERY_TASK_ALWAYS_EAGER:  # in-process, the job has already said what happened
@@ -173,7 +182,7 @@ class Attempt:
     pid: int
 
     @classmethod
-    def of(cls, request) -> "Attempt":
+    def of(cls, request: "Context") -> "Attempt":
         """The attempt of a task being run (its `self.request`); in-process, this machine and process."""
         return cls(task_id=request.id or "", node=request.hostname or socket.gethostname(), pid=os.getpid())
 
@@ -221,14 +230,10 @@ def _claim(job_id: int, attempt: Attempt | None = None) -> ReportJob | None:
         if job is None or job.status not in (ReportStatus.QUEUED, ReportStatus.RUNNING):
             return None  # done, failed or expired: only a re-run queues it again
         if job.status == ReportStatus.RUNNING and job.heartbeat_at and job.heartbeat_at > stale:
-            orphaned = (
-                attempt is not None
-                and job.task_id
-                and job.task_id == attempt.task_id
-                and not _owner_alive(job, attempt)
-            )
-            if not orphaned:
-                return None
+            if attempt is None or not (
+                job.task_id and job.task_id == attempt.task_id and not _owner_alive(job, attempt)
+            ):
+                return None  # not orphaned
             logger.warning("report %s: its process %s is gone; resuming on %s", job.pk, job.worker, attempt.worker)
         now = timezone.now()
         job.status = ReportStatus.RUNNING
@@ -376,7 +381,8 @@ class _Heartbeat:
 
 def heartbeat_interval() -> float:
     """Seconds between a job's signs of life: a job is taken for dead only after missing four."""
-    return max(1.0, settings.REPORTS_STALE_SECONDS / 4)
+    stale: float = settings.REPORTS_STALE_SECONDS
+    return max(1.0, stale / 4)
 
 
 def _scratch_root() -> str:
@@ -418,7 +424,7 @@ def _store(job: ReportJob, path: Path, file_name: str) -> None:
         storage.delete(old)
 
 
-def report_open(job: ReportJob):
+def report_open(job: ReportJob) -> IO[bytes] | DecryptingReader:
     """The job's file as its bytes are downloaded: decrypted if it was stored encrypted (a file with
     names), as it is otherwise (and for files kept from before encryption)."""
     return open_clear(job.file.open("rb"))
@@ -508,7 +514,7 @@ def reports_schedule_monthly(*, month: datetime.date | None = None) -> list[Repo
                     },
                 )
                 if made:
-                    transaction.on_commit(lambda job_id=job.pk: enqueue(job_id))
+                    transaction.on_commit(functools.partial(enqueue, job.pk))
                     created.append(job)
     return created
 
@@ -521,12 +527,15 @@ def reports_cleanup() -> int:
     removed = 0
     old = ReportJob.objects.filter(status__in=(ReportStatus.DONE, ReportStatus.FAILED), finished_at__lt=limit)
     for job in old.exclude(file=""):
+        name = job.file.name
+        if not name:  # left out above
+            continue
         # A job re-run meanwhile is left alone: only the state read here is changed.
-        changed = ReportJob.objects.filter(pk=job.pk, status=job.status, file=job.file.name).update(
+        changed = ReportJob.objects.filter(pk=job.pk, status=job.status, file=name).update(
             status=ReportStatus.EXPIRED if job.status == ReportStatus.DONE else job.status, file="", file_size=None
         )
         if changed:
-            job.file.storage.delete(job.file.name)
+            job.file.storage.delete(name)
             removed += 1
     scratch_limit = time.time() - settings.REPORTS_SOFT_TIME_LIMIT - 600
     for folder in Path(_scratch_root()).iterdir():
@@ -535,7 +544,7 @@ def reports_cleanup() -> int:
     return removed
 
 
-def may_download(user, job: ReportJob) -> bool:
+def may_download(user: User, job: ReportJob) -> bool:
     """The requester may; so may anyone whose scope covers the report; but a report that holds names
     only people who may see names now."""
     if not ReportJob.objects.visible_to(user).filter(pk=job.pk).exists():
@@ -543,7 +552,7 @@ def may_download(user, job: ReportJob) -> bool:
     return may_download_visible(user, job)
 
 
-def may_download_visible(user, job: ReportJob) -> bool:
+def may_download_visible(user: User, job: ReportJob) -> bool:
     """`may_download` for a job already read through `visible_to(user)` (a list of jobs): no query."""
     if job.includes_restricted:  # the requester too: rights are read now, not when they asked
         return sees_restricted(user, department=job.department)

@@ -6,7 +6,7 @@ job from its silent heartbeat."""
 
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -25,7 +25,7 @@ from mission.reports import services
     soft_time_limit=settings.REPORTS_SOFT_TIME_LIMIT,
     time_limit=settings.REPORTS_SOFT_TIME_LIMIT + 120,
 )
-def run_report(self, job_id: int) -> str:
+def run_report(self: Task[[int], str], job_id: int) -> str:
     job = services.report_execute(job_id=job_id, attempt=services.Attempt.of(self.request))
     return job.status if job else "skipped"
 

@@ -5,12 +5,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from mission.accounts.http import AuthenticatedHttpRequest
+from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability
 from mission.audit.services import access_record
 from mission.forms import add_service_errors
@@ -24,16 +26,16 @@ from mission.reports.services import may_download, may_download_visible, report_
 PAGE_SIZE = 25
 
 
-def _require_reports(user) -> None:
+def _require_reports(user: User) -> None:
     if not has_capability(user, Capability.REPORTS):
         raise PermissionDenied
 
 
-def _job(request, pk: int) -> ReportJob:
+def _job(request: AuthenticatedHttpRequest, pk: int) -> ReportJob:
     return get_or_404(ReportJob.objects.visible_to(request.user).select_related("requested_by", "region").get, pk=pk)
 
 
-def report_list(request):
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reports(request.user)
     jobs = ReportJob.objects.visible_to(request.user).select_related("requested_by", "region")
     page = paginate(jobs, request.GET.get("page"), PAGE_SIZE)
@@ -48,7 +50,7 @@ def report_list(request):
     return render(request, "reports/report_list.html", {"page": page})
 
 
-def report_create(request):
+def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reports(request.user)
     form = ReportRequestForm(
         request.POST or None, user=request.user, initial={"language": get_language(), **request.GET.dict()}
@@ -81,22 +83,22 @@ def _status(job: ReportJob) -> dict[str, Any]:
     }
 
 
-def report_detail(request, pk: int):
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_reports(request.user)
     job = _job(request, pk)
     labels = {t.key: t.label for t in registry.all_types()}
-    context = {"job": job, "label": labels.get(job.report_type, job.report_type), "state": _status(job)}
+    context: dict[str, Any] = {"job": job, "label": labels.get(job.report_type, job.report_type), "state": _status(job)}
     context["may_download"] = may_download(request.user, job)
     return render(request, "reports/report_detail.html", context)
 
 
-def report_status(request, pk: int):
+def report_status(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     """The job's state as JSON, for the progress bar."""
     _require_reports(request.user)
     return JsonResponse(_status(_job(request, pk)))
 
 
-def report_download(request, pk: int):
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     _require_reports(request.user)
     job = _job(request, pk)
     if job.status != "done" or not job.file:
@@ -112,7 +114,7 @@ def report_download(request, pk: int):
 
 
 @require_POST
-def report_rerun_view(request, pk: int):
+def report_rerun_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_reports(request.user)
     job = _job(request, pk)
     try:

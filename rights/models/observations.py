@@ -13,7 +13,8 @@ from rights.models.hearings import Hearing
 from rights.models.reference import FairTrialStandard, Questionnaire
 
 
-class ObservationQuerySet(ReviewedQuerySet, RightsQuerySet):
+# The django plugin gives each queryset class an `as_manager()` of its own type, so two queryset bases clash.
+class ObservationQuerySet(ReviewedQuerySet["Observation"], RightsQuerySet):  # type: ignore[override]
     region_lookup = "hearing__case__municipality__region"
 
 

@@ -1,3 +1,6 @@
+from collections.abc import Iterator
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -138,8 +141,8 @@ def case_export(request):
         _("Open flags"),
     ]
 
-    def rows():
-        chunk: list[Case] = []
+    def rows() -> Iterator[list[Any]]:
+        chunk: list[selectors.ListedCase] = []
         for case in queryset.prefetch_related("parties").iterator(chunk_size=1000):
             chunk.append(case)
             if len(chunk) == 1000:
@@ -150,7 +153,7 @@ def case_export(request):
     return csv_response("cases.csv", header, rows(), text_columns=(0, 1, 2, 3, 6, 7, 8))
 
 
-def _case_rows(request, cases: list[Case], names: bool):
+def _case_rows(request, cases: list[selectors.ListedCase], names: bool):
     if names:
         # Logged as the rows leave: each case whose names go out is a view of a restricted record.
         access_record_many(actor=request.user, objs=[c for c in cases if c.parties.all()], path=request.path)

@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from mission.reports.services import reports_cleanup, reports_sweep
 
@@ -12,10 +12,10 @@ class Command(BaseCommand):
         "it works when Celery beat cannot (beat needs the broker too)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cleanup", action="store_true", help="also remove old report files")
 
-    def handle(self, *args: Any, cleanup, **options: Any):
+    def handle(self, *args: Any, cleanup: bool, **options: Any) -> None:
         counts = reports_sweep()
         self.stdout.write(f"requeued {counts['requeued']}, recovered {counts['recovered']}, failed {counts['failed']}")
         if cleanup:
