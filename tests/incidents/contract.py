@@ -95,3 +95,10 @@ def plant_restricted(objects: dict, text: str) -> Incident:
 # Its API routes under /api/v1/ (tests/api/test_department_api.py tries each by role and token).
 API_ROUTES = ["incidents", "aggregates/incidents"]
 API_DATASET = "incidents"
+API_DATASETS = [API_DATASET]
+
+
+@pytest.fixture
+def incidents_published(incidents_objects):
+    """The approved incident: what partners may read, by route."""
+    return {"incidents": [incidents_objects["approved"]]}
