@@ -102,3 +102,6 @@ API_DATASETS = [API_DATASET]
 def incidents_published(incidents_objects):
     """The approved incident: what partners may read, by route."""
     return {"incidents": [incidents_objects["approved"]]}
+
+
+OVERVIEW_FIGURE = "Incidents"  # a figure of its own on the mission overview

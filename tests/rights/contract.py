@@ -150,3 +150,4 @@ API_ROUTES = [
     "aggregates/accused",
 ]
 API_DATASETS = ["trial_monitoring", "trial_aggregates", "trial_follow_up"]  # its datasets (a supervisor has all)
+OVERVIEW_FIGURE = "Hearings monitored"  # a figure of its own on the mission overview
