@@ -5,7 +5,7 @@ import os
 import pytest
 
 from tests.conftest import chromium_path, require_service
-from tests.rights.test_dashboard import trial_data  # noqa: F401 (the data the dashboard journeys show)
+from tests.rights.conftest import trial_data  # noqa: F401 (the data the dashboard journeys show)
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls there unless
 # told that this is deliberate. Only the browser tests set it.

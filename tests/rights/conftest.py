@@ -9,6 +9,7 @@ from rights.services.cases import case_create
 from rights.services.hearings import hearing_create
 from rights.services.observations import observation_start
 from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, PartyFactory
+from tests.test_celery_worker import worker_queue  # noqa: F401 (real workers, for test_report_worker.py)
 
 YESTERDAY = datetime.date.today() - datetime.timedelta(days=1)
 

@@ -21,6 +21,7 @@ from tests.departments import (
     READ_ONE,
     REVIEWERS,
     expectations,
+    recent_months,
 )
 from tests.rights import conftest
 from tests.rights.conftest import all_complied, hearing_fields
@@ -151,3 +152,5 @@ API_ROUTES = [
 ]
 API_DATASETS = ["trial_monitoring", "trial_aggregates", "trial_follow_up"]  # its datasets (a supervisor has all)
 OVERVIEW_FIGURE = "Hearings monitored"  # a figure of its own on the mission overview
+REPORT_TYPE = "trial_monitoring_data"  # its data report, with names for its supervisor
+REPORT_PARAMETERS = recent_months()  # where its records fall
