@@ -296,7 +296,7 @@ def test_the_database_writes_the_csv_as_python_does(department_head, trial_data,
             progress=lambda fraction, note: None,
             includes_restricted=True,
         )
-        regions = reports._regions(context)
+        regions = context.regions()
         tables = [reports._hearing_table(context, regions), reports._observation_table(context, regions)]
         writer(context.output, [*tables, reports._accused_table(context, regions)], context.progress)
         with zipfile.ZipFile(context.output) as archive:
