@@ -8,11 +8,25 @@ Every installed department with pages (`DepartmentConfig.urls` or `records`) has
 - a fixture `<label>_objects`: the records the URLs' kwargs name;
 - `FIXTURE_MODULES` (optional): modules whose fixtures those fixtures stand on;
 - `plant_restricted(objects, text) -> Model`: put `text` in a restricted value and return the record
-  whose access log a page showing it must write.
+  whose access log a page showing it must write;
+- `SHOWS_RESTRICTED`: a URL name whose page shows the planted value.
 
-The framework tests (tests/test_department_contracts.py, the authorisation matrix) load the contracts
-with `contracts()` and take their fixtures with `contract_fixtures()`."""
+A department with an API (tests/api) also gives:
 
+- `API_ROUTES`: its routes under /api/v1/, and `API_DATASETS`: its datasets (its supervisor has them all);
+- a fixture `<label>_published`: route → the approved records partners may read there.
+
+A department on the dashboards and with reports (tests/dashboards, tests/reports) also gives:
+
+- `OVERVIEW_FIGURE`: the label of a figure of its own on the mission overview;
+- `REPORT_TYPE`: a report of its own that its supervisor may ask for as XLSX or CSV, with names, and
+  `REPORT_PARAMETERS`: the period (`recent_months()`) in which `<label>_objects` fall.
+
+The framework tests (tests/test_department_contracts.py, the authorisation matrix, tests/api,
+tests/dashboards, tests/reports, tests/records) load the contracts with `contracts()` and take their
+fixtures with `contract_fixtures()`; none imports a department's tests."""
+
+import datetime
 import importlib
 from types import ModuleType
 from typing import Any
@@ -75,3 +89,10 @@ def contract_fixtures() -> dict[str, Any]:
             if isinstance(value, FixtureFunctionDefinition):
                 found.setdefault(name, value)
     return found
+
+
+def recent_months() -> dict[str, str]:
+    """Report parameters for the months of the last few days, where each contract's records fall."""
+    today = datetime.date.today()
+    start = today - datetime.timedelta(days=3)
+    return {"from": f"{start:%Y-%m}", "to": f"{today:%Y-%m}", "region": "", "language": "en"}

@@ -146,3 +146,20 @@ def test_the_project_never_reads_the_shared_folder():
         if needle in path.read_text(encoding="utf-8"):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+# A department's own tests: tests/<label>/ (its test contract, fixtures and tests, tests/departments.py).
+DEPARTMENT_TESTS = sorted(f"tests.{c.label}" for c in departments.all() if (ROOT / "tests" / c.label).is_dir())
+
+
+def test_the_department_test_packages_are_found_through_their_configs():
+    assert {"rights", "incidents"} <= {package.removeprefix("tests.") for package in DEPARTMENT_TESTS}
+
+
+@pytest.mark.parametrize("package", DEPARTMENT_TESTS)
+def test_no_other_test_imports_a_departments_tests(package):
+    """The framework tests (and any other department's) find a department through its contract, by
+    convention (tests.departments.contracts()), never by importing its tests: only its own may."""
+    own = package.replace(".", "/") + "/"
+    offenders = [(f, m) for f, m in _imports("tests") if _within(m, {package}) and not f.startswith(own)]
+    assert sorted(offenders) == []

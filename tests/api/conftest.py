@@ -1,15 +1,17 @@
+"""The API's tokens and clients, for every department: partner tokens scoped to every dataset partners
+may have, staff tokens to every dataset (tests/rights/api/conftest.py adds trial monitoring's records)."""
+
 import datetime
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from mission.api.datasets import all_datasets
 from mission.api.services import token_issue, token_revoke
-from rights.services.observations import observation_approve, observation_submit
-from tests.rights.conftest import all_complied, case, hearing, observation, prizren_court, standards  # noqa: F401
 
-PARTNER_SCOPES = ["reference", "trial_monitoring", "trial_aggregates"]
-SECRETS = ["Arben Testi", "Vesna Proba", "Secret evidence text", "Secret summary text", "P. nr. 1/2026"]
+PARTNER_SCOPES = [d.code for d in all_datasets() if d.partners]
+STAFF_ONLY_SCOPES = [d.code for d in all_datasets() if not d.partners]
 
 
 def bearer(key: str | None) -> Client:
@@ -47,20 +49,34 @@ def expired_key(partner, administrator):
     return key
 
 
-def staff_key(user, administrator, scopes=("reference", "trial_monitoring", "trial_aggregates", "trial_follow_up")):
-    _token, key = token_issue(actor=administrator, user=user, name=f"{user.username} script", scopes=list(scopes))
+def staff_key(user, administrator, scopes=None):
+    """A token for a staff member's script: every dataset unless `scopes` says otherwise."""
+    scopes = [d.code for d in all_datasets()] if scopes is None else list(scopes)
+    _token, key = token_issue(actor=administrator, user=user, name=f"{user.username} script", scopes=scopes)
     return key
 
 
-@pytest.fixture
-def published(monitor, supervisor, observation, standards):  # noqa: F811 (fixtures imported above)
-    """An approved observation (with restricted free text) of the Prizren case: what partners may see."""
-    observation_submit(
-        actor=monitor,
-        observation=observation,
-        expected_version=1,
-        summary="Secret summary text",
-        ratings=all_complied(standards, PUBLIC_HEARING=("violation", "Secret evidence text")),
-    )
-    observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
-    return observation
+CANARY = "CANARY"
+
+
+def plant_canaries() -> None:
+    """Every text field of every record (anything scoped to a region) and of every user holds the canary,
+    each value unique: whatever a monitor could have typed."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db import models
+
+    from mission.accounts.permissions import ScopedQuerySet
+
+    for model in apps.get_models():
+        scoped = isinstance(model._default_manager.get_queryset(), ScopedQuerySet)
+        if not scoped and model is not get_user_model():
+            continue
+        texts = [
+            f
+            for f in model._meta.concrete_fields
+            if isinstance(f, (models.CharField, models.TextField)) and not f.choices and f.name != "password"
+        ]
+        for pk in model._default_manager.values_list("pk", flat=True):
+            values = {f.attname: f"{CANARY}{model._meta.model_name}{pk}{f.name}"[: f.max_length] for f in texts}
+            model._default_manager.filter(pk=pk).update(**values)

@@ -8,10 +8,15 @@ import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
 
+from mission.api.datasets import all_datasets
 from mission.api.services import token_issue
 from tests.api.conftest import PARTNER_SCOPES
+from tests.departments import contract_fixtures, contracts
 
 pytestmark = pytest.mark.django_db
+
+globals().update(contract_fixtures())
+CONTRACTS = contracts()
 
 
 def _load():
@@ -46,7 +51,8 @@ def test_the_schema_declares_what_the_server_enforces():
     import re
 
     lists = _list_parameters()
-    assert "/api/v1/hearings/" in lists
+    for contract in CONTRACTS.values():  # every department's lists (its first route is one)
+        assert f"/api/v1/{contract.API_ROUTES[0]}/" in lists
     for path, parameters in lists.items():
         assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}, path
         for name in ("cursor", "fields"):
@@ -76,11 +82,14 @@ def keep_connection():
 
 
 @pytest.fixture
-def api_keys(keep_connection, partner, supervisor, administrator, published):
-    """A partner's token and a supervisor's: every case is sent with both."""
+def api_keys(request, keep_connection, partner, supervisor, administrator):
+    """A partner's token and a supervisor's, with every department's published records (each contract's
+    `<label>_published`, tests/departments.py): every case is sent with both."""
+    for label in CONTRACTS:
+        request.getfixturevalue(f"{label}_published")
     _token, partner_key = token_issue(actor=administrator, user=partner, name="partner", scopes=PARTNER_SCOPES)
     _token, staff_key = token_issue(
-        actor=administrator, user=supervisor, name="staff", scopes=[*PARTNER_SCOPES, "trial_follow_up"]
+        actor=administrator, user=supervisor, name="staff", scopes=[d.code for d in all_datasets()]
     )
     return [partner_key, staff_key]
 

@@ -9,7 +9,17 @@ from field_offices.models import FieldTeam, Municipality
 from mission.accounts.roles import Department
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
-from tests.departments import AUTHOR_ONLY, CORRECT, CREATE, POST_ONLY, READ_LIST, READ_ONE, REVIEWERS, expectations
+from tests.departments import (
+    AUTHOR_ONLY,
+    CORRECT,
+    CREATE,
+    POST_ONLY,
+    READ_LIST,
+    READ_ONE,
+    REVIEWERS,
+    expectations,
+    recent_months,
+)
 from tests.factories import UserFactory
 from tests.incidents.models import Incident
 
@@ -95,3 +105,15 @@ def plant_restricted(objects: dict, text: str) -> Incident:
 # Its API routes under /api/v1/ (tests/api/test_department_api.py tries each by role and token).
 API_ROUTES = ["incidents", "aggregates/incidents"]
 API_DATASET = "incidents"
+API_DATASETS = [API_DATASET]
+
+
+@pytest.fixture
+def incidents_published(incidents_objects):
+    """The approved incident: what partners may read, by route."""
+    return {"incidents": [incidents_objects["approved"]]}
+
+
+OVERVIEW_FIGURE = "Incidents"  # a figure of its own on the mission overview
+REPORT_TYPE = "incidents_incident_data"  # its data report, with names for its supervisor
+REPORT_PARAMETERS = recent_months()  # where its records fall

@@ -1,5 +1,8 @@
-"""Reports: asking, running (in-process here; on a real worker in test_worker.py), the files, names
-and pseudonyms, re-runs, the sweeper, the monthly schedule, clean-up, and who may do what."""
+"""Reports as every department's use them: asking, running (in-process here), files with names kept
+encrypted and their downloads logged, re-runs, the sweeper, the monthly schedule, clean-up, and who may
+do what. Each department's report and records come from its test contract (tests/departments.py:
+`REPORT_TYPE`, `REPORT_PARAMETERS`, `<label>_actors`, `<label>_objects`); what trial monitoring's
+reports say is tested in tests/rights/test_reports.py."""
 
 import datetime
 import io
@@ -7,17 +10,18 @@ import socket
 import threading
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from mission.audit.models import AccessLog
+from mission.reports import registry
 from mission.reports.models import ReportJob, ReportStatus
 from mission.reports.services import (
     report_execute,
@@ -29,21 +33,58 @@ from mission.reports.services import (
     reports_sweep,
 )
 from tests.conftest import client_for
-from tests.reports.conftest import PARAMS
+from tests.departments import contract_fixtures, contracts
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-XLSX = {**PARAMS, "format": "xlsx"}
+
+globals().update(contract_fixtures())
+CONTRACTS = contracts()
 
 
-def _ask(user, report_type="trial_monitoring_data", **overrides):
-    """Ask, and run what the request queues once it commits (tasks run in-process here)."""
-    with committed():
-        return report_request(actor=user, report_type=report_type, parameters={**PARAMS, **overrides})
+@dataclass
+class Department:
+    label: str
+    contract: ModuleType
+    actors: dict
+
+    @property
+    def report_type(self) -> str:
+        return self.contract.REPORT_TYPE
+
+    def parameters(self, **overrides) -> dict:
+        return {**self.contract.REPORT_PARAMETERS, "format": "xlsx", **overrides}
+
+
+@pytest.fixture(params=sorted(CONTRACTS))
+def department(request) -> Department:
+    label = request.param
+    request.getfixturevalue(f"{label}_objects")
+    return Department(label, CONTRACTS[label], request.getfixturevalue(f"{label}_actors"))
 
 
 def committed():
     """Run the on-commit callbacks (the test's transaction never commits)."""
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def _ask(department: Department, actor="department_head", **overrides):
+    """Ask for the department's report, and run what the request queues once it commits."""
+    user = department.actors[actor] if isinstance(actor, str) else actor
+    with committed():
+        return report_request(
+            actor=user, report_type=department.report_type, parameters=department.parameters(**overrides)
+        )
+
+
+def _queued(department: Department, django_capture_on_commit_callbacks):
+    """Ask, without running: the broker never saw it."""
+    with django_capture_on_commit_callbacks(execute=False):
+        return report_request(
+            actor=department.actors["department_head"],
+            report_type=department.report_type,
+            parameters=department.parameters(),
+        )
 
 
 def _of(obj) -> dict:
@@ -59,198 +100,52 @@ def _clear(job) -> io.BytesIO:
         return io.BytesIO(handle.read())
 
 
-def _pdf_text(job) -> str:
-    reader = pypdf.PdfReader(_clear(job))
-    return "\n".join(page.extract_text() for page in reader.pages)
+def test_each_department_has_a_report_of_its_own():
+    from mission import departments
 
-
-class TestFiles:
-    def test_the_pdf_is_made_in_the_language_asked(self, department_head, trial_data):
-        job = _ask(department_head, "trial_monitoring", format="pdf", language="sq")
-        job.refresh_from_db()
-        assert job.status == ReportStatus.DONE, job.error
-        assert job.progress == 100
-        assert job.file_name == "trial-monitoring-mission-2026-01-2026-03-sq.pdf"
-        text = _pdf_text(job)
-        assert "Monitorimi i gjykimeve" in text
-        assert "Seancat e monitoruara" in text
-        assert "Hearings monitored" not in text
-        assert len(pypdf.PdfReader(_clear(job)).pages) >= 5
-
-    def test_the_pdf_has_the_figures_and_a_section_per_region(self, department_head, trial_data):
-        job = _ask(department_head, "trial_monitoring", format="pdf")
-        job.refresh_from_db()
-        text = _pdf_text(job)
-        assert "Hearings monitored 4 1" in text
-        for name in ("Gjilan/Gnjilane", "Mitrovicë/Mitrovica", "Prizren", "Method"):
-            assert name in text
-        assert "A standard was rated a violation" in text  # the flag, in the flagged issues
-
-    def test_the_pdf_counts_accused_persons_once_each(self, department_head, trial_data):
-        job = _ask(department_head, "trial_monitoring", format="pdf")
-        job.refresh_from_db()
-        text = _pdf_text(job)
-        # One accused in each case; the Prizren one was heard three times, the Mitrovica one before too.
-        assert "Accused persons 2 1" in text
-        assert "Accused persons by sex" in text
-        assert "Female 1 50.0 %" in text
-        assert "Accused persons: juveniles and adults" in text
-        assert "Accused persons by community" in text
-
-    def test_the_xlsx_has_a_typed_sheet_each_with_a_frozen_header(self, department_head, trial_data):
-        job = _ask(department_head, format="xlsx")
-        job.refresh_from_db()
-        assert job.status == ReportStatus.DONE, job.error
-        workbook = load_workbook(_clear(job))
-        assert workbook.sheetnames == ["Hearings", "Observations", "Accused"]
-        hearings = workbook["Hearings"]
-        assert hearings.freeze_panes == "A2"
-        assert hearings["A1"].value == "Date"
-        assert hearings["A1"].font.bold
-        rows = list(hearings.iter_rows(min_row=2, values_only=True))
-        assert len(rows) == 4  # the four hearings of January to March
-        assert isinstance(rows[0][0], datetime.datetime)
-        assert {row[6] for row in rows} == {True, False}  # held, as booleans
-        observations = list(workbook["Observations"].iter_rows(min_row=2, values_only=True))
-        assert len(observations) == 2
-        # Each accused person once, however many hearings: the Prizren accused was heard three times.
-        accused = list(workbook["Accused"].iter_rows(min_row=2, values_only=True))
-        assert [row[4:] for row in accused] == [
-            ("Male", "26–40", "Adult", "Albanian"),
-            ("Female", "14–17", "Juvenile (under 18)", "Serb"),
-        ]
-        assert all(row[3].startswith("Accused ") for row in accused)  # pseudonyms, never names
-
-    def test_the_csv_comes_as_three_files(self, department_head, trial_data):
-        job = _ask(department_head, format="csv", language="sr-latn")
-        job.refresh_from_db()
-        assert job.file_name.endswith(".zip")
-        with zipfile.ZipFile(_clear(job)) as archive:
-            files = [archive.read(name).decode("utf-8-sig").splitlines() for name in archive.namelist()]
-        assert len(files) == 3
-        hearings = next(lines for lines in files if lines[0].startswith("Datum"))
-        assert len(hearings) == 5  # header and four hearings
-        assert sorted(len(lines) for lines in files) == [3, 3, 5]  # two observations, two accused persons
-
-    @pytest.mark.parametrize("report_format", ["xlsx", "csv"])
-    def test_no_file_carries_a_live_formula(self, supervisor, trial_data, report_format):
-        from rights.models import Case, Observation, Party
-
-        Case.objects.filter(pk=trial_data["prizren"].pk).update(case_number="=1+2")
-        Party.objects.filter(case=trial_data["prizren"]).update(name="@SUM(A1:A9)")
-        Observation.objects.update(summary="-2+3")
-        job = _ask(supervisor, format=report_format)
-        job.refresh_from_db()
-        assert job.status == ReportStatus.DONE, job.error
-        if report_format == "xlsx":
-            workbook = load_workbook(_clear(job))
-            hearings = list(workbook["Hearings"].iter_rows(min_row=2))
-            cell = next(row[1] for row in hearings if "1+2" in row[1].value)
-            assert (cell.value, cell.data_type) == ("'=1+2", "s")  # text, not a formula
-            # Only the start of a cell counts: a name after the pseudonym is left as typed.
-            accused = {row[10].value for row in hearings if row[1].value == "'=1+2"}
-            assert len(accused) == 1
-            assert accused.pop().startswith("Accused ")
-            observations = list(workbook["Observations"].iter_rows(min_row=2, values_only=True))
-            assert {row[8] for row in observations} == {"'-2+3"}
-            assert {type(row[6]) for row in observations} == {int}  # the revision stays a number
-        else:
-            with zipfile.ZipFile(_clear(job)) as archive:
-                hearings = archive.read("hearings.csv").decode("utf-8-sig")
-                observations = archive.read("observations.csv").decode("utf-8-sig")
-            assert "'=1+2" in hearings
-            assert ",=1+2" not in hearings
-            assert "'-2+3" in observations
+    for config in departments.all():
+        if config.label not in CONTRACTS:
+            continue
+        report_type = registry.get(CONTRACTS[config.label].REPORT_TYPE)
+        label = config.label
+        assert report_type is not None, label
+        assert report_type.department == config.department, label
+        assert {"xlsx", "csv"} <= set(report_type.formats), label
+        assert report_type.may_include_restricted, label
 
 
 class TestNames:
-    def test_staff_who_see_names_get_them(self, supervisor, trial_data):
-        job = _ask(supervisor, format="xlsx")
-        job.refresh_from_db()
-        assert job.includes_restricted
-        accused = {row[10] for row in load_workbook(_clear(job))["Hearings"].iter_rows(min_row=2, values_only=True)}
-        assert any("Test Person" in value for value in accused)
-
-    def test_management_gets_pseudonyms(self, management, trial_data):
-        job = _ask(management, format="xlsx")
-        job.refresh_from_db()
-        assert not job.includes_restricted
-        accused = {row[10] for row in load_workbook(_clear(job))["Hearings"].iter_rows(min_row=2, values_only=True)}
-        assert all(value.startswith("Accused ") and ":" not in value for value in accused)
-        assert len(accused) == 2
-
-    def test_a_file_with_names_is_not_for_management_and_its_download_is_logged(
-        self, supervisor, management, trial_data
-    ):
-        job = _ask(supervisor, format="xlsx")
+    def test_a_file_with_names_is_not_for_management_and_its_download_is_logged(self, department):
+        job = _ask(department, "supervisor")
         url = reverse("reports:download", args=[job.pk])
-        assert client_for(management).get(url).status_code == 403
+        assert client_for(department.actors["management"]).get(url).status_code == 403
+        supervisor = department.actors["supervisor"]
         response = client_for(supervisor).get(url)
         assert response.status_code == 200
         assert b"".join(response.streaming_content)[:2] == b"PK"
         assert AccessLog.objects.filter(user=supervisor, **_of(job)).count() == 1
 
     @pytest.mark.parametrize("report_format", ["xlsx", "csv"])
-    def test_a_file_with_names_is_kept_encrypted_and_downloaded_in_clear(self, supervisor, trial_data, report_format):
-        job = _ask(supervisor, format=report_format)
+    def test_a_file_with_names_is_kept_encrypted_and_downloaded_in_clear(self, department, report_format):
+        job = _ask(department, "supervisor", format=report_format)
         job.refresh_from_db()
         assert job.includes_restricted
         stored = Path(job.file.path).read_bytes()
         assert stored.startswith(b"MPF1")
         with pytest.raises(zipfile.BadZipFile):
             zipfile.ZipFile(io.BytesIO(stored))
-        response = client_for(supervisor).get(reverse("reports:download", args=[job.pk]))
+        response = client_for(department.actors["supervisor"]).get(reverse("reports:download", args=[job.pk]))
         content = b"".join(response.streaming_content)
         assert content == _clear(job).getvalue()
         assert int(response["Content-Length"]) == len(content) == job.file_size
         names = zipfile.ZipFile(io.BytesIO(content)).namelist()
         assert names  # a whole workbook or archive
 
-    def test_a_file_without_names_is_kept_as_it_is(self, management, trial_data):
-        job = _ask(management, format="csv")
+    def test_a_file_without_names_is_kept_as_it_is(self, department):
+        job = _ask(department, "management", format="csv")
         job.refresh_from_db()
         assert not job.includes_restricted
         assert Path(job.file.path).read_bytes()[:2] == b"PK"
-
-    def test_downloading_a_file_with_names_logs_each_case_it_names(self, department_head, monitor, trial_data):
-        from django.contrib.contenttypes.models import ContentType
-
-        from rights.models import Case
-        from tests.factories import CaseFactory, HearingFactory, PartyFactory
-
-        outside = CaseFactory(created_by=monitor)  # its only hearing is before the period: not in the file
-        PartyFactory(case=outside)
-        HearingFactory(case=outside, date=datetime.date(2025, 6, 1))
-        job = _ask(department_head, format="xlsx")
-        response = client_for(department_head).get(reverse("reports:download", args=[job.pk]))
-        assert response.status_code == 200
-        logged = set(
-            AccessLog.objects.filter(
-                user=department_head, content_type=ContentType.objects.get_for_model(Case)
-            ).values_list("object_id", flat=True)
-        )
-        assert logged == {str(trial_data["prizren"].pk), str(trial_data["mitrovica"].pk)}
-        assert AccessLog.objects.filter(user=department_head, **_of(job)).count() == 1
-
-    def test_a_file_naming_more_cases_costs_no_more_queries(self, department_head, monitor, trial_data):
-        """The cases a file names are recorded in bulk, not with a query for each case's court."""
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        from tests.factories import CaseFactory, HearingFactory, PartyFactory
-
-        def queries() -> int:
-            with CaptureQueriesContext(connection) as captured:
-                _ask(department_head, format="csv")
-            return len(captured.captured_queries)
-
-        queries()  # the first run also fills caches (content types, the summaries)
-        before = queries()
-        for _ in range(4):
-            case = CaseFactory(created_by=monitor, court=trial_data["prizren"].court)
-            PartyFactory(case=case)
-            HearingFactory(case=case, date=datetime.date(2026, 2, 10))
-        assert queries() == before
 
 
 class TestAsking:
@@ -266,49 +161,37 @@ class TestAsking:
             ({"region": "XXX"}, "region"),
         ],
     )
-    def test_bad_parameters_are_refused_and_nothing_is_kept(self, department_head, trial_data, overrides, field):
+    def test_bad_parameters_are_refused_and_nothing_is_kept(self, department, overrides, field):
         with pytest.raises(ValidationError) as error:
-            _ask(department_head, **overrides)
+            _ask(department, **overrides)
         assert field in error.value.message_dict
         assert not ReportJob.objects.exists()
 
-    def test_a_supervisor_cannot_ask_for_another_region(self, supervisor, trial_data):
+    def test_a_supervisor_cannot_ask_for_another_region(self, department):
         with pytest.raises(ValidationError) as error:
-            _ask(supervisor, region="MIT")
+            _ask(department, "supervisor", region="MIT")
         assert error.value.message_dict["region"] == ["You may only ask for reports on your own region."]
-        job = _ask(supervisor, format="csv")  # no region: their own
+        job = _ask(department, "supervisor", format="csv")  # no region: their own
         assert job.region.code == "PRZ"
 
     def test_an_unknown_report_is_refused(self, department_head):
         with pytest.raises(ValidationError):
-            report_request(actor=department_head, report_type="nope", parameters=PARAMS)
+            report_request(actor=department_head, report_type="nope", parameters={"from": "2026-01", "to": "2026-01"})
 
-    def test_monitors_may_not_ask(self, monitor):
+    @pytest.mark.parametrize("actor", ["monitor", "other_region_monitor", "partner", "other_department_monitor"])
+    def test_monitors_and_others_may_not_ask(self, department, actor):
         with pytest.raises(PermissionDenied):
-            _ask(monitor, format="xlsx")
+            _ask(department, actor)
 
-    def test_the_job_is_queued_when_the_request_commits(
-        self, department_head, trial_data, django_capture_on_commit_callbacks
-    ):
+    def test_the_job_is_queued_when_the_request_commits(self, department, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+            job = report_request(
+                actor=department.actors["department_head"],
+                report_type=department.report_type,
+                parameters=department.parameters(),
+            )
         assert len(callbacks) == 1
         assert ReportJob.objects.get(pk=job.pk).status == ReportStatus.QUEUED
-
-    def test_the_form_shows_what_is_wrong(self, department_head, trial_data):
-        response = client_for(department_head).post(
-            reverse("reports:create"),
-            {
-                "report_type": "trial_monitoring",
-                "start": "2026-01",
-                "end": "2026-03",
-                "format": "xlsx",
-                "language": "en",
-            },
-        )
-        assert response.status_code == 400
-        assert "This report comes as PDF." in response.content.decode()
-        assert not ReportJob.objects.exists()
 
     def test_in_process_the_form_says_the_report_is_made_while_the_user_waits(self, department_head, settings):
         settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: no broker, no worker
@@ -322,17 +205,19 @@ class TestAsking:
         assert "made in the background" in content
         assert "made while you wait" not in content
 
-    def test_the_form_makes_the_report_and_shows_it(self, department_head, trial_data):
-        client = client_for(department_head)
+    @pytest.mark.parametrize("actor", ["supervisor", "department_head"])
+    def test_the_form_makes_the_report_and_shows_it(self, department, actor):
+        client = client_for(department.actors[actor])
+        parameters = department.parameters()
         with committed():
             response = client.post(
                 reverse("reports:create"),
                 {
-                    "report_type": "trial_monitoring",
-                    "start": "2026-01",
-                    "end": "2026-03",
-                    "format": "pdf",
-                    "language": "sq",
+                    "report_type": department.report_type,
+                    "start": parameters["from"],
+                    "end": parameters["to"],
+                    "format": "xlsx",
+                    "language": "en",
                 },
             )
         job = ReportJob.objects.get()
@@ -343,37 +228,36 @@ class TestAsking:
         assert reverse("reports:download", args=[job.pk]) in page
         assert client.get(reverse("reports:status", args=[job.pk])).json()["status"] == "done"
         listing = client.get(reverse("reports:list")).content.decode()
-        assert "Trial-monitoring report" in listing
+        assert str(registry.get(department.report_type).label) in listing
 
 
 class TestRunning:
-    def test_a_rerun_replaces_the_file(self, department_head, trial_data):
-        job = _ask(department_head, format="xlsx")
+    def test_a_rerun_replaces_the_file(self, department):
+        job = _ask(department)
         job.refresh_from_db()
         first = job.file.name
         with committed():
-            report_rerun(actor=department_head, job=job)
+            report_rerun(actor=department.actors["department_head"], job=job)
         job.refresh_from_db()
         assert job.status == ReportStatus.DONE
         assert job.file.name != first
         assert not job.file.storage.exists(first)
         assert job.file.storage.exists(job.file.name)
 
-    def test_running_a_done_job_again_changes_nothing(self, department_head, trial_data):
-        job = _ask(department_head, format="xlsx")
+    def test_running_a_done_job_again_changes_nothing(self, department):
+        job = _ask(department)
         job.refresh_from_db()
         assert report_execute(job_id=job.pk) is None
         assert ReportJob.objects.get(pk=job.pk).file.name == job.file.name
 
-    def test_a_live_job_is_not_taken_twice(self, department_head, trial_data, django_capture_on_commit_callbacks):
-        with django_capture_on_commit_callbacks(execute=False):
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+    def test_a_live_job_is_not_taken_twice(self, department, django_capture_on_commit_callbacks):
+        job = _queued(department, django_capture_on_commit_callbacks)
         ReportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
         assert report_execute(job_id=job.pk) is None
         assert ReportJob.objects.get(pk=job.pk).attempts == 0
 
     def test_a_redelivery_whose_worker_process_is_gone_is_resumed_at_once(
-        self, department_head, trial_data, django_capture_on_commit_callbacks
+        self, department, django_capture_on_commit_callbacks
     ):
         """The broker hands the same task again because the process running it died: the heartbeat
         still looks fresh, but the owner is recorded and gone, so the job is not left "running"."""
@@ -382,8 +266,7 @@ class TestRunning:
 
         from mission.reports.services import Attempt
 
-        with django_capture_on_commit_callbacks(execute=False):
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        job = _queued(department, django_capture_on_commit_callbacks)
         dead = subprocess.Popen(["true"])
         dead.wait()
         ReportJob.objects.filter(pk=job.pk).update(
@@ -395,14 +278,13 @@ class TestRunning:
         assert (job.attempts, job.worker, job.task_id) == (2, f"node@here:{os.getpid()}", "t-1")
 
     def test_a_redelivery_while_its_worker_process_lives_is_skipped(
-        self, department_head, trial_data, django_capture_on_commit_callbacks
+        self, department, django_capture_on_commit_callbacks
     ):
         import os
 
         from mission.reports.services import Attempt
 
-        with django_capture_on_commit_callbacks(execute=False):
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        job = _queued(department, django_capture_on_commit_callbacks)
         ReportJob.objects.filter(pk=job.pk).update(
             status="running", heartbeat_at=timezone.now(), attempts=1, worker=f"node@here:{os.getppid()}", task_id="t-1"
         )
@@ -422,27 +304,20 @@ class TestRunning:
         assert settings.REPORTS_STALE_SECONDS + sweep <= 60
         assert heartbeat_interval() * 3 <= settings.REPORTS_STALE_SECONDS  # three missed beats, not one
 
-    def test_the_task_runs_the_job(self, department_head, trial_data, django_capture_on_commit_callbacks):
+    def test_the_task_runs_the_job(self, department, django_capture_on_commit_callbacks):
         from mission.reports.tasks import run_report
 
-        with django_capture_on_commit_callbacks(execute=False):
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        job = _queued(department, django_capture_on_commit_callbacks)
         assert run_report(job.pk) == "done"
 
-    def test_the_sweeper_queues_again_what_never_started(
-        self, department_head, trial_data, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=False):  # the broker never saw it
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+    def test_the_sweeper_queues_again_what_never_started(self, department, django_capture_on_commit_callbacks):
+        job = _queued(department, django_capture_on_commit_callbacks)
         ReportJob.objects.filter(pk=job.pk).update(enqueued_at=timezone.now() - datetime.timedelta(minutes=10))
         assert reports_sweep()["requeued"] == 1
         assert ReportJob.objects.get(pk=job.pk).status == ReportStatus.DONE
 
-    def test_the_sweeper_recovers_a_job_whose_worker_died(
-        self, department_head, trial_data, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=False):
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+    def test_the_sweeper_recovers_a_job_whose_worker_died(self, department, django_capture_on_commit_callbacks):
+        job = _queued(department, django_capture_on_commit_callbacks)
         gone = timezone.now() - datetime.timedelta(hours=1)
         ReportJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=gone, attempts=1)
         assert reports_sweep()["recovered"] == 1
@@ -450,8 +325,8 @@ class TestRunning:
         assert job.status == ReportStatus.DONE
         assert job.attempts == 2
 
-    def test_the_sweeper_gives_up_after_the_last_attempt(self, department_head, trial_data, settings):
-        job = _ask(department_head, format="xlsx")
+    def test_the_sweeper_gives_up_after_the_last_attempt(self, department, settings):
+        job = _ask(department)
         gone = timezone.now() - datetime.timedelta(hours=1)
         ReportJob.objects.filter(pk=job.pk).update(
             status="running", heartbeat_at=gone, attempts=settings.REPORTS_MAX_ATTEMPTS
@@ -461,7 +336,7 @@ class TestRunning:
         assert job.status == ReportStatus.FAILED
         assert "stopped 3 times" in job.error
 
-    def test_the_sweeper_command(self, trial_data):
+    def test_the_sweeper_command(self, geography):
         from django.core.management import call_command
 
         out = io.StringIO()
@@ -469,8 +344,8 @@ class TestRunning:
         assert "requeued 0, recovered 0, failed 0" in out.getvalue()
         assert "removed 0 old report files" in out.getvalue()
 
-    def test_old_files_are_removed(self, department_head, trial_data):
-        job = _ask(department_head, format="xlsx")
+    def test_old_files_are_removed(self, department):
+        job = _ask(department)
         job.refresh_from_db()
         name = job.file.name
         ReportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=40))
@@ -480,18 +355,19 @@ class TestRunning:
         assert not job.file
         assert not job.file.storage.exists(name)
 
-    def test_the_monthly_reports_are_made_once_per_region(self, supervisor, trial_data):
+    def test_the_monthly_reports_are_made_once_per_region_and_type(self, geography):
+        monthly = {t.key for t in registry.all_types() if t.monthly}
+        assert monthly  # trial monitoring's, at least
         with committed():
             jobs = reports_schedule_monthly(month=datetime.date(2026, 2, 1))
-        assert len(jobs) == 5
+        assert sorted((j.report_type, j.region.code) for j in jobs) == sorted(
+            (key, code) for key in monthly for code in geography
+        )
         assert reports_schedule_monthly(month=datetime.date(2026, 2, 1)) == []
-        prizren = ReportJob.objects.get(region__code="PRZ")
-        assert prizren.requested_by is None
-        assert prizren.status == ReportStatus.DONE
-        assert prizren.parameters["from"] == prizren.parameters["to"] == "2026-02"
-        assert "Hearings monitored 2" in _pdf_text(prizren)
-        # Scheduled reports of a region are the region's: its supervisor sees that one only.
-        assert list(ReportJob.objects.visible_to(supervisor)) == [prizren]
+        for job in ReportJob.objects.filter(region__code="PRZ"):
+            assert job.requested_by is None
+            assert job.status == ReportStatus.DONE, job.error
+            assert job.parameters["from"] == job.parameters["to"] == "2026-02"
 
 
 class _SilentServer:
@@ -502,7 +378,7 @@ class _SilentServer:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
-        self.clients = []
+        self.clients: list[socket.socket] = []
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -539,7 +415,7 @@ def broker(settings):
 
 
 @pytest.mark.parametrize("state", ["stopped", "hung"])
-def test_asking_while_the_broker_is_down_answers_quickly_and_keeps_the_job(department_head, trial_data, broker, state):
+def test_asking_while_the_broker_is_down_answers_quickly_and_keeps_the_job(department, broker, state):
     server = _SilentServer() if state == "hung" else None
     if server is None:
         with socket.socket() as probe:
@@ -548,15 +424,16 @@ def test_asking_while_the_broker_is_down_answers_quickly_and_keeps_the_job(depar
     else:
         port = server.port
     broker(f"redis://127.0.0.1:{port}/0")
+    parameters = department.parameters()
     try:
         started = time.monotonic()
         with committed():
-            response = client_for(department_head).post(
+            response = client_for(department.actors["department_head"]).post(
                 reverse("reports:create"),
                 {
-                    "report_type": "trial_monitoring_data",
-                    "start": "2026-01",
-                    "end": "2026-03",
+                    "report_type": department.report_type,
+                    "start": parameters["from"],
+                    "end": parameters["to"],
                     "format": "csv",
                     "language": "en",
                 },
@@ -590,12 +467,15 @@ class TestAccess:
     def test_anonymous_users_are_sent_to_sign_in(self):
         assert client_for(None).get(reverse("reports:list")).status_code == 302
 
-    def test_another_regions_job_is_not_found(self, supervisor, geography, trial_data):
-        from tests.factories import UserFactory
-
-        other = UserFactory(username="supervisor.mitrovica", supervisor=True, region=geography["MIT"])
-        job = _ask(other, format="csv")
-        client = client_for(supervisor)
+    def test_another_regions_job_is_not_found(self, department, geography):
+        other = UserFactory(
+            username="supervisor.mitrovica",
+            supervisor=True,
+            region=geography["MIT"],
+            department=department.actors["supervisor"].department,
+        )
+        job = _ask(department, other, format="csv")
+        client = client_for(department.actors["supervisor"])
         for name in ("reports:detail", "reports:status", "reports:download"):
             assert client.get(reverse(name, args=[job.pk])).status_code == 404
         assert client.post(reverse("reports:rerun", args=[job.pk])).status_code == 404
@@ -614,11 +494,11 @@ class TestAccess:
             ("anonymous", 302),
         ],
     )
-    def test_every_actor_on_a_job(self, request, actor, expected, trial_data):
-        job = _ask(request.getfixturevalue("management"), format="csv", region="PRZ")
-        user = None if actor == "anonymous" else request.getfixturevalue(actor)
+    def test_every_actor_on_a_job(self, department, actor, expected):
+        job = _ask(department, "management", format="csv", region="PRZ")
+        user = department.actors[actor]
         if actor == "supervisor":
-            job = _ask(user, format="csv")
+            job = _ask(department, user, format="csv")
             ReportJob.objects.filter(pk=job.pk).update(includes_restricted=False)
         client = client_for(user)
         for name in ("reports:detail", "reports:status", "reports:download"):
@@ -626,69 +506,23 @@ class TestAccess:
         rerun = client.post(reverse("reports:rerun", args=[job.pk]))
         assert rerun.status_code == (302 if expected == 200 else expected)
 
-    def test_the_head_sees_the_regions_reports(self, supervisor, department_head, trial_data):
-        job = _ask(supervisor, format="csv")
-        assert client_for(department_head).get(reverse("reports:detail", args=[job.pk])).status_code == 200
+    def test_the_head_sees_the_regions_reports(self, department):
+        job = _ask(department, "supervisor", format="csv")
+        head = client_for(department.actors["department_head"])
+        assert head.get(reverse("reports:detail", args=[job.pk])).status_code == 200
 
 
-def test_the_database_writes_the_csv_as_python_does(department_head, trial_data, tmp_path):
-    """On PostgreSQL the CSV comes from COPY; it must say exactly what the portable writer says."""
-    from django.db import connection
-
-    from mission.exports import copy_csv_zip, python_csv_zip
-    from mission.reports.registry import ReportContext
-    from rights import reports
-    from tests.conftest import require_service
-
-    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
-    from rights.models import Party
-
-    Party.objects.filter(role="accused").update(name='Name, with "quotes"')
-    # Text that a spreadsheet would run: both writers neutralise it the same way.
-    from rights.models import Case, Observation
-
-    Case.objects.filter(pk=trial_data["prizren"].pk).update(case_number="=1+2")
-    Case.objects.filter(pk=trial_data["mitrovica"].pk).update(case_number="\t@cmd")
-    Observation.objects.update(summary="-2+3")
-    job = ReportJob(report_type="trial_monitoring_data", department="rights", language="en", format="csv")
-    outputs = {}
-    for name, writer in (("copy", copy_csv_zip), ("python", python_csv_zip)):
-        context = ReportContext(
-            job=job,
-            user=department_head,
-            parameters=PARAMS,
-            output=tmp_path / f"{name}.zip",
-            progress=lambda fraction, note: None,
-            includes_restricted=True,
-        )
-        regions = reports._regions(context)
-        tables = [reports._hearing_table(context, regions), reports._observation_table(context, regions)]
-        writer(context.output, [*tables, reports._accused_table(context, regions)], context.progress)
-        with zipfile.ZipFile(context.output) as archive:
-            outputs[name] = {n: archive.read(n) for n in sorted(archive.namelist())}
-    assert outputs["copy"] == outputs["python"]
-    assert b'Name, with ""quotes""' in outputs["copy"]["hearings.csv"]
-    assert b",'=1+2," in outputs["copy"]["hearings.csv"]
-    assert b",'\t@cmd," in outputs["copy"]["hearings.csv"]
-    assert b",'-2+3\n" in outputs["copy"]["observations.csv"]
-
-
-def test_a_job_that_keeps_failing_transiently_is_given_up(department_head, trial_data, settings, monkeypatch):
+def test_a_job_that_keeps_failing_transiently_is_given_up(department, settings, monkeypatch):
     """A database that keeps failing: the job returns to the queue between retries, and once it has
     used its attempts the sweeper marks it failed instead of queueing it for ever."""
     from django.db import OperationalError
 
-    from rights import reports
-
     def broken(context):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(reports, "build_trial_monitoring_data", broken)
-    from mission.reports import registry
-
-    kind = registry.get("trial_monitoring_data")
+    kind = registry.get(department.report_type)
     monkeypatch.setitem(registry._types, kind.key, type(kind)(**{**kind.__dict__, "build": broken}))
-    job = _ask(department_head, format="csv")  # in-process: the retries run at once and all fail
+    job = _ask(department, format="csv")  # in-process: the retries run at once and all fail
     job.refresh_from_db()
     assert job.status == ReportStatus.QUEUED
     assert job.attempts >= 1
@@ -702,28 +536,31 @@ def test_a_job_that_keeps_failing_transiently_is_given_up(department_head, trial
 
 
 class TestReviewedEdges:
-    def test_a_requester_who_lost_the_right_to_names_cannot_download_them(self, supervisor, trial_data):
-        job = _ask(supervisor, format="xlsx")
+    def test_a_requester_who_lost_the_right_to_names_cannot_download_them(self, department):
+        supervisor = department.actors["supervisor"]
+        job = _ask(department, supervisor)
         supervisor.role, supervisor.region, supervisor.department = "management", None, "mission"
         supervisor.save()
         assert client_for(supervisor).get(reverse("reports:download", args=[job.pk])).status_code == 403
 
-    def test_a_rerun_reads_the_requesters_rights_again(self, supervisor, department_head, trial_data):
-        job = _ask(supervisor, format="xlsx")
+    def test_a_rerun_reads_the_requesters_rights_again(self, department):
+        supervisor = department.actors["supervisor"]
+        job = _ask(department, supervisor)
         assert ReportJob.objects.get(pk=job.pk).includes_restricted
         supervisor.is_active = False  # left the mission
         supervisor.save(update_fields=["is_active"])
         with committed():
-            report_rerun(actor=_head(), job=job)
+            report_rerun(actor=department.actors["department_head"], job=job)
         job.refresh_from_db()
         assert job.status == ReportStatus.FAILED
         assert "may no longer have it" in job.error
 
-    def test_a_run_that_lost_the_job_to_another_keeps_no_file(self, department_head, trial_data, tmp_path):
+    def test_a_run_that_lost_the_job_to_another_keeps_no_file(
+        self, department, tmp_path, django_capture_on_commit_callbacks
+    ):
         from mission.reports import services
 
-        with TestCase.captureOnCommitCallbacks(execute=False):
-            job = report_request(actor=department_head, report_type="trial_monitoring_data", parameters=XLSX)
+        job = _queued(department, django_capture_on_commit_callbacks)
         claimed = services._claim(job.pk)
         ReportJob.objects.filter(pk=job.pk).update(attempts=claimed.attempts + 1)  # another run took over
         path = tmp_path / "late.xlsx"
@@ -734,12 +571,12 @@ class TestReviewedEdges:
         assert not job.file
         assert not list((tmp_path / "media" / "reports").glob(f"{job.pk}/*"))
 
-    def test_clean_up_removes_failed_runs_files_and_old_scratch(self, department_head, trial_data, settings):
+    def test_clean_up_removes_failed_runs_files_and_old_scratch(self, department, settings):
         import os
 
         from mission.reports.services import _scratch_root
 
-        job = _ask(department_head, format="xlsx")
+        job = _ask(department)
         job.refresh_from_db()
         name = job.file.name
         ReportJob.objects.filter(pk=job.pk).update(
@@ -755,103 +592,28 @@ class TestReviewedEdges:
         assert not job.file.storage.exists(name)
         assert not scratch.exists()
 
-    def test_a_scope_that_sees_nothing_sums_to_nothing(self):
-        from django.db.models import F
-
-        from mission.dashboards.rollup import Rollup, rollup_many
-        from rights.models import HearingMonth
-
-        nothing = Rollup(HearingMonth.objects.none(), {"month": F("month")}, {"hearings": F("hearings")})
-        assert rollup_many([nothing]) == {}
-
-
-def _head():
-    from mission.accounts.models import User
-
-    return User.objects.get(username="head")
-
 
 class TestWhatUsersNoticed:
-    """Issue 11, item 32: a tagged PDF, a filterable XLSX, a download link in the list, formats per report."""
+    """Issue 11, item 32: a download link in the list, none for a file the user may not have."""
 
-    def test_the_pdf_is_tagged_for_screen_readers(self, department_head, trial_data):
-        job = _ask(department_head, "trial_monitoring", format="pdf")
-        job.refresh_from_db()
-        catalog = pypdf.PdfReader(_clear(job)).trailer["/Root"]
-        assert "/StructTreeRoot" in catalog
-        assert bool(catalog["/MarkInfo"]["/Marked"])
-        assert catalog["/Lang"]  # the language a screen reader speaks it in
-
-    def test_the_xlsx_sheets_have_an_autofilter_over_the_whole_table(self, department_head, trial_data):
-        job = _ask(department_head, format="xlsx")
-        job.refresh_from_db()
-        workbook = load_workbook(_clear(job))
-        hearings = workbook["Hearings"]
-        assert hearings.auto_filter.ref == f"A1:{hearings.cell(1, hearings.max_column).column_letter}5"
-        assert workbook["Observations"].auto_filter.ref.startswith("A1:")
-
-    def test_the_list_links_each_finished_report_to_its_file(self, department_head, trial_data):
-        done = _ask(department_head, format="xlsx")
+    def test_the_list_links_each_finished_report_to_its_file(self, department):
+        head = department.actors["department_head"]
+        done = _ask(department)
         queued = ReportJob.objects.create(
-            report_type="trial_monitoring_data",
-            department="rights",
-            requested_by=department_head,
-            parameters={**XLSX},
+            report_type=department.report_type,
+            department=registry.get(department.report_type).department,
+            requested_by=head,
+            parameters=department.parameters(),
             language="en",
             format="xlsx",
         )
-        listing = client_for(department_head).get(reverse("reports:list")).content.decode()
+        listing = client_for(head).get(reverse("reports:list")).content.decode()
         assert f'href="{reverse("reports:download", args=[done.pk])}"' in listing
         assert reverse("reports:download", args=[queued.pk]) not in listing
 
-    def test_the_list_offers_no_download_of_a_file_the_user_may_not_have(self, supervisor, management, trial_data):
-        with_names = _ask(supervisor, format="xlsx")
+    def test_the_list_offers_no_download_of_a_file_the_user_may_not_have(self, department):
+        with_names = _ask(department, "supervisor")
         assert with_names.includes_restricted
-        listing = client_for(management).get(reverse("reports:list")).content.decode()
+        listing = client_for(department.actors["management"]).get(reverse("reports:list")).content.decode()
         assert reverse("reports:detail", args=[with_names.pk]) in listing  # listed, as before
         assert reverse("reports:download", args=[with_names.pk]) not in listing
-
-    def test_the_form_tells_the_browser_which_formats_each_report_comes_in(self, department_head):
-        html = client_for(department_head).get(reverse("reports:create")).content.decode()
-        assert 'data-formats="{&quot;trial_monitoring&quot;: [&quot;pdf&quot;]' in html
-
-
-def _page_fills(document) -> list[tuple[float, bool]]:
-    """For each laid-out page of a WeasyPrint document: how far down its content reaches, as a share of
-    the page's text block, and whether it starts a new part (`.new-page`: an earlier page may end short)."""
-    pages = []
-    for page in document.pages:
-        box = page._page_box
-        bottoms, starts_part = [], False
-        for child in box.children[0].descendants():
-            if child.element_tag not in ("html", "body"):
-                bottoms.append(child.position_y + child.margin_height())
-            element = getattr(child, "element", None)
-            if element is not None and "new-page" in (element.get("class") or ""):
-                starts_part = True
-        pages.append(((max(bottoms, default=box.margin_top) - box.margin_top) / box.height, starts_part))
-    return pages
-
-
-def test_the_pdf_leaves_no_page_nearly_empty_before_a_long_chart(department_head, geography, monitor, monkeypatch):
-    """A chart with a bar per court (about 40) and its table no longer jump whole to the next page,
-    leaving most of a page empty (issue 11, item 29)."""
-    from weasyprint.document import Document
-
-    from rights.models import Court
-    from tests.factories import CaseFactory, HearingFactory
-
-    laid_out = []
-    write_pdf = Document.write_pdf
-    monkeypatch.setattr(Document, "write_pdf", lambda self, *a, **k: laid_out.append(self) or write_pdf(self, *a, **k))
-    for court in Court.objects.filter(seat__isnull=False):
-        HearingFactory(case=CaseFactory(court=court, created_by=monitor), date=datetime.date(2026, 2, 2))
-    job = _ask(department_head, "trial_monitoring", format="pdf")
-    job.refresh_from_db()
-    assert job.status == ReportStatus.DONE, job.error
-    fills = _page_fills(laid_out[0])
-    # The title page stands alone; a page may end short where the next starts a new part, and the last.
-    for n in range(1, len(fills) - 1):
-        fill, next_starts_part = fills[n][0], fills[n + 1][1]
-        if not next_starts_part:
-            assert fill > 0.5, f"page {n + 1} of {len(fills)} is {fill:.0%} full"

@@ -21,11 +21,12 @@ from tests.departments import (
     READ_ONE,
     REVIEWERS,
     expectations,
+    recent_months,
 )
 from tests.rights import conftest
 from tests.rights.conftest import all_complied, hearing_fields
 
-FIXTURE_MODULES = (conftest,)  # the fixtures `rights_objects` stands on
+FIXTURE_MODULES = (conftest,)  # the fixtures `rights_objects` and `rights_published` stand on
 
 GET_EXPECTATIONS = {
     "rights:dashboard": ({}, DASHBOARDS),
@@ -112,6 +113,21 @@ def rights_objects(monitor, supervisor, case, hearing, standards):
     }
 
 
+@pytest.fixture
+def rights_published(monitor, supervisor, observation, standards):
+    """An approved observation (with restricted free text) of the Prizren case, and its hearing and case:
+    what partners may read, by route."""
+    observation_submit(
+        actor=monitor,
+        observation=observation,
+        expected_version=1,
+        summary="Secret summary text",
+        ratings=all_complied(standards, PUBLIC_HEARING=("violation", "Secret evidence text")),
+    )
+    observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
+    return {"cases": [observation.hearing.case], "hearings": [observation.hearing], "observations": [observation]}
+
+
 def plant_restricted(objects: dict, text: str):
     """The accused's name of the case: the pages that show it log a view of the case."""
     case = objects["case"]
@@ -134,3 +150,7 @@ API_ROUTES = [
     "aggregates/standards",
     "aggregates/accused",
 ]
+API_DATASETS = ["trial_monitoring", "trial_aggregates", "trial_follow_up"]  # its datasets (a supervisor has all)
+OVERVIEW_FIGURE = "Hearings monitored"  # a figure of its own on the mission overview
+REPORT_TYPE = "trial_monitoring_data"  # its data report, with names for its supervisor
+REPORT_PARAMETERS = recent_months()  # where its records fall

@@ -15,16 +15,13 @@ from mission.dashboards.models import SummaryRefresh
 from mission.dashboards.services import summaries_refresh
 from rights.models import (
     Case,
-    Court,
-    FairTrialStandard,
     Hearing,
     HearingMonth,
     Observation,
     Questionnaire,
-    StandardRating,
 )
 from tests.conftest import client_for
-from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, PartyFactory, UserFactory
+from tests.factories import CaseFactory, HearingFactory, PartyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,42 +31,6 @@ URL = "rights:dashboard"
 
 def _day(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
-
-
-@pytest.fixture
-def trial_data(geography, monitor):
-    """Two cases: one in Prizren (three hearings over two months of the period, one adjourned, one
-    not recorded), one in Mitrovica (a hearing in the period and one before it)."""
-    albanian, serb = Community.objects.get(code="ALB"), Community.objects.get(code="SRB")
-    prizren = CaseFactory(created_by=monitor, fundamental_rights_appeal_grounds=True)
-    PartyFactory(case=prizren, sex="male", age_band="26_40", community=albanian)
-    mitrovica = CaseFactory(
-        created_by=monitor, court=Court.objects.get(code="BC-MI"), court_department="serious_crimes"
-    )
-    PartyFactory(case=mitrovica, sex="female", age_band="14_17", community=serb)
-    first = HearingFactory(case=prizren, date=_day("2026-01-10"))
-    HearingFactory(
-        case=prizren, date=_day("2026-02-05"), held=False, recorded=None, adjournment_reason="absent_witness"
-    )
-    HearingFactory(case=prizren, date=_day("2026-02-20"), recorded=False)
-    HearingFactory(case=mitrovica, date=_day("2025-12-01"))
-    HearingFactory(case=mitrovica, date=_day("2026-03-01"))
-    standards = list(FairTrialStandard.objects.filter(questionnaire=Questionnaire.objects.get(is_current=True)))
-    approved = ObservationFactory(hearing=first, status="approved")
-    draft = ObservationFactory(hearing=Hearing.objects.get(date=_day("2026-03-01")), status="draft")
-    for observation in (approved, draft):
-        StandardRating.objects.bulk_create(
-            StandardRating(
-                observation=observation,
-                standard=s,
-                rating="violation" if s.order == 1 else "complied",
-                evidence="x",
-            )
-            for s in standards
-        )
-    FlagFactory(hearing=first, rule="violation")
-    summaries_refresh()
-    return {"prizren": prizren, "mitrovica": mitrovica, "standards": standards}
 
 
 def _figures(response) -> dict:

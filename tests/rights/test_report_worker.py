@@ -1,5 +1,5 @@
-"""Reports on real Celery workers with Redis and PostgreSQL: the whole trip, and a worker killed
-mid-job. CI runs these with every service required."""
+"""Trial monitoring's reports on real Celery workers with Redis and PostgreSQL: the whole trip, and a
+worker killed mid-job (its Albanian PDF, its Hearings sheet). CI runs these with every service required."""
 
 import os
 import signal
@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from mission.reports.models import ReportJob, ReportStatus
 from mission.reports.services import report_request, reports_sweep
 from tests.conftest import client_for
-from tests.reports.conftest import PARAMS
+from tests.reports.conftest import PARAMS, _media  # noqa: F401 (report files in the test's folder, as the worker's)
 from tests.test_celery_worker import start_worker, stop_worker
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 
 from mission.dashboards.services import summaries_refresh
-from tests.api.conftest import bearer, staff_key
+from tests.api.conftest import bearer
 from tests.conftest import client_for
 from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory
+from tests.rights.api.conftest import staff_key
 
 pytestmark = pytest.mark.django_db
 

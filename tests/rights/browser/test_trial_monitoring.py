@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from rights.models import Case, Flag, Observation
 from rights.services.observations import observation_start, observation_submit
 from tests.browser.test_home import _sign_in
-from tests.rights.conftest import all_complied
+from tests.rights.conftest import all_complied, hearing_fields
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -95,7 +95,6 @@ def _submitted(monitor, trial_data, case_number="P. nr. 9/2026", violation=False
     from rights.models import Court
     from rights.services.cases import case_create
     from rights.services.hearings import hearing_create
-    from tests.rights.conftest import hearing_fields
 
     case = case_create(
         actor=monitor,
@@ -199,7 +198,6 @@ def test_an_edit_conflict_keeps_what_was_typed_and_saving_after_review_works(
     from rights.models import Court
     from rights.services.cases import case_create
     from rights.services.hearings import hearing_create
-    from tests.rights.conftest import hearing_fields
 
     case = case_create(
         actor=monitor,

@@ -15,7 +15,7 @@ from tests.browser.test_home import _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[2] / "browser" / "vendor" / "axe-core" / "axe.min.js"
 PERIOD = "?from=2026-01&to=2026-03"
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
 BLOCKING = ("serious", "critical")
