@@ -42,3 +42,24 @@ def test_demo_data_is_refused_outside_the_embedded_default(geography, settings):
     with pytest.raises(CommandError, match="only for the embedded default"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_every_department_that_declares_records_gets_its_demo_records_once(geography, settings, tmp_path):
+    """The test department's demo data comes from its declaration (`demo_data`, `demo_users`) alone."""
+    from mission import departments
+
+    settings.BASE_DIR = tmp_path
+    call_command("seed_demo", records=40, stdout=StringIO())
+    declared = [config for config in departments.all() if config.records]
+    assert declared
+    counts = {}
+    for config in declared:
+        assert User.objects.filter(username__in=[u.username for u in config.demo_users]).count() == len(
+            config.demo_users
+        )
+        model = config.records[0].get_model()
+        counts[config.label] = model.objects.count()
+        assert counts[config.label] > 0
+        assert set(model.objects.values_list("status", flat=True)) >= {"draft", "submitted", "approved"}
+    call_command("seed_demo", records=40, stdout=StringIO())
+    assert {c.label: c.records[0].get_model().objects.count() for c in declared} == counts
