@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mission.accounts.permissions import Capability, has_capability, may_record, reads_department
+from mission.accounts.permissions import Capability, covers_record, has_capability, may_record, reads_department
 from mission.review.models import ReviewedRecord
 from mission.review.services import record_correct, record_edit, record_revise, record_submit
 
@@ -84,7 +84,7 @@ def record_correct_content(
     back to review unless a reviewer made it."""
     correction = record_correct(actor=actor, record=record, expected_version=expected_version, reason=reason)
     _apply(record, fields)
-    if "municipality" in fields and not may_record(actor, record) and record.author_pk == actor.pk:
+    if not covers_record(actor, record):  # moved out of the scope of whoever corrects it
         raise ValidationError({"municipality": _("You record in the municipalities of your own region only.")})
     record_revise(record, actor=actor, reason=correction.reason, back_to_review=correction.back_to_review)
     return record

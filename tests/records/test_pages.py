@@ -198,3 +198,26 @@ def test_the_overview_and_the_municipality_page_show_the_records(department):
     assert (
         detail not in elsewhere.get(reverse("dashboards:municipality_detail", kwargs={"code": code})).content.decode()
     )
+
+
+def test_a_correction_cannot_move_a_record_out_of_the_correctors_scope(department, geography):
+    from django.core.exceptions import ValidationError
+
+    from field_offices.models import Municipality
+    from mission.records.services import record_correct_content
+
+    approved = department["objects"]["approved"]
+    supervisor = department["actors"]["supervisor"]
+    elsewhere = Municipality.objects.exclude(region=supervisor.region).first()
+    with pytest.raises(ValidationError) as refused:
+        record_correct_content(
+            actor=supervisor,
+            record=approved,
+            expected_version=approved.version,
+            reason="Moved",
+            fields={"municipality": elsewhere},
+        )
+    assert "municipality" in refused.value.message_dict
+    approved.refresh_from_db()
+    assert approved.municipality.region_id == supervisor.region_id
+    assert approved.revision == 1
