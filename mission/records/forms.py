@@ -10,8 +10,10 @@ from django import forms
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from mission.common import language_suffix
 from mission.drafts import mark_restricted
 from mission.encryption import EncryptedCharField
 from mission.forms import DATE_WIDGET, VersionField, use_fast_selects
@@ -118,12 +120,17 @@ class RecordFilterSet(django_filters.FilterSet):
         return queryset.filter(condition) if text else queryset
 
     def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return queryset.order_by(*self.sorts[value][1]) if value in self.sorts else queryset
+        return queryset.order_by(*self._order(value)) if value in self.sorts else queryset
+
+    def _order(self, key: str) -> list[str]:
+        """The sort's ordering, a related row's name in the active language ("…__name" → "…__name_sq")."""
+        suffix = language_suffix()
+        return [f"{o}_{suffix}" if o.endswith("__name") else o for o in self.sorts[key][1]]
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*next(iter(self.sorts.values()))[1])
+            queryset = queryset.order_by(*self._order(next(iter(self.sorts))))
         return queryset
 
 
@@ -139,8 +146,9 @@ def _sorts(record_type: RecordType) -> dict[str, tuple[str | Promise, list[str]]
         field = model._meta.get_field(name)
         if name == date or declaration(model).of(name) is Sensitivity.RESTRICTED:
             continue  # encrypted values sort as ciphertext: no order people could read
-        order = f"{name}__name_en" if name == "municipality" else name
-        sorts[name] = (str(field.verbose_name).capitalize(), [order, "pk"])  # type: ignore[union-attr]
+        # A related row (the municipality) sorts by its name in the reader's language (`filter_sort`).
+        order = f"{name}__name" if name == "municipality" else name
+        sorts[name] = (capfirst(field.verbose_name), [order, "pk"])  # type: ignore[union-attr]
     return sorts
 
 
@@ -167,7 +175,7 @@ def filterset_class(record_type: RecordType) -> type[RecordFilterSet]:
     }
     for name in record_type.filters:
         field = model._meta.get_field(name)
-        label = str(field.verbose_name).capitalize()  # type: ignore[union-attr]
+        label = capfirst(field.verbose_name)  # type: ignore[union-attr]  # lazy: the reader's language
         if field.is_relation:
             related = field.related_model._default_manager.all()  # type: ignore[union-attr]
             declared[name] = django_filters.ModelChoiceFilter(label=label, queryset=related, empty_label=_("Any"))
