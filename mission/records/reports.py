@@ -6,99 +6,21 @@ then each download is logged as a view of each record the file holds."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from django.db import models
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from mission.exports import (
-    Choice,
-    Column,
-    DisplayName,
-    Field,
-    FreeText,
-    Merged,
-    Source,
-    Table,
-    TableSpec,
-    YesNo,
-    neutralise,
-    stream_values,
-    write_csv_zip,
-    write_xlsx,
-)
+from mission.exports import Table, write_csv_zip, write_xlsx
+from mission.records.tables import table_spec
 from mission.reports.registry import ReportContext, ReportType
-from mission.review.models import ReviewStatus
-from mission.sensitivity import Sensitivity, declaration
+from mission.sensitivity import declaration
 
 if TYPE_CHECKING:
     from mission.departments import DepartmentConfig
-    from mission.exports.columns import Cell
     from mission.records.declaration import RecordType
-
-
-def _named(name: str) -> Merged:
-    """A restricted value, decrypted by Python (the database holds it encrypted): read in id order
-    beside the table's rows, and filled into COPY's output. Neutralised here, as the text it is."""
-
-    def pairs(source: Source) -> Iterator[tuple[int, str]]:
-        rows = source.queryset.order_by("pk")
-        for pk, value in stream_values(rows, "pk", name):
-            if value:
-                yield cast(int, pk), str(neutralise(value))
-
-    return Merged("pk", pairs, lambda source: None)
-
-
-def _cell(model: type[models.Model], name: str) -> Cell:
-    field = model._meta.get_field(name)
-    if declaration(model).of(name) is Sensitivity.RESTRICTED:
-        return _named(name)
-    if isinstance(field, models.ForeignKey):
-        related = field.related_model
-        if related is not None and any(f.name == "name_en" for f in related._meta.fields):
-            return Field(f"{name}__name", localised=True)
-        if getattr(related, "USERNAME_FIELD", None):
-            return DisplayName(name)
-        return Field(f"{name}_id", kind="int")
-    if isinstance(field, models.Field) and field.choices:
-        return Choice(name, field.flatchoices)
-    if isinstance(field, models.BooleanField):
-        return YesNo(name)
-    if isinstance(field, models.DateField):  # a DateTimeField is one too
-        return Field(name, kind="date")
-    if isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField)):
-        return Field(name, kind="int")
-    return FreeText(name, multiline=isinstance(field, models.TextField))
-
-
-def _width(cell: Cell) -> int:
-    return {"date": 12, "int": 9, "bool": 8}.get(cell.kind, 30 if getattr(cell, "multiline", False) else 18)
-
-
-def table_spec(record_type: RecordType, *, restricted: bool) -> TableSpec:
-    """The report's columns: id, status, revision, author, region, then the author's fields (restricted
-    ones only for readers of restricted values)."""
-    model = record_type.get_model()
-    columns = [
-        Column("id", _("Number"), Field("pk", kind="int"), width=9),
-        Column("status", _("Status"), Choice("status", ReviewStatus.choices), width=18),
-        Column("revision", _("Revision"), Field("revision", kind="int"), width=9),
-        Column("author", capfirst(model.review_labels.author), DisplayName(model.author_field), width=22),
-        Column("region", _("Region"), Field("municipality__region__name", localised=True), width=18),
-    ]
-    sensitivity = declaration(model)
-    for name in record_type.fields:
-        if sensitivity.of(name) is Sensitivity.RESTRICTED and not restricted:
-            continue
-        cell = _cell(model, name)
-        label = capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-        columns.append(Column(name, label, cell, width=_width(cell)))
-    return TableSpec(*columns)
 
 
 def build_records_data(record_type: RecordType, ctx: ReportContext) -> str:

@@ -27,13 +27,14 @@ from mission.accounts.permissions import (
 )
 from mission.audit.services import access_record_many, access_shown
 from mission.concurrency import ConcurrentEditError
-from mission.exports import csv_response, stream_values
+from mission.exports import table_csv_response
 from mission.forms import earlier_submission, submission_token
 from mission.pages import form_saved, get_or_404, list_context
 from mission.records import forms as record_forms
-from mission.records.cells import Cell, cells_of, columns_of
+from mission.records.cells import FieldColumn, cells_of, columns_of
 from mission.records.declaration import RecordType
 from mission.records.services import record_correct_content, record_create, record_update
+from mission.records.tables import table_spec
 from mission.review import selectors as review_selectors
 from mission.review.forms import ReviewForm
 from mission.review.permissions import may_correct, may_decide, may_edit, may_review
@@ -42,7 +43,7 @@ from mission.review.views import review_decide
 
 if TYPE_CHECKING:
     from mission.accounts.models import User
-    from mission.review.models import ReviewedRecord
+    from mission.review.models import ReviewedQuerySet, ReviewedRecord
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class RecordPages:
         if not reads_department(user, self.department):
             raise PermissionDenied
 
-    def visible(self, user: User) -> QuerySet[ReviewedRecord]:
+    def visible(self, user: User) -> ReviewedQuerySet[ReviewedRecord]:
         related = [n for n in self.record_type.list_columns if self.model._meta.get_field(n).is_relation]
         author = self.model.author_field
         return self.model._default_manager.visible_to(user).select_related(  # type: ignore[attr-defined,no-any-return]
@@ -96,8 +97,12 @@ class RecordPages:
         template: str,
         *,
         count: bool = False,
+        sort: str | None = None,
     ) -> HttpResponse:
-        filterset = record_forms.filterset_class(self.record_type)(request.GET or None, queryset=queryset)
+        data = request.GET.copy()
+        if sort and not data.get("sort"):
+            data["sort"] = sort  # the order the page starts in, shown as chosen on its filter form
+        filterset = record_forms.filterset_class(self.record_type)(data or None, queryset=queryset)
         context = list_context(request, filterset, filterset.qs)
         if count:  # a review queue is short by nature (what waits for one region's reviewers)
             context["waiting"] = filterset.qs.count()
@@ -121,27 +126,19 @@ class RecordPages:
         if not has_capability(request.user, Capability.REVIEW):
             raise PermissionDenied
         self.require_reader(request.user)
-        queryset: QuerySet[ReviewedRecord] = self.visible(request.user).to_review_by(request.user)  # type: ignore[attr-defined]
-        return self._list(request, queryset, "records/queue.html", count=True)
+        queryset = review_selectors.review_queue(queryset=self.visible(request.user), user=request.user)
+        return self._list(request, queryset, "records/queue.html", count=True, sort="oldest")
 
     def export(self, request: AuthenticatedHttpRequest) -> HttpResponseBase:
-        """The filtered list as CSV: the list's columns that are not restricted (names stay on the pages,
-        where each view is logged)."""
+        """The filtered list as CSV, the columns of the record type's table (`mission.records.tables`,
+        as the data report writes them) but the restricted ones: names stay on the pages, where each
+        view is logged, and in the data report for those who may read them."""
         self.require_reader(request.user)
         filterset = record_forms.filterset_class(self.record_type)(
             request.GET or None, queryset=self.visible(request.user)
         )
-        columns = [c for c in columns_of(self.model, self.record_type.list_columns) if not c.restricted]
-        lookups = ["status", *[c.lookup for c in columns]]
-        statuses = dict(self.model._meta.get_field("status").flatchoices)
-
-        def rows() -> Any:
-            for status, *values in stream_values(filterset.qs, *lookups):
-                yield [statuses.get(status, status), *[c.text(v) for c, v in zip(columns, values, strict=True)]]
-
-        header = [_("Status"), *[c.label for c in columns]]
-        text_columns = [n + 1 for n, c in enumerate(columns) if c.typed_text]
-        return csv_response(f"{self.record_type.path}.csv", header, rows(), text_columns=text_columns)
+        spec = table_spec(self.record_type, restricted=False)
+        return table_csv_response(f"{self.record_type.path}.csv", spec, filterset.qs)
 
     # --- One record -------------------------------------------------------------------------------
     def detail(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -159,7 +156,9 @@ class RecordPages:
         user = request.user
         readable = reads_restricted(user, self.model)
         columns = columns_of(self.model, self.record_type.fields)
-        facts: list[tuple[Cell, object]] = list(zip(columns, cells_of(record, columns, readable=readable), strict=True))
+        facts: list[tuple[FieldColumn, object]] = list(
+            zip(columns, cells_of(record, columns, readable=readable), strict=True)
+        )
         if readable and any(c.restricted and getattr(record, c.name) for c in columns):
             access_shown(request, record)
         withheld = () if readable else tuple(c.name for c in columns if c.restricted)

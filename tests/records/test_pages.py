@@ -221,3 +221,46 @@ def test_a_correction_cannot_move_a_record_out_of_the_correctors_scope(departmen
     approved.refresh_from_db()
     assert approved.municipality.region_id == supervisor.region_id
     assert approved.revision == 1
+
+
+def test_the_filters_and_sorts_speak_the_readers_language(department):
+    """The form is made once per record type: its labels stay lazy, so each reader gets their language."""
+    url, actors = department["url"], department["actors"]
+    client = client_for(actors["supervisor"])
+    client.get(url("list"))  # made in English first
+    client.cookies["django_language"] = "sq"
+    form = client.get(url("list"), HTTP_ACCEPT_LANGUAGE="sq").context["filter"].form
+    choices = {key: str(label) for key, label in form.fields["sort"].choices}
+    assert choices["newest"] == "Më të rejat së pari"
+    assert choices["municipality"] == "Komunë"
+    assert str(form.fields["category"].label) == "Kategoria"
+
+
+def test_the_page_csv_is_the_data_reports_table_without_names(department):
+    import csv
+    import io
+
+    from mission.records.tables import table_spec
+
+    url, actors, objects = department["url"], department["actors"], department["objects"]
+    response = client_for(actors["supervisor"]).get(url("export"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == table_spec(department["type"], restricted=False).headers()
+    assert sorted(int(row[0]) for row in rows[1:]) == sorted(o.pk for o in objects.values())
+
+
+def test_the_review_queue_starts_with_the_record_waiting_longest(department):
+    from mission.records.services import record_create, record_update
+
+    url, actors, record_type = department["url"], department["actors"], department["type"]
+    template = department["objects"]["submitted"]
+    fields = {name: getattr(template, name) for name in record_type.fields}
+    older = record_create(
+        actor=actors["monitor"],
+        model=record_type.get_model(),
+        fields=fields | {"date": template.date - datetime.timedelta(days=30)},
+    )
+    record_update(actor=actors["monitor"], record=older, expected_version=older.version, fields={}, submit=True)
+    page = client_for(actors["supervisor"]).get(url("queue"))
+    assert next(r.pk for r, _cells in page.context["rows"]) == older.pk
+    assert page.context["filter"].form["sort"].value() == "oldest"

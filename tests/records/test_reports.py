@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from mission import departments
 from mission.audit.models import AccessLog
-from mission.records.reports import table_spec
+from mission.records.tables import table_spec
 from mission.reports.services import report_open, report_request
 from tests.conftest import client_for
 from tests.departments import contract_fixtures, contracts
