@@ -3,6 +3,7 @@ OpenAPI schema and its interactive docs."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.module_loading import import_string
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
@@ -39,7 +40,7 @@ urlpatterns = _exempt(
         path("docs/", DocsView.as_view(), name="docs"),
     ]
 )
-_mounted = [(__import__("field_offices.api.urls", fromlist=["urlpatterns"]).urlpatterns, "field_offices")]
+_mounted = [(import_string("field_offices.api.urls.urlpatterns"), "field_offices")]
 _mounted += [
     (config.api_urlpatterns(), config.label) for config in departments.all() if config.api_urls or config.records
 ]

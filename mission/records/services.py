@@ -11,7 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from mission.accounts.permissions import Capability, covers_record, has_capability, may_record, reads_department
+from mission.accounts.permissions import (
+    Capability,
+    covers_record,
+    department_of,
+    has_capability,
+    may_record,
+    reads_department,
+)
 from mission.review.models import ReviewedRecord
 from mission.review.services import record_correct, record_edit, record_revise, record_submit
 
@@ -22,8 +29,6 @@ if TYPE_CHECKING:
 def _require_place(actor: User, record: ReviewedRecord, fields: Mapping[str, object]) -> None:
     """The record lies where the actor records. Someone who records for the department but chose a
     municipality of another region made a choice the form can correct: said on that field."""
-    from mission.accounts.permissions import department_of
-
     if not has_capability(actor, Capability.RECORD) or not reads_department(actor, department_of(record)):
         raise PermissionDenied
     if may_record(actor, record):
