@@ -14,6 +14,17 @@ PARTNER_SCOPES = [d.code for d in all_datasets() if d.partners]
 STAFF_ONLY_SCOPES = [d.code for d in all_datasets() if not d.partners]
 
 
+def admin_token_add(client: Client, user, scopes: list[str]):
+    """Issue a token through the administration's add form, as an administrator does."""
+    from django.urls import reverse
+
+    return client.post(
+        reverse("admin:api_apitoken_add"),
+        {"user": user.pk, "name": "Script", "scopes": scopes, "expires_at_0": "", "expires_at_1": ""},
+        follow=True,
+    )
+
+
 def bearer(key: str | None) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {key}") if key else Client()
 

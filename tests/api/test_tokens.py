@@ -8,7 +8,7 @@ from django.urls import reverse
 from mission.api.models import ApiToken
 from mission.api.services import hash_key, token_issue, token_rotate
 from mission.api.throttling import TokenRateThrottle
-from tests.api.conftest import PARTNER_SCOPES, STAFF_ONLY_SCOPES, bearer
+from tests.api.conftest import PARTNER_SCOPES, STAFF_ONLY_SCOPES, admin_token_add, bearer
 from tests.conftest import client_for
 from tests.departments import contracts
 
@@ -63,14 +63,6 @@ class TestTokens:
             assert response.status_code == 200 or "staff only" in response.json()["detail"], route
         assert key not in client.get(reverse("admin:api_apitoken_changelist")).content.decode()
 
-    @staticmethod
-    def _add(client, user, scopes):
-        return client.post(
-            reverse("admin:api_apitoken_add"),
-            {"user": user.pk, "name": "Script", "scopes": scopes, "expires_at_0": "", "expires_at_1": ""},
-            follow=True,
-        )
-
     def test_an_issued_tokens_change_page_opens(self, partner, administrator):
         token, _key = token_issue(actor=administrator, user=partner, name="NGO", scopes=["reference"])
         response = client_for(administrator).get(reverse("admin:api_apitoken_change", args=[token.pk]))
@@ -79,7 +71,7 @@ class TestTokens:
 
     @pytest.mark.parametrize("dataset", STAFF_ONLY_SCOPES)
     def test_a_partner_token_with_a_staff_dataset_is_a_form_error(self, partner, administrator, dataset):
-        response = self._add(client_for(administrator), partner, ["reference", dataset])
+        response = admin_token_add(client_for(administrator), partner, ["reference", dataset])
         assert response.status_code == 200
         assert response.context["adminform"].form.errors["scopes"] == [
             f"Partners cannot be given the dataset {dataset}."
@@ -92,7 +84,7 @@ class TestTokens:
         inactive = UserFactory(username="gone", is_active=False)
         client = client_for(administrator)
         for owner in (administrator, inactive):
-            response = self._add(client, owner, ["reference"])
+            response = admin_token_add(client, owner, ["reference"])
             assert response.status_code == 200
             assert "user" in response.context["adminform"].form.errors, owner
         assert not ApiToken.objects.exists()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mission.api.models import ApiToken
 from rights.models import Court, Observation
-from tests.api.conftest import bearer
+from tests.api.conftest import admin_token_add, bearer
 from tests.conftest import client_for
 from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, StandardRatingFactory
 from tests.rights.api.conftest import staff_key
@@ -153,14 +153,6 @@ class TestQueryCounts:
 
 
 class TestStaffTokens:
-    @staticmethod
-    def _add(client, user, scopes):
-        return client.post(
-            reverse("admin:api_apitoken_add"),
-            {"user": user.pk, "name": "Script", "scopes": scopes, "expires_at_0": "", "expires_at_1": ""},
-            follow=True,
-        )
-
     def test_the_admin_issues_a_staff_token_that_acts_with_that_users_rights(
         self, monitor, other_region_monitor, administrator, published
     ):
@@ -169,7 +161,7 @@ class TestStaffTokens:
         assert "monitor (Field monitor" in add_page  # whom the token acts as, with their role
         keys = {}
         for owner in (monitor, other_region_monitor):
-            shown = [str(m) for m in self._add(client, owner, ["trial_monitoring"]).context["messages"]]
+            shown = [str(m) for m in admin_token_add(client, owner, ["trial_monitoring"]).context["messages"]]
             keys[owner] = next(m for m in shown if "mp_" in m).split("<code>")[1].split("</code>")[0]
         mine = bearer(keys[monitor]).get("/api/v1/observations/").json()["results"]
         assert [row["summary"] for row in mine] == ["Secret summary text"]  # restricted fields: staff
