@@ -239,44 +239,74 @@ def _latency(port: int, path: str, headers: dict, n: int) -> float:
     return statistics.median(times)
 
 
+def _same_bytes(label: str, portal: bytes, baseline: bytes) -> None:
+    """Fail loudly unless the baseline answers exactly what the portal does: the floor is honest only
+    while it does the portal's work, and the API may change under it."""
+    if portal == baseline:
+        return
+    at = next(
+        (i for i, (a, b) in enumerate(zip(portal, baseline, strict=False)) if a != b), min(len(portal), len(baseline))
+    )
+    raise RuntimeError(
+        f"The API baseline (bench/baseline_app.py) no longer returns the portal's bytes on the {label} page "
+        f"({len(portal)} against {len(baseline)} bytes; first difference at byte {at}: portal "
+        f"{portal[max(0, at - 60) : at + 60]!r}, baseline {baseline[max(0, at - 60) : at + 60]!r}). "
+        "Make the baseline write what the API writes now."
+    )
+
+
+def _dsn() -> str:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return (
+        f"dbname={settings['NAME']} host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432} "
+        f"user={settings['USER'] or 'postgres'}" + (f" password={settings['PASSWORD']}" if settings["PASSWORD"] else "")
+    )
+
+
 def bench_api_list(repeats: int, requests_per_round: int) -> dict:
     """`GET /api/v1/hearings/?page_size=100` as a partner (first page and a page 90 % deep, by cursor)
-    vs the raw WSGI baseline serving the same rows; both under gunicorn with 2 workers."""
-    from django.db import connection
+    vs the lean WSGI baseline returning the same bytes; both under gunicorn with 2 workers. Checks
+    first that both answer byte for byte the same on both pages."""
+    from django.conf import settings
     from django.db.models import Max
 
     from mission.accounts.models import User
     from mission.api.identifiers import for_owner
-    from mission.api.pagination import _encode
     from mission.api.services import token_issue
     from rights.models import Hearing
 
     partner = User.objects.get(username="bench.partner")
     _token, key = token_issue(actor=None, user=partner, name="bench", scopes=["trial_monitoring"])
     deep_id = int((Hearing.objects.aggregate(m=Max("id"))["m"] or 0) * 0.9)
-    # The partner's cursor is its own identifier of the hearing; the baseline keeps the plain one.
+    # The partner's cursor is its own identifier of the hearing, for the portal and the baseline alike.
     deep = for_owner(partner.pk).encode("rights.hearing", deep_id)
-    settings = connection.settings_dict
-    dsn = (
-        f"dbname={settings['NAME']} host={settings['HOST'] or '127.0.0.1'} port={settings['PORT'] or 5432} "
-        f"user={settings['USER'] or 'postgres'}"
-    )
+    baseline_env = {
+        "BENCH_DSN": _dsn(),
+        "BENCH_IDENTIFIER_KEY": settings.API_IDENTIFIER_KEY,
+        "BENCH_PARTNER_ID": str(partner.pk),
+    }
     auth = {"Authorization": f"Bearer {key}"}
-    results = {}
+    results: dict = {}
+    path = "/api/v1/hearings/"
     with (
         gunicorn("mission.wsgi") as portal,
-        gunicorn("bench.baseline_app:application", env={"BENCH_DSN": dsn}, ready_path="/") as baseline,
+        gunicorn("bench.baseline_app:application", env=baseline_env, ready_path="/") as baseline,
     ):
-        for label, query, base_query in (
-            ("first", "page_size=100", "page_size=100"),
-            ("deep", f"page_size=100&cursor={deep}", f"page_size=100&cursor={_encode(deep_id)}"),
-        ):
-            _latency(portal, f"/api/v1/hearings/?{query}", auth, 3)
-            _latency(baseline, f"/?{base_query}", {}, 3)
+        pages = (("first", "page_size=100"), ("deep", f"page_size=100&cursor={deep}"))
+        for label, query in pages:
+            _response, a = _request(portal, f"{path}?{query}", headers=auth)
+            _response, b = _request(baseline, f"{path}?{query}")
+            _same_bytes(label, a, b)
+        results["same_bytes"] = True
+        for label, query in pages:
+            _latency(portal, f"{path}?{query}", auth, 3)
+            _latency(baseline, f"{path}?{query}", {}, 3)
             a_times, b_times, ratios = [], [], []
             for _ in range(repeats):
-                a = _latency(portal, f"/api/v1/hearings/?{query}", auth, requests_per_round)
-                b = _latency(baseline, f"/?{base_query}", {}, requests_per_round)
+                a = _latency(portal, f"{path}?{query}", auth, requests_per_round)
+                b = _latency(baseline, f"{path}?{query}", {}, requests_per_round)
                 a_times.append(a)
                 b_times.append(b)
                 ratios.append(a / b)
