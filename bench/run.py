@@ -170,8 +170,8 @@ def _throughput(port: int, path: str, cookie: str, seconds: float, clients: int 
 
 
 @contextlib.contextmanager
-def gunicorn(app: str, *, env: dict | None = None, ready_path: str = "/healthz/"):
-    """A gunicorn with 2 sync workers on a free port, for the length of the block; yields the port."""
+def gunicorn(app: str, *, env: dict | None = None, ready_path: str = "/healthz/", workers: int = 2):
+    """A gunicorn with `workers` sync workers on a free port, for the length of the block; yields the port."""
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -180,7 +180,7 @@ def gunicorn(app: str, *, env: dict | None = None, ready_path: str = "/healthz/"
             "gunicorn",
             app,
             "--workers",
-            "2",
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -344,6 +344,228 @@ def bench_api_list(repeats: int, requests_per_round: int) -> dict:
             results[label] = _summary(ratios, a_times, b_times)
     results["deep_vs_first"] = round(results["deep"]["portal_median_s"] / results["first"]["portal_median_s"], 3)
     results["ratio"] = max(results["first"]["ratio"], results["deep"]["ratio"])
+    return results
+
+
+# --- Mixed load: locust replaying the roles against gunicorn --------------------------------------
+LOCUSTFILE = BENCH_DIR / "locustfile.py"
+GROUPS = ("list", "detail", "review", "dashboard", "overview", "api")
+
+
+def _load_plan(port: int) -> dict:
+    """Who opens what (bench/locustfile.py): monitors the lists, the cases of their region and their
+    own observations (and their drafts); supervisors the review queue and the observations of their
+    region; managers (the department head) the dashboard and the overview; a partner the API list and
+    the aggregates. Every account signed in once, its session shared by the users of its role."""
+    from django.urls import reverse
+
+    from field_offices.models import Region
+    from mission.accounts.models import User
+    from mission.api.services import token_issue
+    from rights.models import Case, Observation
+
+    def detail(name: str, pks: list[int]) -> list[str]:
+        return [reverse(f"rights:{name}", args=[pk]) for pk in pks]
+
+    lists = [
+        reverse("rights:hearing_list"),
+        reverse("rights:case_list"),
+        reverse("rights:observation_list"),
+        reverse("rights:observation_list") + "?status=draft",
+    ]
+    monitors, supervisors = [], []
+    for region in Region.objects.order_by("code"):
+        code = region.code.lower()
+        monitor = User.objects.get(username=f"bench.monitor.{code}")
+        own = Observation.objects.filter(monitor=monitor).order_by("pk").values_list("pk", flat=True)[:40]
+        cases = Case.objects.filter(municipality__region=region).order_by("pk").values_list("pk", flat=True)[:40]
+        in_region = (
+            Observation.objects.filter(hearing__case__municipality__region=region)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:40]
+        )
+        if not own or not cases:
+            continue
+        monitors.append(
+            {
+                "headers": {"Cookie": _sign_in(port, monitor.username)},
+                "paths": {
+                    "list": lists,
+                    "detail": detail("case_detail", list(cases)) + detail("observation_detail", list(own)),
+                },
+            }
+        )
+        supervisors.append(
+            {
+                "headers": {"Cookie": _sign_in(port, f"bench.supervisor.{code}")},
+                "paths": {
+                    "review": [reverse("rights:review_queue")],
+                    "detail": detail("observation_detail", list(in_region)),
+                },
+            }
+        )
+    head = {
+        "headers": {"Cookie": _sign_in(port, "bench.head")},
+        "paths": {
+            "dashboard": [reverse("rights:dashboard"), reverse("rights:dashboard") + "?" + _two_years()],
+            "overview": [reverse("dashboards:overview")],
+        },
+    }
+    partner = User.objects.get(username="bench.partner")
+    _token, key = token_issue(
+        actor=None, user=partner, name="bench load", scopes=["trial_monitoring", "trial_aggregates"]
+    )
+    api = {
+        "headers": {"Authorization": f"Bearer {key}"},
+        "paths": {"api": ["/api/v1/hearings/?page_size=100", *AGGREGATES.values()]},
+    }
+    return {
+        "per_user_rps": None,
+        "roles": {
+            "monitor": {"weight": 5, "groups": {"list": 3, "detail": 2}, "accounts": monitors},
+            "supervisor": {"weight": 2, "groups": {"review": 1, "detail": 1}, "accounts": supervisors},
+            "manager": {"weight": 2, "groups": {"dashboard": 2, "overview": 1}, "accounts": [head]},
+            "partner": {"weight": 1, "groups": {"api": 1}, "accounts": [api]},
+        },
+    }
+
+
+def _bare_plan(plan: dict) -> dict:
+    """The same users all opening the bare view, each with its own account's session."""
+    accounts = [
+        {"headers": account["headers"], "paths": {"bare": ["/bench/bare/"]}}
+        for role in plan["roles"].values()
+        for account in role["accounts"]
+        if "Cookie" in account["headers"]
+    ]
+    return {"per_user_rps": None, "roles": {"bare": {"weight": 1, "groups": {"bare": 1}, "accounts": accounts}}}
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:  # "N/A" where a group had no request
+        return None
+
+
+def _locust(port: int, plan: dict, users: int, seconds: float, folder: Path) -> dict:
+    """One headless, bounded locust run (a subprocess: locust patches the standard library with
+    gevent); its requests per second, failures and the percentiles of each page group."""
+    import csv
+
+    run = f"run{len(list(folder.glob('*.plan.json')))}"
+    (folder / f"{run}.plan.json").write_text(json.dumps(plan))
+    prefix = folder / run
+    duration = max(2, round(seconds))
+    command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary"]
+    command += ["-u", str(users), "-r", str(users), "--run-time", f"{duration}s", "--csv", str(prefix)]
+    command += ["--host", f"http://127.0.0.1:{port}", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
+    done = subprocess.run(
+        command,
+        cwd=BENCH_DIR.parent,
+        env={**os.environ, "BENCH_LOCUST_PLAN": str(folder / f"{run}.plan.json")},
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"locust failed ({done.returncode}): {done.stderr[-2000:]}")
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        rows = {row["Name"]: row for row in csv.DictReader(stats)}
+    total = rows.pop("Aggregated")
+    with open(f"{prefix}_failures.csv", newline="") as failures:
+        failed = [f"{row['Occurrences']}× {row['Name']}: {row['Error']}" for row in csv.DictReader(failures)]
+    return {
+        "rps": float(total["Requests/s"]),
+        "requests": int(total["Request Count"]),
+        "failures": int(total["Failure Count"]),
+        "failure_examples": failed[:5],
+        "groups": {
+            name: {
+                "requests": int(row["Request Count"]),
+                "failures": int(row["Failure Count"]),
+                **{f"p{p}_ms": _number(row[f"{p}%"]) for p in (50, 95, 99)},
+            }
+            for name, row in rows.items()
+        },
+    }
+
+
+def _median_groups(runs: list[dict]) -> dict:
+    """Per page group: the requests and failures of all runs, and the median of each percentile."""
+    groups = {}
+    for name in sorted(
+        {name for run in runs for name in run["groups"]},
+        key=lambda n: (GROUPS.index(n) if n in GROUPS else len(GROUPS), n),
+    ):
+        figures = [run["groups"][name] for run in runs if name in run["groups"]]
+        groups[name] = {
+            "requests": sum(f["requests"] for f in figures),
+            "failures": sum(f["failures"] for f in figures),
+        }
+        for p in ("p50_ms", "p95_ms", "p99_ms"):
+            values = [f[p] for f in figures if f[p] is not None]
+            groups[name][p] = statistics.median(values) if values else None
+    return groups
+
+
+def bench_mixed_load(repeats: int, seconds: float) -> dict:
+    """Saturated throughput of the mixed load of every role (bench/locustfile.py) ÷ the bare view's with
+    the same users, alternating, under gunicorn with 2 workers (and 4, unless the run is short); the
+    failed requests; the percentiles per page group at saturation, and under half the saturated load
+    (`latency`: each user paced so that the server is busy, not queueing)."""
+    import tempfile
+
+    rounds = max(1, min(repeats - 1, 3))
+    results: dict = {"workers": {}}
+    errors = 0
+    examples: list[str] = []
+    # The partner's requests exceed a partner's hourly allowance in a few minutes of saturated load:
+    # raised for the load test only (the throttle still counts every request).
+    env = {"API_THROTTLE_RATE": "10000000/hour"}
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        for workers in (2, 4) if repeats > 2 else (2,):
+            users = 5 * workers
+            with gunicorn("mission.wsgi", workers=workers, env=env) as port:
+                plan = _load_plan(port)
+                bare = _bare_plan(plan)
+                _locust(port, plan, users, 2, folder)  # warm every worker on every page
+                mixed, baseline = [], []
+                for _ in range(rounds):
+                    mixed.append(_locust(port, plan, users, 4 * seconds, folder))
+                    baseline.append(_locust(port, bare, users, 2 * seconds, folder))
+                ratios = [m["rps"] / b["rps"] for m, b in zip(mixed, baseline, strict=True)]
+                failed = [run for run in mixed + baseline if run["failures"]]
+                errors += sum(run["failures"] for run in failed)
+                examples += [example for run in failed for example in run["failure_examples"]]
+                mixed_rps = statistics.median(m["rps"] for m in mixed)
+                results["workers"][str(workers)] = {
+                    "users": users,
+                    "ratio": round(statistics.median(ratios), 3),
+                    "ratio_min": round(min(ratios), 3),
+                    "ratio_max": round(max(ratios), 3),
+                    "mixed_rps": round(mixed_rps, 1),
+                    "bare_rps": round(statistics.median(b["rps"] for b in baseline), 1),
+                    "requests": sum(m["requests"] for m in mixed),
+                    "runs": rounds,
+                    "groups": _median_groups(mixed),
+                }
+                if workers == 2:
+                    paced = plan | {"per_user_rps": mixed_rps / 2 / users}
+                    latency = _locust(port, paced, users, 8 * seconds, folder)
+                    errors += latency["failures"]
+                    examples += latency["failure_examples"]
+                    results["latency"] = {
+                        "users": users,
+                        "offered_rps": round(mixed_rps / 2, 1),
+                        "rps": round(latency["rps"], 1),
+                        "requests": latency["requests"],
+                        "groups": _median_groups([latency]),
+                    }
+    results["ratio"] = results["workers"]["2"]["ratio"]
+    results["errors"] = errors
+    results["failure_examples"] = examples[:10]
     return results
 
 
@@ -631,6 +853,7 @@ BENCHMARKS = {
     "page_throughput": bench_page_throughput,
     "list_pages": lambda repeats, seconds: bench_list_pages(repeats),
     "api_list": lambda repeats, seconds: bench_api_list(repeats, 10 if repeats > 2 else 3),
+    "mixed_load": bench_mixed_load,
     "dashboards": lambda repeats, seconds: bench_dashboards(repeats),
     "aggregates": lambda repeats, seconds: bench_aggregates(repeats),
     "reports": lambda repeats, seconds: bench_reports(repeats),
