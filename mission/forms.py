@@ -1,5 +1,6 @@
 """Shared form plumbing."""
 
+import copy
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.boundfield import BoundField
 from django.forms.renderers import BaseRenderer, TemplatesSetting
-from django.forms.utils import flatatt
+from django.forms.widgets import Input
 from django.http import HttpRequest
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -58,6 +59,16 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _attributes(attrs: dict[str, Any]) -> str:
+    """Attributes as Django's widget templates write them (django/forms/widgets/attrs.html): in their
+    order, a True one bare, a False one left out."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 class FastSelect(forms.Select):
     """A select whose options are joined in Python instead of one template render per option: a filter
     form with every municipality and court renders in microseconds instead of milliseconds."""
@@ -65,8 +76,7 @@ class FastSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
     ) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
+        final_attrs = _attributes(self.build_attrs(self.attrs, attrs))
         chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in (None, "")}
         # Plain string building: format_html per option cost more than the rest of the select.
         options = "".join(
@@ -74,27 +84,63 @@ class FastSelect(forms.Select):
             f"{conditional_escape(label)}</option>"  # type: ignore[arg-type]  # no groups in our selects
             for key, label in self.choices
         )
-        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308 - every part escaped
+        # As Django's select template, without its line breaks between options.
+        return mark_safe(f'<select name="{conditional_escape(name)}"{final_attrs}>{options}</select>')  # noqa: S308
 
 
-def use_fast_selects(form: forms.BaseForm) -> None:
-    """Swap every plain select of a form for a FastSelect, keeping its attributes and choices. The
-    options of a reference table (regions, municipalities, courts) come from the per-language lists of
-    `mission.choices`; other model choices (users, records) are read each time."""
+class FastInput(Input):
+    """An input written in Python, as Django's input template writes it: a filter form's text and
+    date inputs no longer render a template each."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
+        shown = self.format_value(value)
+        written = "" if shown is None else f' value="{conditional_escape(shown)}"'
+        final_attrs = _attributes(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{self.input_type}" name="{conditional_escape(name)}"{written}{final_attrs}>')  # noqa: S308
+
+
+class FastTextInput(FastInput, forms.TextInput):
+    pass
+
+
+class FastDateInput(FastInput, forms.DateInput):
+    pass
+
+
+class FastNumberInput(FastInput, forms.NumberInput):
+    pass
+
+
+_FAST_INPUTS: dict[type[forms.Widget], type[FastInput]] = {
+    forms.TextInput: FastTextInput,
+    forms.DateInput: FastDateInput,
+    forms.NumberInput: FastNumberInput,
+}
+
+
+def use_fast_widgets(form: forms.BaseForm) -> None:
+    """Swap every plain select and text, date and number input of a form for one written in Python,
+    keeping its attributes, choices and formats. The options of a reference table (regions,
+    municipalities, courts) come from the per-language lists of `mission.choices`; other model
+    choices (users, records) are read each time."""
     for field in form.fields.values():
-        if type(field.widget) is forms.Select:
-            fast = FastSelect(attrs=field.widget.attrs)
-            if is_reference_field(field):
-                fast.choices = ReferenceChoices(field)
-            else:
-                fast.choices = field.widget.choices
+        widget = field.widget
+        if type(widget) is forms.Select:
+            fast = FastSelect(attrs=widget.attrs)
+            fast.choices = ReferenceChoices(field) if is_reference_field(field) else widget.choices
             field.widget = fast
+        elif type(widget) in _FAST_INPUTS:
+            replacement = copy.copy(widget)
+            replacement.__class__ = _FAST_INPUTS[type(widget)]
+            field.widget = replacement
 
 
 class RequiredAwareBoundField(BoundField):
     """Required fields say so to assistive technology too (`aria-required`), besides the visible mark
-    that `includes/field.html` draws. Radio buttons and checkboxes keep plain `required`: ARIA does not
-    allow `aria-required` on them."""
+    that `{% field_row %}` draws (mission/templatetags/fragments.py). Radio buttons and checkboxes
+    keep plain `required`: ARIA does not allow `aria-required` on them."""
 
     def build_widget_attrs(
         self, attrs: dict[str, str | bool], widget: forms.Widget | None = None

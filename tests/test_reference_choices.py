@@ -8,7 +8,7 @@ from django.utils import translation
 
 from field_offices.models import Municipality
 from mission import choices
-from mission.forms import use_fast_selects
+from mission.forms import use_fast_widgets
 from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ class MunicipalityForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        use_fast_selects(self)
+        use_fast_widgets(self)
 
 
 def rendered(data=None) -> str:

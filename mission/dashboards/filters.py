@@ -29,7 +29,7 @@ from mission.dashboards.periods import (
     months_between,
     presets,
 )
-from mission.forms import use_fast_selects
+from mission.forms import use_fast_widgets
 
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}, format="%Y-%m")
 
@@ -70,7 +70,7 @@ class DashboardFilterForm(forms.Form):
                 choices=[("", _("All regions in your scope"))] + [(r.code, r.name) for r in regions],
             )
         self.fields.update(extra_fields)
-        use_fast_selects(self)
+        use_fast_widgets(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from mission.common import language_suffix
 from mission.drafts import mark_restricted
 from mission.encryption import EncryptedCharField
-from mission.forms import DATE_WIDGET, VersionField, use_fast_selects
+from mission.forms import DATE_WIDGET, VersionField, use_fast_widgets
 from mission.records.declaration import RecordType
 from mission.review.models import ReviewStatus
 from mission.sensitivity import Sensitivity, declaration, restricted_fields
@@ -40,7 +40,7 @@ class RecordForm(forms.Form):
             choices = municipality.queryset
             if choices is not None:
                 municipality.queryset = choices.filter(region_id=user.region_id)
-        use_fast_selects(self)
+        use_fast_widgets(self)
         # Offline drafts keep restricted values (names) sealed with the session's key (mission.drafts).
         restricted = restricted_fields(self.record_type.get_model())
         mark_restricted(*[field for name, field in self.fields.items() if name in restricted])
@@ -103,7 +103,7 @@ class RecordFilterSet(django_filters.FilterSet):
     @property
     def form(self) -> forms.Form:
         form: forms.Form = super().form
-        use_fast_selects(form)  # once: the form is made once and kept
+        use_fast_widgets(form)  # once: the form is made once and kept
         return form
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:

@@ -10,7 +10,7 @@ from mission.accounts.models import User
 from mission.accounts.permissions import scope_for
 from mission.dashboards.filters import MONTH_WIDGET
 from mission.dashboards.periods import last_months
-from mission.forms import use_fast_selects
+from mission.forms import use_fast_widgets
 from mission.reports import registry
 from mission.reports.models import ReportFormat
 
@@ -45,7 +45,7 @@ class ReportRequestForm(forms.Form):
         self.fields["start"].initial = f"{period.first:%Y-%m}"
         self.fields["end"].initial = f"{period.last:%Y-%m}"
         self.fields["language"].initial = kwargs.get("initial", {}).get("language")
-        use_fast_selects(self)
+        use_fast_widgets(self)
 
     def parameters(self) -> dict[str, Any]:
         data = self.cleaned_data
