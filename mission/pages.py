@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.forms import RepeatedSubmissionError, add_service_errors, once_per_form
-from mission.pagination import paginate
+from mission.pagination import PAGE_PARAMETERS, Page, paginate
 
 PAGE_SIZE = 25
 T = TypeVar("T")
@@ -32,13 +32,21 @@ def list_context(
     request: HttpRequest, filterset: Any, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE
 ) -> dict[str, Any]:
     """A list page's filter, page of rows, and query string (without the page) for its links and export."""
+    return {"filter": filterset, "page": page_of(request, queryset, page_size), "query": list_query(request)}
+
+
+def page_of(request: HttpRequest, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE) -> Page:
+    """The page of `queryset` the request asks for: by the cursor its link carries (`mission.pagination`)."""
+    return paginate(queryset, request.GET.get("page"), page_size, cursor=request.GET.get("cursor"))
+
+
+def list_query(request: HttpRequest) -> str:
+    """The list's query string without its position: filters, search and sort, for its page links (which
+    add their cursor) and its export."""
     query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "filter": filterset,
-        "page": paginate(queryset, request.GET.get("page"), page_size),
-        "query": query.urlencode(),
-    }
+    for name in PAGE_PARAMETERS:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def draft_saved(request: HttpRequest, text: str, key: str) -> None:
