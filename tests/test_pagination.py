@@ -3,6 +3,7 @@ backwards, in every sort, across ties and NULLs, while rows come and go; bad cur
 
 import datetime
 import json
+from unittest import mock
 
 import pytest
 from django.core.exceptions import BadRequest
@@ -10,11 +11,12 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from mission.pages import count_up_to
 from mission.pagination import cursor_after, encode_token, paginate, sort_keys
 from rights.filters import CaseFilter
 from rights.models import Case, Court
 from tests.conftest import client_for, page_link
-from tests.factories import CaseFactory, HearingFactory
+from tests.factories import CaseFactory, HearingFactory, ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +218,20 @@ def test_the_links_keep_filters_search_and_sort_and_only_one_position(supervisor
     following = client.get(url + link)
     assert following.context["filter"].form.cleaned_data["court"].code == "BC-PZ"
     assert page_link(following, "prev").count("cursor=") == 1
+
+
+def test_a_queue_is_counted_up_to_a_bound(cases):
+    assert count_up_to(Case.objects.order_by("-created_at"), limit=20) == (11, False)
+    assert count_up_to(Case.objects.order_by("-created_at"), limit=11) == (11, False)
+    assert count_up_to(Case.objects.order_by("-created_at"), limit=10) == (10, True)
+
+
+def test_the_review_queue_says_more_than_the_bound(supervisor, monitor, settings):
+    for _ in range(3):
+        ObservationFactory(hearing=HearingFactory(), monitor=monitor, status="submitted", submitted_at=timezone.now())
+    with mock.patch("mission.pages.COUNT_LIMIT", 2):
+        response = client_for(supervisor).get(reverse("rights:review_queue"))
+    assert "More than 2 observations wait for review" in response.content.decode()
+    assert (
+        "3 observations wait for review" in client_for(supervisor).get(reverse("rights:review_queue")).content.decode()
+    )
