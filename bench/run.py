@@ -288,30 +288,46 @@ def bench_api_list(repeats: int, requests_per_round: int) -> dict:
 
 # --- List pages: server time and query counts --------------------------------------------------------
 def bench_list_pages(repeats: int) -> dict:
-    """Server time (median, in-process) and query count of each list page, first and a deep page."""
+    """Server time (median, in-process) and query count of each list page: the first page, a page
+    about 90 % into the list through the cursor its Next link would carry (`deep`), and the old
+    OFFSET link `?page=200` (`page200`); and of a case page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from mission.accounts.models import User
+    from mission.pagination import cursor_after
+    from rights import selectors
     from rights.models import Case
 
     head = _client("bench.head")
     supervisor = _client("bench.supervisor.pri")
+    head_user = User.objects.get(username="bench.head")
+    supervisor_user = User.objects.get(username="bench.supervisor.pri")
     # A case with everything its page shows (parties, hearings, observations, a flag), at every size.
     case = Case.objects.filter(flags__isnull=False, parties__isnull=False).order_by("pk").first()
+    # Each list's rows in its default order, as its view builds them, for the deep page's cursor.
     pages = {
-        "case_list": (head, reverse("rights:case_list")),
-        "hearing_list": (head, reverse("rights:hearing_list")),
-        "observation_list": (head, reverse("rights:observation_list")),
-        "flag_list": (head, reverse("rights:flag_list")),
-        "review_queue": (supervisor, reverse("rights:review_queue")),
-        "case_detail": (head, reverse("rights:case_detail", args=[case.pk])),
+        "case_list": (head, reverse("rights:case_list"), selectors.case_list(user=head_user)[1]),
+        "hearing_list": (head, reverse("rights:hearing_list"), selectors.hearing_list(user=head_user)[1]),
+        "observation_list": (
+            head,
+            reverse("rights:observation_list"),
+            selectors.observation_list(user=head_user)[1],
+        ),
+        "flag_list": (head, reverse("rights:flag_list"), selectors.flag_list(user=head_user)),
+        "review_queue": (supervisor, reverse("rights:review_queue"), selectors.review_queue(user=supervisor_user)[1]),
+        "case_detail": (head, reverse("rights:case_detail", args=[case.pk]), None),
     }
     results = {}
-    for name, (client, url) in pages.items():
-        for label, query in (("first", ""), ("deep", "?page=200")):
-            if name == "case_detail" and label == "deep":
-                continue
+    for name, (client, url, rows) in pages.items():
+        variants = [("first", "")]
+        if rows is not None:
+            deep = cursor_after(rows, int(rows.count() * 0.9))
+            if deep:
+                variants.append(("deep", f"?cursor={deep}"))
+            variants.append(("page200", "?page=200"))
+        for label, query in variants:
             client.get(url + query)
             times = []
             for _ in range(repeats):
