@@ -409,7 +409,7 @@ def generate(size: str) -> dict:
         observed = [h for h in hearings if rng.random() < 0.8]
         statuses = ["approved"] * 75 + ["submitted"] * 12 + ["returned"] * 5 + ["draft"] * 8
         observation_rows = []
-        for oid, (hid, _cid, _date, _held, _rec, monitor, supervisor) in enumerate(observed, start=1):
+        for oid, (hid, _cid, date, _held, _rec, monitor, supervisor) in enumerate(observed, start=1):
             status = rng.choice(statuses)
             reviewed = status in ("approved", "returned")
             observation_rows.append(
@@ -429,6 +429,7 @@ def generate(size: str) -> dict:
                     "",
                     1,
                     "",
+                    date,  # the hearing's date, copied as the observation services keep it
                 )
             )
         counts["observations"] = copy_rows(
@@ -449,6 +450,7 @@ def generate(size: str) -> dict:
                 "review_comment",
                 "revision",
                 "correction_reason",
+                "hearing_date",
             ],
             iter(observation_rows),
         )

@@ -689,30 +689,27 @@ def bench_mixed_load(repeats: int, seconds: float) -> dict:
 
 # --- List pages: server time and query counts --------------------------------------------------------
 def bench_list_pages(repeats: int) -> dict:
-    """Server time (median, in-process) and query count of each list page, first and a deep page."""
+    """Server time (median, in-process) and query count of each list page: the first page, a page
+    about 90 % into the list through the cursor its Next link would carry (`deep`), and the old
+    OFFSET link `?page=200` (`page200`); and of a case page."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from rights.models import Case
-
     head = _client("bench.head")
     supervisor = _client("bench.supervisor.pri")
-    # A case with everything its page shows (parties, hearings, observations, a flag), at every size.
-    case = Case.objects.filter(flags__isnull=False, parties__isnull=False).order_by("pk").first()
-    pages = {
-        "case_list": (head, reverse("rights:case_list")),
-        "hearing_list": (head, reverse("rights:hearing_list")),
-        "observation_list": (head, reverse("rights:observation_list")),
-        "flag_list": (head, reverse("rights:flag_list")),
-        "review_queue": (supervisor, reverse("rights:review_queue")),
-        "case_detail": (head, reverse("rights:case_detail", args=[case.pk])),
-    }
+    case = _rich_case()
+    pages = {name: (supervisor if name == "review_queue" else head, reverse(f"rights:{name}"), name) for name in LISTS}
+    pages["case_detail"] = (head, reverse("rights:case_detail", args=[case.pk]), None)
     results = {}
-    for name, (client, url) in pages.items():
-        for label, query in (("first", ""), ("deep", "?page=200")):
-            if name == "case_detail" and label == "deep":
-                continue
+    for name, (client, url, listed) in pages.items():
+        variants = [("first", "")]
+        if listed is not None:
+            deep = deep_query(listed, "")
+            if deep:
+                variants.append(("deep", deep))
+            variants.append(("page200", "?page=200"))
+        for label, query in variants:
             client.get(url + query)
             times = []
             for _ in range(repeats):
@@ -823,11 +820,31 @@ def reference_database_url() -> str:
     return os.environ.get("BENCH_REFERENCE_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/mission_bench_10k"
 
 
+def list_rows(name: str):
+    """The rows of the list `name` in its default order, as its view builds them for its reader (the
+    department head, or a supervisor for the review queue)."""
+    from mission.accounts.models import User
+    from rights import selectors
+
+    head = User.objects.get(username="bench.head")
+    supervisor = User.objects.get(username="bench.supervisor.pri")
+    return {
+        "case_list": lambda: selectors.case_list(user=head)[1],
+        "hearing_list": lambda: selectors.hearing_list(user=head)[1],
+        "observation_list": lambda: selectors.observation_list(user=head)[1],
+        "flag_list": lambda: selectors.flag_list(user=head),
+        "review_queue": lambda: selectors.review_queue(user=supervisor)[1],
+    }[name]()
+
+
 def deep_query(name: str, database: str) -> str:
-    """The query string of a page deep in the list `name` (5,000 rows in) on the dataset `database`
-    (its size; called while connected to it): page 200 by OFFSET, as long as the lists page by offset.
-    A list paged by a keyset cursor gives here the cursor of that row."""
-    return "?page=200"
+    """The query string of a page deep in the list `name` on the dataset `database` (called while
+    connected to it): the cursor its Next link carries when the row 90 % into the list ends a page."""
+    from mission.pagination import cursor_after
+
+    rows = list_rows(name)
+    cursor = cursor_after(rows, int(rows.count() * 0.9))
+    return f"?cursor={cursor}" if cursor else ""
 
 
 @contextlib.contextmanager

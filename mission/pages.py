@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.forms import RepeatedSubmissionError, add_service_errors, once_per_form
-from mission.pagination import paginate
+from mission.pagination import PAGE_PARAMETERS, Page, paginate
 
 PAGE_SIZE = 25
 T = TypeVar("T")
@@ -32,13 +32,35 @@ def list_context(
     request: HttpRequest, filterset: Any, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE
 ) -> dict[str, Any]:
     """A list page's filter, page of rows, and query string (without the page) for its links and export."""
+    return {"filter": filterset, "page": page_of(request, queryset, page_size), "query": list_query(request)}
+
+
+def page_of(request: HttpRequest, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE) -> Page:
+    """The page of `queryset` the request asks for: by the cursor its link carries (`mission.pagination`)."""
+    return paginate(queryset, request.GET.get("page"), page_size, cursor=request.GET.get("cursor"))
+
+
+def list_query(request: HttpRequest) -> str:
+    """The list's query string without its position: filters, search and sort, for its page links (which
+    add their cursor) and its export."""
     query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "filter": filterset,
-        "page": paginate(queryset, request.GET.get("page"), page_size),
-        "query": query.urlencode(),
-    }
+    for name in PAGE_PARAMETERS:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+# How far a list counts its rows, for "n records wait for review": beyond, "more than" is enough, and
+# counting a queue of a hundred thousand would cost more than the page.
+COUNT_LIMIT = 200
+
+
+def count_up_to(queryset: QuerySet[Any, Any], limit: int | None = None) -> tuple[int, bool]:
+    """(the number of rows, or `limit` when there are more, whether there are more): one query that
+    stops reading after `limit` + 1 rows of the primary keys, whatever the list's size. The list's order
+    stays: the planner then walks the index that backs it, as the page does, and stops early."""
+    limit = COUNT_LIMIT if limit is None else limit
+    counted = queryset.values("pk")[: limit + 1].count()
+    return min(counted, limit), counted > limit
 
 
 def draft_saved(request: HttpRequest, text: str, key: str) -> None:

@@ -173,11 +173,12 @@ class HearingFilter(TrialFilterSet):
 
 class ObservationFilter(TrialFilterSet):
     case_path = "hearing__case__"
-    period_lookup = "hearing__date"
+    # The hearing's date copied onto the observation: the orders and the period read one table's index.
+    period_lookup = "hearing_date"
     sorts = {
-        "-date": (_("Latest hearing first"), ["-hearing__date", "-pk"]),
-        "date": (_("Oldest hearing first"), ["hearing__date", "pk"]),
-        "status": (_("Status"), ["status", "-hearing__date", "-pk"]),
+        "-date": (_("Latest hearing first"), ["-hearing_date", "-pk"]),
+        "date": (_("Oldest hearing first"), ["hearing_date", "pk"]),
+        "status": (_("Status"), ["status", "-hearing_date", "-pk"]),
     }
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ObservationStatus.choices, empty_label=_("All statuses")
@@ -208,7 +209,7 @@ class ReviewQueueFilter(TrialFilterSet):
     case_path = "hearing__case__"
     sorts = {
         "submitted": (_("Oldest submission first"), ["submitted_at", "pk"]),
-        "-date": (_("Latest hearing first"), ["-hearing__date", "-pk"]),
+        "-date": (_("Latest hearing first"), ["-hearing_date", "-pk"]),
     }
     # Not needed to pick the next observation to review (django-filter drops a filter set to None).
     municipality = court_department = category = date_from = date_to = None  # type: ignore[assignment]

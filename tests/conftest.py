@@ -150,3 +150,13 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def page_link(response, rel: str = "next") -> str | None:
+    """The href of a list page's Next (or Previous, rel="prev") link as the page renders it, unescaped
+    and ready for `client.get`; None when the page has no such link."""
+    import html
+    import re
+
+    match = re.search(rf'<a href="([^"]*)" rel="{rel}">', response.content.decode())
+    return html.unescape(match.group(1)) if match else None

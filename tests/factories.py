@@ -168,6 +168,7 @@ class ObservationFactory(DjangoModelFactory):
     monitor = factory.LazyAttribute(lambda o: o.hearing.created_by)
     questionnaire = factory.LazyFunction(lambda: Questionnaire.objects.get(is_current=True))
     summary = "A summary."
+    hearing_date = factory.LazyAttribute(lambda o: o.hearing.date)  # as observation_start copies it
 
     @factory.post_generation
     def publish(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the object first)

@@ -2,7 +2,6 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
@@ -12,6 +11,7 @@ from mission.accounts.forms import PeopleFilterForm, PortalAuthenticationForm, P
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, require_capability
 from mission.accounts.selectors import user_list
+from mission.pages import list_query, page_of
 
 PAGE_SIZE = 25
 
@@ -45,7 +45,5 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_capability(request.user, Capability.DIRECTORY)
     form = PeopleFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(user_list(user=request.user, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    page = page_of(request, user_list(user=request.user, filters=filters), PAGE_SIZE)
+    return render(request, "accounts/user_list.html", {"form": form, "page": page, "query": list_query(request)})

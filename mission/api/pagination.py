@@ -1,8 +1,6 @@
 """Cursor pagination on the primary key: every page is one indexed range scan, never a COUNT(*), and a
 page deep in a million rows costs what the first one does."""
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 
@@ -12,19 +10,19 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
 from mission.common import whole_number
+from mission.pagination import decode_token, encode_token
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
 
 
 def _encode(last_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+    return encode_token(f"id:{last_id}")
 
 
 def _decode(cursor: str) -> int | None:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    text = decode_token(cursor)
+    if text is None:
         return None
     kind, _sep, value = text.partition(":")
     # Plain digits that fit a primary key (else the database would overflow), or not one of ours.

@@ -29,7 +29,7 @@ from mission.audit.services import access_record_many, access_shown
 from mission.concurrency import ConcurrentEditError
 from mission.exports import table_csv_response
 from mission.forms import earlier_submission, submission_token
-from mission.pages import form_saved, get_or_404, list_context
+from mission.pages import count_up_to, form_saved, get_or_404, list_context
 from mission.records import forms as record_forms
 from mission.records.cells import FieldColumn, cells_of, columns_of
 from mission.records.declaration import RecordType
@@ -104,8 +104,8 @@ class RecordPages:
             data["sort"] = sort  # the order the page starts in, shown as chosen on its filter form
         filterset = record_forms.filterset_class(self.record_type)(data or None, queryset=queryset)
         context = list_context(request, filterset, filterset.qs)
-        if count:  # a review queue is short by nature (what waits for one region's reviewers)
-            context["waiting"] = filterset.qs.count()
+        if count:  # what waits for one region's reviewers, counted up to a bound (a backlog may be long)
+            context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)
         readable = reads_restricted(request.user, self.model)
         columns = columns_of(self.model, self.record_type.list_columns)
         shown = list(context["page"].object_list)

@@ -100,6 +100,8 @@ class ReportJob(BaseModel):
         indexes = [
             models.Index(fields=["status", "enqueued_at"], name="report_status_idx"),
             models.Index(fields=["requested_by", "-created_at"], name="report_requester_idx"),
+            # The job list's order, which its cursor compares: (created_at, id).
+            models.Index(fields=["-created_at", "-id"], name="report_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(name="report_progress_percent", condition=Q(progress__lte=100)),

@@ -16,8 +16,7 @@ from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability
 from mission.audit.services import access_record
 from mission.forms import add_service_errors
-from mission.pages import get_or_404
-from mission.pagination import paginate
+from mission.pages import get_or_404, page_of
 from mission.reports import registry
 from mission.reports.forms import ReportRequestForm
 from mission.reports.models import ReportJob
@@ -38,7 +37,7 @@ def _job(request: AuthenticatedHttpRequest, pk: int) -> ReportJob:
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reports(request.user)
     jobs = ReportJob.objects.visible_to(request.user).select_related("requested_by", "region")
-    page = paginate(jobs, request.GET.get("page"), PAGE_SIZE)
+    page = page_of(request, jobs, PAGE_SIZE)
     labels = {t.key: t.label for t in registry.all_types()}
     for job in page.object_list:
         job.label = labels.get(job.report_type, job.report_type)

@@ -98,6 +98,8 @@ class Case(VersionedModel, BaseModel):
         # 0004: SQLite cannot index NULLS LAST, and the embedded default does not need it.
         indexes = [
             models.Index(fields=["case_number"], name="case_number_idx"),
+            # "Newest case first": the list's cursor compares (created_at, id), ties included.
+            models.Index(fields=["-created_at", "-id"], name="case_created_idx"),
             models.Index(fields=["id"], condition=models.Q(published=True), name="case_published_idx"),
         ]
 

@@ -83,6 +83,8 @@ class Flag(BaseModel):
         indexes = [
             models.Index(fields=["status", "case"], name="flag_status_case_idx"),
             models.Index(fields=["status", "-created_at", "-id"], name="flag_list_order_idx"),
+            # Every flag, open and closed: the list's cursor compares (created_at, id).
+            models.Index(fields=["-created_at", "-id"], name="flag_created_idx"),
         ]
 
     def __str__(self) -> str:

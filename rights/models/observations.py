@@ -63,7 +63,11 @@ class Observation(ReviewedRecord):
         Questionnaire, on_delete=models.PROTECT, related_name="observations", verbose_name=_("questionnaire")
     )
     summary = models.TextField(_("summary"), blank=True)
-    history = HistoricalRecords()
+    # The hearing's date, copied so that the list's default order (latest hearing first) and the review
+    # queue's are one index scan of this table; the observation and hearing services keep it equal.
+    hearing_date = models.DateField(_("hearing date"), editable=False)
+    # The copied date is the hearing's history, not the observation's.
+    history = HistoricalRecords(excluded_fields=["hearing_date"])
     # Free text may name people; who observed and when is the mission's own business.
     sensitivity = declare(internal=["summary", "monitor", "submitted_at"])
     # An edit conflict lists the other person's rating changes too (mission.concurrency).
@@ -81,6 +85,10 @@ class Observation(ReviewedRecord):
         indexes = [
             models.Index(fields=["status", "created_at"], name="observation_status_idx"),
             models.Index(fields=["status", "submitted_at", "id"], name="observation_review_queue_idx"),
+            # The lists' orders by hearing date: all observations, and by status (the status sort, the
+            # review queue's "latest hearing first").
+            models.Index(fields=["-hearing_date", "-id"], name="observation_hearing_date_idx"),
+            models.Index(fields=["status", "-hearing_date", "-id"], name="observation_status_date_idx"),
             # "Waiting for review" on the overview counts these without reading the table.
             models.Index(fields=["monitor"], condition=models.Q(status="submitted"), name="observation_waiting_idx"),
         ]

@@ -80,6 +80,8 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
     hearing.published = published  # the flag follows the approvals, never a stale copy of the row
     hearing.save()
     _refresh_last_hearing(hearing.case)
+    # The copy that orders the observation lists (history excludes it: it is the hearing's change).
+    hearing.observations.exclude(hearing_date=hearing.date).update(hearing_date=hearing.date)
     if published:
         published_change_review(actor=actor, observations=hearing.observations.all(), reason=reason)
         hearing.published = hearing_is_published(hearing)

@@ -54,7 +54,7 @@ def observation_start(*, actor, hearing: Hearing) -> Observation:
     if hearing.date > timezone.localdate():
         raise ValidationError(_("This hearing is in the future: it can be observed once it has taken place."))
     questionnaire = Questionnaire.objects.get(is_current=True)
-    observation = Observation(hearing=hearing, monitor=actor, questionnaire=questionnaire)
+    observation = Observation(hearing=hearing, monitor=actor, questionnaire=questionnaire, hearing_date=hearing.date)
     observation._history_user = actor
     observation.save()
     StandardRating.objects.bulk_create(

@@ -6,8 +6,7 @@ from django.views.decorators.http import require_POST
 
 from mission.accounts.permissions import Capability, has_capability, may_follow_up
 from mission.forms import add_service_errors
-from mission.pages import PAGE_SIZE, get_or_404
-from mission.pagination import paginate
+from mission.pages import get_or_404, page_of
 from rights import selectors
 from rights.forms import FlagCloseForm, InterventionForm
 from rights.models import FlagStatus, Intervention
@@ -27,7 +26,7 @@ def flag_list(request):
     if status not in (FlagStatus.OPEN, FlagStatus.CLOSED, "all"):
         status = FlagStatus.OPEN
     queryset = selectors.flag_list(user=request.user, status=None if status == "all" else status)
-    page = paginate(queryset, request.GET.get("page"), PAGE_SIZE)
+    page = page_of(request, queryset)
     context = {"page": page, "status": status, "query": f"status={status}", "statuses": FlagStatus.choices}
     return render(request, "rights/flag_list.html", context)
 

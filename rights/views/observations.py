@@ -9,7 +9,7 @@ from mission.accounts.permissions import Capability, has_capability, may_follow_
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import table_csv_response
 from mission.forms import add_service_errors
-from mission.pages import draft_saved, get_or_404, list_context
+from mission.pages import count_up_to, draft_saved, get_or_404, list_context
 from mission.review.forms import ReviewForm
 from mission.review.permissions import may_correct, may_decide, may_edit, may_review
 from mission.review.views import review_decide
@@ -190,8 +190,8 @@ def review_queue(request):
     require_reader(request.user)
     filterset, queryset = selectors.review_queue(user=request.user, data=request.GET)
     context = list_context(request, filterset, queryset)
-    # The queue is short by nature (what waits for one region's supervisors): counting it is cheap.
-    context["waiting"] = queryset.count()
+    # What waits for one region's supervisors, counted up to a bound: a backlog costs no more than a queue.
+    context["waiting"], context["waiting_more"] = count_up_to(queryset)
     return render(request, "rights/review_queue.html", context)
 
 

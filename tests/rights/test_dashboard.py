@@ -280,7 +280,8 @@ def _bulk_observations(monitor, count: int) -> None:
         for i in range(count)
     )
     Observation.objects.bulk_create(
-        Observation(hearing=h, monitor=monitor, questionnaire=questionnaire, status="approved") for h in hearings
+        Observation(hearing=h, hearing_date=h.date, monitor=monitor, questionnaire=questionnaire, status="approved")
+        for h in hearings
     )
     Case.objects.filter(pk=case.pk).update(published=True)
 

@@ -181,6 +181,26 @@ class TestHearings:
         assert Hearing.objects.get(pk=hearing.pk).outcome == "Adjourned."
 
 
+class TestObservationHearingDate:
+    """The hearing's date is copied onto its observations (the lists order by it): the copy never
+    differs from the hearing."""
+
+    def test_a_new_observation_carries_its_hearings_date(self, monitor, hearing, standards):
+        observation = observation_start(actor=monitor, hearing=hearing)
+        assert Observation.objects.get(pk=observation.pk).hearing_date == hearing.date == YESTERDAY
+
+    def test_moving_a_hearing_moves_the_date_on_its_observations(self, monitor, supervisor, hearing, observation):
+        other = observation_start(actor=supervisor, hearing=hearing)
+        earlier = YESTERDAY - datetime.timedelta(days=5)
+        hearing_update(actor=monitor, hearing=hearing, expected_version=1, **hearing_fields(date=earlier))
+        assert set(
+            Observation.objects.filter(pk__in=[observation.pk, other.pk]).values_list("hearing_date", flat=True)
+        ) == {earlier}
+        # The copy is the hearing's change: the observations' versions and history stay as they were.
+        assert Observation.objects.get(pk=observation.pk).version == observation.version
+        assert observation.history.count() == 1
+
+
 @pytest.fixture
 def published(monitor, supervisor, observation, standards):
     """The hearing of an approved observation: partners see it."""
