@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from mission.accounts.models import User
 from mission.api.models import ApiToken
 from mission.api.services import PREFIX_PATTERN, TOKEN_PREFIX, hash_key
+from mission.api.token_lookup import token_with_user
 
 if TYPE_CHECKING:  # DRF imports this module from its settings while rest_framework.views is loading
     from drf_spectacular.openapi import AutoSchema
@@ -35,7 +36,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         # Only a prefix we could have issued reaches the database (one with NUL made PostgreSQL fail).
         if not key.startswith(TOKEN_PREFIX) or len(parts) != 2 or not PREFIX_PATTERN.fullmatch(parts[0]):
             raise exceptions.AuthenticationFailed(_("This is not a Mission Portal token."))
-        token = ApiToken.objects.select_related("user").filter(prefix=parts[0]).first()
+        token = token_with_user(parts[0])
         if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
             raise exceptions.AuthenticationFailed(_("Unknown token."))
         if token.revoked_at is not None:
