@@ -5,6 +5,7 @@ from mission.concurrency import lock_version
 from rights.models import Case, Hearing
 from rights.services.flags import flags_raise_for_hearing
 from rights.services.observations import correction_reason, published_change_review
+from rights.services.summaries import trial_summaries_mark, trial_summary_parts
 
 HEARING_FIELDS = (
     "date",
@@ -56,6 +57,7 @@ def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     hearing.save()
     _refresh_last_hearing(case)
     flags_raise_for_hearing(hearing)
+    trial_summaries_mark([case.pk])
     return hearing
 
 
@@ -71,6 +73,7 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
     require_record(actor, hearing)
     lock_version(hearing, expected_version=expected_version)
     published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
+    counted_in = trial_summary_parts([hearing.case_id])  # with the hearing's month as stored
     if published:
         reason = correction_reason(reason)
     _apply(hearing, fields)
@@ -84,4 +87,5 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
         published_change_review(actor=actor, observations=hearing.observations.all(), reason=reason)
         hearing.published = hearing_is_published(hearing)
     flags_raise_for_hearing(hearing)
+    trial_summaries_mark([hearing.case_id], before=counted_in)
     return hearing
