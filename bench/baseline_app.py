@@ -1,23 +1,28 @@
-"""The baseline for the API list benchmark: a minimal WSGI app, raw psycopg2 and orjson, serving the
-same rows as `GET /api/v1/hearings/` does for a partner (published hearings, same columns, same cursor
-on the primary key). No framework, no authentication, no logging: the floor the portal is compared to."""
+"""The baseline for the API list benchmark: a lean WSGI app that returns exactly the bytes the portal
+returns to a partner for `GET /api/v1/hearings/` (published hearings, the same keys in the same order,
+the partner's own identifiers for the hearing and the case, the same cursor and `next` link), from a
+plain psycopg2 cursor (tuples) and orjson. No framework, no authentication, no logging: the floor the
+portal is compared to. `bench_api_list` checks that both answer the same bytes before it measures.
+
+The partner's identifiers are `mission.api.identifiers`' arithmetic, restated here so that this app
+needs no Django settings (a test checks that both give the same identifiers)."""
 
 import base64
+import binascii
+import hashlib
+import hmac
 import os
-from urllib.parse import parse_qs
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import psycopg2
-import psycopg2.extras
-
-DSN = os.environ["BENCH_DSN"]
-_connection = None
 
 SQL = """
-SELECT h.id, h.case_id AS "case", court.code AS court, m.code AS municipality, r.code AS region,
-       c.court_department, c.category, h.date, h.hearing_type, h.session_number, h.held, h.adjournment_reason,
-       h.recorded, h.public, h.accused_represented, h.interpretation_needed,
-       h.interpretation_provided, h.next_hearing_date, h.updated_at
+SELECT h.id, h.case_id, court.code, m.code, r.code, c.court_department, c.category, h.date, h.hearing_type,
+       h.session_number, h.held, h.adjournment_reason, h.recorded, h.public, h.accused_represented,
+       h.interpretation_needed, h.interpretation_provided, h.next_hearing_date, h.updated_at
 FROM rights_hearing h
 JOIN rights_case c ON c.id = h.case_id
 JOIN rights_court court ON court.id = c.court_id
@@ -27,31 +32,128 @@ WHERE h.published AND h.id > %s
 ORDER BY h.id
 LIMIT %s
 """
+# The names of the SQL's columns, in the portal's order (rights.api.views.HearingList.fields without
+# the fields partners may not read).
+KEYS = (
+    "id",
+    "case",
+    "court",
+    "municipality",
+    "region",
+    "court_department",
+    "category",
+    "date",
+    "hearing_type",
+    "session_number",
+    "held",
+    "adjournment_reason",
+    "recorded",
+    "public",
+    "accused_represented",
+    "interpretation_needed",
+    "interpretation_provided",
+    "next_hearing_date",
+    "updated_at",
+)
+DEFAULT_PAGE_SIZE = 100
+
+_HALF = 8
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
 
 
-def _cursor():
-    global _connection
-    if _connection is None or _connection.closed:
-        _connection = psycopg2.connect(DSN)
-        _connection.autocommit = True
-    return _connection.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+class Identifiers:
+    """One partner's identifiers of one kind of record: `mission.api.identifiers.PartnerIdentifiers`
+    restated (a 64-bit keyed BLAKE2b tag of the id, then the id encrypted with a pad derived from the
+    tag; 26 lowercase base32 letters)."""
+
+    def __init__(self, secret: str, owner_id: int, kind: str) -> None:
+        key = hmac.new(
+            secret.encode(), b"partner-ids\0" + str(owner_id).encode() + b"\0" + kind.encode(), "sha256"
+        ).digest()
+        self._tag = hashlib.blake2b(key=key, person=b"tag", digest_size=_HALF)
+        self._pad = hashlib.blake2b(key=key, person=b"enc", digest_size=_HALF)
+
+    def _prf(self, function: Any, data: bytes) -> bytes:
+        step = function.copy()
+        step.update(data)
+        return step.digest()
+
+    def encode(self, pk: int) -> str:
+        tag = self._prf(self._tag, pk.to_bytes(_HALF, "big"))
+        pad = int.from_bytes(self._prf(self._pad, tag), "big")
+        n, p = (int.from_bytes(tag, "big") << 64 | (pk ^ pad)) << 2, _PAIRS
+        return (
+            p[n >> 120] + p[(n >> 110) & 1023] + p[(n >> 100) & 1023] + p[(n >> 90) & 1023] + p[(n >> 80) & 1023]
+            + p[(n >> 70) & 1023] + p[(n >> 60) & 1023] + p[(n >> 50) & 1023] + p[(n >> 40) & 1023]
+            + p[(n >> 30) & 1023] + p[(n >> 20) & 1023] + p[(n >> 10) & 1023] + p[n & 1023]
+        )  # fmt: skip
+
+    def encode_all(self, pks: Iterable[int]) -> dict[int, str]:
+        return {pk: self.encode(pk) for pk in set(pks)}
+
+    def decode(self, text: str) -> int | None:
+        try:
+            block = base64.b32decode(text.upper() + "======")
+        except (binascii.Error, ValueError):
+            return None
+        if len(block) != 2 * _HALF:
+            return None
+        tag = block[:_HALF]
+        pad = int.from_bytes(self._prf(self._pad, tag), "big")
+        plain = (int.from_bytes(block[_HALF:], "big") ^ pad).to_bytes(_HALF, "big")
+        if not hmac.compare_digest(self._prf(self._tag, plain), tag):
+            return None
+        return int.from_bytes(plain, "big")
 
 
-def application(environ, start_response):
-    query = parse_qs(environ.get("QUERY_STRING", ""))
-    size = int(query.get("page_size", ["100"])[0])
-    after = 0
-    if "cursor" in query:
-        text = base64.urlsafe_b64decode(query["cursor"][0] + "=" * (-len(query["cursor"][0]) % 4)).decode()
-        after = int(text.split(":", 1)[1])
-    with _cursor() as cursor:
+_state: dict[str, Any] = {}
+
+
+def _setup() -> tuple[Any, Identifiers, Identifiers]:
+    """The connection and the identifiers, once per worker (as the portal keeps its own)."""
+    connection = _state.get("connection")
+    if connection is None or connection.closed:
+        # The portal's connection reads timestamps in UTC; so must this one, for the same bytes.
+        connection = psycopg2.connect(os.environ["BENCH_DSN"], options="-c timezone=UTC")
+        connection.autocommit = True
+        _state["connection"] = connection
+    if "hearings" not in _state:
+        secret, owner = os.environ["BENCH_IDENTIFIER_KEY"], int(os.environ["BENCH_PARTNER_ID"])
+        _state["hearings"] = Identifiers(secret, owner, "rights.hearing")
+        _state["cases"] = Identifiers(secret, owner, "rights.case")
+    return connection, _state["hearings"], _state["cases"]
+
+
+def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    connection, hearings, cases = _setup()
+    query = parse_qsl(environ.get("QUERY_STRING", ""))
+    given = dict(query)
+    size = int(given.get("page_size", DEFAULT_PAGE_SIZE))
+    after: int | None = 0
+    if given.get("cursor"):
+        after = hearings.decode(given["cursor"])
+        if after is None:
+            start_response("400 Bad Request", [("Content-Type", "application/json")])
+            return [b'{"detail":"bad cursor"}']
+    with connection.cursor() as cursor:
         cursor.execute(SQL, [after, size + 1])
         rows = cursor.fetchall()
     next_url = None
     if len(rows) > size:
         rows = rows[:size]
-        token = base64.urlsafe_b64encode(f"id:{rows[-1]['id']}".encode()).decode().rstrip("=")
-        next_url = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}{environ['PATH_INFO']}?cursor={token}"
-    body = orjson.dumps({"next": next_url, "results": rows}, default=str)
+        # As Django's QueryDict: the query as given, the cursor replaced in its place or added last.
+        new = hearings.encode(rows[-1][0])
+        pairs = [(k, new if k == "cursor" else v) for k, v in query]
+        if "cursor" not in given:
+            pairs.append(("cursor", new))
+        next_url = (
+            f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '127.0.0.1')}{environ['PATH_INFO']}"
+            f"?{urlencode(pairs)}"
+        )
+    hearing_ids = hearings.encode_all(row[0] for row in rows)
+    case_ids = cases.encode_all(row[1] for row in rows)
+    results = [dict(zip(KEYS, (hearing_ids[row[0]], case_ids[row[1]], *row[2:]), strict=True)) for row in rows]
+    body = orjson.dumps({"next": next_url, "results": results})
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

@@ -1,9 +1,12 @@
 """Shared plumbing for every app: the abstract base model, localised names, application errors."""
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +26,18 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: models.Field) -> Any:  # type: ignore[type-arg]  # noqa: N802 - Django's name
+        """`get_<field>_display()` with the field's labels looked up once per process, not rebuilt (a
+        dict of every choice, made hashable) on every call: a list of 25 rows calls it a hundred times.
+        The labels stay lazy, so each call still says them in the active language."""
+        value = getattr(self, field.attname)
+        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
+
+
+@functools.cache
+def _choice_labels(field: models.Field) -> dict[Any, Any]:  # type: ignore[type-arg]
+    return dict(make_hashable(field.flatchoices))
 
 
 # The suffix of the name column that each interface language reads; English is the fallback.

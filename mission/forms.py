@@ -12,8 +12,10 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import BaseRenderer, TemplatesSetting
 from django.forms.utils import flatatt
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from mission.choices import ReferenceChoices, is_reference_field
 
 if TYPE_CHECKING:
     from mission.accounts.models import User
@@ -66,20 +68,26 @@ class FastSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v not in (None, "")}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, mark_safe(" selected") if str(key) in chosen else "", label) for key, label in self.choices),
+        # Plain string building: format_html per option cost more than the rest of the select.
+        options = "".join(
+            f'<option value="{conditional_escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{conditional_escape(label)}</option>"  # type: ignore[arg-type]  # no groups in our selects
+            for key, label in self.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308 - every part escaped
 
 
 def use_fast_selects(form: forms.BaseForm) -> None:
-    """Swap every plain select of a form for a FastSelect, keeping its attributes and choices."""
+    """Swap every plain select of a form for a FastSelect, keeping its attributes and choices. The
+    options of a reference table (regions, municipalities, courts) come from the per-language lists of
+    `mission.choices`; other model choices (users, records) are read each time."""
     for field in form.fields.values():
         if type(field.widget) is forms.Select:
             fast = FastSelect(attrs=field.widget.attrs)
-            fast.choices = field.widget.choices
+            if is_reference_field(field):
+                fast.choices = ReferenceChoices(field)
+            else:
+                fast.choices = field.widget.choices
             field.widget = fast
 
 

@@ -120,7 +120,16 @@ TEMPLATES = [
                 "mission.navigation.navigation",
                 "mission.drafts.drafts",
             ],
+            "builtins": ["mission.templatetags.fragments"],
         },
+    },
+    {
+        # The hot fragments of pages, included by `{% jinja %}` (mission/jinja.py).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "mission.jinja.environment"},
     },
 ]
 

@@ -72,6 +72,15 @@ def _full_unauthenticated_allowance():
     cache.delete(UnauthenticatedRateThrottle.cache_format % {"scope": "unauthenticated", "ident": "127.0.0.1"})
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_choices():
+    """Option lists of reference data are kept per process (mission/choices.py); a test that adds a
+    court and rolls it back must not leave it in the next test's filter form."""
+    from mission.choices import forget_reference_choices
+
+    forget_reference_choices()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data once per test database; tests roll back to it. (Transactional tests, which

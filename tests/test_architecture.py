@@ -23,6 +23,7 @@ BASE = {
     "mission.accounts.permissions",
     "mission.accounts.roles",
     "mission.cache",
+    "mission.choices",
     "mission.common",
     "mission.concurrency",
     "mission.drafts",

@@ -1,12 +1,14 @@
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
 from mission.accounts.roles import Department
 from mission.common import language_suffix
 from mission.dashboards.filters import read_filters
+from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
 from rights.dashboards import trial_dashboard
@@ -35,15 +37,26 @@ def dashboard(request):
     form, filters = read_filters(request, extra_fields=extra)
     court_id = next((pk for pk, code, _name, _r in courts if code == filters.extra.get("court")), None)
     freshness = freshness_for((SUMMARY_NAME,))
-    figures, charts = trial_dashboard(
-        filters,
-        user=request.user,
-        courts={str(pk): name for pk, _code, name, _r in courts},
-        court_id=court_id,
-        court_department=filters.extra.get("court_department") or "",
+
+    def figures_and_charts():
+        return trial_dashboard(
+            filters,
+            user=request.user,
+            courts={str(pk): name for pk, _code, name, _r in courts},
+            court_id=court_id,
+            court_department=filters.extra.get("court_department") or "",
+        )
+
+    if request.GET.get("csv"):
+        return chart_csv(request, figures_and_charts()[1], filters)
+
+    def rendered() -> str:
+        figures, charts = figures_and_charts()
+        context = {"figures": figures, "charts": charts, "filters": filters}
+        return render_to_string("dashboards/_figures_and_charts.html", context, request=request)
+
+    fragment = dashboard_fragment(
+        "rights", user=request.user, query=request.GET.items(), version=freshness.as_of, render=rendered
     )
-    download = chart_csv(request, charts, filters)
-    if download is not None:
-        return download
-    context = {"form": form, "filters": filters, "freshness": freshness, "figures": figures, "charts": charts}
+    context = {"form": form, "filters": filters, "freshness": freshness, "figures_and_charts": fragment}
     return render(request, "rights/dashboard.html", context)

@@ -2,6 +2,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from mission.choices import reference_changed
+
 
 class Command(BaseCommand):
     help = (
@@ -20,3 +22,5 @@ class Command(BaseCommand):
                     continue
                 for line in loaded.lines():
                     self.stdout.write(f"{config.label}: {line}")
+        # Bulk writes send no save signals: every process builds its option lists again.
+        reference_changed()

@@ -1,0 +1,136 @@
+"""Option lists of reference data (regions, municipalities, courts, …), built once per language and
+reused by every form that offers them.
+
+A filter form offers a hundred or more options from reference tables that change only when reference
+data is loaded or an administrator edits it. Building them on every page cost three queries, a model
+instance per option and its translated label: about half of a list page's time. Here the (value, label)
+pairs of a queryset are kept per process, keyed by the queryset's SQL and the language, and validated
+by a version token in the shared cache that every change of a cached model replaces (on save, on delete,
+and again on commit so that no process keeps what it read before the commit). A reference load replaces
+it too (`reference_changed`). Without a shared cache (the embedded default runs one process) the token
+lives in the process; lists are also rebuilt after `MAX_AGE_SECONDS` whatever the token says, which
+bounds how long a multi-process deployment without Redis could show an old list.
+
+Only the options are cached: a submitted value is still checked against the database by the field.
+"""
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, TypeGuard
+
+from django import forms
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+from django.utils.choices import BaseChoiceIterator
+
+from mission.common import LocalizedNameModel
+
+VERSION_KEY = "mission:reference-choices-version"
+MAX_AGE_SECONDS = 5 * 60
+
+Option = tuple[str, str]
+
+_lock = threading.Lock()
+_lists: dict[tuple[str, str, str], tuple[str, float, list[Option]]] = {}
+_watched: set[type[models.Model]] = set()
+
+
+def _version() -> str:
+    """The shared token; a fresh one when the cache has none (first use, or a cache that lost it), so
+    that a list built under an older token is never taken for current."""
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        token = cache.get(VERSION_KEY) or ""
+    return str(token)
+
+
+def reference_changed(**_: Any) -> None:
+    """Reference data changed: every process builds its option lists again on next use. Connected to
+    the save and delete signals of every model whose options are cached; the reference loader calls it."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    forget_reference_choices()
+
+
+def _changed_now_and_on_commit(**kwargs: Any) -> None:
+    reference_changed(**kwargs)
+    # Another process may build its list between this save and the commit, from what it could see
+    # then: a second token on commit makes it build again.
+    transaction.on_commit(reference_changed)
+
+
+def forget_reference_choices() -> None:
+    """Drop this process's lists (tests do, between tests that roll reference rows back)."""
+    with _lock:
+        _lists.clear()
+
+
+def _watch(model: type[models.Model]) -> None:
+    if model in _watched:
+        return
+    with _lock:
+        uid = f"reference-choices:{model._meta.label}"
+        post_save.connect(_changed_now_and_on_commit, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(_changed_now_and_on_commit, sender=model, weak=False, dispatch_uid=uid)
+        _watched.add(model)
+
+
+def is_reference_field(field: forms.Field) -> TypeGuard[forms.ModelChoiceField]:  # type: ignore[type-arg]
+    """A single choice of rows of a reference table: the tables with names in the three languages
+    (`LocalizedNameModel`), which only a reference load or an administrator changes."""
+    return (
+        isinstance(field, forms.ModelChoiceField)
+        and not isinstance(field, forms.ModelMultipleChoiceField)
+        and field.queryset is not None
+        and issubclass(field.queryset.model, LocalizedNameModel)
+    )
+
+
+def _queryset(field: forms.ModelChoiceField) -> models.QuerySet[Any, Any]:  # type: ignore[type-arg]
+    if field.queryset is None:
+        raise ValueError("a model choice field without a queryset has no options")
+    return field.queryset
+
+
+def _build(field: forms.ModelChoiceField) -> list[Option]:  # type: ignore[type-arg]
+    return [(str(field.prepare_value(obj)), str(field.label_from_instance(obj))) for obj in _queryset(field)]
+
+
+def reference_options(field: forms.ModelChoiceField) -> list[Option]:  # type: ignore[type-arg]
+    """The field's options (without its empty choice) as (value, label) strings, from this process's
+    lists while they are current."""
+    queryset = _queryset(field)
+    _watch(queryset.model)
+    sql, params = queryset.query.sql_with_params()
+    key = (f"{sql}|{params!r}|{field.to_field_name or ''}", translation.get_language() or "", type(field).__qualname__)
+    version = _version()
+    now = time.monotonic()
+    kept = _lists.get(key)
+    if kept is not None and kept[0] == version and now - kept[1] < MAX_AGE_SECONDS:
+        return kept[2]
+    options = _build(field)
+    with _lock:
+        _lists[key] = (version, now, options)
+    return options
+
+
+class ReferenceChoices(BaseChoiceIterator):
+    """What a select iterates over for a model choice field: its empty choice, then the kept options."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+        self.field = field
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from reference_options(self.field)
+
+    def __len__(self) -> int:
+        return len(reference_options(self.field)) + (self.field.empty_label is not None)
+
+    def __bool__(self) -> bool:
+        return self.field.empty_label is not None or bool(reference_options(self.field))

@@ -1,0 +1,56 @@
+"""The Jinja2 environment for the hot fragments of pages (the rows of lists): compiled to Python, a
+fragment renders several times faster than the same markup through Django's template engine, which
+walks a node tree per row and cell. Pages stay Django templates; a page includes a fragment with
+`{% jinja "rights/hearing_rows.html" rows=page.object_list %}` (mission/templatetags/fragments.py),
+and the fragments live in templates/jinja2/.
+
+The environment offers what fragments need and nothing else: the interface's translations (Django's
+gettext: the active language and the project's catalogues; `{{ _("Held") }}` is extracted by
+makemessages like a Django template's), `url(name, *args)` (Django's reverse, remembered per
+arguments), and the filters `date` (the active locale's short format, as Django's `date` filter
+with SHORT_DATE_FORMAT) and `number`. Autoescaping is on, as in Django templates."""
+
+import datetime
+import functools
+from typing import Any
+
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext, ngettext, pgettext
+from jinja2 import Environment
+
+
+@functools.lru_cache(maxsize=8192)
+def _reverse(name: str, args: tuple[Any, ...], prefix: str, urlconf: str | None) -> str:
+    return reverse(name, args=args or None, urlconf=urlconf)
+
+
+def url(name: str, *args: Any) -> str:
+    """Django's reverse, remembered: a list reverses the same few names for each of its rows."""
+    return _reverse(name, args, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_format(value: datetime.date, format_name: str, language: str) -> str:
+    return formats.date_format(value, format_name)
+
+
+def date(value: datetime.date | None, format_name: str = "SHORT_DATE_FORMAT") -> str:
+    """A date or time in the active locale's format, as Django's `date` filter writes it (an aware
+    time in the current time zone first). Days repeat from row to row and page to page: remembered."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value, format_name)
+    return _date_format(value, format_name, translation.get_language() or "")
+
+
+def environment(**options: Any) -> Environment:
+    # Escaping always on, whatever the backend's options say.
+    options.pop("autoescape", None)
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
+    env.globals["url"] = url
+    env.filters["date"] = date
+    env.filters["number"] = formats.number_format
+    return env

@@ -1,0 +1,36 @@
+"""The rows of the trial-monitoring lists are Jinja2 fragments inside Django pages (mission/jinja.py):
+what someone typed is escaped once, never twice and never not at all, on every list."""
+
+import pytest
+from django.urls import reverse
+
+from rights.models import ObservationStatus
+from tests.conftest import client_for
+from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory
+
+pytestmark = pytest.mark.django_db
+
+TYPED = "<b>P. nr. 1&2/2026</b>"
+ESCAPED = "&lt;b&gt;P. nr. 1&amp;2/2026&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "reader"),
+    [
+        ("rights:case_list", "department_head"),
+        ("rights:hearing_list", "department_head"),
+        ("rights:observation_list", "department_head"),
+        ("rights:flag_list", "department_head"),
+        ("rights:review_queue", "supervisor"),
+    ],
+)
+def test_a_typed_case_number_is_escaped_once_in_every_list(url_name, reader, request, monitor):
+    case = CaseFactory(case_number=TYPED, created_by=monitor)
+    hearing = HearingFactory(case=case)
+    ObservationFactory(hearing=hearing, monitor=monitor, status=ObservationStatus.SUBMITTED)
+    FlagFactory(hearing=hearing, rule="not_recorded")
+    page = client_for(request.getfixturevalue(reader)).get(reverse(url_name)).content.decode()
+    assert ESCAPED in page
+    assert TYPED not in page
+    assert "&amp;lt;" not in page
+    assert f'href="{reverse("rights:case_detail", args=[case.pk])}"' in page
