@@ -10,12 +10,15 @@ class RefreshKind(models.TextChoices):
 class SummaryRefresh(models.Model):
     """When a department's summary tables were last brought up to date, so that every dashboard can
     say how fresh its figures are: `refreshed_at` by either kind of refresh (every change marked
-    before it is in the figures), `rebuilt_at` by the last full rebuild; the rest describes the last
-    run."""
+    before it is in the figures), `rebuilt_at` by the last full rebuild, `changed_at` by the last
+    refresh that changed anything; the rest describes the last run."""
 
     name = models.CharField(_("summary"), max_length=50, unique=True)
     refreshed_at = models.DateTimeField(_("refreshed at"))
     rebuilt_at = models.DateTimeField(_("rebuilt at"), null=True, blank=True)
+    # The last refresh that wrote figures (a refresh with no marks leaves them as they were): the
+    # version that rendered dashboard fragments are kept under (`mission.dashboards.fragments`).
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
     kind = models.CharField(_("last refresh"), max_length=12, choices=RefreshKind.choices, default=RefreshKind.FULL)
     parts = models.PositiveIntegerField(_("parts rebuilt"), default=0)  # months or groups of a month; 0 when full
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))

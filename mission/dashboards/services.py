@@ -73,10 +73,10 @@ def _rebuild(record: SummaryRefresh, started: float) -> SummaryRefresh:
     as_of = timezone.now()
     _claim(record.name)  # what they marked is rebuilt now; marks made from here on wait
     record.rows = summary.refresh(None)
-    record.refreshed_at = record.rebuilt_at = as_of
+    record.refreshed_at = record.rebuilt_at = record.changed_at = as_of
     record.kind, record.parts = RefreshKind.FULL, 0
     record.duration_ms = int((time.monotonic() - started) * 1000)
-    record.save(update_fields=["refreshed_at", "rebuilt_at", "kind", "parts", "duration_ms", "rows"])
+    record.save(update_fields=["refreshed_at", "rebuilt_at", "changed_at", "kind", "parts", "duration_ms", "rows"])
     return record
 
 
@@ -113,9 +113,11 @@ def summary_apply_changes(*, name: str, wait: bool = True) -> SummaryRefresh | N
         changes = _claim(name)
         record.rows = registry.summaries()[name].refresh(changes) if changes else 0
         record.refreshed_at = as_of
+        if changes:
+            record.changed_at = as_of
         record.kind, record.parts = RefreshKind.INCREMENTAL, len(changes)
         record.duration_ms = int((time.monotonic() - started) * 1000)
-        record.save(update_fields=["refreshed_at", "kind", "parts", "duration_ms", "rows"])
+        record.save(update_fields=["refreshed_at", "changed_at", "kind", "parts", "duration_ms", "rows"])
     if changes:
         logger.info(
             "summary %s: %s changed parts, %s rows in %s ms", name, record.parts, record.rows, record.duration_ms
@@ -143,6 +145,9 @@ class Freshness:
 
     as_of: datetime.datetime | None  # None when a summary was never built
     every_minutes: int
+    # When the figures last changed (None: never built): rendered fragments are kept under it, so a
+    # refresh every minute that found nothing to do does not throw them away.
+    version: datetime.datetime | None = None
 
     @property
     def never(self) -> bool:
@@ -199,12 +204,12 @@ def freshness_for(names: tuple[str, ...]) -> Freshness:
     every = settings.DASHBOARD_REFRESH_MINUTES
     in_process = settings.CELERY_TASK_ALWAYS_EAGER
     records = _records(names) if names else {}
-    if in_process and names:
-        if _bring_up_to_date(records, names):
-            records = _records(names)
-        if all(n in records for n in names):
-            return Freshness(as_of=timezone.now(), every_minutes=every)
-    as_of = min((records[n].refreshed_at for n in names if n in records), default=None)
-    if any(n not in records for n in names):
-        as_of = None
-    return Freshness(as_of=as_of, every_minutes=every)
+    if in_process and names and _bring_up_to_date(records, names):
+        records = _records(names)
+    if not names or any(n not in records for n in names):
+        return Freshness(as_of=None, every_minutes=every)
+    version = max(records[n].changed_at or records[n].refreshed_at for n in names)
+    if in_process:
+        return Freshness(as_of=timezone.now(), every_minutes=every, version=version)
+    as_of = min(records[n].refreshed_at for n in names)
+    return Freshness(as_of=as_of, every_minutes=every, version=version)

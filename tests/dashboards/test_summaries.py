@@ -17,6 +17,7 @@ from mission import departments
 from mission.dashboards import registry
 from mission.dashboards.models import SummaryMark, SummaryRefresh
 from mission.dashboards.services import (
+    freshness_for,
     summaries_mark,
     summaries_refresh,
     summary_apply_changes,
@@ -113,6 +114,22 @@ def test_the_task_applies_the_marks_and_a_summary_never_built_is_built(trial_dat
     assert refresh_changed_summaries() == 1
     assert SummaryRefresh.objects.get().parts == 1
     assert not SummaryMark.objects.exists()
+
+
+def test_a_refresh_with_nothing_marked_keeps_the_version_dashboard_fragments_are_kept_under(trial_data):
+    summaries_refresh(names=["trial_monitoring"])
+    built = SummaryRefresh.objects.get()
+    assert built.changed_at == built.refreshed_at
+    summary_apply_changes(name="trial_monitoring")  # beat's run a minute later, with nothing marked
+    idle = SummaryRefresh.objects.get()
+    assert idle.refreshed_at > built.refreshed_at
+    assert idle.changed_at == built.changed_at
+    assert freshness_for(("trial_monitoring",)).version == built.changed_at
+    summaries_mark("trial_monitoring", [(datetime.date(2026, 2, 3), trial_data["prizren"].court_id)])
+    summary_apply_changes(name="trial_monitoring")
+    changed = SummaryRefresh.objects.get()
+    assert changed.changed_at == changed.refreshed_at > idle.refreshed_at
+    assert freshness_for(("trial_monitoring",)).version == changed.changed_at
 
 
 def test_the_repair_command_rebuilds_everything_and_takes_the_marks(trial_data):
