@@ -70,6 +70,17 @@ class Changes:
             condition |= part
         return condition
 
+    def in_groups(self, group: str) -> Q:
+        """The rows whose `group` (a lookup) is one of the changed groups of any month (all rows when a
+        month changed whole): a condition `q` implies, which lets the database narrow a joined table by
+        its own index (the cases of the changed courts) instead of reading it all."""
+        every: set[int] = set()
+        for groups in self.parts.values():
+            if groups is None:
+                return Q()
+            every |= groups
+        return Q(**{f"{group}__in": sorted(every)}) if every else Q()
+
     def where(self, month_sql: str, group_sql: str | None = None) -> tuple[str, list[Any]]:
         """The same as `q`, as SQL over output columns (`month_sql` holds a month's first day), for
         `insert_select(where=…)`: a window over a case's months must see them all before the rows of

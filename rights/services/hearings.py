@@ -50,7 +50,7 @@ def _apply(hearing: Hearing, fields: dict) -> None:
 @transaction.atomic
 def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     require_record(actor, case)
-    hearing = Hearing(case=case, created_by=actor)
+    hearing = Hearing(case=case, court_id=case.court_id, created_by=actor)  # the court: see Hearing.court
     _apply(hearing, fields)
     hearing.full_clean()
     hearing._history_user = actor

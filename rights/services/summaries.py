@@ -75,9 +75,13 @@ def _first_in_month() -> str:
     return f"(sub.{_qn('s_previous')} IS NULL OR sub.{_qn('s_previous')} <> sub.{_qn('s_month')})"
 
 
-def _in(changes: Changes | None, day: str, court: str | None = None) -> Q:
-    """The records of the changed parts (all of them on a full rebuild)."""
-    return Q() if changes is None else changes.q(day, court)
+def _in(changes: Changes | None, day: str, court: str | None = None, case_court: str | None = None) -> Q:
+    """The records of the changed parts (all of them on a full rebuild). `case_court`, the lookup of the
+    case's court, repeats the courts on the joined cases (equal to the hearing's, `Hearing.court`), so
+    the database reads only those courts' cases, by their index, not every case."""
+    if changes is None:
+        return Q()
+    return changes.q(day, court) & (changes.in_groups(case_court) if case_court else Q())
 
 
 def _cases_in(changes: Changes | None) -> Q:
@@ -85,7 +89,8 @@ def _cases_in(changes: Changes | None) -> Q:
     all (the rows outside the changed parts are left out after it, `_rows_in`)."""
     if changes is None:
         return Q()
-    return Q(case_id__in=Hearing.objects.order_by().filter(changes.q("date", "case__court_id")).values("case_id"))
+    cases = Hearing.objects.order_by().filter(changes.q("date", "court_id")).values("case_id")
+    return Q(case_id__in=cases) & changes.in_groups("case__court_id")
 
 
 def _rows_in(changes: Changes | None, where: str = "") -> tuple[str, list]:
@@ -98,7 +103,7 @@ def _rows_in(changes: Changes | None, where: str = "") -> tuple[str, list]:
 def _hearing_months(changes: Changes | None) -> int:
     hearings = (
         Hearing.objects.order_by()
-        .filter(_in(changes, "date", "case__court_id"))
+        .filter(_in(changes, "date", "court_id", "case__court_id"))
         .values(s_month=TruncMonth("date"), **_case_dimensions("case__"))
     )
     return insert_select(
@@ -109,7 +114,7 @@ def _hearing_months(changes: Changes | None) -> int:
 def _adjournment_months(changes: Changes | None) -> int:
     adjourned = (
         Hearing.objects.order_by()
-        .filter(_in(changes, "date", "case__court_id"), held=False)
+        .filter(_in(changes, "date", "court_id", "case__court_id"), held=False)
         .values(s_month=TruncMonth("date"), **_case_dimensions("case__"), s_reason=F("adjournment_reason"))
         .annotate(s_hearings=Count("pk"))
     )
@@ -121,18 +126,25 @@ def _adjournment_months(changes: Changes | None) -> int:
 def _municipality_months(changes: Changes | None) -> int:
     by_municipality = (
         Hearing.objects.order_by()
-        .filter(_in(changes, "date"))
+        .filter(_in(changes, "date", "court_id", "case__court_id"))
         .values(
             s_month=TruncMonth("date"),
             s_region=F("case__municipality__region_id"),
             s_municipality=F("case__municipality_id"),
+            s_court=F("court_id"),
         )
         .annotate(**_hearing_counts())
     )
     return insert_select(
         MunicipalityMonth,
         by_municipality,
-        {"month": "s_month", "region": "s_region", "municipality": "s_municipality", **HEARING_COLUMNS},
+        {
+            "month": "s_month",
+            "region": "s_region",
+            "municipality": "s_municipality",
+            "court": "s_court",
+            **HEARING_COLUMNS,
+        },
     )
 
 
@@ -214,7 +226,7 @@ def _hearings_by_accused(dimension: str, value: str) -> Callable[[Changes | None
     def fill(changes: Changes | None) -> int:
         accused = (
             Hearing.objects.order_by()
-            .filter(_in(changes, "date", "case__court_id"), case__parties__role=PartyRole.ACCUSED)
+            .filter(_in(changes, "date", "court_id", "case__court_id"), case__parties__role=PartyRole.ACCUSED)
             .values(
                 s_hearing=F("pk"),
                 s_month=TruncMonth("date"),
@@ -248,7 +260,12 @@ def _rating_months(changes: Changes | None) -> int:
     ratings = (
         StandardRating.objects.order_by()
         .filter(
-            _in(changes, "observation__hearing__date", "observation__hearing__case__court_id"),
+            _in(
+                changes,
+                "observation__hearing__date",
+                "observation__hearing__court_id",
+                "observation__hearing__case__court_id",
+            ),
             observation__status=ObservationStatus.APPROVED,
         )
         .exclude(rating__in=NOT_RATED)
@@ -386,7 +403,7 @@ BY_COURT = "court"
 TABLES = (
     SummaryTable(HearingMonth, _hearing_months, group=BY_COURT),
     SummaryTable(AdjournmentMonth, _adjournment_months, group=BY_COURT),
-    SummaryTable(MunicipalityMonth, _municipality_months),
+    SummaryTable(MunicipalityMonth, _municipality_months, group=BY_COURT),
     SummaryTable(CaseMonth, _case_months, group=BY_COURT),
     SummaryTable(AccusedPersonMonth, _accused_person_months, group=BY_COURT),
     SummaryTable(HearingAccusedMonth, _hearings_by_accused("sex", "case__parties__sex"), group=BY_COURT),
@@ -419,7 +436,7 @@ def trial_summary_parts(case_ids: Iterable[int]) -> set[Part]:
     if not ids:
         return set()
     month = TruncMonth("date", output_field=DateField())
-    hearings = Hearing.objects.order_by().filter(case_id__in=ids).values_list(month, "case__court_id")
+    hearings = Hearing.objects.order_by().filter(case_id__in=ids).values_list(month, "court_id")
     flags = (
         FlagModel.objects.order_by()
         .filter(case_id__in=ids)
@@ -439,7 +456,7 @@ def trial_summaries_mark(case_ids: Iterable[int], before: Iterable[Part] = ()) -
 
 def trial_summaries_mark_hearing(hearing_id: int) -> None:
     """Mark the month and court of one hearing: what its observations and their flags count in."""
-    summaries_mark(SUMMARY_NAME, Hearing.objects.filter(pk=hearing_id).values_list("date", "case__court_id"))
+    summaries_mark(SUMMARY_NAME, Hearing.objects.filter(pk=hearing_id).values_list("date", "court_id"))
 
 
 def trial_summaries_mark_flag(flag_id: int, before: Iterable[Part] = ()) -> None:

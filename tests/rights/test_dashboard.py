@@ -284,6 +284,7 @@ def _bulk_observations(monitor, count: int) -> None:
     hearings = Hearing.objects.bulk_create(
         Hearing(
             case=case,
+            court_id=case.court_id,
             date=start + datetime.timedelta(days=i % 360),
             scheduled_start=datetime.time(9, 0),
             hearing_type="main_trial",
