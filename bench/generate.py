@@ -361,6 +361,7 @@ def generate(size: str) -> dict:
             "judge_unavailable",
             "documents_missing",
         ]
+        court_of = {cid: court for cid, court, *_rest in cases}
         counts["hearings"] = copy_rows(
             Hearing,
             [
@@ -369,6 +370,7 @@ def generate(size: str) -> dict:
                 "updated_at",
                 "version",
                 "case_id",
+                "court_id",  # the case's, as hearing_create keeps it
                 *HEARING_FIELDS,  # the same order as the values below
                 "created_by_id",
                 "published",
@@ -381,6 +383,7 @@ def generate(size: str) -> dict:
                     now,
                     1,
                     cid,
+                    court_of[cid],
                     date,
                     datetime.time(9, 0),
                     datetime.time(9, 15) if held else None,

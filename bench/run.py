@@ -746,6 +746,7 @@ def bench_dashboards(repeats: int) -> dict:
         "overview": (head, reverse("dashboards:overview")),
     }
     results = {"refresh_s": round(refresh_s, 2), "summary_rows": rows}
+    results["incremental_refresh"] = _bench_incremental_refresh(max(3, repeats))
     samples = max(20, repeats * 6)
     for name, (client, url) in pages.items():
         client.get(url)
@@ -762,6 +763,66 @@ def bench_dashboards(repeats: int) -> dict:
             "p95_ms": round(times[max(0, math.ceil(len(times) * 0.95) - 1)] * 1000, 1),
             "queries": len(queries.captured_queries),
             "samples": samples,
+        }
+    return results
+
+
+def _bench_incremental_refresh(repeats: int) -> dict:
+    """After one record changes through the services, how long bringing the summaries up to date takes
+    (what Celery beat does every minute): a hearing's date moved to another month and back (its case's
+    months are rebuilt, for its court), and an observation approved (its hearing's month and court)."""
+    from mission.accounts.models import User
+    from mission.dashboards.services import summary_apply_changes
+    from rights.models import Hearing, Observation
+    from rights.services.hearings import hearing_update
+    from rights.services.observations import observation_approve
+    from rights.services.summaries import SUMMARY_NAME
+
+    supervisor = User.objects.get(username="bench.supervisor.pri")
+    region = supervisor.region_id
+    hearing = (
+        Hearing.objects.filter(
+            case__municipality__region_id=region, date__lt=datetime.date.today() - datetime.timedelta(days=90)
+        )
+        .order_by("-date", "pk")
+        .first()
+    )
+    waiting = list(
+        Observation.objects.filter(status="submitted", hearing__case__municipality__region_id=region)
+        .exclude(monitor=supervisor)
+        .order_by("pk")[:repeats]
+    )
+
+    def timed_apply() -> tuple[float, int, int]:
+        begin = time.perf_counter()
+        record = summary_apply_changes(name=SUMMARY_NAME)
+        return time.perf_counter() - begin, record.parts, record.rows
+
+    summary_apply_changes(name=SUMMARY_NAME)  # nothing pending before the first change
+    results = {}
+    moves: list[tuple[float, int, int]] = []
+    original = hearing.date
+    for i in range(repeats):
+        hearing.refresh_from_db()
+        day = original - datetime.timedelta(days=35) if i % 2 == 0 else original
+        hearing = hearing_update(
+            actor=supervisor, hearing=hearing, expected_version=hearing.version, reason="bench", date=day
+        )
+        moves.append(timed_apply())
+    approvals: list[tuple[float, int, int]] = []
+    for observation in waiting:
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
+        approvals.append(timed_apply())
+    for name, runs in (("hearing_date_moved", moves), ("observation_approved", approvals)):
+        if not runs:
+            continue
+        times = [t for t, _parts, _rows in runs]
+        results[name] = {
+            "median_s": round(statistics.median(times), 3),
+            "max_s": round(max(times), 3),
+            "parts": max(parts for _t, parts, _rows in runs),  # months, or a court's rows of a month
+            "rows": max(rows for _t, _parts, rows in runs),
+            "runs": len(runs),
         }
     return results
 

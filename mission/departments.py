@@ -11,7 +11,7 @@ holds no code:
         urls = "rights.urls"
         navigation = (NavSection(_("Trial monitoring"), items=(...)),)
         dashboards = "rights.dashboards.RightsDashboards"
-        summaries = (Summary("trial", lazy("rights.services.summaries.trial_summaries_refresh")),)
+        summaries = (Summary("trial", lazy("rights.services.summaries.trial_summary_tables")),)
         demo_users = (DemoUser("demo.monitor", "Demo", "Monitor (Prizren, Human Rights)", Role.MONITOR, "PRZ"),)
 
 Subclass it as `departments.DepartmentConfig`, with `from mission import departments`: Django takes the

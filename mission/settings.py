@@ -297,16 +297,24 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= REPORTS_SOFT_TIME_LI
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 
 # --- Dashboards ----------------------------------------------------------------------------------
-# The dashboards read summary tables; Celery beat rebuilds them this often. With tasks in-process
-# (no broker), a dashboard rebuilds them itself when they are older than this.
-DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=15)
+# The dashboards read summary tables; Celery beat rebuilds the parts that services marked as changed
+# this often, and everything every night at DASHBOARD_REBUILD_HOUR:15 (the repair of changes made
+# without a service). With tasks in-process (no broker), a dashboard applies the changes itself.
+DASHBOARD_REFRESH_MINUTES = env.int("DASHBOARD_REFRESH_MINUTES", default=1)
 if DASHBOARD_REFRESH_MINUTES < 1:
     raise ImproperlyConfigured("DASHBOARD_REFRESH_MINUTES must be 1 or more.")
+DASHBOARD_REBUILD_HOUR = env.int("DASHBOARD_REBUILD_HOUR", default=3)
+if not 0 <= DASHBOARD_REBUILD_HOUR <= 23:
+    raise ImproperlyConfigured("DASHBOARD_REBUILD_HOUR must be an hour of the day, 0 to 23.")
 CELERY_BEAT_SCHEDULE = {
-    "refresh-dashboard-summaries": {
-        "task": "mission.dashboards.tasks.refresh_summaries",
+    "refresh-changed-dashboard-summaries": {
+        "task": "mission.dashboards.tasks.refresh_changed_summaries",
         "schedule": DASHBOARD_REFRESH_MINUTES * 60,
-        "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},
+        "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},  # a late run is replaced by the next one
+    },
+    "rebuild-dashboard-summaries": {
+        "task": "mission.dashboards.tasks.refresh_summaries",
+        "schedule": crontab(hour=DASHBOARD_REBUILD_HOUR, minute=15),
     },
     "sweep-reports": {
         "task": "mission.reports.tasks.sweep_reports",

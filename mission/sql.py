@@ -1,7 +1,7 @@
 """Writing rows from table to table in the database: `INSERT INTO … SELECT`, with the SELECT built by the
 ORM (so what it computes is right on SQLite and PostgreSQL alike) and no row passing through Python."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -15,15 +15,16 @@ def insert_select(
     columns: Mapping[str, str],
     *,
     where: str = "",
+    where_params: Sequence[Any] = (),
     group: bool = False,
 ) -> int:
     """INSERT INTO `model`'s table the `columns` (the model's field → the alias of a value of
     `queryset`, a `.values(alias=…)` query) and return how many rows were written.
 
-    `where` filters the SELECT's rows (SQL over `sub.<alias>`). With `group`, the aliases that are not
-    aggregates are grouped on, and the aggregates are given as SQL in `columns` values prefixed with
-    "=" (for window queries, which cannot be grouped in the same SELECT). A queryset that can hold
-    nothing writes nothing.
+    `where` filters the SELECT's rows (SQL over `sub.<alias>`, with `where_params` for its %s). With
+    `group`, the aliases that are not aggregates are grouped on, and the aggregates are given as SQL in
+    `columns` values prefixed with "=" (for window queries, which cannot be grouped in the same SELECT).
+    A queryset that can hold nothing writes nothing.
     """
     connection = connections[queryset.db]
     quote = connection.ops.quote_name
@@ -46,7 +47,7 @@ def insert_select(
     if group:
         sql += f" GROUP BY {', '.join(keys)}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, (*params, *where_params))
         written: int = cursor.rowcount
         return max(written, 0)
 

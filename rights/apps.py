@@ -46,7 +46,7 @@ class RightsConfig(departments.DepartmentConfig):
     )
     dashboards = "rights.dashboards.RightsDashboards"
     # The name is rights.services.summaries.SUMMARY_NAME, which this module may not import (it imports models).
-    summaries = (Summary("trial_monitoring", lazy("rights.services.summaries.trial_summaries_refresh")),)
+    summaries = (Summary("trial_monitoring", lazy("rights.services.summaries.trial_summary_tables")),)
     reports = (
         ReportType(
             key="trial_monitoring",

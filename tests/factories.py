@@ -151,6 +151,7 @@ class HearingFactory(DjangoModelFactory):
         model = Hearing
 
     case = factory.SubFactory(CaseFactory)
+    court = factory.LazyAttribute(lambda h: h.case.court)  # as hearing_create keeps it
     date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=3))
     scheduled_start = datetime.time(9, 0)
     hearing_type = HearingType.MAIN_TRIAL

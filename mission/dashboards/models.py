@@ -2,12 +2,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class RefreshKind(models.TextChoices):
+    FULL = "full", _("full rebuild")
+    INCREMENTAL = "incremental", _("changed months")
+
+
 class SummaryRefresh(models.Model):
-    """When a department's summary tables were last rebuilt, so that every dashboard can say how fresh
-    its figures are."""
+    """When a department's summary tables were last brought up to date, so that every dashboard can
+    say how fresh its figures are: `refreshed_at` by either kind of refresh (every change marked
+    before it is in the figures), `rebuilt_at` by the last full rebuild, `changed_at` by the last
+    refresh that changed anything; the rest describes the last run."""
 
     name = models.CharField(_("summary"), max_length=50, unique=True)
     refreshed_at = models.DateTimeField(_("refreshed at"))
+    rebuilt_at = models.DateTimeField(_("rebuilt at"), null=True, blank=True)
+    # The last refresh that wrote figures (a refresh with no marks leaves them as they were): the
+    # version that rendered dashboard fragments are kept under (`mission.dashboards.fragments`).
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    kind = models.CharField(_("last refresh"), max_length=12, choices=RefreshKind.choices, default=RefreshKind.FULL)
+    parts = models.PositiveIntegerField(_("parts rebuilt"), default=0)  # months or groups of a month; 0 when full
     duration_ms = models.PositiveIntegerField(_("duration (ms)"))
     rows = models.PositiveIntegerField(_("rows"))
 
@@ -17,3 +30,20 @@ class SummaryRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class SummaryMark(models.Model):
+    """A part of a summary changed by a service, written in the same transaction as the change, and
+    removed by the refresh that rebuilds it (`mission.dashboards.services`). Rows are only ever
+    inserted and deleted (no unique key), so a writer never waits for a refresh."""
+
+    summary = models.CharField(max_length=50)
+    month = models.DateField()  # its first day
+    group = models.BigIntegerField(null=True)  # None: the whole month
+
+    class Meta:
+        verbose_name = _("changed summary part")
+        indexes = [models.Index(fields=["summary"], name="summary_mark_summary_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.summary} {self.month:%Y-%m} {self.group or ''}"

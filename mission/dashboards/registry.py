@@ -8,12 +8,12 @@ A department app subclasses `DepartmentDashboards` and names it on its `Departme
 The mission overview asks every registered department the user reads for its key figures, its
 activity by region and municipality, and what needs attention; the municipality page asks for a
 panel. A department declares the summary tables it keeps (`summaries`, registered with
-`register_summary`), and the
-framework refreshes them (Celery beat, `manage.py refresh_dashboards`, or on reading when tasks run
-in-process) and says on every page how fresh they are.
+`register_summary`) and marks what its services change; the framework brings the changed parts up to
+date (Celery beat every minute, or on reading when tasks run in-process), rebuilds everything at night
+and with `manage.py refresh_dashboards`, and says on every page how fresh the figures are.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from field_offices.models import Municipality
     from mission.accounts.models import User
     from mission.dashboards.filters import Filters
+    from mission.dashboards.summaries import Changes, SummaryTable
 
 
 @dataclass
@@ -71,8 +72,19 @@ class DepartmentDashboards:
 
 @dataclass(frozen=True)
 class Summary:
+    """A department's summary tables under one name: `tables` (usually `lazy(...)`, as the models are
+    not ready when `apps.py` is read) returns its `SummaryTable`s in the order they are filled. Its
+    services mark what they change (`mission.dashboards.services.summaries_mark`), and the framework
+    rebuilds only those parts every minute, and everything at night."""
+
     name: str
-    refresh: Callable[[], int]  # rebuilds the tables, returns the number of rows written
+    tables: Callable[[], "Sequence[SummaryTable]"]
+
+    def refresh(self, changes: "Changes | None" = None) -> int:
+        """Rebuild the tables (only the changed parts, with `changes`); returns the rows written."""
+        from mission.dashboards.summaries import summary_tables_rebuild
+
+        return summary_tables_rebuild(self.tables(), changes)
 
 
 _departments: list[DepartmentDashboards] = []

@@ -1,32 +1,140 @@
 """Summary tables: counts per month and dimension that dashboards read instead of the records. A
-department lists its tables with how each is filled; `summary_tables_rebuild` empties and refills them
-(the dashboard framework runs it inside a transaction with the refresh row locked)."""
+department lists its tables with how each is filled (`SummaryTable`) and declares them as a `Summary`
+on its `DepartmentConfig`; the framework rebuilds them whole (`summary_tables_rebuild` without changes:
+the nightly repair, `manage.py refresh_dashboards`) or only the parts its services marked as changed
+(`Changes`: months, each whole or only some groups within it, such as one court's rows).
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+A fill writes with one INSERT … SELECT (`mission.sql.insert_select`) and narrows its SELECT with
+`changes.q(...)` (the records of the changed parts) or, for a query with a window over months,
+`changes.where(...)` (its output rows of the changed parts). The framework deletes the table's rows
+of those parts first, inside the same transaction as the refill.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, models
+from django.db.models import Q
+
+# A part of a summary to rebuild: the first day of a month, and a group within it (None: the whole month).
+Part = tuple[datetime.date, int | None]
+
+
+def month_of(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def next_month(month: datetime.date) -> datetime.date:
+    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The parts of a summary to rebuild: month → the groups changed in it, or None for all of it."""
+
+    parts: Mapping[datetime.date, frozenset[int] | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, parts: Iterable[Part]) -> "Changes":
+        merged: dict[datetime.date, set[int] | None] = {}
+        for day, group in parts:
+            month = month_of(day)
+            groups = merged.setdefault(month, set())
+            if group is None or groups is None:
+                merged[month] = None
+            else:
+                groups.add(group)
+        return cls({m: (None if g is None else frozenset(g)) for m, g in sorted(merged.items())})
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __len__(self) -> int:
+        """How many parts: a whole month counts once, and each group of a month once."""
+        return sum(1 if groups is None else len(groups) for groups in self.parts.values())
+
+    def whole_months(self) -> "Changes":
+        """The same months, whole: for a table whose rows are not kept by group."""
+        return Changes(dict.fromkeys(self.parts))
+
+    def q(self, day: str, group: str | None = None) -> Q:
+        """The rows whose `day` (a date field or alias) lies in a changed part, and whose `group`
+        (a lookup) is one of that month's changed groups."""
+        condition = Q(pk__in=[])
+        for month, groups in self.parts.items():
+            part = Q(**{f"{day}__gte": month, f"{day}__lt": next_month(month)})
+            if groups is not None and group is not None:
+                part &= Q(**{f"{group}__in": sorted(groups)})
+            condition |= part
+        return condition
+
+    def in_groups(self, group: str) -> Q:
+        """The rows whose `group` (a lookup) is one of the changed groups of any month (all rows when a
+        month changed whole): a condition `q` implies, which lets the database narrow a joined table by
+        its own index (the cases of the changed courts) instead of reading it all."""
+        every: set[int] = set()
+        for groups in self.parts.values():
+            if groups is None:
+                return Q()
+            every |= groups
+        return Q(**{f"{group}__in": sorted(every)}) if every else Q()
+
+    def where(self, month_sql: str, group_sql: str | None = None) -> tuple[str, list[Any]]:
+        """The same as `q`, as SQL over output columns (`month_sql` holds a month's first day), for
+        `insert_select(where=…)`: a window over a case's months must see them all before the rows of
+        the changed parts are kept."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for month, groups in self.parts.items():
+            clause = f"({month_sql} >= %s AND {month_sql} < %s"
+            params += [month, next_month(month)]
+            if groups is not None and group_sql is not None:
+                clause += f" AND {group_sql} IN ({', '.join(['%s'] * len(groups))})"
+                params += sorted(groups)
+            clauses.append(clause + ")")
+        return "(" + (" OR ".join(clauses) or "1 = 0") + ")", params
 
 
 @dataclass(frozen=True)
 class SummaryTable:
-    """A summary table and one way it is filled: `fill()` writes rows (one INSERT … SELECT, see
-    `mission.sql.insert_select`) and returns how many. A table filled from several sources is listed
-    once per source; a table filled from another comes after it."""
+    """A summary table and one way it is filled: `fill(changes)` writes rows (one INSERT … SELECT, see
+    `mission.sql.insert_select`), all of them when `changes` is None, else only those of the changed
+    parts, and returns how many. A table filled from several sources is listed once per source (with
+    the same fields); a table filled from another comes after it.
+
+    `month` names the table's month field; `group`, if the table keeps its rows by the summary's
+    group (trial monitoring: the court), that field, so a change in one group rebuilds that group's
+    rows of the month; without it a changed month is rebuilt whole (`Changes.whole_months`)."""
 
     model: type[models.Model]
-    fill: Callable[[], int]
+    fill: Callable[["Changes | None"], int]
+    month: str = "month"
+    group: str | None = None
 
 
-def summary_tables_rebuild(tables: Sequence[SummaryTable]) -> int:
-    """Replace every row of the tables; returns the number of rows written."""
+def summary_tables_rebuild(tables: Sequence[SummaryTable], changes: Changes | None = None) -> int:
+    """Replace the rows of the tables (those of the changed parts only, with `changes`); returns the
+    number of rows written."""
     models_in_order = list(dict.fromkeys(table.model for table in tables))
+    if changes is not None and not changes:
+        return 0
+    firsts = {table.model: table for table in reversed(tables)}
     for model in models_in_order:
-        model._default_manager.all().delete()
-    written = sum(table.fill() for table in tables)
-    if connection.vendor == "postgresql":
+        rows = model._default_manager.all()
+        if changes is not None:
+            table = firsts[model]
+            rows = rows.filter(_scoped(changes, table).q(table.month, table.group))
+        rows._raw_delete(rows.db)  # summary rows: nothing cascades, no signals
+    written = sum(table.fill(None if changes is None else _scoped(changes, table)) for table in tables)
+    if connection.vendor == "postgresql" and changes is None:
         # Fresh statistics, or the planner takes the rebuilt tables for empty and picks nested loops.
         with connection.cursor() as cursor:
             for model in models_in_order:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return written
+
+
+def _scoped(changes: Changes, table: SummaryTable) -> Changes:
+    return changes if table.group else changes.whole_months()

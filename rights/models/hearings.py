@@ -10,6 +10,7 @@ from mission.common import BaseModel, VersionedModel
 from mission.sensitivity import declare
 from mission.validation import scheduled_date_error
 from rights.models.cases import Case, RightsQuerySet
+from rights.models.reference import Court
 
 
 class HearingQuerySet(RightsQuerySet):
@@ -45,6 +46,12 @@ class AdjournmentReason(models.TextChoices):
 
 class Hearing(VersionedModel, BaseModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hearings", verbose_name=_("case"))
+    # The case's court, kept equal to it by the services (`hearing_create`, and `case_update` when the
+    # case moves to another court), so that the summaries rebuild one court's month from the index on
+    # (court, date) alone (`rights.services.summaries`).
+    court = models.ForeignKey(
+        Court, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, verbose_name=_("court")
+    )
     date = models.DateField(_("date"), db_index=True)
     scheduled_start = models.TimeField(_("scheduled start"))
     actual_start = models.TimeField(_("actual start"), null=True, blank=True)
@@ -75,7 +82,7 @@ class Hearing(VersionedModel, BaseModel):
     )
     published = models.BooleanField(_("published"), default=False, editable=False)
     record_key = record_key_field()  # feeds the perturbation of partner aggregates
-    history = HistoricalRecords(excluded_fields=["published", "record_key"])
+    history = HistoricalRecords(excluded_fields=["published", "record_key", "court"])
     sensitivity = declare(internal=["outcome", "closure_basis"])  # as the judge said it: may name people
 
     objects = HearingQuerySet.as_manager()
@@ -103,6 +110,7 @@ class Hearing(VersionedModel, BaseModel):
         ]
         indexes = [
             models.Index(fields=["case", "date"], name="hearing_case_date_idx"),
+            models.Index(fields=["court", "date"], name="hearing_court_date_idx"),
             models.Index(fields=["-date", "-scheduled_start", "-id"], name="hearing_list_order_idx"),
             models.Index(fields=["id"], condition=models.Q(published=True), name="hearing_published_idx"),
         ]

@@ -70,11 +70,13 @@ class AdjournmentMonth(_Summary):
 
 class MunicipalityMonth(models.Model):
     """Hearings per month and municipality (where the case is heard), for the map and the
-    municipality page."""
+    municipality page. Kept by court too (readers sum over it), so a change in one court's month
+    rebuilds that court's rows only."""
 
     month = models.DateField()
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    court = models.ForeignKey(Court, on_delete=models.CASCADE, related_name="+", verbose_name=_("court"))
     hearings = models.PositiveIntegerField()
     adjourned = models.PositiveIntegerField()
     held = models.PositiveIntegerField()

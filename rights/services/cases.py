@@ -7,8 +7,9 @@ from mission.accounts.permissions import Capability, has_capability, may_record,
 from mission.accounts.roles import Department
 from mission.concurrency import lock_version
 from mission.history import model_field
-from rights.models import Case, Observation, Party
+from rights.models import Case, Hearing, Observation, Party
 from rights.services.observations import correction_reason, published_change_review
+from rights.services.summaries import trial_summaries_mark, trial_summary_parts
 
 CASE_FIELDS = (
     "court",
@@ -126,6 +127,7 @@ def case_update(
     require_record(actor, Case.objects.select_related("municipality").get(pk=case.pk))
     lock_version(case, expected_version=expected_version)
     published = case_is_published(case)  # read under the lock: an approval may have just landed
+    counted_in = trial_summary_parts([case.pk])  # its months with the court as stored
     if published:
         reason = correction_reason(reason)
     _apply_case_fields(case, fields)
@@ -136,10 +138,13 @@ def case_update(
     case._change_reason = reason.strip() or None
     case.published = published  # the flag follows the approvals, never a stale copy of the row
     case.save()
+    # Its hearings keep its court (Hearing.court), in this transaction.
+    Hearing.objects.filter(case=case).exclude(court_id=case.court_id).update(court_id=case.court_id)
     _save_parties(case, parties or [], actor, reason.strip())
     if published:
         published_change_review(actor=actor, observations=Observation.objects.filter(hearing__case=case), reason=reason)
         case.published = case_is_published(case)
+    trial_summaries_mark([case.pk], before=counted_in)
     return case
 
 

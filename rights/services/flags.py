@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from mission.accounts.permissions import may_follow_up
 from rights.flag_rules import RULES
 from rights.models import Flag, FlagStatus, Hearing, Intervention, Observation
+from rights.services.summaries import trial_summaries_mark_flag
 
 
 def _raise(rule, *, case, hearing=None, observation=None, subject: str) -> Flag | None:
@@ -56,6 +57,7 @@ def flag_close(*, actor, flag: Flag, note: str) -> Flag:
     flag.closing_note = note.strip()
     flag._history_user = actor
     flag.save(update_fields=["status", "closed_by", "closed_at", "closing_note", "updated_at"])
+    trial_summaries_mark_flag(flag.pk)
     return flag
 
 
@@ -67,6 +69,7 @@ def intervention_record(*, actor, flag: Flag, **fields) -> Intervention:
     intervention.full_clean()
     intervention._history_user = actor
     intervention.save()
+    trial_summaries_mark_flag(flag.pk)
     return intervention
 
 
@@ -74,9 +77,11 @@ def intervention_record(*, actor, flag: Flag, **fields) -> Intervention:
 def intervention_update(*, actor, intervention: Intervention, **fields) -> Intervention:
     if not may_follow_up(actor, intervention):
         raise PermissionDenied
+    before = list(Intervention.objects.filter(pk=intervention.pk).values_list("date", "flag__case__court_id"))
     for name, value in fields.items():
         setattr(intervention, name, value)
     intervention.full_clean()
     intervention._history_user = actor
     intervention.save()
+    trial_summaries_mark_flag(intervention.flag_id, before=before)
     return intervention

@@ -5,6 +5,7 @@ from mission.concurrency import lock_version
 from rights.models import Case, Hearing
 from rights.services.flags import flags_raise_for_hearing
 from rights.services.observations import correction_reason, published_change_review
+from rights.services.summaries import trial_summaries_mark, trial_summary_parts
 
 HEARING_FIELDS = (
     "date",
@@ -49,13 +50,14 @@ def _apply(hearing: Hearing, fields: dict) -> None:
 @transaction.atomic
 def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     require_record(actor, case)
-    hearing = Hearing(case=case, created_by=actor)
+    hearing = Hearing(case=case, court_id=case.court_id, created_by=actor)  # the court: see Hearing.court
     _apply(hearing, fields)
     hearing.full_clean()
     hearing._history_user = actor
     hearing.save()
     _refresh_last_hearing(case)
     flags_raise_for_hearing(hearing)
+    trial_summaries_mark([case.pk])
     return hearing
 
 
@@ -71,6 +73,7 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
     require_record(actor, hearing)
     lock_version(hearing, expected_version=expected_version)
     published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
+    counted_in = trial_summary_parts([hearing.case_id])  # with the hearing's month as stored
     if published:
         reason = correction_reason(reason)
     _apply(hearing, fields)
@@ -86,4 +89,5 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
         published_change_review(actor=actor, observations=hearing.observations.all(), reason=reason)
         hearing.published = hearing_is_published(hearing)
     flags_raise_for_hearing(hearing)
+    trial_summaries_mark([hearing.case_id], before=counted_in)
     return hearing

@@ -19,6 +19,7 @@ from mission.review.services import (
 )
 from rights.models import Hearing, Observation, ObservationStatus, Questionnaire, Rating, StandardRating
 from rights.services.flags import flags_raise_for_observation
+from rights.services.summaries import trial_summaries_mark_hearing
 
 # Hearings and cases need a reason for a change once published, as observations do.
 __all__ = ["correction_reason"]
@@ -120,6 +121,7 @@ def observation_submit(
     _require_complete(observation)
     record_submit(actor=actor, record=observation, fields=("summary",))
     flags_raise_for_observation(observation)
+    trial_summaries_mark_hearing(observation.hearing_id)
     return observation
 
 
@@ -127,6 +129,7 @@ def observation_submit(
 def observation_return(*, actor, observation: Observation, expected_version: int | None, comment: str) -> Observation:
     record_return(actor=actor, record=observation, expected_version=expected_version, comment=comment)
     _refresh_published(observation)
+    trial_summaries_mark_hearing(observation.hearing_id)
     return observation
 
 
@@ -136,6 +139,7 @@ def observation_approve(
 ) -> Observation:
     record_approve(actor=actor, record=observation, expected_version=expected_version, comment=comment)
     _refresh_published(observation)
+    trial_summaries_mark_hearing(observation.hearing_id)
     return observation
 
 
@@ -152,6 +156,7 @@ def observation_correct(
     record_revise(observation, actor=actor, reason=correction.reason, back_to_review=correction.back_to_review)
     _refresh_published(observation)
     flags_raise_for_observation(observation)
+    trial_summaries_mark_hearing(observation.hearing_id)
     return observation
 
 

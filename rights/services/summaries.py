@@ -1,15 +1,23 @@
 """Rebuild the trial-monitoring summary tables (see `rights.models.summaries`): one function per
 table, each one `INSERT … SELECT … GROUP BY` in the database (`mission.sql.insert_select`), listed
-in TABLES in the order they are filled (`mission.dashboards.summaries`).
+in TABLES in the order they are filled (`mission.dashboards.summaries`). Each fills every row, or
+with `changes` only those of the changed months, by court where the table keeps courts.
+
+The services mark what they change with `trial_summaries_mark` (in their transaction): the months of
+every hearing, flag and intervention of the cases they touch, as the case was before and after the
+change, each for the case's court. A whole case is marked, not one hearing, because a case's rows of
+one month keep the month of its previous hearing (`CaseMonth`, `AccusedPersonMonth`): moving a hearing
+changes the next hearing's row too.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, F, Sum, Value, Window
+from django.db.models import BigIntegerField, Count, DateField, F, Q, Sum, Value, Window
 from django.db.models.functions import Cast, Coalesce, Lag, TruncMonth
 
-from mission.dashboards.summaries import SummaryTable, summary_tables_rebuild
+from mission.dashboards.services import summaries_mark
+from mission.dashboards.summaries import Changes, Part, SummaryTable
 from mission.sql import insert_select
 from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS, juvenile
 from rights.models import (
@@ -67,17 +75,46 @@ def _first_in_month() -> str:
     return f"(sub.{_qn('s_previous')} IS NULL OR sub.{_qn('s_previous')} <> sub.{_qn('s_month')})"
 
 
-def _hearing_months() -> int:
-    hearings = Hearing.objects.order_by().values(s_month=TruncMonth("date"), **_case_dimensions("case__"))
+def _in(changes: Changes | None, day: str, court: str | None = None, case_court: str | None = None) -> Q:
+    """The records of the changed parts (all of them on a full rebuild). `case_court`, the lookup of the
+    case's court, repeats the courts on the joined cases (equal to the hearing's, `Hearing.court`), so
+    the database reads only those courts' cases, by their index, not every case."""
+    if changes is None:
+        return Q()
+    return changes.q(day, court) & (changes.in_groups(case_court) if case_court else Q())
+
+
+def _cases_in(changes: Changes | None) -> Q:
+    """The cases with a hearing in a changed part, whole: a window over a case's hearings must see them
+    all (the rows outside the changed parts are left out after it, `_rows_in`)."""
+    if changes is None:
+        return Q()
+    cases = Hearing.objects.order_by().filter(changes.q("date", "court_id")).values("case_id")
+    return Q(case_id__in=cases) & changes.in_groups("case__court_id")
+
+
+def _rows_in(changes: Changes | None, where: str = "") -> tuple[str, list]:
+    if changes is None:
+        return where, []
+    condition, params = changes.where(f"sub.{_qn('s_month')}", f"sub.{_qn('s_court')}")
+    return (f"{where} AND {condition}" if where else condition), params
+
+
+def _hearing_months(changes: Changes | None) -> int:
+    hearings = (
+        Hearing.objects.order_by()
+        .filter(_in(changes, "date", "court_id", "case__court_id"))
+        .values(s_month=TruncMonth("date"), **_case_dimensions("case__"))
+    )
     return insert_select(
         HearingMonth, hearings.annotate(**_hearing_counts()), {"month": "s_month", **DIMENSIONS, **HEARING_COLUMNS}
     )
 
 
-def _adjournment_months() -> int:
+def _adjournment_months(changes: Changes | None) -> int:
     adjourned = (
         Hearing.objects.order_by()
-        .filter(held=False)
+        .filter(_in(changes, "date", "court_id", "case__court_id"), held=False)
         .values(s_month=TruncMonth("date"), **_case_dimensions("case__"), s_reason=F("adjournment_reason"))
         .annotate(s_hearings=Count("pk"))
     )
@@ -86,34 +123,47 @@ def _adjournment_months() -> int:
     )
 
 
-def _municipality_months() -> int:
+def _municipality_months(changes: Changes | None) -> int:
     by_municipality = (
         Hearing.objects.order_by()
+        .filter(_in(changes, "date", "court_id", "case__court_id"))
         .values(
             s_month=TruncMonth("date"),
             s_region=F("case__municipality__region_id"),
             s_municipality=F("case__municipality_id"),
+            s_court=F("court_id"),
         )
         .annotate(**_hearing_counts())
     )
     return insert_select(
         MunicipalityMonth,
         by_municipality,
-        {"month": "s_month", "region": "s_region", "municipality": "s_municipality", **HEARING_COLUMNS},
+        {
+            "month": "s_month",
+            "region": "s_region",
+            "municipality": "s_municipality",
+            "court": "s_court",
+            **HEARING_COLUMNS,
+        },
     )
 
 
-def _case_months() -> int:
+def _case_months(changes: Changes | None) -> int:
     """One row per hearing with the month of the case's hearing before it; the first hearing of a case
     in a month is the one whose previous hearing lies in another month (or does not exist)."""
     month = TruncMonth("date", output_field=DateField())
-    case_months = Hearing.objects.order_by().values(
-        s_case=F("case_id"),
-        s_month=month,
-        s_previous=Window(Lag(month), partition_by=[F("case_id")], order_by=[F("date").asc(), F("id").asc()]),
-        **_case_dimensions("case__"),
-        s_grounds=F("case__fundamental_rights_appeal_grounds"),
+    case_months = (
+        Hearing.objects.order_by()
+        .filter(_cases_in(changes))
+        .values(
+            s_case=F("case_id"),
+            s_month=month,
+            s_previous=Window(Lag(month), partition_by=[F("case_id")], order_by=[F("date").asc(), F("id").asc()]),
+            **_case_dimensions("case__"),
+            s_grounds=F("case__fundamental_rights_appeal_grounds"),
+        )
     )
+    where, params = _rows_in(changes, _first_in_month())
     return insert_select(
         CaseMonth,
         case_months,
@@ -124,18 +174,19 @@ def _case_months() -> int:
             "cases": "=COUNT(*)",
             "appeal_grounds": f"=SUM(CASE WHEN sub.{_qn('s_grounds')} THEN 1 ELSE 0 END)",
         },
-        where=_first_in_month(),
+        where=where,
+        where_params=params,
         group=True,
     )
 
 
-def _accused_person_months() -> int:
+def _accused_person_months(changes: Changes | None) -> int:
     """One row per accused and hearing of their case, with the month of the case's hearing before; a
     person's first row in a month is what CaseMonth keeps for a case."""
     hearing_month = TruncMonth("case__hearings__date", output_field=DateField())
     person_months = (
         Party.objects.order_by()
-        .filter(role=PartyRole.ACCUSED)
+        .filter(_cases_in(changes), role=PartyRole.ACCUSED)
         .values(
             s_month=hearing_month,
             s_previous=Window(
@@ -149,6 +200,8 @@ def _accused_person_months() -> int:
             s_community=Coalesce(F("community__code"), Value("")),
         )
     )
+    # NULL month: a case not heard yet
+    where, params = _rows_in(changes, f"sub.{_qn('s_month')} IS NOT NULL AND {_first_in_month()}")
     return insert_select(
         AccusedPersonMonth,
         person_months,
@@ -161,18 +214,19 @@ def _accused_person_months() -> int:
             "community": "s_community",
             "persons": "=COUNT(*)",
         },
-        where=f"sub.{_qn('s_month')} IS NOT NULL AND {_first_in_month()}",  # NULL: a case not heard yet
+        where=where,
+        where_params=params,
         group=True,
     )
 
 
-def _hearings_by_accused(dimension: str, value: str) -> Callable[[], int]:
+def _hearings_by_accused(dimension: str, value: str) -> Callable[[Changes | None], int]:
     """Hearings by a characteristic of their accused (each hearing once per value)."""
 
-    def fill() -> int:
+    def fill(changes: Changes | None) -> int:
         accused = (
             Hearing.objects.order_by()
-            .filter(case__parties__role=PartyRole.ACCUSED)
+            .filter(_in(changes, "date", "court_id", "case__court_id"), case__parties__role=PartyRole.ACCUSED)
             .values(
                 s_hearing=F("pk"),
                 s_month=TruncMonth("date"),
@@ -202,10 +256,18 @@ def _hearings_by_accused(dimension: str, value: str) -> Callable[[], int]:
     return fill
 
 
-def _rating_months() -> int:
+def _rating_months(changes: Changes | None) -> int:
     ratings = (
         StandardRating.objects.order_by()
-        .filter(observation__status=ObservationStatus.APPROVED)
+        .filter(
+            _in(
+                changes,
+                "observation__hearing__date",
+                "observation__hearing__court_id",
+                "observation__hearing__case__court_id",
+            ),
+            observation__status=ObservationStatus.APPROVED,
+        )
         .exclude(rating__in=NOT_RATED)
         .values(
             s_month=TruncMonth("observation__hearing__date"),
@@ -219,19 +281,22 @@ def _rating_months() -> int:
     )
 
 
-def _rating_total_months() -> int:
+def _rating_total_months(changes: Changes | None) -> int:
     totals = (
         RatingMonth.objects.order_by()
+        .filter(_in(changes, "month", "court_id"))
         .values(s_month=F("month"), s_region=F("region_id"), s_court=F("court_id"), s_department=F("court_department"))
         .annotate(**{f"s_{name}": Sum(name) for name in RATING_COUNTS})
     )
     return insert_select(RatingTotalMonth, totals, {"month": "s_month", **DIMENSIONS, **RATING_COLUMNS})
 
 
-# The same without courts, for dashboards not filtered by court (see RatingRegionMonth).
-def _case_region_months() -> int:
+# The same without courts, for dashboards not filtered by court (see RatingRegionMonth): a changed
+# month is summed again whole from its table with courts, a few thousand rows.
+def _case_region_months(changes: Changes | None) -> int:
     rows = (
         CaseMonth.objects.order_by()
+        .filter(_in(changes, "month"))
         .values(s_month=F("month"), s_previous=F("previous_month"), s_region=F("region_id"))
         .annotate(s_cases=Sum("cases"), s_grounds=Sum("appeal_grounds"))
     )
@@ -239,9 +304,10 @@ def _case_region_months() -> int:
     return insert_select(CaseRegionMonth, rows, {**columns, "cases": "s_cases", "appeal_grounds": "s_grounds"})
 
 
-def _adjournment_region_months() -> int:
+def _adjournment_region_months(changes: Changes | None) -> int:
     rows = (
         AdjournmentMonth.objects.order_by()
+        .filter(_in(changes, "month"))
         .values(s_month=F("month"), s_region=F("region_id"), s_reason=F("reason"))
         .annotate(s_hearings=Sum("hearings"))
     )
@@ -249,9 +315,10 @@ def _adjournment_region_months() -> int:
     return insert_select(AdjournmentRegionMonth, rows, columns)
 
 
-def _rating_region_months() -> int:
+def _rating_region_months(changes: Changes | None) -> int:
     rows = (
         RatingMonth.objects.order_by()
+        .filter(_in(changes, "month"))
         .values(s_month=F("month"), s_region=F("region_id"), s_standard=F("standard_id"))
         .annotate(**{f"s_{name}": Sum(name) for name in RATING_COUNTS})
     )
@@ -259,9 +326,10 @@ def _rating_region_months() -> int:
     return insert_select(RatingRegionMonth, rows, columns)
 
 
-def _accused_region_months() -> int:
+def _accused_region_months(changes: Changes | None) -> int:
     rows = (
         HearingAccusedMonth.objects.order_by()
+        .filter(_in(changes, "month"))
         .values(s_month=F("month"), s_region=F("region_id"), s_dimension=F("dimension"), s_value=F("value"))
         .annotate(s_hearings=Sum("hearings"), s_adjourned=Sum("adjourned"))
     )
@@ -269,10 +337,11 @@ def _accused_region_months() -> int:
     return insert_select(AccusedRegionMonth, rows, {**columns, "hearings": "s_hearings", "adjourned": "s_adjourned"})
 
 
-def _accused_person_region_months() -> int:
+def _accused_person_region_months(changes: Changes | None) -> int:
     characteristics = {"sex": "s_sex", "juvenile": "s_juvenile", "community": "s_community"}
     rows = (
         AccusedPersonMonth.objects.order_by()
+        .filter(_in(changes, "month"))
         .values(
             s_month=F("month"),
             s_previous=F("previous_month"),
@@ -295,9 +364,11 @@ FOLLOW_UP_COLUMNS = {
 }
 
 
-def _flag_months() -> int:
+def _flag_months(changes: Changes | None) -> int:
     flags = (
         FlagModel.objects.order_by()
+        .alias(s_day=flag_day())
+        .filter(_in(changes, "s_day", "case__court_id"))
         .values(
             s_month=TruncMonth(flag_day(), output_field=DateField()),
             **_case_dimensions("case__"),
@@ -310,9 +381,10 @@ def _flag_months() -> int:
     return insert_select(FollowUpMonth, flags, FOLLOW_UP_COLUMNS)
 
 
-def _intervention_months() -> int:
+def _intervention_months(changes: Changes | None) -> int:
     interventions = (
         Intervention.objects.order_by()
+        .filter(_in(changes, "date", "flag__case__court_id"))
         .values(
             s_month=TruncMonth("date"),
             **_case_dimensions("flag__case__"),
@@ -325,28 +397,71 @@ def _intervention_months() -> int:
     return insert_select(FollowUpMonth, interventions, FOLLOW_UP_COLUMNS)
 
 
-# In the order they are filled: a table summed from another comes after it.
+# In the order they are filled: a table summed from another comes after it. Tables with courts are
+# rebuilt by month and court (the group of trial_summaries_mark), the others by whole months.
+BY_COURT = "court"
 TABLES = (
-    SummaryTable(HearingMonth, _hearing_months),
-    SummaryTable(AdjournmentMonth, _adjournment_months),
-    SummaryTable(MunicipalityMonth, _municipality_months),
-    SummaryTable(CaseMonth, _case_months),
-    SummaryTable(AccusedPersonMonth, _accused_person_months),
-    SummaryTable(HearingAccusedMonth, _hearings_by_accused("sex", "case__parties__sex")),
-    SummaryTable(HearingAccusedMonth, _hearings_by_accused("age_band", "case__parties__age_band")),
-    SummaryTable(HearingAccusedMonth, _hearings_by_accused("community", "case__parties__community__code")),
-    SummaryTable(RatingMonth, _rating_months),
-    SummaryTable(RatingTotalMonth, _rating_total_months),
+    SummaryTable(HearingMonth, _hearing_months, group=BY_COURT),
+    SummaryTable(AdjournmentMonth, _adjournment_months, group=BY_COURT),
+    SummaryTable(MunicipalityMonth, _municipality_months, group=BY_COURT),
+    SummaryTable(CaseMonth, _case_months, group=BY_COURT),
+    SummaryTable(AccusedPersonMonth, _accused_person_months, group=BY_COURT),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused("sex", "case__parties__sex"), group=BY_COURT),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused("age_band", "case__parties__age_band"), group=BY_COURT),
+    SummaryTable(
+        HearingAccusedMonth, _hearings_by_accused("community", "case__parties__community__code"), group=BY_COURT
+    ),
+    SummaryTable(RatingMonth, _rating_months, group=BY_COURT),
+    SummaryTable(RatingTotalMonth, _rating_total_months, group=BY_COURT),
     SummaryTable(CaseRegionMonth, _case_region_months),
     SummaryTable(AdjournmentRegionMonth, _adjournment_region_months),
     SummaryTable(RatingRegionMonth, _rating_region_months),
     SummaryTable(AccusedRegionMonth, _accused_region_months),
     SummaryTable(AccusedPersonRegionMonth, _accused_person_region_months),
-    SummaryTable(FollowUpMonth, _flag_months),
-    SummaryTable(FollowUpMonth, _intervention_months),
+    SummaryTable(FollowUpMonth, _flag_months, group=BY_COURT),
+    SummaryTable(FollowUpMonth, _intervention_months, group=BY_COURT),
 )
 
 
-def trial_summaries_refresh() -> int:
-    """Replace every trial-monitoring summary row; returns the number of rows written."""
-    return summary_tables_rebuild(TABLES)
+def trial_summary_tables() -> tuple[SummaryTable, ...]:
+    """The tables of the summary SUMMARY_NAME, as `rights.apps` declares it."""
+    return TABLES
+
+
+def trial_summary_parts(case_ids: Iterable[int]) -> set[Part]:
+    """What these cases count in now: the months of their hearings, flags and interventions, each with
+    the case's court. Call before a change (and mark the result after it, with `trial_summaries_mark`)
+    to mark the months a case leaves, or its old court."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return set()
+    month = TruncMonth("date", output_field=DateField())
+    hearings = Hearing.objects.order_by().filter(case_id__in=ids).values_list(month, "court_id")
+    flags = (
+        FlagModel.objects.order_by()
+        .filter(case_id__in=ids)
+        .values_list(TruncMonth(flag_day(), output_field=DateField()), "case__court_id")
+    )
+    interventions = (
+        Intervention.objects.order_by().filter(flag__case_id__in=ids).values_list(month, "flag__case__court_id")
+    )
+    return set(hearings.union(flags, interventions))
+
+
+def trial_summaries_mark(case_ids: Iterable[int], before: Iterable[Part] = ()) -> None:
+    """Mark what these cases count in now, and `before` (their parts before the change), as changed.
+    Call at the end of the service's transaction."""
+    summaries_mark(SUMMARY_NAME, set(before) | trial_summary_parts(case_ids))
+
+
+def trial_summaries_mark_hearing(hearing_id: int) -> None:
+    """Mark the month and court of one hearing: what its observations and their flags count in."""
+    summaries_mark(SUMMARY_NAME, Hearing.objects.filter(pk=hearing_id).values_list("date", "court_id"))
+
+
+def trial_summaries_mark_flag(flag_id: int, before: Iterable[Part] = ()) -> None:
+    """Mark what a flag and its interventions count in, and `before`."""
+    month = TruncMonth("date", output_field=DateField())
+    flags = FlagModel.objects.order_by().filter(pk=flag_id).values_list(flag_day(), "case__court_id")
+    interventions = Intervention.objects.order_by().filter(flag_id=flag_id).values_list(month, "flag__case__court_id")
+    summaries_mark(SUMMARY_NAME, set(before) | set(flags.union(interventions)))

@@ -203,7 +203,7 @@ class TestFreshness:
         for url in (reverse(URL), *map(reverse, DEPARTMENT_DASHBOARDS)):
             html = client_for(management).get(url).content.decode()
             assert "older than expected" in html, url
-            assert "they are refreshed every 15 minutes" not in html
+            assert "changes reach them within 15 minutes" not in html
 
     def test_fresh_figures_carry_no_warning(self, management, geography, settings):
         settings.CELERY_TASK_ALWAYS_EAGER = False
@@ -212,4 +212,4 @@ class TestFreshness:
         for url in (reverse(URL), *map(reverse, DEPARTMENT_DASHBOARDS)):
             html = client_for(management).get(url).content.decode()
             assert "older than expected" not in html, url
-            assert "they are refreshed every 15 minutes" in html
+            assert "changes reach them within 15 minutes" in html

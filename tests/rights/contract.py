@@ -154,3 +154,107 @@ API_DATASETS = ["trial_monitoring", "trial_aggregates", "trial_follow_up"]  # it
 OVERVIEW_FIGURE = "Hearings monitored"  # a figure of its own on the mission overview
 REPORT_TYPE = "trial_monitoring_data"  # its data report, with names for its supervisor
 REPORT_PARAMETERS = recent_months()  # where its records fall
+
+
+@pytest.fixture
+def rights_summary_changes(monitor, supervisor, rights_objects, standards):
+    """Changes through the services, each of which the trial-monitoring summaries count
+    (tests/dashboards/test_summaries.py): creating, moving dates, courts and municipalities, review
+    decisions, a correction that withdraws an approved observation, a deleted party, flags and
+    interventions."""
+    import datetime
+
+    from rights.models import Court, Flag
+    from rights.services.cases import case_update
+    from rights.services.flags import flag_close, intervention_record, intervention_update
+    from rights.services.hearings import hearing_update
+    from rights.services.observations import observation_correct
+    from tests.factories import CaseFactory, HearingFactory, ObservationFactory
+
+    case, today = rights_objects["case"], datetime.date.today()
+    made = {}
+
+    def ago(days):
+        return today - datetime.timedelta(days=days)
+
+    # Other cases in the same and other courts and months, whose rows a partial rebuild must keep.
+    for court, days in (("BC-PZ", (75, 40, 10, 1)), ("BC-PZ-SUH", (40, 100)), ("BC-MI", (75, 1))):
+        other = CaseFactory(created_by=monitor, court=Court.objects.get(code=court), case_number=f"BG {court}")
+        for n in days:
+            ObservationFactory(hearing=HearingFactory(case=other, date=ago(n)), status="approved")
+
+    def create_in_another_month():
+        made["hearing"] = hearing_create(actor=monitor, case=case, **hearing_fields(date=ago(75)))
+
+    def move_it_and_adjourn_it():
+        hearing = made["hearing"]
+        fields = hearing_fields(date=ago(40), held=False, recorded=None, adjournment_reason="absent_witness")
+        made["hearing"] = hearing_update(actor=monitor, hearing=hearing, expected_version=hearing.version, **fields)
+
+    def approve():
+        submitted = rights_objects["submitted"]
+        submitted.refresh_from_db()
+        observation_approve(actor=supervisor, observation=submitted, expected_version=submitted.version)
+
+    def withdraw_by_a_correction():  # the author's correction of an approved observation goes back to review
+        approved = rights_objects["approved"]
+        approved.refresh_from_db()
+        ratings = all_complied(standards, PUBLIC_HEARING=("violation", "Seen"))
+        observation_correct(
+            actor=monitor,
+            observation=approved,
+            expected_version=approved.version,
+            reason="Wrong rating",
+            summary="s",
+            ratings=ratings,
+        )
+
+    def move_the_case_to_another_court_and_municipality():
+        case.refresh_from_db()
+        court = Court.objects.get(code="BC-PZ-SUH")
+        case_update(
+            actor=supervisor,
+            case=case,
+            expected_version=case.version,
+            reason="Transferred",
+            court=court,
+            municipality=None,
+            court_department="serious_crimes",
+            fundamental_rights_appeal_grounds=True,
+        )
+
+    def change_and_delete_parties():
+        case.refresh_from_db()
+        accused = case.parties.get(role="accused")
+        injured = case.parties.get(role="injured")
+        parties = [
+            {"id": accused.pk, "sex": "female", "age_band": "14_17"},
+            {"id": injured.pk, "delete": True},
+            {"role": "accused", "name": "Besa Provë", "sex": "female", "age_band": "41_60"},
+        ]
+        case_update(actor=supervisor, case=case, expected_version=case.version, reason="Parties", parties=parties)
+
+    def close_a_flag():
+        flag_close(actor=supervisor, flag=Flag.objects.get(pk=rights_objects["flag"].pk), note="Followed up")
+
+    def record_and_move_an_intervention():
+        flag = Flag.objects.get(pk=rights_objects["flag"].pk)
+        made["intervention"] = intervention_record(
+            actor=supervisor, flag=flag, intervention_type="letter", addressee="Court", date=ago(100)
+        )
+
+    def move_an_intervention():
+        intervention = made["intervention"]
+        intervention_update(actor=supervisor, intervention=intervention, date=ago(10), status="done")
+
+    return [
+        create_in_another_month,
+        move_it_and_adjourn_it,
+        approve,
+        withdraw_by_a_correction,
+        move_the_case_to_another_court_and_municipality,
+        change_and_delete_parties,
+        close_a_flag,
+        record_and_move_an_intervention,
+        move_an_intervention,
+    ]
