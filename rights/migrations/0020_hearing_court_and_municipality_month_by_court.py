@@ -36,7 +36,7 @@ def forget_municipality_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rights", "0015_fill_encrypted_party_names"),
+        ("rights", "0019_add_created_list_indexes"),
         ("dashboards", "0002_incremental_refresh"),
     ]
 
