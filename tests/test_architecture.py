@@ -26,6 +26,7 @@ BASE = {
     "mission.choices",
     "mission.common",
     "mission.concurrency",
+    "mission.connections",
     "mission.drafts",
     "mission.encryption",
     "mission.exports",
@@ -37,6 +38,7 @@ BASE = {
     "mission.pages",
     "mission.pagination",
     "mission.sensitivity",
+    "mission.sessions",
     "mission.sql",
     "mission.validation",
 }

@@ -16,6 +16,7 @@ from django.db import connections, models, router
 
 from mission.accounts.models import User
 from mission.api.models import ApiToken
+from mission.connections import first_statement
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -73,9 +74,14 @@ def token_with_user(prefix: str) -> ApiToken | None:
     """The token with this prefix (unique), its `user` filled in; None when there is none."""
     db = router.db_for_read(ApiToken)
     sql, token_part, user_part = _statement(db)
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, [prefix])
-        row = cursor.fetchone()
+
+    def fetch() -> Any:
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, [prefix])
+            return cursor.fetchone()
+
+    # An API request's first statement: it also checks the kept connection (mission/connections.py).
+    row = first_statement(fetch, using=db)
     if row is None:
         return None
     split = len(token_part.names)
