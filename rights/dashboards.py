@@ -21,6 +21,10 @@ class RightsDashboards(DepartmentDashboards):
     label = _("Human Rights & Communities")
     url_name = "rights:dashboard"
     summaries = (SUMMARY_NAME,)
+    overview_from_summaries = True
+
+    def attention(self, user, filters):
+        return attention(user, filters.region_ids)
 
     def overview(self, user, filters) -> Overview:
         scope = indicators.Scope(user=user, period=filters.period, region_ids=filters.region_ids)
@@ -45,7 +49,6 @@ class RightsDashboards(DepartmentDashboards):
                 by_region=counts["by_region"],
                 by_municipality=counts["by_municipality"],
             ),
-            attention=attention(user, filters.region_ids),
         )
 
     def municipality_panel(self, user, municipality, filters):

@@ -36,7 +36,7 @@ def drop_the_connection() -> None:
     with other.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
     other.close()
-    connection.health_check_done = False  # a new request on the kept connection
+    connection.health_check_done = False  # type: ignore[attr-defined]  # a new request on the kept connection
 
 
 def test_a_page_answers_after_the_database_dropped_the_connection(postgresql, monitor):

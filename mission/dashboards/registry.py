@@ -59,9 +59,17 @@ class DepartmentDashboards:
     label: StrOrPromise = ""
     url_name: str = ""  # the department's own dashboard, if it has one
     summaries: tuple[str, ...] = ()  # the summaries its figures come from
+    # True when `overview()` reads its summaries and nothing else (figures and activity), and what needs
+    # attention, live, comes from `attention()`: the overview then keeps its rendered figures until
+    # the summaries change (mission/dashboards/fragments.py). False: `overview()` gives all three.
+    overview_from_summaries: bool = False
 
     def overview(self, user: "User", filters: "Filters") -> Overview:
         return Overview()
+
+    def attention(self, user: "User", filters: "Filters") -> list[AttentionItem]:
+        """What needs attention now, for a department whose overview reads summaries alone."""
+        return []
 
     def municipality_panel(
         self, user: "User", municipality: "Municipality", filters: "Filters"

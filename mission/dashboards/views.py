@@ -1,19 +1,25 @@
 """The mission overview, the municipality page, and the plumbing every dashboard page shares (CSV of a
 chart's numbers)."""
 
+from typing import Any
+
 from django import forms
 from django.http import Http404, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from field_offices.selectors import municipality_detail as select_municipality
 from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
+from mission.accounts.models import User
 from mission.accounts.permissions import Capability, require_capability
 from mission.dashboards import registry
 from mission.dashboards.charts import COUNT, TEXT, Chart, Column, choropleth
 from mission.dashboards.filters import Filters, read_filters
+from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
 from mission.exports import csv_response
 from mission.pages import get_or_404
@@ -34,7 +40,11 @@ def chart_csv(request: AuthenticatedHttpRequest, charts: list[Chart], filters: F
 
 
 def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
-    """Mission overview: key figures with change, activity by region and on the map, what needs attention."""
+    """Mission overview: key figures with change, activity by region and on the map, what needs attention.
+
+    When every department shown reads its overview from summaries alone, the rendered figures, region
+    chart and map are kept until those summaries change (`mission.dashboards.fragments`); what needs
+    attention is counted on every request."""
     require_capability(request.user, Capability.DASHBOARDS)
     departments = registry.departments_for(request.user)
     extra = {}
@@ -48,7 +58,49 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     chosen = filters.extra.get("department")
     shown = [d for d in departments if not chosen or d.department == chosen]
     freshness = freshness_for(tuple(dict.fromkeys(s for d in shown for s in d.summaries)))
-    parts = [(d, d.overview(request.user, filters)) for d in shown]
+    download = request.GET.get("csv") and chart_csv(
+        request, _overview_figures(request.user, filters, shown)["charts"], filters
+    )
+    if download:
+        return download
+    from_summaries = bool(shown) and all(d.overview_from_summaries for d in shown)
+    attention = [a for d in shown if d.overview_from_summaries for a in d.attention(request.user, filters)]
+
+    def rendered() -> str:
+        part = _overview_figures(request.user, filters, shown)
+        attention.extend(part["counted_attention"])  # departments that count it with their figures
+        return render_to_string("dashboards/_overview_figures.html", part | {"filters": filters}, request=request)
+
+    fragment = dashboard_fragment(
+        "overview",
+        user=request.user,
+        query=[(key, value) for key in request.GET for value in request.GET.getlist(key)],
+        version=freshness.version if from_summaries else None,
+        render=rendered,
+    )
+    # The fragment holds the figures, then the region chart, then the map, in that order.
+    figures, by_region, the_map = fragment.split(OVERVIEW_PARTS)
+    context = {
+        "form": form,
+        "filters": filters,
+        "freshness": freshness,
+        "attention": attention,
+        "departments": shown,
+        "figures_html": mark_safe(figures),  # noqa: S308 - rendered by the template engine
+        "by_region_html": mark_safe(by_region),  # noqa: S308
+        "map_html": mark_safe(the_map),  # noqa: S308
+    }
+    return render(request, "dashboards/overview.html", context)
+
+
+# Between the parts of the overview's kept fragment (an HTML comment, so it can never be in the text).
+OVERVIEW_PARTS = "<!-- overview-part -->"
+
+
+def _overview_figures(user: User, filters: Filters, shown: list[registry.DepartmentDashboards]) -> dict[str, Any]:
+    """The overview's figures, its activity by region and by municipality (charts and map), and the
+    attention counted by departments that count it with their figures."""
+    parts = [(d, d.overview(user, filters)) for d in shown]
     activities = [(d, p.activity) for d, p in parts if p.activity is not None]
 
     columns = [Column(_("Region"), TEXT)] + [Column(a.label, COUNT) for _d, a in activities]
@@ -94,22 +146,15 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         series=(2,),
         links=[municipality_url(m["code"]) for m in listed],
     )
-    charts = [by_region, by_municipality]
-    download = chart_csv(request, charts, filters)
-    if download is not None:
-        return download
-    context = {
-        "form": form,
-        "filters": filters,
-        "freshness": freshness,
+    return {
         "figures": [f for _d, p in parts for f in p.figures],
-        "attention": [a for _d, p in parts for a in p.attention],
-        "departments": shown,
+        "counted_attention": [a for _d, p in parts for a in p.attention],
         "by_region": by_region,
         "by_municipality": by_municipality,
         "map": the_map,
+        "charts": [by_region, by_municipality],
+        "parts": OVERVIEW_PARTS,
     }
-    return render(request, "dashboards/overview.html", context)
 
 
 def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponseBase:

@@ -77,6 +77,26 @@ class TestOverview:
         assert len(rows) == 39
         assert [trial_data["prizren"].municipality.name, "Prizren", "3"] in rows
 
+    def test_the_figures_are_kept_until_the_summaries_change_and_attention_stays_live(
+        self, supervisor, monitor, trial_data
+    ):
+        """The overview keeps its rendered figures, region chart and map per summaries' version
+        (mission/dashboards/fragments.py); what needs attention is counted on every request."""
+        client = client_for(supervisor)
+        query = {**PERIOD, "department": "rights"}
+        first = client.get(reverse(URL), query)
+        flags = {a.label: a.count for a in first.context["attention"]}["open flags (trial monitoring)"]
+        hearing = HearingFactory(case=trial_data["prizren"], date=datetime.date(2026, 2, 10))
+        FlagFactory(hearing=hearing)
+        kept = client.get(reverse(URL), query)
+        assert {a.label: a.count for a in kept.context["attention"]}["open flags (trial monitoring)"] == flags + 1
+        html = kept.content.decode()
+        assert 'aria-label="Key figures"' in html
+        assert "hearings monitored" in html
+        assert "figures" not in kept.context  # from the kept fragment, not rendered again
+        summaries_refresh()  # a full rebuild picks the factory-made hearing up: the figures change
+        assert _figures(client.get(reverse(URL), query))["Hearings monitored"][0] == 4
+
 
 class TestMunicipalityPage:
     def test_a_supervisor_sees_hearings_and_flags_of_their_municipality(self, supervisor, trial_data):
