@@ -4,7 +4,7 @@ from mission import departments
 from mission.accounts.permissions import Capability
 from mission.accounts.roles import Department, Role
 from mission.api.datasets import Dataset
-from mission.dashboards.registry import Summary
+from mission.dashboards.registry import LiveCounts, Summary
 from mission.departments import DemoUser, lazy
 from mission.navigation import NavItem, NavSection
 from mission.reports.registry import ReportType
@@ -45,8 +45,18 @@ class RightsConfig(departments.DepartmentConfig):
         ),
     )
     dashboards = "rights.dashboards.RightsDashboards"
-    # The name is rights.services.summaries.SUMMARY_NAME, which this module may not import (it imports models).
-    summaries = (Summary("trial_monitoring", lazy("rights.services.summaries.trial_summary_tables")),)
+    # The names are rights.services.summaries.SUMMARY_NAME and those of rights.services.counters, which
+    # this module may not import (they import models).
+    summaries = (
+        Summary(
+            "trial_monitoring",
+            lazy("rights.services.summaries.trial_summary_tables"),
+            live_counts=LiveCounts(
+                names=("rights.open_flags", "rights.waiting_review"),
+                shares=lazy("rights.services.counters.trial_count_shares"),
+            ),
+        ),
+    )
     reports = (
         ReportType(
             key="trial_monitoring",

@@ -15,6 +15,7 @@ from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 
 from mission.common import language_suffix
+from mission.dashboards.counters import live_counts
 from mission.dashboards.periods import Period
 from mission.dashboards.rollup import Rollup, rollup_many
 from rights.models import (
@@ -27,19 +28,16 @@ from rights.models import (
     AgeBand,
     CaseMonth,
     CaseRegionMonth,
-    Flag,
-    FlagStatus,
     FollowUpMonth,
     HearingAccusedMonth,
     HearingMonth,
     MunicipalityMonth,
-    Observation,
-    ObservationStatus,
     Rating,
     RatingMonth,
     RatingRegionMonth,
     RatingTotalMonth,
 )
+from rights.services.counters import OPEN_FLAGS, WAITING_REVIEW
 
 # What is counted. Hearings: each hearing once; its condition on Hearing.
 HEARING_COUNTS: dict[str, Q] = {
@@ -384,10 +382,9 @@ def municipality_indicators(scope: Scope) -> dict[str, list[dict]]:
 
 
 def attention_counts(*, user, region_ids: frozenset[int] | None) -> dict[str, int]:
-    """What waits now (live, not from the summaries): open flags and observations waiting for review."""
-    flags = Flag.objects.visible_to(user).filter(status=FlagStatus.OPEN)
-    waiting = Observation.objects.visible_to(user).filter(status=ObservationStatus.SUBMITTED)
-    if region_ids is not None:
-        flags = flags.filter(case__municipality__region_id__in=region_ids)
-        waiting = waiting.filter(hearing__case__municipality__region_id__in=region_ids)
-    return {"open_flags": flags.count(), "waiting_review": waiting.exclude(monitor=user).count()}
+    """What waits now (live, not from the summaries): open flags, and observations waiting for review
+    but the user's own, as `Flag.objects.visible_to(user)` and `Observation.objects.visible_to(user)`
+    would count them, read from the counts the services keep (`rights.services.counters`) in one query
+    of a few rows per region."""
+    counts = live_counts([OPEN_FLAGS, WAITING_REVIEW], user=user, region_ids=region_ids)
+    return {"open_flags": counts[OPEN_FLAGS].everyone, "waiting_review": counts[WAITING_REVIEW].others}

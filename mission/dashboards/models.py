@@ -47,3 +47,26 @@ class SummaryMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary} {self.month:%Y-%m} {self.group or ''}"
+
+
+class LiveCount(models.Model):
+    """A share of a live count (open flags, records waiting for review) that the overview reads by
+    summing a handful of rows instead of counting the records (`mission.dashboards.counters`): what
+    one department has in one region, for one owner or, with `owner_id` None, for everyone.
+
+    Services insert the difference their change makes, in the change's transaction; rows are only
+    ever inserted and deleted, so writers never wait on each other here. The refresh every minute
+    merges the rows of each key into one, and the nightly rebuild counts them again from the records."""
+
+    name = models.CharField(max_length=50)
+    department = models.CharField(max_length=20, blank=True)
+    region_id = models.BigIntegerField(null=True)  # no foreign key: a writer locks no region row
+    owner_id = models.BigIntegerField(null=True)  # a user's own share, or None: everyone's
+    count = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("live count")
+        indexes = [models.Index(fields=["name", "owner_id", "region_id"], name="live_count_key_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.department} {self.region_id} {self.owner_id or ''}: {self.count}"

@@ -13,7 +13,7 @@ date (Celery beat every minute, or on reading when tasks run in-process), rebuil
 and with `manage.py refresh_dashboards`, and says on every page how fresh the figures are.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -78,15 +78,35 @@ class DepartmentDashboards:
         return None
 
 
+# A share of a live count (`mission.dashboards.counters`): the count's name, the department, the region
+# id, the owner id (None: not kept by owner).
+Key = tuple[str, str, int | None, int | None]
+Shares = Mapping[Key, int]
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    """A department's live counts (`mission.dashboards.counters`): their names, and `shares(None)`,
+    every share counted from the records (usually `lazy(...)`; the department's services call it with
+    narrower arguments of their own)."""
+
+    names: tuple[str, ...]
+    shares: Callable[[None], Shares]
+
+
 @dataclass(frozen=True)
 class Summary:
     """A department's summary tables under one name: `tables` (usually `lazy(...)`, as the models are
     not ready when `apps.py` is read) returns its `SummaryTable`s in the order they are filled. Its
     services mark what they change (`mission.dashboards.services.summaries_mark`), and the framework
-    rebuilds only those parts every minute, and everything at night."""
+    rebuilds only those parts every minute, and everything at night.
+
+    `live_counts` are the department's counts of what waits now (`mission.dashboards.counters`): kept
+    by its services, merged by the refresh every minute and counted again by the full rebuild."""
 
     name: str
     tables: Callable[[], "Sequence[SummaryTable]"]
+    live_counts: LiveCounts | None = None
 
     def refresh(self, changes: "Changes | None" = None) -> int:
         """Rebuild the tables (only the changed parts, with `changes`); returns the rows written."""

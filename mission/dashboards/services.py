@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from mission.dashboards import registry
+from mission.dashboards.counters import live_counts_compact, live_counts_recount
 from mission.dashboards.models import RefreshKind, SummaryMark, SummaryRefresh
 from mission.dashboards.summaries import Changes, Part, month_of
 
@@ -80,6 +81,20 @@ def _rebuild(record: SummaryRefresh, started: float) -> SummaryRefresh:
     return record
 
 
+def _recount(name: str) -> None:
+    """Count the summary's live counts again from the records, in a short transaction of its own (it
+    keeps their writers out while it runs)."""
+    counts = registry.summaries()[name].live_counts
+    if counts is not None:
+        live_counts_recount(counts)
+
+
+def _compact(name: str) -> None:
+    counts = registry.summaries()[name].live_counts
+    if counts is not None:
+        live_counts_compact(counts.names)
+
+
 def summary_refresh(*, name: str) -> SummaryRefresh:
     """Rebuild one summary whole in a transaction: readers see the old figures until the new ones are
     complete. The refresh row is locked first, so two refreshes of the same summary run one after the
@@ -89,6 +104,7 @@ def summary_refresh(*, name: str) -> SummaryRefresh:
         record, _created = _locked(name, wait=True)
         assert record is not None  # waited for the lock
         record = _rebuild(record, started)
+    _recount(name)
     logger.info("summary %s rebuilt: %s rows in %s ms", name, record.rows, record.duration_ms)
     return record
 
@@ -108,16 +124,24 @@ def summary_apply_changes(*, name: str, wait: bool = True) -> SummaryRefresh | N
         if record is None:
             return None
         if created:
-            return _rebuild(record, started)
-        as_of = timezone.now()  # every change committed before the claim is in the figures
-        changes = _claim(name)
-        record.rows = registry.summaries()[name].refresh(changes) if changes else 0
-        record.refreshed_at = as_of
-        if changes:
-            record.changed_at = as_of
-        record.kind, record.parts = RefreshKind.INCREMENTAL, len(changes)
-        record.duration_ms = int((time.monotonic() - started) * 1000)
-        record.save(update_fields=["refreshed_at", "changed_at", "kind", "parts", "duration_ms", "rows"])
+            record = _rebuild(record, started)
+            changes = Changes()
+        else:
+            as_of = timezone.now()  # every change committed before the claim is in the figures
+            changes = _claim(name)
+            record.rows = registry.summaries()[name].refresh(changes) if changes else 0
+            record.refreshed_at = as_of
+            if changes:
+                record.changed_at = as_of
+            record.kind, record.parts = RefreshKind.INCREMENTAL, len(changes)
+            record.duration_ms = int((time.monotonic() - started) * 1000)
+            record.save(update_fields=["refreshed_at", "changed_at", "kind", "parts", "duration_ms", "rows"])
+    # The live counts, each in a short transaction of its own: counted whole with a summary never
+    # built, else their rows merged.
+    if created:
+        _recount(name)
+    else:
+        _compact(name)
     if changes:
         logger.info(
             "summary %s: %s changed parts, %s rows in %s ms", name, record.parts, record.rows, record.duration_ms

@@ -8,6 +8,7 @@ from mission.accounts.roles import Department
 from mission.concurrency import lock_version
 from mission.history import model_field
 from rights.models import Case, Hearing, Observation, Party
+from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.observations import correction_reason, published_change_review
 from rights.services.summaries import trial_summaries_mark, trial_summary_parts
 
@@ -126,6 +127,7 @@ def case_update(
     # validates, and an emptied municipality (which means "the court's seat") is None there until now.
     require_record(actor, Case.objects.select_related("municipality").get(pk=case.pk))
     lock_version(case, expected_version=expected_version)
+    counts = trial_counts_before([case.pk])  # what it counts in its region now (the case is locked)
     published = case_is_published(case)  # read under the lock: an approval may have just landed
     counted_in = trial_summary_parts([case.pk])  # its months with the court as stored
     if published:
@@ -145,6 +147,7 @@ def case_update(
         published_change_review(actor=actor, observations=Observation.objects.filter(hearing__case=case), reason=reason)
         case.published = case_is_published(case)
     trial_summaries_mark([case.pk], before=counted_in)
+    trial_counts_after([case.pk], counts)
     return case
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from mission.accounts.permissions import may_follow_up
 from rights.flag_rules import RULES
 from rights.models import Flag, FlagStatus, Hearing, Intervention, Observation
+from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.summaries import trial_summaries_mark_flag
 
 
@@ -47,6 +48,7 @@ def flags_raise_for_observation(observation: Observation) -> list[Flag]:
 def flag_close(*, actor, flag: Flag, note: str) -> Flag:
     if not may_follow_up(actor, flag):
         raise PermissionDenied
+    counts = trial_counts_before([flag.case_id])  # first: it locks the case
     if flag.status == FlagStatus.CLOSED:
         raise ValidationError(_("This flag is already closed."))
     if not note.strip():
@@ -58,6 +60,7 @@ def flag_close(*, actor, flag: Flag, note: str) -> Flag:
     flag._history_user = actor
     flag.save(update_fields=["status", "closed_by", "closed_at", "closing_note", "updated_at"])
     trial_summaries_mark_flag(flag.pk)
+    trial_counts_after([flag.case_id], counts)
     return flag
 
 

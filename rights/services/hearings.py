@@ -3,6 +3,7 @@ from django.db import transaction
 from mission.accounts.permissions import require_record
 from mission.concurrency import lock_version
 from rights.models import Case, Hearing
+from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.flags import flags_raise_for_hearing
 from rights.services.observations import correction_reason, published_change_review
 from rights.services.summaries import trial_summaries_mark, trial_summary_parts
@@ -50,6 +51,7 @@ def _apply(hearing: Hearing, fields: dict) -> None:
 @transaction.atomic
 def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     require_record(actor, case)
+    counts = trial_counts_before([case.pk])  # first: it locks the case
     hearing = Hearing(case=case, court_id=case.court_id, created_by=actor)  # the court: see Hearing.court
     _apply(hearing, fields)
     hearing.full_clean()
@@ -58,6 +60,7 @@ def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     _refresh_last_hearing(case)
     flags_raise_for_hearing(hearing)
     trial_summaries_mark([case.pk])
+    trial_counts_after([case.pk], counts)
     return hearing
 
 
@@ -71,6 +74,7 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
     """Change a hearing. A published one (partners see it) changes only through the correction path:
     with a reason, kept in the history, and back to review unless a reviewer made the change."""
     require_record(actor, hearing)
+    counts = trial_counts_before([hearing.case_id])  # first: it locks the case
     lock_version(hearing, expected_version=expected_version)
     published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
     counted_in = trial_summary_parts([hearing.case_id])  # with the hearing's month as stored
@@ -90,4 +94,5 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
         hearing.published = hearing_is_published(hearing)
     flags_raise_for_hearing(hearing)
     trial_summaries_mark([hearing.case_id], before=counted_in)
+    trial_counts_after([hearing.case_id], counts)
     return hearing

@@ -18,6 +18,7 @@ from mission.review.services import (
     records_revise_after_change,
 )
 from rights.models import Hearing, Observation, ObservationStatus, Questionnaire, Rating, StandardRating
+from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.flags import flags_raise_for_observation
 from rights.services.summaries import trial_summaries_mark_hearing
 
@@ -113,6 +114,8 @@ def observation_save_draft(
 def observation_submit(
     *, actor, observation: Observation, expected_version: int | None, summary: str, ratings: Ratings
 ) -> Observation:
+    case_id = observation.hearing.case_id
+    counts = trial_counts_before([case_id])  # first: it locks the case
     record_edit(actor=actor, record=observation, expected_version=expected_version)
     if observation.hearing.date > timezone.localdate():
         raise ValidationError(_("This hearing is in the future: it can be observed once it has taken place."))
@@ -122,14 +125,18 @@ def observation_submit(
     record_submit(actor=actor, record=observation, fields=("summary",))
     flags_raise_for_observation(observation)
     trial_summaries_mark_hearing(observation.hearing_id)
+    trial_counts_after([case_id], counts)
     return observation
 
 
 @transaction.atomic
 def observation_return(*, actor, observation: Observation, expected_version: int | None, comment: str) -> Observation:
+    case_id = observation.hearing.case_id
+    counts = trial_counts_before([case_id])  # first: it locks the case
     record_return(actor=actor, record=observation, expected_version=expected_version, comment=comment)
     _refresh_published(observation)
     trial_summaries_mark_hearing(observation.hearing_id)
+    trial_counts_after([case_id], counts)
     return observation
 
 
@@ -137,9 +144,12 @@ def observation_return(*, actor, observation: Observation, expected_version: int
 def observation_approve(
     *, actor, observation: Observation, expected_version: int | None, comment: str = ""
 ) -> Observation:
+    case_id = observation.hearing.case_id
+    counts = trial_counts_before([case_id])  # first: it locks the case
     record_approve(actor=actor, record=observation, expected_version=expected_version, comment=comment)
     _refresh_published(observation)
     trial_summaries_mark_hearing(observation.hearing_id)
+    trial_counts_after([case_id], counts)
     return observation
 
 
@@ -149,6 +159,8 @@ def observation_correct(
 ) -> Observation:
     """Correct an approved observation: a new revision with a reason. The author's correction goes back
     for review; a reviewer's stays approved."""
+    case_id = observation.hearing.case_id
+    counts = trial_counts_before([case_id])  # first: it locks the case
     correction = record_correct(actor=actor, record=observation, expected_version=expected_version, reason=reason)
     observation.summary = summary
     _write_ratings(observation, ratings, validate=True, actor=actor, reason=correction.reason)
@@ -157,6 +169,7 @@ def observation_correct(
     _refresh_published(observation)
     flags_raise_for_observation(observation)
     trial_summaries_mark_hearing(observation.hearing_id)
+    trial_counts_after([case_id], counts)
     return observation
 
 
