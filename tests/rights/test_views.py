@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mission.audit.models import AccessLog
+from mission.dashboards.services import summaries_refresh
 from rights.models import Case, Court, Hearing, Observation
 from rights.services.observations import observation_submit
 from tests.conftest import client_for, page_link
@@ -657,6 +658,7 @@ class TestReview:
         flagged = _submitted(monitor)
         FlagFactory(hearing=flagged.hearing, rule="not_recorded")
         _submitted(monitor)
+        summaries_refresh()  # the queue's count is kept by the services; these were made around them
         response = client_for(supervisor).get(reverse("rights:review_queue"))
         content = response.content.decode()
         assert response.context["waiting"] == 2
