@@ -238,6 +238,7 @@ def details_table(latest: dict[str, dict]) -> list[str]:
             f"{b['reports']['pdf']['seconds']} s)"
         ),
     )
+
     def pages(s: str) -> dict:
         """The list pages measured at size `s` (the benchmark's result also holds its verdict)."""
         return {n: v for n, v in latest[s]["benchmarks"].get("list_pages", {}).items() if isinstance(v, dict)}
