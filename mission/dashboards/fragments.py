@@ -8,7 +8,7 @@ decides its content:
 - the dashboard and the interface language,
 - the reader's scope (departments and regions: `scope_for`), never the reader's identity, so readers
   with the same scope share the fragment,
-- the filters (the query string, in a fixed order),
+- the filters (every value of every parameter of the query string, in a fixed order),
 - the version of the summaries: when they were last refreshed. A refresh makes a new key; the old
   fragments expire.
 
@@ -17,10 +17,11 @@ stays outside the fragment. A fragment is never kept when the summaries were nev
 
 import datetime
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,7 +31,7 @@ KEY_PREFIX = "mission:dashboard-fragment"
 
 
 def fragment_key(
-    name: str, *, user: AnyUser, query: Iterable[tuple[str, str]], version: datetime.datetime, extra: object = None
+    name: str, *, user: AnyUser, query: QueryDict, version: datetime.datetime, extra: object = None
 ) -> str:
     scope = scope_for(user)
     parts = (
@@ -39,7 +40,7 @@ def fragment_key(
         scope.nothing,
         sorted(scope.departments) if scope.departments is not None else None,
         sorted(scope.region_ids) if scope.region_ids is not None else None,
-        sorted(query),
+        sorted((key, sorted(values)) for key, values in query.lists()),
         version.isoformat(),
         extra,
     )
@@ -50,7 +51,7 @@ def dashboard_fragment(
     name: str,
     *,
     user: AnyUser,
-    query: Iterable[tuple[str, str]],
+    query: QueryDict,
     version: datetime.datetime | None,
     render: Callable[[], str],
     extra: object = None,

@@ -74,7 +74,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     fragment = dashboard_fragment(
         "overview",
         user=request.user,
-        query=[(key, value) for key in request.GET for value in request.GET.getlist(key)],
+        query=request.GET,
         version=freshness.version if from_summaries else None,
         render=rendered,
     )

@@ -56,7 +56,7 @@ def dashboard(request):
         return render_to_string("dashboards/_figures_and_charts.html", context, request=request)
 
     fragment = dashboard_fragment(
-        "rights", user=request.user, query=request.GET.items(), version=freshness.version, render=rendered
+        "rights", user=request.user, query=request.GET, version=freshness.version, render=rendered
     )
     context = {"form": form, "filters": filters, "freshness": freshness, "figures_and_charts": fragment}
     return render(request, "rights/dashboard.html", context)

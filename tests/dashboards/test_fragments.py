@@ -4,6 +4,7 @@
 import datetime
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone, translation
 
 from mission.dashboards.fragments import dashboard_fragment
@@ -36,7 +37,10 @@ class Renders:
 
 def fragment(user, tag, renders, *, query=(), version="current", name="test"):
     version = VERSION if version == "current" else version
-    return dashboard_fragment(name, user=user, query=list(query), version=version, render=renders(tag))
+    filters = QueryDict(mutable=True)
+    for key, value in query:
+        filters.appendlist(key, value)
+    return dashboard_fragment(name, user=user, query=filters, version=version, render=renders(tag))
 
 
 def test_readers_with_the_same_scope_share_the_fragment(monitor, supervisor):
@@ -82,3 +86,12 @@ def test_nothing_is_kept_before_the_summaries_were_ever_built(monitor):
     fragment(monitor, "one", renders, version=None)
     assert fragment(monitor, "two", renders, version=None) == "<p>two</p>"
     assert renders.calls == 2
+
+
+def test_every_value_of_a_repeated_parameter_is_part_of_the_key(monitor):
+    renders = Renders()
+    fragment(monitor, "one region", renders, query=[("region", "PRZ")])
+    assert (
+        fragment(monitor, "two regions", renders, query=[("region", "PRZ"), ("region", "MIT")]) == "<p>two regions</p>"
+    )
+    assert fragment(monitor, "same two", renders, query=[("region", "MIT"), ("region", "PRZ")]) == "<p>two regions</p>"
