@@ -213,6 +213,12 @@ def details_table(latest: dict[str, dict]) -> list[str]:
             lambda b, name: (
                 f"median {b['aggregates'][name]['median_ms']} ms, p95 {b['aggregates'][name]['p95_ms']} ms "
                 f"({b['aggregates'][name]['queries']} queries, {b['aggregates'][name]['rows']} rows)"
+                + (
+                    f"; kept for partners: median {b['aggregates'][name]['kept_median_ms']} ms "
+                    f"({b['aggregates'][name]['kept_queries']} queries)"
+                    if "kept_median_ms" in b["aggregates"][name]
+                    else ""
+                )
             ),
             name,
         )

@@ -3,6 +3,13 @@ the request, counts in the database (one statement), applies the disclosure cont
 (`mission.api.disclosure`: cell-key perturbation, small counts suppressed, rates from the published
 counts) and writes the OpenAPI schema. Staff get the exact counts of what they may read anyway.
 
+Partners all read the same published records, so a partner's answer is kept in the shared cache until
+the department's summaries next change (`summaries`: their version moves when a refresh applies the
+changes the services marked, within DASHBOARD_REFRESH_MINUTES, and when they are rebuilt), so partners'
+figures are as fresh as the dashboards': counting a million records per request would hold a worker for
+seconds, and partners ask the same questions again and again. Staff answers, which depend on the
+reader's scope, are counted each time.
+
     class HearingAggregates(AggregateView):
         dataset = "trial_aggregates"
         model = Hearing
@@ -12,11 +19,13 @@ counts) and writes the OpenAPI schema. Staff get the exact counts of what they m
         rates = {"held_rate": Rate(part="held", whole="hearings")}
 """
 
+import hashlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import Combinable
@@ -31,6 +40,7 @@ from rest_framework.response import Response
 from mission.api import disclosure
 from mission.api.permissions import is_partner
 from mission.api.views import ERROR_RESPONSES, PortalAPIView, _filter_parameters, check_query
+from mission.dashboards.services import freshness_for
 
 if TYPE_CHECKING:
     import django_filters
@@ -77,6 +87,11 @@ METHOD: "dict[str, serializers.Field[Any, Any, Any, Any]]" = {
 }
 
 
+PARTNER_KEY_PREFIX = "mission:partner-aggregate"
+# A kept answer whose version no request asks for any more expires on its own.
+PARTNER_ANSWER_SECONDS = 24 * 60 * 60
+
+
 class AggregateView(PortalAPIView):
     """Counts of a department's records per group, for staff and partners.
 
@@ -99,6 +114,9 @@ class AggregateView(PortalAPIView):
     distinct: ClassVar[bool] = False
     staff_see_published_only: ClassVar[bool] = False  # e.g. only approved observations count
     disaggregate_help: ClassVar[str] = "Split each group by a characteristic of what is counted (default none)."
+    # The department's summaries whose version says when its records last changed: partners' answers
+    # are kept until it moves. None declared: counted for every request.
+    summaries: ClassVar[tuple[str, ...]] = ()
     get: Callable[..., Response]  # made by `__init_subclass__` for a subclass that declares counts
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -140,7 +158,7 @@ class AggregateView(PortalAPIView):
             parameters += _filter_parameters(cls.filterset_class)
 
         def get(self: AggregateView, request: Request) -> Response:
-            return self.aggregate(request)
+            return self.kept_for_partners(request)
 
         cls.get = extend_schema(
             description=inspect.cleandoc(cls.__doc__ or ""),
@@ -178,6 +196,31 @@ class AggregateView(PortalAPIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return filterset.qs
+
+    def kept_for_partners(self, request: Request) -> Response:
+        """A partner's answer from the cache when the same question was answered since the records last
+        changed; otherwise counted (and, for a partner, kept). Only answers are kept, never errors."""
+        key = self.partner_key(request)
+        if key is not None and (kept := cache.get(key)) is not None:
+            return Response(kept)
+        response = self.aggregate(request)
+        if key is not None:
+            cache.set(key, response.data, PARTNER_ANSWER_SECONDS)
+        return response
+
+    def partner_key(self, request: Request) -> str | None:
+        """The cache key of a partner's question: the endpoint, every value of every parameter, the
+        disclosure control's settings, and the version of the summaries. None for staff, and while the
+        summaries were never built."""
+        if not self.summaries or not is_partner(request):
+            return None
+        version = freshness_for(self.summaries).version
+        if version is None:
+            return None
+        query = sorted((name, sorted(values)) for name, values in request.query_params.lists())
+        method = sorted(disclosure.method(perturb=True).items())  # the threshold and the noise, as configured
+        parts = (type(self).__module__, type(self).__qualname__, query, method, version.isoformat())
+        return f"{PARTNER_KEY_PREFIX}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
 
     def aggregate(self, request: Request) -> Response:
         group = self.group_by[_choice(request, "group_by", self.group_by, next(iter(self.group_by)))]

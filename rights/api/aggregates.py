@@ -10,6 +10,7 @@ from mission.api.aggregates import AggregateView, Dimension
 from rights import indicators
 from rights.api.filters import ApiHearingFilter, ApiObservationFilter
 from rights.models import Hearing, Observation, PartyRole, StandardRating
+from rights.services.summaries import SUMMARY_NAME
 
 ACCUSED = Q(case__parties__role=PartyRole.ACCUSED)
 
@@ -40,6 +41,7 @@ class HearingAggregates(AggregateView):
     unproductive of all hearings, recorded of held hearings (rights.indicators)."""
 
     dataset = "trial_aggregates"
+    summaries = (SUMMARY_NAME,)
     model = Hearing
     filterset_class = ApiHearingFilter
     group_by = _groups("")
@@ -56,6 +58,7 @@ class AccusedAggregates(AggregateView):
     juvenile or community."""
 
     dataset = "trial_aggregates"
+    summaries = (SUMMARY_NAME,)
     model = Hearing
     filterset_class = ApiHearingFilter
     group_by = _groups("")
@@ -74,6 +77,7 @@ class StandardAggregates(AggregateView):
     violations, with their rates, per group. Approved observations only, for staff and partners alike."""
 
     dataset = "trial_aggregates"
+    summaries = (SUMMARY_NAME,)
     model = Observation
     staff_see_published_only = True
     filterset_class = ApiObservationFilter

@@ -152,6 +152,63 @@ class TestQueryCounts:
         assert len(fifty.captured_queries) == len(one.captured_queries)
 
 
+class TestKeptAnswers:
+    """A partner's answer is kept until the summaries' version moves (mission/api/aggregates.py); staff
+    answers, which depend on the reader's scope, are counted every time."""
+
+    @staticmethod
+    def _counting(captured) -> list[str]:
+        return [q["sql"] for q in captured.captured_queries if "GROUP BY" in q["sql"]]
+
+    def test_a_partner_answer_is_kept_until_a_change_is_applied(
+        self, partner_key, monitor, supervisor, observation, standards, settings
+    ):
+        from rights.services.observations import observation_approve, observation_submit
+        from tests.rights.conftest import all_complied
+
+        settings.API_SMALL_CELL_THRESHOLD = 1
+        _approved_hearings(9, "BC-PE", monitor)
+        client, query = bearer(partner_key), {"group_by": "region"}
+        first = client.get("/api/v1/aggregates/hearings/", query).json()
+        assert [row["group"] for row in first["results"]] == ["PEJ"]
+        with CaptureQueriesContext(connection) as again:
+            assert client.get("/api/v1/aggregates/hearings/", query).json() == first
+        assert self._counting(again) == []
+        # Another question is counted, not answered from the first one's cache.
+        with CaptureQueriesContext(connection) as other:
+            client.get("/api/v1/aggregates/hearings/", {"group_by": "court"})
+        assert self._counting(other)
+        # Approving the Prizren observation through the services marks a change; applying it moves the
+        # version (in-process here, by Celery beat on a server) and the next answer is counted anew.
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="Held.", ratings=all_complied(standards)
+        )
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
+        after = client.get("/api/v1/aggregates/hearings/", query).json()
+        assert [row["group"] for row in after["results"]] == ["PEJ", "PRZ"]
+
+    def test_a_changed_threshold_is_not_answered_from_the_cache(self, partner_key, monitor, settings):
+        _approved_hearings(6, "BC-PZ", monitor)
+        client = bearer(partner_key)
+        settings.API_SMALL_CELL_THRESHOLD = 3
+        assert client.get("/api/v1/aggregates/hearings/", {"group_by": "all"}).json()["results"][0]["hearings"]
+        settings.API_SMALL_CELL_THRESHOLD = 20
+        assert client.get("/api/v1/aggregates/hearings/", {"group_by": "all"}).json()["results"][0]["hearings"] is None
+
+    def test_an_error_is_never_kept(self, partner_key):
+        client = bearer(partner_key)
+        for _ in range(2):
+            assert client.get("/api/v1/aggregates/hearings/", {"group_by": "nonsense"}).status_code == 400
+
+    def test_staff_answers_are_counted_every_time(self, supervisor, administrator, monitor):
+        _approved_hearings(3, "BC-PZ", monitor)
+        client = bearer(staff_key(supervisor, administrator))
+        client.get("/api/v1/aggregates/hearings/", {"group_by": "region"})
+        with CaptureQueriesContext(connection) as again:
+            client.get("/api/v1/aggregates/hearings/", {"group_by": "region"})
+        assert self._counting(again)
+
+
 class TestStaffTokens:
     def test_the_admin_issues_a_staff_token_that_acts_with_that_users_rights(
         self, monitor, other_region_monitor, administrator, published
