@@ -52,6 +52,43 @@ def insert_select(
         return max(written, 0)
 
 
+def insert_select_grouped(
+    model: type[models.Model], queryset: QuerySet[Any, Any], groupings: Sequence[Mapping[str, str]]
+) -> int:
+    """As `insert_select` with `group`, for several groupings of the same rows: `queryset` is read
+    once (a common table expression, which PostgreSQL materializes when it is read more than once)
+    and each of `groupings` (the model's field → an alias of `queryset`, a constant written as SQL
+    after "=", or an aggregate after "=") adds its groups. Returns how many rows were written."""
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    try:
+        inner, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    fields = list(groupings[0])
+    if any(list(grouping) != fields for grouping in groupings):
+        raise ValueError("every grouping writes the same fields, in the same order")
+    selects = []
+    for grouping in groupings:
+        sources, keys = [], []
+        for source in grouping.values():
+            if source.startswith("="):
+                sources.append(source[1:])
+            else:
+                sources.append(f"sub.{quote(source)}")
+                keys.append(f"sub.{quote(source)}")
+        group_by = f" GROUP BY {', '.join(keys)}" if keys else ""
+        selects.append(f"SELECT {', '.join(sources)} FROM sub{group_by}")  # noqa: S608
+    targets = ", ".join(quote(column_of(model, name)) for name in fields)
+    # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
+    table = quote(model._meta.db_table)
+    sql = f"INSERT INTO {table} ({targets}) WITH sub AS ({inner}) {' UNION ALL '.join(selects)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written: int = cursor.rowcount
+        return max(written, 0)
+
+
 def column_of(model: type[models.Model], name: str) -> str:
     """The column of `model`'s field `name`."""
     field = model._meta.get_field(name)

@@ -10,15 +10,15 @@ one month keep the month of its previous hearing (`CaseMonth`, `AccusedPersonMon
 changes the next hearing's row too.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, DateField, F, Q, Sum, Value, Window
-from django.db.models.functions import Cast, Coalesce, Lag, TruncMonth
+from django.db.models import Count, DateField, F, Q, Sum, Value, Window
+from django.db.models.functions import Coalesce, Lag, TruncMonth
 
 from mission.dashboards.services import summaries_mark
 from mission.dashboards.summaries import Changes, Part, SummaryTable
-from mission.sql import insert_select
+from mission.sql import insert_select, insert_select_grouped
 from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS, juvenile
 from rights.models import (
     AccusedPersonMonth,
@@ -46,7 +46,6 @@ from rights.models import (
 from rights.models import Flag as FlagModel
 
 SUMMARY_NAME = "trial_monitoring"
-NO_COMMUNITY = Cast(Value(None), BigIntegerField())  # a typed NULL: PostgreSQL will not insert an untyped one
 
 
 def _qn(name: str) -> str:
@@ -220,40 +219,43 @@ def _accused_person_months(changes: Changes | None) -> int:
     )
 
 
-def _hearings_by_accused(dimension: str, value: str) -> Callable[[Changes | None], int]:
-    """Hearings by a characteristic of their accused (each hearing once per value)."""
+# The characteristics of the accused that HearingAccusedMonth keeps: its `dimension` → the value's alias.
+ACCUSED_CHARACTERISTICS = {"sex": "s_sex", "age_band": "s_age_band", "community": "s_community_code"}
 
-    def fill(changes: Changes | None) -> int:
-        accused = (
-            Hearing.objects.order_by()
-            .filter(_in(changes, "date", "court_id", "case__court_id"), case__parties__role=PartyRole.ACCUSED)
-            .values(
-                s_hearing=F("pk"),
-                s_month=TruncMonth("date"),
-                **_case_dimensions("case__"),
-                s_dimension=Value(dimension),
-                s_value=Coalesce(F(value), Value("")),
-                s_community=F("case__parties__community_id") if dimension == "community" else NO_COMMUNITY,
-                s_held=F("held"),
-            )
-            .distinct()
-        )
-        return insert_select(
-            HearingAccusedMonth,
-            accused,
-            {
-                "month": "s_month",
-                **DIMENSIONS,
-                "dimension": "s_dimension",
-                "value": "s_value",
-                "community": "s_community",
-                "hearings": "=COUNT(*)",
-                "adjourned": f"=SUM(CASE WHEN sub.{_qn('s_held')} THEN 0 ELSE 1 END)",
-            },
-            group=True,
-        )
 
-    return fill
+def _hearings_by_accused(changes: Changes | None) -> int:
+    """Hearings by each characteristic of their accused (each hearing once per value): the hearings
+    and their accused read once, grouped by each characteristic in turn."""
+    accused = (
+        Hearing.objects.order_by()
+        .filter(_in(changes, "date", "court_id", "case__court_id"), case__parties__role=PartyRole.ACCUSED)
+        .values(
+            s_hearing=F("pk"),
+            s_month=TruncMonth("date"),
+            **_case_dimensions("case__"),
+            s_sex=Coalesce(F("case__parties__sex"), Value("")),
+            s_age_band=Coalesce(F("case__parties__age_band"), Value("")),
+            s_community_code=Coalesce(F("case__parties__community__code"), Value("")),
+            s_community=F("case__parties__community_id"),
+            s_held=F("held"),
+        )
+        .distinct()
+    )
+    hearing, held = f"sub.{_qn('s_hearing')}", f"sub.{_qn('s_held')}"
+    groupings = [
+        {
+            "month": "s_month",
+            **DIMENSIONS,
+            "dimension": f"='{dimension}'",
+            "value": alias,
+            "community": "s_community" if dimension == "community" else "=CAST(NULL AS BIGINT)",
+            # A hearing once per value, however many of its accused share it.
+            "hearings": f"=COUNT(DISTINCT {hearing})",
+            "adjourned": f"=COUNT(DISTINCT CASE WHEN {held} THEN NULL ELSE {hearing} END)",
+        }
+        for dimension, alias in ACCUSED_CHARACTERISTICS.items()
+    ]
+    return insert_select_grouped(HearingAccusedMonth, accused, groupings)
 
 
 def _rating_months(changes: Changes | None) -> int:
@@ -406,11 +408,7 @@ TABLES = (
     SummaryTable(MunicipalityMonth, _municipality_months, group=BY_COURT),
     SummaryTable(CaseMonth, _case_months, group=BY_COURT),
     SummaryTable(AccusedPersonMonth, _accused_person_months, group=BY_COURT),
-    SummaryTable(HearingAccusedMonth, _hearings_by_accused("sex", "case__parties__sex"), group=BY_COURT),
-    SummaryTable(HearingAccusedMonth, _hearings_by_accused("age_band", "case__parties__age_band"), group=BY_COURT),
-    SummaryTable(
-        HearingAccusedMonth, _hearings_by_accused("community", "case__parties__community__code"), group=BY_COURT
-    ),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused, group=BY_COURT),
     SummaryTable(RatingMonth, _rating_months, group=BY_COURT),
     SummaryTable(RatingTotalMonth, _rating_total_months, group=BY_COURT),
     SummaryTable(CaseRegionMonth, _case_region_months),
