@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django_stubs_ext import StrOrPromise
 
 from mission.accounts.permissions import AnyUser, Capability, has_capability, scope_for
@@ -35,34 +36,62 @@ class NavSection:
 
 
 _sections: list[NavSection] = []
+# What a kind of user sees, in a language: (section label, ((item label, url), …)), …. The sections
+# depend only on the role and department (`has_capability`, `scope_for`), so each page need not
+# check capabilities and reverse every link again.
+_shown: dict[tuple[Any, ...], tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {}
 
 
 def register(section: NavSection) -> None:
     if section not in _sections:
         _sections.append(section)
         _sections.sort(key=lambda s: s.order)
+        _shown.clear()
+
+
+def _sections_shown(user: AnyUser) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    key = (
+        getattr(user, "role", None),
+        getattr(user, "department", None),
+        user.is_active,
+        translation.get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+    )
+    shown = _shown.get(key)
+    if shown is None:
+        scope = scope_for(user)
+        sections = []
+        for section in _sections:
+            if section.department and (
+                scope.nothing or (scope.departments is not None and section.department not in scope.departments)
+            ):
+                continue
+            items = tuple(
+                (str(item.label), reverse(item.url_name))
+                for item in section.items
+                if not item.capability or has_capability(user, item.capability)
+            )
+            if items:
+                sections.append((str(section.label), items))
+        shown = _shown[key] = tuple(sections)
+    return shown
+
+
+def _active(url: str, current_path: str) -> bool:
+    return current_path == url if url == "/" else current_path.startswith(url)
 
 
 def sections_for(user: "AnyUser | None", current_path: str = "") -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated:
         return []
-    scope = scope_for(user)
-    shown = []
-    for section in _sections:
-        if section.department and (
-            scope.nothing or (scope.departments is not None and section.department not in scope.departments)
-        ):
-            continue
-        items = []
-        for item in section.items:
-            if item.capability and not has_capability(user, item.capability):
-                continue
-            url = reverse(item.url_name)
-            active = current_path == url if url == "/" else current_path.startswith(url)
-            items.append({"label": item.label, "url": url, "active": active})
-        if items:
-            shown.append({"label": section.label, "items": items})
-    return shown
+    return [
+        {
+            "label": label,
+            "items": [{"label": item, "url": url, "active": _active(url, current_path)} for item, url in items],
+        }
+        for label, items in _sections_shown(user)
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

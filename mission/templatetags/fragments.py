@@ -3,16 +3,24 @@ engine (settings.TEMPLATES), so no `{% load %}` is needed:
 
 - `{% jinja "name.html" key=value … %}`: a fragment rendered by the Jinja2 engine (mission/jinja.py) with
   the given values (the rows of lists);
-- `{% field_row field %}`: one form field with its label, help and errors, as every form shows it.
+- `{% field_row field %}`: one form field with its label, help and errors, as every form shows it;
+- `{% page_header %}` and `{% page_nav %}`: the top bar and the side menu of every page (base.html),
+  compiled: through Django's engine they cost about as much as the rest of a simple page.
 """
 
+import functools
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.forms import BoundField
+from django.middleware.csrf import get_token
 from django.template import engines
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -51,3 +59,53 @@ def field_row(field: BoundField) -> SafeString:
     parts.extend(format_html('\n  <p class="error" id="{}_error">{}</p>', field.auto_id, error) for error in errors)
     parts.append("\n</div>")
     return mark_safe("".join(parts))  # noqa: S308 - every part made by format_html
+
+
+@functools.cache
+def _languages() -> tuple[tuple[str, str], ...]:
+    """The interface languages, each named in itself, as Django's language-info list gives them."""
+    return tuple((code, capfirst(translation.get_language_info(code)["name_local"])) for code, _ in settings.LANGUAGES)
+
+
+def _signed_in_name(user: Any) -> str:
+    return user.get_full_name() or user.username
+
+
+def _request_and_user(context: template.Context) -> tuple[Any, Any]:
+    """A page rendered without its request (Django's own error views render a plain dict) shows the
+    bar of a signed-out visitor."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    return request, user if user is not None and user.is_authenticated else None
+
+
+@register.simple_tag(takes_context=True)
+def page_header(context: template.Context) -> SafeString:
+    request, user = _request_and_user(context)
+    signed_in = user is not None
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    values = {
+        "signed_in": signed_in,
+        "who": _signed_in_name(user) if signed_in else "",
+        "role": user.get_role_display() if signed_in else "",
+        "csrf": get_token(request) if request is not None else "",
+        "languages": _languages(),
+        "language": language,
+        "here": request.get_full_path() if request is not None else "",
+        "always_sign_out": not context.get("nav_sections"),
+    }
+    return jinja("shell/header.html", **values)
+
+
+@register.simple_tag(takes_context=True)
+def page_nav(context: template.Context) -> SafeString:
+    request, user = _request_and_user(context)
+    if user is None:
+        return mark_safe("")
+    values = {
+        "sections": context.get("nav_sections") or [],
+        "staff": user.is_staff,
+        "csrf": get_token(request) if request is not None else "",
+        "sign_out": _("Sign out (%(name)s)") % {"name": _signed_in_name(user)},
+    }
+    return jinja("shell/nav.html", **values)
