@@ -40,6 +40,7 @@ class SummaryMark(models.Model):
     summary = models.CharField(max_length=50)
     month = models.DateField()  # its first day
     group = models.BigIntegerField(null=True)  # None: the whole month
+    topic = models.CharField(max_length=30, blank=True, default="")  # "": every table (summaries.Marked)
 
     class Meta:
         verbose_name = _("changed summary part")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from field_offices.models import Municipality
     from mission.accounts.models import User
     from mission.dashboards.filters import Filters
-    from mission.dashboards.summaries import Changes, SummaryTable
+    from mission.dashboards.summaries import Changes, Marked, SummaryTable
 
 
 @dataclass
@@ -108,8 +108,9 @@ class Summary:
     tables: Callable[[], "Sequence[SummaryTable]"]
     live_counts: LiveCounts | None = None
 
-    def refresh(self, changes: "Changes | None" = None) -> int:
-        """Rebuild the tables (only the changed parts, with `changes`); returns the rows written."""
+    def refresh(self, changes: "Changes | Marked | None" = None) -> int:
+        """Rebuild the tables (only the changed parts, with `changes`, each table for the topics it
+        reads); returns the rows written."""
         from mission.dashboards.summaries import summary_tables_rebuild
 
         return summary_tables_rebuild(self.tables(), changes)

@@ -23,21 +23,22 @@ from django.utils import timezone
 from mission.dashboards import registry
 from mission.dashboards.counters import live_counts_compact, live_counts_recount
 from mission.dashboards.models import RefreshKind, SummaryMark, SummaryRefresh
-from mission.dashboards.summaries import Changes, Part, month_of
+from mission.dashboards.summaries import EVERY_TABLE, Changes, Marked, Part, month_of
 
 logger = logging.getLogger(__name__)
 
 
-def summaries_mark(name: str, parts: Iterable[Part]) -> None:
+def summaries_mark(name: str, parts: Iterable[Part], topic: str = EVERY_TABLE) -> None:
     """Mark these parts of the summary `name` (a day in the month, and a group or None for the whole
-    month) as changed. Call inside the transaction of the change: a change rolled back leaves no mark."""
+    month) as changed; with a `topic`, only for the tables that read it (`SummaryTable.reads`). Call
+    inside the transaction of the change: a change rolled back leaves no mark."""
     unique = {(month_of(day), group) for day, group in parts}
     SummaryMark.objects.bulk_create(
-        SummaryMark(summary=name, month=month, group=group) for month, group in sorted(unique, key=str)
+        SummaryMark(summary=name, month=month, group=group, topic=topic) for month, group in sorted(unique, key=str)
     )
 
 
-def _claim(name: str) -> Changes:
+def _claim(name: str) -> Marked:
     """Remove the summary's marks and return what they marked. Runs in the refresh's transaction, after
     its lock: a mark committed later is not removed and waits for the next refresh; on PostgreSQL a
     mark held by another transaction is skipped, not waited for."""
@@ -46,17 +47,18 @@ def _claim(name: str) -> Changes:
     if connection.vendor == "postgresql":
         sql = (
             f"DELETE FROM {table} WHERE id IN "  # noqa: S608  # quoted names, the value is a parameter
-            f"(SELECT id FROM {table} WHERE summary = %s FOR UPDATE SKIP LOCKED) RETURNING month, {group}"
+            f"(SELECT id FROM {table} WHERE summary = %s FOR UPDATE SKIP LOCKED) RETURNING month, {group}, topic"
         )
     else:
-        sql = f"DELETE FROM {table} WHERE summary = %s RETURNING month, {group}"  # noqa: S608
+        sql = f"DELETE FROM {table} WHERE summary = %s RETURNING month, {group}, topic"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [name])
         rows = cursor.fetchall()
-    return Changes.of(
-        (month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month), group)
-        for month, group in rows
-    )
+    parts: dict[str, list[Part]] = {}
+    for month, group, topic in rows:
+        day = month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month)
+        parts.setdefault(topic, []).append((day, group))
+    return Marked({topic: Changes.of(topic_parts) for topic, topic_parts in sorted(parts.items())})
 
 
 def _locked(name: str, *, wait: bool) -> tuple[SummaryRefresh | None, bool]:
@@ -125,7 +127,7 @@ def summary_apply_changes(*, name: str, wait: bool = True) -> SummaryRefresh | N
             return None
         if created:
             record = _rebuild(record, started)
-            changes = Changes()
+            changes = Marked()
         else:
             as_of = timezone.now()  # every change committed before the claim is in the figures
             changes = _claim(name)

@@ -4,6 +4,11 @@ on its `DepartmentConfig`; the framework rebuilds them whole (`summary_tables_re
 the nightly repair, `manage.py refresh_dashboards`) or only the parts its services marked as changed
 (`Changes`: months, each whole or only some groups within it, such as one court's rows).
 
+A mark may name a topic (`summaries_mark(..., topic=…)`): what kind of change it was, such as the ratings
+of an observation. A table that declares the topics it `reads` is rebuilt for the marks of those topics
+and for the marks without one; a table that declares none is rebuilt for every mark. So an approval
+that changes only ratings rebuilds the rating tables, not every table of its month.
+
 A fill writes with one INSERT … SELECT (`mission.sql.insert_select`) and narrows its SELECT with
 `changes.q(...)` (the records of the changed parts) or, for a query with a window over months,
 `changes.where(...)` (its output rows of the changed parts). The framework deletes the table's rows
@@ -55,6 +60,17 @@ class Changes:
         """How many parts: a whole month counts once, and each group of a month once."""
         return sum(1 if groups is None else len(groups) for groups in self.parts.values())
 
+    def __or__(self, other: "Changes") -> "Changes":
+        """The parts of both: a month whole in either is whole."""
+        merged: dict[datetime.date, frozenset[int] | None] = dict(self.parts)
+        for month, groups in other.parts.items():
+            if month not in merged:
+                merged[month] = groups
+            else:
+                mine = merged[month]
+                merged[month] = None if mine is None or groups is None else mine | groups
+        return Changes(dict(sorted(merged.items())))
+
     def whole_months(self) -> "Changes":
         """The same months, whole: for a table whose rows are not kept by group."""
         return Changes(dict.fromkeys(self.parts))
@@ -97,6 +113,38 @@ class Changes:
         return "(" + (" OR ".join(clauses) or "1 = 0") + ")", params
 
 
+EVERY_TABLE = ""  # the topic of a mark that every table of its summary is rebuilt for
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What the marks of a summary say changed: its parts per topic (EVERY_TABLE for marks without one)."""
+
+    topics: Mapping[str, Changes] = field(default_factory=dict)
+
+    def for_tables(self, tables: Iterable["SummaryTable"]) -> Changes:
+        """The parts these tables (of one model) are rebuilt for: marks without a topic, and those of a
+        topic one of them reads (any topic, for a table that declares none)."""
+        tables = list(tables)
+        changes = Changes()
+        for topic, parts in self.topics.items():
+            if topic == EVERY_TABLE or any(t.reads is None or topic in t.reads for t in tables):
+                changes = changes | parts
+        return changes
+
+    def everything(self) -> Changes:
+        changes = Changes()
+        for parts in self.topics.values():
+            changes = changes | parts
+        return changes
+
+    def __bool__(self) -> bool:
+        return any(self.topics.values())
+
+    def __len__(self) -> int:
+        return len(self.everything())
+
+
 @dataclass(frozen=True)
 class SummaryTable:
     """A summary table and one way it is filled: `fill(changes)` writes rows (one INSERT … SELECT, see
@@ -106,28 +154,47 @@ class SummaryTable:
 
     `month` names the table's month field; `group`, if the table keeps its rows by the summary's
     group (trial monitoring: the court), that field, so a change in one group rebuilds that group's
-    rows of the month; without it a changed month is rebuilt whole (`Changes.whole_months`)."""
+    rows of the month; without it a changed month is rebuilt whole (`Changes.whole_months`).
+
+    `reads` names the topics of marks that change this table's rows, besides marks without a topic;
+    None (the default) rebuilds it for every mark. A table filled from another reads its topics too."""
 
     model: type[models.Model]
     fill: Callable[["Changes | None"], int]
     month: str = "month"
     group: str | None = None
+    reads: frozenset[str] | None = None
 
 
-def summary_tables_rebuild(tables: Sequence[SummaryTable], changes: Changes | None = None) -> int:
-    """Replace the rows of the tables (those of the changed parts only, with `changes`); returns the
-    number of rows written."""
+def summary_tables_rebuild(tables: Sequence[SummaryTable], changes: "Changes | Marked | None" = None) -> int:
+    """Replace the rows of the tables (with `changes`, only those of the changed parts, each table for
+    the topics it reads); returns the number of rows written."""
     models_in_order = list(dict.fromkeys(table.model for table in tables))
     if changes is not None and not changes:
         return 0
+    marked = Marked({EVERY_TABLE: changes}) if isinstance(changes, Changes) else changes
+    # A model filled from several tables is rebuilt for what any of them reads, by all of them.
+    scope: dict[type[models.Model], Changes | None] = {
+        model: None if marked is None else marked.for_tables(t for t in tables if t.model is model)
+        for model in models_in_order
+    }
     firsts = {table.model: table for table in reversed(tables)}
     for model in models_in_order:
+        model_changes = scope[model]
+        if model_changes is not None and not model_changes:
+            continue
         rows = model._default_manager.all()
-        if changes is not None:
+        if model_changes is not None:
             table = firsts[model]
-            rows = rows.filter(_scoped(changes, table).q(table.month, table.group))
+            rows = rows.filter(_scoped(model_changes, table).q(table.month, table.group))
         rows._raw_delete(rows.db)  # summary rows: nothing cascades, no signals
-    written = sum(table.fill(None if changes is None else _scoped(changes, table)) for table in tables)
+    written = 0
+    for table in tables:
+        model_changes = scope[table.model]
+        if model_changes is None:
+            written += table.fill(None)
+        elif model_changes:
+            written += table.fill(_scoped(model_changes, table))
     if connection.vendor == "postgresql" and changes is None:
         # Fresh statistics, or the planner takes the rebuilt tables for empty and picks nested loops.
         with connection.cursor() as cursor:

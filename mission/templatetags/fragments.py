@@ -68,7 +68,7 @@ def _languages() -> tuple[tuple[str, str], ...]:
 
 
 def _signed_in_name(user: Any) -> str:
-    return user.get_full_name() or user.username
+    return str(user.get_full_name() or user.username)
 
 
 def _request_and_user(context: template.Context) -> tuple[Any, Any]:

@@ -14,7 +14,10 @@ def _raise(rule, *, case, hearing=None, observation=None, subject: str) -> Flag 
     flag, created = Flag.objects.get_or_create(
         rule=rule.code, subject=subject, defaults={"case": case, "hearing": hearing, "observation": observation}
     )
-    return flag if created else None
+    if not created:
+        return None
+    trial_summaries_mark_flag(flag.pk)
+    return flag
 
 
 def flags_raise_for_hearing(hearing: Hearing) -> list[Flag]:

@@ -6,7 +6,7 @@ from rights.models import Case, Hearing
 from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.flags import flags_raise_for_hearing
 from rights.services.observations import correction_reason, published_change_review
-from rights.services.summaries import trial_summaries_mark, trial_summary_parts
+from rights.services.summaries import trial_summaries_mark_hearing_change
 
 HEARING_FIELDS = (
     "date",
@@ -59,7 +59,7 @@ def hearing_create(*, actor, case: Case, **fields) -> Hearing:
     hearing.save()
     _refresh_last_hearing(case)
     flags_raise_for_hearing(hearing)
-    trial_summaries_mark([case.pk])
+    trial_summaries_mark_hearing_change(hearing)
     trial_counts_after([case.pk], counts)
     return hearing
 
@@ -77,7 +77,7 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
     counts = trial_counts_before([hearing.case_id])  # first: it locks the case
     lock_version(hearing, expected_version=expected_version)
     published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
-    counted_in = trial_summary_parts([hearing.case_id])  # with the hearing's month as stored
+    counted_in = Hearing.objects.values_list("date", "court_id").get(pk=hearing.pk)  # as stored
     if published:
         reason = correction_reason(reason)
     _apply(hearing, fields)
@@ -93,6 +93,6 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
         published_change_review(actor=actor, observations=hearing.observations.all(), reason=reason)
         hearing.published = hearing_is_published(hearing)
     flags_raise_for_hearing(hearing)
-    trial_summaries_mark([hearing.case_id], before=counted_in)
+    trial_summaries_mark_hearing_change(hearing, before=counted_in)
     trial_counts_after([hearing.case_id], counts)
     return hearing

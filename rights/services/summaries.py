@@ -8,6 +8,11 @@ every hearing, flag and intervention of the cases they touch, as the case was be
 change, each for the case's court. A whole case is marked, not one hearing, because a case's rows of
 one month keep the month of its previous hearing (`CaseMonth`, `AccusedPersonMonth`): moving a hearing
 changes the next hearing's row too.
+
+Marks name a topic where a change touches only some tables: RATINGS (an observation's status or
+ratings: the rating tables), FOLLOW_UP (flags and interventions: the follow-up table) and SEQUENCE (the
+months of a case whose hearings' order may have changed: the tables that keep a case's previous month).
+A hearing's own months are marked for every table.
 """
 
 from collections.abc import Iterable
@@ -17,7 +22,7 @@ from django.db.models import Count, DateField, F, Q, Sum, Value, Window
 from django.db.models.functions import Coalesce, Lag, TruncMonth
 
 from mission.dashboards.services import summaries_mark
-from mission.dashboards.summaries import Changes, Part, SummaryTable
+from mission.dashboards.summaries import Changes, Part, SummaryTable, month_of
 from mission.sql import insert_select, insert_select_grouped
 from rights.indicators import HEARING_COUNTS, NOT_RATED, RATING_COUNTS, juvenile
 from rights.models import (
@@ -46,6 +51,7 @@ from rights.models import (
 from rights.models import Flag as FlagModel
 
 SUMMARY_NAME = "trial_monitoring"
+RATINGS, FOLLOW_UP, SEQUENCE = "ratings", "follow_up", "sequence"  # topics of marks (see above)
 
 
 def _qn(name: str) -> str:
@@ -402,22 +408,27 @@ def _intervention_months(changes: Changes | None) -> int:
 # In the order they are filled: a table summed from another comes after it. Tables with courts are
 # rebuilt by month and court (the group of trial_summaries_mark), the others by whole months.
 BY_COURT = "court"
+# What each table reads besides marks without a topic (a table filled from another reads its topics).
+HEARINGS_ONLY: frozenset[str] = frozenset()
+BY_SEQUENCE = frozenset({SEQUENCE})
+BY_RATINGS = frozenset({RATINGS})
+BY_FOLLOW_UP = frozenset({FOLLOW_UP})
 TABLES = (
-    SummaryTable(HearingMonth, _hearing_months, group=BY_COURT),
-    SummaryTable(AdjournmentMonth, _adjournment_months, group=BY_COURT),
-    SummaryTable(MunicipalityMonth, _municipality_months, group=BY_COURT),
-    SummaryTable(CaseMonth, _case_months, group=BY_COURT),
-    SummaryTable(AccusedPersonMonth, _accused_person_months, group=BY_COURT),
-    SummaryTable(HearingAccusedMonth, _hearings_by_accused, group=BY_COURT),
-    SummaryTable(RatingMonth, _rating_months, group=BY_COURT),
-    SummaryTable(RatingTotalMonth, _rating_total_months, group=BY_COURT),
-    SummaryTable(CaseRegionMonth, _case_region_months),
-    SummaryTable(AdjournmentRegionMonth, _adjournment_region_months),
-    SummaryTable(RatingRegionMonth, _rating_region_months),
-    SummaryTable(AccusedRegionMonth, _accused_region_months),
-    SummaryTable(AccusedPersonRegionMonth, _accused_person_region_months),
-    SummaryTable(FollowUpMonth, _flag_months, group=BY_COURT),
-    SummaryTable(FollowUpMonth, _intervention_months, group=BY_COURT),
+    SummaryTable(HearingMonth, _hearing_months, group=BY_COURT, reads=HEARINGS_ONLY),
+    SummaryTable(AdjournmentMonth, _adjournment_months, group=BY_COURT, reads=HEARINGS_ONLY),
+    SummaryTable(MunicipalityMonth, _municipality_months, group=BY_COURT, reads=HEARINGS_ONLY),
+    SummaryTable(CaseMonth, _case_months, group=BY_COURT, reads=BY_SEQUENCE),
+    SummaryTable(AccusedPersonMonth, _accused_person_months, group=BY_COURT, reads=BY_SEQUENCE),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused, group=BY_COURT, reads=HEARINGS_ONLY),
+    SummaryTable(RatingMonth, _rating_months, group=BY_COURT, reads=BY_RATINGS),
+    SummaryTable(RatingTotalMonth, _rating_total_months, group=BY_COURT, reads=BY_RATINGS),
+    SummaryTable(CaseRegionMonth, _case_region_months, reads=BY_SEQUENCE),
+    SummaryTable(AdjournmentRegionMonth, _adjournment_region_months, reads=HEARINGS_ONLY),
+    SummaryTable(RatingRegionMonth, _rating_region_months, reads=BY_RATINGS),
+    SummaryTable(AccusedRegionMonth, _accused_region_months, reads=HEARINGS_ONLY),
+    SummaryTable(AccusedPersonRegionMonth, _accused_person_region_months, reads=BY_SEQUENCE),
+    SummaryTable(FollowUpMonth, _flag_months, group=BY_COURT, reads=BY_FOLLOW_UP),
+    SummaryTable(FollowUpMonth, _intervention_months, group=BY_COURT, reads=BY_FOLLOW_UP),
 )
 
 
@@ -453,8 +464,23 @@ def trial_summaries_mark(case_ids: Iterable[int], before: Iterable[Part] = ()) -
 
 
 def trial_summaries_mark_hearing(hearing_id: int) -> None:
-    """Mark the month and court of one hearing: what its observations and their flags count in."""
-    summaries_mark(SUMMARY_NAME, Hearing.objects.filter(pk=hearing_id).values_list("date", "court_id"))
+    """Mark the month and court of one hearing for the rating tables: what its observations count in
+    (flags raised or closed with them mark themselves)."""
+    summaries_mark(SUMMARY_NAME, Hearing.objects.filter(pk=hearing_id).values_list("date", "court_id"), RATINGS)
+
+
+def trial_summaries_mark_hearing_change(hearing: Hearing, before: Part | None = None) -> None:
+    """Mark a hearing made or changed: its month and court now and `before` (as stored before the
+    change; None for a new hearing) for every table, and, when it changed months, the months of its
+    case's hearings for the tables that keep a case's previous month (the hearing after it, where it was
+    and where it is now, has another previous month). Its observations and flags count in its month."""
+    now = (month_of(hearing.date), hearing.court_id)
+    before = (month_of(before[0]), before[1]) if before else None
+    summaries_mark(SUMMARY_NAME, {now} | ({before} if before else set()))
+    if before != now:
+        month = TruncMonth("date", output_field=DateField())
+        sequence = set(Hearing.objects.order_by().filter(case_id=hearing.case_id).values_list(month, "court_id"))
+        summaries_mark(SUMMARY_NAME, sequence | ({before} if before else set()), SEQUENCE)
 
 
 def trial_summaries_mark_flag(flag_id: int, before: Iterable[Part] = ()) -> None:
@@ -462,4 +488,4 @@ def trial_summaries_mark_flag(flag_id: int, before: Iterable[Part] = ()) -> None
     month = TruncMonth("date", output_field=DateField())
     flags = FlagModel.objects.order_by().filter(pk=flag_id).values_list(flag_day(), "case__court_id")
     interventions = Intervention.objects.order_by().filter(flag_id=flag_id).values_list(month, "flag__case__court_id")
-    summaries_mark(SUMMARY_NAME, set(before) | set(flags.union(interventions)))
+    summaries_mark(SUMMARY_NAME, set(before) | set(flags.union(interventions)), FOLLOW_UP)

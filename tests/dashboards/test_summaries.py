@@ -22,7 +22,7 @@ from mission.dashboards.services import (
     summaries_refresh,
     summary_apply_changes,
 )
-from mission.dashboards.summaries import Changes
+from mission.dashboards.summaries import EVERY_TABLE, Changes, Marked, SummaryTable, summary_tables_rebuild
 from tests.conftest import require_service
 from tests.departments import contract_fixtures
 
@@ -99,6 +99,38 @@ def test_a_changed_month_of_one_group_rebuilds_only_that_group():
     assert changes.parts == {datetime.date(2026, 5, 1): frozenset({3, 4}), datetime.date(2026, 6, 1): None}
     assert len(changes) == 3
     assert changes.whole_months().parts == dict.fromkeys(changes.parts)
+
+
+def test_changes_of_two_marks_merge_part_by_part():
+    may, june = datetime.date(2026, 5, 1), datetime.date(2026, 6, 1)
+    merged = Changes.of([(may, 3), (june, None)]) | Changes.of([(may, 4), (june, 7), (datetime.date(2026, 7, 9), 1)])
+    assert merged.parts == {may: frozenset({3, 4}), june: None, datetime.date(2026, 7, 1): frozenset({1})}
+
+
+def test_a_mark_with_a_topic_rebuilds_only_the_tables_that_read_it():
+    from rights.models import FollowUpMonth, HearingMonth, RatingMonth
+
+    calls: dict[str, Changes] = {}
+
+    def fill(name):
+        def record(changes):
+            calls[name] = changes
+            return 0
+
+        return record
+
+    tables = [
+        SummaryTable(HearingMonth, fill("hearings"), group="court", reads=frozenset()),
+        SummaryTable(RatingMonth, fill("ratings"), group="court", reads=frozenset({"ratings"})),
+        SummaryTable(FollowUpMonth, fill("every mark"), group="court"),  # reads None: every topic
+    ]
+    may = datetime.date(2026, 5, 1)
+    summary_tables_rebuild(tables, Marked({"ratings": Changes.of([(may, 3)])}))
+    assert calls == {"ratings": Changes.of([(may, 3)]), "every mark": Changes.of([(may, 3)])}
+    calls.clear()
+    summary_tables_rebuild(tables, Marked({EVERY_TABLE: Changes.of([(may, 4)]), "ratings": Changes.of([(may, 3)])}))
+    assert calls["hearings"] == Changes.of([(may, 4)])  # the ratings' mark is not its topic
+    assert calls["ratings"] == calls["every mark"] == Changes.of([(may, 3), (may, 4)])
 
 
 def test_the_task_applies_the_marks_and_a_summary_never_built_is_built(trial_data):

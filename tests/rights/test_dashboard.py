@@ -246,6 +246,33 @@ class TestSummaries:
         assert not SummaryMark.objects.exists()
         assert SummaryRefresh.objects.get().kind == "incremental"
 
+    def test_an_approval_marks_its_month_for_the_rating_tables_only(self, monitor, supervisor, observation, standards):
+        from rights.services.observations import observation_approve, observation_submit
+        from tests.rights.conftest import all_complied
+
+        observation_submit(
+            actor=monitor, observation=observation, expected_version=1, summary="Held.", ratings=all_complied(standards)
+        )
+        SummaryMark.objects.all().delete()
+        observation_approve(actor=supervisor, observation=observation, expected_version=observation.version)
+        hearing = observation.hearing
+        assert set(SummaryMark.objects.values_list("topic", "month", "group")) == {
+            ("ratings", hearing.date.replace(day=1), hearing.court_id)
+        }
+
+    def test_a_moved_hearing_marks_its_two_months_and_its_case_for_the_sequence(self, monitor, hearing):
+        from rights.services.hearings import hearing_update
+
+        old = hearing.date
+        SummaryMark.objects.all().delete()
+        hearing_update(
+            actor=monitor, hearing=hearing, expected_version=hearing.version, date=old - datetime.timedelta(days=40)
+        )
+        marks = set(SummaryMark.objects.values_list("topic", "month"))
+        months = {old.replace(day=1), (old - datetime.timedelta(days=40)).replace(day=1)}
+        assert {m for t, m in marks if t == ""} == months
+        assert {m for t, m in marks if t == "sequence"} == months  # the case has no other hearing
+
     def test_in_process_summaries_not_rebuilt_for_a_day_are_rebuilt_on_reading(self, department_head, trial_data):
         # A record made around the services (a factory here, a fix in the database) is not marked: it
         # waits for the nightly rebuild, which the page does itself when tasks run in-process.
