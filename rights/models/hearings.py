@@ -109,7 +109,8 @@ class Hearing(VersionedModel, BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["case", "date"], name="hearing_case_date_idx"),
+            # With the id: the hearing before another of its case, read from the index alone (summaries).
+            models.Index(fields=["case", "date", "id"], name="hearing_case_date_id_idx"),
             models.Index(fields=["court", "date"], name="hearing_court_date_idx"),
             models.Index(fields=["-date", "-scheduled_start", "-id"], name="hearing_list_order_idx"),
             models.Index(fields=["id"], condition=models.Q(published=True), name="hearing_published_idx"),

@@ -6,7 +6,7 @@ from rights.models import Case, Hearing
 from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.flags import flags_raise_for_hearing
 from rights.services.observations import correction_reason, published_change_review
-from rights.services.summaries import trial_summaries_mark_hearing_change
+from rights.services.summaries import trial_following_part, trial_summaries_mark_hearing_change
 
 HEARING_FIELDS = (
     "date",
@@ -78,6 +78,7 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
     lock_version(hearing, expected_version=expected_version)
     published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
     counted_in = Hearing.objects.values_list("date", "court_id").get(pk=hearing.pk)  # as stored
+    following = trial_following_part(hearing)  # the hearing whose previous month it is, as stored
     if published:
         reason = correction_reason(reason)
     _apply(hearing, fields)
@@ -93,6 +94,6 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
         published_change_review(actor=actor, observations=hearing.observations.all(), reason=reason)
         hearing.published = hearing_is_published(hearing)
     flags_raise_for_hearing(hearing)
-    trial_summaries_mark_hearing_change(hearing, before=counted_in)
+    trial_summaries_mark_hearing_change(hearing, before=counted_in, following_before=following)
     trial_counts_after([hearing.case_id], counts)
     return hearing

@@ -18,7 +18,7 @@ A hearing's own months are marked for every table.
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Q, Sum, Value, Window
+from django.db.models import Count, DateField, F, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, Lag, TruncMonth
 
 from mission.dashboards.services import summaries_mark
@@ -40,7 +40,6 @@ from rights.models import (
     Intervention,
     MunicipalityMonth,
     ObservationStatus,
-    Party,
     PartyRole,
     RatingMonth,
     RatingRegionMonth,
@@ -89,20 +88,21 @@ def _in(changes: Changes | None, day: str, court: str | None = None, case_court:
     return changes.q(day, court) & (changes.in_groups(case_court) if case_court else Q())
 
 
-def _cases_in(changes: Changes | None) -> Q:
-    """The cases with a hearing in a changed part, whole: a window over a case's hearings must see them
-    all (the rows outside the changed parts are left out after it, `_rows_in`)."""
+def _previous_month(changes: Changes | None, partition: str) -> Window | Subquery:
+    """The month of the case's hearing before this one (by date, then id), or NULL. Rebuilding
+    everything, a window over each `partition` (the case's hearings, or one accused's rows) sorts the
+    table once; rebuilding a few parts, one probe of the (case, date, id) index per hearing reads the
+    parts' own hearings instead of every hearing of their cases."""
+    month = TruncMonth("date", output_field=DateField())
     if changes is None:
-        return Q()
-    cases = Hearing.objects.order_by().filter(changes.q("date", "court_id")).values("case_id")
-    return Q(case_id__in=cases) & changes.in_groups("case__court_id")
-
-
-def _rows_in(changes: Changes | None, where: str = "") -> tuple[str, list]:
-    if changes is None:
-        return where, []
-    condition, params = changes.where(f"sub.{_qn('s_month')}", f"sub.{_qn('s_court')}")
-    return (f"{where} AND {condition}" if where else condition), params
+        return Window(Lag(month), partition_by=[F(partition)], order_by=[F("date").asc(), F("id").asc()])
+    earlier = (
+        Hearing.objects.order_by("-date", "-id")
+        .filter(case_id=OuterRef("case_id"))
+        .filter(Q(date__lt=OuterRef("date")) | Q(date=OuterRef("date"), id__lt=OuterRef("id")))
+        .values(s_earlier=month)[:1]
+    )
+    return Subquery(earlier, output_field=DateField())
 
 
 def _hearing_months(changes: Changes | None) -> int:
@@ -156,19 +156,16 @@ def _municipality_months(changes: Changes | None) -> int:
 def _case_months(changes: Changes | None) -> int:
     """One row per hearing with the month of the case's hearing before it; the first hearing of a case
     in a month is the one whose previous hearing lies in another month (or does not exist)."""
-    month = TruncMonth("date", output_field=DateField())
     case_months = (
         Hearing.objects.order_by()
-        .filter(_cases_in(changes))
+        .filter(_in(changes, "date", "court_id", "case__court_id"))
         .values(
-            s_case=F("case_id"),
-            s_month=month,
-            s_previous=Window(Lag(month), partition_by=[F("case_id")], order_by=[F("date").asc(), F("id").asc()]),
+            s_month=TruncMonth("date", output_field=DateField()),
+            s_previous=_previous_month(changes, "case_id"),
             **_case_dimensions("case__"),
             s_grounds=F("case__fundamental_rights_appeal_grounds"),
         )
     )
-    where, params = _rows_in(changes, _first_in_month())
     return insert_select(
         CaseMonth,
         case_months,
@@ -179,8 +176,7 @@ def _case_months(changes: Changes | None) -> int:
             "cases": "=COUNT(*)",
             "appeal_grounds": f"=SUM(CASE WHEN sub.{_qn('s_grounds')} THEN 1 ELSE 0 END)",
         },
-        where=where,
-        where_params=params,
+        where=_first_in_month(),
         group=True,
     )
 
@@ -188,25 +184,18 @@ def _case_months(changes: Changes | None) -> int:
 def _accused_person_months(changes: Changes | None) -> int:
     """One row per accused and hearing of their case, with the month of the case's hearing before; a
     person's first row in a month is what CaseMonth keeps for a case."""
-    hearing_month = TruncMonth("case__hearings__date", output_field=DateField())
     person_months = (
-        Party.objects.order_by()
-        .filter(_cases_in(changes), role=PartyRole.ACCUSED)
+        Hearing.objects.order_by()
+        .filter(_in(changes, "date", "court_id", "case__court_id"), case__parties__role=PartyRole.ACCUSED)
         .values(
-            s_month=hearing_month,
-            s_previous=Window(
-                Lag(hearing_month),
-                partition_by=[F("pk")],
-                order_by=[F("case__hearings__date").asc(), F("case__hearings__id").asc()],
-            ),
+            s_month=TruncMonth("date", output_field=DateField()),
+            s_previous=_previous_month(changes, "case__parties__id"),
             **_case_dimensions("case__"),
-            s_sex=F("sex"),
-            s_juvenile=juvenile(),
-            s_community=Coalesce(F("community__code"), Value("")),
+            s_sex=F("case__parties__sex"),
+            s_juvenile=juvenile("case__parties__"),
+            s_community=Coalesce(F("case__parties__community__code"), Value("")),
         )
     )
-    # NULL month: a case not heard yet
-    where, params = _rows_in(changes, f"sub.{_qn('s_month')} IS NOT NULL AND {_first_in_month()}")
     return insert_select(
         AccusedPersonMonth,
         person_months,
@@ -219,8 +208,7 @@ def _accused_person_months(changes: Changes | None) -> int:
             "community": "s_community",
             "persons": "=COUNT(*)",
         },
-        where=where,
-        where_params=params,
+        where=_first_in_month(),
         group=True,
     )
 
@@ -469,18 +457,33 @@ def trial_summaries_mark_hearing(hearing_id: int) -> None:
     summaries_mark(SUMMARY_NAME, Hearing.objects.filter(pk=hearing_id).values_list("date", "court_id"), RATINGS)
 
 
-def trial_summaries_mark_hearing_change(hearing: Hearing, before: Part | None = None) -> None:
+def trial_following_part(hearing: Hearing) -> Part | None:
+    """The month and court of the case's hearing after this one (by date, then id), as stored: the row
+    whose previous month this hearing is. Call before a change of the hearing's date too."""
+    date = Hearing.objects.values_list("date", flat=True).get(pk=hearing.pk)
+    following = (
+        Hearing.objects.order_by("date", "id")
+        .filter(Q(date__gt=date) | Q(date=date, id__gt=hearing.pk), case_id=hearing.case_id)
+        .values_list("date", "court_id")
+        .first()
+    )
+    return (month_of(following[0]), following[1]) if following else None
+
+
+def trial_summaries_mark_hearing_change(
+    hearing: Hearing, before: Part | None = None, following_before: Part | None = None
+) -> None:
     """Mark a hearing made or changed: its month and court now and `before` (as stored before the
-    change; None for a new hearing) for every table, and, when it changed months, the months of its
-    case's hearings for the tables that keep a case's previous month (the hearing after it, where it was
-    and where it is now, has another previous month). Its observations and flags count in its month."""
+    change; None for a new hearing) for every table, and the months of the hearings that followed it
+    before the change (`following_before`, `trial_following_part`) and follow it now, whose previous
+    month it is, for the tables that keep a case's previous month (topic SEQUENCE). Its observations
+    and flags count in its own month."""
     now = (month_of(hearing.date), hearing.court_id)
     before = (month_of(before[0]), before[1]) if before else None
     summaries_mark(SUMMARY_NAME, {now} | ({before} if before else set()))
-    if before != now:
-        month = TruncMonth("date", output_field=DateField())
-        sequence = set(Hearing.objects.order_by().filter(case_id=hearing.case_id).values_list(month, "court_id"))
-        summaries_mark(SUMMARY_NAME, sequence | ({before} if before else set()), SEQUENCE)
+    sequence = {following_before, trial_following_part(hearing)} - {None, now, before}
+    if sequence:
+        summaries_mark(SUMMARY_NAME, sequence, SEQUENCE)  # type: ignore[arg-type]  # None removed
 
 
 def trial_summaries_mark_flag(flag_id: int, before: Iterable[Part] = ()) -> None:

@@ -260,18 +260,29 @@ class TestSummaries:
             ("ratings", hearing.date.replace(day=1), hearing.court_id)
         }
 
-    def test_a_moved_hearing_marks_its_two_months_and_its_case_for_the_sequence(self, monitor, hearing):
-        from rights.services.hearings import hearing_update
+    def test_a_moved_hearing_marks_its_months_and_those_of_the_hearings_after_it(self, monitor, hearing):
+        """Every table is rebuilt for the hearing's month before and after; the tables that keep a
+        case's previous month also for the hearings that followed it and follow it now."""
+        from rights.services.hearings import hearing_create, hearing_update
+        from tests.rights.conftest import hearing_fields
 
-        old = hearing.date
+        day = hearing.date
+
+        def ago(days: int) -> datetime.date:
+            return day - datetime.timedelta(days=days)
+
+        def month(date: datetime.date) -> datetime.date:
+            return date.replace(day=1)
+
+        moved = hearing_create(actor=monitor, case=hearing.case, **hearing_fields(date=ago(120)))
+        hearing_create(actor=monitor, case=hearing.case, **hearing_fields(date=ago(60)))
         SummaryMark.objects.all().delete()
-        hearing_update(
-            actor=monitor, hearing=hearing, expected_version=hearing.version, date=old - datetime.timedelta(days=40)
-        )
+        # From first to between the second and `hearing`: the second had it before, `hearing` has it now.
+        hearing_update(actor=monitor, hearing=moved, expected_version=moved.version, date=ago(30))
         marks = set(SummaryMark.objects.values_list("topic", "month"))
-        months = {old.replace(day=1), (old - datetime.timedelta(days=40)).replace(day=1)}
-        assert {m for t, m in marks if t == ""} == months
-        assert {m for t, m in marks if t == "sequence"} == months  # the case has no other hearing
+        every = {m for t, m in marks if t == ""}
+        assert every == {month(ago(120)), month(ago(30))}
+        assert {m for t, m in marks if t == "sequence"} == {month(ago(60)), month(day)} - every
 
     def test_in_process_summaries_not_rebuilt_for_a_day_are_rebuilt_on_reading(self, department_head, trial_data):
         # A record made around the services (a factory here, a fix in the database) is not marked: it
