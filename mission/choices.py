@@ -12,12 +12,16 @@ lives in the process; lists are also rebuilt after `MAX_AGE_SECONDS` whatever th
 bounds how long a multi-process deployment without Redis could show an old list.
 
 Only the options are cached: a submitted value is still checked against the database by the field.
+
+What reference data alone decides besides (a list's filter form, rendered: `kept_while_reference_unchanged`)
+is kept the same way, per version and language, in a bounded store of this process.
 """
 
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeGuard
 
 from django import forms
@@ -37,6 +41,8 @@ Option = tuple[str, str]
 _lock = threading.Lock()
 _lists: dict[tuple[str, str, str], tuple[str, float, list[Option]]] = {}
 _watched: set[type[models.Model]] = set()
+_kept: "OrderedDict[tuple[Hashable, ...], tuple[float, str]]" = OrderedDict()
+KEPT_MAX = 256  # texts kept per process: a filter form is a few kilobytes
 
 
 def _version() -> str:
@@ -64,9 +70,30 @@ def _changed_now_and_on_commit(**kwargs: Any) -> None:
 
 
 def forget_reference_choices() -> None:
-    """Drop this process's lists (tests do, between tests that roll reference rows back)."""
+    """Drop this process's lists and kept texts (tests do, between tests that roll reference rows back)."""
     with _lock:
         _lists.clear()
+        _kept.clear()
+
+
+def kept_while_reference_unchanged(parts: tuple[Hashable, ...], build: Callable[[], str]) -> str:
+    """`build()`'s text, kept in this process for these `parts` (everything else it depends on) in the
+    active language until reference data changes, at most MAX_AGE_SECONDS; the least recently used
+    go first beyond KEPT_MAX."""
+    key = (_version(), translation.get_language() or "", parts)
+    now = time.monotonic()
+    with _lock:
+        kept = _kept.get(key)
+        if kept is not None and now - kept[0] < MAX_AGE_SECONDS:
+            _kept.move_to_end(key)
+            return kept[1]
+    text = build()
+    with _lock:
+        _kept[key] = (now, text)
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_MAX:
+            _kept.popitem(last=False)
+    return text
 
 
 def _watch(model: type[models.Model]) -> None:

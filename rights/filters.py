@@ -120,6 +120,11 @@ class TrialFilterSet(CaseScopeFilterSet):
             use_fast_widgets(super().form)
         return self._form
 
+    def form_key_parts(self) -> tuple:
+        """What the form depends on besides its class, values, language and reference data: nothing, so
+        its rendered fields are kept (`{% filter_fields %}`)."""
+        return ()
+
     def filter_case_number(self, queryset, name, value):
         return queryset.filter(**{f"{self.case_path}case_number__icontains": value.strip()})
 
@@ -218,6 +223,9 @@ class ReviewQueueFilter(TrialFilterSet):
     def __init__(self, *args, monitors: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["monitor"].extra["choices"] = monitors
+
+    def form_key_parts(self) -> tuple:
+        return tuple(self.filters["monitor"].extra["choices"])  # the colleagues this reviewer may pick
 
     def filter_monitor(self, queryset, name, value):
         return queryset.filter(monitor__username=value)

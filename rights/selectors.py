@@ -50,7 +50,7 @@ else:  # the alias cannot be subscripted so at run time
 def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[ListedCase]]:
     queryset = (
         Case.objects.visible_to(user)
-        .select_related("court", "municipality__region")
+        .select_related("court", "municipality")  # what a row shows: each join costs the page's planning
         .annotate(
             hearing_count=_count(Hearing, case=OuterRef("pk")),
             open_flags=_count(Flag, case=OuterRef("pk"), status=FlagStatus.OPEN),
@@ -87,7 +87,7 @@ def case_detail(*, user, pk: int) -> Case:
 def hearing_list(*, user, data=None) -> tuple[HearingFilter, QuerySet[Hearing]]:
     queryset = (
         Hearing.objects.visible_to(user)
-        .select_related("case__court", "case__municipality__region")
+        .select_related("case__court")
         .annotate(
             observation_count=_count(Observation, hearing=OuterRef("pk")),
             flag_count=_count(Flag, hearing=OuterRef("pk")),
@@ -104,7 +104,7 @@ def hearing_get(*, user, pk: int) -> Hearing:
 def observation_list(*, user, data=None) -> tuple[ObservationFilter, QuerySet[Observation]]:
     queryset = (
         Observation.objects.visible_to(user)
-        .select_related("hearing__case__court", "hearing__case__municipality__region", "monitor")
+        .select_related("hearing__case__court", "monitor")
         .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
     )
     filterset = ObservationFilter(data or None, queryset=queryset)
@@ -127,7 +127,7 @@ def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observ
     flags of its hearing (`observation.hearing.flag_list`), fetched in one query for the page."""
     queryset = (
         review.review_queue(queryset=Observation.objects.all(), user=user)
-        .select_related("hearing__case__court", "hearing__case__municipality__region", "monitor")
+        .select_related("hearing__case__court", "monitor")
         .prefetch_related(hearing_flags())
         .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
     )
@@ -155,7 +155,7 @@ def observation_flags(*, user, observation: Observation) -> list[Flag]:
 def flag_list(*, user, status: str | None = FlagStatus.OPEN) -> QuerySet[Flag]:
     queryset = (
         Flag.objects.visible_to(user)
-        .select_related("case__court", "case__municipality__region", "hearing")
+        .select_related("case__court", "hearing")
         .annotate(intervention_count=_count(Intervention, flag=OuterRef("pk")))
     )
     if status:

@@ -3,6 +3,7 @@ renders them without a query, and a change to the reference rows shows in the ne
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
@@ -96,3 +97,82 @@ def test_the_reference_loader_replaces_the_version(monkeypatch):
     before = cache.get(choices.VERSION_KEY)
     call_command("load_reference_data", stdout=StringIO())
     assert cache.get(choices.VERSION_KEY) != before
+
+
+class TestKeptFilterForms:
+    """A list's filter fields are kept per reference version, language, filter values and what else
+    the filter set names (`{% filter_fields %}`); anything that changes one of them shows at once."""
+
+    @staticmethod
+    def _filters(response) -> str:
+        html = response.content.decode()
+        return html[
+            html.index('<form method="get" class="filters"') : html.index("</form>", html.index('class="filters"'))
+        ]
+
+    def test_a_second_page_renders_the_same_fields_and_a_renamed_court_shows_in_the_next(self, department_head):
+        from rights.models import Court
+        from tests.conftest import client_for
+
+        client, url = client_for(department_head), "/trial-monitoring/hearings/"
+        first = self._filters(client.get(url))
+        assert first == self._filters(client.get(url))
+        court = Court.objects.order_by("code").first()
+        court.name_en = "Renamed test court"
+        court.save()
+        assert "Renamed test court" in self._filters(client.get(url))
+
+    def test_the_same_filters_are_rendered_once(self, department_head, monkeypatch):
+        from mission.templatetags import fragments
+        from tests.conftest import client_for
+
+        rendered_fields = []
+        field_row = fragments.field_row
+
+        def counted(field):
+            rendered_fields.append(field.name)
+            return field_row(field)
+
+        monkeypatch.setattr(fragments, "field_row", counted)
+        client, url = client_for(department_head), "/trial-monitoring/hearings/"
+        client.get(url)
+        assert "court" in rendered_fields
+        rendered_fields.clear()
+        client.get(url)
+        assert rendered_fields == []
+        client.get(url, {"court_department": "juvenile"})
+        assert "court" in rendered_fields
+
+    def test_the_values_and_errors_of_the_request_are_the_forms_own(self, department_head):
+        from tests.conftest import client_for
+
+        client, url = client_for(department_head), "/trial-monitoring/hearings/"
+        client.get(url)
+        chosen = self._filters(client.get(url, {"court_department": "juvenile"}))
+        assert '<option value="juvenile" selected>' in chosen
+        wrong = self._filters(client.get(url, {"date_from": "not a date"}))
+        assert 'value="not a date"' in wrong
+        assert 'class="error"' in wrong
+        assert 'class="error"' not in self._filters(client.get(url))
+
+    def test_the_language_of_the_page_is_the_forms(self, department_head):
+        from tests.conftest import client_for
+
+        client, url = client_for(department_head), "/trial-monitoring/hearings/"
+        english = self._filters(client.get(url))
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sq"
+        albanian = self._filters(client.get(url))
+        assert albanian != english
+        with translation.override("sq"):
+            assert str(Municipality.objects.order_by("code").first().name_sq) in albanian
+
+    def test_the_review_queue_offers_each_reviewer_their_own_colleagues(self, supervisor, monitor):
+        from mission.accounts.roles import Role
+        from tests.conftest import client_for
+        from tests.factories import UserFactory
+
+        url = "/trial-monitoring/review/"
+        first = self._filters(client_for(supervisor).get(url))
+        assert monitor.username in first
+        colleague = UserFactory(username="new.colleague", role=Role.MONITOR, region=monitor.region)
+        assert colleague.username in self._filters(client_for(supervisor).get(url))

@@ -4,6 +4,8 @@ engine (settings.TEMPLATES), so no `{% load %}` is needed:
 - `{% jinja "name.html" key=value … %}`: a fragment rendered by the Jinja2 engine (mission/jinja.py) with
   the given values (the rows of lists);
 - `{% field_row field %}`: one form field with its label, help and errors, as every form shows it;
+- `{% filter_fields filterset %}`: a list's filter fields, kept while the reference data they offer is
+  unchanged when the filter set says what else its form depends on (`form_key_parts()`);
 - `{% page_header %}` and `{% page_nav %}`: the top bar and the side menu of every page (base.html),
   compiled: through Django's engine they cost about as much as the rest of a simple page.
 """
@@ -21,6 +23,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from mission.choices import kept_while_reference_unchanged
 
 register = template.Library()
 
@@ -59,6 +63,28 @@ def field_row(field: BoundField) -> SafeString:
     parts.extend(format_html('\n  <p class="error" id="{}_error">{}</p>', field.auto_id, error) for error in errors)
     parts.append("\n</div>")
     return mark_safe("".join(parts))  # noqa: S308 - every part made by format_html
+
+
+@register.simple_tag
+def filter_fields(filterset: Any) -> SafeString:
+    """The fields of a list's filter form, each in its box. A filter set whose form depends on nothing
+    but its class, the request's values, the language and reference data declares `form_key_parts()`
+    (what else its choices depend on, e.g. the colleagues a reviewer may pick; None: keep nothing),
+    and its rendered fields are kept (`mission.choices`): a dozen selects of every municipality and court
+    cost a list page about as much as its rows."""
+    form = filterset.form
+
+    def build() -> str:
+        return "".join(field_row(field) for field in form)
+
+    key_parts = getattr(filterset, "form_key_parts", None)
+    extra = key_parts() if key_parts is not None else None
+    if extra is None:
+        return mark_safe(build())  # noqa: S308 - every part made by field_row
+    lists = getattr(form.data, "lists", None)
+    data = tuple(sorted((name, tuple(values)) for name, values in lists())) if form.is_bound and lists else None
+    parts = (type(filterset).__module__, type(filterset).__qualname__, data, extra)
+    return mark_safe(kept_while_reference_unchanged(parts, build))  # noqa: S308 - made by field_row
 
 
 @functools.cache
