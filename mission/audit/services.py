@@ -17,11 +17,13 @@ CHUNK = 2000
 _M = TypeVar("_M", bound=models.Model)
 
 
+@transaction.atomic
 def access_record(*, actor: User, obj: models.Model, path: str = "") -> AccessLog:
     """Write that `actor` saw the restricted record `obj` (call it from every view that shows one).
 
     When `obj` holds other records' restricted values (a report file: `disclosure_replace`), each of
-    those is logged as seen too.
+    those is logged as seen too, in the same transaction: all of it is logged or none, with one commit
+    (one wait for the disk) per page.
     """
     log = AccessLog.objects.create(
         user=actor,

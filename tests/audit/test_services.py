@@ -57,3 +57,22 @@ def test_a_download_logs_the_holder_and_every_record_it_holds_with_one_time_and_
     assert sorted(rows.values_list("object_id", flat=True)) == sorted(str(c.pk) for c in cases)
     assert set(rows.values_list("at", "path")) == {(log.at, "/reports/7/download/")}
     assert set(rows.values_list("object_repr", flat=True)) == {str(c) for c in cases}
+
+
+def test_a_view_and_what_its_record_holds_are_logged_together_or_not_at_all(holder, monitor, monkeypatch):
+    from mission.audit import services
+
+    cases = [CaseFactory(created_by=monitor) for _ in range(2)]
+    disclosure_replace(holder=holder, objs=cases)
+    reader = UserFactory()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the database went away after the first row")
+
+    monkeypatch.setattr(services, "insert_select", failing)
+    with pytest.raises(RuntimeError):
+        access_record(actor=reader, obj=holder, path="/reports/7/download/")
+    assert not AccessLog.objects.filter(user=reader).exists()
+    monkeypatch.undo()
+    access_record(actor=reader, obj=holder, path="/reports/7/download/")
+    assert AccessLog.objects.filter(user=reader).count() == 3
