@@ -13,6 +13,10 @@ bounds how long a multi-process deployment without Redis could show an old list.
 
 Only the options are cached: a submitted value is still checked against the database by the field.
 
+The values of reference rows that the API's lists write on every row (a hearing's court, municipality
+and region codes) are kept the same way (`reference_split`, `reference_values`): a list reads the keys
+from its own rows and looks the codes up here instead of joining three more tables per request.
+
 What reference data alone decides besides (a list's filter form, rendered: `kept_while_reference_unchanged`)
 is kept the same way, per version and language, in a bounded store of this process.
 """
@@ -41,6 +45,7 @@ Option = tuple[str, str]
 _lock = threading.Lock()
 _lists: dict[tuple[str, str, str], tuple[str, float, list[Option]]] = {}
 _watched: set[type[models.Model]] = set()
+_values: dict[tuple[str, str], tuple[str, float, dict[Any, Any]]] = {}
 _kept: "OrderedDict[tuple[Hashable, ...], tuple[float, str]]" = OrderedDict()
 KEPT_MAX = 256  # texts kept per process: a filter form is a few kilobytes
 
@@ -73,7 +78,50 @@ def forget_reference_choices() -> None:
     """Drop this process's lists and kept texts (tests do, between tests that roll reference rows back)."""
     with _lock:
         _lists.clear()
+        _values.clear()
         _kept.clear()
+
+
+def reference_split(model: type[models.Model], lookup: str) -> tuple[str, type[models.Model], str] | None:
+    """For a lookup that reaches a reference table (a `LocalizedNameModel`) through a foreign key, the
+    lookup of that key ("case__municipality_id"), the reference model, and the rest of the lookup from
+    it ("region__code"); None for a lookup that reaches none."""
+    parts = lookup.split("__")
+    current = model
+    for index, part in enumerate(parts[:-1]):
+        field = current._meta.get_field(part)
+        related = field.related_model if (field.many_to_one or field.one_to_one) and field.concrete else None
+        if not isinstance(related, type):
+            return None
+        if issubclass(related, LocalizedNameModel):
+            attname = getattr(field, "attname", part)
+            return "__".join([*parts[:index], attname]), related, "__".join(parts[index + 1 :])
+        current = related
+    return None
+
+
+def _models_on(model: type[models.Model], lookup: str) -> Iterator[type[models.Model]]:
+    yield model
+    for part in lookup.split("__")[:-1]:
+        model = model._meta.get_field(part).related_model  # type: ignore[assignment]
+        yield model
+
+
+def reference_values(model: type[models.Model], lookup: str, *, rebuild: bool = False) -> dict[Any, Any]:
+    """Primary key → the value of `lookup` for every row of the reference table `model`, kept per
+    process while the reference data's version stands (and at most MAX_AGE_SECONDS)."""
+    for watched in _models_on(model, lookup):
+        _watch(watched)
+    key = (model._meta.label, lookup)
+    version = _version()
+    now = time.monotonic()
+    kept = _values.get(key)
+    if not rebuild and kept is not None and kept[0] == version and now - kept[1] < MAX_AGE_SECONDS:
+        return kept[2]
+    values = dict(model._default_manager.order_by().values_list("pk", lookup))
+    with _lock:
+        _values[key] = (version, now, values)
+    return values
 
 
 def kept_while_reference_unchanged(parts: tuple[Hashable, ...], build: Callable[[], str]) -> str:

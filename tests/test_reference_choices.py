@@ -176,3 +176,50 @@ class TestKeptFilterForms:
         assert monitor.username in first
         colleague = UserFactory(username="new.colleague", role=Role.MONITOR, region=monitor.region)
         assert colleague.username in self._filters(client_for(supervisor).get(url))
+
+
+class TestReferenceValuesOfApiRows:
+    """The API's rows show reference codes from the kept reference values (mission.choices): the same
+    as a join would give, a change shows on the next page, and a row added around the signals too."""
+
+    @staticmethod
+    def _seats(client) -> dict[str, str | None]:
+        return {row["code"]: row["seat"] for row in client.get("/api/v1/courts/?page_size=200").json()["results"]}
+
+    def test_codes_equal_the_joined_ones_and_follow_changes(self, department_head):
+        from rights.models import Court
+        from tests.conftest import client_for
+
+        client = client_for(department_head)
+        expected = dict(Court.objects.values_list("code", "seat__code"))
+        assert self._seats(client) == expected
+        court = Court.objects.exclude(seat=None).order_by("code").first()
+        moved_to = MunicipalityFactory(name_en="Aaa seat")  # saved: the version changes
+        court.seat = moved_to
+        court.save()
+        assert self._seats(client)[court.code] == moved_to.code
+
+    def test_a_reference_row_added_without_signals_is_read_when_a_row_needs_it(self, department_head):
+        from field_offices.models import Region
+        from rights.models import Court
+        from tests.conftest import client_for
+
+        client = client_for(department_head)
+        self._seats(client)
+        (quiet,) = Municipality.objects.bulk_create(
+            [
+                Municipality(
+                    code="99",
+                    name_en="Quiet municipality",
+                    name_sq="Komuna e qetë",
+                    name_sr="Tiha opština",
+                    name_sr_cyrl="Тиха општина",
+                    region=Region.objects.order_by("code").first(),
+                    district=Municipality.objects.order_by("code").first().district,
+                    population=1,
+                )
+            ]
+        )
+        court = Court.objects.order_by("code").first()
+        Court.objects.filter(pk=court.pk).update(seat=Municipality.objects.get(code="99"))
+        assert self._seats(client)[court.code] == quiet.code

@@ -28,6 +28,7 @@ from mission.api.permissions import DatasetPermission, is_partner, staff_may_rea
 from mission.api.renderers import ORJSONRenderer
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
+from mission.choices import reference_split, reference_values
 from mission.sensitivity import staff_only
 
 if TYPE_CHECKING:
@@ -256,27 +257,44 @@ class _PlainRows:
     """The rows of `queryset.values_list(*lookups)` as dicts (output names: `keys`). On PostgreSQL
     straight from the database cursor: the ORM writes the SQL, psycopg returns typed values (aware
     datetimes included), and no per-row converter runs but the decryption of encrypted columns.
-    Elsewhere (SQLite stores datetimes as text) through the ORM's converters."""
+    Elsewhere (SQLite stores datetimes as text) through the ORM's converters. A value of a reference
+    table (a court's code) is read as the key on the row and looked up in the kept reference values
+    (`mission.choices.reference_values`): each join left out is planning time saved on every page."""
 
     def __init__(self, queryset: QuerySet[Any, Any], lookups: list[str], keys: list[str]) -> None:
-        self.queryset, self.lookups, self.keys = queryset.values_list(*lookups), lookups, keys
+        splits = [reference_split(queryset.model, lookup) for lookup in lookups]
+        read = [split[0] if split else lookup for split, lookup in zip(splits, lookups, strict=True)]
+        self.queryset, self.lookups, self.keys = queryset.values_list(*read), lookups, keys
+        self.references = [(i, split[1], split[2]) for i, split in enumerate(splits) if split is not None]
 
-    def __getitem__(self, bounds: slice) -> list[dict[str, Any]]:
+    def _rows(self, bounds: slice) -> list[Any]:
         from django.db import connections
 
         from mission.encryption import decrypted_rows, encrypted_positions
 
-        queryset, keys = self.queryset, self.keys
+        queryset = self.queryset
         if connections[queryset.db].vendor != "postgresql":
-            return [dict(zip(keys, row, strict=True)) for row in queryset[bounds]]
+            return list(queryset[bounds])
         try:
             sql, params = queryset[bounds].query.sql_with_params()
         except EmptyResultSet:  # a scope that sees nothing
             return []
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(sql, params)
-            rows = decrypted_rows(cursor.fetchall(), encrypted_positions(queryset.model, self.lookups))
-            return [dict(zip(keys, row, strict=True)) for row in rows]
+            return list(decrypted_rows(cursor.fetchall(), encrypted_positions(queryset.model, self.lookups)))
+
+    def __getitem__(self, bounds: slice) -> list[dict[str, Any]]:
+        rows = self._rows(bounds)
+        if rows and self.references:
+            rows = [list(row) for row in rows]
+            for index, model, rest in self.references:
+                values = reference_values(model, rest)
+                if any(row[index] is not None and row[index] not in values for row in rows):
+                    values = reference_values(model, rest, rebuild=True)  # a row added since: read again
+                for row in rows:
+                    if row[index] is not None:
+                        row[index] = values.get(row[index])
+        return [dict(zip(self.keys, row, strict=True)) for row in rows]
 
 
 class ValuesListView(PortalAPIView):
