@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from mission.common import language_suffix
+from mission.common import LocalizedNameModel, language_suffix
 from mission.drafts import mark_restricted
 from mission.encryption import EncryptedCharField
 from mission.forms import DATE_WIDGET, VersionField, use_fast_widgets
@@ -105,6 +105,17 @@ class RecordFilterSet(django_filters.FilterSet):
         form: forms.Form = super().form
         use_fast_widgets(form)  # once: the form is made once and kept
         return form
+
+    def form_key_parts(self) -> tuple[()] | None:
+        """Its rendered fields are kept (`{% filter_fields %}`) when every choice it offers is fixed or
+        reference data; a filter on other rows (people, other records) is rendered every time."""
+        for declared in self.filters.values():
+            queryset = (
+                declared.extra.get("queryset") if isinstance(declared, django_filters.ModelChoiceFilter) else None
+            )
+            if queryset is not None and not issubclass(queryset.model, LocalizedNameModel):
+                return None
+        return ()
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         """Text fields contain the words; a restricted (encrypted) one matches whole values only."""

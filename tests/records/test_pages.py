@@ -223,6 +223,27 @@ def test_a_correction_cannot_move_a_record_out_of_the_correctors_scope(departmen
     assert approved.revision == 1
 
 
+def test_the_filter_fields_are_rendered_once_for_the_same_filters(department, monkeypatch):
+    from mission.templatetags import fragments
+
+    rendered = []
+    field_row = fragments.field_row
+
+    def counted(field):
+        rendered.append(field.name)
+        return field_row(field)
+
+    monkeypatch.setattr(fragments, "field_row", counted)
+    client, url = client_for(department["actors"]["supervisor"]), department["url"]("list")
+    first = client.get(url).content.decode()
+    assert "region" in rendered
+    rendered.clear()
+    assert client.get(url).content.decode().count('name="region"') == first.count('name="region"') == 1
+    assert rendered == []
+    client.get(url, {"status": "approved"})
+    assert "region" in rendered
+
+
 def test_the_filters_and_sorts_speak_the_readers_language(department):
     """The form is made once per record type: its labels stay lazy, so each reader gets their language."""
     url, actors = department["url"], department["actors"]
@@ -264,3 +285,15 @@ def test_the_review_queue_starts_with_the_record_waiting_longest(department):
     page = client_for(actors["supervisor"]).get(url("queue"))
     assert next(r.pk for r, _cells in page.context["rows"]) == older.pk
     assert page.context["filter"].form["sort"].value() == "oldest"
+
+
+def test_a_filter_on_other_rows_than_reference_data_is_rendered_every_time(department):
+    import django_filters
+
+    from mission.accounts.models import User
+    from mission.records.forms import filterset_class
+
+    filterset = filterset_class(department["type"])(None, queryset=department["type"].get_model().objects.none())
+    assert filterset.form_key_parts() == ()
+    filterset.filters["reporter"] = django_filters.ModelChoiceFilter(queryset=User.objects.all())
+    assert filterset.form_key_parts() is None
