@@ -1,7 +1,7 @@
 """Writing rows from table to table in the database: `INSERT INTO … SELECT`, with the SELECT built by the
 ORM (so what it computes is right on SQLite and PostgreSQL alike) and no row passing through Python."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -33,23 +33,14 @@ def insert_select(
     except EmptyResultSet:
         return 0
     targets = ", ".join(quote(column_of(model, name)) for name in columns)
-    sources, keys = [], []
-    for source in columns.values():
-        if source.startswith("="):
-            sources.append(source[1:])
-        else:
-            sources.append(f"sub.{quote(source)}")
-            keys.append(f"sub.{quote(source)}")
+    sources, keys = _select_list(columns, quote)
     # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({targets}) SELECT {', '.join(sources)} FROM ({inner}) sub"  # noqa: S608
     if where:
         sql += f" WHERE {where}"
     if group:
         sql += f" GROUP BY {', '.join(keys)}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, (*params, *where_params))
-        written: int = cursor.rowcount
-        return max(written, 0)
+    return _written(connection, sql, (*params, *where_params))
 
 
 def insert_select_grouped(
@@ -70,19 +61,30 @@ def insert_select_grouped(
         raise ValueError("every grouping writes the same fields, in the same order")
     selects = []
     for grouping in groupings:
-        sources, keys = [], []
-        for source in grouping.values():
-            if source.startswith("="):
-                sources.append(source[1:])
-            else:
-                sources.append(f"sub.{quote(source)}")
-                keys.append(f"sub.{quote(source)}")
+        sources, keys = _select_list(grouping, quote)
         group_by = f" GROUP BY {', '.join(keys)}" if keys else ""
         selects.append(f"SELECT {', '.join(sources)} FROM sub{group_by}")  # noqa: S608
     targets = ", ".join(quote(column_of(model, name)) for name in fields)
     # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
     table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({targets}) WITH sub AS ({inner}) {' UNION ALL '.join(selects)}"
+    return _written(connection, sql, params)
+
+
+def _select_list(columns: Mapping[str, str], quote: Callable[[str], str]) -> tuple[list[str], list[str]]:
+    """The outer SELECT's values for `columns` (an alias of the inner query, or SQL after "="), and
+    those of them that are aliases: what a grouped SELECT groups on."""
+    sources, keys = [], []
+    for source in columns.values():
+        if source.startswith("="):
+            sources.append(source[1:])
+        else:
+            sources.append(f"sub.{quote(source)}")
+            keys.append(f"sub.{quote(source)}")
+    return sources, keys
+
+
+def _written(connection: Any, sql: str, params: Sequence[Any]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         written: int = cursor.rowcount
