@@ -16,7 +16,6 @@ from typing import Any
 from django import template
 from django.conf import settings
 from django.forms import BoundField
-from django.middleware.csrf import get_token
 from django.template import engines
 from django.utils import translation
 from django.utils.html import format_html
@@ -97,6 +96,12 @@ def _signed_in_name(user: Any) -> str:
     return str(user.get_full_name() or user.username)
 
 
+def _csrf(context: template.Context) -> str:
+    """The page's form token, as `{% csrf_token %}` reads it: one per render, however many forms."""
+    token = context.get("csrf_token")
+    return "" if token is None or str(token) == "NOTPROVIDED" else str(token)
+
+
 def _request_and_user(context: template.Context) -> tuple[Any, Any]:
     """A page rendered without its request (Django's own error views render a plain dict) shows the
     bar of a signed-out visitor."""
@@ -114,7 +119,7 @@ def page_header(context: template.Context) -> SafeString:
         "signed_in": signed_in,
         "who": _signed_in_name(user) if signed_in else "",
         "role": user.get_role_display() if signed_in else "",
-        "csrf": get_token(request) if request is not None else "",
+        "csrf": _csrf(context),
         "languages": _languages(),
         "language": language,
         "here": request.get_full_path() if request is not None else "",
@@ -125,13 +130,13 @@ def page_header(context: template.Context) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def page_nav(context: template.Context) -> SafeString:
-    request, user = _request_and_user(context)
+    _request, user = _request_and_user(context)
     if user is None:
         return mark_safe("")
     values = {
         "sections": context.get("nav_sections") or [],
         "staff": user.is_staff,
-        "csrf": get_token(request) if request is not None else "",
+        "csrf": _csrf(context),
         "sign_out": _("Sign out (%(name)s)") % {"name": _signed_in_name(user)},
     }
     return jinja("shell/nav.html", **values)
