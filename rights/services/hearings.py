@@ -78,7 +78,7 @@ def hearing_update(*, actor, hearing: Hearing, expected_version: int | None, rea
     lock_version(hearing, expected_version=expected_version)
     published = hearing_is_published(hearing)  # read under the lock: an approval may have just landed
     counted_in = Hearing.objects.values_list("date", "court_id").get(pk=hearing.pk)  # as stored
-    following = trial_following_part(hearing)  # the hearing whose previous month it is, as stored
+    following = trial_following_part(hearing, counted_in[0])  # the hearing whose previous month it is
     if published:
         reason = correction_reason(reason)
     _apply(hearing, fields)

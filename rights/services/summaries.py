@@ -3,18 +3,17 @@ table, each one `INSERT … SELECT … GROUP BY` in the database (`mission.sql.i
 in TABLES in the order they are filled (`mission.dashboards.summaries`). Each fills every row, or
 with `changes` only those of the changed months, by court where the table keeps courts.
 
-The services mark what they change with `trial_summaries_mark` (in their transaction): the months of
-every hearing, flag and intervention of the cases they touch, as the case was before and after the
-change, each for the case's court. A whole case is marked, not one hearing, because a case's rows of
-one month keep the month of its previous hearing (`CaseMonth`, `AccusedPersonMonth`): moving a hearing
-changes the next hearing's row too.
-
-Marks name a topic where a change touches only some tables: RATINGS (an observation's status or
-ratings: the rating tables), FOLLOW_UP (flags and interventions: the follow-up table) and SEQUENCE (the
-months of a case whose hearings' order may have changed: the tables that keep a case's previous month).
-A hearing's own months are marked for every table.
+The services mark what they change (in their transaction). A change to a case marks the months of
+every hearing, flag and intervention of the case, as it was before and after the change, each for the
+case's court (`trial_summaries_mark`). Narrower changes mark narrower parts, with a topic where they
+touch only some tables: a hearing made or changed marks its own months for every table, and the
+months of the hearings after it with SEQUENCE (a case's rows of one month keep the month of its
+previous hearing, `CaseMonth`, `AccusedPersonMonth`: moving a hearing changes the next hearing's row
+too); an observation's status or ratings mark its hearing's month with RATINGS (the rating tables);
+flags and interventions theirs with FOLLOW_UP (the follow-up table).
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.db import connection
@@ -397,23 +396,23 @@ def _intervention_months(changes: Changes | None) -> int:
 # rebuilt by month and court (the group of trial_summaries_mark), the others by whole months.
 BY_COURT = "court"
 # What each table reads besides marks without a topic (a table filled from another reads its topics).
-HEARINGS_ONLY: frozenset[str] = frozenset()
+NO_TOPIC: frozenset[str] = frozenset()
 BY_SEQUENCE = frozenset({SEQUENCE})
 BY_RATINGS = frozenset({RATINGS})
 BY_FOLLOW_UP = frozenset({FOLLOW_UP})
 TABLES = (
-    SummaryTable(HearingMonth, _hearing_months, group=BY_COURT, reads=HEARINGS_ONLY),
-    SummaryTable(AdjournmentMonth, _adjournment_months, group=BY_COURT, reads=HEARINGS_ONLY),
-    SummaryTable(MunicipalityMonth, _municipality_months, group=BY_COURT, reads=HEARINGS_ONLY),
+    SummaryTable(HearingMonth, _hearing_months, group=BY_COURT, reads=NO_TOPIC),
+    SummaryTable(AdjournmentMonth, _adjournment_months, group=BY_COURT, reads=NO_TOPIC),
+    SummaryTable(MunicipalityMonth, _municipality_months, group=BY_COURT, reads=NO_TOPIC),
     SummaryTable(CaseMonth, _case_months, group=BY_COURT, reads=BY_SEQUENCE),
     SummaryTable(AccusedPersonMonth, _accused_person_months, group=BY_COURT, reads=BY_SEQUENCE),
-    SummaryTable(HearingAccusedMonth, _hearings_by_accused, group=BY_COURT, reads=HEARINGS_ONLY),
+    SummaryTable(HearingAccusedMonth, _hearings_by_accused, group=BY_COURT, reads=NO_TOPIC),
     SummaryTable(RatingMonth, _rating_months, group=BY_COURT, reads=BY_RATINGS),
     SummaryTable(RatingTotalMonth, _rating_total_months, group=BY_COURT, reads=BY_RATINGS),
     SummaryTable(CaseRegionMonth, _case_region_months, reads=BY_SEQUENCE),
-    SummaryTable(AdjournmentRegionMonth, _adjournment_region_months, reads=HEARINGS_ONLY),
+    SummaryTable(AdjournmentRegionMonth, _adjournment_region_months, reads=NO_TOPIC),
     SummaryTable(RatingRegionMonth, _rating_region_months, reads=BY_RATINGS),
-    SummaryTable(AccusedRegionMonth, _accused_region_months, reads=HEARINGS_ONLY),
+    SummaryTable(AccusedRegionMonth, _accused_region_months, reads=NO_TOPIC),
     SummaryTable(AccusedPersonRegionMonth, _accused_person_region_months, reads=BY_SEQUENCE),
     SummaryTable(FollowUpMonth, _flag_months, group=BY_COURT, reads=BY_FOLLOW_UP),
     SummaryTable(FollowUpMonth, _intervention_months, group=BY_COURT, reads=BY_FOLLOW_UP),
@@ -457,10 +456,9 @@ def trial_summaries_mark_hearing(hearing_id: int) -> None:
     summaries_mark(SUMMARY_NAME, Hearing.objects.filter(pk=hearing_id).values_list("date", "court_id"), RATINGS)
 
 
-def trial_following_part(hearing: Hearing) -> Part | None:
-    """The month and court of the case's hearing after this one (by date, then id), as stored: the row
-    whose previous month this hearing is. Call before a change of the hearing's date too."""
-    date = Hearing.objects.values_list("date", flat=True).get(pk=hearing.pk)
+def trial_following_part(hearing: Hearing, date: datetime.date) -> Part | None:
+    """The month and court of the case's hearing after this one when it is on `date` (by date, then
+    id): the row whose previous month this hearing is. Call with the stored date before a change."""
     following = (
         Hearing.objects.order_by("date", "id")
         .filter(Q(date__gt=date) | Q(date=date, id__gt=hearing.pk), case_id=hearing.case_id)
@@ -481,7 +479,7 @@ def trial_summaries_mark_hearing_change(
     now = (month_of(hearing.date), hearing.court_id)
     before = (month_of(before[0]), before[1]) if before else None
     summaries_mark(SUMMARY_NAME, {now} | ({before} if before else set()))
-    sequence = {following_before, trial_following_part(hearing)} - {None, now, before}
+    sequence = {following_before, trial_following_part(hearing, hearing.date)} - {None, now, before}
     if sequence:
         summaries_mark(SUMMARY_NAME, sequence, SEQUENCE)  # type: ignore[arg-type]  # None removed
 
