@@ -160,3 +160,20 @@ def page_link(response, rel: str = "next") -> str | None:
 
     match = re.search(rf'<a href="([^"]*)" rel="{rel}">', response.content.decode())
     return html.unescape(match.group(1)) if match else None
+
+
+@pytest.fixture
+def rendered_fields(monkeypatch) -> list[str]:
+    """The names of the form fields rendered by `{% field_row %}` (through `{% filter_fields %}`) from
+    here on: what a page built instead of taking it from the kept filter forms."""
+    from mission.templatetags import fragments
+
+    rendered: list[str] = []
+    field_row = fragments.field_row
+
+    def counted(field):
+        rendered.append(field.name)
+        return field_row(field)
+
+    monkeypatch.setattr(fragments, "field_row", counted)
+    return rendered

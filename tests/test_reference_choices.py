@@ -122,18 +122,9 @@ class TestKeptFilterForms:
         court.save()
         assert "Renamed test court" in self._filters(client.get(url))
 
-    def test_the_same_filters_are_rendered_once(self, department_head, monkeypatch):
-        from mission.templatetags import fragments
+    def test_the_same_filters_are_rendered_once(self, department_head, rendered_fields):
         from tests.conftest import client_for
 
-        rendered_fields = []
-        field_row = fragments.field_row
-
-        def counted(field):
-            rendered_fields.append(field.name)
-            return field_row(field)
-
-        monkeypatch.setattr(fragments, "field_row", counted)
         client, url = client_for(department_head), "/trial-monitoring/hearings/"
         client.get(url)
         assert "court" in rendered_fields

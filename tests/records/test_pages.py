@@ -223,17 +223,8 @@ def test_a_correction_cannot_move_a_record_out_of_the_correctors_scope(departmen
     assert approved.revision == 1
 
 
-def test_the_filter_fields_are_rendered_once_for_the_same_filters(department, monkeypatch):
-    from mission.templatetags import fragments
-
-    rendered = []
-    field_row = fragments.field_row
-
-    def counted(field):
-        rendered.append(field.name)
-        return field_row(field)
-
-    monkeypatch.setattr(fragments, "field_row", counted)
+def test_the_filter_fields_are_rendered_once_for_the_same_filters(department, rendered_fields):
+    rendered = rendered_fields
     client, url = client_for(department["actors"]["supervisor"]), department["url"]("list")
     first = client.get(url).content.decode()
     assert "region" in rendered
