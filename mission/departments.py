@@ -110,10 +110,19 @@ class DepartmentConfig(AppConfig):
         """The department's pages: its own URLconf's, then those of its declared records."""
         patterns = list(import_string(f"{self.urls}.urlpatterns")) if self.urls else []
         if self.records:
+            from django.urls import path
+
+            from mission.records.dashboard import dashboard_page
             from mission.records.views import RecordPages
 
             for record_type in self.records:
                 patterns += RecordPages(record_type, self.label).urlpatterns()
+            if not self.dashboards:  # the declared records' dashboard, unless the department has its own
+
+                def dashboard(request: Any) -> Any:
+                    return dashboard_page(self, request)
+
+                patterns.append(path("dashboard/", dashboard, name="dashboard"))
         return patterns
 
     def api_urlpatterns(self) -> list[Any]:

@@ -125,9 +125,10 @@ def label_changes(
 
 def child_fields(model: type[models.Model], *, parent: str) -> list[str]:
     """The fields of a child row (an answer of a checklist) that a person fills in: those the model
-    names in `child_fields`, else every concrete field but its key, its parent and its timestamps."""
+    names in `child_fields`, else every editable concrete field but its key, its parent and its
+    timestamps."""
     declared = getattr(model, "child_fields", None)
     if declared is not None:
         return list(declared)
     skipped = {model._meta.pk.name, parent, "created_at", "updated_at"}
-    return [field.name for field in model._meta.concrete_fields if field.name not in skipped]
+    return [field.name for field in model._meta.concrete_fields if field.editable and field.name not in skipped]

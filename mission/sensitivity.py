@@ -27,7 +27,9 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Case as CaseWhen
 from django.db.models import CharField, F, ForeignObjectRel, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Chr, Concat, Mod
+from django.utils.functional import Promise
 
 from mission.history import model_field
 
@@ -72,24 +74,28 @@ def letters_sql(lookup: str) -> CaseWhen:
 @dataclass(frozen=True)
 class Pseudonym:
     """What stands in for a person's name: the label of their role and a letter per role ("Accused B").
-    `role` names a field with choices, `ordinal` the number of the person within the role."""
+    `role` names a field with choices, `ordinal` the number of the person within the role; without a
+    role, `label` is every row's ("Journalist B")."""
 
-    role: str
-    ordinal: str
+    role: str = ""
+    ordinal: str = "ordinal"
+    label: str | Promise = ""
 
     def of(self, obj: models.Model) -> str:
-        label = getattr(obj, f"get_{self.role}_display")()
-        return f"{label} {letters(getattr(obj, self.ordinal))}"
+        label = getattr(obj, f"get_{self.role}_display")() if self.role else str(self.label)
+        return f"{label} {letters(getattr(obj, self.ordinal) or 0)}"
 
     def sql(self, model: type[models.Model], prefix: str = "") -> Concat:
         """The same text worked out by the database, for rows written without model instances (COPY).
         `prefix` is the path from the queried model to `model` ("parties__"), if not the same."""
-        choices = model_field(model, self.role).choices or ()
-        label = CaseWhen(
-            *[When(**{f"{prefix}{self.role}": value}, then=Value(str(text))) for value, text in choices],
-            default=Value(""),
-            output_field=CharField(),
-        )
+        label: Combinable = Value(str(self.label))
+        if self.role:
+            choices = model_field(model, self.role).choices or ()
+            label = CaseWhen(
+                *[When(**{f"{prefix}{self.role}": value}, then=Value(str(text))) for value, text in choices],
+                default=Value(""),
+                output_field=CharField(),
+            )
         return Concat(label, Value(" "), letters_sql(f"{prefix}{self.ordinal}"), output_field=CharField())
 
 

@@ -343,6 +343,12 @@ RETENTION_FORM_TOKENS_DAYS = env.int("RETENTION_FORM_TOKENS_DAYS", default=7)
 for _name in [n for n in dir() if n.startswith("RETENTION_")]:
     if globals()[_name] < 0:
         raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")
+# The declared records' flag rules that time alone makes true (mission.records.flags), checked nightly.
+CELERY_IMPORTS = ("mission.records.tasks",)
+CELERY_BEAT_SCHEDULE["sweep-record-flags"] = {
+    "task": "mission.records.tasks.sweep_record_flags",
+    "schedule": crontab(hour=DASHBOARD_REBUILD_HOUR, minute=45),
+}
 CELERY_BEAT_SCHEDULE["retention-purge"] = {
     "task": "mission.audit.tasks.retention_purge",
     "schedule": crontab(hour=2, minute=30),
@@ -380,6 +386,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for the review status (mission.review.models.ReviewStatus, listed as the API writes
+    # it: codes), whichever department's record carries it.
+    "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": ["draft", "submitted", "returned", "approved"]},
     "DESCRIPTION": (BASE_DIR / "docs" / "api-intro.md").read_text(encoding="utf-8"),
 }
 # Throttling counts per token across all workers when Redis is there; per process otherwise. A Redis

@@ -5,7 +5,9 @@ Every installed department with pages (`DepartmentConfig.urls` or `records`) has
 
 - `GET_EXPECTATIONS` and `POST_EXPECTATIONS`: URL name → (kwargs naming objects, status per actor);
 - a fixture `<label>_actors`: the actors of `ACTORS`, in the department (None for anonymous);
-- a fixture `<label>_objects`: the records the URLs' kwargs name;
+- a fixture `<label>_objects`: the records the URLs' kwargs name, "draft", "submitted" and "approved"
+  of its first declared record type (and other rows they name, a flag, another record type's
+  records: the framework tests over records take those of the first record type, `records_in`);
 - `FIXTURE_MODULES` (optional): modules whose fixtures those fixtures stand on;
 - `plant_restricted(objects, text) -> Model`: put `text` in a restricted value and return the record
   whose access log a page showing it must write;
@@ -89,6 +91,14 @@ def contract_fixtures() -> dict[str, Any]:
             if isinstance(value, FixtureFunctionDefinition):
                 found.setdefault(name, value)
     return found
+
+
+def records_in(objects: dict[str, Any], label: str) -> dict[str, Any]:
+    """The records of the department's first declared record type among its contract's objects,
+    without the other rows its URLs name (a flag, another record type's records)."""
+    config = next(c for c in departments.all() if c.label == label)
+    model = config.records[0].get_model()
+    return {key: value for key, value in objects.items() if isinstance(value, model)}
 
 
 def recent_months() -> dict[str, str]:

@@ -24,10 +24,15 @@ def test_declared_records_get_navigation_dashboards_and_routes():
 
     incidents = next(config for config in departments.all() if config.label == "incidents")
     section = next(s for s in navigation._sections if s.label == incidents.verbose_name)
-    assert [item.url_name for item in section.items] == ["incidents:incident_list", "incidents:incident_queue"]
+    assert [item.url_name for item in section.items] == [
+        "incidents:dashboard",
+        "incidents:incident_list",
+        "incidents:incident_queue",
+    ]
     assert section.department == incidents.department
     assert any(getattr(d, "namespace", None) == "incidents" for d in dashboards._departments)
     assert reverse("incidents:incident_list") == "/test-department/incidents/"
+    assert reverse("incidents:dashboard") == "/test-department/dashboard/"
     assert reverse("api:incidents:incident_list") == "/api/v1/incidents/"
 
 

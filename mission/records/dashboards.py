@@ -35,6 +35,7 @@ class RecordDashboards(DepartmentDashboards):
         self.label = config.verbose_name
         self.namespace = config.label
         self.records = config.records
+        self.url_name = f"{config.label}:dashboard"  # its page: mission.records.dashboard
 
     def _records(self, record_type: RecordType, user: User) -> QuerySet[Any]:
         model: Any = record_type.get_model()

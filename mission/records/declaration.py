@@ -7,9 +7,54 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 
 if TYPE_CHECKING:
     from mission.review.models import ReviewedRecord
+
+
+@dataclass(frozen=True)
+class RecordPart:
+    """Rows that belong to one record and are written with it on the record's form: the journalists
+    of an incident, the steps of the institutional response, the participants of an activity, e.g.
+
+        RecordPart(model="democratization.Journalist", fields=("name", "sex", "community", "outlet"))
+
+    The model has one foreign key to the record's model (its `related_name` names the rows on the
+    record, and the record's `history_children` lists it so its history shows the rows' changes), an
+    `ordinal` (a row's number among the record's rows, for its pseudonym), its sensitivity declared
+    (restricted values: the record's readers of restricted values only, every view logged; a pseudonym
+    stands in for the others), and `django-simple-history`'s `history`. `mission.records.shapes` has
+    the abstract rows every department shares."""
+
+    model: str  # "app_label.ModelName"
+    fields: tuple[str, ...]  # what the author fills in per row, in the order of the form and the table
+    extra: int = 2  # empty rows each form offers (save, then edit again, for more)
+    max_rows: int = 100
+    min_rows: int = 0  # rows the record needs before it goes to review (a draft may have fewer)
+    counted_by: tuple[str, ...] = ()  # coded fields the department's dashboard counts the rows by
+
+    @property
+    def name(self) -> str:
+        """The model's name in lower case ("journalist"): the prefix of its rows on the form."""
+        return self.model.rsplit(".", 1)[1].lower()
+
+    def get_model(self) -> type[models.Model]:
+        return apps.get_model(self.model)
+
+    def link(self) -> str:
+        """The row's foreign key to its record."""
+        keys = [f for f in self.get_model()._meta.concrete_fields if f.name != "history" and f.many_to_one]
+        owners = [f for f in keys if f.name not in self.fields]
+        if len(owners) != 1:
+            raise ImproperlyConfigured(f"{self.model} needs one foreign key to its record that is not a field.")
+        return owners[0].name
+
+    def related_name(self) -> str:
+        """The rows' manager on the record ("journalists")."""
+        name: str = self.get_model()._meta.get_field(self.link()).remote_field.get_accessor_name()  # type: ignore[union-attr,assignment]
+        return name
 
 
 @dataclass(frozen=True)
@@ -42,6 +87,13 @@ class RecordType:
     date_field: str | None = None  # the record's date: list order, period filters, months of aggregates
     dataset: str = ""  # the API dataset (declared on the department) of its list and aggregates
     aggregate_by: tuple[str, ...] = ()  # coded fields the aggregates endpoint groups by
+    parts: tuple[RecordPart, ...] = ()  # rows written with the record on its form (`RecordPart`)
+    # Dotted path of the department's `mission.records.flags.FlagRule`s; the model then has flag rows
+    # (`mission.records.shapes.RecordFlagRow`, related name "flags").
+    flag_rules: str | None = None
+    # Steps of the response part (a `ResponseStepRow` part) the department's dashboard measures from
+    # the record's date: the share of records with the step, the median days to it.
+    response_measured: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -55,3 +107,15 @@ class RecordType:
         """The name of one of its pages within the department's namespace: list, export, create,
         detail, edit, correct, review, queue."""
         return f"{self.name}_{page}"
+
+
+def record_type_of(model: type[models.Model]) -> RecordType | None:
+    """The declared record type of `model`, from the installed departments (None if it has none)."""
+    from mission import departments
+
+    label = model._meta.label
+    for config in departments.all():
+        for record_type in config.records:
+            if record_type.model == label:
+                return record_type
+    return None

@@ -17,7 +17,7 @@ from mission.common import LocalizedNameModel, language_suffix
 from mission.drafts import mark_restricted
 from mission.encryption import EncryptedCharField
 from mission.forms import DATE_WIDGET, VersionField, use_fast_widgets
-from mission.records.declaration import RecordType
+from mission.records.declaration import RecordPart, RecordType
 from mission.review.models import ReviewStatus
 from mission.sensitivity import Sensitivity, declaration, restricted_fields
 
@@ -94,10 +94,11 @@ class RecordFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     sort = django_filters.ChoiceFilter(label=_("Sort by"), method="filter_sort", empty_label=None)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, readable: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.readable = readable  # the reader may read restricted values: a name is something to search by
         self.filters["sort"].extra["choices"] = [(key, label) for key, (label, _order) in self.sorts.items()]
-        if not self.record_type.search:
+        if not self.record_type.search and not _named_parts(self.record_type):
             del self.filters["q"]
 
     @property
@@ -118,17 +119,27 @@ class RecordFilterSet(django_filters.FilterSet):
         return ()
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        """Text fields contain the words; a restricted (encrypted) one matches whole values only."""
+        """Text fields contain the words; a restricted (encrypted) one, of the record or of the rows of
+        its parts (a journalist's name), matches whole values only, and only for a reader who may read
+        it: to anyone else a match would tell what the page does not show."""
         model = queryset.model
         text = value.strip()
+        whole = " ".join(text.split())
         condition = Q()
         for field_name in self.record_type.search:
             field = model._meta.get_field(field_name)
             if isinstance(field, EncryptedCharField):
-                condition |= Q(**{field_name: " ".join(text.split())})
+                if self.readable:
+                    condition |= Q(**{field_name: whole})
             else:
                 condition |= Q(**{f"{field_name}__icontains": text})
-        return queryset.filter(condition) if text else queryset
+        if self.readable:
+            for part, field_name in _named_parts(self.record_type):
+                rows = part.get_model()._default_manager.filter(**{field_name: whole})
+                condition |= Q(pk__in=rows.values(part.link()))
+        if not text:
+            return queryset
+        return queryset.filter(condition) if condition else queryset.none()
 
     def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.order_by(*self._order(value)) if value in self.sorts else queryset
@@ -143,6 +154,16 @@ class RecordFilterSet(django_filters.FilterSet):
         if not self.form.cleaned_data.get("sort"):
             queryset = queryset.order_by(*self._order(next(iter(self.sorts))))
         return queryset
+
+
+def _named_parts(record_type: RecordType) -> list[tuple[RecordPart, str]]:
+    """The encrypted fields (names) of the record type's parts: what its search finds whole."""
+    return [
+        (part, name)
+        for part in record_type.parts
+        for name in part.fields
+        if isinstance(part.get_model()._meta.get_field(name), EncryptedCharField)
+    ]
 
 
 def _sorts(record_type: RecordType) -> dict[str, tuple[str | Promise, list[str]]]:

@@ -14,7 +14,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mission.exports import Table, write_csv_zip, write_xlsx
-from mission.records.tables import table_spec
+from mission.records.tables import part_table_spec, table_spec
 from mission.reports.registry import ReportContext, ReportType
 from mission.sensitivity import declaration
 
@@ -33,18 +33,27 @@ def build_records_data(record_type: RecordType, ctx: ReportContext) -> str:
         .filter(municipality__region__in=ctx.regions())
         .order_by("pk")
     )
-    restricted = ctx.includes_restricted and bool(declaration(model).restricted & set(record_type.fields))
+    names = bool(declaration(model).restricted & set(record_type.fields)) or any(
+        declaration(part.get_model()).restricted & set(part.fields) for part in record_type.parts
+    )
+    restricted = ctx.includes_restricted and names
     title = capfirst(model._meta.verbose_name_plural)
-    table = Table(title, table_spec(record_type, restricted=restricted), queryset, restricted)
+    tables = [Table(title, table_spec(record_type, restricted=restricted), queryset, restricted)]
+    # A sheet (a file) per part, its rows beside their record's number, in the order of their ids (the
+    # order the names, decrypted beside them, are merged in).
+    for part in record_type.parts:
+        rows = part.get_model()._default_manager.filter(**{f"{part.link()}__in": queryset}).order_by("pk")
+        part_title = capfirst(str(part.get_model()._meta.verbose_name_plural))
+        tables.append(Table(part_title, part_table_spec(part, restricted=restricted), rows, restricted))
     if restricted:
         label = Concat(Value(f"{title} "), Cast("pk", CharField()), output_field=CharField())
         ctx.discloses(queryset, label=label)
     code = ctx.parameters.get("region") or "mission"
     stem = f"{record_type.path}-{code}-{ctx.parameters['from']}-{ctx.parameters['to']}"
     if ctx.job.format == "xlsx":
-        write_xlsx(ctx.output, [table], ctx.progress)
+        write_xlsx(ctx.output, tables, ctx.progress)
         return f"{stem}.xlsx"
-    write_csv_zip(ctx.output, [table], ctx.progress)
+    write_csv_zip(ctx.output, tables, ctx.progress)
     return f"{stem}.zip"
 
 

@@ -19,6 +19,8 @@ from mission.accounts.permissions import (
     may_record,
     reads_department,
 )
+from mission.records.flags import record_flags_raise
+from mission.records.parts import PartRows, parts_complete, parts_save
 from mission.review.models import ReviewedRecord
 from mission.review.services import record_correct, record_edit, record_revise, record_submit
 
@@ -45,13 +47,17 @@ def _apply(record: ReviewedRecord, fields: Mapping[str, object]) -> None:
 
 
 @transaction.atomic
-def record_create(*, actor: User, model: type[ReviewedRecord], fields: Mapping[str, object]) -> ReviewedRecord:
-    """A new draft of `model` by `actor`, with the content `fields` (field name → value)."""
+def record_create(
+    *, actor: User, model: type[ReviewedRecord], fields: Mapping[str, object], parts: PartRows | None = None
+) -> ReviewedRecord:
+    """A new draft of `model` by `actor`, with the content `fields` (field name → value) and the rows
+    of its parts (`mission.records.parts.part_rows`)."""
     record = model(**{model.author_field: actor})
     _apply(record, fields)
     _require_place(actor, record, fields)
     record._history_user = actor
     record.save()
+    parts_save(record, parts or {}, actor=actor)
     return record
 
 
@@ -63,14 +69,20 @@ def record_update(
     expected_version: int | None,
     fields: Mapping[str, object],
     submit: bool = False,
+    parts: PartRows | None = None,
 ) -> ReviewedRecord:
-    """The author's change of their draft or returned record, saved as a draft or, with `submit`,
-    sent for review. Refused with a ConcurrentEditError when it changed since `expected_version`."""
+    """The author's change of their draft or returned record (and its parts' rows), saved as a draft
+    or, with `submit`, sent for review. Refused with a ConcurrentEditError when it changed since
+    `expected_version`."""
     record_edit(actor=actor, record=record, expected_version=expected_version)
     _apply(record, fields)
     _require_place(actor, record, fields)
+    parts_save(record, parts or {}, actor=actor)
     if submit:
-        return record_submit(actor=actor, record=record, fields=tuple(fields))
+        parts_complete(record)
+        record_submit(actor=actor, record=record, fields=tuple(fields))
+        record_flags_raise(record)
+        return record
     record._history_user = actor
     record.save()
     return record
@@ -84,12 +96,16 @@ def record_correct_content(
     expected_version: int | None,
     reason: str,
     fields: Mapping[str, object],
+    parts: PartRows | None = None,
 ) -> ReviewedRecord:
-    """A correction of an approved record by its author or a reviewer, with its reason: a new revision,
-    back to review unless a reviewer made it."""
+    """A correction of an approved record (and its parts' rows) by its author or a reviewer, with its
+    reason: a new revision, back to review unless a reviewer made it."""
     correction = record_correct(actor=actor, record=record, expected_version=expected_version, reason=reason)
     _apply(record, fields)
     if not covers_record(actor, record):  # moved out of the scope of whoever corrects it
         raise ValidationError({"municipality": _("You record in the municipalities of your own region only.")})
+    parts_save(record, parts or {}, actor=actor, reason=correction.reason)
+    parts_complete(record)
     record_revise(record, actor=actor, reason=correction.reason, back_to_review=correction.back_to_review)
+    record_flags_raise(record)
     return record

@@ -28,7 +28,7 @@ from mission.sensitivity import Sensitivity, declaration
 
 if TYPE_CHECKING:
     from mission.exports.columns import Cell
-    from mission.records.declaration import RecordType
+    from mission.records.declaration import RecordPart, RecordType
 
 
 def _named(name: str) -> Merged:
@@ -83,6 +83,24 @@ def table_spec(record_type: RecordType, *, restricted: bool) -> TableSpec:
     ]
     sensitivity = declaration(model)
     for name in record_type.fields:
+        if sensitivity.of(name) is Sensitivity.RESTRICTED and not restricted:
+            continue
+        cell = _cell(model, name)
+        label = capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+        columns.append(Column(name, label, cell, width=_width(cell)))
+    return TableSpec(*columns)
+
+
+def part_table_spec(part: RecordPart, *, restricted: bool) -> TableSpec:
+    """The rows of one part of the record type, as their own table of the data report: the record's
+    number, the row's, then the part's fields (restricted ones only for readers of restricted values)."""
+    model = part.get_model()
+    link = part.link()
+    columns = [Column("record", _("Record"), Field(f"{link}_id", kind="int"), width=9)]
+    if any(f.name == "ordinal" for f in model._meta.concrete_fields):
+        columns.append(Column("number", _("Number"), Field("ordinal", kind="int"), width=9))
+    sensitivity = declaration(model)
+    for name in part.fields:
         if sensitivity.of(name) is Sensitivity.RESTRICTED and not restricted:
             continue
         cell = _cell(model, name)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -22,6 +22,7 @@ from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import (
     Capability,
     has_capability,
+    may_follow_up,
     reads_department,
     reads_restricted,
 )
@@ -33,17 +34,40 @@ from mission.pages import count_up_to, form_saved, get_or_404, list_context
 from mission.records import forms as record_forms
 from mission.records.cells import FieldColumn, cells_of, columns_of
 from mission.records.declaration import RecordType
+from mission.records.flags import flag_model_of, flags_of, record_flag_close, rules_of
+from mission.records.parts import (
+    PartFormSet,
+    PartRows,
+    history_holds_restricted,
+    part_formsets,
+    part_queryset,
+    part_rows,
+    part_tables,
+    parts_valid,
+)
 from mission.records.services import record_correct_content, record_create, record_update
+from mission.records.shapes import RecordFlagRow
 from mission.records.tables import table_spec
 from mission.review import selectors as review_selectors
 from mission.review.forms import ReviewForm
 from mission.review.permissions import may_correct, may_decide, may_edit, may_review
 from mission.review.services import record_approve, record_return
 from mission.review.views import review_decide
+from mission.sensitivity import restricted_fields
 
 if TYPE_CHECKING:
     from mission.accounts.models import User
     from mission.review.models import ReviewedQuerySet, ReviewedRecord
+
+
+def _parts_hold_restricted(record: ReviewedRecord, formsets: list[PartFormSet]) -> bool:
+    """Whether the rows the record's form shows hold restricted values (names)."""
+    for made in formsets:
+        restricted = restricted_fields(made.part.get_model())
+        for form in made.formset.initial_forms:
+            if any(form.initial.get(name) for name in restricted):
+                return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -76,11 +100,18 @@ class RecordPages:
         )
 
     def get(self, user: User, pk: int) -> ReviewedRecord:
-        return get_or_404(lambda: self.visible(user).select_related("reviewed_by").get(pk=pk))
+        """One record in the user's scope (404 otherwise), with its parts' rows and what they show."""
+        prefetched = [Prefetch(part.related_name(), queryset=part_queryset(part)) for part in self.record_type.parts]
+        if rules_of(self.record_type):
+            prefetched.append(Prefetch("flags", queryset=self._flags().select_related("closed_by")))
+        return get_or_404(
+            lambda: self.visible(user).select_related("reviewed_by").prefetch_related(*prefetched).get(pk=pk)
+        )
 
     def context(self, **extra: Any) -> dict[str, Any]:
         meta = self.model._meta
-        pages = ("list", "export", "queue", "create", "detail", "edit", "correct", "review")
+        pages = ("list", "export", "queue", "create", "detail", "edit", "correct", "review", "flag_close")
+        # ("flag_close" exists only for a record type with flag rules: the page asks for it only then.)
         return {
             "label": meta.verbose_name,
             "label_plural": meta.verbose_name_plural,
@@ -102,11 +133,11 @@ class RecordPages:
         data = request.GET.copy()
         if sort and not data.get("sort"):
             data["sort"] = sort  # the order the page starts in, shown as chosen on its filter form
-        filterset = record_forms.filterset_class(self.record_type)(data or None, queryset=queryset)
+        readable = reads_restricted(request.user, self.model)
+        filterset = record_forms.filterset_class(self.record_type)(data or None, queryset=queryset, readable=readable)
         context = list_context(request, filterset, filterset.qs)
         if count:  # what waits for one region's reviewers, counted up to a bound (a backlog may be long)
             context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)
-        readable = reads_restricted(request.user, self.model)
         columns = columns_of(self.model, self.record_type.list_columns)
         shown = list(context["page"].object_list)
         rows = [(record, cells_of(record, columns, readable=readable)) for record in shown]
@@ -135,7 +166,9 @@ class RecordPages:
         view is logged, and in the data report for those who may read them."""
         self.require_reader(request.user)
         filterset = record_forms.filterset_class(self.record_type)(
-            request.GET or None, queryset=self.visible(request.user)
+            request.GET or None,
+            queryset=self.visible(request.user),
+            readable=reads_restricted(request.user, self.model),
         )
         spec = table_spec(self.record_type, restricted=False)
         return table_csv_response(f"{self.record_type.path}.csv", spec, filterset.qs)
@@ -152,6 +185,7 @@ class RecordPages:
         record: ReviewedRecord,
         review_form: ReviewForm,
         conflict: ConcurrentEditError | None = None,
+        flag_error: tuple[int, list[str], str] | None = None,
     ) -> HttpResponse:
         user = request.user
         readable = reads_restricted(user, self.model)
@@ -159,21 +193,49 @@ class RecordPages:
         facts: list[tuple[FieldColumn, object]] = list(
             zip(columns, cells_of(record, columns, readable=readable), strict=True)
         )
-        if readable and any(c.restricted and getattr(record, c.name) for c in columns):
+        parts = part_tables(record, self.record_type.parts, readable=readable)
+        shown = any(c.restricted and getattr(record, c.name) for c in columns) or any(t.restricted_shown for t in parts)
+        if readable and (shown or history_holds_restricted(record, self.record_type.parts)):
             access_shown(request, record)
         withheld = () if readable else tuple(c.name for c in columns if c.restricted)
         context = self.context(
             record=record,
             facts=facts,
-            history=review_selectors.record_history(record=record, withheld=withheld),
+            parts=parts,
+            history=review_selectors.record_history(record=record, withheld=withheld, readable=readable),
             may_edit=may_edit(user, record),
             may_decide=may_decide(user, record),
             may_correct=may_correct(user, record),
             review_form=review_form,
             review_url=self.url("review", record.pk),
             conflict=conflict,
+            flags=list(flags_of(record).all()) if rules_of(self.record_type) else None,
+            may_follow_up=may_follow_up(user, record),
+            flag_error=flag_error,
         )
         return render(request, "records/detail.html", context)
+
+    # --- Flags ------------------------------------------------------------------------------------
+    def _flags(self) -> QuerySet[RecordFlagRow]:
+        return flag_model_of(self.model)._default_manager.all()
+
+    def flag_close(self, request: AuthenticatedHttpRequest, pk: int, flag_pk: int) -> HttpResponse:
+        """Close a flag of the record with a note; a refused close shows the page again with the note."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self.require_reader(request.user)
+        record = self.get(request.user, pk)
+        flag = get_or_404(lambda: flags_of(record).get(pk=flag_pk))
+        if not may_follow_up(request.user, record):
+            raise PermissionDenied
+        note = request.POST.get("closing_note", "")
+        try:
+            record_flag_close(actor=request.user, flag=flag, note=note)
+        except ValidationError as error:
+            review_form = ReviewForm(initial={"version": record.version}, record=record)
+            return self._detail(request, record, review_form, flag_error=(flag.pk, error.messages, note))
+        messages.success(request, _("Flag closed."))
+        return redirect(self.url("detail", pk))
 
     def review(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if request.method != "POST":
@@ -231,18 +293,22 @@ class RecordPages:
         initial = record_forms.initial(record, self.record_type) if record else None
         form = form_class(request.POST or None, initial=initial, user=user)
         restricted = [c.name for c in columns_of(self.model, self.record_type.fields) if c.restricted]
-        if not reads_restricted(user, self.model):
+        readable = reads_restricted(user, self.model)
+        formsets = part_formsets(self.record_type.parts, data=request.POST or None, record=record, readable=readable)
+        if not readable:
             for name in restricted:  # neither shown nor changed by someone who may not read them
                 del form.fields[name]
-        elif record is not None and any(getattr(record, name) for name in restricted):
+        elif record is not None and (
+            any(getattr(record, name) for name in restricted) or _parts_hold_restricted(record, formsets)
+        ):
             access_shown(request, record)  # the form shows the names the record holds
         draft_key = f"{self.record_type.name}:{record.pk if record else 'new'}{':correction' if correcting else ''}"
         conflict = None
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and all([form.is_valid(), parts_valid(formsets)]):
             done, conflict = form_saved(
                 request,
                 form,
-                self._saver(request, form, record, correcting=correcting),
+                self._saver(request, form, record, correcting=correcting, parts=part_rows(formsets)),
                 creating=record is None,
                 draft_key=draft_key,
                 fallback=self.url("list"),
@@ -251,6 +317,7 @@ class RecordPages:
                 return done
         context = self.context(
             form=form,
+            formsets=formsets,
             record=record,
             correcting=correcting,
             conflict=conflict,
@@ -268,6 +335,7 @@ class RecordPages:
         record: ReviewedRecord | None,
         *,
         correcting: bool,
+        parts: PartRows,
     ) -> Callable[[], tuple[str, str]]:
         user = request.user
         submit = "submit" in request.POST
@@ -275,7 +343,7 @@ class RecordPages:
         def save() -> tuple[str, str]:
             fields = form.content()
             if record is None:
-                saved = record_create(actor=user, model=self.model, fields=fields)
+                saved = record_create(actor=user, model=self.model, fields=fields, parts=parts)
                 if submit:
                     saved = record_update(
                         actor=user, record=saved, expected_version=saved.version, fields={}, submit=True
@@ -286,10 +354,12 @@ class RecordPages:
             if correcting:
                 reason = form.cleaned_data["reason"]
                 record_correct_content(
-                    actor=user, record=record, expected_version=version, reason=reason, fields=fields
+                    actor=user, record=record, expected_version=version, reason=reason, fields=fields, parts=parts
                 )
                 return self.url("detail", record.pk), _("Correction saved as revision %(n)s.") % {"n": record.revision}
-            record_update(actor=user, record=record, expected_version=version, fields=fields, submit=submit)
+            record_update(
+                actor=user, record=record, expected_version=version, fields=fields, submit=submit, parts=parts
+            )
             if submit:
                 return self.url("detail", record.pk), _("Submitted for review.")
             return self.url("edit", record.pk), _("Draft saved.")
@@ -309,4 +379,8 @@ class RecordPages:
             path(f"{base}/<int:pk>/edit/", self.edit, name=name("edit")),
             path(f"{base}/<int:pk>/correct/", self.correct, name=name("correct")),
             path(f"{base}/<int:pk>/review/", self.review, name=name("review")),
-        ]
+        ] + (
+            [path(f"{base}/<int:pk>/flags/<int:flag_pk>/close/", self.flag_close, name=name("flag_close"))]
+            if self.record_type.flag_rules
+            else []
+        )

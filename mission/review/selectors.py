@@ -3,9 +3,12 @@ history as people read it."""
 
 from typing import Any, TypeVar
 
+from django.utils.translation import gettext
+
 from mission.accounts.models import User
 from mission.history import child_fields, history_changes, object_label, row_changes
 from mission.review.models import ReviewedQuerySet, ReviewedRecord
+from mission.sensitivity import restricted_fields
 
 _R = TypeVar("_R", bound=ReviewedRecord)
 
@@ -28,12 +31,14 @@ def _who(record: Any) -> str:
     return object_label(record.history_user) if record.history_user else ""
 
 
-def record_history(*, record: ReviewedRecord, withheld: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+def record_history(
+    *, record: ReviewedRecord, withheld: tuple[str, ...] = (), readable: bool = False
+) -> list[dict[str, Any]]:
     """Who changed what and why, newest first: the record's own fields but `withheld` (restricted
     values the reader may not see), and those of its child rows (`history_children`) as if they were
-    its own. Each entry: `at`, `who`, `reason`, `what` (the
-    status a record started in, or the child changed), `changes` ((label, before, after), ready to
-    show) and `created`.
+    its own, their restricted fields only for a reader who may read them (`readable`). Each entry:
+    `at`, `who`, `reason`, `what` (the status a record started in, or the child changed), `changes`
+    ((label, before, after), ready to show) and `created`.
 
     One query for the record's history, one per child relation, one per model the changes point to."""
     model = type(record)
@@ -52,12 +57,12 @@ def record_history(*, record: ReviewedRecord, withheld: tuple[str, ...] = ()) ->
         for index, entry in enumerate(records)
     ]
     for relation in model.history_children:
-        entries += _child_entries(record, relation)
+        entries += _child_entries(record, relation, readable=readable)
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
 
 
-def _child_entries(record: ReviewedRecord, relation: str) -> list[dict[str, Any]]:
+def _child_entries(record: ReviewedRecord, relation: str, *, readable: bool) -> list[dict[str, Any]]:
     manager = getattr(record, relation)
     child_model = manager.model
     parent = manager.field.name
@@ -72,20 +77,33 @@ def _child_entries(record: ReviewedRecord, relation: str) -> list[dict[str, Any]
     for entry in history:
         pairs.append((entry, previous.get(entry.id)))
         previous[entry.id] = entry
-    diffs = row_changes(child_model, pairs, fields=child_fields(child_model, parent=parent))
+    fields = child_fields(child_model, parent=parent)
+    if not readable:
+        fields = [name for name in fields if name not in restricted_fields(child_model)]
+    diffs = row_changes(child_model, pairs, fields=fields)
     entries = []
     for entry, changes in zip(history, diffs, strict=True):
-        if not changes:
-            continue  # a blank row the record started with, or a save that changed nothing people see
         child = children.get(entry.id)
+        # A row removed since is named as its history entry knew it (its pseudonym, never a name).
+        label = _row_label(child if child is not None else entry.instance)
+        if entry.history_type == "-":
+            what, changes = gettext("%(row)s removed") % {"row": label}, []
+        elif not changes:
+            continue  # a blank row the record started with, or a save that changed nothing people see
+        else:
+            what = label
         entries.append(
             {
                 "at": entry.history_date,
                 "who": _who(entry),
                 "reason": entry.history_change_reason or "",
-                "what": (child.conflict_label() if hasattr(child, "conflict_label") else str(child)) if child else "",
+                "what": what,
                 "changes": changes,
                 "created": False,
             }
         )
     return entries
+
+
+def _row_label(row: Any) -> str:
+    return str(row.conflict_label() if hasattr(row, "conflict_label") else row)

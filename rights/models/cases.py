@@ -12,6 +12,7 @@ from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
 from mission.encryption import EncryptedCharField
+from mission.records.shapes import AgeBand, Sex
 from mission.sensitivity import Pseudonym, declare, pseudonym_of
 from mission.validation import past_date_error
 from rights.models.reference import Court
@@ -116,22 +117,6 @@ class PartyRole(models.TextChoices):
     ACCUSED = "accused", _("Accused")
     INJURED = "injured", _("Injured party")
     WITNESS = "witness", _("Witness")
-
-
-class Sex(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    UNKNOWN = "unknown", _("Not known")
-
-
-class AgeBand(models.TextChoices):
-    UNDER_14 = "under_14", _("Under 14")
-    AGE_14_17 = "14_17", _("14–17")
-    AGE_18_25 = "18_25", _("18–25")
-    AGE_26_40 = "26_40", _("26–40")
-    AGE_41_60 = "41_60", _("41–60")
-    OVER_60 = "over_60", _("Over 60")
-    UNKNOWN = "unknown", _("Not known")
 
 
 JUVENILE_AGE_BANDS = (AgeBand.UNDER_14, AgeBand.AGE_14_17)

@@ -13,6 +13,7 @@ from tests.departments import (
     AUTHOR_ONLY,
     CORRECT,
     CREATE,
+    DASHBOARDS,
     POST_ONLY,
     READ_LIST,
     READ_ONE,
@@ -24,6 +25,7 @@ from tests.factories import UserFactory
 from tests.incidents.models import Incident
 
 GET_EXPECTATIONS = {
+    "incidents:dashboard": ({}, DASHBOARDS),
     "incidents:incident_list": ({}, READ_LIST),
     "incidents:incident_export": ({}, READ_LIST),
     "incidents:incident_queue": ({}, REVIEWERS),

@@ -7,11 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.text import capfirst
 
 from mission import departments
 from mission.audit.models import AccessLog
 from tests.conftest import client_for
-from tests.departments import contract_fixtures, contracts
+from tests.departments import contract_fixtures, contracts, records_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,7 @@ def department(request):
     config = DECLARED[label]
     record_type = config.records[0]
     actors = request.getfixturevalue(f"{label}_actors")
-    objects = request.getfixturevalue(f"{label}_objects")
+    objects = records_in(request.getfixturevalue(f"{label}_objects"), label)
 
     def url(page, *args):
         return reverse(f"{label}:{record_type.url_name(page)}", args=args)
@@ -38,7 +40,34 @@ def _form_data(record, record_type, **overrides):
 
     data = {k: ("" if v is None else getattr(v, "pk", v)) for k, v in model_to_dict(record, record_type.fields).items()}
     data |= {"version": record.version}
-    return data | overrides
+    return data | _parts_data(record, record_type) | overrides
+
+
+def _parts_of(record, record_type):
+    """The rows of the record's parts, as the services take them for a new record."""
+    from django.forms import model_to_dict
+
+    return {
+        part: [model_to_dict(row, part.fields) for row in getattr(record, part.related_name()).all()]
+        for part in record_type.parts
+    }
+
+
+def _parts_data(record, record_type, *, same_rows=False):
+    """The rows of the record's parts as its form posts them: as new rows of another record (copied),
+    or with their ids (`same_rows`: the record's own form)."""
+    from django.forms import model_to_dict
+
+    data = {}
+    for part in record_type.parts:
+        rows = list(getattr(record, part.related_name()).all())
+        prefix = part.name
+        data |= {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows) if same_rows else 0}
+        for n, row in enumerate(rows):
+            values = model_to_dict(row, part.fields)
+            data |= {f"{prefix}-{n}-{k}": ("" if v is None else getattr(v, "pk", v)) for k, v in values.items()}
+            data[f"{prefix}-{n}-id"] = row.pk if same_rows else ""
+    return data
 
 
 def test_the_journey_from_draft_to_correction(department):
@@ -245,7 +274,13 @@ def test_the_filters_and_sorts_speak_the_readers_language(department):
     choices = {key: str(label) for key, label in form.fields["sort"].choices}
     assert choices["newest"] == "Më të rejat së pari"
     assert choices["municipality"] == "Komunë"
-    assert str(form.fields["category"].label) == "Kategoria"
+    name = department["type"].filters[0]
+    label = capfirst(department["type"].get_model()._meta.get_field(name).verbose_name)
+    with translation.override("sq"):
+        albanian = str(label)
+    with translation.override("en"):
+        assert albanian != str(label)  # translated
+    assert str(form.fields[name].label) == albanian
 
 
 def test_the_page_csv_is_the_data_reports_table_without_names(department):
@@ -271,6 +306,7 @@ def test_the_review_queue_starts_with_the_record_waiting_longest(department):
         actor=actors["monitor"],
         model=record_type.get_model(),
         fields=fields | {"date": template.date - datetime.timedelta(days=30)},
+        parts=_parts_of(template, record_type),
     )
     record_update(actor=actors["monitor"], record=older, expected_version=older.version, fields={}, submit=True)
     page = client_for(actors["supervisor"]).get(url("queue"))

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 
 from mission import departments
 from mission.audit.models import AccessLog
-from mission.records.tables import table_spec
+from mission.records.tables import part_table_spec, table_spec
 from mission.reports.services import report_open, report_request
 from tests.conftest import client_for
-from tests.departments import contract_fixtures, contracts
+from tests.departments import contract_fixtures, contracts, records_in
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def department(request):
     label = request.param
     config = DECLARED[label]
     actors = request.getfixturevalue(f"{label}_actors")
-    objects = request.getfixturevalue(f"{label}_objects")
+    objects = records_in(request.getfixturevalue(f"{label}_objects"), label)
     contracts()[label].plant_restricted(objects, CANARY)
     return {"config": config, "type": config.records[0], "actors": actors, "objects": objects}
 
@@ -56,37 +56,50 @@ def _ask(department, user, file_format):
         return job, io.BytesIO(handle.read())
 
 
-def _rows(department, user, file_format):
+def _tables(department, user, file_format):
+    """The report's tables: the records' first, then one per part of the record type."""
     job, content = _ask(department, user, file_format)
     if file_format == "xlsx":
-        sheet = load_workbook(content).worksheets[0]
-        rows = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheets = load_workbook(content).worksheets
+        tables = [
+            [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)] for sheet in sheets
+        ]
     else:
         import csv
 
         archive = zipfile.ZipFile(content)
-        (name,) = archive.namelist()
-        rows = list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
-    return job, rows
+        tables = [list(csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig")))) for name in archive.namelist()]
+    assert len(tables) == 1 + len(department["type"].parts)
+    return job, tables
+
+
+def _rows(department, user, file_format):
+    job, tables = _tables(department, user, file_format)
+    return job, tables[0]
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_staff_who_read_names_get_every_record_with_them_safe_for_spreadsheets(department, file_format):
-    job, rows = _rows(department, department["actors"]["supervisor"], file_format)
+    job, tables = _tables(department, department["actors"]["supervisor"], file_format)
     assert job.includes_restricted
-    header, body = rows[0], rows[1:]
+    header, body = tables[0][0], tables[0][1:]
     assert header == table_spec(department["type"], restricted=True).headers()
     assert len(body) == len(department["objects"])
-    cells = [str(cell) for row in body for cell in row]
+    for part, table in zip(department["type"].parts, tables[1:], strict=True):
+        assert table[0] == part_table_spec(part, restricted=True).headers()
+        assert {int(row[0]) for row in table[1:]} <= {o.pk for o in department["objects"].values()}
+    cells = [str(cell) for table in tables for row in table[1:] for cell in row]
     assert "'" + CANARY in cells  # the name, as text a spreadsheet will not run
     assert CANARY not in cells
 
 
 def test_management_gets_no_names_and_no_name_column(department):
-    job, rows = _rows(department, department["actors"]["management"], "xlsx")
+    job, tables = _tables(department, department["actors"]["management"], "xlsx")
     assert not job.includes_restricted
-    assert rows[0] == table_spec(department["type"], restricted=False).headers()
-    assert "Canary" not in str(rows)
+    assert tables[0][0] == table_spec(department["type"], restricted=False).headers()
+    for part, table in zip(department["type"].parts, tables[1:], strict=True):
+        assert table[0] == part_table_spec(part, restricted=False).headers()
+    assert "Canary" not in str(tables)
 
 
 def test_each_download_of_a_file_with_names_is_logged_per_record(department):

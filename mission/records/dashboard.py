@@ -1,0 +1,188 @@
+"""A department's dashboard made from its declared records (`/<url_prefix>dashboard/`): for the period
+and the regions chosen, the approved records and their change from the period before, by month, by
+each coded field their counts group by (`RecordType.aggregate_by`) and by region, and, for a record
+type that measures steps of its response (`RecordType.response_measured`: "police opened a case"),
+the share of records with that step and the median days to it. Counted from the records, in the
+reader's scope; chosen on the page by the dashboards' filters (`mission.dashboards.filters`)."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from mission.accounts.http import AuthenticatedHttpRequest
+from mission.accounts.permissions import Capability, reads_department, require_capability
+from mission.dashboards.charts import COUNT, RATE, Chart, Column, Figure
+from mission.dashboards.filters import Filters, read_filters
+from mission.dashboards.views import chart_csv
+from mission.records.shapes import IncidentRecord, ResponseStepRow
+from mission.review.models import ReviewStatus
+
+if TYPE_CHECKING:
+    from mission.departments import DepartmentConfig
+    from mission.records.declaration import RecordPart, RecordType
+
+DAYS = "days"  # a figure in days (a median), written as a whole number
+
+
+def response_part(record_type: RecordType) -> RecordPart | None:
+    """The part of the record type that holds its response's steps (`ResponseStepRow` rows)."""
+    return next((p for p in record_type.parts if issubclass(p.get_model(), ResponseStepRow)), None)
+
+
+def _approved(record_type: RecordType, user: Any, filters: Filters) -> QuerySet[Any]:
+    model: Any = record_type.get_model()
+    records: QuerySet[Any] = model._default_manager.visible_to(user).filter(status=ReviewStatus.APPROVED)
+    if filters.region_ids is not None:
+        records = records.filter(municipality__region_id__in=filters.region_ids)
+    return records.order_by()
+
+
+def _in(record_type: RecordType, first: datetime.date, end: datetime.date) -> Q:
+    day = record_type.date_field or "created_at__date"
+    return Q(**{f"{day}__gte": first, f"{day}__lte": end})
+
+
+def _response(record_type: RecordType, records: QuerySet[Any], step: str) -> tuple[float | None, float | None]:
+    """(share of the records with `step` among those it applies to, median days from the record's
+    date to its first such step): an incident counts when it was reported to the police."""
+    part = response_part(record_type)
+    if part is None or not record_type.date_field:
+        return None, None
+    model = record_type.get_model()
+    counted = records.filter(reported_to_police=True) if issubclass(model, IncidentRecord) else records
+    rows = counted.values_list(record_type.date_field).annotate(
+        first=Min(f"{part.related_name()}__date", filter=Q(**{f"{part.related_name()}__step": step}))
+    )
+    days = [(first - day).days for day, first in rows if first is not None]
+    total = len(rows)
+    share = len(days) / total if total else None
+    return share, (statistics.median(days) if days else None)
+
+
+def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
+    period, before = filters.period, filters.period.previous()
+    figures: list[Figure] = []
+    charts: list[Chart] = []
+    for record_type in config.records:
+        model: Any = record_type.get_model()
+        plural = capfirst(model._meta.verbose_name_plural)
+        records = _approved(record_type, user, filters)
+        now, then = (
+            records.filter(_in(record_type, period.first, period.end)),
+            _in(record_type, before.first, before.end),
+        )
+        figures.append(Figure(plural, now.count(), records.filter(then).count(), COUNT))
+        for counted in [p for p in record_type.parts if p.counted_by]:  # the participants, counted
+            rows: Any = counted.get_model()._default_manager
+            link = f"{counted.link()}__in"
+            figures.append(
+                Figure(
+                    capfirst(str(counted.get_model()._meta.verbose_name_plural)),
+                    rows.filter(**{link: now.values("pk")}).count(),
+                    rows.filter(**{link: records.filter(then).values("pk")}).count(),
+                    COUNT,
+                )
+            )
+        part = response_part(record_type)
+        for step in record_type.response_measured:
+            step_field: Any = part.get_model()._meta.get_field("step") if part else None
+            label = dict(step_field.choices or ()).get(step, step) if step_field else step
+            share, days = _response(record_type, now, step)
+            share_before, days_before = _response(record_type, records.filter(then), step)
+            share_label = (
+                _("{step}: share of the incidents reported to the police")
+                if issubclass(model, IncidentRecord)
+                else _("{step}: share of the records")
+            )
+            figures.append(Figure(format_lazy(share_label, step=label), share, share_before, RATE))
+            figures.append(Figure(format_lazy(_("{step}: median days"), step=label), days, days_before, COUNT))
+        charts += _charts(record_type, now, filters)
+    return figures, charts
+
+
+def _charts(record_type: RecordType, records: QuerySet[Any], filters: Filters) -> list[Chart]:
+    model: Any = record_type.get_model()
+    name = record_type.name
+    plural = capfirst(model._meta.verbose_name_plural)
+    count = Column(_("Approved records"), COUNT)
+    charts = []
+    if record_type.date_field:
+        by_month = Counter(
+            {
+                row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row["n"]
+                for row in records.annotate(month=TruncMonth(record_type.date_field))
+                .values("month")
+                .annotate(n=Count("pk"))
+            }
+        )
+        rows = [[date_format(month, "YEAR_MONTH_FORMAT"), by_month.get(month, 0)] for month in filters.period.months()]
+        title = format_lazy(_("{records} by month"), records=plural)
+        charts.append(Chart(f"{name}-by-month", title, [Column(_("Month")), count], rows, style="columns"))
+    for field_name in record_type.aggregate_by:
+        field: Any = model._meta.get_field(field_name)
+        labels = dict(field.choices or ())
+        counted = dict(records.values_list(field_name).annotate(n=Count("pk")))
+        rows = [[str(label), counted.get(value, 0)] for value, label in labels.items()]
+        title = format_lazy(_("{records} by {field}"), records=plural, field=field.verbose_name)
+        charts.append(Chart(f"{name}-by-{field_name}", title, [Column(capfirst(field.verbose_name)), count], rows))
+    for part in record_type.parts:
+        charts += _part_charts(record_type, part, records)
+    by_region = dict(records.values_list("municipality__region_id").annotate(n=Count("pk")))
+    shown = [r for r in filters.regions if filters.region_ids is None or r.pk in filters.region_ids]
+    rows = [[region.name, by_region.get(region.pk, 0)] for region in shown]
+    title = format_lazy(_("{records} by region"), records=plural)
+    charts.append(Chart(f"{name}-by-region", title, [Column(_("Region")), count], rows))
+    return charts
+
+
+def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The department's dashboard: for its staff and mission management who read dashboards."""
+    require_capability(request.user, Capability.DASHBOARDS)
+    if not reads_department(request.user, config.department):
+        raise PermissionDenied
+    form, filters = read_filters(request)
+    figures, charts = record_dashboard(config, request.user, filters)
+    if csv := chart_csv(request, charts, filters):
+        return csv
+    context = {"form": form, "filters": filters, "figures": figures, "charts": charts, "title": config.verbose_name}
+    response: HttpResponse = render(request, "records/dashboard.html", context)
+    return response
+
+
+def _part_charts(record_type: RecordType, part: RecordPart, records: QuerySet[Any]) -> list[Chart]:
+    """The rows of a part (the participants) of the records counted, by each of its `counted_by`
+    fields: counts only, never a name."""
+    model: Any = part.get_model()
+    rows_of = model._default_manager.filter(**{f"{part.link()}__in": records.values("pk")}).order_by()
+    plural = capfirst(model._meta.verbose_name_plural)
+    column = Column(plural, COUNT)
+    charts = []
+    for field_name in part.counted_by:
+        field: Any = model._meta.get_field(field_name)
+        if field.is_relation:
+            key = field.attname
+            labels = {obj.pk: str(obj) for obj in field.related_model._default_manager.all()}
+        else:
+            key = field_name
+            labels = dict(field.choices or ())
+        counted = dict(rows_of.values_list(key).annotate(n=Count("pk")))
+        rows = [[str(label), counted.get(value, 0)] for value, label in labels.items()]
+        unknown = sum(n for value, n in counted.items() if value not in labels)  # empty: not known
+        if unknown:
+            rows.append([str(_("Not known")), unknown])
+        title = format_lazy(_("{rows} by {field}"), rows=plural, field=field.verbose_name)
+        slug = f"{record_type.name}-{part.name}-by-{field_name}"
+        charts.append(Chart(slug, title, [Column(capfirst(field.verbose_name)), column], rows))
+    return charts

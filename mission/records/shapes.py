@@ -1,0 +1,219 @@
+"""The shapes every department records, as abstract models its own models subclass: an incident with
+the people it concerns and the institutions' response over time, and the rows they are made of.
+
+A department's model adds what is its own (its kinds as choices, its author, its queryset's department,
+`history`, its `sensitivity` and pseudonym) and declares the rows as parts of its record type
+(`mission.records.declaration.RecordPart`), so the kit's forms, pages, services and history handle
+them:
+
+    class JournalistIncident(IncidentRecord):
+        kind = models.CharField(_("kind"), max_length=20, choices=IncidentKind.choices)
+        monitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, ...)
+        history_children = ("journalists", "response_steps")
+        ...
+
+    class Journalist(PersonRow):
+        incident = models.ForeignKey(JournalistIncident, on_delete=models.CASCADE, related_name="journalists")
+        outlet = models.CharField(_("media outlet"), max_length=120, blank=True)
+        sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(label=_("Journalist")))
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from mission.common import BaseModel
+from mission.encryption import EncryptedCharField
+from mission.review.models import ReviewedRecord
+from mission.validation import past_date_error
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_14 = "under_14", _("Under 14")
+    AGE_14_17 = "14_17", _("14–17")
+    AGE_18_25 = "18_25", _("18–25")
+    AGE_26_40 = "26_40", _("26–40")
+    AGE_41_60 = "41_60", _("41–60")
+    OVER_60 = "over_60", _("Over 60")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class PersonRow(BaseModel):
+    """A person a record concerns (a journalist attacked, a victim, a participant): a restricted name,
+    sex and community for the figures, and `ordinal`, the person's number on the record, which the
+    pseudonym reads ("Journalist B"). The subclass adds its foreign key to the record and declares
+    `sensitivity` with the name restricted and a `Pseudonym(label=…)`."""
+
+    ordinal = models.PositiveSmallIntegerField(_("number"), default=0, editable=False)
+    name = EncryptedCharField(
+        _("name"), max_length=200, blank=True, help_text=_("Restricted: shown to the department only.")
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    community = models.ForeignKey(
+        "field_offices.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["ordinal", "pk"]
+
+    def __str__(self) -> str:
+        from mission.sensitivity import declaration
+
+        pseudonym = declaration(type(self)).pseudonym
+        return pseudonym.of(self) if pseudonym else f"{self._meta.verbose_name} {self.ordinal}"
+
+    def conflict_label(self) -> str:
+        """What a history entry or an edit conflict calls the row: its pseudonym, never the name."""
+        return str(self)
+
+
+class ResponseStepRow(BaseModel):
+    """One dated step of the response to an incident: what an institution did (the police opened a
+    case, a prosecutor charged) or what the mission did (a statement, a meeting). The subclass adds its
+    foreign key to the record and `step`, a choice of its `Step` list, and lists its institutions'
+    steps in `INSTITUTIONAL`."""
+
+    date = models.DateField(_("date"))
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What happened, with the reference of a document if any.")
+    )
+
+    step: str
+
+    class Meta:
+        abstract = True
+        ordering = ["date", "pk"]
+
+    def clean(self) -> None:
+        super().clean()
+        if error := past_date_error(self.date):
+            raise ValidationError({"date": error})
+
+    def __str__(self) -> str:
+        label = getattr(self, "get_step_display", lambda: "")()
+        return f"{label}, {self.date:%Y-%m-%d}" if self.date else str(label)
+
+    def conflict_label(self) -> str:
+        return str(self)
+
+
+class IncidentRecord(ReviewedRecord):
+    """An incident a monitor logs: when and where it happened, whether it was reported to the police
+    (not known until someone finds out), and what the monitor knows of it (internal). The people it
+    concerns and the response to it are parts of the record (`PersonRow`, `ResponseStepRow`)."""
+
+    date = models.DateField(_("date of the incident"))
+    municipality = models.ForeignKey(
+        "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    reported_to_police = models.BooleanField(
+        _("reported to the police"), null=True, blank=True, help_text=_("Leave empty while it is not known.")
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("What happened, as the monitor learned it. Internal: never published."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if error := past_date_error(self.date):
+            raise ValidationError({"date": error})
+
+
+def days_to(incident_date: datetime.date, steps: Iterable[ResponseStepRow], step: str) -> int | None:
+    """Days from the incident to the first step of kind `step` (None when there is none yet)."""
+    dates = [s.date for s in steps if s.step == step and s.date]
+    return (min(dates) - incident_date).days if dates else None
+
+
+class ActivityRecord(ReviewedRecord):
+    """An activity the mission runs or supports (a training, a traineeship, a forum meeting): when and
+    where it took place, with which partner institution, and what it was about (internal). Its
+    participants are a part of the record (`ParticipantRow`), counted without names outside the
+    department."""
+
+    date = models.DateField(_("date"), help_text=_("The day it took place, or the first day."))
+    end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Leave empty for one day."))
+    municipality = models.ForeignKey(
+        "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    partner_institution = models.CharField(_("partner institution"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True, help_text=_("Internal: never published."))
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if error := past_date_error(self.date):
+            raise ValidationError({"date": error})
+        if self.end_date and self.date and self.end_date < self.date:
+            raise ValidationError({"end_date": _("The last day cannot be before the first.")})
+        if error := past_date_error(self.end_date):
+            raise ValidationError({"end_date": error})
+
+
+class ParticipantRow(PersonRow):
+    """A participant of an activity: a person row with an age band."""
+
+    age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
+
+    class Meta(PersonRow.Meta):
+        abstract = True
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class RecordFlagRow(BaseModel):
+    """A flag a rule raised on a record (`mission.records.flags`): open until someone who follows up the
+    record closes it with a note; raised once per rule and record. The subclass adds its foreign key to
+    the record (`related_name="flags"`), `rule` with its rules' codes as choices, `history` and a
+    unique constraint on the record and the rule."""
+
+    status = models.CharField(_("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+
+    rule: str
+
+    class Meta:
+        abstract = True
+        ordering = ["status", "-created_at", "pk"]
+
+    def __str__(self) -> str:
+        label = getattr(self, "get_rule_display", lambda: self.rule)()
+        return str(label)
