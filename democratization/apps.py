@@ -2,7 +2,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mission import departments
 from mission.accounts.roles import Department, Role
+from mission.api.datasets import Dataset
 from mission.departments import DemoUser
+from mission.records.declaration import RecordPart, RecordType
 
 
 class DemocratizationConfig(departments.DepartmentConfig):
@@ -11,8 +13,63 @@ class DemocratizationConfig(departments.DepartmentConfig):
     name = "democratization"
     verbose_name = _("Democratization")
     department = Department.DEMOCRATIZATION
+    url_prefix = "democratization/"
+    records = (
+        RecordType(
+            model="democratization.JournalistIncident",
+            path="journalist-safety",
+            fields=("date", "municipality", "kind", "perpetrator_type", "reported_to_police", "description"),
+            list_columns=("date", "municipality", "kind", "perpetrator_type", "reported_to_police"),
+            filters=("kind", "perpetrator_type"),
+            search=("description",),
+            date_field="date",
+            dataset="journalist_safety",
+            aggregate_by=("kind", "perpetrator_type"),
+            parts=(
+                RecordPart(
+                    "democratization.Journalist",
+                    fields=("name", "sex", "community", "outlet", "media_type"),
+                    extra=1,
+                    min_rows=1,
+                ),
+                RecordPart("democratization.ResponseStep", fields=("step", "date", "note"), extra=2),
+            ),
+            flag_rules="democratization.flags.RULES",
+            response_measured=("police_case",),
+        ),
+        RecordType(
+            model="democratization.ParticipationActivity",
+            path="participation",
+            fields=("date", "end_date", "municipality", "kind", "title", "partner_institution", "description"),
+            list_columns=("date", "municipality", "kind", "title"),
+            filters=("kind",),
+            search=("title", "partner_institution", "description"),
+            date_field="date",
+            dataset="participation",
+            aggregate_by=("kind",),
+            parts=(
+                RecordPart(
+                    "democratization.Participant",
+                    fields=("name", "sex", "age_band", "community", "role", "outcome"),
+                    extra=3,
+                    min_rows=1,
+                    max_rows=300,
+                    counted_by=("sex", "age_band", "community", "role", "outcome"),
+                ),
+            ),
+        ),
+    )
+    datasets = (
+        Dataset("journalist_safety", _("Journalists' safety incidents")),
+        Dataset("participation", _("Participation programmes")),
+    )
+    demo_data = "democratization.demo.democratization_demo_load"
     demo_users = (
         DemoUser(
             "demo.monitor.democratization", "Demo", "Monitor (Pejë, Democratization)", Role.MONITOR, "PEJ", "FT-PEJ-01"
         ),
+        DemoUser(
+            "demo.supervisor.democratization", "Demo", "Supervisor (Pejë, Democratization)", Role.SUPERVISOR, "PEJ"
+        ),
+        DemoUser("demo.head.democratization", "Demo", "Head of Democratization", Role.DEPARTMENT_HEAD),
     )

@@ -1,1 +1,269 @@
-"""Models of this department come with its first feature issue."""
+"""Democratization's records. Journalists' safety: an incident (the kit's `IncidentRecord`) with the
+journalists it concerns and the institutions' and the mission's response, step by step."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from mission.accounts.roles import Department
+from mission.api.disclosure import record_key_field
+from mission.records.shapes import (
+    ActivityRecord,
+    IncidentRecord,
+    ParticipantRow,
+    PersonRow,
+    RecordFlagRow,
+    ResponseStepRow,
+)
+from mission.review.models import ReviewedQuerySet, ReviewLabels
+from mission.sensitivity import Pseudonym, declare
+
+
+class DemocratizationQuerySet(ReviewedQuerySet):
+    department = Department.DEMOCRATIZATION
+    region_lookup = "municipality__region"
+
+
+class IncidentKind(models.TextChoices):
+    """The kinds of incident a monitor picks; each counts in one category of the Council of Europe's
+    Platform for the Safety of Journalists and of the SafeJournalists network (`COE_CATEGORY`,
+    `SAFEJOURNALISTS_CATEGORY`), so the mission's figures compare with theirs."""
+
+    PHYSICAL_ATTACK = "physical_attack", _("Physical attack")
+    THREAT = "threat", _("Threat, including online")
+    HARASSMENT = "harassment", _("Harassment")
+    OBSTRUCTION = "obstruction", _("Obstruction of work")
+    LEGAL_PRESSURE = "legal_pressure", _("Legal pressure, including SLAPP")
+    DAMAGE = "damage", _("Damage to property or equipment")
+    DETENTION = "detention", _("Detention")
+
+
+# The categories' codes are those of democratization/data/journalist_safety_incident_kinds.csv (from
+# the platforms' own category lists; sources in that folder's README).
+COE_CATEGORY = {
+    IncidentKind.PHYSICAL_ATTACK: "COE_PHYSICAL",
+    IncidentKind.THREAT: "COE_HARASSMENT",
+    IncidentKind.HARASSMENT: "COE_HARASSMENT",
+    IncidentKind.OBSTRUCTION: "COE_CHILLING",
+    IncidentKind.LEGAL_PRESSURE: "COE_CHILLING",
+    IncidentKind.DAMAGE: "COE_PHYSICAL",
+    IncidentKind.DETENTION: "COE_DETENTION",
+}
+SAFEJOURNALISTS_CATEGORY = {
+    IncidentKind.PHYSICAL_ATTACK: "SJ_ATTACK",
+    IncidentKind.THREAT: "SJ_THREAT_LIFE",
+    IncidentKind.HARASSMENT: "SJ_OTHER_THREAT",
+    IncidentKind.OBSTRUCTION: "SJ_OTHER_THREAT",
+    IncidentKind.LEGAL_PRESSURE: "SJ_OTHER_THREAT",
+    IncidentKind.DAMAGE: "SJ_ATTACK",
+    IncidentKind.DETENTION: "SJ_OTHER_THREAT",
+}
+
+
+class PerpetratorType(models.TextChoices):
+    PUBLIC_OFFICIAL = "public_official", _("Public official")
+    POLICE = "police", _("Police")
+    PRIVATE_PERSON = "private_person", _("Private person")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class MediaType(models.TextChoices):
+    TELEVISION = "television", _("Television")
+    RADIO = "radio", _("Radio")
+    PRINT = "print", _("Print")
+    ONLINE = "online", _("Online")
+    NEWS_AGENCY = "news_agency", _("News agency")
+    FREELANCE = "freelance", _("Freelance")
+
+
+class IncidentLabels(ReviewLabels):
+    author = _("Monitor")
+    created = _("logged the incident")
+
+
+class JournalistIncident(IncidentRecord):
+    """An incident against one or more journalists, logged by a monitor and reviewed by a supervisor."""
+
+    author_field = "monitor"
+    review_labels = IncidentLabels()
+    history_children = ("journalists", "response_steps")
+
+    kind = models.CharField(_("kind of incident"), max_length=20, choices=IncidentKind.choices)
+    perpetrator_type = models.CharField(
+        _("perpetrator"), max_length=20, choices=PerpetratorType.choices, default=PerpetratorType.UNKNOWN
+    )
+    monitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("monitor")
+    )
+    record_key = record_key_field()
+    history = HistoricalRecords(excluded_fields=["record_key"])
+    sensitivity = declare(internal=["description", "monitor", "submitted_at"])
+
+    objects = DemocratizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("journalist safety incident")
+        verbose_name_plural = _("journalist safety incidents")
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="jsi_date_id_idx"),
+            models.Index(fields=["status", "submitted_at", "id"], name="jsi_queue_idx"),
+            models.Index(fields=["kind", "id"], name="jsi_kind_idx"),
+            models.Index(fields=["perpetrator_type", "id"], name="jsi_perpetrator_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.date:%Y-%m-%d}"
+
+    @property
+    def coe_category(self) -> str:
+        return COE_CATEGORY[IncidentKind(self.kind)]
+
+    @property
+    def safejournalists_category(self) -> str:
+        return SAFEJOURNALISTS_CATEGORY[IncidentKind(self.kind)]
+
+
+class Journalist(PersonRow):
+    """A journalist an incident concerns: the name restricted, the rest counted."""
+
+    incident = models.ForeignKey(JournalistIncident, on_delete=models.CASCADE, related_name="journalists")
+    outlet = models.CharField(
+        _("media outlet"), max_length=120, blank=True, help_text=_("Internal: the outlet may identify the journalist.")
+    )
+    media_type = models.CharField(_("type of media"), max_length=20, choices=MediaType.choices, blank=True)
+    history = HistoricalRecords()
+    sensitivity = declare(restricted=["name"], internal=["outlet"], pseudonym=Pseudonym(label=_("Journalist")))
+
+    class Meta(PersonRow.Meta):
+        verbose_name = _("journalist")
+        verbose_name_plural = _("journalists")
+
+
+class ResponseStep(ResponseStepRow):
+    """A step of the response to an incident, by an institution or by the mission."""
+
+    class Step(models.TextChoices):
+        POLICE_CASE = "police_case", _("Police opened a case")
+        SUSPECT_IDENTIFIED = "suspect_identified", _("Suspect identified")
+        CHARGED = "charged", _("Charges filed")
+        JUDGMENT = "judgment", _("Judgment")
+        MISSION_STATEMENT = "mission_statement", _("Mission: public statement")
+        MISSION_MEETING = "mission_meeting", _("Mission: meeting with the authorities")
+        MISSION_REFERRAL = "mission_referral", _("Mission: referral")
+
+    INSTITUTIONAL = ("police_case", "suspect_identified", "charged", "judgment")
+
+    incident = models.ForeignKey(JournalistIncident, on_delete=models.CASCADE, related_name="response_steps")
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    history = HistoricalRecords()
+    sensitivity = declare(internal=["note"])
+
+    class Meta(ResponseStepRow.Meta):
+        verbose_name = _("response step")
+        verbose_name_plural = _("response to the incident")
+
+
+class IncidentFlagRule(models.TextChoices):
+    NO_POLICE_CASE = "no_police_case", _("No police case 30 days after an incident reported to the police")
+    TARGETED_AGAIN = "targeted_again", _("A journalist already targeted this year")
+
+
+class IncidentFlag(RecordFlagRow):
+    """A flag the rules of `democratization.flags` raised on an incident."""
+
+    incident = models.ForeignKey(
+        JournalistIncident, on_delete=models.PROTECT, related_name="flags", verbose_name=_("incident")
+    )
+    rule = models.CharField(_("rule"), max_length=30, choices=IncidentFlagRule.choices)
+    history = HistoricalRecords()
+    sensitivity = declare(internal=["closing_note"])
+
+    class Meta(RecordFlagRow.Meta):
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        constraints = [models.UniqueConstraint(fields=["incident", "rule"], name="incident_flag_once_per_rule")]
+
+
+class ActivityKind(models.TextChoices):
+    TRAINEESHIP = "traineeship", _("Traineeship")
+    VOLUNTEER = "volunteer", _("Volunteer programme")
+    DIALOGUE_ACADEMY = "dialogue_academy", _("Dialogue Academy for Young Women session")
+    WOMENS_CAUCUS = "womens_caucus", _("Women's caucus meeting")
+    TRAINING = "training", _("Training")
+    ASSEMBLY_OVERSIGHT = "assembly_oversight", _("Assembly oversight support")
+    JUSTICE_FORUM = "justice_forum", _("Justice Transparency Forum event")
+
+
+class ParticipantRole(models.TextChoices):
+    PARTICIPANT = "participant", _("Participant")
+    TRAINEE = "trainee", _("Trainee")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    SPEAKER = "speaker", _("Speaker or trainer")
+
+
+class ParticipantOutcome(models.TextChoices):
+    EMPLOYED = "employed", _("Employed after the traineeship")
+    ELECTED = "elected", _("Elected")
+    NOMINATED = "nominated", _("Nominated or appointed")
+
+
+class ActivityLabels(ReviewLabels):
+    author = _("Organiser")
+    created = _("logged the activity")
+
+
+class ParticipationActivity(ActivityRecord):
+    """An activity of the participation programmes (traineeships, volunteers, the Dialogue Academy,
+    women's caucuses, trainings, Assembly oversight, the Justice Transparency Forum)."""
+
+    author_field = "organiser"
+    review_labels = ActivityLabels()
+    history_children = ("participants",)
+
+    kind = models.CharField(_("kind of activity"), max_length=20, choices=ActivityKind.choices)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+    record_key = record_key_field()
+    history = HistoricalRecords(excluded_fields=["record_key"])
+    sensitivity = declare(internal=["description", "organiser", "submitted_at", "partner_institution", "title"])
+
+    objects = DemocratizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("participation activity")
+        verbose_name_plural = _("participation activities")
+        indexes = [
+            models.Index(fields=["-date", "-id"], name="activity_date_id_idx"),
+            models.Index(fields=["status", "submitted_at", "id"], name="activity_queue_idx"),
+            models.Index(fields=["kind", "id"], name="activity_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.date:%Y-%m-%d}"
+
+
+class Participant(ParticipantRow):
+    """A participant of an activity: the name restricted; sex, age band, community, role and outcome
+    counted."""
+
+    activity = models.ForeignKey(ParticipationActivity, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(
+        _("role"), max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.PARTICIPANT
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=ParticipantOutcome.choices,
+        blank=True,
+        help_text=_("Where known: a trainee employed, a participant elected or nominated."),
+    )
+    history = HistoricalRecords()
+    sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(label=_("Participant")))
+
+    class Meta(ParticipantRow.Meta):
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")

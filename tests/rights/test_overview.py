@@ -145,7 +145,10 @@ class TestMunicipalityPage:
             reverse("dashboards:municipality_detail", args=[municipality.code])
         )
         assert response.status_code == 200
-        assert response.context["panels"] == []
+        # Their own department's panel only (an empty one: they record nothing there), no trial monitoring.
+        assert [panel["department"].department for panel in response.context["panels"]] == [
+            other_department_monitor.department
+        ]
         assert trial_data["prizren"].case_number not in response.content.decode()
 
     def test_few_queries_whatever_the_data(self, supervisor, trial_data, django_assert_num_queries):

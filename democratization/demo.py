@@ -1,0 +1,146 @@
+"""Demo data of the department (`manage.py seed_demo`): journalists' safety incidents in the demo
+monitor's region, logged through the kit's services as a monitor would, in every review state, with
+the journalists they concern and the response so far, and participation activities with their
+participants."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from democratization.models import (
+    ActivityKind,
+    IncidentKind,
+    JournalistIncident,
+    MediaType,
+    ParticipantOutcome,
+    ParticipantRole,
+    ParticipationActivity,
+    PerpetratorType,
+    ResponseStep,
+)
+from field_offices.models import Community, Municipality
+from mission.records.declaration import RecordPart, record_type_of
+from mission.records.services import record_create, record_update
+from mission.records.shapes import AgeBand, Sex
+from mission.review.services import record_approve, record_return
+
+if TYPE_CHECKING:
+    from mission.accounts.models import User
+
+FIRST_NAMES = ["Arta", "Besnik", "Drita", "Milica", "Nenad", "Vjosa", "Gentiana", "Stefan", "Hana", "Luan"]
+LAST_NAMES = ["Krasniqi", "Gashi", "Jovanović", "Berisha", "Petrović", "Hoxha", "Morina", "Nikolić"]
+OUTLETS = ["Radio Dukagjini", "RTK", "Koha", "KoSSev", "Kallxo", "Kanal 10", "Insajderi"]
+
+
+def democratization_demo_load(*, records: int) -> str:
+    users = get_user_model().objects
+    monitor = users.get(username="demo.monitor.democratization")
+    supervisor = users.get(username="demo.supervisor.democratization")
+    places = list(Municipality.objects.filter(region=monitor.region).order_by("code"))
+    if JournalistIncident.objects.exists() or not places:
+        return "democratization: already there"
+    record_type = record_type_of(JournalistIncident)
+    assert record_type is not None
+    journalists_part, steps_part = record_type.parts
+    communities = list(Community.objects.order_by("code"))
+    kinds, perpetrators, media = list(IncidentKind), list(PerpetratorType), list(MediaType)
+    today = timezone.localdate()
+    made = []
+    for n in range(max(8, min(records, 60))):
+        day = today - datetime.timedelta(days=5 * n + 1)
+        journalists: list[dict[str, object]] = [
+            {
+                "name": f"{FIRST_NAMES[(n + k) % len(FIRST_NAMES)]} {LAST_NAMES[(n * 3 + k) % len(LAST_NAMES)]}",
+                "sex": (Sex.FEMALE, Sex.MALE)[(n + k) % 2],
+                "community": communities[(n + k) % len(communities)] if communities else None,
+                "outlet": OUTLETS[(n + k) % len(OUTLETS)],
+                "media_type": media[(n + k) % len(media)],
+            }
+            for k in range(1 + n % 2)
+        ]
+        reported = n % 4 != 3
+        steps: list[dict[str, object]] = []
+        if reported and n % 3 != 2 and 5 * n + 1 > 7:
+            steps.append(
+                {"step": ResponseStep.Step.POLICE_CASE, "date": day + datetime.timedelta(days=2 + n % 6), "note": ""}
+            )
+        if n % 5 == 0 and n:
+            steps.append(
+                {
+                    "step": ResponseStep.Step.MISSION_STATEMENT,
+                    "date": day + datetime.timedelta(days=1),
+                    "note": "Demo statement.",
+                }
+            )
+        fields = {
+            "date": day,
+            "municipality": places[n % len(places)],
+            "kind": kinds[n % len(kinds)],
+            "perpetrator_type": perpetrators[n % len(perpetrators)],
+            "reported_to_police": None if n % 7 == 6 else reported,
+            "description": "Demo incident.",
+        }
+        happened = [s for s in steps if isinstance(s["date"], datetime.date) and s["date"] <= today]
+        parts: dict[RecordPart, list[dict[str, object]]] = {journalists_part: journalists, steps_part: happened}
+        incident = record_create(actor=monitor, model=JournalistIncident, fields=fields, parts=parts)
+        if n % 5 != 0:  # a fifth stay drafts; of the others, most are approved, some wait or were returned
+            incident = record_update(
+                actor=monitor, record=incident, expected_version=incident.version, fields={}, submit=True
+            )
+            if n % 10 == 2:
+                record_return(
+                    actor=supervisor, record=incident, expected_version=incident.version, comment="Add the outlet."
+                )
+            elif n % 5 != 1:
+                record_approve(actor=supervisor, record=incident, expected_version=incident.version)
+        made.append(incident)
+    activities = participation_demo_load(monitor, supervisor, places, records)
+    return f"journalist safety incidents: {len(made)}, participation activities: {activities}"
+
+
+def participation_demo_load(monitor: User, supervisor: User, places: list[Municipality], records: int) -> int:
+    """Activities of the participation programmes, with their participants, in every review state."""
+    record_type = record_type_of(ParticipationActivity)
+    assert record_type is not None
+    (participants_part,) = record_type.parts
+    communities = list(Community.objects.order_by("code"))
+    kinds, bands, roles = list(ActivityKind), list(AgeBand), list(ParticipantRole)
+    today = timezone.localdate()
+    made = 0
+    for n in range(max(6, min(records // 2, 40))):
+        kind = kinds[n % len(kinds)]
+        people: list[dict[str, object]] = [
+            {
+                "name": f"{FIRST_NAMES[(n + k) % len(FIRST_NAMES)]} {LAST_NAMES[(n + 2 * k) % len(LAST_NAMES)]}",
+                "sex": (Sex.FEMALE, Sex.FEMALE, Sex.MALE)[(n + k) % 3],
+                "age_band": bands[2 + (n + k) % 4],
+                "community": communities[(n * 2 + k) % len(communities)] if communities else None,
+                "role": roles[k % len(roles)] if kind != ActivityKind.TRAINEESHIP else ParticipantRole.TRAINEE,
+                "outcome": ParticipantOutcome.EMPLOYED if kind == ActivityKind.TRAINEESHIP and k % 3 == 0 else "",
+            }
+            for k in range(3 + n % 9)
+        ]
+        fields = {
+            "date": today - datetime.timedelta(days=7 * n + 2),
+            "end_date": None,
+            "municipality": places[n % len(places)],
+            "kind": kind,
+            "title": f"{kind.label} ({n + 1})",
+            "partner_institution": "Municipal Assembly" if n % 2 else "",
+            "description": "Demo activity.",
+        }
+        activity = record_create(
+            actor=monitor, model=ParticipationActivity, fields=fields, parts={participants_part: people}
+        )
+        if n % 4:
+            activity = record_update(
+                actor=monitor, record=activity, expected_version=activity.version, fields={}, submit=True
+            )
+            if n % 4 != 1:
+                record_approve(actor=supervisor, record=activity, expected_version=activity.version)
+        made += 1
+    return made

@@ -1,0 +1,206 @@
+"""Democratization's contract (tests/departments.py): its URLs × every kind of actor, its actors and
+records, and where a name is planted for the access-log sweep."""
+
+import datetime
+
+import pytest
+
+from democratization.models import JournalistIncident, ParticipationActivity
+from field_offices.models import FieldTeam, Municipality
+from mission.accounts.roles import Department
+from mission.records.declaration import record_type_of
+from mission.records.services import record_create, record_update
+from mission.review.services import record_approve
+from tests.departments import (
+    AUTHOR_ONLY,
+    CORRECT,
+    CREATE,
+    DASHBOARDS,
+    POST_ONLY,
+    READ_LIST,
+    READ_ONE,
+    REVIEWERS,
+    expectations,
+    recent_months,
+)
+from tests.factories import UserFactory
+
+GET_EXPECTATIONS = {
+    "democratization:dashboard": ({}, DASHBOARDS),
+    "democratization:journalistincident_list": ({}, READ_LIST),
+    "democratization:journalistincident_export": ({}, READ_LIST),
+    "democratization:journalistincident_queue": ({}, REVIEWERS),
+    "democratization:journalistincident_create": ({}, CREATE),
+    "democratization:journalistincident_detail": ({"pk": "draft"}, READ_ONE),
+    "democratization:journalistincident_edit": ({"pk": "draft"}, AUTHOR_ONLY),
+    "democratization:journalistincident_correct": ({"pk": "approved"}, CORRECT),
+    "democratization:journalistincident_review": ({"pk": "submitted"}, POST_ONLY),
+    "democratization:journalistincident_flag_close": ({"pk": "approved", "flag_pk": "flag"}, POST_ONLY),
+    "democratization:participationactivity_list": ({}, READ_LIST),
+    "democratization:participationactivity_export": ({}, READ_LIST),
+    "democratization:participationactivity_queue": ({}, REVIEWERS),
+    "democratization:participationactivity_create": ({}, CREATE),
+    "democratization:participationactivity_detail": ({"pk": "activity_draft"}, READ_ONE),
+    "democratization:participationactivity_edit": ({"pk": "activity_draft"}, AUTHOR_ONLY),
+    "democratization:participationactivity_correct": ({"pk": "activity_approved"}, CORRECT),
+    "democratization:participationactivity_review": ({"pk": "activity_submitted"}, POST_ONLY),
+}
+POST_EXPECTATIONS = {
+    # No decision given: the reviewer is sent back with a message; nobody else gets that far.
+    "democratization:journalistincident_review": (
+        {"pk": "submitted"},
+        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    "democratization:participationactivity_review": (
+        {"pk": "activity_submitted"},
+        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    # No note given: who follows up sees the page again with the error; nothing is closed.
+    "democratization:journalistincident_flag_close": (
+        {"pk": "approved", "flag_pk": "flag"},
+        expectations("login", 403, 200, 200, 403, 403, 403, 404, 403),
+    ),
+}
+SHOWS_RESTRICTED = "democratization:journalistincident_detail"
+
+DEMOCRATIZATION = Department.DEMOCRATIZATION
+
+
+def incident_content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=2),
+        "municipality": municipality,
+        "kind": "threat",
+        "perpetrator_type": "private_person",
+        "reported_to_police": True,
+        "description": "Threats sent to a reporter after a story on a tender.",
+    }
+    return fields | overrides
+
+
+def incident_parts(name: str = "Arbër Provë", **steps: datetime.date) -> dict:
+    record_type = record_type_of(JournalistIncident)
+    assert record_type is not None
+    journalists, response = record_type.parts
+    return {
+        journalists: [{"name": name, "sex": "male", "community": None, "outlet": "Radio Test", "media_type": "radio"}],
+        response: [{"step": step, "date": day, "note": ""} for step, day in steps.items()],
+    }
+
+
+@pytest.fixture
+def democratization_actors(geography, management, partner, administrator):
+    return {
+        "anonymous": None,
+        "monitor": UserFactory(
+            username="dem.monitor",
+            department=DEMOCRATIZATION,
+            region=geography["PEJ"],
+            field_team=FieldTeam.objects.get(code="FT-PEJ-01"),
+        ),
+        "supervisor": UserFactory(
+            username="dem.supervisor", department=DEMOCRATIZATION, supervisor=True, region=geography["PEJ"]
+        ),
+        "department_head": UserFactory(username="dem.head", department=DEMOCRATIZATION, department_head=True),
+        "management": management,
+        "partner": partner,
+        "administrator": administrator,
+        "other_region_monitor": UserFactory(
+            username="dem.monitor.mitrovica",
+            department=DEMOCRATIZATION,
+            region=geography["MIT"],
+            field_team=FieldTeam.objects.get(code="FT-MIT-01"),
+        ),
+        "other_department_monitor": UserFactory(username="hr.monitor.peja", region=geography["PEJ"]),
+    }
+
+
+@pytest.fixture
+def democratization_objects(democratization_actors):
+    monitor, supervisor = democratization_actors["monitor"], democratization_actors["supervisor"]
+    peja = Municipality.objects.filter(region=monitor.region).order_by("code").first()
+
+    def made(**overrides: object) -> JournalistIncident:
+        record = record_create(
+            actor=monitor, model=JournalistIncident, fields=incident_content(peja, **overrides), parts=incident_parts()
+        )
+        return JournalistIncident.objects.get(pk=record.pk)
+
+    draft = made()
+    submitted = made(kind="harassment")
+    record_update(actor=monitor, record=submitted, expected_version=submitted.version, fields={}, submit=True)
+    approved = made(kind="physical_attack")
+    record_update(actor=monitor, record=approved, expected_version=approved.version, fields={}, submit=True)
+    record_approve(actor=supervisor, record=approved, expected_version=approved.version)
+    # The approved incident names the journalist of the submitted one, earlier the same year: flagged.
+    flag = approved.flags.get(rule="targeted_again")
+    activities = _activities(monitor, supervisor, peja)
+    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag, **activities}
+
+
+def activity_content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=3),
+        "end_date": None,
+        "municipality": municipality,
+        "kind": "dialogue_academy",
+        "title": "Dialogue Academy: local budgets",
+        "partner_institution": "Municipal Assembly",
+        "description": "Session with young women from three communities.",
+    }
+    return fields | overrides
+
+
+def activity_parts(*names: str) -> dict:
+    record_type = record_type_of(ParticipationActivity)
+    assert record_type is not None
+    (participants,) = record_type.parts
+    rows = [
+        {"name": name, "sex": "female", "age_band": "18_25", "community": None, "role": "participant", "outcome": ""}
+        for name in names or ("Rina Provë",)
+    ]
+    return {participants: rows}
+
+
+def _activities(monitor, supervisor, municipality) -> dict:
+    def made(**overrides: object) -> ParticipationActivity:
+        record = record_create(
+            actor=monitor,
+            model=ParticipationActivity,
+            fields=activity_content(municipality, **overrides),
+            parts=activity_parts(),
+        )
+        return ParticipationActivity.objects.get(pk=record.pk)
+
+    draft, submitted, approved = made(), made(kind="training"), made(kind="womens_caucus")
+    for record in (submitted, approved):
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+    record_approve(actor=supervisor, record=approved, expected_version=approved.version)
+    return {"activity_draft": draft, "activity_submitted": submitted, "activity_approved": approved}
+
+
+def plant_restricted(objects: dict, text: str) -> JournalistIncident:
+    """A journalist's name on the draft: its page shows it and logs a view of the draft."""
+    draft = objects["draft"]
+    draft.journalists.update(name=text)
+    return draft
+
+
+# Its API routes under /api/v1/ (tests/api/test_department_api.py tries each by role and token).
+API_ROUTES = ["journalist-safety", "aggregates/journalist-safety", "participation", "aggregates/participation"]
+API_DATASET = "journalist_safety"
+API_DATASETS = [API_DATASET, "participation"]
+
+
+@pytest.fixture
+def democratization_published(democratization_objects):
+    """The approved incident: what partners may read, by route."""
+    return {
+        "journalist-safety": [democratization_objects["approved"]],
+        "participation": [democratization_objects["activity_approved"]],
+    }
+
+
+OVERVIEW_FIGURE = "Journalist safety incidents"  # a figure of its own on the mission overview
+REPORT_TYPE = "democratization_journalistincident_data"  # its data report, with names for its supervisor
+REPORT_PARAMETERS = recent_months()

@@ -1,0 +1,127 @@
+"""Participation programmes: activities with their participants (the kit's ActivityRecord and
+ParticipantRow), counted without names outside the department."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from democratization.models import Participant, ParticipationActivity
+from mission.records.services import record_create, record_update
+from mission.review.services import record_approve
+from tests.conftest import client_for
+from tests.democratization.contract import activity_content, activity_parts
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def url(page, *args):
+    return reverse(f"democratization:participationactivity_{page}", args=args)
+
+
+def _form(municipality, participants, **fields):
+    data = {
+        "version": "",
+        "date": f"{TODAY - datetime.timedelta(days=4):%Y-%m-%d}",
+        "end_date": "",
+        "municipality": municipality.pk,
+        "kind": "traineeship",
+        "title": "Traineeship in the municipal finance office",
+        "partner_institution": "Municipality",
+        "description": "",
+        "participant-TOTAL_FORMS": len(participants),
+        "participant-INITIAL_FORMS": 0,
+    }
+    for n, row in enumerate(participants):
+        data |= {f"participant-{n}-{key}": value for key, value in row.items()}
+    return data | fields
+
+
+def _person(name, **fields):
+    row = {"id": "", "name": name, "sex": "female", "age_band": "18_25", "community": "", "role": "trainee"}
+    return row | {"outcome": ""} | fields
+
+
+def _create(client, data):
+    token = client.get(url("create")).context["submission_token"]
+    return client.post(url("create"), data | {"submission_token": token})
+
+
+def test_an_activity_with_its_participants_from_the_form(democratization_actors):
+    monitor = democratization_actors["monitor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    people = [_person("Ema Provë", outcome="employed"), _person("Dren Provë", sex="male", age_band="26_40")]
+    response = _create(client_for(monitor), _form(place, people, submit="1"))
+    assert response.status_code == 302
+    activity = ParticipationActivity.objects.get()
+    assert activity.status == "submitted"
+    assert list(activity.participants.values_list("ordinal", "name", "outcome")) == [
+        (1, "Ema Provë", "employed"),
+        (2, "Dren Provë", ""),
+    ]
+
+
+def test_bad_dates_and_no_participants_are_refused_with_what_was_typed(democratization_actors):
+    monitor = democratization_actors["monitor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    before = f"{TODAY - datetime.timedelta(days=9):%Y-%m-%d}"
+    response = _create(client_for(monitor), _form(place, [_person("Ema Provë")], end_date=before, save="1"))
+    assert response.status_code == 200
+    assert "The last day cannot be before the first." in response.content.decode()
+    assert "Ema Provë" in response.content.decode()
+    response = _create(client_for(monitor), _form(place, [], submit="1"))
+    assert "Add at least 1 participant before submitting." in response.content.decode()
+    assert not ParticipationActivity.objects.exists()
+    assert not Participant.objects.exists()
+
+
+def test_names_for_the_department_pseudonyms_for_management(democratization_actors, democratization_objects):
+    approved = democratization_objects["activity_approved"]
+    head = client_for(democratization_actors["department_head"]).get(url("detail", approved.pk)).content.decode()
+    assert "Rina Provë" in head
+    management = client_for(democratization_actors["management"]).get(url("detail", approved.pk)).content.decode()
+    assert "Rina" not in management
+    assert "Participant A" in management
+
+
+def test_the_dashboard_counts_the_participants_without_names(democratization_actors, democratization_objects):
+    monitor, supervisor = democratization_actors["monitor"], democratization_actors["supervisor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    parts = activity_parts("A Provë", "B Provë", "C Provë")
+    (participants,) = parts
+    parts[participants][1] |= {"sex": "male", "age_band": "26_40"}
+    activity = record_create(
+        actor=monitor, model=ParticipationActivity, fields=activity_content(place, kind="training"), parts=parts
+    )
+    record_update(actor=monitor, record=activity, expected_version=activity.version, fields={}, submit=True)
+    activity.refresh_from_db()
+    record_approve(actor=supervisor, record=activity, expected_version=activity.version)
+    response = client_for(democratization_actors["management"]).get(reverse("democratization:dashboard"))
+    figures = {str(f.label): f.value for f in response.context["figures"]}
+    assert figures["Participation activities"] == 2  # with the contract's approved one
+    assert figures["Participants"] == 4
+    charts = {c.slug: {row[0]: row[1] for row in c.rows} for c in response.context["charts"]}
+    assert charts["participationactivity-participant-by-sex"]["Female"] == 3
+    assert charts["participationactivity-participant-by-sex"]["Male"] == 1
+    assert charts["participationactivity-participant-by-age_band"]["26–40"] == 1
+    assert charts["participationactivity-participant-by-community"]["Not known"] == 4
+    assert "Provë" not in response.content.decode()
+
+
+def test_partners_read_the_approved_activities_coded_only(democratization_actors, democratization_objects):
+    from django.test import Client
+
+    from mission.api.services import token_issue
+
+    actors = democratization_actors
+    _token, key = token_issue(
+        actor=actors["administrator"], user=actors["partner"], name="NGO", scopes=["participation"]
+    )
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/participation/")
+    assert response.status_code == 200
+    body = response.json()
+    assert [row["kind"] for row in body["results"]] == ["womens_caucus"]
+    text = str(body)
+    for private in ("Rina", "Dialogue Academy: local budgets", "Municipal Assembly", "Session with"):
+        assert private not in text
