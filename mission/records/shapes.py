@@ -21,7 +21,6 @@ them:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +31,14 @@ from mission.common import BaseModel
 from mission.encryption import EncryptedCharField
 from mission.review.models import ReviewedRecord
 from mission.validation import past_date_error
+
+
+def happened(**dates: datetime.date | None) -> None:
+    """Refuse, on its field, a date of something that has happened which lies in the future or before
+    the mission's records start."""
+    errors = {name: error for name, value in dates.items() if (error := past_date_error(value))}
+    if errors:
+        raise ValidationError(errors)
 
 
 class Sex(models.TextChoices):
@@ -104,8 +111,7 @@ class ResponseStepRow(BaseModel):
 
     def clean(self) -> None:
         super().clean()
-        if error := past_date_error(self.date):
-            raise ValidationError({"date": error})
+        happened(date=self.date)
 
     def __str__(self) -> str:
         label = getattr(self, "get_step_display", lambda: "")()
@@ -138,14 +144,7 @@ class IncidentRecord(ReviewedRecord):
 
     def clean(self) -> None:
         super().clean()
-        if error := past_date_error(self.date):
-            raise ValidationError({"date": error})
-
-
-def days_to(incident_date: datetime.date, steps: Iterable[ResponseStepRow], step: str) -> int | None:
-    """Days from the incident to the first step of kind `step` (None when there is none yet)."""
-    dates = [s.date for s in steps if s.step == step and s.date]
-    return (min(dates) - incident_date).days if dates else None
+        happened(date=self.date)
 
 
 class ActivityRecord(ReviewedRecord):
@@ -168,12 +167,9 @@ class ActivityRecord(ReviewedRecord):
 
     def clean(self) -> None:
         super().clean()
-        if error := past_date_error(self.date):
-            raise ValidationError({"date": error})
+        happened(date=self.date, end_date=self.end_date)
         if self.end_date and self.date and self.end_date < self.date:
             raise ValidationError({"end_date": _("The last day cannot be before the first.")})
-        if error := past_date_error(self.end_date):
-            raise ValidationError({"end_date": error})
 
 
 class ParticipantRow(PersonRow):

@@ -81,14 +81,7 @@ def table_spec(record_type: RecordType, *, restricted: bool) -> TableSpec:
         Column("author", capfirst(model.review_labels.author), DisplayName(model.author_field), width=22),
         Column("region", _("Region"), Field("municipality__region__name", localised=True), width=18),
     ]
-    sensitivity = declaration(model)
-    for name in record_type.fields:
-        if sensitivity.of(name) is Sensitivity.RESTRICTED and not restricted:
-            continue
-        cell = _cell(model, name)
-        label = capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
-        columns.append(Column(name, label, cell, width=_width(cell)))
-    return TableSpec(*columns)
+    return TableSpec(*columns, *_field_columns(model, record_type.fields, restricted=restricted))
 
 
 def part_table_spec(part: RecordPart, *, restricted: bool) -> TableSpec:
@@ -99,11 +92,17 @@ def part_table_spec(part: RecordPart, *, restricted: bool) -> TableSpec:
     columns = [Column("record", _("Record"), Field(f"{link}_id", kind="int"), width=9)]
     if any(f.name == "ordinal" for f in model._meta.concrete_fields):
         columns.append(Column("number", _("Number"), Field("ordinal", kind="int"), width=9))
+    return TableSpec(*columns, *_field_columns(model, part.fields, restricted=restricted))
+
+
+def _field_columns(model: type[models.Model], names: tuple[str, ...], *, restricted: bool) -> list[Column]:
+    """A column for each of the fields `names` of `model`, restricted ones only for `restricted`."""
     sensitivity = declaration(model)
-    for name in part.fields:
+    columns = []
+    for name in names:
         if sensitivity.of(name) is Sensitivity.RESTRICTED and not restricted:
             continue
         cell = _cell(model, name)
         label = capfirst(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
         columns.append(Column(name, label, cell, width=_width(cell)))
-    return TableSpec(*columns)
+    return columns
