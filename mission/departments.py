@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # declarations only: the frameworks are imported when they ar
     from mission.records.declaration import RecordType
     from mission.reports.registry import ReportType
     from mission.retention import Purge
+    from mission.trackers.declaration import TrackerType
 
 
 def lazy(path: str) -> Callable[..., Any]:
@@ -82,6 +83,8 @@ class DepartmentConfig(AppConfig):
     # Reviewed records by declaration (mission.records): pages, navigation, API list and aggregates,
     # dashboard figures and a data report each, mounted and registered here.
     records: tuple[RecordType, ...] = ()
+    # Items followed through a dated status history (mission.trackers): their pages and menu items.
+    trackers: tuple[TrackerType, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -101,13 +104,13 @@ class DepartmentConfig(AppConfig):
             reports.register(report_type)
         for purge in self.purges:
             retention.register(purge)
-        if self.records:
+        if self.records or self.trackers:
             from mission.records import registration
 
             registration.register(self)
 
     def page_urlpatterns(self) -> list[Any]:
-        """The department's pages: its own URLconf's, then those of its declared records."""
+        """The department's pages: its own URLconf's, then those of its declared records and trackers."""
         patterns = list(import_string(f"{self.urls}.urlpatterns")) if self.urls else []
         if self.records:
             from django.urls import path
@@ -123,6 +126,11 @@ class DepartmentConfig(AppConfig):
                     return dashboard_page(self, request)
 
                 patterns.append(path("dashboard/", dashboard, name="dashboard"))
+        if self.trackers:
+            from mission.trackers.views import TrackerPages
+
+            for tracker_type in self.trackers:
+                patterns += TrackerPages(tracker_type, self.label).urlpatterns()
         return patterns
 
     def api_urlpatterns(self) -> list[Any]:

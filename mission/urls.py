@@ -23,7 +23,7 @@ urlpatterns = [
 urlpatterns += [
     path(config.url_prefix, include((config.page_urlpatterns(), config.label)))
     for config in departments.all()
-    if config.urls or config.records
+    if config.urls or config.records or config.trackers
 ]
 
 handler400 = "mission.views.error_400"

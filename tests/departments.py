@@ -70,7 +70,7 @@ POST_ONLY = expectations(LOGIN, 405, 405, 405, 405, 403, 405, 405, 405)
 
 
 def with_pages() -> list[departments.DepartmentConfig]:
-    return [config for config in departments.all() if config.urls or config.records]
+    return [config for config in departments.all() if config.urls or config.records or config.trackers]
 
 
 def contract(config: departments.DepartmentConfig) -> ModuleType:

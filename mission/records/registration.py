@@ -26,10 +26,15 @@ def register(config: DepartmentConfig) -> None:
         items.append(NavItem(capfirst(plural), name, Capability.READ_RECORDS))
         queue = f"{config.label}:{record_type.url_name('queue')}"
         items.append(NavItem(format_lazy(_("Review: {records}"), records=plural), queue, Capability.REVIEW))
-    if not config.dashboards:  # the declared records' dashboard (mission.records.dashboard)
+    for tracker_type in config.trackers:
+        plural = tracker_type.get_model()._meta.verbose_name_plural or tracker_type.path
+        items.append(
+            NavItem(capfirst(plural), f"{config.label}:{tracker_type.url_name('list')}", Capability.READ_RECORDS)
+        )
+    if config.records and not config.dashboards:  # the declared records' dashboard (mission.records.dashboard)
         items.insert(0, NavItem(_("Dashboard"), f"{config.label}:dashboard", Capability.DASHBOARDS))
     navigation.register(NavSection(label=config.verbose_name, items=tuple(items), department=config.department))
-    if not config.dashboards:
+    if config.records and not config.dashboards:
         from mission.records.dashboards import RecordDashboards
 
         dashboards.register(RecordDashboards(config))

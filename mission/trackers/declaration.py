@@ -1,0 +1,50 @@
+"""What a department says about one kind of tracked item; the rest is worked out from the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+
+if TYPE_CHECKING:
+    from mission.trackers.shapes import StatusEntryRow, TrackedItem
+
+
+@dataclass(frozen=True)
+class TrackerType:
+    """One kind of tracked item, e.g.
+
+        TrackerType(
+            model="democratization.Recommendation",
+            path="recommendations",
+            fields=("source", "year", "number", "priority", "area", "addressee", "text"),
+            list_columns=("source", "year", "number", "area", "addressee"),
+            filters=("source", "area", "addressee"),
+            search=("text",),
+        )
+
+    The model is a `mission.trackers.shapes.TrackedItem` whose status history is its
+    `status_history` rows (a `StatusEntryRow` with a `status` of the model's `Status` choices)."""
+
+    model: str  # "app_label.ModelName"
+    path: str  # the URL segment of its pages
+    fields: tuple[str, ...]  # what its editors fill in, in the order of the form and the page
+    list_columns: tuple[str, ...]  # the list's columns, after the reference and before the status
+    filters: tuple[str, ...] = ()  # fields with choices the list filters by (with the status)
+    search: tuple[str, ...] = ()  # text fields the list's search looks in
+
+    @property
+    def name(self) -> str:
+        return self.model.rsplit(".", 1)[1].lower()
+
+    def get_model(self) -> type[TrackedItem]:
+        return apps.get_model(self.model)
+
+    def entry_model(self) -> type[StatusEntryRow]:
+        meta: Any = self.get_model()._meta  # the subclass's: its status history
+        model: type[StatusEntryRow] = meta.get_field("status_history").related_model
+        return model
+
+    def url_name(self, page: str) -> str:
+        return f"{self.name}_{page}"
