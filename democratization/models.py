@@ -2,6 +2,7 @@
 journalists it concerns and the institutions' and the mission's response, step by step."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -18,6 +19,7 @@ from mission.records.shapes import (
 )
 from mission.review.models import ReviewedQuerySet, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
+from mission.trackers.shapes import NationalQuerySet, StatusEntryRow, TrackedItem
 
 
 class DemocratizationQuerySet(ReviewedQuerySet):
@@ -88,6 +90,7 @@ class JournalistIncident(IncidentRecord):
     author_field = "monitor"
     review_labels = IncidentLabels()
     history_children = ("journalists", "response_steps")
+    conflict_related = ("journalists", "response_steps")  # an edit conflict lists their changes too
 
     kind = models.CharField(_("kind of incident"), max_length=20, choices=IncidentKind.choices)
     perpetrator_type = models.CharField(
@@ -221,6 +224,7 @@ class ParticipationActivity(ActivityRecord):
     author_field = "organiser"
     review_labels = ActivityLabels()
     history_children = ("participants",)
+    conflict_related = ("participants",)
 
     kind = models.CharField(_("kind of activity"), max_length=20, choices=ActivityKind.choices)
     organiser = models.ForeignKey(
@@ -267,3 +271,97 @@ class Participant(ParticipantRow):
     class Meta(ParticipantRow.Meta):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+
+
+class RecommendationSource(models.TextChoices):
+    EU_EOM = "eu_eom", _("EU Election Observation Mission")
+    UK_EXPERTS = "uk_experts", _("UK electoral expert mission")
+    ODIHR = "odihr", _("OSCE/ODIHR")
+
+
+class RecommendationPriority(models.TextChoices):
+    PRIORITY = "priority", _("Priority")
+    OTHER = "other", _("Other")
+
+
+class ElectionArea(models.TextChoices):
+    """The headings of the observers' final reports (democratization/data/election_recommendation_areas.csv)."""
+
+    LEGAL_FRAMEWORK = "legal_framework", _("Legal framework")
+    ELECTION_ADMIN = "election_admin", _("Election administration")
+    VOTER_REG = "voter_reg", _("Voter registration")
+    CANDIDATE_REG = "candidate_reg", _("Candidate registration")
+    CAMPAIGN = "campaign", _("Election campaign")
+    CAMPAIGN_FINANCE = "campaign_finance", _("Campaign finance")
+    MEDIA = "media", _("Media")
+    COMPLAINTS_APPEALS = "complaints_appeals", _("Complaints and appeals")
+    OBSERVERS = "observers", _("Citizen and international observers")
+    ELECTION_DAY = "election_day", _("Election day (voting, counting and tabulation)")
+    OCV = "ocv", _("Out-of-country voting")
+    WOMEN = "women", _("Participation of women")
+    COMMUNITIES = "communities", _("Participation of communities (national minorities)")
+    PWD = "pwd", _("Participation of persons with disabilities")
+
+
+class Addressee(models.TextChoices):
+    ASSEMBLY = "assembly", _("Assembly of Kosovo")
+    CEC = "cec", _("Central Election Commission")
+    ECAP = "ecap", _("Election Complaints and Appeals Panel")
+    GOVERNMENT = "government", _("Government of Kosovo")
+
+
+class RecommendationStatus(models.TextChoices):
+    NOT_ADDRESSED = "not_addressed", _("Not addressed")
+    PARTIALLY = "partially", _("Partially implemented")
+    FULLY = "fully", _("Fully implemented")
+    NO_LONGER_RELEVANT = "no_longer_relevant", _("No longer relevant")
+
+
+class RecommendationQuerySet(NationalQuerySet):
+    department = Department.DEMOCRATIZATION
+
+
+class Recommendation(TrackedItem):
+    """An electoral recommendation of an observation or expert mission, followed until it is
+    implemented: who made it when, in which area, who must act, and how far it has come."""
+
+    source = models.CharField(_("source"), max_length=20, choices=RecommendationSource.choices)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1999), MaxValueValidator(2100)], help_text=_("Of the report.")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("As the report numbers it."))
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=RecommendationPriority.choices, default=RecommendationPriority.OTHER
+    )
+    area = models.CharField(_("area"), max_length=20, choices=ElectionArea.choices)
+    addressee = models.CharField(_("addressee"), max_length=20, choices=Addressee.choices)
+    text = models.TextField(_("recommendation"), help_text=_("As the report words it."))
+    current_status = models.CharField(_("status now"), max_length=20, choices=RecommendationStatus.choices, blank=True)
+    history = HistoricalRecords()
+    sensitivity = declare(internal=["created_by"])
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "source", "number"]
+        verbose_name = _("election recommendation")
+        verbose_name_plural = _("election recommendations")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "year", "number"], name="recommendation_once_per_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.year}, {self.number}"
+
+
+class RecommendationStatusEntry(StatusEntryRow):
+    item = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="status_history", verbose_name=_("recommendation")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices)
+    history = HistoricalRecords()
+    sensitivity = declare(internal=["support", "recorded_by"])
+
+    class Meta(StatusEntryRow.Meta):
+        verbose_name = _("status of a recommendation")
+        verbose_name_plural = _("status history")

@@ -164,7 +164,10 @@ def _part_save(
             continue
         if data.get("id") and row is None:
             raise ValidationError(
-                _("A row of %(rows)s is no longer on this record (someone removed it meanwhile): reload the page.")
+                _(
+                    "A row of %(rows)s was removed from this record by someone else meanwhile: tick “Remove this "
+                    "row” on it and save again (what you typed elsewhere is kept)."
+                )
                 % {"rows": model._meta.verbose_name_plural}
             )
         if row is None:

@@ -160,7 +160,7 @@ def test_a_row_of_another_record_is_refused_and_nothing_changes(democratization_
     )
     response = monitor.post(url("edit", draft.pk), data)
     assert response.status_code == 200
-    assert "no longer on this record" in response.content.decode()
+    assert "was removed from this record" in response.content.decode()
     stolen.refresh_from_db()
     assert stolen.name != "Overwritten"
     assert stolen.incident_id == other.pk
