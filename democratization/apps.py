@@ -5,6 +5,7 @@ from mission.accounts.roles import Department, Role
 from mission.api.datasets import Dataset
 from mission.departments import DemoUser
 from mission.records.declaration import RecordPart, RecordType
+from mission.trackers.declaration import TrackerType
 
 
 class DemocratizationConfig(departments.DepartmentConfig):
@@ -57,6 +58,16 @@ class DemocratizationConfig(departments.DepartmentConfig):
                     counted_by=("sex", "age_band", "community", "role", "outcome"),
                 ),
             ),
+        ),
+    )
+    trackers = (
+        TrackerType(
+            model="democratization.Recommendation",
+            path="recommendations",
+            fields=("source", "year", "number", "priority", "area", "addressee", "text"),
+            list_columns=("source", "year", "number", "area", "addressee"),
+            filters=("source", "year", "area", "addressee", "priority"),
+            search=("text",),
         ),
     )
     datasets = (

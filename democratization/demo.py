@@ -20,6 +20,7 @@ from democratization.models import (
     ParticipantRole,
     ParticipationActivity,
     PerpetratorType,
+    Recommendation,
     ResponseStep,
 )
 from field_offices.models import Community, Municipality
@@ -27,6 +28,7 @@ from mission.records.declaration import RecordPart, record_type_of
 from mission.records.services import record_create, record_update
 from mission.records.shapes import AgeBand, Sex
 from mission.review.services import record_approve, record_return
+from mission.trackers.services import tracked_create, tracked_status_add
 
 if TYPE_CHECKING:
     from mission.accounts.models import User
@@ -99,7 +101,11 @@ def democratization_demo_load(*, records: int) -> str:
                 record_approve(actor=supervisor, record=incident, expected_version=incident.version)
         made.append(incident)
     activities = participation_demo_load(monitor, supervisor, places, records)
-    return f"journalist safety incidents: {len(made)}, participation activities: {activities}"
+    recommendations = recommendations_demo_load(users.get(username="demo.head.democratization"))
+    return (
+        f"journalist safety incidents: {len(made)}, participation activities: {activities}, "
+        f"election recommendations: {recommendations}"
+    )
 
 
 def participation_demo_load(monitor: User, supervisor: User, places: list[Municipality], records: int) -> int:
@@ -144,3 +150,114 @@ def participation_demo_load(monitor: User, supervisor: User, places: list[Munici
                 record_approve(actor=supervisor, record=activity, expected_version=activity.version)
         made += 1
     return made
+
+
+# Synthetic recommendations, worded as observers' reports word them (not quotations of real reports).
+RECOMMENDATIONS = [
+    (
+        "eu_eom",
+        2021,
+        1,
+        "priority",
+        "legal_framework",
+        "assembly",
+        "Consolidate the electoral legislation in one law, adopted well before the next elections.",
+    ),
+    (
+        "eu_eom",
+        2021,
+        4,
+        "priority",
+        "voter_reg",
+        "cec",
+        "Update the voter list from the civil registry and publish how deceased voters are removed.",
+    ),
+    (
+        "eu_eom",
+        2021,
+        9,
+        "other",
+        "campaign_finance",
+        "assembly",
+        "Require campaign finance reports before election day and give the CEC the means to audit them.",
+    ),
+    (
+        "eu_eom",
+        2021,
+        12,
+        "other",
+        "complaints_appeals",
+        "ecap",
+        "Publish all ECAP decisions with their reasoning within a set deadline.",
+    ),
+    (
+        "uk_experts",
+        2023,
+        3,
+        "priority",
+        "ocv",
+        "cec",
+        "Review the procedures for postal voting from abroad to protect the secrecy of the vote.",
+    ),
+    (
+        "uk_experts",
+        2023,
+        5,
+        "other",
+        "election_admin",
+        "government",
+        "Secure the CEC's budget for the electoral cycle in the annual budget law.",
+    ),
+    (
+        "eu_eom",
+        2025,
+        2,
+        "priority",
+        "women",
+        "assembly",
+        "Keep the gender quota when seats are allocated and when candidates are replaced.",
+    ),
+    (
+        "eu_eom",
+        2025,
+        6,
+        "other",
+        "media",
+        "assembly",
+        "Strengthen the independence of the media regulator and of the public broadcaster's board.",
+    ),
+]
+HISTORIES = {
+    1: [(2022, 3, "not_addressed"), (2024, 5, "partially")],
+    4: [(2022, 6, "partially"), (2024, 11, "fully")],
+    9: [(2023, 2, "not_addressed")],
+    12: [(2022, 9, "fully")],
+    3: [(2024, 4, "partially")],
+    5: [(2024, 1, "no_longer_relevant")],
+}
+
+
+def recommendations_demo_load(head: User) -> int:
+    """The tracker's recommendations, as the department head enters them, with their status so far."""
+    for source, year, number, priority, area, addressee, text in RECOMMENDATIONS:
+        fields = {
+            "source": source,
+            "year": year,
+            "number": number,
+            "priority": priority,
+            "area": area,
+            "addressee": addressee,
+            "text": text,
+        }
+        item = tracked_create(actor=head, model=Recommendation, fields=fields)
+        for entry_year, month, status in HISTORIES.get(number, []):
+            tracked_status_add(
+                actor=head,
+                item=item,
+                expected_version=item.version,
+                date=datetime.date(entry_year, month, 15),
+                status=status,
+                evidence="Demo evidence.",
+                support="Demo support.",
+            )
+    return len(RECOMMENDATIONS)

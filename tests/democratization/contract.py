@@ -5,17 +5,19 @@ import datetime
 
 import pytest
 
-from democratization.models import JournalistIncident, ParticipationActivity
+from democratization.models import JournalistIncident, ParticipationActivity, Recommendation
 from field_offices.models import FieldTeam, Municipality
 from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
+from mission.trackers.services import tracked_create
 from tests.departments import (
     AUTHOR_ONLY,
     CORRECT,
     CREATE,
     DASHBOARDS,
+    LOGIN,
     POST_ONLY,
     READ_LIST,
     READ_ONE,
@@ -25,6 +27,9 @@ from tests.departments import (
 )
 from tests.factories import UserFactory
 
+#                             anon   mon  sup  head mgmt part adm  other-region other-dept
+NATIONAL_READ = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 403)
+MAINTAIN = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
 GET_EXPECTATIONS = {
     "democratization:dashboard": ({}, DASHBOARDS),
     "democratization:journalistincident_list": ({}, READ_LIST),
@@ -44,6 +49,13 @@ GET_EXPECTATIONS = {
     "democratization:participationactivity_edit": ({"pk": "activity_draft"}, AUTHOR_ONLY),
     "democratization:participationactivity_correct": ({"pk": "activity_approved"}, CORRECT),
     "democratization:participationactivity_review": ({"pk": "activity_submitted"}, POST_ONLY),
+    # Recommendations concern national institutions: every reader of the department's records reads
+    # them, whatever their region; its head and supervisors keep them.
+    "democratization:recommendation_list": ({}, NATIONAL_READ),
+    "democratization:recommendation_detail": ({"pk": "recommendation"}, NATIONAL_READ),
+    "democratization:recommendation_create": ({}, MAINTAIN),
+    "democratization:recommendation_edit": ({"pk": "recommendation"}, MAINTAIN),
+    "democratization:recommendation_status": ({"pk": "recommendation"}, POST_ONLY),
 }
 POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.
@@ -54,6 +66,11 @@ POST_EXPECTATIONS = {
     "democratization:participationactivity_review": (
         {"pk": "activity_submitted"},
         expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    # Nothing given: who keeps recommendations sees the page again with what is missing.
+    "democratization:recommendation_status": (
+        {"pk": "recommendation"},
+        expectations("login", 403, 200, 200, 403, 403, 403, 403, 403),
     ),
     # No note given: who follows up sees the page again with the error; nothing is closed.
     "democratization:journalistincident_flag_close": (
@@ -135,7 +152,30 @@ def democratization_objects(democratization_actors):
     # The approved incident names the journalist of the submitted one, earlier the same year: flagged.
     flag = approved.flags.get(rule="targeted_again")
     activities = _activities(monitor, supervisor, peja)
-    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag, **activities}
+    recommendation = tracked_create(
+        actor=democratization_actors["department_head"], model=Recommendation, fields=recommendation_content()
+    )
+    return {
+        "draft": draft,
+        "submitted": submitted,
+        "approved": approved,
+        "flag": flag,
+        **activities,
+        "recommendation": recommendation,
+    }
+
+
+def recommendation_content(**overrides: object) -> dict:
+    fields = {
+        "source": "eu_eom",
+        "year": 2021,
+        "number": 7,
+        "priority": "priority",
+        "area": "voter_reg",
+        "addressee": "assembly",
+        "text": "Amend the law so that the voter list is updated from the civil registry before each election.",
+    }
+    return fields | overrides
 
 
 def activity_content(municipality: Municipality, **overrides: object) -> dict:

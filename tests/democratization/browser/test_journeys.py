@@ -81,3 +81,21 @@ def test_a_manager_reads_the_dashboard_on_a_phone(page, democratization_actors, 
     expect(page).to_have_url(re.compile(r"from=\d{4}-\d{2}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Democratization dashboard")
     assert "Provë" not in page.content()  # counts, never names
+
+
+def test_the_head_updates_a_recommendations_status(page, democratization_actors, democratization_objects):
+    item = democratization_objects["recommendation"]
+    _sign_in(page, democratization_actors["department_head"].username)
+    page.goto(reverse("democratization:recommendation_list"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Election recommendations")
+    page.get_by_role("link", name="EU Election Observation Mission").first.click()
+    expect(page.get_by_text("No status recorded yet.")).to_be_visible()
+    page.get_by_label("Date", exact=True).fill("2025-03-14")
+    page.get_by_label("Status", exact=True).select_option(label="Partially implemented")
+    page.get_by_label("Evidence").fill("The Assembly adopted the amendment in first reading.")
+    page.get_by_role("button", name="Record the status").click()
+    expect(page.get_by_role("status")).to_contain_text("Status recorded.")
+    expect(page.get_by_role("region", name="Status now")).to_contain_text("Partially implemented")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    item.refresh_from_db()
+    assert item.current_status == "partially"
