@@ -68,11 +68,15 @@ class DemocratizationConfig(departments.DepartmentConfig):
             list_columns=("source", "year", "number", "area", "addressee"),
             filters=("source", "year", "area", "addressee", "priority"),
             search=("text",),
+            dataset="election_recommendations",
+            grouped_by=("addressee", "area"),
+            done=("fully",),
         ),
     )
     datasets = (
         Dataset("journalist_safety", _("Journalists' safety incidents")),
         Dataset("participation", _("Participation programmes")),
+        Dataset("election_recommendations", _("Election recommendations and their implementation")),
     )
     demo_data = "democratization.demo.democratization_demo_load"
     demo_users = (

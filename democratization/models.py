@@ -338,7 +338,8 @@ class Recommendation(TrackedItem):
     text = models.TextField(_("recommendation"), help_text=_("As the report words it."))
     current_status = models.CharField(_("status now"), max_length=20, choices=RecommendationStatus.choices, blank=True)
     history = HistoricalRecords()
-    sensitivity = declare(internal=["created_by"])
+    # The words are the report's: partners find them there, by source, year and number.
+    sensitivity = declare(internal=["created_by", "text"])
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -360,7 +361,7 @@ class RecommendationStatusEntry(StatusEntryRow):
     )
     status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices)
     history = HistoricalRecords()
-    sensitivity = declare(internal=["support", "recorded_by"])
+    sensitivity = declare(internal=["support", "recorded_by", "evidence"])
 
     class Meta(StatusEntryRow.Meta):
         verbose_name = _("status of a recommendation")

@@ -141,6 +141,11 @@ class DepartmentConfig(AppConfig):
 
             for record_type in self.records:
                 patterns += record_api_urlpatterns(record_type)
+        if self.trackers:
+            from mission.trackers.api import tracker_api_urlpatterns
+
+            for tracker_type in self.trackers:
+                patterns += tracker_api_urlpatterns(tracker_type)
         return patterns
 
     def load_reference_data(self) -> Any:

@@ -2,6 +2,7 @@
 DepartmentConfig, registered by its `ready()`); the API framework knows no department."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django_stubs_ext import StrOrPromise
 
@@ -31,3 +32,14 @@ def all_datasets() -> list[Dataset]:
 
 def get(code: str) -> Dataset | None:
     return _datasets.get(code)
+
+
+def name_enum(name: str, values: list[str]) -> None:
+    """Give a department's set of coded values one name in the API schema (drf-spectacular names
+    enums by field name, and warns when one set appears under two field names, or two sets under one):
+    e.g. a tracker's statuses, listed as `current_status` of its items and `status` of their history.
+    Call while the apps load (a `DepartmentConfig.ready()`), before any schema is made."""
+    from django.conf import settings
+
+    spectacular: dict[str, Any] = settings.SPECTACULAR_SETTINGS
+    spectacular.setdefault("ENUM_NAME_OVERRIDES", {}).setdefault(name, values)

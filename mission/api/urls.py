@@ -42,7 +42,9 @@ urlpatterns = _exempt(
 )
 _mounted = [(import_string("field_offices.api.urls.urlpatterns"), "field_offices")]
 _mounted += [
-    (config.api_urlpatterns(), config.label) for config in departments.all() if config.api_urls or config.records
+    (config.api_urlpatterns(), config.label)
+    for config in departments.all()
+    if config.api_urls or config.records or config.trackers
 ]
 for _patterns, _namespace in _mounted:
     urlpatterns.append(path("", include((_exempt(_patterns), _namespace))))

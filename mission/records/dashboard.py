@@ -109,6 +109,12 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
             figures.append(Figure(format_lazy(share_label, step=label), share, share_before, RATE))
             figures.append(Figure(format_lazy(_("{step}: median days"), step=label), days, days_before, COUNT))
         charts += _charts(record_type, now, filters)
+    for tracker_type in config.trackers:
+        from mission.trackers.dashboard import tracker_dashboard
+
+        more_figures, more_charts = tracker_dashboard(tracker_type, user, filters)
+        figures += more_figures
+        charts += more_charts
     return figures, charts
 
 

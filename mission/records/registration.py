@@ -4,13 +4,14 @@ report per record type."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mission import navigation
 from mission.accounts.permissions import Capability
+from mission.api.datasets import name_enum
 from mission.dashboards import registry as dashboards
 from mission.navigation import NavItem, NavSection
 
@@ -27,7 +28,11 @@ def register(config: DepartmentConfig) -> None:
         queue = f"{config.label}:{record_type.url_name('queue')}"
         items.append(NavItem(format_lazy(_("Review: {records}"), records=plural), queue, Capability.REVIEW))
     for tracker_type in config.trackers:
-        plural = tracker_type.get_model()._meta.verbose_name_plural or tracker_type.path
+        model = tracker_type.get_model()
+        meta: Any = model._meta  # the subclass's: its statuses
+        statuses: Any = meta.get_field("current_status")
+        name_enum(f"{model.__name__}StatusEnum", [value for value, _label in statuses.choices])
+        plural = model._meta.verbose_name_plural or tracker_type.path
         items.append(
             NavItem(capfirst(plural), f"{config.label}:{tracker_type.url_name('list')}", Capability.READ_RECORDS)
         )
@@ -43,3 +48,7 @@ def register(config: DepartmentConfig) -> None:
 
     for report_type in report_types(config):
         reports.register(report_type)
+    if config.records and not config.dashboards:  # the dashboard's figures and charts as a PDF
+        from mission.records.results import results_report_type
+
+        reports.register(results_report_type(config))

@@ -33,6 +33,9 @@ class TrackerType:
     list_columns: tuple[str, ...]  # the list's columns, after the reference and before the status
     filters: tuple[str, ...] = ()  # fields with choices the list filters by (with the status)
     search: tuple[str, ...] = ()  # text fields the list's search looks in
+    dataset: str = ""  # the API dataset of its items and their status histories (coded values)
+    grouped_by: tuple[str, ...] = ()  # fields with choices the dashboard shows the status now by
+    done: tuple[str, ...] = ()  # statuses the dashboard gives the share of (e.g. fully implemented)
 
     @property
     def name(self) -> str:

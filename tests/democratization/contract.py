@@ -11,7 +11,7 @@ from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
-from mission.trackers.services import tracked_create
+from mission.trackers.services import tracked_create, tracked_status_add
 from tests.departments import (
     AUTHOR_ONLY,
     CORRECT,
@@ -152,8 +152,15 @@ def democratization_objects(democratization_actors):
     # The approved incident names the journalist of the submitted one, earlier the same year: flagged.
     flag = approved.flags.get(rule="targeted_again")
     activities = _activities(monitor, supervisor, peja)
-    recommendation = tracked_create(
-        actor=democratization_actors["department_head"], model=Recommendation, fields=recommendation_content()
+    head = democratization_actors["department_head"]
+    recommendation = tracked_create(actor=head, model=Recommendation, fields=recommendation_content())
+    tracked_status_add(
+        actor=head,
+        item=recommendation,
+        expected_version=recommendation.version,
+        date=datetime.date(2023, 5, 2),
+        status="partially",
+        evidence="Draft law sent to the Assembly.",
     )
     return {
         "draft": draft,
@@ -227,17 +234,27 @@ def plant_restricted(objects: dict, text: str) -> JournalistIncident:
 
 
 # Its API routes under /api/v1/ (tests/api/test_department_api.py tries each by role and token).
-API_ROUTES = ["journalist-safety", "aggregates/journalist-safety", "participation", "aggregates/participation"]
+API_ROUTES = [
+    "journalist-safety",
+    "aggregates/journalist-safety",
+    "participation",
+    "aggregates/participation",
+    "recommendations",
+    "recommendations/status-history",
+]
 API_DATASET = "journalist_safety"
-API_DATASETS = [API_DATASET, "participation"]
+API_DATASETS = [API_DATASET, "participation", "election_recommendations"]
 
 
 @pytest.fixture
 def democratization_published(democratization_objects):
     """The approved incident: what partners may read, by route."""
+    recommendation = democratization_objects["recommendation"]
     return {
         "journalist-safety": [democratization_objects["approved"]],
         "participation": [democratization_objects["activity_approved"]],
+        "recommendations": [recommendation],  # public reports: partners read them all
+        "recommendations/status-history": list(recommendation.status_history.all()),
     }
 
 

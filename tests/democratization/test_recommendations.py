@@ -84,17 +84,18 @@ def test_a_bad_or_stale_status_is_refused_as_typed(democratization_actors, democ
     stale = _status(supervisor, item, datetime.date(2024, 3, 1), "fully", evidence="Mine", version=seen)
     assert stale.status_code == 200
     assert stale.context["conflict"] is not None
-    assert list(RecommendationStatusEntry.objects.values_list("status", flat=True)) == ["partially"]
+    assert list(RecommendationStatusEntry.objects.values_list("status", flat=True)) == ["partially", "partially"]
 
 
 def test_who_keeps_the_tracker(democratization_actors, democratization_objects):
     item = democratization_objects["recommendation"]
+    before = RecommendationStatusEntry.objects.count()
     for actor in ("monitor", "management", "other_region_monitor"):
         assert (
             _status(client_for(democratization_actors[actor]), item, datetime.date(2024, 1, 1), "fully").status_code
             == 403
         )
-    assert not RecommendationStatusEntry.objects.exists()
+    assert RecommendationStatusEntry.objects.count() == before
     page = client_for(democratization_actors["other_region_monitor"]).get(url("detail", item.pk)).content.decode()
     assert "Record the status" not in page
     assert "civil registry" in page
@@ -128,3 +129,50 @@ def test_the_list_filters_and_costs_the_same_queries_at_two_sizes(democratizatio
     assert len(client.get(url("list"), {"area": "media"}).context["rows"]) == 8
     assert len(client.get(url("list"), {"q": "civil registry"}).context["rows"]) == 9
     assert client.get(url("list"), {"status": "nonsense"}).status_code == 200
+
+
+def test_the_dashboard_shows_how_far_the_recommendations_have_come(democratization_actors, democratization_objects):
+    head = democratization_actors["department_head"]
+    # The contract's recommendation is partially implemented since 2023-05-02.
+    second = tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=8, addressee="cec"))
+    tracked_status_add(
+        actor=head, item=second, expected_version=second.version, date=datetime.date(2024, 2, 1), status="fully"
+    )
+    tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=9, addressee="cec"))
+    response = client_for(democratization_actors["management"]).get(
+        reverse("democratization:dashboard"), {"from": "2024-01", "to": "2024-03"}
+    )
+    figures = {str(f.label): (f.value, f.previous) for f in response.context["figures"]}
+    assert figures["Election recommendations"] == (3, None)
+    share, before = figures["Election recommendations: Fully implemented"]
+    assert share == pytest.approx(1 / 3)  # by the end of March 2024
+    assert before == 0  # by the end of December 2023
+    charts = {c.slug: c for c in response.context["charts"]}
+    by_addressee = {row[0]: row[1:] for row in charts["recommendation-by-addressee"].rows}
+    statuses = [str(c.label) for c in charts["recommendation-by-addressee"].columns[1:]]
+    assert dict(zip(statuses, by_addressee["Central Election Commission"], strict=True))["Fully implemented"] == 1
+    assert dict(zip(statuses, by_addressee["Assembly of Kosovo"], strict=True))["Partially implemented"] == 1
+    months = charts["recommendation-over-time"].rows
+    january = dict(zip(statuses, months[0][1:], strict=True))
+    february = dict(zip(statuses, months[1][1:], strict=True))
+    assert (january["Fully implemented"], february["Fully implemented"]) == (0, 1)
+    assert january["Partially implemented"] == february["Partially implemented"] == 1
+
+
+def test_partners_read_the_recommendations_coded_and_their_history(democratization_actors, democratization_objects):
+    from django.test import Client
+
+    from mission.api.services import token_issue
+
+    actors = democratization_actors
+    _token, key = token_issue(
+        actor=actors["administrator"], user=actors["partner"], name="NGO", scopes=["election_recommendations"]
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    (row,) = client.get("/api/v1/recommendations/").json()["results"]
+    assert (row["source"], row["year"], row["number"], row["current_status"]) == ("eu_eom", 2021, 7, "partially")
+    assert "text" not in row  # the report's words: partners read them in the report
+    (step,) = client.get("/api/v1/recommendations/status-history/").json()["results"]
+    assert (step["item"], step["status"], step["date"]) == (row["id"], "partially", "2023-05-02")
+    assert "evidence" not in step
+    assert "support" not in step

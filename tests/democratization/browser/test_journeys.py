@@ -89,13 +89,14 @@ def test_the_head_updates_a_recommendations_status(page, democratization_actors,
     page.goto(reverse("democratization:recommendation_list"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Election recommendations")
     page.get_by_role("link", name="EU Election Observation Mission").first.click()
-    expect(page.get_by_text("No status recorded yet.")).to_be_visible()
+    expect(page.get_by_role("region", name="Status now")).to_contain_text("Partially implemented")
     page.get_by_label("Date", exact=True).fill("2025-03-14")
-    page.get_by_label("Status", exact=True).select_option(label="Partially implemented")
-    page.get_by_label("Evidence").fill("The Assembly adopted the amendment in first reading.")
+    page.get_by_label("Status", exact=True).select_option(label="Fully implemented")
+    page.get_by_label("Evidence").fill("The Assembly adopted the amendment in second reading.")
     page.get_by_role("button", name="Record the status").click()
     expect(page.get_by_role("status")).to_contain_text("Status recorded.")
-    expect(page.get_by_role("region", name="Status now")).to_contain_text("Partially implemented")
+    expect(page.get_by_role("region", name="Status now")).to_contain_text("Fully implemented")
+    expect(page.get_by_role("cell", name="The Assembly adopted the amendment in second reading.")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     item.refresh_from_db()
-    assert item.current_status == "partially"
+    assert item.current_status == "fully"

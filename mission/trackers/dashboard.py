@@ -1,0 +1,98 @@
+"""A tracker on its department's dashboard (`mission.records.dashboard`): how many items had reached
+each `TrackerType.done` status by the end of the period (against the period before), the status now
+by each field of `grouped_by` (the addressee: who must act), and the status at the end of each month
+of the period. Items concern no region: the region filter leaves them as they are."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from mission.dashboards.charts import COUNT, RATE, Chart, Column, Figure
+from mission.dashboards.filters import Filters
+from mission.dashboards.periods import add_months
+from mission.trackers.declaration import TrackerType
+
+NONE = ""  # no status yet
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    return add_months(month, 1) - datetime.timedelta(days=1)
+
+
+def _statuses_at(entries: list[tuple[int, datetime.date, str]], items: list[int], day: datetime.date) -> dict[int, str]:
+    """Each item's status on `day`: its latest entry on or before it (entries sorted by date)."""
+    status = dict.fromkeys(items, NONE)
+    for item, date, value in entries:
+        if date > day:
+            break
+        status[item] = value
+    return status
+
+
+def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
+    model: Any = tracker_type.get_model()
+    meta: Any = model._meta
+    plural = capfirst(meta.verbose_name_plural)
+    choices: list[tuple[str, Any]] = list(meta.get_field("current_status").choices)
+    labels = {NONE: _("No status yet"), **dict(choices)}
+    items = model._default_manager.visible_to(user)
+    grouped = list(items.values_list("pk", *tracker_type.grouped_by))
+    pks = [row[0] for row in grouped]
+    history: Any = tracker_type.entry_model()._default_manager  # a subclass's rows: their `item` and `status`
+    entries = list(history.filter(item__in=pks).order_by("date", "pk").values_list("item_id", "date", "status"))
+    period, before = filters.period, filters.period.previous()
+    now = _statuses_at(entries, pks, _month_end(period.last))
+    then = _statuses_at(entries, pks, _month_end(before.last))
+    figures = [Figure(plural, len(pks), None, COUNT)]
+    for done in tracker_type.done:
+        share = Counter(now.values())[done] / len(pks) if pks else None
+        share_then = Counter(then.values())[done] / len(pks) if pks else None
+        label = format_lazy(_("{items}: {status}"), items=plural, status=labels.get(done, done))
+        figures.append(Figure(label, share, share_then, RATE))
+    series = tuple(range(1, len(labels) + 1))
+    status_columns = [Column(label) for label in labels.values()]
+    charts = []
+    for field_name in tracker_type.grouped_by:
+        field: Any = meta.get_field(field_name)
+        index = tracker_type.grouped_by.index(field_name) + 1
+        counted = Counter((row[index], now[row[0]]) for row in grouped)
+        rows = [
+            [str(label), *[counted.get((value, status), 0) for status in labels]]
+            for value, label in field.choices
+            if any(counted.get((value, status)) for status in labels)
+        ]
+        title = format_lazy(
+            _("{items} by {field}: the status at the end of the period"), items=plural, field=field.verbose_name
+        )
+        charts.append(
+            Chart(
+                f"{tracker_type.name}-by-{field_name}",
+                title,
+                [Column(capfirst(field.verbose_name)), *status_columns],
+                rows,
+                series=series,
+                style="columns",
+            )
+        )
+    rows = []
+    for month in period.months():
+        at = Counter(_statuses_at(entries, pks, _month_end(month)).values())
+        rows.append([date_format(month, "YEAR_MONTH_FORMAT"), *[at.get(status, 0) for status in labels]])
+    title = format_lazy(_("{items}: the status at the end of each month"), items=plural)
+    charts.append(
+        Chart(
+            f"{tracker_type.name}-over-time",
+            title,
+            [Column(_("Month")), *status_columns],
+            rows,
+            series=series,
+            style="columns",
+        )
+    )
+    return figures, charts
