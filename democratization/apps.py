@@ -59,6 +59,39 @@ class DemocratizationConfig(departments.DepartmentConfig):
                 ),
             ),
         ),
+        RecordType(
+            model="democratization.GovernanceAssessment",
+            path="governance",
+            fields=(
+                "municipality",
+                "year",
+                "assessed_on",
+                "budget_execution",
+                "own_source_revenue",
+                "audit_opinion",
+                "women_senior_posts",
+                "non_majority_senior_posts",
+                "performance_report",
+                "public_meetings_held",
+                "public_meetings_required",
+                "budget_hearings_held",
+                "decisions_published",
+                "notes",
+            ),
+            list_columns=("year", "municipality", "audit_opinion", "budget_execution", "decisions_published"),
+            filters=("audit_opinion",),
+            search=("notes",),
+            date_field="assessed_on",
+            dataset="governance",
+            aggregate_by=("audit_opinion",),
+            mapped=(
+                "budget_execution",
+                "own_source_revenue",
+                "women_senior_posts",
+                "non_majority_senior_posts",
+                "decisions_published",
+            ),
+        ),
     )
     trackers = (
         TrackerType(
@@ -77,6 +110,7 @@ class DemocratizationConfig(departments.DepartmentConfig):
         Dataset("journalist_safety", _("Journalists' safety incidents")),
         Dataset("participation", _("Participation programmes")),
         Dataset("election_recommendations", _("Election recommendations and their implementation")),
+        Dataset("governance", _("Municipal governance indicators")),
     )
     demo_data = "democratization.demo.democratization_demo_load"
     demo_users = (

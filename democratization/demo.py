@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from democratization.models import (
     ActivityKind,
+    GovernanceAssessment,
     IncidentKind,
     JournalistIncident,
     MediaType,
@@ -102,9 +103,10 @@ def democratization_demo_load(*, records: int) -> str:
         made.append(incident)
     activities = participation_demo_load(monitor, supervisor, places, records)
     recommendations = recommendations_demo_load(users.get(username="demo.head.democratization"))
+    assessments = assessments_demo_load(monitor, supervisor, places)
     return (
         f"journalist safety incidents: {len(made)}, participation activities: {activities}, "
-        f"election recommendations: {recommendations}"
+        f"election recommendations: {recommendations}, governance assessments: {assessments}"
     )
 
 
@@ -261,3 +263,38 @@ def recommendations_demo_load(head: User) -> int:
                 support="Demo support.",
             )
     return len(RECOMMENDATIONS)
+
+
+def assessments_demo_load(monitor: User, supervisor: User, places: list[Municipality]) -> int:
+    """Governance assessments of the region's municipalities for the last two years, most approved."""
+    today = timezone.localdate()
+    made = 0
+    for n, place in enumerate(places):
+        for back in (2, 1):
+            seed = n * 7 + back * 3
+            fields = {
+                "municipality": place,
+                "year": today.year - back,
+                # In the spring after the year assessed (yesterday, early in a year).
+                "assessed_on": min(datetime.date(today.year - back + 1, 3, 1 + n % 27), today - datetime.timedelta(1)),
+                "budget_execution": 70.0 + seed % 25,
+                "own_source_revenue": 12.0 + seed % 20,
+                "audit_opinion": ("unmodified", "qualified", "qualified", "adverse", "not_yet")[seed % 5],
+                "women_senior_posts": 20.0 + seed % 18,
+                "non_majority_senior_posts": 4.0 + seed % 15,
+                "performance_report": seed % 3 != 0,
+                "public_meetings_held": seed % 4,
+                "public_meetings_required": 2,
+                "budget_hearings_held": 1 + seed % 3,
+                "decisions_published": 40.0 + seed % 55,
+                "notes": "Demo assessment.",
+            }
+            record = record_create(actor=monitor, model=GovernanceAssessment, fields=fields)
+            if (n + back) % 4:
+                record = record_update(
+                    actor=monitor, record=record, expected_version=record.version, fields={}, submit=True
+                )
+                if (n + back) % 4 != 1:
+                    record_approve(actor=supervisor, record=record, expected_version=record.version)
+            made += 1
+    return made

@@ -1,12 +1,17 @@
 """Democratization's records. Journalists' safety: an incident (the kit's `IncidentRecord`) with the
 journalists it concerns and the institutions' and the mission's response, step by step."""
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
+from field_offices.models import Municipality
 from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
 from mission.records.shapes import (
@@ -16,8 +21,9 @@ from mission.records.shapes import (
     PersonRow,
     RecordFlagRow,
     ResponseStepRow,
+    happened,
 )
-from mission.review.models import ReviewedQuerySet, ReviewLabels
+from mission.review.models import ReviewedQuerySet, ReviewedRecord, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
 from mission.trackers.shapes import NationalQuerySet, StatusEntryRow, TrackedItem
 
@@ -366,3 +372,104 @@ class RecommendationStatusEntry(StatusEntryRow):
     class Meta(StatusEntryRow.Meta):
         verbose_name = _("status of a recommendation")
         verbose_name_plural = _("status history")
+
+
+class AuditOpinion(models.TextChoices):
+    """The National Audit Office's opinion on the municipality's annual financial statements."""
+
+    UNMODIFIED = "unmodified", _("Unmodified (clean)")
+    QUALIFIED = "qualified", _("Qualified (with reservations)")
+    ADVERSE = "adverse", _("Adverse")
+    DISCLAIMER = "disclaimer", _("Disclaimer of opinion")
+    NOT_YET = "not_yet", _("Not issued yet")
+
+
+def _percent(label: StrOrPromise, help_text: StrOrPromise) -> "models.FloatField[Any, Any]":
+    """A share in per cent, 0 to 100 (a number in the API, as partners' tools expect)."""
+    return models.FloatField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=help_text,
+    )
+
+
+class AssessmentLabels(ReviewLabels):
+    author = _("Assessor")
+    created = _("started the assessment")
+
+
+class GovernanceAssessment(ReviewedRecord):
+    """A municipality's governance in one year, by the indicators of `INDICATORS_VERSION`: financial
+    management, human resources, performance management and public participation. Drafted by a
+    monitor of the region, reviewed and approved like every record; one per municipality and year."""
+
+    INDICATORS_VERSION = "2026.1"  # docs/democratization.md says what each indicator means in it
+
+    author_field = "assessor"
+    review_labels = AssessmentLabels()
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year assessed"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    assessed_on = models.DateField(_("date of the assessment"))
+    indicators_version = models.CharField(
+        _("indicators version"), max_length=10, default=INDICATORS_VERSION, editable=False
+    )
+    budget_execution = _percent(_("budget execution (%)"), _("Share of the final budget the municipality spent."))
+    own_source_revenue = _percent(
+        _("own-source revenue (%)"), _("Share of the revenue from the municipality's own sources.")
+    )
+    audit_opinion = models.CharField(
+        _("audit opinion"), max_length=12, choices=AuditOpinion.choices, default=AuditOpinion.NOT_YET
+    )
+    women_senior_posts = _percent(
+        _("women in senior posts (%)"), _("Share of the senior civil-service posts held by women.")
+    )
+    non_majority_senior_posts = _percent(
+        _("non-majority communities in senior posts (%)"),
+        _("Share of the senior posts held by members of non-majority communities."),
+    )
+    performance_report = models.BooleanField(
+        _("performance report published"), null=True, blank=True, help_text=_("Leave empty while it is not known.")
+    )
+    public_meetings_held = models.PositiveSmallIntegerField(_("public meetings held"), null=True, blank=True)
+    public_meetings_required = models.PositiveSmallIntegerField(
+        _("public meetings the law requires"),
+        default=2,
+        help_text=_("The legal minimum: at least two a year (Law on Local Self-Government)."),
+    )
+    budget_hearings_held = models.PositiveSmallIntegerField(_("budget hearings held"), null=True, blank=True)
+    decisions_published = _percent(_("decisions published (%)"), _("Share of the assembly's decisions published."))
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Sources and remarks. Internal."))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessor")
+    )
+    record_key = record_key_field()
+    history = HistoricalRecords(excluded_fields=["record_key"])
+    sensitivity = declare(internal=["notes", "assessor", "submitted_at"])
+
+    objects = DemocratizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-pk"]
+        verbose_name = _("municipal governance assessment")
+        verbose_name_plural = _("municipal governance assessments")
+        constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="assessment_once_per_year")]
+        indexes = [
+            models.Index(fields=["-assessed_on", "-id"], name="assessment_date_id_idx"),
+            models.Index(fields=["status", "submitted_at", "id"], name="assessment_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}, {self.year}"
+
+    def clean(self) -> None:
+        super().clean()
+        happened(assessed_on=self.assessed_on)
+        if self.year and self.assessed_on and self.year > self.assessed_on.year:
+            raise ValidationError({"year": _("A year is assessed once it has begun: not after the assessment's date.")})

@@ -12,18 +12,21 @@ import statistics
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, reads_department, require_capability
-from mission.dashboards.charts import COUNT, RATE, Chart, Column, Figure
+from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.views import chart_csv
 from mission.records.shapes import IncidentRecord, ResponseStepRow
@@ -153,16 +156,73 @@ def _charts(record_type: RecordType, records: QuerySet[Any], filters: Filters) -
     return charts
 
 
+def _mapped(config: DepartmentConfig) -> dict[str, tuple[RecordType, Any]]:
+    """The fields the dashboard may map ("<record type>.<field>" → the record type and the field)."""
+    return {
+        f"{record_type.name}.{name}": (record_type, record_type.get_model()._meta.get_field(name))
+        for record_type in config.records
+        for name in record_type.mapped
+    }
+
+
+def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters) -> tuple[dict[str, Any], Chart]:
+    """The municipalities coloured by the chosen field (the first by default): each one's latest
+    approved record of the period; its numbers as a chart (the map's data table, and its CSV)."""
+    key = filters.extra.get("indicator") or next(iter(mapped))
+    record_type, field = mapped[key]
+    records = _approved(record_type, user, filters).filter(
+        _in(record_type, filters.period.first, filters.period.end), **{f"{field.name}__isnull": False}
+    )
+    day = record_type.date_field or "created_at"
+    latest: dict[str, float] = {}
+    for code, value in records.order_by("municipality__code", f"-{day}", "-pk").values_list(
+        "municipality__code", field.name
+    ):
+        latest.setdefault(code, float(value))
+    municipalities = municipality_names()
+    inside = None
+    if filters.region_ids is not None:
+        inside = {m["code"] for m in municipalities if m["region_id"] in filters.region_ids}
+    names = {m["code"]: m["name"] for m in municipalities}
+    metric = capfirst(field.verbose_name)
+
+    def municipality_url(code: str) -> str:
+        return reverse("dashboards:municipality_detail", args=[code])
+
+    the_map = choropleth(values=latest, names=names, inside=inside, url=municipality_url, metric=metric)
+    listed = [m for m in sorted(municipalities, key=lambda m: m["name"]) if inside is None or m["code"] in inside]
+    table = Chart(
+        slug=f"map-{key.replace('.', '-')}",
+        title=format_lazy(_("Municipalities: {metric}"), metric=metric),
+        columns=[Column(_("Municipality"), TEXT), Column(metric, COUNT)],
+        rows=[[m["name"], latest.get(m["code"])] for m in listed],
+        links=[municipality_url(m["code"]) for m in listed],
+    )
+    return the_map, table
+
+
 def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The department's dashboard: for its staff and mission management who read dashboards."""
     require_capability(request.user, Capability.DASHBOARDS)
     if not reads_department(request.user, config.department):
         raise PermissionDenied
-    form, filters = read_filters(request)
+    mapped = _mapped(config)
+    extra = {}
+    if mapped:
+        choices = [(key, capfirst(field.verbose_name)) for key, (_record_type, field) in mapped.items()]
+        extra["indicator"] = forms.ChoiceField(label=_("Map"), required=False, choices=choices)
+    form, filters = read_filters(request, extra_fields=extra)
     figures, charts = record_dashboard(config, request.user, filters)
+    the_map = _map(mapped, request.user, filters) if mapped else None
+    if the_map:
+        charts.append(the_map[1])
     if csv := chart_csv(request, charts, filters):
         return csv
+    if the_map:
+        charts.pop()  # shown with the map, as its data table
     context = {"form": form, "filters": filters, "figures": figures, "charts": charts, "title": config.verbose_name}
+    if the_map:
+        context |= {"map": the_map[0], "table_chart": the_map[1]}
     response: HttpResponse = render(request, "records/dashboard.html", context)
     return response
 

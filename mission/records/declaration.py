@@ -94,6 +94,9 @@ class RecordType:
     # Steps of the response part (a `ResponseStepRow` part) the department's dashboard measures from
     # the record's date: the share of records with the step, the median days to it.
     response_measured: tuple[str, ...] = ()
+    # Numeric fields the department's dashboard maps by municipality (one chosen at a time): the value
+    # of each municipality's latest approved record of the period.
+    mapped: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

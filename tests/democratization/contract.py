@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from democratization.models import JournalistIncident, ParticipationActivity, Recommendation
+from democratization.models import GovernanceAssessment, JournalistIncident, ParticipationActivity, Recommendation
 from field_offices.models import FieldTeam, Municipality
 from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
@@ -49,6 +49,14 @@ GET_EXPECTATIONS = {
     "democratization:participationactivity_edit": ({"pk": "activity_draft"}, AUTHOR_ONLY),
     "democratization:participationactivity_correct": ({"pk": "activity_approved"}, CORRECT),
     "democratization:participationactivity_review": ({"pk": "activity_submitted"}, POST_ONLY),
+    "democratization:governanceassessment_list": ({}, READ_LIST),
+    "democratization:governanceassessment_export": ({}, READ_LIST),
+    "democratization:governanceassessment_queue": ({}, REVIEWERS),
+    "democratization:governanceassessment_create": ({}, CREATE),
+    "democratization:governanceassessment_detail": ({"pk": "assessment_draft"}, READ_ONE),
+    "democratization:governanceassessment_edit": ({"pk": "assessment_draft"}, AUTHOR_ONLY),
+    "democratization:governanceassessment_correct": ({"pk": "assessment_approved"}, CORRECT),
+    "democratization:governanceassessment_review": ({"pk": "assessment_submitted"}, POST_ONLY),
     # Recommendations concern national institutions: every reader of the department's records reads
     # them, whatever their region; its head and supervisors keep them.
     "democratization:recommendation_list": ({}, NATIONAL_READ),
@@ -61,6 +69,10 @@ POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.
     "democratization:journalistincident_review": (
         {"pk": "submitted"},
+        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    "democratization:governanceassessment_review": (
+        {"pk": "assessment_submitted"},
         expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
     ),
     "democratization:participationactivity_review": (
@@ -168,8 +180,44 @@ def democratization_objects(democratization_actors):
         "approved": approved,
         "flag": flag,
         **activities,
+        **_assessments(monitor, supervisor),
         "recommendation": recommendation,
     }
+
+
+def assessment_content(municipality: Municipality, **overrides: object) -> dict:
+    today = datetime.date.today()
+    fields = {
+        "municipality": municipality,
+        "year": today.year - 1,
+        "assessed_on": today - datetime.timedelta(days=2),
+        "budget_execution": 87.5,
+        "own_source_revenue": 21.0,
+        "audit_opinion": "qualified",
+        "women_senior_posts": 30.0,
+        "non_majority_senior_posts": 12.5,
+        "performance_report": True,
+        "public_meetings_held": 3,
+        "public_meetings_required": 2,
+        "budget_hearings_held": 2,
+        "decisions_published": 64.0,
+        "notes": "From the municipality's annual report and the audit report.",
+    }
+    return fields | overrides
+
+
+def _assessments(monitor, supervisor) -> dict:
+    places = list(Municipality.objects.filter(region=monitor.region).order_by("code")[:3])
+
+    def made(place, **overrides: object) -> GovernanceAssessment:
+        record = record_create(actor=monitor, model=GovernanceAssessment, fields=assessment_content(place, **overrides))
+        return GovernanceAssessment.objects.get(pk=record.pk)
+
+    draft, submitted, approved = made(places[0]), made(places[1]), made(places[2], audit_opinion="unmodified")
+    for record in (submitted, approved):
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+    record_approve(actor=supervisor, record=approved, expected_version=approved.version)
+    return {"assessment_draft": draft, "assessment_submitted": submitted, "assessment_approved": approved}
 
 
 def recommendation_content(**overrides: object) -> dict:
@@ -241,9 +289,11 @@ API_ROUTES = [
     "aggregates/participation",
     "recommendations",
     "recommendations/status-history",
+    "governance",
+    "aggregates/governance",
 ]
 API_DATASET = "journalist_safety"
-API_DATASETS = [API_DATASET, "participation", "election_recommendations"]
+API_DATASETS = [API_DATASET, "participation", "election_recommendations", "governance"]
 
 
 @pytest.fixture
@@ -253,6 +303,7 @@ def democratization_published(democratization_objects):
     return {
         "journalist-safety": [democratization_objects["approved"]],
         "participation": [democratization_objects["activity_approved"]],
+        "governance": [democratization_objects["assessment_approved"]],
         "recommendations": [recommendation],  # public reports: partners read them all
         "recommendations/status-history": list(recommendation.status_history.all()),
     }
