@@ -104,6 +104,7 @@ class DemocratizationConfig(departments.DepartmentConfig):
             dataset="election_recommendations",
             grouped_by=("addressee", "area"),
             done=("fully",),
+            since="year",
         ),
     )
     datasets = (

@@ -360,6 +360,14 @@ class Recommendation(TrackedItem):
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.year}, {self.number}"
 
+    def validate_constraints(self, exclude: Any = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:  # its one constraint: a report's recommendation once
+            raise ValidationError(
+                {"number": _("This report's recommendation with this number is in the tracker already.")}
+            ) from None
+
 
 class RecommendationStatusEntry(StatusEntryRow):
     item = models.ForeignKey(
@@ -456,7 +464,7 @@ class GovernanceAssessment(ReviewedRecord):
     objects = DemocratizationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-assessed_on", "-pk"]
+        ordering = ["-year", "-assessed_on", "-pk"]  # the latest year first: what the map shows
         verbose_name = _("municipal governance assessment")
         verbose_name_plural = _("municipal governance assessments")
         constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="assessment_once_per_year")]
@@ -467,6 +475,14 @@ class GovernanceAssessment(ReviewedRecord):
 
     def __str__(self) -> str:
         return f"{self.municipality}, {self.year}"
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:  # its one constraint: one assessment per municipality and year
+            raise ValidationError(
+                {"year": _("This municipality has an assessment of this year already: open it instead.")}
+            ) from None
 
     def clean(self) -> None:
         super().clean()

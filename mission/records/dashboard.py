@@ -170,15 +170,16 @@ def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters)
     approved record of the period; its numbers as a chart (the map's data table, and its CSV)."""
     key = filters.extra.get("indicator") or next(iter(mapped))
     record_type, field = mapped[key]
-    records = _approved(record_type, user, filters).filter(
-        _in(record_type, filters.period.first, filters.period.end), **{f"{field.name}__isnull": False}
-    )
+    model: Any = record_type.get_model()
+    records = _approved(record_type, user, filters).filter(_in(record_type, filters.period.first, filters.period.end))
     day = record_type.date_field or "created_at"
-    latest: dict[str, float] = {}
-    for code, value in records.order_by("municipality__code", f"-{day}", "-pk").values_list(
-        "municipality__code", field.name
+    order = [*(model._meta.ordering or [f"-{day}"]), "-pk"]  # each municipality's latest record first
+    latest: dict[str, tuple[Any, Any]] = {}
+    for code, value, when in records.order_by("municipality__code", *order).values_list(
+        "municipality__code", field.name, day
     ):
-        latest.setdefault(code, float(value))
+        latest.setdefault(code, (value, when))  # an empty value stays empty: not an older record's
+    values = {code: float(value) for code, (value, _when) in latest.items() if value is not None}
     municipalities = municipality_names()
     inside = None
     if filters.region_ids is not None:
@@ -189,16 +190,24 @@ def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters)
     def municipality_url(code: str) -> str:
         return reverse("dashboards:municipality_detail", args=[code])
 
-    the_map = choropleth(values=latest, names=names, inside=inside, url=municipality_url, metric=metric)
+    the_map = choropleth(values=values, names=names, inside=inside, url=municipality_url, metric=metric)
     listed = [m for m in sorted(municipalities, key=lambda m: m["name"]) if inside is None or m["code"] in inside]
     table = Chart(
         slug=f"map-{key.replace('.', '-')}",
         title=format_lazy(_("Municipalities: {metric}"), metric=metric),
-        columns=[Column(_("Municipality"), TEXT), Column(metric, COUNT)],
-        rows=[[m["name"], latest.get(m["code"])] for m in listed],
+        columns=[Column(_("Municipality"), TEXT), Column(metric, COUNT), Column(_("As recorded on"), TEXT)],
+        rows=[[m["name"], values.get(m["code"]), _when(latest.get(m["code"]))] for m in listed],
         links=[municipality_url(m["code"]) for m in listed],
     )
     return the_map, table
+
+
+def _when(found: tuple[Any, Any] | None) -> str:
+    """The date of the record a municipality's figure comes from (the map's table says it)."""
+    if found is None:
+        return ""
+    when = found[1]
+    return date_format(when, "SHORT_DATE_FORMAT") if isinstance(when, datetime.date) else ""
 
 
 def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) -> HttpResponseBase:

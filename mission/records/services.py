@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import (
@@ -40,10 +40,29 @@ def _require_place(actor: User, record: ReviewedRecord, fields: Mapping[str, obj
     raise PermissionDenied
 
 
-def _apply(record: ReviewedRecord, fields: Mapping[str, object]) -> None:
+def _apply(record: ReviewedRecord, fields: Mapping[str, object], actor: User | None = None) -> None:
+    """Put `fields` on the record and check it against the model. With `actor`, a record placed out of
+    the actor's region is refused as such before anything else is said of it (a duplicate there would
+    tell them what that region holds)."""
     for name, value in fields.items():
         setattr(record, name, value)
-    record.full_clean(exclude=[f.name for f in record._meta.fields if f.name not in fields])
+    try:
+        record.full_clean(exclude=[f.name for f in record._meta.fields if f.name not in fields])
+    except ValidationError:
+        if actor is not None and getattr(record, "municipality_id", None) is not None:
+            _require_place(actor, record, fields)
+        raise
+
+
+def _saved(record: ReviewedRecord) -> None:
+    """Save a new record; one that someone saved meanwhile with the same unique values is refused as
+    the model's check would have refused it, not as a database error."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        record.validate_constraints()  # says what clashes, on its field where the model says so
+        raise
 
 
 @transaction.atomic
@@ -53,10 +72,10 @@ def record_create(
     """A new draft of `model` by `actor`, with the content `fields` (field name → value) and the rows
     of its parts (`mission.records.parts.part_rows`)."""
     record = model(**{model.author_field: actor})
-    _apply(record, fields)
+    _apply(record, fields, actor)
     _require_place(actor, record, fields)
     record._history_user = actor
-    record.save()
+    _saved(record)
     parts_save(record, parts or {}, actor=actor)
     return record
 
@@ -75,7 +94,7 @@ def record_update(
     or, with `submit`, sent for review. Refused with a ConcurrentEditError when it changed since
     `expected_version`."""
     record_edit(actor=actor, record=record, expected_version=expected_version)
-    _apply(record, fields)
+    _apply(record, fields, actor)
     _require_place(actor, record, fields)
     parts_save(record, parts or {}, actor=actor)
     if submit:

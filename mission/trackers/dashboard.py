@@ -9,6 +9,7 @@ import datetime
 from collections import Counter
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -25,9 +26,12 @@ def _month_end(month: datetime.date) -> datetime.date:
     return add_months(month, 1) - datetime.timedelta(days=1)
 
 
-def _statuses_at(entries: list[tuple[int, datetime.date, str]], items: list[int], day: datetime.date) -> dict[int, str]:
-    """Each item's status on `day`: its latest entry on or before it (entries sorted by date)."""
-    status = dict.fromkeys(items, NONE)
+def _statuses_at(
+    entries: list[tuple[int, datetime.date, str]], items: dict[int, datetime.date], day: datetime.date
+) -> dict[int, str]:
+    """The status on `day` of each item that existed then (`items`: item → the day it arose): its
+    latest entry on or before it (entries sorted by date); an item with an entry by then existed."""
+    status = {item: NONE for item, arose in items.items() if arose <= day}
     for item, date, value in entries:
         if date > day:
             break
@@ -42,17 +46,23 @@ def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) ->
     choices: list[tuple[str, Any]] = list(meta.get_field("current_status").choices)
     labels = {NONE: _("No status yet"), **dict(choices)}
     items = model._default_manager.visible_to(user)
-    grouped = list(items.values_list("pk", *tracker_type.grouped_by))
-    pks = [row[0] for row in grouped]
+    since = tracker_type.since
+    grouped = list(items.values_list("pk", "created_at", *([since] if since else []), *tracker_type.grouped_by))
+    first = 3 if since else 2  # where the grouped fields start in a row
+    arose = {
+        row[0]: datetime.date(row[2], 1, 1) if since and row[2] else timezone.localtime(row[1]).date()
+        for row in grouped
+    }
+    pks = list(arose)
     history: Any = tracker_type.entry_model()._default_manager  # a subclass's rows: their `item` and `status`
     entries = list(history.filter(item__in=pks).order_by("date", "pk").values_list("item_id", "date", "status"))
     period, before = filters.period, filters.period.previous()
-    now = _statuses_at(entries, pks, _month_end(period.last))
-    then = _statuses_at(entries, pks, _month_end(before.last))
-    figures = [Figure(plural, len(pks), None, COUNT)]
+    now = _statuses_at(entries, arose, _month_end(period.last))
+    then = _statuses_at(entries, arose, _month_end(before.last))
+    figures = [Figure(plural, len(now), len(then), COUNT)]
     for done in tracker_type.done:
-        share = Counter(now.values())[done] / len(pks) if pks else None
-        share_then = Counter(then.values())[done] / len(pks) if pks else None
+        share = Counter(now.values())[done] / len(now) if now else None
+        share_then = Counter(then.values())[done] / len(then) if then else None
         label = format_lazy(_("{items}: {status}"), items=plural, status=labels.get(done, done))
         figures.append(Figure(label, share, share_then, RATE))
     series = tuple(range(1, len(labels) + 1))
@@ -60,8 +70,8 @@ def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) ->
     charts = []
     for field_name in tracker_type.grouped_by:
         field: Any = meta.get_field(field_name)
-        index = tracker_type.grouped_by.index(field_name) + 1
-        counted = Counter((row[index], now[row[0]]) for row in grouped)
+        index = tracker_type.grouped_by.index(field_name) + first
+        counted = Counter((row[index], now[row[0]]) for row in grouped if row[0] in now)
         rows = [
             [str(label), *[counted.get((value, status), 0) for status in labels]]
             for value, label in field.choices
@@ -82,7 +92,7 @@ def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) ->
         )
     rows = []
     for month in period.months():
-        at = Counter(_statuses_at(entries, pks, _month_end(month)).values())
+        at = Counter(_statuses_at(entries, arose, _month_end(month)).values())
         rows.append([date_format(month, "YEAR_MONTH_FORMAT"), *[at.get(status, 0) for status in labels]])
     title = format_lazy(_("{items}: the status at the end of each month"), items=plural)
     charts.append(

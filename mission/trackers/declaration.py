@@ -36,6 +36,9 @@ class TrackerType:
     dataset: str = ""  # the API dataset of its items and their status histories (coded values)
     grouped_by: tuple[str, ...] = ()  # fields with choices the dashboard shows the status now by
     done: tuple[str, ...] = ()  # statuses the dashboard gives the share of (e.g. fully implemented)
+    # The field holding the year an item arose (a report's year): the dashboard counts an item from
+    # then (or from its first status), not in the months before it existed; else from its entry.
+    since: str | None = None
 
     @property
     def name(self) -> str:

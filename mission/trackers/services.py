@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from mission.accounts.permissions import Capability, has_capability, reads_department
 from mission.concurrency import lock_version
@@ -46,7 +46,12 @@ def tracked_create(*, actor: User, model: type[TrackedItem], fields: Mapping[str
     item = model(created_by=actor)
     _apply(item, fields)
     item._history_user = actor
-    item.save()
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError:  # saved meanwhile by someone else: said as the model's check says it
+        item.validate_constraints()
+        raise
     return item
 
 

@@ -44,7 +44,7 @@ def test_bad_indicators_are_refused_on_their_fields(democratization_actors, demo
         assert field in response.context["form"].errors, overrides
     duplicate = _form(client, _data(taken))
     assert duplicate.status_code == 200
-    assert duplicate.context["form"].errors  # one assessment per municipality and year
+    assert "assessment of this year already" in duplicate.context["form"].errors["year"][0]
     assert GovernanceAssessment.objects.count() == before
     assert _form(client, _data(free)).status_code == 302
 
@@ -70,3 +70,38 @@ def test_the_map_shows_each_municipalitys_latest_approved_value(democratization_
     assert women.context["map"]["metric"] == "Women in senior posts (%)"
     assert {row[1] for row in women.context["table_chart"].rows} == {30.0, None}
     assert client_for(democratization_actors["department_head"]).get(URL, {"indicator": "nonsense"}).status_code == 200
+
+
+def test_an_indicator_left_empty_is_not_an_older_value(democratization_actors, democratization_objects):
+    monitor, supervisor = democratization_actors["monitor"], democratization_actors["supervisor"]
+    approved = democratization_objects["assessment_approved"]  # last year's, 87.5 %
+    place = approved.municipality
+    older = record_create(
+        actor=monitor,
+        model=GovernanceAssessment,
+        fields=assessment_content(place, year=approved.year - 1, budget_execution=99.0),
+    )
+    newer = record_create(
+        actor=monitor,
+        model=GovernanceAssessment,
+        fields=assessment_content(place, year=approved.year + 1, budget_execution=None),
+    )
+    for record in (older, newer):
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+        record.refresh_from_db()
+        record_approve(actor=supervisor, record=record, expected_version=record.version)
+    rows = {row[0]: row[1] for row in client_for(supervisor).get(URL).context["table_chart"].rows}
+    assert rows[place.name] is None  # this year's assessment has no figure: not last year's, not 99
+
+
+def test_another_regions_duplicate_is_refused_as_out_of_region(democratization_actors, democratization_objects):
+    from django.core.exceptions import ValidationError
+
+    elsewhere = democratization_actors["other_region_monitor"]
+    place = elsewhere.region.municipalities.order_by("code").first()
+    record_create(actor=elsewhere, model=GovernanceAssessment, fields=assessment_content(place))
+    with pytest.raises(ValidationError) as refused:
+        record_create(
+            actor=democratization_actors["monitor"], model=GovernanceAssessment, fields=assessment_content(place)
+        )
+    assert list(refused.value.message_dict) == ["municipality"]  # not "that year is assessed there already"
