@@ -142,7 +142,7 @@ class Journalist(PersonRow):
         _("media outlet"), max_length=120, blank=True, help_text=_("Internal: the outlet may identify the journalist.")
     )
     media_type = models.CharField(_("type of media"), max_length=20, choices=MediaType.choices, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(restricted=["name"], internal=["outlet"], pseudonym=Pseudonym(label=_("Journalist")))
 
     class Meta(PersonRow.Meta):
@@ -271,7 +271,7 @@ class Participant(ParticipantRow):
         blank=True,
         help_text=_("Where known: a trainee employed, a participant elected or nominated."),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(label=_("Participant")))
 
     class Meta(ParticipantRow.Meta):

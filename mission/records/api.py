@@ -21,7 +21,7 @@ from mission.api.aggregates import AggregateView, Dimension
 from mission.api.filters import UtcDateTimeFilter
 from mission.api.permissions import is_partner
 from mission.api.views import ValuesListView
-from mission.records.declaration import RecordType
+from mission.records.declaration import RecordPart, RecordType
 from mission.review.models import ReviewStatus
 from mission.sensitivity import Sensitivity, declaration
 
@@ -128,11 +128,52 @@ def aggregate_view(record_type: RecordType) -> type[AggregateView]:
     return type(f"{model.__name__}Aggregates", (AggregateView,), attributes)
 
 
+@functools.cache
+def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[AggregateView]:
+    """Counts of a part's rows (the participants of the activities), each once per group: by each of
+    its `counted_by` fields, or by the records' region, municipality, month or coded fields. Partners:
+    the rows of approved records, under the disclosure control; never a name."""
+    model = record_type.get_model()
+    rows = part.get_model()
+    link: Any = rows._meta.get_field(part.link())
+    prefix = f"{link.related_query_name()}__"  # from the record to its rows ("participants__")
+    groups = {name: Dimension(F(f"{prefix}{_lookup(rows, name)}")) for name in part.counted_by}
+    groups |= {
+        "region": Dimension(F("municipality__region__code")),
+        "municipality": Dimension(F("municipality__code")),
+    }
+    if record_type.date_field:
+        groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
+    groups |= {name: Dimension(F(name)) for name in record_type.aggregate_by}
+    groups["all"] = Dimension(None)
+    attributes = {
+        "__doc__": f"{str(rows._meta.verbose_name_plural).capitalize()} of the "
+        f"{model._meta.verbose_name_plural!s}, counted per group, each once (partners: approved records "
+        "only, under the disclosure control).",
+        "__module__": __name__,
+        "dataset": record_type.dataset,
+        "model": model,
+        "filterset_class": filterset(record_type),
+        "group_by": groups,
+        "counts": {"people": Q(**{f"{prefix}pk__isnull": False})},
+        "record": prefix,
+        "distinct": True,
+        "staff_see_published_only": True,
+    }
+    return type(f"{rows.__name__}Aggregates", (AggregateView,), attributes)
+
+
 def record_api_urlpatterns(record_type: RecordType) -> list[URLPattern]:
     if not record_type.dataset:
         return []
     name = record_type.name
-    return [
+    patterns = [
         path(f"{record_type.path}/", list_view(record_type).as_view(), name=f"{name}_list"),
         path(f"aggregates/{record_type.path}/", aggregate_view(record_type).as_view(), name=f"{name}_aggregates"),
     ]
+    for part in record_type.parts:
+        if part.counted_by and any(f.name == "record_key" for f in part.get_model()._meta.concrete_fields):
+            view = part_aggregate_view(record_type, part).as_view()
+            route = f"aggregates/{record_type.path}/{part.related_name()}/"
+            patterns.append(path(route, view, name=f"{name}_{part.name}_aggregates"))
+    return patterns

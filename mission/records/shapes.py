@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mission.api.disclosure import record_key_field
 from mission.common import BaseModel
 from mission.encryption import EncryptedCharField
 from mission.review.models import ReviewedRecord
@@ -76,6 +77,9 @@ class PersonRow(BaseModel):
         related_name="+",
         verbose_name=_("community"),
     )
+    # Feeds the perturbation of partners' counts of people (mission.api.disclosure); a subclass's
+    # history excludes it: `HistoricalRecords(excluded_fields=["record_key"])`.
+    record_key = record_key_field()
 
     class Meta:
         abstract = True

@@ -287,6 +287,7 @@ API_ROUTES = [
     "aggregates/journalist-safety",
     "participation",
     "aggregates/participation",
+    "aggregates/participation/participants",
     "recommendations",
     "recommendations/status-history",
     "governance",

@@ -125,3 +125,36 @@ def test_partners_read_the_approved_activities_coded_only(democratization_actors
     text = str(body)
     for private in ("Rina", "Dialogue Academy: local budgets", "Municipal Assembly", "Session with"):
         assert private not in text
+
+
+def test_partners_count_the_participants_never_a_name(democratization_actors, democratization_objects):
+    from django.test import Client
+
+    from mission.api.services import token_issue
+
+    actors = democratization_actors
+    monitor, supervisor = actors["monitor"], actors["supervisor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    parts = activity_parts(*[f"P{n} Provë" for n in range(12)])
+    (participants,) = parts
+    for n, row in enumerate(parts[participants]):
+        row["sex"] = "male" if n < 4 else "female"
+    activity = record_create(actor=monitor, model=ParticipationActivity, fields=activity_content(place), parts=parts)
+    record_update(actor=monitor, record=activity, expected_version=activity.version, fields={}, submit=True)
+    activity.refresh_from_db()
+    record_approve(actor=supervisor, record=activity, expected_version=activity.version)
+    route = "/api/v1/aggregates/participation/participants/"
+    _token, staff = token_issue(
+        actor=actors["administrator"], user=actors["supervisor"], name="S", scopes=["participation"]
+    )
+    rows = Client(HTTP_AUTHORIZATION=f"Bearer {staff}").get(route, {"group_by": "sex"}).json()["results"]
+    # Staff read exact counts of approved activities: the contract's approved one has one woman.
+    assert {row["group"]: row["people"] for row in rows} == {"female": 9, "male": 4}
+    _token, key = token_issue(actor=actors["administrator"], user=actors["partner"], name="P", scopes=["participation"])
+    answer = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(route, {"group_by": "sex"})
+    assert answer.status_code == 200
+    cells = {row["group"]: row["people"] for row in answer.json()["results"]}
+    for sex, true in (("male", 4), ("female", 9)):
+        shown = cells[sex]  # perturbed by at most 2; below 5 suppressed (null)
+        assert shown is None or (shown >= 5 and abs(shown - true) <= 2), (sex, shown)
+    assert "Provë" not in answer.content.decode()
