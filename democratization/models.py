@@ -1,6 +1,7 @@
 """Democratization's records. Journalists' safety: an incident (the kit's `IncidentRecord`) with the
 journalists it concerns and the institutions' and the mission's response, step by step."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -359,6 +360,10 @@ class Recommendation(TrackedItem):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.year}, {self.number}"
+
+    def arose_on(self) -> datetime.date | None:
+        """A recommendation has a status from its report's year on."""
+        return datetime.date(self.year, 1, 1) if self.year else None
 
     def validate_constraints(self, exclude: Any = None) -> None:
         try:

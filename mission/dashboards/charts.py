@@ -304,6 +304,7 @@ def choropleth(
     inside: set[str] | None,
     url: Callable[[str], str],
     metric: StrOrPromise,
+    missing_is_zero: bool = True,
 ) -> dict[str, Any]:
     """The 38 municipalities coloured by `values` (keyed by municipality code) in five equal classes.
 
@@ -325,6 +326,8 @@ def choropleth(
         name = names.get(code, code)
         if inside is not None and code not in inside:
             fill, text, figure = OUTSIDE_FILL, f"{name}: {_('outside your scope')}", None
+        elif not missing_is_zero and code not in values:  # a measure, not a count: nothing is known
+            fill, text, figure = ZERO_FILL, f"{name}: {_('no figure')}", None
         else:
             value = values.get(code, 0)
             fill = (
@@ -337,7 +340,7 @@ def choropleth(
         items.append(
             {"code": code, "path": outline.path, "fill": fill, "text": text, "url": url(code), "figure": figure}
         )
-    legend = [{"fill": ZERO_FILL, "label": "0"}]
+    legend = [{"fill": ZERO_FILL, "label": "0" if missing_is_zero else str(_("no figure"))}]
     low = min(shown) if shown else 0
     for fill, upper in zip(fills, uppers, strict=True):
         label = format_value(low) if low == upper else f"{format_value(low)}–{format_value(upper)}"

@@ -190,7 +190,9 @@ def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters)
     def municipality_url(code: str) -> str:
         return reverse("dashboards:municipality_detail", args=[code])
 
-    the_map = choropleth(values=values, names=names, inside=inside, url=municipality_url, metric=metric)
+    the_map = choropleth(
+        values=values, names=names, inside=inside, url=municipality_url, metric=metric, missing_is_zero=False
+    )
     listed = [m for m in sorted(municipalities, key=lambda m: m["name"]) if inside is None or m["code"] in inside]
     table = Chart(
         slug=f"map-{key.replace('.', '-')}",

@@ -116,6 +116,20 @@ class ResponseStepRow(BaseModel):
     def clean(self) -> None:
         super().clean()
         happened(date=self.date)
+        began = self._record_date()
+        if self.date and began and self.date < began:
+            raise ValidationError(
+                {"date": _("A step of the response cannot come before the incident (%(day)s).") % {"day": began}}
+            )
+
+    def _record_date(self) -> datetime.date | None:
+        """The date of the record this step answers (its foreign key's record's `date`), if known."""
+        for field in self._meta.concrete_fields:
+            if field.many_to_one and issubclass(field.related_model, ReviewedRecord):  # type: ignore[arg-type]
+                record = getattr(self, field.name, None) if getattr(self, field.attname, None) else None
+                day = getattr(record, "date", None)
+                return day if isinstance(day, datetime.date) else None
+        return None
 
     def __str__(self) -> str:
         label = getattr(self, "get_step_display", lambda: "")()

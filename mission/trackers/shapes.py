@@ -5,6 +5,7 @@ queryset's `department`, `history`), its history rows `StatusEntryRow` (a foreig
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
@@ -44,6 +45,11 @@ class TrackedItem(VersionedModel, BaseModel):
     class Meta:
         abstract = True
 
+    def arose_on(self) -> datetime.date | None:
+        """The first day the item could have a status (a report's recommendation: the report's year);
+        None: no bound. A subclass with such a date overrides it."""
+        return None
+
 
 class StatusEntryRow(BaseModel):
     """One dated step of an item's status history: the status from that day, the evidence for it, and
@@ -72,3 +78,9 @@ class StatusEntryRow(BaseModel):
         super().clean()
         if error := past_date_error(self.date):
             raise ValidationError({"date": error})
+        item: Any = getattr(self, "item", None) if getattr(self, "item_id", None) else None
+        arose = item.arose_on() if item is not None else None
+        if self.date and arose and self.date < arose:
+            raise ValidationError(
+                {"date": _("A status cannot come before the item existed (%(day)s).") % {"day": arose}}
+            )

@@ -64,6 +64,9 @@ def test_the_map_shows_each_municipalitys_latest_approved_value(democratization_
     assert rows[approved.municipality.name] == 87.5
     assert rows[other.name] == 55.0
     assert rows[democratization_objects["assessment_draft"].municipality.name] is None  # a draft is not counted
+    shapes = {shape["code"]: shape for shape in response.context["map"]["shapes"]}
+    draft_place = democratization_objects["assessment_draft"].municipality
+    assert shapes[draft_place.code]["text"].endswith("no figure")  # not "0": nothing is known there
     women = client_for(democratization_actors["department_head"]).get(
         URL, {"indicator": "governanceassessment.women_senior_posts"}
     )

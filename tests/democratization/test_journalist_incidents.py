@@ -289,3 +289,28 @@ def test_a_row_left_as_it_was_writes_no_history_and_a_row_removed_meanwhile_is_n
     Journalist.objects.filter(pk=first.pk).delete()  # someone else removed it meanwhile
     _edit_rows(democratization_actors, draft, [{"id": first.pk, "delete": True}])
     assert not draft.journalists.exists()
+
+
+def test_a_response_step_before_the_incident_is_refused_and_row_errors_are_announced(
+    democratization_actors, democratization_objects
+):
+    draft = democratization_objects["draft"]
+    monitor = client_for(democratization_actors["monitor"])
+    early = {"id": "", "step": "charged", "date": f"{draft.date - datetime.timedelta(days=3):%Y-%m-%d}", "note": ""}
+    journalist = draft.journalists.get()
+    data = _post_data(
+        draft.municipality,
+        journalists=[_journalist(journalist.name, id=journalist.pk)],
+        initial_journalists=1,
+        steps=[early],
+        version=draft.version,
+        save="1",
+    )
+    data["date"] = f"{draft.date:%Y-%m-%d}"
+    response = monitor.post(url("edit", draft.pk), data)
+    assert response.status_code == 200
+    assert "cannot come before the incident" in response.content.decode()
+    assert not draft.response_steps.exists()
+    missing = dict(data, **{"responsestep-0-date": ""})
+    response = monitor.post(url("edit", draft.pk), missing)
+    assert "Some rows of response to the incident below need your attention." in response.content.decode()

@@ -183,3 +183,13 @@ def test_partners_read_the_recommendations_coded_and_their_history(democratizati
     assert (step["item"], step["status"], step["date"]) == (row["id"], "partially", "2023-05-02")
     assert "evidence" not in step
     assert "support" not in step
+
+
+def test_a_status_before_the_reports_year_is_refused(democratization_actors, democratization_objects):
+    item = democratization_objects["recommendation"]  # a 2021 report's
+    head = client_for(democratization_actors["department_head"])
+    response = _status(head, item, datetime.date(2020, 1, 1), "fully", evidence="Typed")
+    assert response.status_code == 200
+    assert "cannot come before the item existed" in response.content.decode()
+    item.refresh_from_db()
+    assert item.current_status == "partially"
