@@ -132,3 +132,8 @@ def child_fields(model: type[models.Model], *, parent: str) -> list[str]:
         return list(declared)
     skipped = {model._meta.pk.name, parent, "created_at", "updated_at"}
     return [field.name for field in model._meta.concrete_fields if field.editable and field.name not in skipped]
+
+
+def history_author(entry: Any) -> str:
+    """Who made a change kept by django-simple-history, as people read it ("" for the system)."""
+    return object_label(entry.history_user) if entry.history_user else ""

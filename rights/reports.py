@@ -13,9 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from field_offices.models import Region
-from mission.accounts.permissions import scope_for
 from mission.common import language_suffix
-from mission.dashboards.filters import Filters
 from mission.exports import Table, write_csv_zip, write_xlsx
 from mission.reports.registry import ReportContext, ReportError
 from rights import indicators, tables
@@ -23,15 +21,6 @@ from rights.dashboards import trial_dashboard
 from rights.models import Case, Court, Flag, Hearing, Observation, Party, PartyRole
 
 LATEST_FLAGS = 60  # the PDF lists the latest flags; the tables above count all of them
-
-
-def _filters(ctx: ReportContext, regions: list[Region], region: Region | None = None) -> Filters:
-    """The report's figures are the dashboard's for these filters: one region, or all the report's."""
-    if region is not None:
-        return Filters(period=ctx.period, region=region, region_ids=frozenset({region.pk}), regions=[region])
-    whole = not (ctx.parameters.get("region") or "") and (ctx.user is None or scope_for(ctx.user).region_ids is None)
-    ids = None if whole else frozenset(r.pk for r in regions)
-    return Filters(period=ctx.period, region=regions[0] if len(regions) == 1 else None, region_ids=ids, regions=regions)
 
 
 def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
@@ -51,11 +40,11 @@ def build_trial_monitoring_pdf(ctx: ReportContext) -> str:
     freshness = summaries_ensure_fresh((SUMMARY_NAME,))
     ctx.progress(0.05, _("Counting the indicators"))
     courts = {str(pk): name for pk, name in Court.objects.values_list("pk", f"name_{language_suffix()}")}
-    figures, charts = trial_dashboard(_filters(ctx, regions), user=ctx.user, courts=courts)
+    figures, charts = trial_dashboard(ctx.filters(regions), user=ctx.user, courts=courts)
     sections = []
     for n, region in enumerate(regions):
         ctx.progress(0.1 + 0.4 * n / len(regions), _("Region %(name)s") % {"name": region.name})
-        region_figures, region_charts = trial_dashboard(_filters(ctx, regions, region), user=ctx.user, courts=courts)
+        region_figures, region_charts = trial_dashboard(ctx.filters(regions, region), user=ctx.user, courts=courts)
         by_court = next(c for c in region_charts if c.slug == "by-court")
         sections.append({"region": region, "figures": region_figures, "by_court": by_court})
     ctx.progress(0.55, _("Flags and interventions"))

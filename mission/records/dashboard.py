@@ -29,6 +29,7 @@ from mission.accounts.permissions import Capability, reads_department, require_c
 from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.views import chart_csv
+from mission.records.dashboards import in_period
 from mission.records.shapes import IncidentRecord, ResponseStepRow
 from mission.review.models import ReviewStatus
 
@@ -50,11 +51,6 @@ def _approved(record_type: RecordType, user: Any, filters: Filters) -> QuerySet[
     if filters.region_ids is not None:
         records = records.filter(municipality__region_id__in=filters.region_ids)
     return records.order_by()
-
-
-def _in(record_type: RecordType, first: datetime.date, end: datetime.date) -> Q:
-    day = record_type.date_field or "created_at__date"
-    return Q(**{f"{day}__gte": first, f"{day}__lte": end})
 
 
 def _response(record_type: RecordType, records: QuerySet[Any], step: str) -> tuple[float | None, float | None]:
@@ -83,8 +79,8 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
         plural = capfirst(model._meta.verbose_name_plural)
         records = _approved(record_type, user, filters)
         now, then = (
-            records.filter(_in(record_type, period.first, period.end)),
-            _in(record_type, before.first, before.end),
+            records.filter(in_period(record_type, period)),
+            in_period(record_type, before),
         )
         figures.append(Figure(plural, now.count(), records.filter(then).count(), COUNT))
         for counted in [p for p in record_type.parts if p.counted_by]:  # the participants, counted
@@ -171,7 +167,7 @@ def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters)
     key = filters.extra.get("indicator") or next(iter(mapped))
     record_type, field = mapped[key]
     model: Any = record_type.get_model()
-    records = _approved(record_type, user, filters).filter(_in(record_type, filters.period.first, filters.period.end))
+    records = _approved(record_type, user, filters).filter(in_period(record_type, filters.period))
     day = record_type.date_field or "created_at"
     order = [*(model._meta.ordering or [f"-{day}"]), "-pk"]  # each municipality's latest record first
     latest: dict[str, tuple[Any, Any]] = {}

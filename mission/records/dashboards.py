@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 LATEST = 5  # records listed on the municipality page
 
 
+def in_period(record_type: RecordType, period: Period) -> Q:
+    """The record type's records dated in `period` (by its date, else the day it was made)."""
+    day = record_type.date_field or "created_at__date"
+    return Q(**{f"{day}__gte": period.first, f"{day}__lte": period.end})
+
+
 class RecordDashboards(DepartmentDashboards):
     """The dashboards of a department that declares records and no dashboards of its own."""
 
@@ -42,10 +48,6 @@ class RecordDashboards(DepartmentDashboards):
         visible: QuerySet[Any] = model._default_manager.visible_to(user)
         return visible
 
-    def _in(self, record_type: RecordType, period: Period) -> Q:
-        day = record_type.date_field or "created_at__date"
-        return Q(**{f"{day}__gte": period.first, f"{day}__lte": period.end})
-
     def overview(self, user: User, filters: Filters) -> Overview:
         figures, attention = [], []
         activity = Activity(label=str(_("records")))
@@ -55,14 +57,14 @@ class RecordDashboards(DepartmentDashboards):
             if filters.region_ids is not None:
                 records = records.filter(municipality__region_id__in=filters.region_ids)
             counted = records.aggregate(
-                now=Count("pk", filter=self._in(record_type, filters.period)),
-                before=Count("pk", filter=self._in(record_type, filters.period.previous())),
+                now=Count("pk", filter=in_period(record_type, filters.period)),
+                before=Count("pk", filter=in_period(record_type, filters.period.previous())),
                 waiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
             )
             url = reverse(f"{self.namespace}:{record_type.url_name('list')}")
             figures.append(Figure(str(plural).capitalize(), counted["now"], counted["before"], COUNT, url))
-            in_period = records.filter(self._in(record_type, filters.period)).order_by()
-            for row in in_period.values("municipality__region_id", "municipality__code").annotate(n=Count("pk")):
+            dated = records.filter(in_period(record_type, filters.period)).order_by()
+            for row in dated.values("municipality__region_id", "municipality__code").annotate(n=Count("pk")):
                 region, code = row["municipality__region_id"], row["municipality__code"]
                 activity.by_region[region] = activity.by_region.get(region, 0) + row["n"]
                 activity.by_municipality[code] = activity.by_municipality.get(code, 0) + row["n"]

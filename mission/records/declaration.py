@@ -45,7 +45,7 @@ class RecordPart:
 
     def link(self) -> str:
         """The row's foreign key to its record."""
-        keys = [f for f in self.get_model()._meta.concrete_fields if f.name != "history" and f.many_to_one]
+        keys = [f for f in self.get_model()._meta.concrete_fields if f.many_to_one]
         owners = [f for f in keys if f.name not in self.fields]
         if len(owners) != 1:
             raise ImproperlyConfigured(f"{self.model} needs one foreign key to its record that is not a field.")

@@ -14,8 +14,6 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mission.accounts.permissions import scope_for
-from mission.dashboards.filters import Filters
 from mission.records.dashboard import record_dashboard
 from mission.reports.registry import ReportContext, ReportError, ReportType
 
@@ -33,15 +31,8 @@ def build_results_pdf(config: DepartmentConfig, ctx: ReportContext) -> str:
     if ctx.user is None:
         raise ReportError(_("This report is made for the person who asks for it."))
     regions = ctx.regions()
-    whole = not (ctx.parameters.get("region") or "") and scope_for(ctx.user).region_ids is None
-    filters = Filters(
-        period=ctx.period,
-        region=regions[0] if len(regions) == 1 else None,
-        region_ids=None if whole else frozenset(r.pk for r in regions),
-        regions=regions,
-    )
     ctx.progress(0.1, _("Counting the records"))
-    figures, charts = record_dashboard(config, ctx.user, filters)
+    figures, charts = record_dashboard(config, ctx.user, ctx.filters(regions))
     html = render_to_string(
         "records/results_report.html",
         {

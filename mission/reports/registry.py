@@ -24,6 +24,7 @@ from mission.dashboards.periods import Period
 if TYPE_CHECKING:  # the models are not loaded yet when departments register their report types
     from field_offices.models import Region
     from mission.accounts.models import User
+    from mission.dashboards.filters import Filters
     from mission.reports.models import ReportJob
 
 
@@ -71,6 +72,22 @@ class ReportContext:
         if not found:
             raise ReportError(_("There is no region in your scope to report on."))
         return found
+
+    def filters(self, regions: "list[Region]", region: "Region | None" = None) -> "Filters":
+        """The dashboard filters a report's figures are counted with: one `region`, or all of
+        `regions` (`regions()`), which is the whole mission when none was asked for and the requester
+        reads every region."""
+        from mission.accounts.permissions import scope_for
+        from mission.dashboards.filters import Filters
+
+        if region is not None:
+            return Filters(period=self.period, region=region, region_ids=frozenset({region.pk}), regions=[region])
+        asked = bool(self.parameters.get("region") or "")
+        whole = not asked and (self.user is None or scope_for(self.user).region_ids is None)
+        ids = None if whole else frozenset(r.pk for r in regions)
+        return Filters(
+            period=self.period, region=regions[0] if len(regions) == 1 else None, region_ids=ids, regions=regions
+        )
 
     def in_scope(self, queryset: Any) -> Any:
         """Live records for the report: the requester's scope, or everything for a scheduled report

@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 from django.utils.translation import gettext
 
 from mission.accounts.models import User
-from mission.history import child_fields, history_changes, object_label, row_changes
+from mission.history import child_fields, history_author, history_changes, row_changes
 from mission.review.models import ReviewedQuerySet, ReviewedRecord
 from mission.sensitivity import restricted_fields
 
@@ -27,10 +27,6 @@ def returned_to(*, queryset: ReviewedQuerySet[_R], user: User) -> ReviewedQueryS
     return queryset.to_fix_by(user).order_by("-updated_at")
 
 
-def _who(record: Any) -> str:
-    return object_label(record.history_user) if record.history_user else ""
-
-
 def record_history(
     *, record: ReviewedRecord, withheld: tuple[str, ...] = (), readable: bool = False
 ) -> list[dict[str, Any]]:
@@ -48,7 +44,7 @@ def record_history(
     entries = [
         {
             "at": entry.history_date,
-            "who": _who(entry),
+            "who": history_author(entry),
             "reason": entry.history_change_reason or "",
             "what": "" if index else entry.get_status_display(),
             "changes": diffs[index - 1] if index else [],
@@ -95,7 +91,7 @@ def _child_entries(record: ReviewedRecord, relation: str, *, readable: bool) -> 
         entries.append(
             {
                 "at": entry.history_date,
-                "who": _who(entry),
+                "who": history_author(entry),
                 "reason": entry.history_change_reason or "",
                 "what": what,
                 "changes": changes,

@@ -18,7 +18,7 @@ from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import reads_department
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.forms import add_service_errors, earlier_submission, submission_token
-from mission.history import history_changes, object_label
+from mission.history import history_author, history_changes
 from mission.pages import form_saved, get_or_404, list_context
 from mission.records.cells import cells_of, columns_of
 from mission.trackers.declaration import TrackerType
@@ -33,10 +33,6 @@ from mission.trackers.services import (
 
 if TYPE_CHECKING:
     from mission.trackers.shapes import TrackedItem
-
-
-def _who(entry: Any) -> str:
-    return object_label(entry.history_user) if entry.history_user else ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +106,7 @@ class TrackerPages:
             excluded_fields=["version", "created_at", "updated_at", "current_status", "status_date"],
         )
         history = [
-            {"at": new.history_date, "who": _who(new), "changes": found}
+            {"at": new.history_date, "who": history_author(new), "changes": found}
             for new, found in zip(versions[1:], changes, strict=True)
             if found
         ]
@@ -121,7 +117,7 @@ class TrackerPages:
             entries=entries,
             status_form=status_form,
             created=versions[0] if versions else None,
-            created_by=_who(versions[0]) if versions else "",
+            created_by=history_author(versions[0]) if versions else "",
             history=list(reversed(history)),
             conflict=conflict,
         )
