@@ -29,7 +29,7 @@ class DemocratizationConfig(departments.DepartmentConfig):
             parts=(
                 RecordPart(
                     "democratization.Journalist",
-                    fields=("name", "sex", "community", "outlet", "media_type"),
+                    fields=("name", "sex", "community", "outlet", "outlet_other", "media_type"),
                     extra=1,
                     min_rows=1,
                 ),
@@ -97,14 +97,14 @@ class DemocratizationConfig(departments.DepartmentConfig):
         TrackerType(
             model="democratization.Recommendation",
             path="recommendations",
-            fields=("source", "year", "number", "priority", "area", "addressee", "text"),
-            list_columns=("source", "year", "number", "area", "addressee"),
-            filters=("source", "year", "area", "addressee", "priority"),
+            fields=("source", "number", "priority", "area", "addressee", "text"),
+            list_columns=("source", "number", "area", "addressee"),
+            filters=("source", "area", "addressee", "priority"),
             search=("text",),
             dataset="election_recommendations",
             grouped_by=("addressee", "area"),
             done=("fully",),
-            since="year",
+            since="source__year",
         ),
     )
     datasets = (
@@ -113,6 +113,7 @@ class DemocratizationConfig(departments.DepartmentConfig):
         Dataset("election_recommendations", _("Election recommendations and their implementation")),
         Dataset("governance", _("Municipal governance indicators")),
     )
+    reference_data = "democratization.reference.democratization_reference_load"
     demo_data = "democratization.demo.democratization_demo_load"
     demo_users = (
         DemoUser(

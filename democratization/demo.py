@@ -16,15 +16,18 @@ from democratization.models import (
     GovernanceAssessment,
     IncidentKind,
     JournalistIncident,
+    MediaOutlet,
     MediaType,
     ParticipantOutcome,
     ParticipantRole,
     ParticipationActivity,
     PerpetratorType,
     Recommendation,
+    RecommendationSource,
     ResponseStep,
+    SourceBody,
 )
-from field_offices.models import Community, Municipality
+from field_offices.models import Community, Institution, Municipality
 from mission.records.declaration import RecordPart, record_type_of
 from mission.records.services import record_create, record_update
 from mission.records.shapes import AgeBand, Sex
@@ -36,7 +39,11 @@ if TYPE_CHECKING:
 
 FIRST_NAMES = ["Arta", "Besnik", "Drita", "Milica", "Nenad", "Vjosa", "Gentiana", "Stefan", "Hana", "Luan"]
 LAST_NAMES = ["Krasniqi", "Gashi", "Jovanović", "Berisha", "Petrović", "Hoxha", "Morina", "Nikolić"]
-OUTLETS = ["Radio Dukagjini", "RTK", "Koha", "KoSSev", "Kallxo", "Kanal 10", "Insajderi"]
+OUTLETS = ["DUKAGJINI", "RTK", "KOHA", "KOSSEV", "KALLXO", "KANAL10", "INSAJDERI", ""]  # "": a freelancer
+
+
+def _media_type(outlet: MediaOutlet | None) -> str:
+    return outlet.media_type if outlet is not None else MediaType.FREELANCE
 
 
 def democratization_demo_load(*, records: int) -> str:
@@ -50,7 +57,8 @@ def democratization_demo_load(*, records: int) -> str:
     assert record_type is not None
     journalists_part, steps_part = record_type.parts
     communities = list(Community.objects.order_by("code"))
-    kinds, perpetrators, media = list(IncidentKind), list(PerpetratorType), list(MediaType)
+    kinds, perpetrators = list(IncidentKind), list(PerpetratorType)
+    outlets = {o.code: o for o in MediaOutlet.objects.filter(code__in=OUTLETS)}
     today = timezone.localdate()
     made = []
     for n in range(max(8, min(records, 60))):
@@ -60,8 +68,8 @@ def democratization_demo_load(*, records: int) -> str:
                 "name": f"{FIRST_NAMES[(n + k) % len(FIRST_NAMES)]} {LAST_NAMES[(n * 3 + k) % len(LAST_NAMES)]}",
                 "sex": (Sex.FEMALE, Sex.MALE)[(n + k) % 2],
                 "community": communities[(n + k) % len(communities)] if communities else None,
-                "outlet": OUTLETS[(n + k) % len(OUTLETS)],
-                "media_type": media[(n + k) % len(media)],
+                "outlet": outlets.get(OUTLETS[(n + k) % len(OUTLETS)]),
+                "media_type": _media_type(outlets.get(OUTLETS[(n + k) % len(OUTLETS)])),
             }
             for k in range(1 + n % 2)
         ]
@@ -154,78 +162,73 @@ def participation_demo_load(monitor: User, supervisor: User, places: list[Munici
     return made
 
 
+# The UK expert missions' reports are not in the reference list (see data/README.md): the demo adds one.
+DEMO_UK_SOURCE = "DEMO-UK-2023"
+
 # Synthetic recommendations, worded as observers' reports word them (not quotations of real reports).
 RECOMMENDATIONS = [
     (
-        "eu_eom",
-        2021,
+        "EU-EOM-2021-L",
         1,
         "priority",
         "legal_framework",
-        "assembly",
+        "ASM",
         "Consolidate the electoral legislation in one law, adopted well before the next elections.",
     ),
     (
-        "eu_eom",
-        2021,
+        "EU-EOM-2021-L",
         4,
         "priority",
         "voter_reg",
-        "cec",
+        "CEC",
         "Update the voter list from the civil registry and publish how deceased voters are removed.",
     ),
     (
-        "eu_eom",
-        2021,
+        "EU-EOM-2021-L",
         9,
         "other",
         "campaign_finance",
-        "assembly",
+        "ASM",
         "Require campaign finance reports before election day and give the CEC the means to audit them.",
     ),
     (
-        "eu_eom",
-        2021,
+        "EU-EOM-2021-L",
         12,
         "other",
         "complaints_appeals",
-        "ecap",
+        "ECAP",
         "Publish all ECAP decisions with their reasoning within a set deadline.",
     ),
     (
-        "uk_experts",
-        2023,
+        DEMO_UK_SOURCE,
         3,
         "priority",
         "ocv",
-        "cec",
+        "CEC",
         "Review the procedures for postal voting from abroad to protect the secrecy of the vote.",
     ),
     (
-        "uk_experts",
-        2023,
+        DEMO_UK_SOURCE,
         5,
         "other",
         "election_admin",
-        "government",
+        "GOV-OPM",
         "Secure the CEC's budget for the electoral cycle in the annual budget law.",
     ),
     (
-        "eu_eom",
-        2025,
+        "EU-EOM-2025",
         2,
         "priority",
         "women",
-        "assembly",
+        "ASM",
         "Keep the gender quota when seats are allocated and when candidates are replaced.",
     ),
     (
-        "eu_eom",
-        2025,
+        "EU-EOM-2025",
         6,
         "other",
         "media",
-        "assembly",
+        "ASM",
         "Strengthen the independence of the media regulator and of the public broadcaster's board.",
     ),
 ]
@@ -241,14 +244,25 @@ HISTORIES = {
 
 def recommendations_demo_load(head: User) -> int:
     """The tracker's recommendations, as the department head enters them, with their status so far."""
-    for source, year, number, priority, area, addressee, text in RECOMMENDATIONS:
+    RecommendationSource.objects.get_or_create(
+        code=DEMO_UK_SOURCE,
+        defaults={
+            "body": SourceBody.UK_EXPERTS,
+            "year": 2023,
+            "name_en": "UK electoral expert mission 2023 (demo)",
+            "name_sq": "Misioni britanik i ekspertëve zgjedhorë 2023 (demo)",
+            "name_sr": "Britanska misija izbornih eksperata 2023 (demo)",
+        },
+    )
+    sources = {s.code: s for s in RecommendationSource.objects.all()}
+    institutions = {i.code: i for i in Institution.objects.all()}
+    for source, number, priority, area, addressee, text in RECOMMENDATIONS:
         fields = {
-            "source": source,
-            "year": year,
+            "source": sources[source],
             "number": number,
             "priority": priority,
             "area": area,
-            "addressee": addressee,
+            "addressee": institutions[addressee],
             "text": text,
         }
         item = tracked_create(actor=head, model=Recommendation, fields=fields)

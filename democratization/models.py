@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
-from field_offices.models import Municipality
+from field_offices.models import Institution, Municipality
 from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
+from mission.common import BaseModel, LocalizedNameModel
+from mission.encryption import EncryptedCharField
 from mission.records.shapes import (
     ActivityRecord,
     IncidentRecord,
@@ -86,6 +88,22 @@ class MediaType(models.TextChoices):
     FREELANCE = "freelance", _("Freelance")
 
 
+class MediaOutlet(LocalizedNameModel, BaseModel):
+    """A media outlet, from the reference list (`data/media_outlets.csv`), so counts by outlet add up."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    media_type = models.CharField(_("type of media"), max_length=20, choices=MediaType.choices)
+    languages = models.CharField(
+        _("languages"), max_length=20, blank=True, help_text=_("Its main languages, ';' between.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("media outlet")
+        verbose_name_plural = _("media outlets")
+
+
 class IncidentLabels(ReviewLabels):
     author = _("Monitor")
     created = _("logged the incident")
@@ -139,12 +157,26 @@ class Journalist(PersonRow):
     """A journalist an incident concerns: the name restricted, the rest counted."""
 
     incident = models.ForeignKey(JournalistIncident, on_delete=models.CASCADE, related_name="journalists")
-    outlet = models.CharField(
-        _("media outlet"), max_length=120, blank=True, help_text=_("Internal: the outlet may identify the journalist.")
+    outlet = models.ForeignKey(
+        MediaOutlet,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("media outlet"),
+        help_text=_("Restricted: with the sex and community, the outlet may identify the journalist."),
+    )
+    outlet_other = EncryptedCharField(
+        _("other outlet"), max_length=120, blank=True, help_text=_("An outlet that is not in the list.")
     )
     media_type = models.CharField(_("type of media"), max_length=20, choices=MediaType.choices, blank=True)
     history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(restricted=["name"], internal=["outlet"], pseudonym=Pseudonym(label=_("Journalist")))
+    sensitivity = declare(restricted=["name", "outlet", "outlet_other"], pseudonym=Pseudonym(label=_("Journalist")))
+
+    def clean(self) -> None:
+        super().clean()
+        if self.outlet_id and self.outlet_other.strip():
+            raise ValidationError({"outlet_other": _("Pick the outlet from the list or type another one, not both.")})
 
     class Meta(PersonRow.Meta):
         verbose_name = _("journalist")
@@ -280,10 +312,31 @@ class Participant(ParticipantRow):
         verbose_name_plural = _("participants")
 
 
-class RecommendationSource(models.TextChoices):
+class SourceBody(models.TextChoices):
     EU_EOM = "eu_eom", _("EU Election Observation Mission")
     UK_EXPERTS = "uk_experts", _("UK electoral expert mission")
     ODIHR = "odihr", _("OSCE/ODIHR")
+
+
+class RecommendationSource(LocalizedNameModel, BaseModel):
+    """A final report whose recommendations the tracker follows (`data/recommendation_sources.csv`)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    body = models.CharField(_("observed by"), max_length=20, choices=SourceBody.choices)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1999), MaxValueValidator(2100)], help_text=_("Of the report.")
+    )
+    election_date = models.DateField(_("election day"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-election_date", "code"]
+        verbose_name = _("recommendation source")
+        verbose_name_plural = _("recommendation sources")
+
+
+def _addressees() -> models.Q:
+    return models.Q(departments__regex=r"(^|;)democratization(;|$)")
 
 
 class RecommendationPriority(models.TextChoices):
@@ -310,13 +363,6 @@ class ElectionArea(models.TextChoices):
     PWD = "pwd", _("Participation of persons with disabilities")
 
 
-class Addressee(models.TextChoices):
-    ASSEMBLY = "assembly", _("Assembly of Kosovo")
-    CEC = "cec", _("Central Election Commission")
-    ECAP = "ecap", _("Election Complaints and Appeals Panel")
-    GOVERNMENT = "government", _("Government of Kosovo")
-
-
 class RecommendationStatus(models.TextChoices):
     NOT_ADDRESSED = "not_addressed", _("Not addressed")
     PARTIALLY = "partially", _("Partially implemented")
@@ -332,16 +378,26 @@ class Recommendation(TrackedItem):
     """An electoral recommendation of an observation or expert mission, followed until it is
     implemented: who made it when, in which area, who must act, and how far it has come."""
 
-    source = models.CharField(_("source"), max_length=20, choices=RecommendationSource.choices)
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1999), MaxValueValidator(2100)], help_text=_("Of the report.")
+    source = models.ForeignKey(
+        RecommendationSource,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("source"),
+        help_text=_("The report that makes the recommendation."),
     )
     number = models.PositiveSmallIntegerField(_("number"), help_text=_("As the report numbers it."))
     priority = models.CharField(
         _("priority"), max_length=10, choices=RecommendationPriority.choices, default=RecommendationPriority.OTHER
     )
     area = models.CharField(_("area"), max_length=20, choices=ElectionArea.choices)
-    addressee = models.CharField(_("addressee"), max_length=20, choices=Addressee.choices)
+    addressee = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=_addressees,
+        verbose_name=_("addressee"),
+        help_text=_("The institution that must act."),
+    )
     text = models.TextField(_("recommendation"), help_text=_("As the report words it."))
     current_status = models.CharField(_("status now"), max_length=20, choices=RecommendationStatus.choices, blank=True)
     history = HistoricalRecords()
@@ -351,19 +407,17 @@ class Recommendation(TrackedItem):
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "source", "number"]
+        ordering = ["-source__year", "source__code", "number"]
         verbose_name = _("election recommendation")
         verbose_name_plural = _("election recommendations")
-        constraints = [
-            models.UniqueConstraint(fields=["source", "year", "number"], name="recommendation_once_per_report")
-        ]
+        constraints = [models.UniqueConstraint(fields=["source", "number"], name="recommendation_once_per_source")]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} {self.year}, {self.number}"
+        return f"{self.source}, {self.number}"
 
     def arose_on(self) -> datetime.date | None:
         """A recommendation has a status from its report's year on."""
-        return datetime.date(self.year, 1, 1) if self.year else None
+        return datetime.date(self.source.year, 1, 1) if self.source_id else None
 
     def validate_constraints(self, exclude: Any = None) -> None:
         try:

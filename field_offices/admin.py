@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from field_offices.models import Community, District, FieldTeam, MembershipBasis, Municipality, Region
+from field_offices.models import Community, District, FieldTeam, Institution, MembershipBasis, Municipality, Region
 from field_offices.services import municipality_set_region
 
 
@@ -76,3 +76,10 @@ class FieldTeamAdmin(SimpleHistoryAdmin):
 @admin.register(Community)
 class CommunityAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_sq", "name_sr")
+
+
+@admin.register(Institution)
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "kind", "departments")
+    list_filter = ("kind",)
+    search_fields = ("code", "name_en", "name_sq", "name_sr")

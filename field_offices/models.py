@@ -95,3 +95,44 @@ class Community(LocalizedNameModel, BaseModel):
         ordering = ["name_en"]
         verbose_name = _("community")
         verbose_name_plural = _("communities")
+
+
+class InstitutionKind(models.TextChoices):
+    ASSEMBLY = "assembly", _("assembly")
+    GOVERNMENT = "government", _("government")
+    INDEPENDENT = "independent_institution", _("independent institution")
+    JUDICIARY = "judiciary", _("judiciary")
+    PROSECUTION = "prosecution", _("prosecution")
+    POLICE_SECURITY = "police_security", _("police and security")
+    MEDIA_REGULATOR = "media_regulator", _("media regulator")
+    ELECTION_BODY = "election_body", _("election body")
+    MUNICIPAL_BODY = "municipal_body", _("municipal body")
+    OTHER = "other", _("other")
+
+
+class InstitutionQuerySet(models.QuerySet["Institution"]):
+    def concerning(self, department: str) -> "InstitutionQuerySet":
+        """The institutions a department deals with (`departments` lists department codes, `;` between)."""
+        return self.filter(departments__regex=rf"(^|;){department}(;|$)")
+
+
+class Institution(LocalizedNameModel, BaseModel):
+    """A Kosovo institution the departments follow: the Assembly, ministries, election bodies, media
+    regulators, the police, the judicial councils. Shared, so every department names them alike."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=InstitutionKind.choices)
+    departments = models.CharField(
+        _("departments"),
+        max_length=100,
+        blank=True,
+        help_text=_("Codes of the departments that deal with it, ';' between."),
+    )
+    history = HistoricalRecords()
+
+    objects = InstitutionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")

@@ -9,7 +9,16 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 
-from field_offices.models import Community, District, FieldTeam, MembershipBasis, Municipality, Region
+from field_offices.models import (
+    Community,
+    District,
+    FieldTeam,
+    Institution,
+    InstitutionKind,
+    MembershipBasis,
+    Municipality,
+    Region,
+)
 from mission.common import BaseModel
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -86,7 +95,7 @@ def _int_or_none(text: str) -> int | None:
 
 @transaction.atomic
 def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
-    """Load regions, districts, municipalities, field teams and communities from the CSV files.
+    """Load regions, districts, municipalities, field teams, communities and institutions from the CSV files.
 
     Idempotent: a second run changes nothing, a run after an edit to the files updates the rows it
     names and never duplicates them. A region that an administrator set on a municipality is kept.
@@ -171,6 +180,20 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             report,
             code=row["code"],
             values={"name_en": row["name_en"], "name_sq": row["name_sq"], "name_sr": row["name_sr"]},
+        )
+
+    for row in read_csv(data_dir, "institutions.csv"):
+        reference_upsert(
+            Institution,
+            report,
+            code=row["code"],
+            values={
+                "name_en": row["name_en"],
+                "name_sq": row["name_sq"],
+                "name_sr": row["name_sr"],
+                "kind": InstitutionKind(row["kind"]),
+                "departments": row["department_relevance"],
+            },
         )
     return report
 

@@ -42,7 +42,7 @@ def shown(record: models.Model, column: FieldColumn, *, readable: bool) -> objec
     a restricted value the reader may not see is its pseudonym, or "Restricted"."""
     if column.restricted and not readable:
         stand_in = declaration(type(record)).shown(record, column.name, restricted=False)
-        return stand_in or (WITHHELD if getattr(record, column.name) else "")
+        return stand_in or (WITHHELD if getattr(record, column.field.attname) else "")
     if column.field.choices:
         return getattr(record, f"get_{column.name}_display")()
     value = getattr(record, column.name)

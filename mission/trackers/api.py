@@ -39,9 +39,14 @@ def _items(request: Request, tracker_type: TrackerType) -> QuerySet[Any]:
 
 
 def _public(model: Any, names: tuple[str, ...]) -> dict[str, str]:
-    """The fields of `names` that are not restricted (internal ones reach staff only)."""
+    """The fields of `names` that are not restricted (internal ones reach staff only); a reference
+    list's row is written as its code."""
     sensitivity = declaration(model)
-    return {name: name for name in names if sensitivity.of(name) is not Sensitivity.RESTRICTED}
+    return {
+        name: f"{name}__code" if model._meta.get_field(name).is_relation else name
+        for name in names
+        if sensitivity.of(name) is not Sensitivity.RESTRICTED
+    }
 
 
 @functools.cache
@@ -62,6 +67,7 @@ def item_list_view(tracker_type: TrackerType) -> type[ValuesListView]:
         "model": model,
         "fields": fields,
         "identifiers": {"id": model},
+        "reference_text_fields": tuple(name for name, lookup in fields.items() if lookup.endswith("__code")),
         "filterset_class": type(f"Api{model.__name__}Filter", (ChangedSinceFilterSet,), {"Meta": meta}),
         "base_queryset": lambda self, request: _items(request, tracker_type),
     }

@@ -39,6 +39,14 @@ def _statuses_at(
     return status
 
 
+def _values_of(field: Any, present: set[Any]) -> list[tuple[Any, Any]]:
+    """A grouping field's values with their labels: its choices, or the rows of a reference list it
+    points to (those the items name, in the list's order)."""
+    if not field.is_relation:
+        return list(field.choices)
+    return [(row.pk, str(row)) for row in field.related_model._default_manager.filter(pk__in=present)]
+
+
 def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
     model: Any = tracker_type.get_model()
     meta: Any = model._meta
@@ -74,7 +82,7 @@ def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) ->
         counted = Counter((row[index], now[row[0]]) for row in grouped if row[0] in now)
         rows = [
             [str(label), *[counted.get((value, status), 0) for status in labels]]
-            for value, label in field.choices
+            for value, label in _values_of(field, {value for value, _status in counted})
             if any(counted.get((value, status)) for status in labels)
         ]
         title = format_lazy(

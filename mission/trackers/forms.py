@@ -89,7 +89,11 @@ def tracker_filterset_class(tracker_type: TrackerType) -> type[TrackerFilterSet]
     for name in tracker_type.filters:
         field = model._meta.get_field(name)
         label = capfirst(field.verbose_name)  # type: ignore[union-attr]
-        if isinstance(field, models.Field) and field.choices:
+        if field.is_relation:  # a reference list (a source, an institution), within the field's limits
+            related: Any = field.related_model
+            choices = related._default_manager.complex_filter(field.get_limit_choices_to())  # type: ignore[union-attr]
+            declared[name] = django_filters.ModelChoiceFilter(label=label, queryset=choices, empty_label=_("Any"))
+        elif isinstance(field, models.Field) and field.choices:
             declared[name] = django_filters.ChoiceFilter(label=label, choices=field.choices, empty_label=_("Any"))
         elif isinstance(field, models.IntegerField):
             declared[name] = django_filters.NumberFilter(label=label)

@@ -52,8 +52,11 @@ class TrackerPages:
             raise PermissionDenied
 
     def visible(self, request: AuthenticatedHttpRequest) -> Any:
+        """The items the user may read, with the reference rows (a source, an addressee) the pages show."""
         manager: Any = self.model._default_manager
-        return manager.visible_to(request.user)
+        fields = self.tracker_type.fields
+        related = [name for name in fields if self.model._meta.get_field(name).is_relation]
+        return manager.visible_to(request.user).select_related(*related)
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> TrackedItem:
         item: TrackedItem = get_or_404(lambda: self.visible(request).get(pk=pk))

@@ -5,8 +5,15 @@ import datetime
 
 import pytest
 
-from democratization.models import GovernanceAssessment, JournalistIncident, ParticipationActivity, Recommendation
-from field_offices.models import FieldTeam, Municipality
+from democratization.models import (
+    GovernanceAssessment,
+    JournalistIncident,
+    MediaOutlet,
+    ParticipationActivity,
+    Recommendation,
+    RecommendationSource,
+)
+from field_offices.models import FieldTeam, Institution, Municipality
 from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
@@ -112,7 +119,15 @@ def incident_parts(name: str = "Arbër Provë", **steps: datetime.date) -> dict:
     assert record_type is not None
     journalists, response = record_type.parts
     return {
-        journalists: [{"name": name, "sex": "male", "community": None, "outlet": "Radio Test", "media_type": "radio"}],
+        journalists: [
+            {
+                "name": name,
+                "sex": "male",
+                "community": None,
+                "outlet": MediaOutlet.objects.get(code="RKIM"),
+                "media_type": "radio",
+            }
+        ],
         response: [{"step": step, "date": day, "note": ""} for step, day in steps.items()],
     }
 
@@ -221,16 +236,27 @@ def _assessments(monitor, supervisor) -> dict:
 
 
 def recommendation_content(**overrides: object) -> dict:
+    """A recommendation's fields; `source` and `addressee` may be given as their reference codes."""
     fields = {
-        "source": "eu_eom",
-        "year": 2021,
+        "source": "EU-EOM-2021-L",
         "number": 7,
         "priority": "priority",
         "area": "voter_reg",
-        "addressee": "assembly",
+        "addressee": "ASM",
         "text": "Amend the law so that the voter list is updated from the civil registry before each election.",
+    } | overrides
+    if isinstance(fields["source"], str):
+        fields["source"] = RecommendationSource.objects.get(code=fields["source"])
+    if isinstance(fields["addressee"], str):
+        fields["addressee"] = Institution.objects.get(code=fields["addressee"])
+    return fields
+
+
+def as_posted(fields: dict) -> dict:
+    """Fields as a form posts them: a related row as its key."""
+    return {
+        name: value.pk if hasattr(value, "pk") else ("" if value is None else value) for name, value in fields.items()
     }
-    return fields | overrides
 
 
 def activity_content(municipality: Municipality, **overrides: object) -> dict:
@@ -275,9 +301,10 @@ def _activities(monitor, supervisor, municipality) -> dict:
 
 
 def plant_restricted(objects: dict, text: str) -> JournalistIncident:
-    """A journalist's name on the draft: its page shows it and logs a view of the draft."""
+    """A journalist's name (and the outlet typed for them) on the draft: its page shows them and logs
+    a view of the draft."""
     draft = objects["draft"]
-    draft.journalists.update(name=text)
+    draft.journalists.update(name=text, outlet_other=text)
     return draft
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from democratization.models import Journalist, JournalistIncident, ResponseStep
+from democratization.models import Journalist, JournalistIncident, MediaOutlet, ResponseStep
 from mission.audit.models import AccessLog
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
@@ -51,7 +51,8 @@ def _journalist(name, **fields):
         "name": name,
         "sex": "female",
         "community": "",
-        "outlet": "Radio Test",
+        "outlet": "",
+        "outlet_other": "Radio Test",
         "media_type": "radio",
     } | fields
 
@@ -186,6 +187,27 @@ def test_names_only_for_the_department_every_view_logged(democratization_actors,
     assert AccessLog.objects.filter(user=head, object_id=str(draft.pk)).count() == 1
 
 
+def test_the_outlet_is_restricted_like_the_name(democratization_actors, democratization_objects):
+    # The contract's journalist works for Radio KIM: with the sex and community, that may name them.
+    draft = democratization_objects["draft"]
+    management = client_for(democratization_actors["management"]).get(url("detail", draft.pk)).content.decode()
+    assert "Radio KIM" not in management
+    assert "Journalist A" in management
+    head = client_for(democratization_actors["department_head"]).get(url("detail", draft.pk)).content.decode()
+    assert "Radio KIM" in head
+
+
+def test_an_outlet_is_picked_or_typed_not_both(democratization_actors, democratization_objects, peja):
+    monitor = client_for(democratization_actors["monitor"])
+    kim = MediaOutlet.objects.get(code="RKIM")
+    data = _post_data(peja, journalists=[_journalist("Dafina Provë", outlet=str(kim.pk), outlet_other="Radio KIM")])
+    before = JournalistIncident.objects.count()
+    response = _create(monitor, data)
+    assert response.status_code == 200
+    assert "Pick the outlet from the list or type another one, not both." in response.content.decode()
+    assert JournalistIncident.objects.count() == before
+
+
 def test_a_journalists_name_finds_the_incident_only_for_who_may_read_it(
     democratization_actors, democratization_objects
 ):
@@ -209,7 +231,9 @@ def test_the_page_of_an_incident_costs_the_same_queries_with_more_journalists(
         return len(queries)
 
     few = count()
-    rows = [{"name": f"Extra {n}", "sex": "male", "community": None, "outlet": "", "media_type": ""} for n in range(6)]
+    rows = [
+        {"name": f"Extra {n}", "sex": "male", "community": None, "outlet": None, "media_type": ""} for n in range(6)
+    ]
     steps = [{"step": "mission_meeting", "date": TODAY, "note": f"Meeting {n}"} for n in range(4)]
     draft.refresh_from_db()
     record_update(

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from democratization.models import Recommendation, RecommendationStatusEntry
+from field_offices.models import Institution
 from mission.trackers.services import tracked_create, tracked_status_add
 from tests.conftest import client_for
-from tests.democratization.contract import recommendation_content
+from tests.democratization.contract import as_posted, recommendation_content
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def _status(client, item, day, status, **extra):
 def test_the_head_enters_a_recommendation_and_bad_input_changes_nothing(democratization_actors):
     head = client_for(democratization_actors["department_head"])
     token = head.get(url("create")).context["submission_token"]
-    data = {f"{k}": v for k, v in recommendation_content(number=12).items()} | {
+    data = as_posted(recommendation_content(number=12)) | {
         "version": "",
         "submission_token": token,
     }
@@ -37,11 +38,13 @@ def test_the_head_enters_a_recommendation_and_bad_input_changes_nothing(democrat
     item = Recommendation.objects.get(number=12)
     assert item.created_by == democratization_actors["department_head"]
     assert item.current_status == ""
-    bad = head.post(
-        url("create"), data | {"year": "1800", "submission_token": head.get(url("create")).context["submission_token"]}
-    )
-    assert bad.status_code == 200
-    assert "year" in bad.context["form"].errors
+    police = Institution.objects.get(code="KP")  # not an institution the department follows
+    for wrong in ({"source": "999999"}, {"addressee": str(police.pk)}, {"addressee": ""}):
+        bad = head.post(
+            url("create"), data | wrong | {"submission_token": head.get(url("create")).context["submission_token"]}
+        )
+        assert bad.status_code == 200
+        assert list(bad.context["form"].errors) == list(wrong)
     again = head.post(url("create"), data | {"submission_token": head.get(url("create")).context["submission_token"]})
     assert again.status_code == 200  # the same report's recommendation 12 is there already
     assert "in the tracker already" in again.context["form"].errors["number"][0]
@@ -135,11 +138,11 @@ def test_the_list_filters_and_costs_the_same_queries_at_two_sizes(democratizatio
 def test_the_dashboard_shows_how_far_the_recommendations_have_come(democratization_actors, democratization_objects):
     head = democratization_actors["department_head"]
     # The contract's recommendation is partially implemented since 2023-05-02.
-    second = tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=8, addressee="cec"))
+    second = tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=8, addressee="CEC"))
     tracked_status_add(
         actor=head, item=second, expected_version=second.version, date=datetime.date(2024, 2, 1), status="fully"
     )
-    tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=9, addressee="cec"))
+    tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=9, addressee="CEC"))
     response = client_for(democratization_actors["management"]).get(
         reverse("democratization:dashboard"), {"from": "2024-01", "to": "2024-03"}
     )
@@ -158,7 +161,7 @@ def test_the_dashboard_shows_how_far_the_recommendations_have_come(democratizati
     february = dict(zip(statuses, months[1][1:], strict=True))
     assert (january["Fully implemented"], february["Fully implemented"]) == (0, 1)
     assert january["Partially implemented"] == february["Partially implemented"] == 1
-    tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=1, year=2025))
+    tracked_create(actor=head, model=Recommendation, fields=recommendation_content(number=1, source="EU-EOM-2025"))
     later = client_for(democratization_actors["management"]).get(
         reverse("democratization:dashboard"), {"from": "2024-01", "to": "2024-03"}
     )
@@ -177,7 +180,12 @@ def test_partners_read_the_recommendations_coded_and_their_history(democratizati
     )
     client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     (row,) = client.get("/api/v1/recommendations/").json()["results"]
-    assert (row["source"], row["year"], row["number"], row["current_status"]) == ("eu_eom", 2021, 7, "partially")
+    assert (row["source"], row["number"], row["addressee"], row["current_status"]) == (
+        "EU-EOM-2021-L",
+        7,
+        "ASM",
+        "partially",
+    )
     assert "text" not in row  # the report's words: partners read them in the report
     (step,) = client.get("/api/v1/recommendations/status-history/").json()["results"]
     assert (step["item"], step["status"], step["date"]) == (row["id"], "partially", "2023-05-02")

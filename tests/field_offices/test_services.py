@@ -3,14 +3,14 @@ import shutil
 import pytest
 from django.utils import translation
 
-from field_offices.models import Community, District, FieldTeam, Municipality, Region
+from field_offices.models import Community, District, FieldTeam, Institution, Municipality, Region
 from field_offices.services import DATA_DIR, municipality_set_region, reference_data_load
 
 pytestmark = pytest.mark.django_db
 
 
 def _history_rows() -> int:
-    return sum(m.history.count() for m in (Region, District, Municipality, FieldTeam, Community))
+    return sum(m.history.count() for m in (Region, District, Municipality, FieldTeam, Community, Institution))
 
 
 def test_loader_creates_the_geography_of_kosovo():
@@ -20,6 +20,7 @@ def test_loader_creates_the_geography_of_kosovo():
     assert District.objects.count() == 7
     assert FieldTeam.objects.count() >= 30
     assert Community.objects.count() == 11
+    assert Institution.objects.count() == 30
     # Every municipality is covered by exactly one field team of its own region.
     for municipality in Municipality.objects.prefetch_related("field_teams"):
         teams = list(municipality.field_teams.all())
@@ -95,3 +96,16 @@ def test_loader_keeps_a_region_that_an_administrator_set(administrator):
     assert report.kept_administrator_region == ["03"]
     change = drenas.history.filter(history_change_reason="checked").get()
     assert change.history_user == administrator
+
+
+def test_institutions_come_in_three_languages_with_the_departments_that_follow_them():
+    reference_data_load()
+    cec = Institution.objects.get(code="CEC")
+    assert (cec.name_en, cec.kind) == ("Central Election Commission", "election_body")
+    with translation.override("sq"):
+        assert str(Institution.objects.get(code="ASM")) == "Kuvendi i Kosovës"
+    democratization = set(Institution.objects.concerning("democratization").values_list("code", flat=True))
+    assert {"ASM", "GOV-OPM", "CEC", "ECAP", "IMC", "PCK", "RTK"} <= democratization
+    assert "KP" not in democratization  # the police: Public Safety's and Human Rights'
+    assert "KP" in set(Institution.objects.concerning("public_safety").values_list("code", flat=True))
+    assert not Institution.objects.concerning("safety").exists()  # a whole code, not part of one

@@ -44,11 +44,10 @@ def _form_data(record, record_type, **overrides):
 
 
 def _parts_of(record, record_type):
-    """The rows of the record's parts, as the services take them for a new record."""
-    from django.forms import model_to_dict
-
+    """The rows of the record's parts, as the services take them for a new record (a related row as
+    its instance)."""
     return {
-        part: [model_to_dict(row, part.fields) for row in getattr(record, part.related_name()).all()]
+        part: [{name: getattr(row, name) for name in part.fields} for row in getattr(record, part.related_name()).all()]
         for part in record_type.parts
     }
 
