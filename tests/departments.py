@@ -106,3 +106,54 @@ def recent_months() -> dict[str, str]:
     today = datetime.date.today()
     start = today - datetime.timedelta(days=3)
     return {"from": f"{start:%Y-%m}", "to": f"{today:%Y-%m}", "region": "", "language": "en"}
+
+
+def record_summary_changes(actors: dict[str, Any], objects: dict[str, Any], label: str) -> list[Any]:
+    """Changes through the kit's services that a department's record summary counts
+    (`mission.records.summary`, tests/dashboards/test_summaries.py), on its contract's records of its
+    first record type: a review decision, a draft sent for review, a reviewer's correction that moves
+    an approved record into another month, and the author's correction that takes one back to review."""
+    from mission.records.services import record_correct_content, record_update
+    from mission.review.services import record_approve
+
+    config = next(c for c in departments.all() if c.label == label)
+    day = config.records[0].date_field or "date"
+    monitor, supervisor = actors["monitor"], actors["supervisor"]
+    records = records_in(objects, label)
+
+    def fresh(name: str) -> Any:
+        record = records[name]
+        record.refresh_from_db()
+        return record
+
+    def approve_the_submitted() -> None:
+        record = fresh("submitted")
+        record_approve(actor=supervisor, record=record, expected_version=record.version)
+
+    def submit_the_draft() -> None:
+        record = fresh("draft")
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+
+    def move_an_approved_one_into_another_month() -> None:
+        record = fresh("approved")
+        earlier = getattr(record, day) - datetime.timedelta(days=62)
+        record_correct_content(
+            actor=supervisor,
+            record=record,
+            expected_version=record.version,
+            reason="The date was mistyped.",
+            fields={day: earlier},
+        )
+
+    def take_an_approved_one_back_to_review() -> None:
+        record = fresh("submitted")  # approved by the first change
+        record_correct_content(
+            actor=monitor, record=record, expected_version=record.version, reason="A detail was wrong.", fields={}
+        )
+
+    return [
+        approve_the_submitted,
+        submit_the_draft,
+        move_an_approved_one_into_another_month,
+        take_an_approved_one_back_to_review,
+    ]

@@ -71,3 +71,28 @@ class LiveCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.department} {self.region_id} {self.owner_id or ''}: {self.count}"
+
+
+class RecordCount(models.Model):
+    """The summary of a department's declared records (`mission.records.summary`): how many records of
+    one type were dated in a month in a municipality, by one `dimension` and its `value` (its status,
+    a coded field of the approved ones, a part's rows by one of their fields, the days to a step of
+    the response). Rebuilt by the summaries framework; dashboards sum its rows instead of counting
+    records."""
+
+    summary = models.CharField(max_length=50)  # the department's summary: "records.<label>"
+    record_type = models.CharField(max_length=100)  # "<app_label>.<model>", lower case
+    month = models.DateField()  # its first day
+    municipality_id = models.BigIntegerField()  # no foreign key: a rebuild locks no municipality row
+    dimension = models.CharField(max_length=100)
+    value = models.CharField(max_length=100, null=True)  # noqa: DJ001  # None: not known, or a step not reached
+    count = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("record count")
+        indexes = [models.Index(fields=["summary", "month", "record_type"], name="record_count_idx")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.record_type} {self.month:%Y-%m} {self.municipality_id} {self.dimension}={self.value}: {self.count}"
+        )

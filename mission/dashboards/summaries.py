@@ -156,6 +156,9 @@ class SummaryTable:
     group (trial monitoring: the court), that field, so a change in one group rebuilds that group's
     rows of the month; without it a changed month is rebuilt whole (`Changes.whole_months`).
 
+    `owned` narrows what a rebuild deletes to this summary's rows of a table that several summaries
+    share.
+
     `reads` names the topics of marks that change this table's rows, besides marks without a topic;
     None (the default) rebuilds it for every mark. A table filled from another reads its topics too."""
 
@@ -164,6 +167,9 @@ class SummaryTable:
     month: str = "month"
     group: str | None = None
     reads: frozenset[str] | None = None
+    # The rows of the table this summary owns, when summaries share a table (the declared records'
+    # `RecordCount`, one summary per department): a rebuild deletes only those.
+    owned: Q | None = None
 
 
 def summary_tables_rebuild(tables: Sequence[SummaryTable], changes: "Changes | Marked | None" = None) -> int:
@@ -184,8 +190,10 @@ def summary_tables_rebuild(tables: Sequence[SummaryTable], changes: "Changes | M
         if model_changes is not None and not model_changes:
             continue
         rows = model._default_manager.all()
+        table = firsts[model]
+        if table.owned is not None:
+            rows = rows.filter(table.owned)
         if model_changes is not None:
-            table = firsts[model]
             rows = rows.filter(_scoped(model_changes, table).q(table.month, table.group))
         rows._raw_delete(rows.db)  # summary rows: nothing cascades, no signals
     written = 0

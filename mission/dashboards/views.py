@@ -20,7 +20,7 @@ from mission.dashboards import registry
 from mission.dashboards.charts import COUNT, TEXT, Chart, Column, choropleth
 from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.fragments import dashboard_fragment
-from mission.dashboards.services import freshness_for
+from mission.dashboards.services import Freshness, freshness_for
 from mission.exports import csv_response
 from mission.pages import get_or_404
 
@@ -163,6 +163,8 @@ def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRes
     municipality = get_or_404(select_municipality, code=code)
     form, filters = read_filters(request, regional=False)
     departments = registry.departments_reading(request.user)
+    # Before the panels read them: with tasks in-process, the summaries are brought up to date here.
+    freshness: Freshness | None = freshness_for(tuple(dict.fromkeys(s for d in departments for s in d.summaries)))
     panels = []
     for department in departments:
         panel = department.municipality_panel(request.user, municipality, filters)
@@ -172,7 +174,7 @@ def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRes
     download = chart_csv(request, charts, filters)
     if download is not None:
         return download
-    freshness = freshness_for(tuple(dict.fromkeys(s for d in departments for s in d.summaries))) if panels else None
+    freshness = freshness if panels else None
     in_scope = filters.region_ids is None or municipality.region_id in filters.region_ids
     context = {
         "municipality": municipality,

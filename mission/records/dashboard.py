@@ -8,14 +8,12 @@ reader's scope; chosen on the page by the dashboards' filters (`mission.dashboar
 from __future__ import annotations
 
 import datetime
-import statistics
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,14 +21,27 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from field_offices.models import Municipality
 from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, reads_department, require_capability
+from mission.choices import reference_values
 from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
+from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
 from mission.records.dashboards import in_period
-from mission.records.shapes import IncidentRecord, ResponseStepRow
+from mission.records.shapes import IncidentRecord
+from mission.records.summary import (
+    RESPONSE,
+    Counts,
+    median_days,
+    reached_share,
+    record_counts,
+    response_part,
+    summary_name,
+    type_key,
+)
 from mission.review.models import ReviewStatus
 
 if TYPE_CHECKING:
@@ -40,12 +51,9 @@ if TYPE_CHECKING:
 DAYS = "days"  # a figure in days (a median), written as a whole number
 
 
-def response_part(record_type: RecordType) -> RecordPart | None:
-    """The part of the record type that holds its response's steps (`ResponseStepRow` rows)."""
-    return next((p for p in record_type.parts if issubclass(p.get_model(), ResponseStepRow)), None)
-
-
 def _approved(record_type: RecordType, user: Any, filters: Filters) -> QuerySet[Any]:
+    """The approved records the user reads in the regions of `filters` (the map reads them: one
+    record per municipality and year, a few thousand at most)."""
     model: Any = record_type.get_model()
     records: QuerySet[Any] = model._default_manager.visible_to(user).filter(status=ReviewStatus.APPROVED)
     if filters.region_ids is not None:
@@ -53,44 +61,23 @@ def _approved(record_type: RecordType, user: Any, filters: Filters) -> QuerySet[
     return records.order_by()
 
 
-def _response(record_type: RecordType, records: QuerySet[Any], step: str) -> tuple[float | None, float | None]:
-    """(share of the records with `step` among those it applies to, median days from the record's
-    date to its first such step): an incident counts when it was reported to the police."""
-    part = response_part(record_type)
-    if part is None or not record_type.date_field:
-        return None, None
-    model = record_type.get_model()
-    counted = records.filter(reported_to_police=True) if issubclass(model, IncidentRecord) else records
-    rows = counted.values_list(record_type.date_field).annotate(
-        first=Min(f"{part.related_name()}__date", filter=Q(**{f"{part.related_name()}__step": step}))
-    )
-    days = [(first - day).days for day, first in rows if first is not None]
-    total = len(rows)
-    share = len(days) / total if total else None
-    return share, (statistics.median(days) if days else None)
-
-
 def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
-    period, before = filters.period, filters.period.previous()
+    """The figures and charts of the department's declared records, read from its summary
+    (`mission.records.summary`) for the regions of `filters` (the reader's scope)."""
+    counts = record_counts(summary_name(config), filters.region_ids, filters.period)
     figures: list[Figure] = []
     charts: list[Chart] = []
     for record_type in config.records:
         model: Any = record_type.get_model()
         plural = capfirst(model._meta.verbose_name_plural)
-        records = _approved(record_type, user, filters)
-        now, then = (
-            records.filter(in_period(record_type, period)),
-            in_period(record_type, before),
-        )
-        figures.append(Figure(plural, now.count(), records.filter(then).count(), COUNT))
+        figures.append(Figure(plural, counts.total(record_type), counts.total(record_type, previous=True), COUNT))
         for counted in [p for p in record_type.parts if p.counted_by]:  # the participants, counted
-            rows: Any = counted.get_model()._default_manager
-            link = f"{counted.link()}__in"
+            related = counted.related_name()
             figures.append(
                 Figure(
                     capfirst(str(counted.get_model()._meta.verbose_name_plural)),
-                    rows.filter(**{link: now.values("pk")}).count(),
-                    rows.filter(**{link: records.filter(then).values("pk")}).count(),
+                    counts.total(record_type, related),
+                    counts.total(record_type, related, previous=True),
                     COUNT,
                 )
             )
@@ -98,16 +85,19 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
         for step in record_type.response_measured:
             step_field: Any = part.get_model()._meta.get_field("step") if part else None
             label = dict(step_field.choices or ()).get(step, step) if step_field else step
-            share, days = _response(record_type, now, step)
-            share_before, days_before = _response(record_type, records.filter(then), step)
+            now, before = (counts.of(record_type, f"{RESPONSE}{step}", previous=p) for p in (False, True))
             share_label = (
                 _("{step}: share of the incidents reported to the police")
                 if issubclass(model, IncidentRecord)
                 else _("{step}: share of the records")
             )
-            figures.append(Figure(format_lazy(share_label, step=label), share, share_before, RATE))
-            figures.append(Figure(format_lazy(_("{step}: median days"), step=label), days, days_before, COUNT))
-        charts += _charts(record_type, now, filters)
+            figures.append(
+                Figure(format_lazy(share_label, step=label), reached_share(now), reached_share(before), RATE)
+            )
+            figures.append(
+                Figure(format_lazy(_("{step}: median days"), step=label), median_days(now), median_days(before), COUNT)
+            )
+        charts += _charts(record_type, counts, filters)
     for tracker_type in config.trackers:
         from mission.trackers.dashboard import tracker_dashboard
 
@@ -117,34 +107,46 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
     return figures, charts
 
 
-def _charts(record_type: RecordType, records: QuerySet[Any], filters: Filters) -> list[Chart]:
+def _labels(field: Any) -> dict[str, str]:
+    """A coded field's values, as the summary keeps them (text), with their labels."""
+    if field.is_relation:
+        return {str(obj.pk): str(obj) for obj in field.related_model._default_manager.all()}
+    return {str(value): str(label) for value, label in field.choices or ()}
+
+
+def _coded_rows(field: Any, counted: Counter[str | None]) -> list[list[Any]]:
+    labels = _labels(field)
+    rows = [[label, counted.get(value, 0)] for value, label in labels.items()]
+    unknown = sum(n for value, n in counted.items() if value not in labels)  # empty: not known
+    if unknown:
+        rows.append([str(_("Not known")), unknown])
+    return rows
+
+
+def _charts(record_type: RecordType, counts: Counts, filters: Filters) -> list[Chart]:
     model: Any = record_type.get_model()
     name = record_type.name
+    key = type_key(record_type)
     plural = capfirst(model._meta.verbose_name_plural)
     count = Column(_("Approved records"), COUNT)
     charts = []
     if record_type.date_field:
-        by_month = Counter(
-            {
-                row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row["n"]
-                for row in records.annotate(month=TruncMonth(record_type.date_field))
-                .values("month")
-                .annotate(n=Count("pk"))
-            }
-        )
+        by_month = counts.by_month.get(key, Counter())
         rows = [[date_format(month, "YEAR_MONTH_FORMAT"), by_month.get(month, 0)] for month in filters.period.months()]
         title = format_lazy(_("{records} by month"), records=plural)
         charts.append(Chart(f"{name}-by-month", title, [Column(_("Month")), count], rows, style="columns"))
     for field_name in record_type.aggregate_by:
         field: Any = model._meta.get_field(field_name)
-        labels = dict(field.choices or ())
-        counted = dict(records.values_list(field_name).annotate(n=Count("pk")))
-        rows = [[str(label), counted.get(value, 0)] for value, label in labels.items()]
+        counted = counts.of(record_type, field_name)
+        rows = [[str(label), counted.get(value, 0)] for value, label in _labels(field).items()]
         title = format_lazy(_("{records} by {field}"), records=plural, field=field.verbose_name)
         charts.append(Chart(f"{name}-by-{field_name}", title, [Column(capfirst(field.verbose_name)), count], rows))
     for part in record_type.parts:
-        charts += _part_charts(record_type, part, records)
-    by_region = dict(records.values_list("municipality__region_id").annotate(n=Count("pk")))
+        charts += _part_charts(record_type, part, counts)
+    regions = reference_values(Municipality, "region_id")
+    by_region: Counter[int] = Counter()
+    for municipality, n in counts.by_municipality.get(key, Counter()).items():
+        by_region[regions.get(municipality, 0)] += n
     shown = [r for r in filters.regions if filters.region_ids is None or r.pk in filters.region_ids]
     rows = [[region.name, by_region.get(region.pk, 0)] for region in shown]
     title = format_lazy(_("{records} by region"), records=plural)
@@ -219,6 +221,7 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
         choices = [(key, capfirst(field.verbose_name)) for key, (_record_type, field) in mapped.items()]
         extra["indicator"] = forms.ChoiceField(label=_("Map"), required=False, choices=choices)
     form, filters = read_filters(request, extra_fields=extra)
+    freshness = freshness_for((summary_name(config),))
     figures, charts = record_dashboard(config, request.user, filters)
     the_map = _map(mapped, request.user, filters) if mapped else None
     if the_map:
@@ -227,34 +230,30 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
         return csv
     if the_map:
         charts.pop()  # shown with the map, as its data table
-    context = {"form": form, "filters": filters, "figures": figures, "charts": charts, "title": config.verbose_name}
+    context = {
+        "form": form,
+        "filters": filters,
+        "figures": figures,
+        "charts": charts,
+        "title": config.verbose_name,
+        "freshness": freshness,
+    }
     if the_map:
         context |= {"map": the_map[0], "table_chart": the_map[1]}
     response: HttpResponse = render(request, "records/dashboard.html", context)
     return response
 
 
-def _part_charts(record_type: RecordType, part: RecordPart, records: QuerySet[Any]) -> list[Chart]:
+def _part_charts(record_type: RecordType, part: RecordPart, counts: Counts) -> list[Chart]:
     """The rows of a part (the participants) of the records counted, by each of its `counted_by`
     fields: counts only, never a name."""
     model: Any = part.get_model()
-    rows_of = model._default_manager.filter(**{f"{part.link()}__in": records.values("pk")}).order_by()
     plural = capfirst(model._meta.verbose_name_plural)
     column = Column(plural, COUNT)
     charts = []
     for field_name in part.counted_by:
         field: Any = model._meta.get_field(field_name)
-        if field.is_relation:
-            key = field.attname
-            labels = {obj.pk: str(obj) for obj in field.related_model._default_manager.all()}
-        else:
-            key = field_name
-            labels = dict(field.choices or ())
-        counted = dict(rows_of.values_list(key).annotate(n=Count("pk")))
-        rows = [[str(label), counted.get(value, 0)] for value, label in labels.items()]
-        unknown = sum(n for value, n in counted.items() if value not in labels)  # empty: not known
-        if unknown:
-            rows.append([str(_("Not known")), unknown])
+        rows = _coded_rows(field, counts.of(record_type, f"{part.related_name()}.{field_name}"))
         title = format_lazy(_("{rows} by {field}"), rows=plural, field=field.verbose_name)
         slug = f"{record_type.name}-{part.name}-by-{field_name}"
         charts.append(Chart(slug, title, [Column(capfirst(field.verbose_name)), column], rows))

@@ -1,23 +1,27 @@
 """A department's declared records on the dashboards: on the mission overview, the records of the
 period (and before it) with their activity by region and municipality, and what waits for review; on
-the municipality page, the latest records there. Counted in the database, scoped to the reader."""
+the municipality page, the latest records there. Read from the department's summary
+(`mission.records.summary`), scoped to the reader; what waits for review is counted live."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from field_offices.models import Municipality
 from mission.accounts.permissions import Capability, has_capability
+from mission.choices import reference_values
 from mission.dashboards.charts import COUNT, Figure
 from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
+from mission.records.summary import STATUS, record_counts, record_status_counts, summary_name, type_key
 from mission.review.models import ReviewStatus
 
 if TYPE_CHECKING:
-    from field_offices.models import Municipality
     from mission.accounts.models import User
     from mission.dashboards.filters import Filters
     from mission.dashboards.periods import Period
@@ -34,7 +38,11 @@ def in_period(record_type: RecordType, period: Period) -> Q:
 
 
 class RecordDashboards(DepartmentDashboards):
-    """The dashboards of a department that declares records and no dashboards of its own."""
+    """The dashboards of a department that declares records and no dashboards of its own. The overview
+    and the municipality page read its summary (`mission.records.summary`); what waits for review is
+    counted live."""
+
+    overview_from_summaries = True
 
     def __init__(self, config: DepartmentConfig) -> None:
         self.department = config.department
@@ -42,6 +50,8 @@ class RecordDashboards(DepartmentDashboards):
         self.namespace = config.label
         self.records = config.records
         self.url_name = f"{config.label}:dashboard"  # its page: mission.records.dashboard
+        self.summary = summary_name(config)
+        self.summaries = (self.summary,)
 
     def _records(self, record_type: RecordType, user: User) -> QuerySet[Any]:
         model: Any = record_type.get_model()
@@ -49,40 +59,51 @@ class RecordDashboards(DepartmentDashboards):
         return visible
 
     def overview(self, user: User, filters: Filters) -> Overview:
-        figures, attention = [], []
+        """Every record of the period in the reader's scope, whatever its status, and where."""
+        figures = []
         activity = Activity(label=str(_("records")))
+        counts = record_counts(self.summary, filters.region_ids, filters.period, dimensions=[STATUS])
+        regions = reference_values(Municipality, "region_id")
+        codes = reference_values(Municipality, "code")
         for record_type in self.records:
             plural = record_type.get_model()._meta.verbose_name_plural
-            records = self._records(record_type, user)
+            url = reverse(f"{self.namespace}:{record_type.url_name('list')}")
+            now, before = counts.total(record_type, STATUS), counts.total(record_type, STATUS, previous=True)
+            figures.append(Figure(str(plural).capitalize(), now, before, COUNT, url))
+            for municipality, n in counts.by_municipality.get(type_key(record_type), {}).items():
+                region, code = regions.get(municipality), codes.get(municipality, "")
+                if region is not None:
+                    activity.by_region[region] = activity.by_region.get(region, 0) + n
+                activity.by_municipality[code] = activity.by_municipality.get(code, 0) + n
+        return Overview(figures=figures, activity=activity)
+
+    def attention(self, user: User, filters: Filters) -> list[AttentionItem]:
+        """The records waiting for review now, in the reader's scope (counted live, by the review
+        queue's index)."""
+        attention = []
+        for record_type in self.records:
+            plural = record_type.get_model()._meta.verbose_name_plural
+            records = self._records(record_type, user).filter(status=ReviewStatus.SUBMITTED)
             if filters.region_ids is not None:
                 records = records.filter(municipality__region_id__in=filters.region_ids)
-            counted = records.aggregate(
-                now=Count("pk", filter=in_period(record_type, filters.period)),
-                before=Count("pk", filter=in_period(record_type, filters.period.previous())),
-                waiting=Count("pk", filter=Q(status=ReviewStatus.SUBMITTED)),
-            )
             url = reverse(f"{self.namespace}:{record_type.url_name('list')}")
-            figures.append(Figure(str(plural).capitalize(), counted["now"], counted["before"], COUNT, url))
-            dated = records.filter(in_period(record_type, filters.period)).order_by()
-            for row in dated.values("municipality__region_id", "municipality__code").annotate(n=Count("pk")):
-                region, code = row["municipality__region_id"], row["municipality__code"]
-                activity.by_region[region] = activity.by_region.get(region, 0) + row["n"]
-                activity.by_municipality[code] = activity.by_municipality.get(code, 0) + row["n"]
             queue = f"{self.namespace}:{record_type.url_name('queue')}"
             waiting_url = reverse(queue) if has_capability(user, Capability.REVIEW) else f"{url}?status=submitted"
             label = format_lazy(_("{records} waiting for review"), records=plural)
-            attention.append(AttentionItem(str(label), counted["waiting"], waiting_url))
-        return Overview(figures=figures, activity=activity, attention=attention)
+            attention.append(AttentionItem(str(label), records.order_by().count(), waiting_url))
+        return attention
 
     def municipality_panel(
         self, user: User, municipality: Municipality, filters: Filters
     ) -> tuple[str, dict[str, Any]] | None:
         sections = []
+        by_status = record_status_counts(self.summary, municipality.pk)
         for record_type in self.records:
             model = record_type.get_model()
             records = self._records(record_type, user).filter(municipality=municipality)
             date = record_type.date_field or "created_at"
-            counted = records.aggregate(all=Count("pk"), approved=Count("pk", filter=Q(status=ReviewStatus.APPROVED)))
+            statuses = by_status.get(type_key(record_type), Counter())
+            counted = {"all": sum(statuses.values()), "approved": statuses.get(ReviewStatus.APPROVED, 0)}
             sections.append(
                 {
                     "label": model._meta.verbose_name_plural,

@@ -41,7 +41,9 @@ def register(config: DepartmentConfig) -> None:
     navigation.register(NavSection(label=config.verbose_name, items=tuple(items), department=config.department))
     if config.records and not config.dashboards:
         from mission.records.dashboards import RecordDashboards
+        from mission.records.summary import record_summary_register
 
+        record_summary_register(config)
         dashboards.register(RecordDashboards(config))
     from mission.records.reports import report_types
     from mission.reports import registry as reports

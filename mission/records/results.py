@@ -14,7 +14,9 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mission.dashboards.services import summaries_ensure_fresh
 from mission.records.dashboard import record_dashboard
+from mission.records.summary import summary_name
 from mission.reports.registry import ReportContext, ReportError, ReportType
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ def build_results_pdf(config: DepartmentConfig, ctx: ReportContext) -> str:
         raise ReportError(_("This report is made for the person who asks for it."))
     regions = ctx.regions()
     ctx.progress(0.1, _("Counting the records"))
+    summaries_ensure_fresh((summary_name(config),))
     figures, charts = record_dashboard(config, ctx.user, ctx.filters(regions))
     html = render_to_string(
         "records/results_report.html",

@@ -21,6 +21,7 @@ from mission.accounts.permissions import (
 )
 from mission.records.flags import record_flags_raise
 from mission.records.parts import PartRows, parts_complete, parts_save
+from mission.records.summary import record_summary_mark_moved
 from mission.review.models import ReviewedRecord
 from mission.review.services import record_correct, record_edit, record_revise, record_submit
 
@@ -120,6 +121,7 @@ def record_correct_content(
     """A correction of an approved record (and its parts' rows) by its author or a reviewer, with its
     reason: a new revision, back to review unless a reviewer made it."""
     correction = record_correct(actor=actor, record=record, expected_version=expected_version, reason=reason)
+    record_summary_mark_moved(record)
     _apply(record, fields)
     if not covers_record(actor, record):  # moved out of the scope of whoever corrects it
         raise ValidationError({"municipality": _("You record in the municipalities of your own region only.")})

@@ -141,25 +141,25 @@ def test_the_task_applies_the_marks_and_a_summary_never_built_is_built(trial_dat
     HearingMonth.objects.all().delete()
     refresh_changed_summaries()
     assert HearingMonth.objects.exists()
-    assert SummaryRefresh.objects.get().kind == "full"
+    assert SummaryRefresh.objects.get(name="trial_monitoring").kind == "full"
     summaries_mark("trial_monitoring", [(datetime.date(2026, 2, 3), trial_data["prizren"].court_id)])
     assert refresh_changed_summaries() == 1
-    assert SummaryRefresh.objects.get().parts == 1
+    assert SummaryRefresh.objects.get(name="trial_monitoring").parts == 1
     assert not SummaryMark.objects.exists()
 
 
 def test_a_refresh_with_nothing_marked_keeps_the_version_dashboard_fragments_are_kept_under(trial_data):
     summaries_refresh(names=["trial_monitoring"])
-    built = SummaryRefresh.objects.get()
+    built = SummaryRefresh.objects.get(name="trial_monitoring")
     assert built.changed_at == built.refreshed_at
     summary_apply_changes(name="trial_monitoring")  # beat's run a minute later, with nothing marked
-    idle = SummaryRefresh.objects.get()
+    idle = SummaryRefresh.objects.get(name="trial_monitoring")
     assert idle.refreshed_at > built.refreshed_at
     assert idle.changed_at == built.changed_at
     assert freshness_for(("trial_monitoring",)).version == built.changed_at
     summaries_mark("trial_monitoring", [(datetime.date(2026, 2, 3), trial_data["prizren"].court_id)])
     summary_apply_changes(name="trial_monitoring")
-    changed = SummaryRefresh.objects.get()
+    changed = SummaryRefresh.objects.get(name="trial_monitoring")
     assert changed.changed_at == changed.refreshed_at > idle.refreshed_at
     assert freshness_for(("trial_monitoring",)).version == changed.changed_at
 
@@ -174,7 +174,7 @@ def test_the_repair_command_rebuilds_everything_and_takes_the_marks(trial_data):
     assert "trial_monitoring:" in out.getvalue()
     assert HearingMonth.objects.exists()
     assert not SummaryMark.objects.exists()
-    record = SummaryRefresh.objects.get()
+    record = SummaryRefresh.objects.get(name="trial_monitoring")
     assert record.kind == "full"
     assert record.rebuilt_at == record.refreshed_at
 

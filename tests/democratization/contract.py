@@ -31,6 +31,7 @@ from tests.departments import (
     REVIEWERS,
     expectations,
     recent_months,
+    record_summary_changes,
 )
 from tests.factories import UserFactory
 
@@ -340,3 +341,9 @@ def democratization_published(democratization_objects):
 OVERVIEW_FIGURE = "Journalist safety incidents"  # a figure of its own on the mission overview
 REPORT_TYPE = "democratization_journalistincident_data"  # its data report, with names for its supervisor
 REPORT_PARAMETERS = recent_months()
+
+
+@pytest.fixture
+def democratization_summary_changes(democratization_actors, democratization_objects):
+    """What the department's record summary counts changes (tests/dashboards/test_summaries.py)."""
+    return record_summary_changes(democratization_actors, democratization_objects, "democratization")

@@ -20,6 +20,7 @@ from tests.departments import (
     REVIEWERS,
     expectations,
     recent_months,
+    record_summary_changes,
 )
 from tests.factories import UserFactory
 from tests.incidents.models import Incident
@@ -119,3 +120,9 @@ def incidents_published(incidents_objects):
 OVERVIEW_FIGURE = "Incidents"  # a figure of its own on the mission overview
 REPORT_TYPE = "incidents_incident_data"  # its data report, with names for its supervisor
 REPORT_PARAMETERS = recent_months()  # where its records fall
+
+
+@pytest.fixture
+def incidents_summary_changes(incidents_actors, incidents_objects):
+    """What the department's record summary counts changes (tests/dashboards/test_summaries.py)."""
+    return record_summary_changes(incidents_actors, incidents_objects, "incidents")

@@ -1,0 +1,316 @@
+"""The summary of a department's declared records: what its dashboard, the mission overview, the
+municipality page and the results report count, kept in one table (`RecordCount`) instead of counted
+from the records on every page, so that those pages cost the same at a million records as at ten
+thousand.
+
+Each record type is counted per month (of its date) and municipality, by a `dimension`:
+
+- `status`: every record, by its review status (the overview counts what the reader's scope holds);
+- `""`: the approved records;
+- each field of `aggregate_by`: the approved records by its value;
+- `<part>` and `<part>.<field>` for each field of a part's `counted_by`: the part's rows of the
+  approved records, and by that field's value (people counted, never named);
+- `response.<step>` for each step of `response_measured`: the approved records the response applies
+  to (an incident reported to the police), by the days from the record's date to its first such step
+  (no value: not reached).
+
+The summaries framework (`mission.dashboards`) rebuilds the months that changed: every save or delete
+of a record of a declared type marks its month (`_mark`), and a correction that moves its date marks
+the month it left. Readers sum rows: a handful of queries whatever the number of records.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import CharField, F, Func, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, TruncMonth
+from django.db.models.signals import post_delete, post_save
+
+from field_offices.models import Municipality
+from mission.choices import reference_values
+from mission.dashboards.models import RecordCount
+from mission.dashboards.registry import Summary, register_summary
+from mission.dashboards.services import summaries_mark
+from mission.dashboards.summaries import Changes, SummaryTable, month_of
+from mission.records.shapes import IncidentRecord, ResponseStepRow
+from mission.review.models import ReviewStatus
+from mission.sql import insert_select_grouped
+
+if TYPE_CHECKING:
+    from mission.dashboards.periods import Period
+    from mission.departments import DepartmentConfig
+    from mission.records.declaration import RecordPart, RecordType
+
+STATUS = "status"
+APPROVED = ""  # the dimension of the approved records' total
+RESPONSE = "response."
+
+
+def summary_name(config: DepartmentConfig) -> str:
+    return f"records.{config.label}"
+
+
+def type_key(record_type: RecordType) -> str:
+    return record_type.model.lower()
+
+
+def response_part(record_type: RecordType) -> RecordPart | None:
+    """The part of the record type that holds its response's steps (`ResponseStepRow` rows)."""
+    return next((p for p in record_type.parts if issubclass(p.get_model(), ResponseStepRow)), None)
+
+
+def _day(record_type: RecordType) -> str:
+    return record_type.date_field or "created_at"
+
+
+# --- Filling ---------------------------------------------------------------------------------------
+class DaysBetween(Func):
+    """Whole days from `earlier` to `later` (dates); NULL when either is."""
+
+    output_field = models.IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, later: Any, earlier: Any) -> None:
+        super().__init__(later, earlier)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _text(expression: Any) -> Cast:
+    return Cast(expression, output_field=CharField())
+
+
+def _grouping(summary: str, record_type: RecordType, dimension: str, value: str | None) -> dict[str, str]:
+    """One grouping of `insert_select_grouped`: constants are code names, never user input."""
+    return {
+        "summary": f"='{summary}'",
+        "record_type": f"='{type_key(record_type)}'",
+        "month": "month",
+        "municipality_id": "place",
+        "dimension": f"='{dimension}'",
+        "value": value or "=NULL",
+        "count": "=COUNT(*)",
+    }
+
+
+def _records(record_type: RecordType, changes: Changes | None) -> models.QuerySet[Any]:
+    model: Any = record_type.get_model()
+    day = _day(record_type)
+    records: models.QuerySet[Any] = model._default_manager.order_by()
+    if changes is not None:
+        records = records.filter(changes.q(day))
+    return records
+
+
+def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int:
+    model: Any = record_type.get_model()
+    day = _day(record_type)
+    month = TruncMonth(day, output_field=models.DateField())
+    records = _records(record_type, changes)
+    written = insert_select_grouped(
+        RecordCount,
+        records.values(month=month, place=F("municipality_id"), state=F("status")),
+        [_grouping(summary, record_type, STATUS, "state")],
+    )
+    approved = records.filter(status=ReviewStatus.APPROVED)
+    coded = {f"v_{name}": _text(F(name)) for name in record_type.aggregate_by}
+    groupings = [_grouping(summary, record_type, APPROVED, None)]
+    groupings += [_grouping(summary, record_type, name, f"v_{name}") for name in record_type.aggregate_by]
+    written += insert_select_grouped(
+        RecordCount, approved.values(month=month, place=F("municipality_id"), **coded), groupings
+    )
+    for part in record_type.parts:
+        if not part.counted_by:
+            continue
+        rows: Any = part.get_model()._default_manager.order_by()
+        link = part.link()
+        values = {f"v_{name}": _text(F(rows.model._meta.get_field(name).attname)) for name in part.counted_by}
+        related = part.related_name()
+        groupings = [_grouping(summary, record_type, related, None)]
+        groupings += [_grouping(summary, record_type, f"{related}.{name}", f"v_{name}") for name in part.counted_by]
+        written += insert_select_grouped(
+            RecordCount,
+            rows.filter(**{f"{link}__in": approved.values("pk")}).values(
+                month=TruncMonth(f"{link}__{day}", output_field=models.DateField()),
+                place=F(f"{link}__municipality_id"),
+                **values,
+            ),
+            groupings,
+        )
+    steps_part = response_part(record_type)
+    if steps_part is not None and record_type.response_measured and record_type.date_field:
+        applies = approved.filter(reported_to_police=True) if issubclass(model, IncidentRecord) else approved
+        steps: Any = steps_part.get_model()._default_manager
+        firsts = {
+            f"v_{step}": _text(
+                DaysBetween(
+                    Subquery(
+                        steps.filter(**{steps_part.link(): OuterRef("pk"), "step": step})
+                        .order_by("date")
+                        .values("date")[:1]
+                    ),
+                    F(day),
+                )
+            )
+            for step in record_type.response_measured
+        }
+        groupings = [
+            _grouping(summary, record_type, f"{RESPONSE}{step}", f"v_{step}") for step in record_type.response_measured
+        ]
+        written += insert_select_grouped(
+            RecordCount, applies.values(month=month, place=F("municipality_id"), **firsts), groupings
+        )
+    return written
+
+
+def record_summary_tables(config: DepartmentConfig) -> list[SummaryTable]:
+    name = summary_name(config)
+    return [
+        SummaryTable(RecordCount, _filler(name, record_type), owned=Q(summary=name)) for record_type in config.records
+    ]
+
+
+def _filler(summary: str, record_type: RecordType) -> Any:
+    def fill(changes: Changes | None) -> int:
+        return _fill(summary, record_type, changes)
+
+    return fill
+
+
+# --- Marking ---------------------------------------------------------------------------------------
+def _mark(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Mark the month of the record (of a declared type) saved or deleted."""
+    summary = getattr(sender, "_record_summary", None)
+    day = getattr(instance, sender._record_day, None)
+    if summary is None or day is None:
+        return
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    summaries_mark(summary, [(day, None)])
+
+
+def record_summary_mark_moved(record: models.Model) -> None:
+    """Before a correction: the record may leave the month it is in (its date moved), so mark that
+    month too; the save marks the month it is in after."""
+    _mark(type(record), record)
+
+
+def record_summary_register(config: DepartmentConfig) -> None:
+    """Register the department's summary and mark it on every save and delete of its records."""
+    name = summary_name(config)
+    summary = Summary(name, lambda: record_summary_tables(config))
+    if all(s.name != name for s in config.summaries):  # the department's summaries: its own and this one
+        config.summaries = (*config.summaries, summary)
+    register_summary(summary)
+    for record_type in config.records:
+        model: Any = record_type.get_model()
+        model._record_summary = name
+        model._record_day = _day(record_type)
+        uid = f"record-summary:{model._meta.label}"
+        post_save.connect(_mark, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(_mark, sender=model, weak=False, dispatch_uid=uid)
+
+
+# --- Reading ---------------------------------------------------------------------------------------
+def _municipalities(region_ids: Iterable[int] | None) -> list[int] | None:
+    if region_ids is None:
+        return None
+    regions = set(region_ids)
+    return sorted(pk for pk, region in reference_values(Municipality, "region_id").items() if region in regions)
+
+
+def _in_scope(summary: str, region_ids: Iterable[int] | None) -> models.QuerySet[RecordCount]:
+    rows = RecordCount.objects.filter(summary=summary)
+    municipalities = _municipalities(region_ids)
+    if municipalities is not None:
+        rows = rows.filter(municipality_id__in=municipalities)
+    return rows.order_by()
+
+
+def _months(period: Period) -> Q:
+    return Q(month__gte=month_of(period.first), month__lte=month_of(period.end))
+
+
+@dataclass
+class Counts:
+    """What a dashboard reads of one summary for a period and the one before: per record type and
+    dimension, value → count (`now`, `before`); the approved records by month and by municipality."""
+
+    now: dict[tuple[str, str], Counter[str | None]] = field(default_factory=dict)
+    before: dict[tuple[str, str], Counter[str | None]] = field(default_factory=dict)
+    by_month: dict[str, Counter[datetime.date]] = field(default_factory=dict)
+    by_municipality: dict[str, Counter[int]] = field(default_factory=dict)
+
+    def of(self, record_type: RecordType, dimension: str, *, previous: bool = False) -> Counter[str | None]:
+        found = (self.before if previous else self.now).get((type_key(record_type), dimension))
+        return found if found is not None else Counter()
+
+    def total(self, record_type: RecordType, dimension: str = APPROVED, *, previous: bool = False) -> int:
+        return sum(self.of(record_type, dimension, previous=previous).values())
+
+
+def record_counts(
+    summary: str, region_ids: Iterable[int] | None, period: Period, *, dimensions: Sequence[str] | None = None
+) -> Counts:
+    """The summary's counts in the regions (None: all) for `period` and the one before it, in two
+    queries; `dimensions` limits what is read (the overview needs the statuses alone)."""
+    before = period.previous()
+    rows = _in_scope(summary, region_ids)
+    if dimensions is not None:
+        rows = rows.filter(dimension__in=dimensions)
+    counts = Counts()
+    grouped = (
+        rows.filter(_months(period) | _months(before))
+        .values("record_type", "dimension", "value")
+        .annotate(now=Sum("count", filter=_months(period)), before=Sum("count", filter=_months(before)))
+    )
+    for row in grouped:
+        key = (row["record_type"], row["dimension"])
+        if row["now"]:
+            counts.now.setdefault(key, Counter())[row["value"]] += row["now"]
+        if row["before"]:
+            counts.before.setdefault(key, Counter())[row["value"]] += row["before"]
+    main = APPROVED if dimensions is None or APPROVED in dimensions else dimensions[0]
+    places = rows.filter(_months(period), dimension=main).values("record_type", "month", "municipality_id")
+    for type_of, month, municipality, n in places.annotate(n=Sum("count")).values_list(
+        "record_type", "month", "municipality_id", "n"
+    ):
+        day = datetime.date.fromisoformat(month) if isinstance(month, str) else month
+        counts.by_month.setdefault(type_of, Counter())[day] += n
+        counts.by_municipality.setdefault(type_of, Counter())[municipality] += n
+    return counts
+
+
+def record_status_counts(summary: str, municipality_id: int) -> dict[str, Counter[str | None]]:
+    """Per record type, the records of one municipality by status, whatever their date."""
+    rows = RecordCount.objects.filter(summary=summary, dimension=STATUS, municipality_id=municipality_id)
+    found: dict[str, Counter[str | None]] = {}
+    for key, value, n in rows.order_by().values_list("record_type", "value").annotate(n=Sum("count")):
+        found.setdefault(key, Counter())[value] += n
+    return found
+
+
+def median_days(histogram: Counter[str | None]) -> float | None:
+    days = [int(value) for value, n in histogram.items() if value is not None for _ in range(n)]
+    return statistics.median(days) if days else None
+
+
+def reached_share(histogram: Counter[str | None]) -> float | None:
+    total = sum(histogram.values())
+    reached = sum(n for value, n in histogram.items() if value is not None)
+    return reached / total if total else None
