@@ -2,8 +2,9 @@
 and the regions chosen, the approved records and their change from the period before, by month, by
 each coded field their counts group by (`RecordType.aggregate_by`) and by region, and, for a record
 type that measures steps of its response (`RecordType.response_measured`: "police opened a case"),
-the share of records with that step and the median days to it. Counted from the records, in the
-reader's scope; chosen on the page by the dashboards' filters (`mission.dashboards.filters`)."""
+the share of records with that step and the median days to it; for a record type with `mapped`
+fields, a map of one of them by municipality and its trend by year in one municipality. Counted from
+the records, in the reader's scope; chosen on the page by the dashboards' filters (`mission.dashboards.filters`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
-from mission.accounts.permissions import Capability, reads_department, require_capability
+from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
 from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.views import chart_csv
@@ -34,6 +35,8 @@ from mission.records.shapes import IncidentRecord, ResponseStepRow
 from mission.review.models import ReviewStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mission.departments import DepartmentConfig
     from mission.records.declaration import RecordPart, RecordType
 
@@ -161,22 +164,31 @@ def _mapped(config: DepartmentConfig) -> dict[str, tuple[RecordType, Any]]:
     }
 
 
-def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters) -> tuple[dict[str, Any], Chart]:
+def _latest_first(record_type: RecordType) -> list[str]:
+    """The order that puts a municipality's latest record first (the map's and the trend's figure)."""
+    day = record_type.date_field or "created_at"
+    model: Any = record_type.get_model()
+    return [*(model._meta.ordering or [f"-{day}"]), "-pk"]
+
+
+def _map(
+    mapped: dict[str, tuple[RecordType, Any]],
+    user: Any,
+    filters: Filters,
+    municipalities: list[Mapping[str, Any]],
+) -> tuple[dict[str, Any], Chart]:
     """The municipalities coloured by the chosen field (the first by default): each one's latest
     approved record of the period; its numbers as a chart (the map's data table, and its CSV)."""
     key = filters.extra.get("indicator") or next(iter(mapped))
     record_type, field = mapped[key]
-    model: Any = record_type.get_model()
     records = _approved(record_type, user, filters).filter(in_period(record_type, filters.period))
     day = record_type.date_field or "created_at"
-    order = [*(model._meta.ordering or [f"-{day}"]), "-pk"]  # each municipality's latest record first
     latest: dict[str, tuple[Any, Any]] = {}
-    for code, value, when in records.order_by("municipality__code", *order).values_list(
+    for code, value, when in records.order_by("municipality__code", *_latest_first(record_type)).values_list(
         "municipality__code", field.name, day
     ):
         latest.setdefault(code, (value, when))  # an empty value stays empty: not an older record's
     values = {code: float(value) for code, (value, _when) in latest.items() if value is not None}
-    municipalities = municipality_names()
     inside = None
     if filters.region_ids is not None:
         inside = {m["code"] for m in municipalities if m["region_id"] in filters.region_ids}
@@ -200,6 +212,75 @@ def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters)
     return the_map, table
 
 
+def _in_scope(user: Any, municipalities: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The municipalities of the regions the user reads, by name: the trend's choices."""
+    regions = scope_for(user).region_ids
+    inside = [m for m in municipalities if regions is None or m["region_id"] in regions]
+    return sorted(inside, key=lambda m: m["name"])
+
+
+def _trend(
+    mapped: dict[str, tuple[RecordType, Any]],
+    user: Any,
+    filters: Filters,
+    municipalities: list[Mapping[str, Any]],
+) -> Chart:
+    """The chosen field over the years in one municipality (the one chosen on the form, else the first
+    by name with a figure): each year's latest approved record of that year, by the record type's
+    `trend_by` year, with the median of the municipalities shown that year to compare with. Every
+    year, whatever the period: a trend is read over years."""
+    key = filters.extra.get("indicator") or next(iter(mapped))
+    record_type, field = mapped[key]
+    model: Any = record_type.get_model()
+    year = F(record_type.trend_by) if record_type.trend_by else ExtractYear(record_type.date_field or "created_at")
+    records = _approved(record_type, user, filters).annotate(trend_year=year)
+    by_year: dict[str, dict[int, float | None]] = {}  # municipality code → year → its figure
+    for code, when, value in records.order_by(
+        "municipality__code", "-trend_year", *_latest_first(record_type)
+    ).values_list("municipality__code", "trend_year", field.name):
+        # The year's latest record gives its figure; an empty one stays empty, as on the map.
+        by_year.setdefault(code, {}).setdefault(when, None if value is None else float(value))
+    shown = [
+        m for m in _in_scope(user, municipalities) if filters.region_ids is None or m["region_id"] in filters.region_ids
+    ]
+    codes = [m["code"] for m in shown]
+    chosen = filters.extra.get("municipality")
+    if chosen not in codes:
+        with_figures = {code for code, years in by_year.items() if any(v is not None for v in years.values())}
+        chosen = next((code for code in codes if code in with_figures), codes[0] if codes else None)
+    name = next((m["name"] for m in shown if m["code"] == chosen), "")
+    figures = by_year.get(chosen or "", {})
+    years = [when for when, value in figures.items() if value is not None]
+    rows: list[list[Any]] = []
+    for when in range(min(years), max(years) + 1) if years else ():
+        everywhere = [value for each in by_year.values() if (value := each.get(when)) is not None]
+        rows.append([when, figures.get(when), statistics.median(everywhere) if everywhere else None])
+    metric = capfirst(field.verbose_name)
+    plural = model._meta.verbose_name_plural
+    empty = (
+        _("No approved {records} with this figure for this municipality yet.")
+        if figures
+        else _("No approved {records} for this municipality yet.")
+    )
+    return Chart(
+        slug=f"trend-{key.replace('.', '-')}",
+        title=format_lazy(_("{metric} by year: {municipality}"), metric=metric, municipality=name),
+        columns=[Column(_("Year"), TEXT), Column(name, COUNT), Column(_("Median of the municipalities shown"), COUNT)],
+        rows=rows,
+        series=(1, 2),
+        style="columns",
+        stacked=False,
+        measured=True,
+        note=str(
+            _(
+                "Every year, whatever the period: each year's latest approved record. The median is of the "
+                "municipalities shown that have a figure for the year."
+            )
+        ),
+        empty_text=format_lazy(empty, records=plural),
+    )
+
+
 def _when(found: tuple[Any, Any] | None) -> str:
     """The date of the record a municipality's figure comes from (the map's table says it)."""
     if found is None:
@@ -214,22 +295,25 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
     if not reads_department(request.user, config.department):
         raise PermissionDenied
     mapped = _mapped(config)
-    extra = {}
+    extra: dict[str, forms.Field] = {}
+    municipalities = municipality_names() if mapped else []
     if mapped:
         choices = [(key, capfirst(field.verbose_name)) for key, (_record_type, field) in mapped.items()]
         extra["indicator"] = forms.ChoiceField(label=_("Map"), required=False, choices=choices)
+        places = [(m["code"], m["name"]) for m in _in_scope(request.user, municipalities)]
+        extra["municipality"] = forms.ChoiceField(
+            label=_("Trend in"), required=False, choices=[("", _("The first with a figure")), *places]
+        )
     form, filters = read_filters(request, extra_fields=extra)
     figures, charts = record_dashboard(config, request.user, filters)
-    the_map = _map(mapped, request.user, filters) if mapped else None
-    if the_map:
-        charts.append(the_map[1])
-    if csv := chart_csv(request, charts, filters):
+    the_map = _map(mapped, request.user, filters, municipalities) if mapped else None
+    trend = _trend(mapped, request.user, filters, municipalities) if mapped else None
+    beside_map = [the_map[1], trend] if the_map and trend else []  # its data table, and the trend
+    if csv := chart_csv(request, charts + beside_map, filters):
         return csv
-    if the_map:
-        charts.pop()  # shown with the map, as its data table
     context = {"form": form, "filters": filters, "figures": figures, "charts": charts, "title": config.verbose_name}
     if the_map:
-        context |= {"map": the_map[0], "table_chart": the_map[1]}
+        context |= {"map": the_map[0], "table_chart": the_map[1], "trend_chart": trend}
     response: HttpResponse = render(request, "records/dashboard.html", context)
     return response
 
