@@ -87,7 +87,7 @@ class RecordDashboards(DepartmentDashboards):
                 {
                     "label": model._meta.verbose_name_plural,
                     "counts": counted,
-                    "latest": list(records.order_by(f"-{date}", "-pk")[:LATEST]),
+                    "latest": list(records.select_related("municipality").order_by(f"-{date}", "-pk")[:LATEST]),
                     "detail_name": f"{self.namespace}:{record_type.url_name('detail')}",
                     "list_url": reverse(f"{self.namespace}:{record_type.url_name('list')}"),
                 }
