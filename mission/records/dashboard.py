@@ -35,7 +35,7 @@ from mission.records.shapes import IncidentRecord, ResponseStepRow
 from mission.review.models import ReviewStatus
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from mission.departments import DepartmentConfig
     from mission.records.declaration import RecordPart, RecordType
@@ -219,6 +219,72 @@ def _in_scope(user: Any, municipalities: list[Mapping[str, Any]]) -> list[Mappin
     return sorted(inside, key=lambda m: m["name"])
 
 
+def by_year(
+    record_type: RecordType, records: QuerySet[Any], fields: Sequence[str]
+) -> dict[str, dict[int, list[float | None]]]:
+    """Each municipality's figures of `fields` by year (the record type's `trend_by`, else the year of
+    its date): a year's figures are those of its latest record of that year, and an empty one stays
+    empty, as on the map. One query, whatever the years and places."""
+    year = F(record_type.trend_by) if record_type.trend_by else ExtractYear(record_type.date_field or "created_at")
+    found: dict[str, dict[int, list[float | None]]] = {}  # municipality code → year → its figures
+    rows = (
+        records.annotate(trend_year=year)
+        .order_by("municipality__code", "-trend_year", *_latest_first(record_type))
+        .values_list("municipality__code", "trend_year", *fields)
+    )
+    for code, when, *values in rows:
+        found.setdefault(code, {}).setdefault(when, [None if v is None else float(v) for v in values])
+    return found
+
+
+def trend_chart(
+    record_type: RecordType,
+    field_name: str,
+    *,
+    slug: str,
+    municipality: str,
+    figures: dict[int, float | None],
+    recorded: bool,
+    medians: dict[int, float | None] | None = None,
+) -> Chart:
+    """A mapped field's trend in one municipality: its figure each year from the first to the last
+    with one (a year between without one is shown empty), and the median of the municipalities
+    shown beside it when `medians` are given. `recorded`: the municipality has approved records at all,
+    which the empty chart says."""
+    model: Any = record_type.get_model()
+    years = [when for when, value in figures.items() if value is not None]
+    span = range(min(years), max(years) + 1) if years else range(0)
+    columns = [Column(_("Year"), TEXT), Column(municipality, COUNT)]
+    rows: list[list[Any]] = [[when, figures.get(when)] for when in span]
+    note = _("Every year, whatever the period: each year's figure is from its latest approved record.")
+    if medians is not None:
+        columns.append(Column(_("Median of the municipalities shown"), COUNT))
+        for row in rows:
+            row.append(medians.get(row[0]))
+        note = _(
+            "Every year, whatever the period: each year's latest approved record. The median is of the "
+            "municipalities shown that have a figure for the year."
+        )
+    empty = (
+        _("No approved {records} with this figure for this municipality yet.")
+        if recorded
+        else _("No approved {records} for this municipality yet.")
+    )
+    metric = capfirst(model._meta.get_field(field_name).verbose_name)
+    return Chart(
+        slug=slug,
+        title=format_lazy(_("{metric} by year: {municipality}"), metric=metric, municipality=municipality),
+        columns=columns,
+        rows=rows,
+        series=tuple(range(1, len(columns))),
+        style="columns",
+        stacked=False,
+        measured=True,
+        note=str(note),
+        empty_text=format_lazy(empty, records=model._meta.verbose_name_plural),
+    )
+
+
 def _trend(
     mapped: dict[str, tuple[RecordType, Any]],
     user: Any,
@@ -226,58 +292,35 @@ def _trend(
     municipalities: list[Mapping[str, Any]],
 ) -> Chart:
     """The chosen field over the years in one municipality (the one chosen on the form, else the first
-    by name with a figure): each year's latest approved record of that year, by the record type's
-    `trend_by` year, with the median of the municipalities shown that year to compare with. Every
-    year, whatever the period: a trend is read over years."""
+    by name with a figure), with the median of the municipalities shown each year to compare with.
+    Every year, whatever the period: a trend is read over years."""
     key = filters.extra.get("indicator") or next(iter(mapped))
     record_type, field = mapped[key]
-    model: Any = record_type.get_model()
-    year = F(record_type.trend_by) if record_type.trend_by else ExtractYear(record_type.date_field or "created_at")
-    records = _approved(record_type, user, filters).annotate(trend_year=year)
-    by_year: dict[str, dict[int, float | None]] = {}  # municipality code → year → its figure
-    for code, when, value in records.order_by(
-        "municipality__code", "-trend_year", *_latest_first(record_type)
-    ).values_list("municipality__code", "trend_year", field.name):
-        # The year's latest record gives its figure; an empty one stays empty, as on the map.
-        by_year.setdefault(code, {}).setdefault(when, None if value is None else float(value))
+    found = {
+        code: {when: values[0] for when, values in years.items()}
+        for code, years in by_year(record_type, _approved(record_type, user, filters), [field.name]).items()
+    }
     shown = [
         m for m in _in_scope(user, municipalities) if filters.region_ids is None or m["region_id"] in filters.region_ids
     ]
     codes = [m["code"] for m in shown]
     chosen = filters.extra.get("municipality")
     if chosen not in codes:
-        with_figures = {code for code, years in by_year.items() if any(v is not None for v in years.values())}
+        with_figures = {code for code, years in found.items() if any(v is not None for v in years.values())}
         chosen = next((code for code in codes if code in with_figures), codes[0] if codes else None)
-    name = next((m["name"] for m in shown if m["code"] == chosen), "")
-    figures = by_year.get(chosen or "", {})
-    years = [when for when, value in figures.items() if value is not None]
-    rows: list[list[Any]] = []
-    for when in range(min(years), max(years) + 1) if years else ():
-        everywhere = [value for each in by_year.values() if (value := each.get(when)) is not None]
-        rows.append([when, figures.get(when), statistics.median(everywhere) if everywhere else None])
-    metric = capfirst(field.verbose_name)
-    plural = model._meta.verbose_name_plural
-    empty = (
-        _("No approved {records} with this figure for this municipality yet.")
-        if figures
-        else _("No approved {records} for this municipality yet.")
-    )
-    return Chart(
+    pooled: dict[int, list[float]] = {}  # each year's figures of the municipalities shown
+    for years in found.values():
+        for when, value in years.items():
+            if value is not None:
+                pooled.setdefault(when, []).append(value)
+    return trend_chart(
+        record_type,
+        field.name,
         slug=f"trend-{key.replace('.', '-')}",
-        title=format_lazy(_("{metric} by year: {municipality}"), metric=metric, municipality=name),
-        columns=[Column(_("Year"), TEXT), Column(name, COUNT), Column(_("Median of the municipalities shown"), COUNT)],
-        rows=rows,
-        series=(1, 2),
-        style="columns",
-        stacked=False,
-        measured=True,
-        note=str(
-            _(
-                "Every year, whatever the period: each year's latest approved record. The median is of the "
-                "municipalities shown that have a figure for the year."
-            )
-        ),
-        empty_text=format_lazy(empty, records=plural),
+        municipality=next((m["name"] for m in shown if m["code"] == chosen), ""),
+        figures=found.get(chosen or "", {}),
+        recorded=(chosen or "") in found,
+        medians={when: statistics.median(values) for when, values in pooled.items()},
     )
 
 

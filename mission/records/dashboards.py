@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from mission.accounts.permissions import Capability, has_capability
-from mission.dashboards.charts import COUNT, Figure
+from mission.accounts.permissions import Capability, has_capability, scope_for
+from mission.dashboards.charts import COUNT, Chart, Figure
 from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
 from mission.review.models import ReviewStatus
 
@@ -77,12 +77,19 @@ class RecordDashboards(DepartmentDashboards):
     def municipality_panel(
         self, user: User, municipality: Municipality, filters: Filters
     ) -> tuple[str, dict[str, Any]] | None:
-        sections = []
+        sections: list[dict[str, Any]] = []
+        charts: list[Chart] = []
+        region_ids = scope_for(user).region_ids
+        in_scope = region_ids is None or municipality.region_id in region_ids  # else no trend: none is known
         for record_type in self.records:
             model = record_type.get_model()
             records = self._records(record_type, user).filter(municipality=municipality)
             date = record_type.date_field or "created_at"
             counted = records.aggregate(all=Count("pk"), approved=Count("pk", filter=Q(status=ReviewStatus.APPROVED)))
+            trends = (
+                _trends(record_type, records.filter(status=ReviewStatus.APPROVED), municipality) if in_scope else []
+            )
+            charts += trends
             sections.append(
                 {
                     "label": model._meta.verbose_name_plural,
@@ -90,6 +97,28 @@ class RecordDashboards(DepartmentDashboards):
                     "latest": list(records.select_related("municipality").order_by(f"-{date}", "-pk")[:LATEST]),
                     "detail_name": f"{self.namespace}:{record_type.url_name('detail')}",
                     "list_url": reverse(f"{self.namespace}:{record_type.url_name('list')}"),
+                    "charts": trends,
                 }
             )
-        return "records/_municipality_panel.html", {"title": self.label, "sections": sections}
+        return "records/_municipality_panel.html", {"title": self.label, "sections": sections, "charts": charts}
+
+
+def _trends(record_type: RecordType, approved: QuerySet[Any], municipality: Municipality) -> list[Chart]:
+    """The trend of each of the record type's mapped fields in the municipality, from its approved
+    records (in one query)."""
+    if not record_type.mapped:
+        return []
+    from mission.records.dashboard import by_year, trend_chart  # which imports this module
+
+    years = by_year(record_type, approved, record_type.mapped).get(municipality.code, {})
+    return [
+        trend_chart(
+            record_type,
+            name,
+            slug=f"trend-{record_type.name}-{name}",
+            municipality=municipality.name,
+            figures={when: values[n] for when, values in years.items()},
+            recorded=bool(years),
+        )
+        for n, name in enumerate(record_type.mapped)
+    ]

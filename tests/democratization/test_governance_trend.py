@@ -20,6 +20,7 @@ URL = reverse("democratization:dashboard")
 YEAR = datetime.date.today().year - 1  # the latest year an assessment can be of, whatever today is
 SLUG = "trend-governanceassessment-budget_execution"
 QUERIES = 33  # the whole dashboard over this data; the trend is one of them, whatever the years and places
+PAGE_QUERIES = 12  # the municipality page; its trends are one query per record type with mapped fields
 
 
 def _assessed(monitor, supervisor, place, year, budget_execution, *, approve=True):
@@ -170,3 +171,55 @@ def test_the_dashboard_costs_the_same_queries_with_more_years_and_places(
     rows = {row[0]: row[1] for row in _trend(response).rows}
     assert list(rows) == list(range(YEAR - 8, YEAR + 1))
     assert rows[YEAR - 3] is None  # the draft's year: a gap, not 99
+
+
+def _page(place):
+    return reverse("dashboards:municipality_detail", args=[place.code])
+
+
+def _panel_charts(response):
+    return {c.slug: c for panel in response.context["panels"] for c in panel.get("charts", ())}
+
+
+def test_the_municipality_page_shows_each_indicators_trend(democratization_actors, assessed):
+    first = assessed["first"]
+    response = client_for(democratization_actors["supervisor"]).get(_page(first))
+    charts = _panel_charts(response)
+    assert list(charts) == [
+        "trend-governanceassessment-budget_execution",
+        "trend-governanceassessment-own_source_revenue",
+        "trend-governanceassessment-women_senior_posts",
+        "trend-governanceassessment-non_majority_senior_posts",
+        "trend-governanceassessment-decisions_published",
+    ]
+    assert charts[SLUG].rows == [[YEAR - 2, 60.0], [YEAR - 1, 70.0], [YEAR, 80.0]]  # no draft, no median
+    assert f"Budget execution (%) by year: {first.name}" in response.content.decode()
+    csv = client_for(democratization_actors["supervisor"]).get(_page(first), {"csv": SLUG})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").replace("\r\n", "\n").splitlines()
+    assert lines == [f"Year,{first.name}", f"{YEAR - 2},60.0", f"{YEAR - 1},70.0", f"{YEAR},80.0"]
+    empty = client_for(democratization_actors["supervisor"]).get(_page(assessed["empty"]))
+    assert all(chart.empty for chart in _panel_charts(empty).values())
+    assert "No approved municipal governance assessments for this municipality yet." in empty.content.decode()
+
+
+def test_the_municipality_page_of_another_region_shows_no_trend(assessed):
+    client = client_for(assessed["mitrovica_supervisor"])
+    response = client.get(_page(assessed["first"]))
+    assert response.status_code == 200
+    assert _panel_charts(response) == {}
+    assert client.get(_page(assessed["first"]), {"csv": SLUG}).status_code == 404
+
+
+def test_the_municipality_page_costs_the_same_queries_with_more_years(
+    democratization_actors, assessed, django_assert_num_queries
+):
+    monitor, supervisor = democratization_actors["monitor"], democratization_actors["supervisor"]
+    client = client_for(supervisor)
+    client.get(_page(assessed["first"]))
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(_page(assessed["first"]))
+    for year in range(YEAR - 8, YEAR - 3):
+        _assessed(monitor, supervisor, assessed["first"], year, 55.0)
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(_page(assessed["first"]))
+    assert len(_panel_charts(response)[SLUG].rows) == 9
