@@ -84,6 +84,7 @@ class DemocratizationConfig(departments.DepartmentConfig):
             date_field="assessed_on",
             dataset="governance",
             aggregate_by=("audit_opinion",),
+            trend_by="year",
             mapped=(
                 "budget_execution",
                 "own_source_revenue",

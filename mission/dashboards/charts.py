@@ -63,9 +63,16 @@ class Chart:
     note: str = ""
     links: list[str] = field(default_factory=list)  # per row, optional
     axis_labels: list[str] = field(default_factory=list)  # short labels under columns (else the first column)
+    stacked: bool = True  # "columns" with several series: stacked (parts of a total), else side by side
+    # Its numbers are measures (a share in per cent), not counts: 0 is a figure, and the chart is empty
+    # only when no figure is known.
+    measured: bool = False
+    empty_text: StrOrPromise = ""  # what the page says when it is empty (else "Nothing to show…")
 
     @property
     def empty(self) -> bool:
+        if self.measured:
+            return not any(row[i] is not None for row in self.rows for i in self.series)
         return not self.rows or not any(self._number(row, i) for row in self.rows for i in self.series)
 
     def _number(self, row: list[Any], index: int) -> float:
@@ -152,7 +159,10 @@ class Chart:
 
     def _columns(self, layout: "Layout") -> dict[str, Any]:
         width, font = layout.width, layout.font_size
-        totals = [sum(self._number(row, i) for i in self.series) for row in self.rows]
+        if self.stacked:
+            totals = [sum(self._number(row, i) for i in self.series) for row in self.rows]
+        else:
+            totals = [max(self._number(row, i) for i in self.series) for row in self.rows]
         top = max(totals, default=0) or 1
         ticks = [(fraction, format_value(round(top * fraction))) for fraction in (0, 0.5, 1)]
         labels = [self.axis_labels[n] if n < len(self.axis_labels) else str(row[0]) for n, row in enumerate(self.rows)]
@@ -165,14 +175,28 @@ class Chart:
         slot = plot_w / max(len(self.rows), 1)
         every = max(1, math.ceil((label_width + font * 0.5) / slot))
         columns = []
+        # Side by side, the series share a column's width; stacked, each takes all of it.
+        part_width = slot * 0.7 / (1 if self.stacked else len(self.series))
         for n, row in enumerate(self.rows):
             x = left + n * slot + slot * 0.15
             base = top_pad + plot_h
             parts = []
             for s, index in enumerate(self.series):
                 h = plot_h * self._number(row, index) / top
-                base -= h
-                parts.append({"y": f"{base:.1f}", "height": f"{h:.1f}", "fill": SERIES_FILLS[s]})
+                if self.stacked:
+                    base -= h
+                    y, part_x = base, x
+                else:
+                    y, part_x = top_pad + plot_h - h, x + s * part_width
+                parts.append(
+                    {
+                        "x": f"{part_x:.1f}",
+                        "y": f"{y:.1f}",
+                        "width": f"{part_width:.1f}",
+                        "height": f"{h:.1f}",
+                        "fill": SERIES_FILLS[s],
+                    }
+                )
             title = ", ".join(
                 f"{self.columns[i].label}: {format_value(row[i], self.columns[i].kind)}" for i in self.series
             )

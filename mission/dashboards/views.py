@@ -171,6 +171,7 @@ def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRes
         if panel is not None:
             panels.append({"department": department, "template": panel[0], **panel[1]})
     charts = [panel["chart"] for panel in panels if panel.get("chart") is not None]
+    charts += [chart for panel in panels for chart in panel.get("charts", ())]
     download = chart_csv(request, charts, filters)
     if download is not None:
         return download

@@ -2,18 +2,21 @@
 and the regions chosen, the approved records and their change from the period before, by month, by
 each coded field their counts group by (`RecordType.aggregate_by`) and by region, and, for a record
 type that measures steps of its response (`RecordType.response_measured`: "police opened a case"),
-the share of records with that step and the median days to it. Counted from the records, in the
-reader's scope; chosen on the page by the dashboards' filters (`mission.dashboards.filters`)."""
+the share of records with that step and the median days to it; for a record type with `mapped`
+fields, a map of one of them by municipality and its trend by year in one municipality. Counted from
+the records, in the reader's scope; chosen on the page by the dashboards' filters (`mission.dashboards.filters`)."""
 
 from __future__ import annotations
 
 import datetime
+import statistics
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from field_offices.models import Municipality
 from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
-from mission.accounts.permissions import Capability, reads_department, require_capability
+from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
 from mission.choices import reference_values
 from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
@@ -45,6 +48,8 @@ from mission.records.summary import (
 from mission.review.models import ReviewStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     from mission.departments import DepartmentConfig
     from mission.records.declaration import RecordPart, RecordType
 
@@ -163,22 +168,31 @@ def _mapped(config: DepartmentConfig) -> dict[str, tuple[RecordType, Any]]:
     }
 
 
-def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters) -> tuple[dict[str, Any], Chart]:
+def _latest_first(record_type: RecordType) -> list[str]:
+    """The order that puts a municipality's latest record first (the map's and the trend's figure)."""
+    day = record_type.date_field or "created_at"
+    model: Any = record_type.get_model()
+    return [*(model._meta.ordering or [f"-{day}"]), "-pk"]
+
+
+def _map(
+    mapped: dict[str, tuple[RecordType, Any]],
+    user: Any,
+    filters: Filters,
+    municipalities: list[Mapping[str, Any]],
+) -> tuple[dict[str, Any], Chart]:
     """The municipalities coloured by the chosen field (the first by default): each one's latest
     approved record of the period; its numbers as a chart (the map's data table, and its CSV)."""
     key = filters.extra.get("indicator") or next(iter(mapped))
     record_type, field = mapped[key]
-    model: Any = record_type.get_model()
     records = _approved(record_type, user, filters).filter(in_period(record_type, filters.period))
     day = record_type.date_field or "created_at"
-    order = [*(model._meta.ordering or [f"-{day}"]), "-pk"]  # each municipality's latest record first
     latest: dict[str, tuple[Any, Any]] = {}
-    for code, value, when in records.order_by("municipality__code", *order).values_list(
+    for code, value, when in records.order_by("municipality__code", *_latest_first(record_type)).values_list(
         "municipality__code", field.name, day
     ):
         latest.setdefault(code, (value, when))  # an empty value stays empty: not an older record's
     values = {code: float(value) for code, (value, _when) in latest.items() if value is not None}
-    municipalities = municipality_names()
     inside = None
     if filters.region_ids is not None:
         inside = {m["code"] for m in municipalities if m["region_id"] in filters.region_ids}
@@ -202,6 +216,118 @@ def _map(mapped: dict[str, tuple[RecordType, Any]], user: Any, filters: Filters)
     return the_map, table
 
 
+def _in_scope(user: Any, municipalities: list[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The municipalities of the regions the user reads, by name: the trend's choices."""
+    regions = scope_for(user).region_ids
+    inside = [m for m in municipalities if regions is None or m["region_id"] in regions]
+    return sorted(inside, key=lambda m: m["name"])
+
+
+def by_year(
+    record_type: RecordType, records: QuerySet[Any], fields: Sequence[str]
+) -> dict[str, dict[int, list[float | None]]]:
+    """Each municipality's figures of `fields` by year (the record type's `trend_by`, else the year of
+    its date): a year's figures are those of its latest record of that year, and an empty one stays
+    empty, as on the map. One query, whatever the years and places."""
+    year = F(record_type.trend_by) if record_type.trend_by else ExtractYear(record_type.date_field or "created_at")
+    found: dict[str, dict[int, list[float | None]]] = {}  # municipality code → year → its figures
+    rows = (
+        records.annotate(trend_year=year)
+        .order_by("municipality__code", "-trend_year", *_latest_first(record_type))
+        .values_list("municipality__code", "trend_year", *fields)
+    )
+    for code, when, *values in rows:
+        found.setdefault(code, {}).setdefault(when, [None if v is None else float(v) for v in values])
+    return found
+
+
+def trend_chart(
+    record_type: RecordType,
+    field_name: str,
+    *,
+    slug: str,
+    municipality: str,
+    figures: dict[int, float | None],
+    recorded: bool,
+    medians: dict[int, float | None] | None = None,
+) -> Chart:
+    """A mapped field's trend in one municipality: its figure each year from the first to the last
+    with one (a year between without one is shown empty), and the median of the municipalities
+    shown beside it when `medians` are given. `recorded`: the municipality has approved records at all,
+    which the empty chart says."""
+    model: Any = record_type.get_model()
+    years = [when for when, value in figures.items() if value is not None]
+    span = range(min(years), max(years) + 1) if years else range(0)
+    columns = [Column(_("Year"), TEXT), Column(municipality, COUNT)]
+    rows: list[list[Any]] = [[when, figures.get(when)] for when in span]
+    note = _("Every year, whatever the period: each year's figure is from its latest approved record.")
+    if medians is not None:
+        columns.append(Column(_("Median of the municipalities shown"), COUNT))
+        for row in rows:
+            row.append(medians.get(row[0]))
+        note = _(
+            "Every year, whatever the period: each year's latest approved record. The median is of the "
+            "municipalities shown that have a figure for the year."
+        )
+    empty = (
+        _("No approved {records} with this figure for this municipality yet.")
+        if recorded
+        else _("No approved {records} for this municipality yet.")
+    )
+    metric = capfirst(model._meta.get_field(field_name).verbose_name)
+    return Chart(
+        slug=slug,
+        title=format_lazy(_("{metric} by year: {municipality}"), metric=metric, municipality=municipality),
+        columns=columns,
+        rows=rows,
+        series=tuple(range(1, len(columns))),
+        style="columns",
+        stacked=False,
+        measured=True,
+        note=str(note),
+        empty_text=format_lazy(empty, records=model._meta.verbose_name_plural),
+    )
+
+
+def _trend(
+    mapped: dict[str, tuple[RecordType, Any]],
+    user: Any,
+    filters: Filters,
+    municipalities: list[Mapping[str, Any]],
+) -> Chart:
+    """The chosen field over the years in one municipality (the one chosen on the form, else the first
+    by name with a figure), with the median of the municipalities shown each year to compare with.
+    Every year, whatever the period: a trend is read over years."""
+    key = filters.extra.get("indicator") or next(iter(mapped))
+    record_type, field = mapped[key]
+    found = {
+        code: {when: values[0] for when, values in years.items()}
+        for code, years in by_year(record_type, _approved(record_type, user, filters), [field.name]).items()
+    }
+    shown = [
+        m for m in _in_scope(user, municipalities) if filters.region_ids is None or m["region_id"] in filters.region_ids
+    ]
+    codes = [m["code"] for m in shown]
+    chosen = filters.extra.get("municipality")
+    if chosen not in codes:
+        with_figures = {code for code, years in found.items() if any(v is not None for v in years.values())}
+        chosen = next((code for code in codes if code in with_figures), codes[0] if codes else None)
+    pooled: dict[int, list[float]] = {}  # each year's figures of the municipalities shown
+    for years in found.values():
+        for when, value in years.items():
+            if value is not None:
+                pooled.setdefault(when, []).append(value)
+    return trend_chart(
+        record_type,
+        field.name,
+        slug=f"trend-{key.replace('.', '-')}",
+        municipality=next((m["name"] for m in shown if m["code"] == chosen), ""),
+        figures=found.get(chosen or "", {}),
+        recorded=(chosen or "") in found,
+        medians={when: statistics.median(values) for when, values in pooled.items()},
+    )
+
+
 def _when(found: tuple[Any, Any] | None) -> str:
     """The date of the record a municipality's figure comes from (the map's table says it)."""
     if found is None:
@@ -216,20 +342,23 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
     if not reads_department(request.user, config.department):
         raise PermissionDenied
     mapped = _mapped(config)
-    extra = {}
+    extra: dict[str, forms.Field] = {}
+    municipalities = municipality_names() if mapped else []
     if mapped:
         choices = [(key, capfirst(field.verbose_name)) for key, (_record_type, field) in mapped.items()]
         extra["indicator"] = forms.ChoiceField(label=_("Map"), required=False, choices=choices)
+        places = [(m["code"], m["name"]) for m in _in_scope(request.user, municipalities)]
+        extra["municipality"] = forms.ChoiceField(
+            label=_("Trend in"), required=False, choices=[("", _("The first with a figure")), *places]
+        )
     form, filters = read_filters(request, extra_fields=extra)
     freshness = freshness_for((summary_name(config),))
     figures, charts = record_dashboard(config, request.user, filters)
-    the_map = _map(mapped, request.user, filters) if mapped else None
-    if the_map:
-        charts.append(the_map[1])
-    if csv := chart_csv(request, charts, filters):
+    the_map = _map(mapped, request.user, filters, municipalities) if mapped else None
+    trend = _trend(mapped, request.user, filters, municipalities) if mapped else None
+    beside_map = [the_map[1], trend] if the_map and trend else []  # its data table, and the trend
+    if csv := chart_csv(request, charts + beside_map, filters):
         return csv
-    if the_map:
-        charts.pop()  # shown with the map, as its data table
     context = {
         "form": form,
         "filters": filters,
@@ -239,7 +368,7 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
         "freshness": freshness,
     }
     if the_map:
-        context |= {"map": the_map[0], "table_chart": the_map[1]}
+        context |= {"map": the_map[0], "table_chart": the_map[1], "trend_chart": trend}
     response: HttpResponse = render(request, "records/dashboard.html", context)
     return response
 

@@ -14,9 +14,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Municipality
-from mission.accounts.permissions import Capability, has_capability
+from mission.accounts.permissions import Capability, has_capability, scope_for
 from mission.choices import reference_values
-from mission.dashboards.charts import COUNT, Figure
+from mission.dashboards.charts import COUNT, Chart, Figure
 from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
 from mission.records.summary import STATUS, record_counts, record_status_counts, summary_name, type_key
 from mission.review.models import ReviewStatus
@@ -96,7 +96,10 @@ class RecordDashboards(DepartmentDashboards):
     def municipality_panel(
         self, user: User, municipality: Municipality, filters: Filters
     ) -> tuple[str, dict[str, Any]] | None:
-        sections = []
+        sections: list[dict[str, Any]] = []
+        charts: list[Chart] = []
+        region_ids = scope_for(user).region_ids
+        in_scope = region_ids is None or municipality.region_id in region_ids  # else no trend: none is known
         by_status = record_status_counts(self.summary, municipality.pk)
         for record_type in self.records:
             model = record_type.get_model()
@@ -104,13 +107,39 @@ class RecordDashboards(DepartmentDashboards):
             date = record_type.date_field or "created_at"
             statuses = by_status.get(type_key(record_type), Counter())
             counted = {"all": sum(statuses.values()), "approved": statuses.get(ReviewStatus.APPROVED, 0)}
+            trends = (
+                _trends(record_type, records.filter(status=ReviewStatus.APPROVED), municipality) if in_scope else []
+            )
+            charts += trends
             sections.append(
                 {
                     "label": model._meta.verbose_name_plural,
                     "counts": counted,
-                    "latest": list(records.order_by(f"-{date}", "-pk")[:LATEST]),
+                    "latest": list(records.select_related("municipality").order_by(f"-{date}", "-pk")[:LATEST]),
                     "detail_name": f"{self.namespace}:{record_type.url_name('detail')}",
                     "list_url": reverse(f"{self.namespace}:{record_type.url_name('list')}"),
+                    "charts": trends,
                 }
             )
-        return "records/_municipality_panel.html", {"title": self.label, "sections": sections}
+        return "records/_municipality_panel.html", {"title": self.label, "sections": sections, "charts": charts}
+
+
+def _trends(record_type: RecordType, approved: QuerySet[Any], municipality: Municipality) -> list[Chart]:
+    """The trend of each of the record type's mapped fields in the municipality, from its approved
+    records (in one query)."""
+    if not record_type.mapped:
+        return []
+    from mission.records.dashboard import by_year, trend_chart  # which imports this module
+
+    years = by_year(record_type, approved, record_type.mapped).get(municipality.code, {})
+    return [
+        trend_chart(
+            record_type,
+            name,
+            slug=f"trend-{record_type.name}-{name}",
+            municipality=municipality.name,
+            figures={when: values[n] for when, values in years.items()},
+            recorded=bool(years),
+        )
+        for n, name in enumerate(record_type.mapped)
+    ]

@@ -97,6 +97,9 @@ class RecordType:
     # Numeric fields the department's dashboard maps by municipality (one chosen at a time): the value
     # of each municipality's latest approved record of the period.
     mapped: tuple[str, ...] = ()
+    # The record's year (a whole-number field, "year"): the dashboard draws each mapped field's trend
+    # in one municipality by it. Without it, the year of the record's date.
+    trend_by: str | None = None
 
     @property
     def name(self) -> str:

@@ -90,3 +90,33 @@ def test_print_text_is_at_least_11_px():
 def test_a_40_bar_chart_is_as_tall_as_its_bars_need():
     svg = _court_chart().svg()
     assert float(svg["height"]) >= 40 * float(svg["font_size"])
+
+
+def test_columns_side_by_side_share_each_slot_and_stay_inside_the_drawing():
+    chart = Chart(
+        "trend",
+        "Budget execution by year",
+        [Column("Year", "text"), Column("Pejë/Peć"), Column("Median")],
+        [[2023, 60.0, 60.0], [2024, 70.0, 60.0], [2025, 80.0, 85.0]],
+        series=(1, 2),
+        style="columns",
+        stacked=False,
+        measured=True,
+    )
+    drawing = chart.svg()
+    for column in drawing["columns"]:
+        own, median = column["parts"]
+        assert float(own["x"]) + float(own["width"]) == pytest.approx(float(median["x"]), abs=0.15)  # rounded to 0.1
+        assert float(median["x"]) + float(median["width"]) <= float(drawing["plot_right"])
+    tallest = max(float(p["height"]) for c in drawing["columns"] for p in c["parts"])
+    last_median = drawing["columns"][2]["parts"][1]
+    assert float(last_median["height"]) == tallest  # 85, the top: not 80 + 85 stacked
+
+
+def test_a_measure_of_zero_is_a_figure_and_only_unknown_figures_are_empty():
+    def measured(value):
+        return Chart("m", "M", [Column("Year", "text"), Column("Share")], [[2025, value]], measured=True)
+
+    assert not measured(0.0).empty
+    assert measured(None).empty
+    assert Chart("c", "C", [Column("Year", "text"), Column("Count")], [[2025, 0]]).empty  # a count of 0: nothing
