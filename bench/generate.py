@@ -550,6 +550,15 @@ def generate(size: str) -> dict:
     return {"size": size, "skipped": False, "seconds": round(time.perf_counter() - started, 1), **counts}
 
 
+def generate_all(size: str) -> dict:
+    """Trial monitoring's dataset, then each department's (bench/democratization.py)."""
+    from bench.democratization import generate_democratization
+
+    loaded = generate(size)
+    loaded["democratization"] = generate_democratization(size, SIZES[size])
+    return loaded
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=SIZES, default="10k")
@@ -557,7 +566,7 @@ def main(argv: list[str] | None = None) -> None:
     url = database_url(args.size)
     ensure_database(url)
     setup_django(url)
-    print(generate(args.size))
+    print(generate_all(args.size))
 
 
 if __name__ == "__main__":

@@ -67,6 +67,20 @@ LARGE = ("100k", "1m")  # the sizes compared with 10k in one run (the flatness b
 # The HTML lists whose first and deep pages must stay flat, with who opens them.
 LISTS = ("case_list", "hearing_list", "observation_list", "flag_list", "review_queue")
 
+# Democratization's pages (bench/democratization.py) and their flatness targets, as trial monitoring's.
+DEMOCRATIZATION_PAGES = (
+    ("incidents.first", "incidents list, first page", 1.2),
+    ("incidents.deep", "incidents list, deep page", 1.2),
+    ("activities.first", "activities list, first page", 1.2),
+    ("activities.deep", "activities list, deep page", 1.2),
+    ("review_queue.first", "review queue, first page", 1.2),
+    ("review_queue.deep", "review queue, deep page", 1.2),
+    ("recommendations.first", "recommendations list", 1.2),
+    ("dashboard.page", "dashboard", 1.5),
+    ("api.first", "API list, first page", 1.2),
+    ("api.deep", "API list, deep page", 1.2),
+)
+
 # The goals from the benchmark issues; a missed goal is reported, never tuned away.
 GOALS = [
     Goal("CSV export of all observations ÷ `COPY … TO STDOUT`", "csv_export", "ratio", "<=", 4),
@@ -122,6 +136,18 @@ GOALS = [
         " s",
         ("1m",),
     ),
+    *(
+        Goal(
+            f"Democratization: {label} ÷ the same at 10k",
+            "democratization",
+            f"pages.{key}.ratio",
+            "<=",
+            target,
+            sizes=LARGE,
+        )
+        for key, label, target in DEMOCRATIZATION_PAGES
+    ),
+    Goal("Democratization: API list deep page ÷ first page", "democratization", "api_deep_vs_first", "<=", 1.2),
     Goal("API list first page ÷ lean baseline (same bytes)", "api_list", "first.ratio", "<=", 2),
     Goal("API list deep page ÷ lean baseline (same bytes)", "api_list", "deep.ratio", "<=", 2),
     Goal("API list deep page ÷ first page", "api_list", "deep_vs_first", "<=", 1.2),
@@ -1203,7 +1229,14 @@ BENCHMARKS = {
     "aggregates": lambda repeats, seconds: bench_aggregates(repeats),
     "flatness": lambda repeats, seconds: bench_flatness(repeats),
     "reports": lambda repeats, seconds: bench_reports(repeats),
+    "democratization": lambda repeats, seconds: _democratization(repeats),
 }
+
+
+def _democratization(repeats: int) -> dict:
+    from bench.democratization import bench_democratization
+
+    return bench_democratization(repeats)
 
 
 def summaries_built() -> None:

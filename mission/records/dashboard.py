@@ -19,6 +19,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
@@ -31,6 +32,7 @@ from mission.accounts.permissions import Capability, reads_department, require_c
 from mission.choices import reference_values
 from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
+from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
 from mission.records.dashboards import in_period
@@ -353,22 +355,31 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
         )
     form, filters = read_filters(request, extra_fields=extra)
     freshness = freshness_for((summary_name(config),))
-    figures, charts = record_dashboard(config, request.user, filters)
-    the_map = _map(mapped, request.user, filters, municipalities) if mapped else None
-    trend = _trend(mapped, request.user, filters, municipalities) if mapped else None
-    beside_map = [the_map[1], trend] if the_map and trend else []  # its data table, and the trend
-    if csv := chart_csv(request, charts + beside_map, filters):
-        return csv
-    context = {
-        "form": form,
-        "filters": filters,
-        "figures": figures,
-        "charts": charts,
-        "title": config.verbose_name,
-        "freshness": freshness,
-    }
-    if the_map:
-        context |= {"map": the_map[0], "table_chart": the_map[1], "trend_chart": trend}
+
+    def built() -> dict[str, Any]:
+        figures, charts = record_dashboard(config, request.user, filters)
+        found: dict[str, Any] = {"figures": figures, "charts": charts, "filters": filters}
+        if mapped:
+            the_map = _map(mapped, request.user, filters, municipalities)
+            trend = _trend(mapped, request.user, filters, municipalities)
+            found |= {"map": the_map[0], "table_chart": the_map[1], "trend_chart": trend}
+        return found
+
+    if request.GET.get("csv"):
+        shown = built()
+        beside_map = [shown["table_chart"], shown["trend_chart"]] if mapped else []  # the map's table, the trend
+        if csv := chart_csv(request, shown["charts"] + beside_map, filters):
+            return csv
+
+    def rendered() -> str:
+        return render_to_string("records/_dashboard_body.html", built(), request=request)
+
+    # Figures, charts, the map and the trend come from the summary (and the trackers and the mapped
+    # records, whose changes mark it): kept until it changes, per scope, filters and language.
+    body = dashboard_fragment(
+        summary_name(config), user=request.user, query=request.GET, version=freshness.version, render=rendered
+    )
+    context = {"form": form, "filters": filters, "title": config.verbose_name, "freshness": freshness, "body": body}
     response: HttpResponse = render(request, "records/dashboard.html", context)
     return response
 

@@ -36,7 +36,7 @@ from django.db.models.signals import post_delete, post_save
 from field_offices.models import Municipality
 from mission.choices import reference_values
 from mission.dashboards.models import RecordCount
-from mission.dashboards.registry import Summary, register_summary
+from mission.dashboards.registry import Summary, register_summary, summaries
 from mission.dashboards.services import summaries_mark
 from mission.dashboards.summaries import Changes, SummaryTable, month_of
 from mission.records.shapes import IncidentRecord, ResponseStepRow
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from mission.departments import DepartmentConfig
     from mission.records.declaration import RecordPart, RecordType
 
+ITEMS = "items"  # the topic of a tracker's change: no table reads it, but the dashboard's figures change
 STATUS = "status"
 APPROVED = ""  # the dimension of the approved records' total
 RESPONSE = "response."
@@ -181,7 +182,8 @@ def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int
 def record_summary_tables(config: DepartmentConfig) -> list[SummaryTable]:
     name = summary_name(config)
     return [
-        SummaryTable(RecordCount, _filler(name, record_type), owned=Q(summary=name)) for record_type in config.records
+        SummaryTable(RecordCount, _filler(name, record_type), owned=Q(summary=name), reads=frozenset())
+        for record_type in config.records
     ]
 
 
@@ -202,6 +204,14 @@ def _mark(sender: Any, instance: Any, **kwargs: Any) -> None:
     if isinstance(day, datetime.datetime):
         day = day.date()
     summaries_mark(summary, [(day, None)])
+
+
+def record_summary_mark_items(model: type[models.Model]) -> None:
+    """A tracker's item changed: the department's dashboard shows it, so the summary's version must
+    change (no table of it is rebuilt: none reads the topic)."""
+    name = f"records.{model._meta.app_label}"
+    if name in summaries():
+        summaries_mark(name, [(datetime.date.today(), None)], topic=ITEMS)
 
 
 def record_summary_mark_moved(record: models.Model) -> None:

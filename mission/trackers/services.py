@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from mission.accounts.permissions import Capability, has_capability, reads_department
 from mission.concurrency import lock_version
+from mission.records.summary import record_summary_mark_items
 from mission.trackers.shapes import StatusEntryRow, TrackedItem
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def tracked_create(*, actor: User, model: type[TrackedItem], fields: Mapping[str
     except IntegrityError:  # saved meanwhile by someone else: said as the model's check says it
         item.validate_constraints()
         raise
+    record_summary_mark_items(model)
     return item
 
 
@@ -65,6 +67,7 @@ def tracked_update(
     _apply(item, fields)
     item._history_user = actor
     item.save()
+    record_summary_mark_items(type(item))
     return item
 
 
@@ -94,4 +97,5 @@ def tracked_status_add(
     item.current_status, item.status_date = latest.status, latest.date
     item._history_user = actor
     item.save()
+    record_summary_mark_items(type(item))
     return entry  # type: ignore[no-any-return]
