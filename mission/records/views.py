@@ -318,6 +318,7 @@ class RecordPages:
         context = self.context(
             form=form,
             formsets=formsets,
+            parts_invalid=any(made.formset.total_error_count() for made in formsets),
             record=record,
             correcting=correcting,
             conflict=conflict,

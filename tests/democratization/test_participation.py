@@ -196,3 +196,20 @@ def test_a_new_row_with_a_choice_picked_but_no_name_is_refused_on_its_name_not_s
     assert 'value="female" selected' in response.content.decode()  # what was picked is kept
     assert not ParticipationActivity.objects.exists()
     assert not Participant.objects.exists()
+
+
+def test_the_top_of_the_form_names_each_rows_error_and_links_to_its_field(democratization_actors):
+    monitor = democratization_actors["monitor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    picked = {"id": "", "name": "", "sex": "female", "age_band": "", "community": "", "role": "", "outcome": ""}
+    response = _create(client_for(monitor), _form(place, [_person("Ema Provë"), picked], title="", save="1"))
+    page = response.content.decode()
+    start = page.index('class="alert alert--error error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert '<a href="#id_title">Title: This field is required.</a>' in summary
+    assert (
+        '<a href="#id_participant-1-name">Participants, new row 2, Name: A new row needs a name. '
+        "To leave the row out, empty its fields.</a>"
+    ) in summary
+    assert page.index("error-summary") < page.index('id="id_participant-1-name"')
+    assert 'id="participant-1"' in page  # the row's box, which a row's own errors link to

@@ -84,3 +84,19 @@ def test_rows_added_before_a_reload_come_back_with_the_draft_their_names_sealed(
     expect(page.locator("#id_participant-3-age_band")).to_have_value("18_25")
     assert page.locator('input[name="participant-TOTAL_FORMS"]').input_value() == "4"
     assert Participant.objects.count() == 0
+
+
+def test_a_rows_error_is_listed_at_the_top_and_its_link_takes_the_keyboard_to_the_field(page, democratization_actors):
+    _sign_in(page, democratization_actors["monitor"].username)
+    page.goto(reverse(CREATE))
+    _activity(page)
+    page.locator("#id_participant-0-name").fill("Ema Provë")
+    page.locator("#id_participant-2-sex").select_option(label="Female")
+    page.get_by_role("button", name="Save draft").click()
+    summary = page.get_by_role("alert").filter(has_text="Please correct the errors below.")
+    link = summary.get_by_role("link", name="Participants, new row 3, Name: A new row needs a name.")
+    expect(link).to_be_visible()
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_participant-2-name")).to_be_focused()
+    expect(page.locator("#id_participant-2-sex")).to_have_value("female")
