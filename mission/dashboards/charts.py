@@ -118,41 +118,69 @@ class Chart:
         return [{"fill": SERIES_FILLS[n], "label": self.columns[i].label} for n, i in enumerate(self.series)]
 
     def _bars(self, layout: "Layout") -> dict[str, Any]:
+        """One horizontal bar per row, its series stacked. A label wraps onto a second line within its
+        share of the width and is shortened with an ellipsis beyond (the tooltip and the table below
+        have it whole), so no label runs past the drawing's edge on a 360 px phone."""
         width, font = layout.width, layout.font_size
-        row_height, gap = font + 10, font * 0.5
-        kind = self.columns[self.series[0]].kind
-        values = [format_value(row[self.series[0]], kind) for row in self.rows]
+        gap, line_height = font * 0.5, font * 1.2
+        stacked = len(self.series) > 1
+        kind = COUNT if stacked else self.columns[self.series[0]].kind
+        totals = [sum(self._number(row, i) for i in self.series) for row in self.rows]
+        values = [
+            format_value(total if stacked else row[self.series[0]], kind)
+            for total, row in zip(totals, self.rows, strict=True)
+        ]
         value_width = max((text_width(v, font) for v in values), default=0)
-        # Labels take what they need, up to the share left for them; longer ones are shortened (the
-        # tooltip and the table below have them whole).
         longest = max((text_width(str(row[0]), font) for row in self.rows), default=0)
         label_width = min(longest, width * LABEL_SHARE)
         bar_x = label_width + gap
         bar_space = max(width - bar_x - gap - value_width - 2, 0)
-        top = max((self._number(row, self.series[0]) for row in self.rows), default=0) or 1
+        top = max(totals if stacked else [self._number(row, self.series[0]) for row in self.rows], default=0) or 1
+        bar_height = font + 2
         bars = []
+        y = 4.0
         for n, row in enumerate(self.rows):
-            length = bar_space * self._number(row, self.series[0]) / top
             label = str(row[0])
+            lines = wrap(label, label_width, font, MAX_LABEL_LINES)
+            row_height = max(font + 10, len(lines) * line_height + 6)
+            middle = y + (row_height - 8) / 2  # the bar's middle, where the label's lines are centred
+            first_line = middle - (len(lines) - 1) * line_height / 2 + font * 0.35
+            parts, x = [], bar_x
+            for s, index in enumerate(self.series):
+                length = bar_space * self._number(row, index) / top
+                parts.append({"x": f"{x:.1f}", "width": f"{max(length, 0):.1f}", "fill": SERIES_FILLS[s]})
+                x += length
+            if stacked:
+                shares = ", ".join(
+                    f"{self.columns[i].label}: {format_value(row[i], self.columns[i].kind)}" for i in self.series
+                )
+                title = f"{label}: {values[n]} ({shares})"
+            else:
+                title = f"{label}: {values[n]}"
             bars.append(
                 {
-                    "y": f"{n * row_height + 4:.1f}",
-                    "text_y": f"{n * row_height + 4 + (row_height - 8) / 2 + font * 0.35:.1f}",
-                    "width": f"{max(length, 0):.1f}",
-                    "value_x": f"{bar_x + length + gap:.1f}",
-                    "label": shorten(label, label_width, font),
-                    "title": f"{label}: {values[n]}",
+                    "y": f"{middle - bar_height / 2:.1f}",
+                    "text_y": f"{middle + font * 0.35:.1f}",
+                    "width": parts[0]["width"],
+                    "parts": parts,
+                    "value_x": f"{x + gap:.1f}",
+                    "label": " ".join(lines),
+                    "lines": [
+                        {"text": text, "y": f"{first_line + k * line_height:.1f}"} for k, text in enumerate(lines)
+                    ],
+                    "title": title,
                     "value": values[n],
                 }
             )
+            y += row_height
         return {
             "style": "bars",
             "width": f"{width:.0f}",
-            "height": f"{len(self.rows) * row_height + 8:.0f}",
+            "height": f"{y + 4:.0f}",
             "font_size": f"{font:g}",
             "label_width": f"{label_width:.1f}",
             "bar_x": f"{bar_x:.1f}",
-            "bar_height": f"{row_height - 8:.0f}",
+            "bar_height": f"{bar_height:.0f}",
             "bars": bars,
             "fill": SERIES_FILLS[0],
         }
@@ -169,6 +197,8 @@ class Chart:
         label_width = max((text_width(label, font) for label in labels), default=0)
         # The axis figures decide the left margin; half a month label may hang over the right edge.
         left = max(text_width(label, font) for _f, label in ticks) + font
+        # The first column's label is centred under it: it must not hang over the left edge either.
+        left = max(left, text_width(labels[0], font) / 2 if labels else 0)
         right = max(font * 0.5, label_width / 2)
         height, top_pad, bottom = layout.column_height, font, font * 2.2
         plot_w, plot_h = width - left - right, height - bottom - top_pad
@@ -246,6 +276,7 @@ CHART_MAX_PX = 384  # 24rem, as in portal.css
 # A report draws it at the width of the A4 text block (178 mm = 673 px) at about its own size.
 PRINT = Layout(width=640, font_size=11, column_height=240)
 LABEL_SHARE = 0.45  # of the width, at most, for the labels of a bar chart
+MAX_LABEL_LINES = 3  # a bar's label wraps onto at most this many lines, then is shortened
 # Text is measured on the server, where there is no font: an average glyph of the sans-serif fonts we
 # use (DejaVu Sans in the PDF is the widest) is under 0.62 em, so labels sized with it are not cut.
 EM_PER_CHARACTER = 0.62
@@ -262,6 +293,22 @@ def shorten(text: str, width: float, font_size: float) -> str:
         return text
     fits = max(int(width / (font_size * EM_PER_CHARACTER)) - 1, 1)
     return text[:fits].rstrip() + "…"
+
+
+def wrap(text: str, width: float, font_size: float, lines: int) -> list[str]:
+    """`text` broken at spaces into at most `lines` lines that fit `width`, the last one shortened
+    with an ellipsis when the rest does not fit (a word longer than a line is shortened too)."""
+    made: list[str] = []
+    words = text.split()
+    while words and len(made) < lines:
+        line = words.pop(0)
+        while words and text_width(f"{line} {words[0]}", font_size) <= width:
+            line = f"{line} {words.pop(0)}"
+        if len(made) == lines - 1 and words:
+            line = shorten(f"{line} {' '.join(words)}", width, font_size)
+            words = []
+        made.append(shorten(line, width, font_size))
+    return made or [""]
 
 
 @dataclass(frozen=True)

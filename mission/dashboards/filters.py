@@ -94,13 +94,19 @@ class Filters:
     regions: list[Region]  # the regions in the user's scope, for labels
     extra: dict[str, Any] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)  # the valid filters as they appear in the URL
+    # The period the address names (its `from` and `to`, or none: the default), which a shortcut may be;
+    # None when it names part of one, or something that is no month.
+    named: Period | None = None
 
     def querystring(self, **overrides: str) -> str:
         params = {**self.params, **overrides}
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
 
     def preset_links(self) -> list[dict[str, Any]]:
-        current = current_preset(self.period)
+        """The period shortcuts; the one the address names is current (`aria-current`), and only one:
+        not a shortcut the period shown merely equals (from a month alone, or from a default put in
+        for a bad value), and in December the first of the last 12 months and this year."""
+        current = current_preset(self.named) if self.named is not None else None
         return [
             {"label": label, "query": self.querystring(**period.query()), "current": label == current}
             for label, period in presets()
@@ -136,5 +142,12 @@ def read_filters(
     params.update({name: value for name, value in extra.items() if value not in (None, "")})
     if not form.is_bound:
         form.initial = {"from": period.first, "to": period.last}
-    filters = Filters(period=period, region=region, region_ids=region_ids, regions=regions, extra=extra, params=params)
+    named: Period | None = None
+    if not request.GET.get("from") and not request.GET.get("to"):
+        named = default
+    elif cleaned.get("from") and cleaned.get("to"):
+        named = period
+    filters = Filters(
+        period=period, region=region, region_ids=region_ids, regions=regions, extra=extra, params=params, named=named
+    )
     return form, filters

@@ -94,9 +94,19 @@ class RecordFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     sort = django_filters.ChoiceFilter(label=_("Sort by"), method="filter_sort", empty_label=None)
 
-    def __init__(self, *args: Any, readable: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, readable: bool = True, region_ids: frozenset[int] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.readable = readable  # the reader may read restricted values: a name is something to search by
+        # The regions of the reader's scope (`scope_for(user).region_ids`; None: every region): a
+        # regional supervisor is offered their own region and its municipalities, not the whole map.
+        self.region_ids = region_ids
+        if region_ids is not None:
+            for name, lookup in (("region", "pk__in"), ("municipality", "region_id__in")):
+                declared = self.filters.get(name)
+                if isinstance(declared, django_filters.ModelChoiceFilter) and declared.queryset is not None:
+                    declared.queryset = declared.queryset.filter(**{lookup: region_ids})
         self.filters["sort"].extra["choices"] = [(key, label) for key, (label, _order) in self.sorts.items()]
         if not self.record_type.search and not _named_parts(self.record_type):
             del self.filters["q"]
@@ -107,16 +117,17 @@ class RecordFilterSet(django_filters.FilterSet):
         use_fast_widgets(form)  # once: the form is made once and kept
         return form
 
-    def form_key_parts(self) -> tuple[()] | None:
+    def form_key_parts(self) -> tuple[object, ...] | None:
         """Its rendered fields are kept (`{% filter_fields %}`) when every choice it offers is fixed or
-        reference data; a filter on other rows (people, other records) is rendered every time."""
+        reference data (kept per scope's regions); a filter on other rows (people, other records) is
+        rendered every time."""
         for declared in self.filters.values():
             queryset = (
                 declared.extra.get("queryset") if isinstance(declared, django_filters.ModelChoiceFilter) else None
             )
             if queryset is not None and not issubclass(queryset.model, LocalizedNameModel):
                 return None
-        return ()
+        return () if self.region_ids is None else (tuple(sorted(self.region_ids)),)
 
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         """Text fields contain the words; a restricted (encrypted) one, of the record or of the rows of

@@ -31,7 +31,13 @@ PartRows = Mapping[RecordPart, Sequence[Mapping[str, object]]]
 
 class PartForm(forms.Form):
     """One row of a part. A spare row left as it was offered is not a row (the formset skips it);
-    `withheld` fields (restricted values the user may not read) are neither shown nor changed."""
+    `withheld` fields (restricted values the user may not read) are neither shown nor changed.
+
+    A spare row offers its choices with a default (sex, age band, role) empty: a row is there only
+    once the user has typed or picked something, never because a select was nudged (an arrow key on a
+    focused select picks an option). A filled row left with such a choice empty gets the model's
+    default. A new row the user filled in needs its name (the part's restricted fields: who the row
+    is about), so nothing typed is dropped and no nameless person is added by accident."""
 
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     part: RecordPart
@@ -40,9 +46,40 @@ class PartForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in withheld:
             self.fields.pop(name, None)
+        model = self.part.get_model()
+        self.defaults: dict[str, object] = {}
+        if self.spare:
+            for name, field in self.fields.items():
+                model_field = model._meta.get_field(name) if name in self.part.fields else None
+                if not isinstance(field, forms.TypedChoiceField) or not isinstance(model_field, models.Field):
+                    continue
+                choices = list(field.widget.choices)
+                if model_field.has_default() and all(key != "" for key, _label in choices):
+                    self.defaults[name] = model_field.get_default()
+                    field.choices = [("", "---------"), *choices]
+                    field.initial = None
+                    field.required = False
         use_fast_widgets(self)
-        restricted = restricted_fields(self.part.get_model())
+        restricted = restricted_fields(model)
         mark_restricted(*[field for name, field in self.fields.items() if name in restricted])
+        # Who the row is about: a person's name, when the reader may read and so type it.
+        self.identifying = [name for name in self.part.fields if name in restricted and name in self.fields]
+
+    @property
+    def spare(self) -> bool:
+        """A row the record does not have yet (a spare row, or the template the page adds rows from)."""
+        return self.empty_permitted and not self.initial.get("id")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name, default in self.defaults.items():
+            if cleaned.get(name) in ("", None):
+                cleaned[name] = default
+        if self.spare and self.identifying and not any(cleaned.get(name) for name in self.identifying):
+            for name in self.identifying:
+                if name not in self.errors:
+                    self.add_error(name, _("A new row needs a name. To leave the row out, empty its fields."))
+        return cleaned
 
 
 class PartRowsFormSet(forms.BaseFormSet[PartForm]):

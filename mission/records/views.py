@@ -25,6 +25,7 @@ from mission.accounts.permissions import (
     may_follow_up,
     reads_department,
     reads_restricted,
+    scope_for,
 )
 from mission.audit.services import access_record_many, access_shown
 from mission.concurrency import ConcurrentEditError
@@ -134,7 +135,9 @@ class RecordPages:
         if sort and not data.get("sort"):
             data["sort"] = sort  # the order the page starts in, shown as chosen on its filter form
         readable = reads_restricted(request.user, self.model)
-        filterset = record_forms.filterset_class(self.record_type)(data or None, queryset=queryset, readable=readable)
+        filterset = record_forms.filterset_class(self.record_type)(
+            data or None, queryset=queryset, readable=readable, region_ids=scope_for(request.user).region_ids
+        )
         context = list_context(request, filterset, filterset.qs)
         if count:  # what waits for one region's reviewers, counted up to a bound (a backlog may be long)
             context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)
@@ -169,6 +172,7 @@ class RecordPages:
             request.GET or None,
             queryset=self.visible(request.user),
             readable=reads_restricted(request.user, self.model),
+            region_ids=scope_for(request.user).region_ids,
         )
         spec = table_spec(self.record_type, restricted=False)
         return table_csv_response(f"{self.record_type.path}.csv", spec, filterset.qs)
@@ -318,6 +322,7 @@ class RecordPages:
         context = self.context(
             form=form,
             formsets=formsets,
+            parts_invalid=any(made.formset.total_error_count() for made in formsets),
             record=record,
             correcting=correcting,
             conflict=conflict,

@@ -94,8 +94,7 @@ def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) ->
                 title,
                 [Column(capfirst(field.verbose_name)), *status_columns],
                 rows,
-                series=series,
-                style="columns",
+                series=series,  # stacked bars: a grouping's long names (a source, an area) read across
             )
         )
     rows = []

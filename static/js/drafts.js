@@ -137,7 +137,6 @@
   document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
     var key = PREFIX + form.getAttribute("data-draft-key");
     var version = form.getAttribute("data-draft-version") || "0";
-    var restricted = restrictedNames(form);
     var keyPromise = sealKey(form);
     var saved = read(key);
     var sealed = null;  // the latest sealed restricted values, written with every plain copy
@@ -145,6 +144,8 @@
     var sealing = 0;
 
     function split(values) {
+      // Read each time: "Add a row" (rows.js) adds restricted fields (a person's name) to the form.
+      var restricted = restrictedNames(form);
       var plain = {}, secret = {};
       Object.keys(values).forEach(function (name) { (restricted[name] ? secret : plain)[name] = values[name]; });
       return { plain: plain, secret: secret };
@@ -179,6 +180,12 @@
       return keyPromise.then(function (cryptoKey) { return unseal(cryptoKey, saved.sealed); }).then(function (secret) {
         var values = Object.assign({}, saved.values || {}, secret || {});
         if (secret) { sealed = saved.sealed; sealedText = JSON.stringify(secret); }
+        // Rows added with "Add a row" before the page was left are added again (rows.js).
+        Object.keys(values).forEach(function (name) {
+          if (!form.elements.namedItem(name)) {
+            form.dispatchEvent(new CustomEvent("portal:need-field", { detail: { name: name } }));
+          }
+        });
         var now = snapshot(form);
         var differs = Object.keys(values).some(function (name) {
           return name in now && JSON.stringify(values[name]) !== JSON.stringify(now[name]);

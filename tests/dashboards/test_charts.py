@@ -51,12 +51,16 @@ def test_bar_labels_and_values_stay_inside_the_drawing(layout):
     svg = _court_chart().drawing(layout)
     width, font = float(svg["width"]), float(svg["font_size"])
     for bar in svg["bars"]:
-        left, _right = _extent(float(svg["label_width"]), bar["label"], "end", font)
-        assert left >= 0, bar["label"]
+        for line in bar["lines"]:
+            left, _right = _extent(float(svg["label_width"]), line["text"], "end", font)
+            assert left >= 0, line["text"]
+            assert float(line["y"]) <= float(svg["height"])
         _left, right = _extent(float(bar["value_x"]), bar["value"], "start", font)
         assert right <= width, bar["value"]
         assert float(bar["text_y"]) <= float(svg["height"])
-    assert svg["bars"][0]["label"].endswith("…")  # shortened, not cut by the edge
+    shown = [line["text"] for line in svg["bars"][0]["lines"]]
+    assert len(shown) > 1  # wrapped onto more lines,
+    assert " ".join(shown) == COURTS[0] or shown[-1].endswith("…")  # then shortened, not cut by the edge
     assert svg["bars"][0]["title"].startswith(COURTS[0])  # whole in the tooltip
 
 
@@ -120,3 +124,63 @@ def test_a_measure_of_zero_is_a_figure_and_only_unknown_figures_are_empty():
     assert not measured(0.0).empty
     assert measured(None).empty
     assert Chart("c", "C", [Column("Year", "text"), Column("Count")], [[2025, 0]]).empty  # a count of 0: nothing
+
+
+SOURCES = [
+    "EU Election Observation Mission",
+    "OSCE Office for Democratic Institutions and Human Rights (ODIHR) expert team",
+    "Central Election Commission internal review",
+]
+
+
+def _stacked_by_source() -> Chart:
+    """A tracker's items by a grouping of long names, stacked by status (mission/trackers/dashboard.py)."""
+    return Chart(
+        "by-source",
+        "Recommendations by source",
+        [Column("Source", "text"), Column("Implemented"), Column("Partly"), Column("Not implemented")],
+        [[name, 3 + n, 2, 1] for n, name in enumerate(SOURCES)],
+        series=(1, 2, 3),
+    )
+
+
+@LAYOUTS
+def test_stacked_bars_wrap_long_labels_inside_the_drawing_and_keep_them_whole_in_the_tooltip(layout):
+    svg = _stacked_by_source().drawing(layout)
+    width, font = float(svg["width"]), float(svg["font_size"])
+    bottom = 0.0
+    for name, bar in zip(SOURCES, svg["bars"], strict=True):
+        assert bar["title"].startswith(f"{name}: ")  # whole, with the total and each status
+        assert "Implemented: " in bar["title"]
+        assert "Not implemented: 1" in bar["title"]
+        for line in bar["lines"]:
+            left, right = _extent(float(svg["label_width"]), line["text"], "end", font)
+            assert left >= 0, line["text"]
+            assert right <= float(svg["bar_x"])
+            assert float(line["y"]) - font >= bottom - 0.01  # under the row above: no overlap
+        bottom = float(bar["lines"][-1]["y"])
+        assert len(bar["parts"]) == 3
+        ends = [float(p["x"]) + float(p["width"]) for p in bar["parts"]]
+        assert [float(p["x"]) for p in bar["parts"][1:]] == pytest.approx(ends[:-1], abs=0.15)  # end to end
+        _left, right = _extent(float(bar["value_x"]), bar["value"], "start", font)
+        assert right <= width, bar["value"]
+    assert float(svg["height"]) >= bottom
+    first = svg["bars"][0]["lines"]
+    assert " ".join(line["text"] for line in first) == SOURCES[0]  # a short name is shown whole
+
+
+@LAYOUTS
+def test_column_labels_without_short_axis_labels_do_not_hang_over_the_left_edge(layout):
+    chart = Chart(
+        "over-time",
+        "Status at the end of each month",
+        [Column("Month", "text"), Column("Open"), Column("Done")],
+        [[f"September {2020 + n}", 4, 2] for n in range(12)],
+        series=(1, 2),
+        style="columns",
+    )
+    svg = chart.drawing(layout)
+    font = float(svg["font_size"])
+    spans = [_extent(float(c["label_x"]), c["label"], "middle", font) for c in svg["columns"] if c["label"]]
+    assert spans[0][0] >= 0
+    assert spans[-1][1] <= float(svg["width"])

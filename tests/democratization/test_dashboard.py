@@ -108,3 +108,29 @@ def test_the_dashboard_costs_the_same_queries_at_two_sizes(democratization_actor
     for n in range(6):
         _approved(democratization_actors, days_ago=5 + n, kind="detention", police_case=n)
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    ("query", "current"),
+    [
+        ({}, ["Last 12 months"]),  # the default period
+        ({"from": "2026-01", "to": "2026-12"}, ["Last 12 months"]),  # also this year: one link, not two
+        ({"from": "2026-12", "to": "2026-12"}, ["This month"]),
+        ({"from": "2025-01", "to": "2025-12"}, ["Last year"]),
+        ({"from": "2026-01"}, []),  # the period shown is the year so far, but no shortcut was followed
+        ({"from": "2026-02", "to": "2026-12"}, []),
+        ({"from": "junk", "to": "2026-12"}, []),
+    ],
+)
+def test_in_december_exactly_the_shortcut_the_address_names_is_current(
+    democratization_actors, monkeypatch, query, current
+):
+    import types
+
+    from mission.dashboards import periods
+
+    monkeypatch.setattr(periods, "timezone", types.SimpleNamespace(localdate=lambda: datetime.date(2026, 12, 10)))
+    response = client_for(democratization_actors["department_head"]).get(URL, query)
+    links = response.context["filters"].preset_links()
+    assert [link["label"] for link in links if link["current"]] == current
+    assert response.content.decode().count('aria-current="true"') == len(current)

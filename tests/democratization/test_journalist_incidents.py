@@ -337,4 +337,5 @@ def test_a_response_step_before_the_incident_is_refused_and_row_errors_are_annou
     assert not draft.response_steps.exists()
     missing = dict(data, **{"responsestep-0-date": ""})
     response = monitor.post(url("edit", draft.pk), missing)
-    assert "Some rows of response to the incident below need your attention." in response.content.decode()
+    announced = "Response to the incident, new row 1, Date: This field is required.</a>"
+    assert '<a href="#id_responsestep-0-date">' + announced in response.content.decode()  # linked, at the top

@@ -158,3 +158,58 @@ def test_partners_count_the_participants_never_a_name(democratization_actors, de
         shown = cells[sex]  # perturbed by at most 2; below 5 suppressed (null)
         assert shown is None or (shown >= 5 and abs(shown - true) <= 2), (sex, shown)
     assert "Provë" not in answer.content.decode()
+
+
+def test_a_spare_row_offers_its_defaulted_choices_empty_so_an_untouched_row_is_no_row(democratization_actors):
+    monitor = democratization_actors["monitor"]
+    page = client_for(monitor).get(url("create"))
+    row = page.context["formsets"][0].formset.forms[0]
+    for name in ("sex", "age_band", "role"):
+        assert row[name].value() in ("", None)
+        assert 'value="" selected' in str(row[name]) or " selected" not in str(row[name])
+    place = monitor.region.municipalities.order_by("code").first()
+    untouched = {"id": "", "name": "", "sex": "", "age_band": "", "community": "", "role": "", "outcome": ""}
+    response = _create(client_for(monitor), _form(place, [_person("Ema Provë"), untouched], save="1"))
+    assert response.status_code == 302
+    assert list(Participant.objects.values_list("name", flat=True)) == ["Ema Provë"]
+
+
+def test_a_new_row_left_with_its_choices_empty_gets_the_defaults(democratization_actors):
+    monitor = democratization_actors["monitor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    row = _person("Ema Provë", sex="", age_band="", role="")
+    response = _create(client_for(monitor), _form(place, [row], save="1"))
+    assert response.status_code == 302
+    assert list(Participant.objects.values_list("sex", "age_band", "role")) == [("unknown", "unknown", "participant")]
+
+
+def test_a_new_row_with_a_choice_picked_but_no_name_is_refused_on_its_name_not_saved_nameless(
+    democratization_actors,
+):
+    monitor = democratization_actors["monitor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    picked = {"id": "", "name": "", "sex": "female", "age_band": "", "community": "", "role": "", "outcome": ""}
+    response = _create(client_for(monitor), _form(place, [_person("Ema Provë"), picked], save="1"))
+    assert response.status_code == 200
+    row = response.context["formsets"][0].formset.forms[1]
+    assert row.errors["name"] == ["A new row needs a name. To leave the row out, empty its fields."]
+    assert 'value="female" selected' in response.content.decode()  # what was picked is kept
+    assert not ParticipationActivity.objects.exists()
+    assert not Participant.objects.exists()
+
+
+def test_the_top_of_the_form_names_each_rows_error_and_links_to_its_field(democratization_actors):
+    monitor = democratization_actors["monitor"]
+    place = monitor.region.municipalities.order_by("code").first()
+    picked = {"id": "", "name": "", "sex": "female", "age_band": "", "community": "", "role": "", "outcome": ""}
+    response = _create(client_for(monitor), _form(place, [_person("Ema Provë"), picked], title="", save="1"))
+    page = response.content.decode()
+    start = page.index('class="alert alert--error error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    assert '<a href="#id_title">Title: This field is required.</a>' in summary
+    assert (
+        '<a href="#id_participant-1-name">Participants, new row 2, Name: A new row needs a name. '
+        "To leave the row out, empty its fields.</a>"
+    ) in summary
+    assert page.index("error-summary") < page.index('id="id_participant-1-name"')
+    assert 'id="participant-1"' in page  # the row's box, which a row's own errors link to

@@ -323,3 +323,38 @@ def test_a_filter_on_other_rows_than_reference_data_is_rendered_every_time(depar
     assert filterset.form_key_parts() == ()
     filterset.filters["reporter"] = django_filters.ModelChoiceFilter(queryset=User.objects.all())
     assert filterset.form_key_parts() is None
+
+
+def _options(page, name):
+    form = page.context["filter"].form
+    return [str(label) for value, label in form.fields[name].widget.choices if value != ""]
+
+
+def test_a_regional_supervisors_filters_offer_their_region_and_its_municipalities_only(department, geography):
+    from field_offices.models import Municipality, Region
+
+    url, actors = department["url"], department["actors"]
+    supervisor = actors["supervisor"]
+    own = Municipality.objects.filter(region=supervisor.region)
+    for page_name in ("queue", "list"):
+        page = client_for(supervisor).get(url(page_name))
+        assert _options(page, "region") == [supervisor.region.name]
+        assert sorted(_options(page, "municipality")) == sorted(m.name for m in own)
+        html = page.content.decode()
+        for other in Region.objects.exclude(pk=supervisor.region_id):
+            assert f'value="{other.code}"' not in html
+    elsewhere = Region.objects.exclude(pk=supervisor.region_id).first()
+    page = client_for(supervisor).get(url("queue"), {"region": elsewhere.code})
+    assert page.context["filter"].form.errors["region"]  # not a choice: said on the field, not applied
+    assert all(record.municipality.region_id == supervisor.region_id for record, _cells in page.context["rows"])
+
+
+def test_a_department_heads_filters_offer_every_region(department, geography):
+    from field_offices.models import Region
+
+    url, actors = department["url"], department["actors"]
+    client_for(actors["supervisor"]).get(url("list"))  # their fields are kept for their region only
+    page = client_for(actors["department_head"]).get(url("list"))
+    assert sorted(_options(page, "region")) == sorted(r.name for r in Region.objects.all())
+    html = page.content.decode()
+    assert all(f'value="{region.code}"' in html for region in Region.objects.all())
