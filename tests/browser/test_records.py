@@ -24,14 +24,15 @@ NAME = "Besa Canarylli"
 
 def _fill(page, template, fields, prefix):
     """Type the template's values into the form's fields: choices picked, dates typed, names replaced
-    by NAME (a restricted value, which the offline draft must keep sealed)."""
+    by NAME (restricted text, which the offline draft must keep sealed)."""
     model = type(template)
     for name in fields:
         field = model._meta.get_field(name)
         control = page.locator(f"#{prefix}{name}")
         value = getattr(template, name)
-        if declaration(model).of(name) is Sensitivity.RESTRICTED:
-            control.fill(NAME)
+        if declaration(model).of(name) is Sensitivity.RESTRICTED and not field.is_relation:
+            if value:  # what the template left empty stays empty (an outlet picked, none typed)
+                control.fill(NAME)
         elif field.is_relation or field.choices:
             if value is not None and value != "":
                 control.select_option(str(getattr(template, f"{name}_id", None) or value))

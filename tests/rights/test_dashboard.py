@@ -244,7 +244,7 @@ class TestSummaries:
         assert _figures(response)["Hearings monitored"][0] == 5
         assert "Figures as of" in response.content.decode()
         assert not SummaryMark.objects.exists()
-        assert SummaryRefresh.objects.get().kind == "incremental"
+        assert SummaryRefresh.objects.get(name="trial_monitoring").kind == "incremental"
 
     def test_an_approval_marks_its_month_for_the_rating_tables_only(self, monitor, supervisor, observation, standards):
         from rights.services.observations import observation_approve, observation_submit

@@ -88,7 +88,7 @@ def test_the_head_updates_a_recommendations_status(page, democratization_actors,
     _sign_in(page, democratization_actors["department_head"].username)
     page.goto(reverse("democratization:recommendation_list"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Election recommendations")
-    page.get_by_role("link", name="EU Election Observation Mission").first.click()
+    page.get_by_role("link", name="EU EOM, early legislative elections 2021").first.click()
     expect(page.get_by_role("region", name="Status now")).to_contain_text("Partially implemented")
     page.get_by_label("Date", exact=True).fill("2025-03-14")
     page.get_by_label("Status", exact=True).select_option(label="Fully implemented")
