@@ -77,6 +77,7 @@ DEMOCRATIZATION_PAGES = (
     ("review_queue.deep", "review queue, deep page", 1.2),
     ("recommendations.first", "recommendations list", 1.2),
     ("dashboard.page", "dashboard", 1.5),
+    ("dashboard.rendered", "dashboard rendered (not kept)", 1.5),
     ("api.first", "API list, first page", 1.2),
     ("api.deep", "API list, deep page", 1.2),
 )

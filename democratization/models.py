@@ -136,7 +136,7 @@ class JournalistIncident(IncidentRecord):
         verbose_name_plural = _("journalist safety incidents")
         indexes = [
             models.Index(fields=["-date", "-id"], name="jsi_date_id_idx"),
-            models.Index(fields=["status", "submitted_at", "id"], name="jsi_queue_idx"),
+            models.Index(fields=["status", "date", "id"], name="jsi_queue_idx"),
             models.Index(fields=["kind", "id"], name="jsi_kind_idx"),
             models.Index(fields=["perpetrator_type", "id"], name="jsi_perpetrator_idx"),
         ]
@@ -281,7 +281,7 @@ class ParticipationActivity(ActivityRecord):
         verbose_name_plural = _("participation activities")
         indexes = [
             models.Index(fields=["-date", "-id"], name="activity_date_id_idx"),
-            models.Index(fields=["status", "submitted_at", "id"], name="activity_queue_idx"),
+            models.Index(fields=["status", "date", "id"], name="activity_queue_idx"),
             models.Index(fields=["kind", "id"], name="activity_kind_idx"),
         ]
 
@@ -529,7 +529,7 @@ class GovernanceAssessment(ReviewedRecord):
         constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="assessment_once_per_year")]
         indexes = [
             models.Index(fields=["-assessed_on", "-id"], name="assessment_date_id_idx"),
-            models.Index(fields=["status", "submitted_at", "id"], name="assessment_queue_idx"),
+            models.Index(fields=["status", "assessed_on", "id"], name="assessment_queue_idx"),
         ]
 
     def __str__(self) -> str:

@@ -83,7 +83,10 @@ class RecordCount(models.Model):
     summary = models.CharField(max_length=50)  # the department's summary: "records.<label>"
     record_type = models.CharField(max_length=100)  # "<app_label>.<model>", lower case
     month = models.DateField()  # its first day
-    municipality_id = models.BigIntegerField()  # no foreign key: a rebuild locks no municipality row
+    # No foreign keys: a rebuild locks no reference row. The region is the municipality's when the
+    # records were counted (an administrator's move reaches the figures with the nightly rebuild).
+    region_id = models.BigIntegerField(default=0)
+    municipality_id = models.BigIntegerField(null=True)  # kept for the totals (statuses, approved) only
     dimension = models.CharField(max_length=100)
     value = models.CharField(max_length=100, null=True)  # noqa: DJ001  # None: not known, or a step not reached
     count = models.BigIntegerField()

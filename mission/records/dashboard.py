@@ -25,11 +25,9 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from field_offices.models import Municipality
 from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
-from mission.choices import reference_values
 from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.fragments import dashboard_fragment
@@ -150,10 +148,7 @@ def _charts(record_type: RecordType, counts: Counts, filters: Filters) -> list[C
         charts.append(Chart(f"{name}-by-{field_name}", title, [Column(capfirst(field.verbose_name)), count], rows))
     for part in record_type.parts:
         charts += _part_charts(record_type, part, counts)
-    regions = reference_values(Municipality, "region_id")
-    by_region: Counter[int] = Counter()
-    for municipality, n in counts.by_municipality.get(key, Counter()).items():
-        by_region[regions.get(municipality, 0)] += n
+    by_region = counts.by_region.get(key, Counter())
     shown = [r for r in filters.regions if filters.region_ids is None or r.pk in filters.region_ids]
     rows = [[region.name, by_region.get(region.pk, 0)] for region in shown]
     title = format_lazy(_("{records} by region"), records=plural)

@@ -63,17 +63,17 @@ class RecordDashboards(DepartmentDashboards):
         figures = []
         activity = Activity(label=str(_("records")))
         counts = record_counts(self.summary, filters.region_ids, filters.period, dimensions=[STATUS])
-        regions = reference_values(Municipality, "region_id")
         codes = reference_values(Municipality, "code")
         for record_type in self.records:
             plural = record_type.get_model()._meta.verbose_name_plural
             url = reverse(f"{self.namespace}:{record_type.url_name('list')}")
             now, before = counts.total(record_type, STATUS), counts.total(record_type, STATUS, previous=True)
             figures.append(Figure(str(plural).capitalize(), now, before, COUNT, url))
-            for municipality, n in counts.by_municipality.get(type_key(record_type), {}).items():
-                region, code = regions.get(municipality), codes.get(municipality, "")
-                if region is not None:
-                    activity.by_region[region] = activity.by_region.get(region, 0) + n
+            key = type_key(record_type)
+            for region, n in counts.by_region.get(key, {}).items():
+                activity.by_region[region] = activity.by_region.get(region, 0) + n
+            for municipality, n in counts.by_municipality.get(key, {}).items():
+                code = codes.get(municipality, "")
                 activity.by_municipality[code] = activity.by_municipality.get(code, 0) + n
         return Overview(figures=figures, activity=activity)
 
