@@ -104,7 +104,7 @@ def _grouping(summary: str, record_type: RecordType, dimension: str, value: str 
         "record_type": f"='{type_key(record_type)}'",
         "month": "month",
         "region_id": "region",
-        "municipality_id": "place" if dimension in (STATUS, APPROVED) else "=NULL",
+        "municipality_id": "place" if dimension in (STATUS, APPROVED) else "=CAST(NULL AS BIGINT)",
         "dimension": f"='{dimension}'",
         "value": value or "=NULL",
         "count": "=COUNT(*)",
