@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
-from field_offices.models import Institution, Municipality
+from field_offices.models import Institution
 from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, LocalizedNameModel
@@ -20,13 +20,13 @@ from mission.encryption import EncryptedCharField
 from mission.records.shapes import (
     ActivityRecord,
     IncidentRecord,
+    MunicipalAssessment,
     ParticipantRow,
     PersonRow,
     RecordFlagRow,
     ResponseStepRow,
-    happened,
 )
-from mission.review.models import ReviewedQuerySet, ReviewedRecord, ReviewLabels
+from mission.review.models import ReviewedQuerySet, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
 from mission.trackers.shapes import NationalQuerySet, StatusEntryRow, TrackedItem
 
@@ -467,7 +467,7 @@ class AssessmentLabels(ReviewLabels):
     created = _("started the assessment")
 
 
-class GovernanceAssessment(ReviewedRecord):
+class GovernanceAssessment(MunicipalAssessment):
     """A municipality's governance in one year, by the indicators of `INDICATORS_VERSION`: financial
     management, human resources, performance management and public participation. Drafted by a
     monitor of the region, reviewed and approved like every record; one per municipality and year."""
@@ -477,13 +477,6 @@ class GovernanceAssessment(ReviewedRecord):
     author_field = "assessor"
     review_labels = AssessmentLabels()
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
-    )
-    year = models.PositiveSmallIntegerField(
-        _("year assessed"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    assessed_on = models.DateField(_("date of the assessment"))
     indicators_version = models.CharField(
         _("indicators version"), max_length=10, default=INDICATORS_VERSION, editable=False
     )
@@ -522,7 +515,7 @@ class GovernanceAssessment(ReviewedRecord):
 
     objects = DemocratizationQuerySet.as_manager()
 
-    class Meta:
+    class Meta(MunicipalAssessment.Meta):
         ordering = ["-year", "-assessed_on", "-pk"]  # the latest year first: what the map shows
         verbose_name = _("municipal governance assessment")
         verbose_name_plural = _("municipal governance assessments")
@@ -531,20 +524,3 @@ class GovernanceAssessment(ReviewedRecord):
             models.Index(fields=["-assessed_on", "-id"], name="assessment_date_id_idx"),
             models.Index(fields=["status", "assessed_on", "id"], name="assessment_queue_idx"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.municipality}, {self.year}"
-
-    def validate_constraints(self, exclude: Any = None) -> None:
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError:  # its one constraint: one assessment per municipality and year
-            raise ValidationError(
-                {"year": _("This municipality has an assessment of this year already: open it instead.")}
-            ) from None
-
-    def clean(self) -> None:
-        super().clean()
-        happened(assessed_on=self.assessed_on)
-        if self.year and self.assessed_on and self.year > self.assessed_on.year:
-            raise ValidationError({"year": _("A year is assessed once it has begun: not after the assessment's date.")})

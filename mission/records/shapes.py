@@ -21,9 +21,11 @@ them:
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -188,6 +190,45 @@ class ActivityRecord(ReviewedRecord):
         happened(date=self.date, end_date=self.end_date)
         if self.end_date and self.date and self.end_date < self.date:
             raise ValidationError({"end_date": _("The last day cannot be before the first.")})
+
+
+class MunicipalAssessment(ReviewedRecord):
+    """A municipality assessed for one year against a versioned set of indicators (its governance, its
+    compliance with the language law): drafted, reviewed and approved like every record, one per
+    municipality and year. The subclass adds its indicators (numbers the dashboard may map and trend:
+    `RecordType.mapped`, `trend_by="year"`), `assessor` (its `author_field`) and `indicators_version`
+    with its version as the default; its Meta keeps the constraint (a subclass may name it)."""
+
+    municipality = models.ForeignKey(
+        "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year assessed"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    assessed_on = models.DateField(_("date of the assessment"))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="%(app_label)s_%(class)s_once_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality}, {self.year}"
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:  # its one constraint: one assessment per municipality and year
+            raise ValidationError(
+                {"year": _("This municipality has an assessment of this year already: open it instead.")}
+            ) from None
+
+    def clean(self) -> None:
+        super().clean()
+        happened(assessed_on=self.assessed_on)
+        if self.year and self.assessed_on and self.year > self.assessed_on.year:
+            raise ValidationError({"year": _("A year is assessed once it has begun: not after the assessment's date.")})
 
 
 class ParticipantRow(PersonRow):
