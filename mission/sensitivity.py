@@ -80,6 +80,7 @@ class Pseudonym:
     role: str = ""
     ordinal: str = "ordinal"
     label: str | Promise = ""
+    stands_for: str = "name"  # the field it replaces; other restricted fields show nothing
 
     def of(self, obj: models.Model) -> str:
         label = getattr(obj, f"get_{self.role}_display")() if self.role else str(self.label)
@@ -118,7 +119,7 @@ class Declaration:
         """The value of `obj.<name>` for someone who may (`restricted`) or may not read restricted
         values: a restricted value becomes the record's pseudonym."""
         if self.of(name) is Sensitivity.RESTRICTED and not restricted:
-            if self.pseudonym is None:
+            if self.pseudonym is None or name != self.pseudonym.stands_for:
                 return ""
             return self.pseudonym.of(obj)
         return getattr(obj, name)

@@ -134,6 +134,11 @@ def record_summary_changes(actors: dict[str, Any], objects: dict[str, Any], labe
         record = fresh("draft")
         record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
 
+    def move_the_draft_into_another_month() -> None:
+        record = fresh("draft")
+        earlier = getattr(record, day) - datetime.timedelta(days=40)
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={day: earlier})
+
     def move_an_approved_one_into_another_month() -> None:
         record = fresh("approved")
         earlier = getattr(record, day) - datetime.timedelta(days=62)
@@ -153,6 +158,7 @@ def record_summary_changes(actors: dict[str, Any], objects: dict[str, Any], labe
 
     return [
         approve_the_submitted,
+        move_the_draft_into_another_month,
         submit_the_draft,
         move_an_approved_one_into_another_month,
         take_an_approved_one_back_to_review,

@@ -100,7 +100,8 @@ class RecordDashboards(DepartmentDashboards):
         charts: list[Chart] = []
         region_ids = scope_for(user).region_ids
         in_scope = region_ids is None or municipality.region_id in region_ids  # else no trend: none is known
-        by_status = record_status_counts(self.summary, municipality.pk)
+        # Counted in the reader's scope only: another region's municipality shows no counts of its records.
+        by_status = record_status_counts(self.summary, municipality.pk) if in_scope else {}
         for record_type in self.records:
             model = record_type.get_model()
             records = self._records(record_type, user).filter(municipality=municipality)

@@ -19,7 +19,7 @@ from mission.drafts import mark_restricted
 from mission.forms import DATE_WIDGET, use_fast_widgets
 from mission.records.cells import FieldColumn, cells_of, columns_of
 from mission.records.declaration import RecordPart, record_type_of
-from mission.sensitivity import restricted_fields
+from mission.sensitivity import declaration, restricted_fields
 
 if TYPE_CHECKING:
     from mission.accounts.models import User
@@ -62,8 +62,13 @@ class PartForm(forms.Form):
         use_fast_widgets(self)
         restricted = restricted_fields(model)
         mark_restricted(*[field for name, field in self.fields.items() if name in restricted])
-        # Who the row is about: a person's name, when the reader may read and so type it.
-        self.identifying = [name for name in self.part.fields if name in restricted and name in self.fields]
+        # Who the row is about: a person's name (what the pseudonym stands for), when the reader may read
+        # and so type it; an outlet picked is not a name.
+        pseudonym = declaration(model).pseudonym
+        named = pseudonym.stands_for if pseudonym is not None else None
+        self.identifying = [
+            name for name in self.part.fields if name == named and name in restricted and name in self.fields
+        ]
 
     @property
     def spare(self) -> bool:

@@ -95,6 +95,7 @@ def record_update(
     or, with `submit`, sent for review. Refused with a ConcurrentEditError when it changed since
     `expected_version`."""
     record_edit(actor=actor, record=record, expected_version=expected_version)
+    record_summary_mark_moved(record)  # its date or place may change: the month it leaves changes too
     _apply(record, fields, actor)
     _require_place(actor, record, fields)
     parts_save(record, parts or {}, actor=actor)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from mission.encryption import EncryptedCharField
 from mission.exports import (
     Choice,
     Column,
@@ -46,8 +47,8 @@ def _named(name: str) -> Merged:
 
 def _cell(model: type[models.Model], name: str) -> Cell:
     field = model._meta.get_field(name)
-    if declaration(model).of(name) is Sensitivity.RESTRICTED:
-        return _named(name)
+    if declaration(model).of(name) is Sensitivity.RESTRICTED and isinstance(field, EncryptedCharField):
+        return _named(name)  # a restricted reference (a journalist's outlet) is written as its name below
     if isinstance(field, models.ForeignKey):
         related = field.related_model
         if related is not None and any(f.name == "name_en" for f in related._meta.fields):

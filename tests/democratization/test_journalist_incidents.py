@@ -339,3 +339,40 @@ def test_a_response_step_before_the_incident_is_refused_and_row_errors_are_annou
     response = monitor.post(url("edit", draft.pk), missing)
     announced = "Response to the incident, new row 1, Date: This field is required.</a>"
     assert '<a href="#id_responsestep-0-date">' + announced in response.content.decode()  # linked, at the top
+
+
+def test_the_data_report_names_the_outlet_for_readers_of_names_only(
+    democratization_actors, democratization_objects, settings, tmp_path
+):
+    from mission import departments
+    from tests.departments import records_in
+    from tests.records.test_reports import _tables
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    config = next(c for c in departments.all() if c.label == "democratization")
+    department = {
+        "config": config,
+        "type": config.records[0],
+        "actors": democratization_actors,
+        "objects": records_in(democratization_objects, "democratization"),
+    }
+    _job, (_records, journalists, _steps) = _tables(department, democratization_actors["department_head"], "csv")
+    header = journalists[0]
+    outlets = {row[header.index("Media outlet")] for row in journalists[1:]}
+    assert outlets == {"Radio KIM"}  # its name, not its key
+    _job, (_records, journalists, _steps) = _tables(department, democratization_actors["management"], "csv")
+    assert "Media outlet" not in journalists[0]
+    assert "Radio KIM" not in {cell for row in journalists for cell in row}
+
+
+def test_a_new_row_with_only_an_outlet_asks_for_the_journalists_name(democratization_actors, peja):
+    monitor = client_for(democratization_actors["monitor"])
+    kim = MediaOutlet.objects.get(code="RKIM")
+    data = _post_data(peja, journalists=[_journalist("", outlet=str(kim.pk), outlet_other="")])
+    before = JournalistIncident.objects.count()
+    response = _create(monitor, data)
+    assert response.status_code == 200
+    form = response.context["formsets"][0].formset.forms[0]
+    assert "A new row needs a name." in response.content.decode()
+    assert list(form.errors) == ["name"]  # on the name, not on the outlet picked
+    assert JournalistIncident.objects.count() == before

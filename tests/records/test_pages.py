@@ -2,6 +2,7 @@
 declares records, through its test contract (tests/departments.py)."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -222,10 +223,12 @@ def test_the_overview_and_the_municipality_page_show_the_records(department):
     detail = reverse(
         f"{department['config'].label}:{department['type'].url_name('detail')}", args=[objects["draft"].pk]
     )
+    assert re.search(r"[1-9]\d* records? here in your scope", page.content.decode())
     elsewhere = client_for(actors["other_region_monitor"])
-    assert (
-        detail not in elsewhere.get(reverse("dashboards:municipality_detail", kwargs={"code": code})).content.decode()
-    )
+    other_page = elsewhere.get(reverse("dashboards:municipality_detail", kwargs={"code": code})).content.decode()
+    assert detail not in other_page
+    # Nor how many there are: another region's municipality shows no counts of its records.
+    assert not re.search(r"[1-9]\d* records? here in your scope", other_page)
 
 
 def test_a_correction_cannot_move_a_record_out_of_the_correctors_scope(department, geography):
