@@ -99,7 +99,11 @@ def generate_democratization(size: str, records: int) -> dict[str, Any]:
     users = democratization_users()
     if _loaded(size):
         return {"department": "democratization", "skipped": True}
-    if JournalistIncident.objects.exists() or ParticipationActivity.objects.exists():
+    from democratization.models import GovernanceAssessment, Recommendation
+
+    if any(
+        m.objects.exists() for m in (JournalistIncident, ParticipationActivity, GovernanceAssessment, Recommendation)
+    ):
         raise SystemExit("The database holds other Democratization records; use an empty database.")
     started = time.perf_counter()
     rng, keys = random.Random(SEED), random.Random(SEED + 1)  # noqa: S311  # a fixed dataset, no secret
@@ -320,7 +324,7 @@ def _governance_and_recommendations(users: dict[str, Any]) -> dict[str, int]:
                 GovernanceAssessment(
                     municipality=municipality,
                     year=year - back,
-                    assessed_on=datetime.date(year - back + 1, 3, 1),
+                    assessed_on=min(datetime.date(year - back + 1, 3, 1), datetime.date.today()),
                     budget_execution=round(rng.uniform(55, 98), 1),
                     own_source_revenue=round(rng.uniform(10, 45), 1),
                     audit_opinion=rng.choice(["unmodified", "qualified", "adverse"]),
@@ -359,7 +363,7 @@ def _governance_and_recommendations(users: dict[str, Any]) -> dict[str, int]:
         status = ""
         for step in range(rng.randint(0, 3)):
             status = rng.choice(["not_addressed", "partially", "fully"])
-            day = datetime.date(min(item.source.year + 1 + step, datetime.date.today().year), 6, 1)
+            day = min(datetime.date(item.source.year + 1 + step, 6, 1), datetime.date.today())
             entries.append(RecommendationStatusEntry(item=item, date=day, status=status, recorded_by=head))
         if status:
             item.current_status, item.status_date = status, entries[-1].date
