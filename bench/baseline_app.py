@@ -1,5 +1,6 @@
-"""The baseline for the API list benchmark: a lean WSGI app that returns exactly the bytes the portal
-returns to a partner for `GET /api/v1/hearings/` (published hearings, the same keys in the same order,
+"""The baseline for the API list benchmarks: a lean WSGI app that returns exactly the bytes the portal
+returns to a partner for `GET /api/v1/hearings/` and `GET /api/v1/journalist-safety/` (published hearings,
+approved incidents, the same keys in the same order,
 the partner's own identifiers for the hearing and the case, the same cursor and `next` link), from a
 plain psycopg2 cursor (tuples) and orjson. No framework, no authentication, no logging: the floor the
 portal is compared to. `bench_api_list` checks that both answer the same bytes before it measures.
@@ -57,6 +58,37 @@ KEYS = (
 )
 DEFAULT_PAGE_SIZE = 100
 
+# Democratization's journalists' safety incidents (`mission.records.api` for its RecordType): the
+# approved ones, their coded fields in the portal's order, the partner's own identifier of each.
+INCIDENT_SQL = """
+SELECT i.id, r.code, m.code, i.status, i.date, i.kind, i.perpetrator_type, i.reported_to_police, i.created_at,
+       i.updated_at
+FROM democratization_journalistincident i
+JOIN field_offices_municipality m ON m.id = i.municipality_id
+JOIN field_offices_region r ON r.id = m.region_id
+WHERE i.status = 'approved' AND i.id > %s
+ORDER BY i.id
+LIMIT %s
+"""
+INCIDENT_KEYS = (
+    "id",
+    "region",
+    "municipality",
+    "status",
+    "date",
+    "kind",
+    "perpetrator_type",
+    "reported_to_police",
+    "created_at",
+    "updated_at",
+)
+# path → the SQL, its keys, and the kind of record each identifier column holds (column → kind): the
+# first column is the list's own, the one its cursor names.
+ROUTES = {
+    "/api/v1/hearings/": (SQL, KEYS, {0: "rights.hearing", 1: "rights.case"}),
+    "/api/v1/journalist-safety/": (INCIDENT_SQL, INCIDENT_KEYS, {0: "democratization.journalistincident"}),
+}
+
 _HALF = 8
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
 _PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]
@@ -110,7 +142,7 @@ class Identifiers:
 _state: dict[str, Any] = {}
 
 
-def _setup() -> tuple[Any, Identifiers, Identifiers]:
+def _setup(kinds: Iterable[str]) -> tuple[Any, dict[str, Identifiers]]:
     """The connection and the identifiers, once per worker (as the portal keeps its own)."""
     connection = _state.get("connection")
     if connection is None or connection.closed:
@@ -118,32 +150,38 @@ def _setup() -> tuple[Any, Identifiers, Identifiers]:
         connection = psycopg2.connect(os.environ["BENCH_DSN"], options="-c timezone=UTC")
         connection.autocommit = True
         _state["connection"] = connection
-    if "hearings" not in _state:
-        secret, owner = os.environ["BENCH_IDENTIFIER_KEY"], int(os.environ["BENCH_PARTNER_ID"])
-        _state["hearings"] = Identifiers(secret, owner, "rights.hearing")
-        _state["cases"] = Identifiers(secret, owner, "rights.case")
-    return connection, _state["hearings"], _state["cases"]
+    secret, owner = os.environ["BENCH_IDENTIFIER_KEY"], int(os.environ["BENCH_PARTNER_ID"])
+    for kind in kinds:
+        if kind not in _state:
+            _state[kind] = Identifiers(secret, owner, kind)
+    return connection, {kind: _state[kind] for kind in kinds}
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-    connection, hearings, cases = _setup()
+    route = ROUTES.get(environ["PATH_INFO"])
+    if route is None:
+        start_response("404 Not Found", [("Content-Type", "application/json")])
+        return [b'{"detail":"not found"}']
+    sql, keys, kinds = route
+    connection, identifiers = _setup(kinds.values())
+    own = identifiers[kinds[0]]
     query = parse_qsl(environ.get("QUERY_STRING", ""))
     given = dict(query)
     size = int(given.get("page_size", DEFAULT_PAGE_SIZE))
     after: int | None = 0
     if given.get("cursor"):
-        after = hearings.decode(given["cursor"])
+        after = own.decode(given["cursor"])
         if after is None:
             start_response("400 Bad Request", [("Content-Type", "application/json")])
             return [b'{"detail":"bad cursor"}']
     with connection.cursor() as cursor:
-        cursor.execute(SQL, [after, size + 1])
+        cursor.execute(sql, [after, size + 1])
         rows = cursor.fetchall()
     next_url = None
     if len(rows) > size:
         rows = rows[:size]
         # As Django's QueryDict: the query as given, the cursor replaced in its place or added last.
-        new = hearings.encode(rows[-1][0])
+        new = own.encode(rows[-1][0])
         pairs = [(k, new if k == "cursor" else v) for k, v in query]
         if "cursor" not in given:
             pairs.append(("cursor", new))
@@ -151,9 +189,11 @@ def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> 
             f"{environ['wsgi.url_scheme']}://{environ.get('HTTP_HOST', '127.0.0.1')}{environ['PATH_INFO']}"
             f"?{urlencode(pairs)}"
         )
-    hearing_ids = hearings.encode_all(row[0] for row in rows)
-    case_ids = cases.encode_all(row[1] for row in rows)
-    results = [dict(zip(KEYS, (hearing_ids[row[0]], case_ids[row[1]], *row[2:]), strict=True)) for row in rows]
+    encoded = {column: identifiers[kind].encode_all(row[column] for row in rows) for column, kind in kinds.items()}
+    results = [
+        dict(zip(keys, [encoded[i][value] if i in encoded else value for i, value in enumerate(row)], strict=True))
+        for row in rows
+    ]
     body = orjson.dumps({"next": next_url, "results": results})
     start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     return [body]

@@ -465,7 +465,8 @@ def _measure(pages: dict[str, tuple[Any, str]], samples: int) -> dict[str, tuple
 
 def bench_democratization(repeats: int) -> dict[str, Any]:
     """Server time and queries of the department's pages and API list; above 10k, each ÷ the same on
-    the 10k dataset, alternating the two databases in the run."""
+    the 10k dataset, alternating the two databases in the run; and the API list against the lean
+    baseline returning the same bytes (bench/baseline_app.py), as trial monitoring's."""
     from django.db import connection
 
     from bench.run import _connected, _dataset_size, reference_database_url
@@ -521,5 +522,11 @@ def bench_democratization(repeats: int) -> dict[str, Any]:
         v.get("queries_10k", v["queries"]) == v["queries"]
         for found in results["pages"].values()
         for v in found.values()
+    )
+    from bench.run import api_against_baseline
+    from democratization.models import JournalistIncident
+
+    results["api_baseline"] = api_against_baseline(
+        "/api/v1/journalist-safety/", "journalist_safety", JournalistIncident, repeats, 10 if repeats > 2 else 3
     )
     return results

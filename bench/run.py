@@ -149,6 +149,20 @@ GOALS = [
         for key, label, target in DEMOCRATIZATION_PAGES
     ),
     Goal("Democratization: API list deep page ÷ first page", "democratization", "api_deep_vs_first", "<=", 1.2),
+    Goal(
+        "Democratization: API list first page ÷ lean baseline (same bytes)",
+        "democratization",
+        "api_baseline.first.ratio",
+        "<=",
+        2,
+    ),
+    Goal(
+        "Democratization: API list deep page ÷ lean baseline (same bytes)",
+        "democratization",
+        "api_baseline.deep.ratio",
+        "<=",
+        2,
+    ),
     Goal("API list first page ÷ lean baseline (same bytes)", "api_list", "first.ratio", "<=", 2),
     Goal("API list deep page ÷ lean baseline (same bytes)", "api_list", "deep.ratio", "<=", 2),
     Goal("API list deep page ÷ first page", "api_list", "deep_vs_first", "<=", 1.2),
@@ -446,19 +460,26 @@ def bench_api_list(repeats: int, requests_per_round: int) -> dict:
     """`GET /api/v1/hearings/?page_size=100` as a partner (first page and a page 90 % deep, by cursor)
     vs the lean WSGI baseline returning the same bytes; both under gunicorn with 2 workers. Checks
     first that both answer byte for byte the same on both pages."""
+    from rights.models import Hearing
+
+    return api_against_baseline("/api/v1/hearings/", "trial_monitoring", Hearing, repeats, requests_per_round)
+
+
+def api_against_baseline(path: str, dataset: str, model: Any, repeats: int, requests_per_round: int) -> dict:
+    """An API list as a partner with the dataset `dataset`, first page and 90 % deep (the partner's
+    cursor at 90 % of `model`'s ids), against bench/baseline_app.py's same bytes."""
     from django.conf import settings
     from django.db.models import Max
 
     from mission.accounts.models import User
-    from mission.api.identifiers import for_owner
+    from mission.api.identifiers import for_owner, kind_of
     from mission.api.services import token_issue
-    from rights.models import Hearing
 
     partner = User.objects.get(username="bench.partner")
-    _token, key = token_issue(actor=None, user=partner, name="bench", scopes=["trial_monitoring"])
-    deep_id = int((Hearing.objects.aggregate(m=Max("id"))["m"] or 0) * 0.9)
-    # The partner's cursor is its own identifier of the hearing, for the portal and the baseline alike.
-    deep = for_owner(partner.pk).encode("rights.hearing", deep_id)
+    _token, key = token_issue(actor=None, user=partner, name="bench", scopes=[dataset])
+    deep_id = int((model.objects.aggregate(m=Max("id"))["m"] or 0) * 0.9)
+    # The partner's cursor is its own identifier of the record, for the portal and the baseline alike.
+    deep = for_owner(partner.pk).encode(kind_of(model), deep_id)
     baseline_env = {
         "BENCH_DSN": _dsn(),
         "BENCH_IDENTIFIER_KEY": settings.API_IDENTIFIER_KEY,
@@ -466,10 +487,9 @@ def bench_api_list(repeats: int, requests_per_round: int) -> dict:
     }
     auth = {"Authorization": f"Bearer {key}"}
     results: dict = {}
-    path = "/api/v1/hearings/"
     with (
         gunicorn("mission.wsgi") as portal,
-        gunicorn("bench.baseline_app:application", env=baseline_env, ready_path="/") as baseline,
+        gunicorn("bench.baseline_app:application", env=baseline_env, ready_path="/api/v1/hearings/") as baseline,
     ):
         pages = (("first", "page_size=100"), ("deep", f"page_size=100&cursor={deep}"))
         for label, query in pages:
