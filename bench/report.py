@@ -5,7 +5,17 @@ import numbers
 from collections.abc import Callable
 from typing import TypeGuard
 
-from bench.run import BENCH_DIR, GOALS, GROUPS, LISTS, Goal, latest_by_size, lookup, previous_by_size
+from bench.run import (
+    BENCH_DIR,
+    DEMOCRATIZATION_PAGES,
+    GOALS,
+    GROUPS,
+    LISTS,
+    Goal,
+    latest_by_size,
+    lookup,
+    previous_by_size,
+)
 
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 SIZE_ORDER = ["10k", "100k", "1m"]
@@ -177,6 +187,27 @@ def details_table(latest: dict[str, dict]) -> list[str]:
         ("api.deep", "API list deep page"),
     ):
         row(f"{label}, server time ÷ the same at 10k", lambda b, key: flat(b, key), key)
+
+    def democratization(b: dict, key: str) -> str:
+        r = lookup(b["democratization"]["pages"], key)
+        assert isinstance(r, dict)
+        measured = f"{r['median_ms']} ms ({r['queries']} queries)"
+        if "ratio" not in r:
+            return measured
+        return f"{_spread(r)}, {r['median_ms']} ms against {r['median_ms_10k']} ms ({r['queries']} queries)"
+
+    for key, label, _target in DEMOCRATIZATION_PAGES:
+        row(f"Democratization: {label}, server time (÷ the same at 10k)", democratization, key)
+    for page, label in (("first", "first page"), ("deep", "page 90 % deep")):
+        row(
+            f"Democratization: API `/api/v1/journalist-safety/` 100 rows, {label} ÷ lean baseline (same bytes)",
+            lambda b, page: (
+                f"{_spread(b['democratization']['api_baseline'][page])}, "
+                f"{b['democratization']['api_baseline'][page]['portal_median_s'] * 1000:.1f} against "
+                f"{b['democratization']['api_baseline'][page]['baseline_median_s'] * 1000:.1f} ms"
+            ),
+            page,
+        )
 
     def dashboard(b: dict, name: str) -> str:
         r = b["dashboards"][name]
