@@ -7,7 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from democratization.models import MediaOutlet, MediaType, RecommendationSource, SourceBody
-from field_offices.services import LoadReport, read_csv, reference_upsert
+from field_offices.services import LoadReport, names, read_csv, reference_upsert
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -22,9 +22,7 @@ def democratization_reference_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             report,
             code=row["code"],
             values={
-                "name_en": row["name_en"],
-                "name_sq": row["name_sq"],
-                "name_sr": row["name_sr"],
+                **names(row),
                 "media_type": MediaType(row["media_type"]),
                 "languages": row["language"],
             },
@@ -35,9 +33,7 @@ def democratization_reference_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             report,
             code=row["code"],
             values={
-                "name_en": row["name_en"],
-                "name_sq": row["name_sq"],
-                "name_sr": row["name_sr"],
+                **names(row),
                 "body": SourceBody(row["body"]),
                 "year": int(row["year"]),
                 "election_date": datetime.date.fromisoformat(row["election_date"]) if row["election_date"] else None,

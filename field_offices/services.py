@@ -89,6 +89,11 @@ def reference_upsert(
     return obj
 
 
+def names(row: dict[str, str]) -> dict[str, str]:
+    """A reference row's name in the interface's three languages, as every loader reads it."""
+    return {"name_en": row["name_en"], "name_sq": row["name_sq"], "name_sr": row["name_sr"]}
+
+
 def _int_or_none(text: str) -> int | None:
     return int(text) if text.strip() else None
 
@@ -120,7 +125,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             District,
             report,
             code=row["code"],
-            values={"name_en": row["name_en"], "name_sq": row["name_sq"], "name_sr": row["name_sr"]},
+            values=names(row),
         )
         for row in read_csv(data_dir, "districts.csv")
     }
@@ -133,9 +138,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
         basis = membership[code]
         stat = stats[code]
         values = {
-            "name_en": row["name_en"],
-            "name_sq": row["name_sq"],
-            "name_sr": row["name_sr"],
+            **names(row),
             "name_sr_cyrl": row["name_sr_cyrl"],
             "region": regions[row["osce_region"]],
             "region_basis": MembershipBasis(basis["basis"]),
@@ -159,9 +162,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             report,
             code=row["code"],
             values={
-                "name_en": row["name_en"],
-                "name_sq": row["name_sq"],
-                "name_sr": row["name_sr"],
+                **names(row),
                 "region": regions[row["region"]],
             },
         )
@@ -179,7 +180,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             Community,
             report,
             code=row["code"],
-            values={"name_en": row["name_en"], "name_sq": row["name_sq"], "name_sr": row["name_sr"]},
+            values=names(row),
         )
 
     for row in read_csv(data_dir, "institutions.csv"):
@@ -188,9 +189,7 @@ def reference_data_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             report,
             code=row["code"],
             values={
-                "name_en": row["name_en"],
-                "name_sq": row["name_sq"],
-                "name_sr": row["name_sr"],
+                **names(row),
                 "kind": InstitutionKind(row["kind"]),
                 "departments": row["department_relevance"],
             },

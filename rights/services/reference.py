@@ -4,7 +4,7 @@ from pathlib import Path
 from django.db import transaction
 
 from field_offices.models import Municipality
-from field_offices.services import LoadReport, read_csv, reference_upsert
+from field_offices.services import LoadReport, names, read_csv, reference_upsert
 from rights.models import Court, CourtLevel, FairTrialStandard, Questionnaire
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -25,9 +25,7 @@ def rights_reference_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
             report,
             code=row["code"],
             values={
-                "name_en": row["name_en"],
-                "name_sq": row["name_sq"],
-                "name_sr": row["name_sr"],
+                **names(row),
                 "level": CourtLevel(row["level"]),
                 "parent": courts[row["parent_code"]] if row["parent_code"] else None,
                 "seat": municipalities.get(row["seat_municipality_code"]),
@@ -49,9 +47,7 @@ def rights_reference_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
                 lookup={"questionnaire": questionnaire, "code": row["code"]},
                 values={
                     "order": int(row["order"]),
-                    "name_en": row["name_en"],
-                    "name_sq": row["name_sq"],
-                    "name_sr": row["name_sr"],
+                    **names(row),
                     "legal_basis": row["legal_basis"],
                     "guidance_en": row["guidance_en"],
                     "guidance_sq": row["guidance_sq"],
