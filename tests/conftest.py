@@ -81,6 +81,15 @@ def _fresh_reference_choices():
     forget_reference_choices()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_statements():
+    """Partners' page statements are kept per process (mission/api/rows.py); a test that changes a
+    view's scope (to make it fail, say) must not be answered by the statement of the test before."""
+    from mission.api.rows import page_statements
+
+    page_statements.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data once per test database; tests roll back to it. (Transactional tests, which

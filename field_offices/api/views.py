@@ -9,6 +9,8 @@ REFERENCE_TEXT = ("code", *NAMES, "region", "district")
 class RegionList(ValuesListView):
     """The mission's five regional centres."""
 
+    partners_share_scope = True
+
     dataset = "reference"
     model = Region
     fields = {"id": "id", "code": "code", **NAMES, "updated_at": "updated_at"}
@@ -21,6 +23,8 @@ class RegionList(ValuesListView):
 class MunicipalityList(ValuesListView):
     """The 38 municipalities: KAS code, names in three languages and Serbian Cyrillic, region, district,
     2024 census population (`population_partial`: the census was largely boycotted there)."""
+
+    partners_share_scope = True
 
     dataset = "reference"
     model = Municipality
@@ -44,6 +48,8 @@ class MunicipalityList(ValuesListView):
 class FieldTeamList(ValuesListView):
     """Field teams and their region (the municipalities each covers are on the municipality list)."""
 
+    partners_share_scope = True
+
     dataset = "reference"
     model = FieldTeam
     fields = {"id": "id", "code": "code", **NAMES, "region": "region__code", "updated_at": "updated_at"}
@@ -55,6 +61,8 @@ class FieldTeamList(ValuesListView):
 
 class CommunityList(ValuesListView):
     """The communities recognised in Kosovo law, for disaggregation."""
+
+    partners_share_scope = True
 
     dataset = "reference"
     model = Community

@@ -4,7 +4,6 @@ page deep in a million rows costs what the first one does."""
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -41,26 +40,25 @@ def page_size(request: Request) -> int:
 
 def paginate(
     request: Request,
-    queryset: QuerySet[Any, Any],
-    rows_of: Callable[[QuerySet[Any, Any]], Any],
+    page: Callable[[int | None, int], list[dict[str, Any]]],
     *,
     encode: Callable[[int], str] = _encode,
     decode: Callable[[str], int | None] = _decode,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of `rows_of(queryset)` (a values() queryset) and the link to the next page. The cursor
-    is the last primary key, written by `encode` (for partners: their identifier of the last row, so the
-    cursor tells them nothing they do not hold) and read back by `decode` (None: not a cursor)."""
+    """One page of rows and the link to the next page. `page(after, limit)` gives the first `limit`
+    rows in primary-key order after the key `after` (None: from the start). The cursor is the last
+    primary key, written by `encode` (for partners: their identifier of the last row, so the cursor
+    tells them nothing they do not hold) and read back by `decode` (None: not a cursor)."""
     size = page_size(request)
-    queryset = queryset.order_by("pk")
     cursor = request.query_params.get("cursor")
+    after = None
     if cursor:
         after = decode(cursor)
         if after is None:
             raise ValidationError(
                 {"cursor": [_("This cursor is not valid; use the `next` link of the previous page.")]}
             )
-        queryset = queryset.filter(pk__gt=after)
-    rows = list(rows_of(queryset)[: size + 1])
+    rows = page(after, size + 1)
     next_url = None
     if len(rows) > size:
         rows = rows[:size]

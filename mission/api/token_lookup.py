@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connections, models, router
 
+from mission import prepared
 from mission.accounts.models import User
 from mission.api.models import ApiToken
 from mission.connections import first_statement
@@ -77,7 +78,7 @@ def token_with_user(prefix: str) -> ApiToken | None:
 
     def fetch() -> Any:
         with connections[db].cursor() as cursor:
-            cursor.execute(sql, [prefix])
+            prepared.execute(cursor, sql, [prefix], using=db)
             return cursor.fetchone()
 
     # An API request's first statement: it also checks the kept connection (mission/connections.py).

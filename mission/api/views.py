@@ -1,14 +1,16 @@
 """The API's building blocks. A department adds an endpoint by subclassing `ValuesListView` in its own
 `api/` package and listing it in its `api/urls.py`; nothing here changes."""
 
+import logging
 import time
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import ForeignObjectRel, QuerySet
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
@@ -26,10 +28,12 @@ from mission.api.models import ApiToken
 from mission.api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from mission.api.permissions import DatasetPermission, is_partner, staff_may_read
 from mission.api.renderers import ORJSONRenderer
+from mission.api.rows import PlainRows, page_statements
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
-from mission.choices import reference_split, reference_values
 from mission.sensitivity import staff_only
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import django_filters
@@ -49,6 +53,7 @@ ERROR = inline_serializer(
         ),
     },
 )
+PAGING_PARAMETERS = frozenset({"cursor", "page_size", "fields", "format"})
 ERROR_RESPONSES = {400: ERROR, 401: ERROR, 403: ERROR, 429: ERROR}
 # The schema declares what the server enforces, so that a generated client sends nothing it refuses.
 # An empty value, or one of spaces only, is refused (see check_query): JSON Schema patterns are not
@@ -98,7 +103,8 @@ class PortalAPIView(APIView):
             return response
         started = getattr(self, "_started", time.perf_counter())
         auth = getattr(request, "auth", None)
-        request_log(
+        line = partial(
+            request_log,
             token=auth if isinstance(auth, ApiToken) else None,
             user=getattr(request, "_user", None),
             method=request.method or "",
@@ -107,7 +113,24 @@ class PortalAPIView(APIView):
             status=response.status_code,
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
+        after_delivery(response, line)
         return response
+
+
+def after_delivery(response: HttpResponseBase, work: Callable[[], None]) -> None:
+    """Run `work` once the response has been delivered: the WSGI server (and the test client) closes
+    the response after sending its last byte, and Django runs the response's closers then. The client
+    does not wait for it (the request log's round trip was a tenth of a small page's time). Django
+    swallows a closer's exception; this logs it."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            logger.exception("Work after the response failed: %s", getattr(work, "func", work).__name__)
+
+    # Django's list of what `close()` runs (HttpResponseBase, since 3.0); files are closed the same way.
+    response._resource_closers.append(run)  # type: ignore[attr-defined]
 
 
 _TYPES: "list[tuple[tuple[type[models.Field[Any, Any]], ...], type[serializers.Field[Any, Any, Any, Any]]]]" = [
@@ -253,50 +276,6 @@ def _filter_parameters(filterset_class: "type[django_filters.FilterSet]") -> lis
     return parameters
 
 
-class _PlainRows:
-    """The rows of `queryset.values_list(*lookups)` as dicts (output names: `keys`). On PostgreSQL
-    straight from the database cursor: the ORM writes the SQL, psycopg returns typed values (aware
-    datetimes included), and no per-row converter runs but the decryption of encrypted columns.
-    Elsewhere (SQLite stores datetimes as text) through the ORM's converters. A value of a reference
-    table (a court's code) is read as the key on the row and looked up in the kept reference values
-    (`mission.choices.reference_values`): each join left out is planning time saved on every page."""
-
-    def __init__(self, queryset: QuerySet[Any, Any], lookups: list[str], keys: list[str]) -> None:
-        splits = [reference_split(queryset.model, lookup) for lookup in lookups]
-        read = [split[0] if split else lookup for split, lookup in zip(splits, lookups, strict=True)]
-        self.queryset, self.lookups, self.keys = queryset.values_list(*read), lookups, keys
-        self.references = [(i, split[1], split[2]) for i, split in enumerate(splits) if split is not None]
-
-    def _rows(self, bounds: slice) -> list[Any]:
-        from django.db import connections
-
-        from mission.encryption import decrypted_rows, encrypted_positions
-
-        queryset = self.queryset
-        if connections[queryset.db].vendor != "postgresql":
-            return list(queryset[bounds])
-        try:
-            sql, params = queryset[bounds].query.sql_with_params()
-        except EmptyResultSet:  # a scope that sees nothing
-            return []
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return list(decrypted_rows(cursor.fetchall(), encrypted_positions(queryset.model, self.lookups)))
-
-    def __getitem__(self, bounds: slice) -> list[dict[str, Any]]:
-        rows = self._rows(bounds)
-        if rows and self.references:
-            rows = [list(row) for row in rows]
-            for index, model, rest in self.references:
-                values = reference_values(model, rest)
-                if any(row[index] is not None and row[index] not in values for row in rows):
-                    values = reference_values(model, rest, rebuild=True)  # a row added since: read again
-                for row in rows:
-                    if row[index] is not None:
-                        row[index] = values.get(row[index])
-        return [dict(zip(self.keys, row, strict=True)) for row in rows]
-
-
 class ValuesListView(PortalAPIView):
     """A lean list endpoint: rows straight from `.values()` (no model instances, no serializer), filtered
     by a django-filter FilterSet, cursor-paginated on the primary key.
@@ -317,6 +296,10 @@ class ValuesListView(PortalAPIView):
     # them (`mission.api.identifiers`), in every list alike, and so do the cursors of these lists.
     identifiers: dict[str, type[models.Model]] = {}
     filterset_class: "type[django_filters.FilterSet] | None" = None
+    # Whether `base_queryset` gives every partner the same rows (published ones, reference data): then
+    # a partner's page statement is written once and kept (`mission.api.rows`). Leave it off for a
+    # scope that depends on who asks.
+    partners_share_scope = False
     summary = ""
     extra_schema: dict[str, Any] = {}  # documents what `enrich` adds to each row
     get: Callable[..., Response]  # made by `__init_subclass__` for a subclass that lists fields
@@ -403,7 +386,7 @@ class ValuesListView(PortalAPIView):
         return ["id", *[k for k in wanted if k != "id"]]
 
     def check_parameters(self, request: Request) -> None:
-        known = {"cursor", "page_size", "fields", "format"}
+        known = set(PAGING_PARAMETERS)
         if self.filterset_class is not None:
             known |= set(self.filterset_class.base_filters)
         check_query(request, known)
@@ -419,23 +402,42 @@ class ValuesListView(PortalAPIView):
                 if row[key] is not None:
                     row[key] = encoded[row[key]]
 
-    def list(self, request: Request) -> Response:
-        self.check_parameters(request)
+    def page_queryset(self, request: Request, after: int | None) -> QuerySet[Any, Any]:
+        """The list in the request's scope, filtered, in primary-key order, after the cursor `after`."""
         queryset = self.base_queryset(request)
-        filtering = set(request.query_params) - {"cursor", "page_size", "fields", "format"}
-        if self.filterset_class is not None and filtering:
+        if self.filterset_class is not None and self._filtering(request):
             filterset = self.filterset_class(request.query_params, queryset=queryset, request=request)
             if not filterset.is_valid():
                 raise ValidationError(filterset.errors)
             queryset = filterset.qs
+        queryset = queryset.order_by("pk")
+        return queryset if after is None else queryset.filter(pk__gt=after)
+
+    @staticmethod
+    def _filtering(request: Request) -> list[tuple[str, list[str]]]:
+        return sorted((k, v) for k, v in request.query_params.lists() if k not in PAGING_PARAMETERS)
+
+    def list(self, request: Request) -> Response:
+        self.check_parameters(request)
         keys = self.visible_fields(request)
         lookups = [self.fields[k] for k in keys]
         cursor: dict[str, Callable[..., Any]] = {}
-        partner_ids = partner_identifiers(request.user.pk) if is_partner(request) else None
+        partner = is_partner(request)
+        partner_ids = partner_identifiers(request.user.pk) if partner else None
         if partner_ids is not None and "id" in self.identifiers:
             kind = kind_of(self.identifiers["id"])
             cursor = {"encode": partial(partner_ids.encode, kind), "decode": partial(partner_ids.decode, kind)}
-        rows, next_url = paginate(request, queryset, lambda q: _PlainRows(q, lookups, keys), **cursor)
+
+        def rows_after(after: int | None) -> PlainRows:
+            return PlainRows(self.page_queryset(request, after), lookups, keys)
+
+        def page(after: int | None, limit: int) -> list[dict[str, Any]]:
+            if partner and self.partners_share_scope:
+                shape = (type(self), tuple(keys), tuple((k, tuple(v)) for k, v in self._filtering(request)))
+                return page_statements.rows(shape, rows_after, after, limit)
+            return rows_after(after).page(limit)
+
+        rows, next_url = paginate(request, page, **cursor)
         self.enrich(rows, request)
         if partner_ids is not None:
             self.pseudonymise(rows, partner_ids, [k for k in keys if k in self.identifiers])

@@ -99,6 +99,7 @@ def list_view(record_type: RecordType) -> type[ValuesListView]:
         "reference_text_fields": tuple(WHERE),
         "filterset_class": filterset(record_type),
         "base_queryset": lambda self, request: _scoped(request, model),
+        "partners_share_scope": True,  # partners read the approved records of every region
     }
     return type(f"{model.__name__}List", (ValuesListView,), attributes)
 

@@ -36,6 +36,8 @@ def _scoped(request, model):
 class CourtList(ValuesListView):
     """Courts, their branches and departments, with their seat (municipality code)."""
 
+    partners_share_scope = True
+
     dataset = "reference"
     model = Court
     fields = {
@@ -55,6 +57,8 @@ class CourtList(ValuesListView):
 
 class StandardList(ValuesListView):
     """The fair-trial standards of every questionnaire version; `code` stays the same across versions."""
+
+    partners_share_scope = True
 
     dataset = "reference"
     model = FairTrialStandard
@@ -89,6 +93,8 @@ class CaseList(ValuesListView):
     only: no case numbers, no charges as typed (the category is their coded form); names of parties
     never leave through the API."""
 
+    partners_share_scope = True
+
     dataset = "trial_monitoring"
     model = Case
     filterset_class = filters.ApiCaseFilter
@@ -115,6 +121,8 @@ class CaseList(ValuesListView):
 class HearingList(ValuesListView):
     """Monitored hearings. Partners receive hearings with an approved observation, coded values only:
     whether it was public, not the legal basis for closing it as the judge stated it."""
+
+    partners_share_scope = True
 
     dataset = "trial_monitoring"
     model = Hearing
@@ -153,6 +161,8 @@ class HearingList(ValuesListView):
 class ObservationList(ValuesListView):
     """Observations with their ratings of the fair-trial standards. Partners receive approved ones,
     without the monitor, the summary or the evidence notes (free text may name people)."""
+
+    partners_share_scope = True
 
     dataset = "trial_monitoring"
     model = Observation

@@ -223,3 +223,31 @@ def test_the_request_log_outside_a_transaction_writes_one_row_and_a_failure_leav
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
     assert ApiRequestLog.objects.count() == 1
+
+
+def test_the_log_line_is_written_once_the_response_is_delivered(partner_key, caplog):
+    """The server closes the response after its last byte; the log row waits for that, so the partner
+    does not wait for it. A log line that fails is reported, never raised into a delivered response."""
+    from django.http import HttpResponse
+
+    from mission.api.views import after_delivery
+
+    done = []
+    response = HttpResponse(b"{}")
+    after_delivery(response, lambda: done.append(True))
+    assert done == []
+    response.close()
+    assert done == [True]
+
+    def broken() -> None:
+        raise RuntimeError("the database went away")
+
+    failing = HttpResponse(b"{}")
+    after_delivery(failing, broken)
+    with caplog.at_level("ERROR", logger="mission.api.views"):
+        failing.close()
+    assert "Work after the response failed" in caplog.text
+    assert "the database went away" in caplog.text  # the traceback, for the operator
+
+    bearer(partner_key).get(url("regions"))  # the test client closes the response, as a server does
+    assert ApiRequestLog.objects.filter(path=url("regions"), status=200).count() == 1
