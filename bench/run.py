@@ -961,12 +961,20 @@ def list_rows(name: str):
 
 def deep_query(name: str, database: str) -> str:
     """The query string of a page deep in the list `name` on the dataset `database` (called while
-    connected to it): the cursor its Next link carries when the row 90 % into the list ends a page."""
+    connected to it): the cursor its Next link carries when the row 90 % into the list ends a page
+    (`deep_index`)."""
     from mission.pagination import cursor_after
 
     rows = list_rows(name)
-    cursor = cursor_after(rows, int(rows.count() * 0.9))
+    cursor = cursor_after(rows, deep_index(rows.count()))
     return f"?cursor={cursor}" if cursor else ""
+
+
+def deep_index(count: int, per_page: int = 25) -> int:
+    """The row whose page's Next link leads deep into a list of `count` rows: 90 % into it, but never so
+    near the end that the deep page has fewer rows than a first page (at 10k a queue 90 % deep was a
+    half-empty last page, and the pages compared did not do the same work)."""
+    return max(0, min(int(count * 0.9), count - per_page - 1))
 
 
 @contextlib.contextmanager
