@@ -29,9 +29,10 @@ from democratization.models import (
 )
 from field_offices.models import Community, Institution, Municipality
 from mission.records.declaration import RecordPart, record_type_of
+from mission.records.demo import demo_record
 from mission.records.services import record_create, record_update
 from mission.records.shapes import AgeBand, Sex
-from mission.review.services import record_approve, record_return
+from mission.review.services import record_approve
 from mission.trackers.services import tracked_create, tracked_status_add
 
 if TYPE_CHECKING:
@@ -97,17 +98,15 @@ def democratization_demo_load(*, records: int) -> str:
         }
         happened = [s for s in steps if isinstance(s["date"], datetime.date) and s["date"] <= today]
         parts: dict[RecordPart, list[dict[str, object]]] = {journalists_part: journalists, steps_part: happened}
-        incident = record_create(actor=monitor, model=JournalistIncident, fields=fields, parts=parts)
-        if n % 5 != 0:  # a fifth stay drafts; of the others, most are approved, some wait or were returned
-            incident = record_update(
-                actor=monitor, record=incident, expected_version=incident.version, fields={}, submit=True
-            )
-            if n % 10 == 2:
-                record_return(
-                    actor=supervisor, record=incident, expected_version=incident.version, comment="Add the outlet."
-                )
-            elif n % 5 != 1:
-                record_approve(actor=supervisor, record=incident, expected_version=incident.version)
+        incident = demo_record(
+            n,
+            author=monitor,
+            reviewer=supervisor,
+            model=JournalistIncident,
+            fields=fields,
+            parts=parts,
+            returned_because="Add the outlet.",
+        )
         made.append(incident)
     activities = participation_demo_load(monitor, supervisor, places, records)
     recommendations = recommendations_demo_load(users.get(username="demo.head.democratization"))

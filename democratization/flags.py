@@ -1,32 +1,11 @@
 """The rules that raise flags on journalists' safety incidents (`mission.records.flags`)."""
 
-import datetime
-
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Q
 
 from democratization.models import IncidentFlagRule, Journalist, JournalistIncident, ResponseStep
-from mission.records.flags import FLAGGED_STATUSES, FlagRule
+from mission.records.flags import FLAGGED_STATUSES, FlagRule, no_step_after
 
 POLICE_CASE_DAYS = 30  # an incident reported to the police with no police case after this many days
-
-
-def _overdue() -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=POLICE_CASE_DAYS)
-
-
-def _no_police_case(incident: JournalistIncident) -> bool:
-    return (
-        incident.reported_to_police is True
-        and incident.date <= _overdue()
-        and not incident.response_steps.filter(step=ResponseStep.Step.POLICE_CASE).exists()
-    )
-
-
-def _no_police_case_candidates(incidents: QuerySet[JournalistIncident]) -> QuerySet[JournalistIncident]:
-    return incidents.filter(reported_to_police=True, date__lte=_overdue()).exclude(
-        response_steps__step=ResponseStep.Step.POLICE_CASE
-    )
 
 
 def _targeted_again(incident: JournalistIncident) -> bool:
@@ -45,6 +24,6 @@ def _targeted_again(incident: JournalistIncident) -> bool:
 
 
 RULES = (
-    FlagRule(IncidentFlagRule.NO_POLICE_CASE, _no_police_case, candidates=_no_police_case_candidates),
+    no_step_after(IncidentFlagRule.NO_POLICE_CASE, ResponseStep.Step.POLICE_CASE, POLICE_CASE_DAYS),
     FlagRule(IncidentFlagRule.TARGETED_AGAIN, _targeted_again),
 )

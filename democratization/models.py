@@ -23,8 +23,9 @@ from mission.records.shapes import (
     MunicipalAssessment,
     ParticipantRow,
     PersonRow,
-    RecordFlagRow,
     ResponseStepRow,
+    flag_rows,
+    record_indexes,
 )
 from mission.review.models import ReviewedQuerySet, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
@@ -112,7 +113,6 @@ class IncidentLabels(ReviewLabels):
 class JournalistIncident(IncidentRecord):
     """An incident against one or more journalists, logged by a monitor and reviewed by a supervisor."""
 
-    author_field = "monitor"
     review_labels = IncidentLabels()
     history_children = ("journalists", "response_steps")
     conflict_related = ("journalists", "response_steps")  # an edit conflict lists their changes too
@@ -121,28 +121,15 @@ class JournalistIncident(IncidentRecord):
     perpetrator_type = models.CharField(
         _("perpetrator"), max_length=20, choices=PerpetratorType.choices, default=PerpetratorType.UNKNOWN
     )
-    monitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("monitor")
-    )
-    record_key = record_key_field()
     history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(internal=["description", "monitor", "submitted_at"])
 
     objects = DemocratizationQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-date", "-pk"]
+    class Meta(IncidentRecord.Meta):
         verbose_name = _("journalist safety incident")
         verbose_name_plural = _("journalist safety incidents")
-        indexes = [
-            models.Index(fields=["-date", "-id"], name="jsi_date_id_idx"),
-            models.Index(fields=["status", "date", "id"], name="jsi_queue_idx"),
-            models.Index(fields=["kind", "id"], name="jsi_kind_idx"),
-            models.Index(fields=["perpetrator_type", "id"], name="jsi_perpetrator_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}, {self.date:%Y-%m-%d}"
+        indexes = record_indexes("jsi", kind="kind", perpetrator_type="perpetrator")
 
     @property
     def coe_category(self) -> str:
@@ -212,20 +199,9 @@ class IncidentFlagRule(models.TextChoices):
     TARGETED_AGAIN = "targeted_again", _("A journalist already targeted this year")
 
 
-class IncidentFlag(RecordFlagRow):
-    """A flag the rules of `democratization.flags` raised on an incident."""
-
-    incident = models.ForeignKey(
-        JournalistIncident, on_delete=models.PROTECT, related_name="flags", verbose_name=_("incident")
-    )
-    rule = models.CharField(_("rule"), max_length=30, choices=IncidentFlagRule.choices)
-    history = HistoricalRecords()
-    sensitivity = declare(internal=["closing_note"])
-
-    class Meta(RecordFlagRow.Meta):
-        verbose_name = _("flag")
-        verbose_name_plural = _("flags")
-        constraints = [models.UniqueConstraint(fields=["incident", "rule"], name="incident_flag_once_per_rule")]
+IncidentFlag = flag_rows(
+    JournalistIncident, IncidentFlagRule, name="IncidentFlag", constraint="incident_flag_once_per_rule"
+)
 
 
 class ActivityKind(models.TextChoices):

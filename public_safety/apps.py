@@ -2,7 +2,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mission import departments
 from mission.accounts.roles import Department, Role
+from mission.api.datasets import Dataset
 from mission.departments import DemoUser
+from mission.records.declaration import RecordPart, RecordType
 
 
 class PublicSafetyConfig(departments.DepartmentConfig):
@@ -11,6 +13,36 @@ class PublicSafetyConfig(departments.DepartmentConfig):
     name = "public_safety"
     verbose_name = _("Security & Public Safety")
     department = Department.PUBLIC_SAFETY
+    url_prefix = "public-safety/"
+    records = (
+        RecordType(
+            model="public_safety.HateCrimeIncident",
+            path="hate-crimes",
+            fields=("date", "municipality", "kind", "bias_motivation", "reported_to_police", "description"),
+            list_columns=("date", "municipality", "kind", "bias_motivation", "reported_to_police"),
+            filters=("kind", "bias_motivation"),
+            search=("description",),
+            date_field="date",
+            dataset="hate_crimes",
+            aggregate_by=("kind", "bias_motivation"),
+            parts=(
+                RecordPart(
+                    "public_safety.Victim",
+                    fields=("name", "sex", "age_band", "community"),
+                    extra=1,
+                    counted_by=("sex", "age_band", "community"),
+                ),
+                RecordPart("public_safety.HateCrimeStep", fields=("step", "date", "note"), extra=2),
+            ),
+            flag_rules="public_safety.flags.RULES",
+            response_measured=("recorded", "investigation", "charged"),
+        ),
+    )
+    datasets = (Dataset("hate_crimes", _("Hate-crime incidents and the police response")),)
+    reference_data = "public_safety.reference.public_safety_reference_load"
+    demo_data = "public_safety.demo.public_safety_demo_load"
     demo_users = (
         DemoUser("demo.monitor.safety", "Demo", "Monitor (Gjilan, Public Safety)", Role.MONITOR, "GJI", "FT-GJI-01"),
+        DemoUser("demo.supervisor.safety", "Demo", "Supervisor (Gjilan, Public Safety)", Role.SUPERVISOR, "GJI"),
+        DemoUser("demo.head.safety", "Demo", "Head of Security & Public Safety", Role.DEPARTMENT_HEAD),
     )

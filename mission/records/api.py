@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import URLPattern, path
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 
@@ -67,6 +68,14 @@ def filterset(record_type: RecordType) -> type[RecordApiFilterSet]:
         field = model._meta.get_field(name)
         if isinstance(field, models.Field) and field.choices:
             declared[name] = django_filters.ChoiceFilter(choices=field.choices, label=field.verbose_name)
+        elif isinstance(field, models.ForeignKey) and _lookup(model, name).endswith("__code"):
+            # A reference list's code; one that names no row is a 400 that says so, not an empty page.
+            declared[name] = django_filters.ModelChoiceFilter(
+                field_name=name,
+                to_field_name="code",
+                queryset=field.related_model._default_manager.all(),
+                label=format_lazy(_("{field} (its code)"), field=field.verbose_name),
+            )
     meta = type("Meta", (), {"model": model, "fields": []})
     attributes = {**declared, "Meta": meta, "date_field": record_type.date_field or "created_at"}
     return type(f"Api{model.__name__}Filter", (RecordApiFilterSet,), attributes)
@@ -96,7 +105,8 @@ def list_view(record_type: RecordType) -> type[ValuesListView]:
         "model": model,
         "fields": fields,
         "identifiers": {"id": model},
-        "reference_text_fields": tuple(WHERE),
+        # Where, and the codes of the reference lists the record points to (a bias motivation's).
+        "reference_text_fields": (*WHERE, *(k for k, lookup in fields.items() if lookup.endswith("__code"))),
         "filterset_class": filterset(record_type),
         "base_queryset": lambda self, request: _scoped(request, model),
         "partners_share_scope": True,  # partners read the approved records of every region
@@ -114,7 +124,7 @@ def aggregate_view(record_type: RecordType) -> type[AggregateView]:
     }
     if record_type.date_field:
         groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
-    groups |= {name: Dimension(F(name)) for name in record_type.aggregate_by}
+    groups |= {name: Dimension(F(_lookup(model, name))) for name in record_type.aggregate_by}
     groups["all"] = Dimension(None)
     attributes = {
         "__doc__": f"{str(model._meta.verbose_name_plural).capitalize()} counted per group: every record in "
@@ -145,7 +155,7 @@ def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[Aggre
     }
     if record_type.date_field:
         groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
-    groups |= {name: Dimension(F(name)) for name in record_type.aggregate_by}
+    groups |= {name: Dimension(F(_lookup(model, name))) for name in record_type.aggregate_by}
     groups["all"] = Dimension(None)
     attributes = {
         "__doc__": f"{str(rows._meta.verbose_name_plural).capitalize()} of the "

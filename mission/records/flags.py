@@ -6,6 +6,7 @@ the incident"): a rule with `candidates` names the records that sweep looks at."
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -134,3 +135,24 @@ def record_flags_sweep() -> int:
             for record in rule.candidates(records.exclude(flags__rule=rule.code)).order_by("pk").iterator(2000):
                 raised += len(record_flags_raise(record))
     return raised
+
+
+def no_step_after(code: str, step: str, days: int, *, steps: str = "response_steps") -> FlagRule:
+    """The rule "no `step` in the response `days` after an incident reported to the police" (no police
+    case, no investigation), for an `IncidentRecord` whose `ResponseStepRow` rows are its `steps`. It
+    holds once the days have passed, so the nightly sweep checks it too."""
+
+    def due() -> datetime.date:
+        return timezone.localdate() - datetime.timedelta(days=days)
+
+    def applies(incident: Any) -> bool:
+        return (
+            incident.reported_to_police is True
+            and incident.date <= due()
+            and not getattr(incident, steps).filter(step=step).exists()
+        )
+
+    def candidates(incidents: QuerySet[Any]) -> QuerySet[Any]:
+        return incidents.filter(reported_to_police=True, date__lte=due()).exclude(**{f"{steps}__step": step})
+
+    return FlagRule(code, applies, candidates=candidates)

@@ -36,6 +36,17 @@ from mission.review.models import ReviewedRecord
 from mission.validation import past_date_error
 
 
+def record_indexes(prefix: str, *, date: str = "date", **coded: str) -> list[models.Index]:
+    """The indexes a record's pages read by: its list's default order (latest first), its review queue
+    (by status, oldest first) and, per coded field its list filters by, that field with the key
+    (`kind="kind"`: the field, then the word in the index's name "<prefix>_<word>_idx")."""
+    return [
+        models.Index(fields=[f"-{date}", "-id"], name=f"{prefix}_date_id_idx"),
+        models.Index(fields=["status", date, "id"], name=f"{prefix}_queue_idx"),
+        *(models.Index(fields=[field, "id"], name=f"{prefix}_{word}_idx") for field, word in coded.items()),
+    ]
+
+
 def happened(**dates: datetime.date | None) -> None:
     """Refuse, on its field, a date of something that has happened which lies in the future or before
     the mission's records start."""
@@ -144,7 +155,11 @@ class ResponseStepRow(BaseModel):
 class IncidentRecord(ReviewedRecord):
     """An incident a monitor logs: when and where it happened, whether it was reported to the police
     (not known until someone finds out), and what the monitor knows of it (internal). The people it
-    concerns and the response to it are parts of the record (`PersonRow`, `ResponseStepRow`)."""
+    concerns and the response to it are parts of the record (`PersonRow`, `ResponseStepRow`). The
+    subclass adds its kinds, `history` (`HistoricalRecords(excluded_fields=["record_key"])`) and its
+    `sensitivity` (the description and the monitor internal)."""
+
+    author_field = "monitor"
 
     date = models.DateField(_("date of the incident"))
     municipality = models.ForeignKey(
@@ -158,9 +173,19 @@ class IncidentRecord(ReviewedRecord):
         blank=True,
         help_text=_("What happened, as the monitor learned it. Internal: never published."),
     )
+    monitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("monitor")
+    )
+    # Feeds the perturbation of partners' counts (mission.api.disclosure); history leaves it out.
+    record_key = record_key_field()
 
     class Meta:
         abstract = True
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        kind = getattr(self, "get_kind_display", lambda: self._meta.verbose_name)()
+        return f"{kind}, {self.date:%Y-%m-%d}" if self.date else str(kind)
 
     def clean(self) -> None:
         super().clean()
@@ -272,3 +297,52 @@ class RecordFlagRow(BaseModel):
     def __str__(self) -> str:
         label = getattr(self, "get_rule_display", lambda: self.rule)()
         return str(label)
+
+
+def flag_rows(
+    record: type[ReviewedRecord],
+    rules: type[models.TextChoices],
+    *,
+    name: str,
+    link: str = "incident",
+    constraint: str | None = None,
+) -> type[RecordFlagRow]:
+    """A department's flag rows for `record`, the rules' codes as the `rule` choices: assign it to a
+    module-level name of the department's `models.py`, as its class would be,
+
+        IncidentFlag = flag_rows(JournalistIncident, IncidentFlagRule, name="IncidentFlag")
+
+    The rows point to the record by `link` (related name "flags"), keep their history, their closing
+    note is internal, and a rule raises one flag per record (`constraint`, by default
+    "<app>_<name>_once_per_rule")."""
+    from simple_history.models import HistoricalRecords
+
+    from mission.sensitivity import declare
+
+    label = record._meta.app_label
+    meta = type(
+        "Meta",
+        (RecordFlagRow.Meta,),
+        {
+            "app_label": label,
+            "verbose_name": _("flag"),
+            "verbose_name_plural": _("flags"),
+            "constraints": [
+                models.UniqueConstraint(
+                    fields=[link, "rule"], name=constraint or f"{label}_{name.lower()}_once_per_rule"
+                )
+            ],
+        },
+    )
+    attributes: dict[str, Any] = {
+        "__module__": f"{label}.models",
+        "__doc__": f"A flag the rules of `{label}.flags` raised on a {record._meta.verbose_name}.",
+        link: models.ForeignKey(
+            record, on_delete=models.PROTECT, related_name="flags", verbose_name=record._meta.verbose_name
+        ),
+        "rule": models.CharField(_("rule"), max_length=30, choices=rules.choices),
+        "history": HistoricalRecords(),
+        "sensitivity": declare(internal=["closing_note"]),
+        "Meta": meta,
+    }
+    return type(name, (RecordFlagRow,), attributes)

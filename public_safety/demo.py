@@ -1,0 +1,92 @@
+"""Demo data of the department (`manage.py seed_demo`): hate-crime incidents in the demo monitor's region,
+logged through the kit's services as a monitor would, in every review state, with their victims and
+the police's response so far."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from field_offices.models import Community, Municipality
+from mission.records.declaration import RecordPart, record_type_of
+from mission.records.demo import demo_record
+from mission.records.shapes import AgeBand, Sex
+from public_safety.models import BiasMotivation, HateCrimeIncident, HateCrimeKind, HateCrimeStep
+
+FIRST_NAMES = ["Shpresa", "Dragan", "Fatmir", "Jelena", "Agim", "Mirela", "Bekim", "Sanja", "Ilir", "Zorica"]
+LAST_NAMES = ["Rexhepi", "Stojanović", "Bytyqi", "Ilić", "Kastrati", "Đorđević", "Halili", "Marković"]
+# The response of a demo incident: which steps it has, by its number (a step only once its day has come).
+RESPONSES: tuple[tuple[str, int], ...] = (
+    (HateCrimeStep.Step.RECORDED, 1),
+    (HateCrimeStep.Step.INDICATORS, 2),
+    (HateCrimeStep.Step.INVESTIGATION, 6),
+    (HateCrimeStep.Step.CHARGED, 40),
+)
+
+
+def _steps(n: int, day: datetime.date, today: datetime.date, reported: bool) -> list[dict[str, object]]:
+    if not reported:
+        return []
+    steps: list[dict[str, object]] = []
+    for k, (step, after) in enumerate(RESPONSES):
+        when = day + datetime.timedelta(days=after + n % 3)
+        if when > today or (n + k) % 4 == 3:  # not yet, or not done: some incidents miss a step
+            continue
+        steps.append({"step": step, "date": when, "note": ""})
+    if n % 6 == 1:
+        steps.append({"step": HateCrimeStep.Step.MISSION_MEETING, "date": min(day + datetime.timedelta(3), today)})
+    return [{"note": "", **step} for step in steps]
+
+
+def public_safety_demo_load(*, records: int) -> str:
+    users = get_user_model().objects
+    monitor = users.get(username="demo.monitor.safety")
+    supervisor = users.get(username="demo.supervisor.safety")
+    places = list(Municipality.objects.filter(region=monitor.region).order_by("code"))
+    biases = list(BiasMotivation.objects.order_by("code"))
+    if HateCrimeIncident.objects.exists() or not places or not biases:
+        return "public_safety: already there"
+    record_type = record_type_of(HateCrimeIncident)
+    assert record_type is not None
+    victims_part, steps_part = record_type.parts
+    communities = list(Community.objects.order_by("code"))
+    kinds, bands = list(HateCrimeKind), list(AgeBand)
+    today = timezone.localdate()
+    made = 0
+    for n in range(max(8, min(records, 50))):
+        day = today - datetime.timedelta(days=6 * n + 1)
+        victims: list[dict[str, object]] = [
+            {
+                "name": f"{FIRST_NAMES[(n + k) % len(FIRST_NAMES)]} {LAST_NAMES[(n * 3 + k) % len(LAST_NAMES)]}",
+                "sex": (Sex.MALE, Sex.FEMALE, Sex.MALE)[(n + k) % 3],
+                "age_band": bands[(n + k) % (len(bands) - 1)],
+                "community": communities[(n * 2 + k) % len(communities)] if communities else None,
+            }
+            for k in range(0 if n % 5 == 4 else 1 + n % 3)  # attacks on property may have no victim named
+        ]
+        reported = n % 5 != 3
+        parts: dict[RecordPart, list[dict[str, object]]] = {
+            victims_part: victims,
+            steps_part: _steps(n, day, today, reported),
+        }
+        fields = {
+            "date": day,
+            "municipality": places[n % len(places)],
+            "kind": kinds[n % len(kinds)],
+            "bias_motivation": biases[(n * 7) % len(biases)],
+            "reported_to_police": None if n % 9 == 8 else reported,
+            "description": "Demo incident.",
+        }
+        demo_record(
+            n,
+            author=monitor,
+            reviewer=supervisor,
+            model=HateCrimeIncident,
+            fields=fields,
+            parts=parts,
+            returned_because="Say which bias indicators the police noted.",
+        )
+        made += 1
+    return f"hate-crime incidents: {made}"

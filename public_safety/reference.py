@@ -1,0 +1,20 @@
+"""Security & Public Safety's reference lists: the bias motivations of hate crimes (the agencies and the
+institutions are the shared list of `field_offices`)."""
+
+from pathlib import Path
+
+from django.db import transaction
+
+from field_offices.services import LoadReport, names, read_csv, reference_upsert
+from public_safety.models import BiasMotivation
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@transaction.atomic
+def public_safety_reference_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
+    """Load the bias motivations. Idempotent, like the geography loader."""
+    report = LoadReport()
+    for row in read_csv(data_dir, "bias_motivations.csv"):
+        reference_upsert(BiasMotivation, report, code=row["code"], values=names(row))
+    return report

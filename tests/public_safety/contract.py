@@ -1,0 +1,160 @@
+"""Security & Public Safety's contract (tests/departments.py): its URLs × every kind of actor, its actors
+and records, and where a name is planted for the access-log sweep."""
+
+import datetime
+
+import pytest
+
+from field_offices.models import FieldTeam, Municipality
+from mission.accounts.roles import Department
+from mission.records.declaration import record_type_of
+from mission.records.services import record_create, record_update
+from mission.review.services import record_approve
+from public_safety.models import BiasMotivation, HateCrimeIncident
+from tests.departments import (
+    AUTHOR_ONLY,
+    CORRECT,
+    CREATE,
+    DASHBOARDS,
+    POST_ONLY,
+    READ_LIST,
+    READ_ONE,
+    REVIEWERS,
+    expectations,
+    recent_months,
+    record_summary_changes,
+)
+from tests.factories import UserFactory
+
+GET_EXPECTATIONS = {
+    "public_safety:dashboard": ({}, DASHBOARDS),
+    "public_safety:hatecrimeincident_list": ({}, READ_LIST),
+    "public_safety:hatecrimeincident_export": ({}, READ_LIST),
+    "public_safety:hatecrimeincident_queue": ({}, REVIEWERS),
+    "public_safety:hatecrimeincident_create": ({}, CREATE),
+    "public_safety:hatecrimeincident_detail": ({"pk": "draft"}, READ_ONE),
+    "public_safety:hatecrimeincident_edit": ({"pk": "draft"}, AUTHOR_ONLY),
+    "public_safety:hatecrimeincident_correct": ({"pk": "approved"}, CORRECT),
+    "public_safety:hatecrimeincident_review": ({"pk": "submitted"}, POST_ONLY),
+    "public_safety:hatecrimeincident_flag_close": ({"pk": "approved", "flag_pk": "flag"}, POST_ONLY),
+}
+POST_EXPECTATIONS = {
+    # No decision given: the reviewer is sent back with a message; nobody else gets that far.
+    "public_safety:hatecrimeincident_review": (
+        {"pk": "submitted"},
+        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    # No note given: who follows up sees the page again with the error; nothing is closed.
+    "public_safety:hatecrimeincident_flag_close": (
+        {"pk": "approved", "flag_pk": "flag"},
+        expectations("login", 403, 200, 200, 403, 403, 403, 404, 403),
+    ),
+}
+SHOWS_RESTRICTED = "public_safety:hatecrimeincident_detail"
+
+PUBLIC_SAFETY = Department.PUBLIC_SAFETY
+
+
+def incident_content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=2),
+        "municipality": municipality,
+        "kind": "vandalism",
+        "bias_motivation": BiasMotivation.objects.get(code="ANTI_CHRISTIAN"),
+        "reported_to_police": True,
+        "description": "Graffiti sprayed on the church's wall during the night.",
+    }
+    return fields | overrides
+
+
+def incident_parts(name: str = "Dragan Provë", **steps: datetime.date) -> dict:
+    record_type = record_type_of(HateCrimeIncident)
+    assert record_type is not None
+    victims, response = record_type.parts
+    return {
+        victims: [{"name": name, "sex": "male", "age_band": "41_60", "community": None}],
+        response: [{"step": step, "date": day, "note": ""} for step, day in steps.items()],
+    }
+
+
+@pytest.fixture
+def public_safety_actors(geography, management, partner, administrator):
+    return {
+        "anonymous": None,
+        "monitor": UserFactory(
+            username="safety.monitor",
+            department=PUBLIC_SAFETY,
+            region=geography["GJI"],
+            field_team=FieldTeam.objects.get(code="FT-GJI-01"),
+        ),
+        "supervisor": UserFactory(
+            username="safety.supervisor", department=PUBLIC_SAFETY, supervisor=True, region=geography["GJI"]
+        ),
+        "department_head": UserFactory(username="safety.head", department=PUBLIC_SAFETY, department_head=True),
+        "management": management,
+        "partner": partner,
+        "administrator": administrator,
+        "other_region_monitor": UserFactory(
+            username="safety.monitor.mitrovica",
+            department=PUBLIC_SAFETY,
+            region=geography["MIT"],
+            field_team=FieldTeam.objects.get(code="FT-MIT-01"),
+        ),
+        "other_department_monitor": UserFactory(username="hr.monitor.gjilan", region=geography["GJI"]),
+    }
+
+
+@pytest.fixture
+def public_safety_objects(public_safety_actors):
+    monitor, supervisor = public_safety_actors["monitor"], public_safety_actors["supervisor"]
+    gjilan = Municipality.objects.filter(region=monitor.region).order_by("code").first()
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+
+    def made(parts: dict | None = None, **overrides: object) -> HateCrimeIncident:
+        record = record_create(
+            actor=monitor,
+            model=HateCrimeIncident,
+            fields=incident_content(gjilan, **overrides),
+            parts=parts or incident_parts(),
+        )
+        return HateCrimeIncident.objects.get(pk=record.pk)
+
+    draft = made()
+    submitted = made(kind="threat")
+    record_update(actor=monitor, record=submitted, expected_version=submitted.version, fields={}, submit=True)
+    # The police noted bias indicators but did not record a hate crime: flagged once sent for review.
+    approved = made(incident_parts(indicators=yesterday), kind="violent_attack")
+    record_update(actor=monitor, record=approved, expected_version=approved.version, fields={}, submit=True)
+    record_approve(actor=supervisor, record=approved, expected_version=approved.version)
+    flag = approved.flags.get(rule="bias_not_recorded")
+    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag}
+
+
+def plant_restricted(objects: dict, text: str) -> HateCrimeIncident:
+    """A victim's name on the draft: its page shows it and logs a view of the draft."""
+    draft = objects["draft"]
+    draft.victims.update(name=text)
+    return draft
+
+
+# Its API routes under /api/v1/ (tests/api/test_department_api.py tries each by role and token).
+API_ROUTES = ["hate-crimes", "aggregates/hate-crimes", "aggregates/hate-crimes/victims"]
+API_DATASET = "hate_crimes"
+API_DATASETS = [API_DATASET]
+
+
+@pytest.fixture
+def public_safety_published(public_safety_objects):
+    """The approved incident: what partners may read, by route."""
+    return {"hate-crimes": [public_safety_objects["approved"]]}
+
+
+OVERVIEW_FIGURE = "Hate-crime incidents"  # a figure of its own on the mission overview
+REPORT_TYPE = "public_safety_hatecrimeincident_data"  # its data report, with names for its supervisor
+REPORT_PARAMETERS = recent_months()
+
+
+@pytest.fixture
+def public_safety_summary_changes(public_safety_actors, public_safety_objects):
+    """What the department's record summary counts changes (tests/dashboards/test_summaries.py)."""
+    return record_summary_changes(public_safety_actors, public_safety_objects, "public_safety")
