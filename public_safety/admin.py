@@ -1,10 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from public_safety.models import BiasMotivation
+from public_safety.models import BiasMotivation, TrainingTopic
 
 
-@admin.register(BiasMotivation)
-class BiasMotivationAdmin(SimpleHistoryAdmin):
+@admin.register(BiasMotivation, TrainingTopic)
+class ReferenceListAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_sq", "name_sr")
     search_fields = ("code", "name_en", "name_sq", "name_sr")

@@ -37,8 +37,54 @@ class PublicSafetyConfig(departments.DepartmentConfig):
             flag_rules="public_safety.flags.RULES",
             response_measured=("recorded", "investigation", "charged"),
         ),
+        RecordType(
+            model="public_safety.Training",
+            path="trainings",
+            fields=(
+                "date",
+                "end_date",
+                "municipality",
+                "title",
+                "topic",
+                "agency",
+                "unit",
+                "trainers",
+                "partner_institution",
+                "description",
+            ),
+            list_columns=("date", "municipality", "title", "topic", "agency"),
+            filters=("topic", "agency"),
+            search=("title", "description"),
+            date_field="date",
+            dataset="trainings",
+            aggregate_by=("topic", "agency"),
+            parts=(
+                RecordPart(
+                    "public_safety.Trainee",
+                    fields=(
+                        "name",
+                        "sex",
+                        "age_band",
+                        "community",
+                        "rank",
+                        "agency",
+                        "pre_score",
+                        "post_score",
+                        "satisfaction",
+                    ),
+                    extra=3,
+                    min_rows=1,
+                    max_rows=300,
+                    counted_by=("sex", "community", "rank", "agency"),
+                    averaged=("gain", "satisfaction"),
+                ),
+            ),
+        ),
     )
-    datasets = (Dataset("hate_crimes", _("Hate-crime incidents and the police response")),)
+    datasets = (
+        Dataset("hate_crimes", _("Hate-crime incidents and the police response")),
+        Dataset("trainings", _("Trainings of law-enforcement officers and their results")),
+    )
     reference_data = "public_safety.reference.public_safety_reference_load"
     demo_data = "public_safety.demo.public_safety_demo_load"
     demo_users = (

@@ -1,6 +1,6 @@
 """Demo data of the department (`manage.py seed_demo`): hate-crime incidents in the demo monitor's region,
 logged through the kit's services as a monitor would, in every review state, with their victims and
-the police's response so far."""
+the police's response so far; and trainings with their trainees' test scores and evaluations."""
 
 from __future__ import annotations
 
@@ -9,11 +9,20 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from field_offices.models import Community, Municipality
+from field_offices.models import Community, Institution, Municipality
+from mission.accounts.models import User
 from mission.records.declaration import RecordPart, record_type_of
 from mission.records.demo import demo_record
 from mission.records.shapes import AgeBand, Sex
-from public_safety.models import BiasMotivation, HateCrimeIncident, HateCrimeKind, HateCrimeStep
+from public_safety.models import (
+    BiasMotivation,
+    HateCrimeIncident,
+    HateCrimeKind,
+    HateCrimeStep,
+    Rank,
+    Training,
+    TrainingTopic,
+)
 
 FIRST_NAMES = ["Shpresa", "Dragan", "Fatmir", "Jelena", "Agim", "Mirela", "Bekim", "Sanja", "Ilir", "Zorica"]
 LAST_NAMES = ["Rexhepi", "Stojanović", "Bytyqi", "Ilić", "Kastrati", "Đorđević", "Halili", "Marković"]
@@ -89,4 +98,65 @@ def public_safety_demo_load(*, records: int) -> str:
             returned_because="Say which bias indicators the police noted.",
         )
         made += 1
-    return f"hate-crime incidents: {made}"
+    trainings = trainings_demo_load(monitor, supervisor, places, records)
+    return f"hate-crime incidents: {made}, trainings: {trainings}"
+
+
+def trainings_demo_load(monitor: User, supervisor: User, places: list[Municipality], records: int) -> int:
+    """Trainings on the department's topics for the agencies, with trainees' scores before and after
+    (most learn, a few do not) and their evaluations, in every review state."""
+    record_type = record_type_of(Training)
+    assert record_type is not None
+    (trainees_part,) = record_type.parts
+    topics = list(TrainingTopic.objects.order_by("code"))
+    agencies = list(Institution.objects.filter(kind="police_security").concerning("public_safety").order_by("code"))
+    communities = list(Community.objects.order_by("code"))
+    ranks, bands = [Rank.OFFICER, Rank.OFFICER, Rank.SERGEANT, Rank.LIEUTENANT, Rank.CAPTAIN], list(AgeBand)
+    if not topics or not agencies:
+        return 0
+    today = timezone.localdate()
+    made = 0
+    for n in range(max(6, min(records // 2, 40))):
+        topic, agency = topics[n % len(topics)], agencies[n % len(agencies)]
+        trainees: list[dict[str, object]] = []
+        for k in range(4 + n % 8):
+            before = 35 + (n * 7 + k * 11) % 40
+            trainees.append(
+                {
+                    "name": f"{FIRST_NAMES[(n + k) % len(FIRST_NAMES)]} {LAST_NAMES[(n + 3 * k) % len(LAST_NAMES)]}",
+                    "sex": (Sex.MALE, Sex.FEMALE, Sex.MALE)[(n + k) % 3],
+                    "age_band": bands[2 + (n + k) % 4],
+                    "community": communities[(n + k) % len(communities)] if communities else None,
+                    "rank": ranks[(n + k) % len(ranks)],
+                    "agency": None,  # the course's
+                    "pre_score": before,
+                    "post_score": None if k % 7 == 6 else min(100, before + (k * 5 + n) % 30 - 3),
+                    "satisfaction": 3 + (n + k) % 3,
+                }
+            )
+        first = today - datetime.timedelta(days=9 * n + 3)
+        fields = {
+            "date": first,
+            "end_date": first + datetime.timedelta(days=n % 3)
+            if n % 3 and first < today - datetime.timedelta(2)
+            else None,
+            "municipality": places[n % len(places)],
+            "title": f"{topic.name_en}: course {n + 1}",
+            "topic": topic,
+            "agency": agency,
+            "unit": "",
+            "trainers": "Demo trainers",
+            "partner_institution": "Kosovo Academy for Public Safety",
+            "description": "Demo training.",
+        }
+        demo_record(
+            n,
+            author=monitor,
+            reviewer=supervisor,
+            model=Training,
+            fields=fields,
+            parts={trainees_part: trainees},
+            returned_because="Add the test scores after the course.",
+        )
+        made += 1
+    return made

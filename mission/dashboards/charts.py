@@ -17,6 +17,7 @@ from django_stubs_ext import StrOrPromise
 from field_offices.boundaries import ATTRIBUTION, outlines
 
 COUNT, RATE, TEXT = "count", "rate", "text"
+MEAN = "mean"  # a mean, written to one decimal
 PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, light to dark
 ZERO_FILL = "#f4f6f8"
 OUTSIDE_FILL = "#d9d9d9"
@@ -31,6 +32,8 @@ def format_value(value: Any, kind: str = COUNT) -> str:
         return f"{number_format(shown_percent(value), 1, use_l10n=True)} %"
     if kind == COUNT:
         return number_format(value, 0, use_l10n=True, force_grouping=True)
+    if kind == MEAN:
+        return number_format(round(value, 1), 1, use_l10n=True)
     return str(value)
 
 
@@ -95,6 +98,8 @@ class Chart:
             for value, column in zip(row, self.columns, strict=True):
                 if column.kind == RATE:
                     out.append("" if value is None else round(value * 100, 2))
+                elif column.kind == MEAN:
+                    out.append("" if value is None else round(value, 2))
                 else:
                     out.append("" if value is None else value)
             rows.append(out)

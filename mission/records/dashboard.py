@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
-from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth
+from mission.dashboards.charts import COUNT, MEAN, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
@@ -38,6 +38,7 @@ from mission.records.shapes import IncidentRecord
 from mission.records.summary import (
     RESPONSE,
     Counts,
+    averages,
     median_days,
     reached_share,
     record_counts,
@@ -115,7 +116,9 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
 def _labels(field: Any) -> dict[str, str]:
     """A coded field's values, as the summary keeps them (text), with their labels."""
     if field.is_relation:
-        return {str(obj.pk): str(obj) for obj in field.related_model._default_manager.all()}
+        rows = field.related_model._default_manager.all()
+        limit = field.get_limit_choices_to()  # the agencies among the institutions, say
+        return {str(obj.pk): str(obj) for obj in (rows.complex_filter(limit) if limit else rows)}
     return {str(value): str(label) for value, label in field.choices or ()}
 
 
@@ -392,4 +395,28 @@ def _part_charts(record_type: RecordType, part: RecordPart, counts: Counts) -> l
         title = format_lazy(_("{rows} by {field}"), rows=plural, field=field.verbose_name)
         slug = f"{record_type.name}-{part.name}-by-{field_name}"
         charts.append(Chart(slug, title, [Column(capfirst(field.verbose_name)), column], rows))
+    for name in part.averaged:
+        charts += _average_charts(record_type, part, name, counts)
+    return charts
+
+
+def _average_charts(record_type: RecordType, part: RecordPart, name: str, counts: Counts) -> list[Chart]:
+    """The mean of a part's averaged field (a trainee's knowledge gain) by each of the record type's
+    `aggregate_by` fields, with how many rows it is the mean of; from the summary, never the rows."""
+    rows_model: Any = part.get_model()
+    measured: Any = rows_model._meta.get_field(name)
+    model: Any = record_type.get_model()
+    charts = []
+    for by in record_type.aggregate_by:
+        field: Any = model._meta.get_field(by)
+        found = averages(counts, record_type, part, name, by)
+        rows = [[label, *found[value]] for value, label in _labels(field).items() if value in found]
+        title = format_lazy(_("Mean {measure} by {field}"), measure=measured.verbose_name, field=field.verbose_name)
+        columns = [
+            Column(capfirst(field.verbose_name)),
+            Column(capfirst(rows_model._meta.verbose_name_plural)),
+            Column(_("Mean"), MEAN),
+        ]
+        slug = f"{record_type.name}-{part.name}-{name}-by-{by}"
+        charts.append(Chart(slug, title, columns, rows, series=(2,)))
     return charts

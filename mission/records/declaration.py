@@ -34,6 +34,9 @@ class RecordPart:
     max_rows: int = 100
     min_rows: int = 0  # rows the record needs before it goes to review (a draft may have fewer)
     counted_by: tuple[str, ...] = ()  # coded fields the department's dashboard counts the rows by
+    # Whole-number fields whose mean the dashboard shows (a trainee's knowledge gain), over all the
+    # rows and by each of the record type's `aggregate_by` fields (per topic, per agency).
+    averaged: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

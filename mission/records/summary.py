@@ -10,6 +10,10 @@ Each record type is counted per month (of its date) and municipality, by a `dime
 - each field of `aggregate_by`: the approved records by its value;
 - `<part>` and `<part>.<field>` for each field of a part's `counted_by`: the part's rows of the
   approved records, and by that field's value (people counted, never named);
+- `<part>.<field>.n` and `<part>.<field>.sum` for each field of a part's `averaged`, and the same with
+  `@<field>` by each field of `aggregate_by`: how many of the part's rows have a value, and their sum
+  (a count that holds a sum: the field is a whole number), so that a mean is read, not computed
+  from the rows (`averages`);
 - `response.<step>` for each step of `response_measured`: the approved records the response applies
   to (an incident reported to the police), by the days from the record's date to its first such step
   (no value: not reached).
@@ -141,22 +145,14 @@ def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int
     for part in record_type.parts:
         if not part.counted_by:
             continue
-        rows: Any = part.get_model()._default_manager.order_by()
-        link = part.link()
-        values = {f"v_{name}": _text(F(rows.model._meta.get_field(name).attname)) for name in part.counted_by}
+        row_model: Any = part.get_model()
+        values = {f"v_{name}": _text(F(row_model._meta.get_field(name).attname)) for name in part.counted_by}
         related = part.related_name()
         groupings = [_grouping(summary, record_type, related, None)]
         groupings += [_grouping(summary, record_type, f"{related}.{name}", f"v_{name}") for name in part.counted_by]
-        written += insert_select_grouped(
-            RecordCount,
-            rows.filter(**{f"{link}__in": approved.values("pk")}).values(
-                month=TruncMonth(f"{link}__{day}", output_field=models.DateField()),
-                place=F(f"{link}__municipality_id"),
-                region=F(f"{link}__municipality__region_id"),
-                **values,
-            ),
-            groupings,
-        )
+        written += insert_select_grouped(RecordCount, _part_rows(part, approved, day, values), groupings)
+    for part in record_type.parts:
+        written += _fill_averages(summary, record_type, part, approved, day)
     steps_part = response_part(record_type)
     if steps_part is not None and record_type.response_measured and record_type.date_field:
         applies = approved.filter(reported_to_police=True) if issubclass(model, IncidentRecord) else approved
@@ -183,6 +179,56 @@ def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int
             groupings,
         )
     return written
+
+
+def averaged_dimension(part: RecordPart, name: str, by: str, what: str) -> str:
+    """The dimension that keeps, of a part's averaged field `name`, how many rows have a value ("n") or
+    their sum ("sum"), by the record's field `by` ("" for all): a mean is the sum over the count."""
+    return f"{part.related_name()}.{name}.{what}" + (f"@{by}" if by else "")
+
+
+def _fill_averages(
+    summary: str, record_type: RecordType, part: RecordPart, approved: models.QuerySet[Any], day: str
+) -> int:
+    if not part.averaged:
+        return 0
+    link = part.link()
+    values: dict[str, Any] = {f"v_{name}": _text(F(f"{link}__{name}")) for name in record_type.aggregate_by}
+    values |= {f"m_{name}": F(name) for name in part.averaged}
+    groupings = []
+    for name in part.averaged:
+        for field_name in ("", *record_type.aggregate_by):
+            value = f"v_{field_name}" if field_name else None
+            for what, total in (("n", f"=COUNT(m_{name})"), ("sum", f"=COALESCE(SUM(m_{name}), 0)")):
+                dimension = averaged_dimension(part, name, field_name, what)
+                groupings.append(_grouping(summary, record_type, dimension, value) | {"count": total})
+    return insert_select_grouped(RecordCount, _part_rows(part, approved, day, values), groupings)
+
+
+def _part_rows(part: RecordPart, approved: models.QuerySet[Any], day: str, values: dict[str, Any]) -> Any:
+    """The rows of `part` of the approved records, with the month, place and region of their record and
+    `values` (alias → expression), for `insert_select_grouped`."""
+    link = part.link()
+    rows: Any = part.get_model()._default_manager.order_by()
+    return rows.filter(**{f"{link}__in": approved.values("pk")}).values(
+        month=TruncMonth(f"{link}__{day}", output_field=models.DateField()),
+        place=F(f"{link}__municipality_id"),
+        region=F(f"{link}__municipality__region_id"),
+        **values,
+    )
+
+
+def averages(
+    counts: Counts, record_type: RecordType, part: RecordPart, name: str, by: str
+) -> dict[str | None, tuple[int, float]]:
+    """Of a part's averaged field, per value of the record's field `by` ("": the one key None): how
+    many rows have a value and their mean, from the summary's counts."""
+    sums = counts.of(record_type, averaged_dimension(part, name, by, "sum"))
+    found: dict[str | None, tuple[int, float]] = {}
+    for value, n in counts.of(record_type, averaged_dimension(part, name, by, "n")).items():
+        if n:
+            found[value] = (n, sums.get(value, 0) / n)
+    return found
 
 
 def record_summary_tables(config: DepartmentConfig) -> list[SummaryTable]:

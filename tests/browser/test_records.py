@@ -57,7 +57,7 @@ def test_a_record_goes_from_the_form_to_approval(request, page, label):
     _sign_in(page, actors["monitor"].username)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     page.get_by_role("button", name="Menu").click()  # a phone-sized screen folds the navigation away
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=plural.capitalize()).click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=plural.capitalize(), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(plural.capitalize())
     page.get_by_role("link", name=f"New {model._meta.verbose_name}").click()
 

@@ -5,12 +5,12 @@ import datetime
 
 import pytest
 
-from field_offices.models import FieldTeam, Municipality
+from field_offices.models import FieldTeam, Institution, Municipality
 from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
-from public_safety.models import BiasMotivation, HateCrimeIncident
+from public_safety.models import BiasMotivation, HateCrimeIncident, Training, TrainingTopic
 from tests.departments import (
     AUTHOR_ONLY,
     CORRECT,
@@ -37,11 +37,23 @@ GET_EXPECTATIONS = {
     "public_safety:hatecrimeincident_correct": ({"pk": "approved"}, CORRECT),
     "public_safety:hatecrimeincident_review": ({"pk": "submitted"}, POST_ONLY),
     "public_safety:hatecrimeincident_flag_close": ({"pk": "approved", "flag_pk": "flag"}, POST_ONLY),
+    "public_safety:training_list": ({}, READ_LIST),
+    "public_safety:training_export": ({}, READ_LIST),
+    "public_safety:training_queue": ({}, REVIEWERS),
+    "public_safety:training_create": ({}, CREATE),
+    "public_safety:training_detail": ({"pk": "training_draft"}, READ_ONE),
+    "public_safety:training_edit": ({"pk": "training_draft"}, AUTHOR_ONLY),
+    "public_safety:training_correct": ({"pk": "training_approved"}, CORRECT),
+    "public_safety:training_review": ({"pk": "training_submitted"}, POST_ONLY),
 }
 POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.
     "public_safety:hatecrimeincident_review": (
         {"pk": "submitted"},
+        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    "public_safety:training_review": (
+        {"pk": "training_submitted"},
         expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
     ),
     # No note given: who follows up sees the page again with the error; nothing is closed.
@@ -127,7 +139,60 @@ def public_safety_objects(public_safety_actors):
     record_update(actor=monitor, record=approved, expected_version=approved.version, fields={}, submit=True)
     record_approve(actor=supervisor, record=approved, expected_version=approved.version)
     flag = approved.flags.get(rule="bias_not_recorded")
-    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag}
+    trainings = _trainings(monitor, supervisor, gjilan)
+    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag, **trainings}
+
+
+def training_content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=3),
+        "end_date": None,
+        "municipality": municipality,
+        "title": "Investigating hate crimes: first responders",
+        "topic": TrainingTopic.objects.get(code="HATE_CRIME_INV"),
+        "agency": Institution.objects.get(code="KP"),
+        "unit": "Regional Directorate Gjilan",
+        "trainers": "Two trainers of the Academy",
+        "partner_institution": "Kosovo Academy for Public Safety",
+        "description": "One-day course for patrol officers.",
+    }
+    return fields | overrides
+
+
+def training_parts(*trainees: tuple[str, int | None, int | None, int | None]) -> dict:
+    """Trainees as (name, score before, score after, evaluation)."""
+    record_type = record_type_of(Training)
+    assert record_type is not None
+    (part,) = record_type.parts
+    rows = [
+        {
+            "name": name,
+            "sex": "female",
+            "age_band": "26_40",
+            "community": None,
+            "rank": "officer",
+            "agency": None,
+            "pre_score": before,
+            "post_score": after,
+            "satisfaction": evaluation,
+        }
+        for name, before, after, evaluation in trainees or (("Besa Provë", 50, 75, 4),)
+    ]
+    return {part: rows}
+
+
+def _trainings(monitor, supervisor, municipality) -> dict:
+    def made(**overrides: object) -> Training:
+        record = record_create(
+            actor=monitor, model=Training, fields=training_content(municipality, **overrides), parts=training_parts()
+        )
+        return Training.objects.get(pk=record.pk)
+
+    draft, submitted, approved = made(), made(title="Cybercrime basics"), made(title="Community policing")
+    for record in (submitted, approved):
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+    record_approve(actor=supervisor, record=approved, expected_version=approved.version)
+    return {"training_draft": draft, "training_submitted": submitted, "training_approved": approved}
 
 
 def plant_restricted(objects: dict, text: str) -> HateCrimeIncident:
@@ -138,15 +203,25 @@ def plant_restricted(objects: dict, text: str) -> HateCrimeIncident:
 
 
 # Its API routes under /api/v1/ (tests/api/test_department_api.py tries each by role and token).
-API_ROUTES = ["hate-crimes", "aggregates/hate-crimes", "aggregates/hate-crimes/victims"]
+API_ROUTES = [
+    "hate-crimes",
+    "aggregates/hate-crimes",
+    "aggregates/hate-crimes/victims",
+    "trainings",
+    "aggregates/trainings",
+    "aggregates/trainings/trainees",
+]
 API_DATASET = "hate_crimes"
-API_DATASETS = [API_DATASET]
+API_DATASETS = [API_DATASET, "trainings"]
 
 
 @pytest.fixture
 def public_safety_published(public_safety_objects):
     """The approved incident: what partners may read, by route."""
-    return {"hate-crimes": [public_safety_objects["approved"]]}
+    return {
+        "hate-crimes": [public_safety_objects["approved"]],
+        "trainings": [public_safety_objects["training_approved"]],
+    }
 
 
 OVERVIEW_FIGURE = "Hate-crime incidents"  # a figure of its own on the mission overview

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from mission.records.flags import record_flags_sweep
 from mission.records.services import record_create, record_update
-from public_safety.models import ODIHR_TYPE, BiasMotivation, HateCrimeIncident, HateCrimeKind, OdihrType
+from public_safety.models import ODIHR_TYPE, BiasMotivation, HateCrimeIncident, HateCrimeKind, OdihrType, TrainingTopic
 from public_safety.reference import DATA_DIR, public_safety_reference_load
 from tests.api.conftest import bearer
 from tests.conftest import client_for
@@ -46,14 +46,18 @@ def test_every_kind_counts_in_one_of_odihrs_three_types():
     assert set(ODIHR_TYPE.values()) == set(OdihrType)
 
 
-def test_the_bias_motivations_are_the_files_in_three_languages(geography):
-    with open(DATA_DIR / "bias_motivations.csv", encoding="utf-8") as fh:
-        rows = {row["code"]: row for row in csv.DictReader(fh)}
-    assert len(rows) == 10
-    for code, row in rows.items():
-        bias = BiasMotivation.objects.get(code=code)
-        assert (bias.name_en, bias.name_sq, bias.name_sr) == (row["name_en"], row["name_sq"], row["name_sr"])
-        assert all((bias.name_en, bias.name_sq, bias.name_sr))
+@pytest.mark.parametrize(
+    ("model", "file_name", "rows"),
+    [(BiasMotivation, "bias_motivations.csv", 10), (TrainingTopic, "training_topics.csv", 19)],
+)
+def test_the_reference_lists_are_the_files_in_three_languages(geography, model, file_name, rows):
+    with open(DATA_DIR / file_name, encoding="utf-8") as fh:
+        found = {row["code"]: row for row in csv.DictReader(fh)}
+    assert len(found) == rows == model.objects.count()
+    for code, row in found.items():
+        item = model.objects.get(code=code)
+        assert (item.name_en, item.name_sq, item.name_sr) == (row["name_en"], row["name_sq"], row["name_sr"])
+        assert all((item.name_en, item.name_sq, item.name_sr))
     report = public_safety_reference_load()  # a second load changes nothing
     assert not report.created
     assert not report.updated
@@ -62,6 +66,7 @@ def test_the_bias_motivations_are_the_files_in_three_languages(geography):
 def test_an_edited_file_updates_the_row_in_place(geography, tmp_path: Path):
     text = (DATA_DIR / "bias_motivations.csv").read_text(encoding="utf-8")
     (tmp_path / "bias_motivations.csv").write_text(text.replace("Anti-Roma hate crime", "Anti-Roma bias"), "utf-8")
+    (tmp_path / "training_topics.csv").write_text((DATA_DIR / "training_topics.csv").read_text("utf-8"), "utf-8")
     before = BiasMotivation.objects.get(code="ANTI_ROMA").pk
     report = public_safety_reference_load(data_dir=tmp_path)
     assert report.updated == {"bias motivations": 1}

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from public_safety.models import HateCrimeIncident
+from public_safety.models import HateCrimeIncident, Training
 from tests.browser.test_home import _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -69,3 +69,31 @@ def test_a_manager_reads_the_dashboard_on_a_phone(page, public_safety_actors, pu
     expect(page.get_by_role("figure", name="Hate-crime incidents by bias motivation")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
     assert "Provë" not in page.content()  # counts, never names
+
+
+def test_a_training_with_the_trainees_scores(page, public_safety_actors):
+    """From the course's sign-in sheet and test papers: three trainees with their scores and evaluations,
+    one without a test after the course yet."""
+    monitor = public_safety_actors["monitor"]
+    today = datetime.date.today()
+    _sign_in(page, monitor.username)
+    page.goto(reverse("public_safety:training_create"))
+    page.get_by_label("Date", exact=True).fill(f"{today - datetime.timedelta(days=4):%Y-%m-%d}")
+    page.get_by_label("Municipality").select_option(label="Gjilan/Gnjilane")
+    page.get_by_label("Title").fill("Hate crime investigation for patrol officers")
+    page.get_by_label("Topic").select_option(label="Hate crime investigation")
+    page.locator("#id_agency").select_option(label="Kosovo Police")
+    for n, (name, before, after, evaluation) in enumerate(
+        [("Arbnora Provë", "45", "80", "5"), ("Nikola Prović", "60", "70", "4"), ("Dren Provë", "50", "", "3")]
+    ):
+        page.locator(f"#id_trainee-{n}-name").fill(name)
+        page.locator(f"#id_trainee-{n}-rank").select_option(label="Sergeant" if n else "Police officer")
+        page.locator(f"#id_trainee-{n}-pre_score").fill(before)
+        page.locator(f"#id_trainee-{n}-post_score").fill(after)
+        page.locator(f"#id_trainee-{n}-satisfaction").fill(evaluation)
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved and submitted for review.")
+    expect(page.get_by_role("cell", name="Nikola Prović")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # fits a phone
+    training = Training.objects.get()
+    assert sorted((t.gain for t in training.trainees.all()), key=lambda g: (g is None, g)) == [10, 35, None]
