@@ -5,6 +5,7 @@ from mission.accounts.roles import Department, Role
 from mission.api.datasets import Dataset
 from mission.departments import DemoUser
 from mission.records.declaration import RecordPart, RecordType
+from mission.trackers.declaration import TrackerType
 
 
 class PublicSafetyConfig(departments.DepartmentConfig):
@@ -81,7 +82,24 @@ class PublicSafetyConfig(departments.DepartmentConfig):
             ),
         ),
     )
+    trackers = (
+        TrackerType(
+            model="public_safety.ActionItem",
+            path="action-plans",
+            fields=("strategy", "objective", "number", "text", "responsible", "deadline"),
+            list_columns=("strategy", "objective", "number", "responsible", "deadline"),
+            filters=("strategy", "responsible"),
+            search=("text",),
+            dataset="action_plans",
+            grouped_by=("strategy", "responsible"),
+            done=("completed",),
+            since="strategy__first_year",
+            deadline="deadline",
+            closed=("dropped",),
+        ),
+    )
     datasets = (
+        Dataset("action_plans", _("Strategies' action plans and their implementation")),
         Dataset("hate_crimes", _("Hate-crime incidents and the police response")),
         Dataset("trainings", _("Trainings of law-enforcement officers and their results")),
     )

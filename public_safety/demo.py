@@ -14,12 +14,15 @@ from mission.accounts.models import User
 from mission.records.declaration import RecordPart, record_type_of
 from mission.records.demo import demo_record
 from mission.records.shapes import AgeBand, Sex
+from mission.trackers.services import tracked_create, tracked_status_add
 from public_safety.models import (
+    ActionItem,
     BiasMotivation,
     HateCrimeIncident,
     HateCrimeKind,
     HateCrimeStep,
     Rank,
+    Strategy,
     Training,
     TrainingTopic,
 )
@@ -99,7 +102,92 @@ def public_safety_demo_load(*, records: int) -> str:
         )
         made += 1
     trainings = trainings_demo_load(monitor, supervisor, places, records)
-    return f"hate-crime incidents: {made}, trainings: {trainings}"
+    actions = actions_demo_load(users.get(username="demo.head.safety"))
+    return f"hate-crime incidents: {made}, trainings: {trainings}, actions of action plans: {actions}"
+
+
+# Synthetic actions, worded as action plans word them (not quotations of the real plans): strategy,
+# objective, number, responsible institution, deadline, what, and the status history (year, month, status).
+ACTIONS = [
+    (
+        "PVE-2015",
+        1,
+        1,
+        "MIA",
+        (2016, 6, 30),
+        "Set up a referral mechanism for persons at risk of radicalisation.",
+        [(2016, 3, "in_progress"), (2017, 2, "completed")],
+    ),
+    (
+        "PVE-2015",
+        1,
+        2,
+        "KP",
+        (2017, 12, 31),
+        "Train community police officers to recognise signs of radicalisation.",
+        [(2016, 9, "in_progress")],
+    ),
+    (
+        "PVE-2015",
+        2,
+        1,
+        "KCS",
+        (2018, 12, 31),
+        "Run disengagement programmes in the correctional facilities.",
+        [(2017, 5, "in_progress"), (2019, 1, "dropped")],
+    ),
+    (
+        "CYBER-2016",
+        1,
+        1,
+        "KP",
+        (2017, 6, 30),
+        "Equip the cybercrime unit with digital forensics tools.",
+        [(2016, 10, "completed")],
+    ),
+    ("CYBER-2016", 2, 1, "MIA", (2019, 12, 31), "Draft the law on cyber security.", [(2018, 4, "in_progress")]),
+    (
+        "THB-2015",
+        1,
+        1,
+        "KP",
+        (2016, 12, 31),
+        "Set up standard procedures to identify victims of trafficking.",
+        [(2016, 2, "in_progress"), (2016, 11, "completed")],
+    ),
+    ("THB-2015", 3, 2, "MOJ", (2019, 6, 30), "Train prosecutors on trafficking cases.", []),
+]
+
+
+def actions_demo_load(head: User) -> int:
+    """The action plans' actions, as the department head enters them, with their status so far."""
+    strategies = {s.code: s for s in Strategy.objects.all()}
+    institutions = {i.code: i for i in Institution.objects.all()}
+    made = 0
+    for strategy, objective, number, responsible, (year, month, day), text, history in ACTIONS:
+        if strategy not in strategies or responsible not in institutions:
+            continue  # an administrator removed it from the reference list
+        fields = {
+            "strategy": strategies[strategy],
+            "objective": objective,
+            "number": number,
+            "text": text,
+            "responsible": institutions[responsible],
+            "deadline": datetime.date(year, month, day),
+        }
+        item = tracked_create(actor=head, model=ActionItem, fields=fields)
+        for entry_year, entry_month, status in history:
+            tracked_status_add(
+                actor=head,
+                item=item,
+                expected_version=item.version,
+                date=datetime.date(entry_year, entry_month, 15),
+                status=status,
+                evidence="Demo evidence.",
+                support="Demo support.",
+            )
+        made += 1
+    return made
 
 
 def trainings_demo_load(monitor: User, supervisor: User, places: list[Municipality], records: int) -> int:

@@ -5,6 +5,7 @@ with the bias motive). Trainings: an activity (the kit's `ActivityRecord`) for a
 agency on a topic, with its trainees' test scores before and after and their evaluation of the
 course."""
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,7 @@ from mission.records.shapes import (
 )
 from mission.review.models import ReviewedQuerySet, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
+from mission.trackers.shapes import NationalQuerySet, StatusEntryRow, TrackedItem
 
 
 class PublicSafetyQuerySet(ReviewedQuerySet):
@@ -291,3 +293,103 @@ class Trainee(ParticipantRow):
         both = self.pre_score is not None and self.post_score is not None
         self.gain = self.post_score - self.pre_score if both else None
         super().save(*args, **kwargs)
+
+
+class StrategyArea(models.TextChoices):
+    COMMUNITY_POLICING = "community_policing", _("Community policing")
+    ORGANISED_CRIME = "organised_crime", _("Organised crime")
+    VIOLENT_EXTREMISM = "violent_extremism", _("Violent extremism")
+    CYBERCRIME = "cybercrime", _("Cybercrime")
+    TRAFFICKING = "trafficking", _("Trafficking in human beings")
+
+
+class Strategy(LocalizedNameModel, BaseModel):
+    """A government strategy whose action plan the department follows (`data/strategies.csv`)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    area = models.CharField(_("area"), max_length=20, choices=StrategyArea.choices)
+    first_year = models.PositiveSmallIntegerField(_("from"), validators=[MinValueValidator(2000)])
+    last_year = models.PositiveSmallIntegerField(_("to"), validators=[MaxValueValidator(2100)])
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-first_year", "name_en"]
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    DROPPED = "dropped", _("Dropped from the plan")
+
+
+class ActionQuerySet(NationalQuerySet):
+    department = Department.PUBLIC_SAFETY
+
+
+def _responsible() -> models.Q:
+    return models.Q(departments__regex=r"(^|;)public_safety(;|$)")
+
+
+class ActionItem(TrackedItem):
+    """An action of a strategy's action plan, followed until it is completed: who must do it by when,
+    and how far it has come."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="+", verbose_name=_("strategy"))
+    objective = models.PositiveSmallIntegerField(
+        _("objective"), help_text=_("The number of the plan's objective the action serves (2 in 2.5).")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), help_text=_("The action's number under it (5 in 2.5)."))
+    text = models.TextField(_("action"), help_text=_("As the action plan words it."))
+    responsible = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to=_responsible,
+        verbose_name=_("responsible institution"),
+    )
+    deadline = models.DateField(_("deadline"))
+    current_status = models.CharField(_("status now"), max_length=20, choices=ActionStatus.choices, blank=True)
+    history = HistoricalRecords()
+    # The words are the action plan's: partners find them there, by the strategy and the numbers.
+    sensitivity = declare(internal=["created_by", "text"])
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strategy__code", "objective", "number"]
+        verbose_name = _("action of an action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "objective", "number"], name="action_once_per_strategy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.strategy.code if self.strategy_id else ''} {self.objective}.{self.number}".strip()
+
+    def arose_on(self) -> datetime.date | None:
+        """An action has a status from its strategy's first year on."""
+        return datetime.date(self.strategy.first_year, 1, 1) if self.strategy_id else None
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:  # its one constraint: a strategy's action once
+            raise ValidationError(
+                {"number": _("This strategy's action with this number is tracked already.")}
+            ) from None
+
+
+class ActionStatusEntry(StatusEntryRow):
+    item = models.ForeignKey(
+        ActionItem, on_delete=models.PROTECT, related_name="status_history", verbose_name=_("action")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
+    history = HistoricalRecords()
+    sensitivity = declare(internal=["support", "recorded_by", "evidence"])
+
+    class Meta(StatusEntryRow.Meta):
+        verbose_name = _("status of an action")
+        verbose_name_plural = _("status history")

@@ -1,5 +1,6 @@
 """A tracker on its department's dashboard (`mission.records.dashboard`): how many items had reached
-each `TrackerType.done` status by the end of the period (against the period before), the status now
+each `TrackerType.done` status by the end of the period (against the period before), how many were
+overdue then (past their `deadline`, neither done nor closed), the status now
 by each field of `grouped_by` (the addressee: who must act), and the status at the end of each month
 of the period. Items concern no region: the region filter leaves them as they are."""
 
@@ -73,6 +74,16 @@ def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) ->
         share_then = Counter(then.values())[done] / len(then) if then else None
         label = format_lazy(_("{items}: {status}"), items=plural, status=labels.get(done, done))
         figures.append(Figure(label, share, share_then, RATE))
+    if tracker_type.deadline:
+        due = dict(items.values_list("pk", tracker_type.deadline))
+        ended = {*tracker_type.done, *tracker_type.closed}
+        ends = (_month_end(period.last), _month_end(before.last))
+
+        def overdue(statuses: dict[int, str], day: datetime.date) -> int:
+            return sum(1 for pk, status in statuses.items() if due.get(pk) and due[pk] < day and status not in ended)
+
+        label = format_lazy(_("{items}: overdue"), items=plural)
+        figures.append(Figure(label, overdue(now, ends[0]), overdue(then, ends[1]), COUNT))
     series = tuple(range(1, len(labels) + 1))
     status_columns = [Column(label) for label in labels.values()]
     charts = []

@@ -39,6 +39,18 @@ class TrackerType:
     # The field holding the year an item arose (a report's year): the dashboard counts an item from
     # then (or from its first status), not in the months before it existed; else from its entry.
     since: str | None = None
+    # The date field by which an item must reach a `done` status (an action's deadline): past it, an
+    # item neither done nor `closed` is overdue (a list filter and a dashboard figure).
+    deadline: str | None = None
+    closed: tuple[str, ...] = ()  # statuses that end an item without it being done (no longer relevant)
+
+    def overdue_on(self, day: Any) -> Any:
+        """The items overdue on `day` by their status now: a `Q` over the item's model."""
+        from django.db.models import Q
+
+        if self.deadline is None:
+            raise ValueError(f"{self.model} declares no deadline")
+        return Q(**{f"{self.deadline}__lt": day}) & ~Q(current_status__in=(*self.done, *self.closed))
 
     @property
     def name(self) -> str:

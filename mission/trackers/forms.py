@@ -72,6 +72,9 @@ class TrackerFilterSet(django_filters.FilterSet):
         if not self.tracker_type.search:
             del self.filters["q"]
 
+    def filter_overdue(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        return queryset.filter(self.tracker_type.overdue_on(timezone.localdate())) if value else queryset
+
     def filter_search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         text = value.strip()
         if not text:
@@ -97,6 +100,10 @@ def tracker_filterset_class(tracker_type: TrackerType) -> type[TrackerFilterSet]
             declared[name] = django_filters.ChoiceFilter(label=label, choices=field.choices, empty_label=_("Any"))
         elif isinstance(field, models.IntegerField):
             declared[name] = django_filters.NumberFilter(label=label)
+    if tracker_type.deadline:
+        declared["overdue"] = django_filters.BooleanFilter(
+            label=_("Overdue only"), method="filter_overdue", widget=forms.CheckboxInput
+        )
     meta = type("Meta", (), {"model": model, "fields": []})
     return type(
         f"{model.__name__}FilterSet", (TrackerFilterSet,), {**declared, "Meta": meta, "tracker_type": tracker_type}

@@ -10,12 +10,14 @@ from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
-from public_safety.models import BiasMotivation, HateCrimeIncident, Training, TrainingTopic
+from mission.trackers.services import tracked_create, tracked_status_add
+from public_safety.models import ActionItem, BiasMotivation, HateCrimeIncident, Strategy, Training, TrainingTopic
 from tests.departments import (
     AUTHOR_ONLY,
     CORRECT,
     CREATE,
     DASHBOARDS,
+    LOGIN,
     POST_ONLY,
     READ_LIST,
     READ_ONE,
@@ -26,6 +28,9 @@ from tests.departments import (
 )
 from tests.factories import UserFactory
 
+#                             anon   mon  sup  head mgmt part adm  other-region other-dept
+NATIONAL_READ = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 403)
+MAINTAIN = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
 GET_EXPECTATIONS = {
     "public_safety:dashboard": ({}, DASHBOARDS),
     "public_safety:hatecrimeincident_list": ({}, READ_LIST),
@@ -45,6 +50,13 @@ GET_EXPECTATIONS = {
     "public_safety:training_edit": ({"pk": "training_draft"}, AUTHOR_ONLY),
     "public_safety:training_correct": ({"pk": "training_approved"}, CORRECT),
     "public_safety:training_review": ({"pk": "training_submitted"}, POST_ONLY),
+    # Action plans concern national institutions: every reader of the department's records reads them,
+    # whatever their region; its head and supervisors keep them.
+    "public_safety:actionitem_list": ({}, NATIONAL_READ),
+    "public_safety:actionitem_detail": ({"pk": "action"}, NATIONAL_READ),
+    "public_safety:actionitem_create": ({}, MAINTAIN),
+    "public_safety:actionitem_edit": ({"pk": "action"}, MAINTAIN),
+    "public_safety:actionitem_status": ({"pk": "action"}, POST_ONLY),
 }
 POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.
@@ -55,6 +67,11 @@ POST_EXPECTATIONS = {
     "public_safety:training_review": (
         {"pk": "training_submitted"},
         expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    # Nothing given: who keeps action plans sees the page again with what is missing.
+    "public_safety:actionitem_status": (
+        {"pk": "action"},
+        expectations("login", 403, 200, 200, 403, 403, 403, 403, 403),
     ),
     # No note given: who follows up sees the page again with the error; nothing is closed.
     "public_safety:hatecrimeincident_flag_close": (
@@ -140,7 +157,34 @@ def public_safety_objects(public_safety_actors):
     record_approve(actor=supervisor, record=approved, expected_version=approved.version)
     flag = approved.flags.get(rule="bias_not_recorded")
     trainings = _trainings(monitor, supervisor, gjilan)
-    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag, **trainings}
+    head = public_safety_actors["department_head"]
+    action = tracked_create(actor=head, model=ActionItem, fields=action_content())
+    tracked_status_add(
+        actor=head,
+        item=action,
+        expected_version=action.version,
+        date=datetime.date(2017, 3, 1),
+        status="in_progress",
+        evidence="Referral mechanism drafted with the municipalities.",
+    )
+    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag, **trainings, "action": action}
+
+
+def action_content(**overrides: object) -> dict:
+    """An action's fields; `strategy` and `responsible` may be given as their reference codes."""
+    fields = {
+        "strategy": "PVE-2015",
+        "objective": 2,
+        "number": 3,
+        "text": "Set up a referral mechanism for persons at risk of radicalisation in every municipality.",
+        "responsible": "MIA",
+        "deadline": datetime.date(2018, 12, 31),
+    } | overrides
+    if isinstance(fields["strategy"], str):
+        fields["strategy"] = Strategy.objects.get(code=fields["strategy"])
+    if isinstance(fields["responsible"], str):
+        fields["responsible"] = Institution.objects.get(code=fields["responsible"])
+    return fields
 
 
 def training_content(municipality: Municipality, **overrides: object) -> dict:
@@ -210,9 +254,11 @@ API_ROUTES = [
     "trainings",
     "aggregates/trainings",
     "aggregates/trainings/trainees",
+    "action-plans",
+    "action-plans/status-history",
 ]
 API_DATASET = "hate_crimes"
-API_DATASETS = [API_DATASET, "trainings"]
+API_DATASETS = [API_DATASET, "trainings", "action_plans"]
 
 
 @pytest.fixture
@@ -221,6 +267,8 @@ def public_safety_published(public_safety_objects):
     return {
         "hate-crimes": [public_safety_objects["approved"]],
         "trainings": [public_safety_objects["training_approved"]],
+        "action-plans": [public_safety_objects["action"]],  # public plans: partners read them all
+        "action-plans/status-history": list(public_safety_objects["action"].status_history.all()),
     }
 
 
