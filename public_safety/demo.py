@@ -44,8 +44,12 @@ def _steps(n: int, day: datetime.date, today: datetime.date, reported: bool) -> 
     steps: list[dict[str, object]] = []
     for k, (step, after) in enumerate(RESPONSES):
         when = day + datetime.timedelta(days=after + n % 3)
-        if when > today or (n + k) % 4 == 3:  # not yet, or not done: some incidents miss a step
-            continue
+        if when > today:
+            break  # not yet
+        if (n + k) % 4 == 3:  # not done: the steps after it wait too, but a hate crime not recorded
+            if step == HateCrimeStep.Step.RECORDED:  # may still be investigated (and is flagged)
+                continue
+            break
         steps.append({"step": step, "date": when, "note": ""})
     if n % 6 == 1:
         steps.append({"step": HateCrimeStep.Step.MISSION_MEETING, "date": min(day + datetime.timedelta(3), today)})
