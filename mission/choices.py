@@ -60,6 +60,11 @@ def _version() -> str:
     return str(token)
 
 
+def reference_version() -> str:
+    """The reference data's version: it changes whenever a row of a cached reference list does."""
+    return _version()
+
+
 def reference_changed(**_: Any) -> None:
     """Reference data changed: every process builds its option lists again on next use. Connected to
     the save and delete signals of every model whose options are cached; the reference loader calls it."""

@@ -8,8 +8,10 @@ statements live as long as the server connection, and the portal keeps its conne
 
 Only where a failure can be retried: on PostgreSQL and outside a transaction (autocommit, as requests
 run). Inside one a missing statement would abort the transaction; there the statement runs as it is.
-A statement is missing if something between the portal and the server dropped it (`DISCARD ALL`, a
-pooler in transaction mode that changes server connections); then it is prepared again, once.
+A statement is missing if something between the portal and the server dropped it (`DISCARD ALL`), or
+already there if another client prepared it on a server connection a pooler shares; then it is prepared
+again, or used, once; if that fails too (a pooler in transaction mode changes server connections
+between statements), the statement runs as it is.
 """
 
 import hashlib
@@ -21,6 +23,7 @@ from django.db.utils import DatabaseError
 
 # On the connection wrapper: (the driver connection the names were prepared on, the names).
 _ATTRIBUTE = "_mission_prepared"
+_MISSING, _DUPLICATE = "26000", "42P05"  # invalid_sql_statement_name, duplicate_prepared_statement
 
 
 def _placeholders(sql: str, count: int) -> str:
@@ -51,14 +54,21 @@ def execute(cursor: Any, sql: str, params: Sequence[Any], using: str = DEFAULT_D
     name = "mp_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
     names = _names(wrapper)
     run = f"EXECUTE {name}" + (f"({', '.join(['%s'] * len(params))})" if params else "")
-    for attempt in (1, 2):
-        if name not in names:
-            cursor.execute(f"PREPARE {name} AS {_placeholders(sql, len(params))}")
-            names.add(name)
+    for _attempt in (1, 2):
         try:
+            if name not in names:
+                cursor.execute(f"PREPARE {name} AS {_placeholders(sql, len(params))}")
+                names.add(name)
             cursor.execute(run, list(params))
             return
         except DatabaseError as error:
-            if attempt == 2 or getattr(getattr(error, "__cause__", None), "pgcode", None) != "26000":
+            code = getattr(getattr(error, "__cause__", None), "pgcode", None)
+            if code == _DUPLICATE:  # prepared on this server connection before (a pooler's): use it
+                names.add(name)
+            elif code == _MISSING:  # dropped under us: prepare it again
+                names.discard(name)
+            else:
                 raise
-            names.discard(name)  # 26000 invalid_sql_statement_name: dropped under us; prepare again
+    # Still missing or duplicate: the server connection changes between statements (a pooler in
+    # transaction mode). The statement as it is, which is always right.
+    cursor.execute(sql, params)

@@ -308,14 +308,21 @@ class Strategy(LocalizedNameModel, BaseModel):
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     area = models.CharField(_("area"), max_length=20, choices=StrategyArea.choices)
-    first_year = models.PositiveSmallIntegerField(_("from"), validators=[MinValueValidator(2000)])
-    last_year = models.PositiveSmallIntegerField(_("to"), validators=[MaxValueValidator(2100)])
+    first_year = models.PositiveSmallIntegerField(
+        _("from"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    last_year = models.PositiveSmallIntegerField(_("to"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-first_year", "name_en"]
         verbose_name = _("strategy")
         verbose_name_plural = _("strategies")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.first_year and self.last_year and self.last_year < self.first_year:
+            raise ValidationError({"last_year": _("A strategy cannot end before it begins.")})
 
 
 class ActionStatus(models.TextChoices):

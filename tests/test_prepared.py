@@ -56,3 +56,37 @@ def test_inside_a_transaction_the_statement_runs_as_it_is(partner, administrator
     token, _key = token_issue(actor=administrator, user=partner, name="NGO system", scopes=["reference"])
     with transaction.atomic():
         assert statements(lambda: token_with_user(token.prefix)) == ["SELECT"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pooler_that_changes_server_connections_gets_the_statement_as_it_is(partner, administrator, monkeypatch):
+    """Behind a pooler in transaction mode PREPARE and EXECUTE may reach different server connections:
+    after preparing again once, the lookup runs the statement as it is, and answers."""
+    from mission import prepared
+
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    token, _key = token_issue(actor=administrator, user=partner, name="NGO system", scopes=["reference"])
+    connection.close()
+    original = prepared.execute
+
+    def through_a_pooler(cursor, sql, params, using="default"):
+        class Pooled:
+            def execute(self, statement, arguments=None):
+                result = cursor.execute(statement, arguments)
+                if statement.startswith("PREPARE"):
+                    cursor.execute("DEALLOCATE ALL")  # the next statement reaches another server connection
+                return result
+
+        return original(Pooled(), sql, params, using)
+
+    monkeypatch.setattr(prepared, "execute", through_a_pooler)
+    assert statements(lambda: token_with_user(token.prefix)) == [
+        "PREPARE",
+        "DEALLOCATE",
+        "EXECUTE",
+        "PREPARE",
+        "DEALLOCATE",
+        "EXECUTE",
+        "SELECT",
+    ]
+    assert token_with_user(token.prefix).pk == token.pk

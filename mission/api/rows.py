@@ -5,7 +5,9 @@ A partner syncs a list page by page: the same request with a new cursor each tim
 page's query through the ORM (scope, filters, order, fields) and compiling it to SQL cost about a tenth
 of a partner's request, always with the same result but for the cursor. `PageStatements` keeps the
 statement per request shape (view, fields, filters with their values, page size, cursor or not) and
-puts the new cursor in its place. Before it keeps one, it compiles the query twice, with two cursors
+puts the new cursor in its place (per partner: a filter may hold a partner's own identifier of a
+record, decoded into the statement; and per version of the reference data when a filter names a
+code, which the statement holds as the row's key). Before it keeps one, it compiles the query twice, with two cursors
 no table holds, and keeps the statement only if the SQL is the same and the cursor is the one
 parameter that differs: a scope or filter that depends on anything else (the time, say) is never
 kept. Staff requests are not kept: a staff member's scope follows their roles, which can change.

@@ -31,6 +31,7 @@ from mission.api.renderers import ORJSONRenderer
 from mission.api.rows import PlainRows, page_statements
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
+from mission.choices import reference_version
 from mission.sensitivity import staff_only
 
 logger = logging.getLogger(__name__)
@@ -433,7 +434,10 @@ class ValuesListView(PortalAPIView):
 
         def page(after: int | None, limit: int) -> list[dict[str, Any]]:
             if partner and self.partners_share_scope:
-                shape = (type(self), tuple(keys), tuple((k, tuple(v)) for k, v in self._filtering(request)))
+                # Per partner: a filter may hold the partner's own identifier of a record, which the
+                # kept statement holds decoded (another partner's same text must not reach it).
+                filters = tuple((k, tuple(v)) for k, v in self._filtering(request))
+                shape = (type(self), request.user.pk, tuple(keys), filters, reference_version() if filters else "")
                 return page_statements.rows(shape, rows_after, after, limit)
             return rows_after(after).page(limit)
 

@@ -155,7 +155,8 @@ def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[Aggre
     }
     if record_type.date_field:
         groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
-    groups |= {name: Dimension(F(_lookup(model, name))) for name in record_type.aggregate_by}
+    for name in record_type.aggregate_by:  # the record's; "<record>_<field>" where a row has its own
+        groups[f"{record_type.name}_{name}" if name in groups else name] = Dimension(F(_lookup(model, name)))
     groups["all"] = Dimension(None)
     attributes = {
         "__doc__": f"{str(rows._meta.verbose_name_plural).capitalize()} of the "

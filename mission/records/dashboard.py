@@ -21,6 +21,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -374,8 +375,15 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
 
     # Figures, charts, the map and the trend come from the summary (and the trackers and the mapped
     # records, whose changes mark it): kept until it changes, per scope, filters and language.
+    # A tracker's overdue items change with the day alone: its figures are kept for the day.
+    day = timezone.localdate().isoformat() if any(t.deadline for t in config.trackers) else ""
     body = dashboard_fragment(
-        summary_name(config), user=request.user, query=request.GET, version=freshness.version, render=rendered
+        summary_name(config),
+        user=request.user,
+        query=request.GET,
+        version=freshness.version,
+        render=rendered,
+        extra=day,
     )
     context = {"form": form, "filters": filters, "title": config.verbose_name, "freshness": freshness, "body": body}
     response: HttpResponse = render(request, "records/dashboard.html", context)

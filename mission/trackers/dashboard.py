@@ -77,7 +77,8 @@ def tracker_dashboard(tracker_type: TrackerType, user: Any, filters: Filters) ->
     if tracker_type.deadline:
         due = dict(items.values_list("pk", tracker_type.deadline))
         ended = {*tracker_type.done, *tracker_type.closed}
-        ends = (_month_end(period.last), _month_end(before.last))
+        today = timezone.localdate()  # a period that ends later counts what is overdue today
+        ends = (min(_month_end(period.last), today), min(_month_end(before.last), today))
 
         def overdue(statuses: dict[int, str], day: datetime.date) -> int:
             return sum(1 for pk, status in statuses.items() if due.get(pk) and due[pk] < day and status not in ended)

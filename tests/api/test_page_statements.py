@@ -109,3 +109,19 @@ def test_an_invalid_filter_is_refused_the_second_time_too(partner_key, hearings)
         assert response.status_code == 400
         assert "date_from" in response.json()["errors"]
     assert page_statements.kept() == 0
+
+
+def test_a_partner_never_reaches_another_partners_kept_statement(partner_key, hearings, administrator):
+    """A filter holds the partner's own identifier of a case, decoded into the kept statement: another
+    partner sending the same text gets the 400 a stranger's identifier gets, not that case's hearings."""
+    from mission.api.services import token_issue
+    from tests.factories import UserFactory
+
+    first = bearer(partner_key)
+    case_id = first.get("/api/v1/hearings/?page_size=1").json()["results"][0]["case"]
+    assert len(every_page(first, f"case={case_id}")) == 1  # kept for this partner
+    other = UserFactory(username="other.partner", partner=True)
+    _token, key = token_issue(actor=administrator, user=other, name="Other NGO", scopes=["trial_monitoring"])
+    refused = bearer(key).get(f"/api/v1/hearings/?case={case_id}")
+    assert refused.status_code == 400
+    assert "case" in refused.json()["errors"]

@@ -38,13 +38,17 @@ def actions(public_safety_actors):
         "dropped": _action(head, (datetime.date(2016, 5, 1), "dropped"), number=3, deadline=past),
         "not_yet_due": _action(head, number=4, deadline=future),
         "never_started": _action(head, number=5, deadline=past),
+        # Due tomorrow: not overdue today, even in a period that ends later this month.
+        "due_tomorrow": _action(
+            head, (datetime.date(2016, 5, 1), "in_progress"), number=6, deadline=TODAY + datetime.timedelta(days=1)
+        ),
     }
 
 
 def test_the_list_shows_the_overdue_actions(public_safety_actors, actions):
     client = client_for(public_safety_actors["supervisor"])
     everything = client.get(reverse("public_safety:actionitem_list"))
-    assert len(everything.context["page"].object_list) == 5
+    assert len(everything.context["page"].object_list) == 6
     overdue = client.get(reverse("public_safety:actionitem_list"), {"overdue": "on"})
     assert overdue.status_code == 200
     assert {item.pk for item in overdue.context["page"].object_list} == {
@@ -66,9 +70,9 @@ def test_the_dashboard_counts_the_overdue_and_the_completed(public_safety_actors
     _form, filters = read_filters(request)
     figures, charts = tracker_dashboard(tracker_type, head, filters)
     found = {str(figure.label): figure.value for figure in figures}
-    assert found["Action plans"] == 5
+    assert found["Action plans"] == 6
     assert found["Action plans: overdue"] == 2
-    assert found["Action plans: Completed"] == pytest.approx(1 / 5)
+    assert found["Action plans: Completed"] == pytest.approx(1 / 6)
     by_strategy = next(chart for chart in charts if chart.slug == "actionitem-by-strategy")
     assert by_strategy.rows[0][0].startswith("Strategy on Prevention of Violent Extremism")
 
@@ -85,10 +89,24 @@ def test_partners_read_the_codes_and_the_status_never_the_words(public_safety_ac
         actor=public_safety_actors["administrator"], user=partner, name="NGO", scopes=["action_plans"]
     )
     rows = bearer(key).get("/api/v1/action-plans/").json()["results"]
-    assert len(rows) == 5
+    assert len(rows) == 6
     late = next(row for row in rows if row["number"] == 1)
     assert late["strategy"] == "PVE-2015"
     assert late["responsible"] == "MIA"
     assert late["current_status"] == "in_progress"
     assert late["deadline"] == f"{TODAY - datetime.timedelta(days=30):%Y-%m-%d}"
     assert "text" not in late
+
+
+def test_a_strategy_cannot_end_before_it_begins(geography):
+    from public_safety.models import Strategy
+
+    strategy = Strategy(code="X-2020", name_en="X", name_sq="X", name_sr="X", area="cybercrime", first_year=2020)
+    for last, message in ((2019, "cannot end before"), (20155, "less than or equal to 2100")):
+        strategy.last_year = last
+        with pytest.raises(ValidationError, match=message):
+            strategy.full_clean()
+    strategy.first_year = 20155
+    strategy.last_year = 2021
+    with pytest.raises(ValidationError, match="less than or equal to 2100"):
+        strategy.full_clean()

@@ -101,3 +101,25 @@ def test_the_dashboard_shows_the_mean_gain_by_topic(public_safety_actors):
     assert "Hate crime investigation" in text
     assert "12.5" in text  # (30 - 5) / 2
     assert "Provë" not in text
+
+
+def test_trainees_are_counted_by_their_own_agency_and_by_the_courses(public_safety_actors):
+    """A trainee's agency and the course's are two groupings of the API's counts: `agency` (the
+    trainee's) and `training_agency` (the course's). (A staff token: exact counts, no perturbation.)"""
+    from tests.api.conftest import bearer, staff_key
+
+    monitor = public_safety_actors["monitor"]
+    parts = training_parts(*((f"T{n} Provë", 50, 60, 4) for n in range(12)))
+    (rows,) = parts.values()
+    for row in rows[:5]:
+        row["agency"] = Institution.objects.get(code="KCS")
+    _approved(public_safety_actors, parts)
+    key = staff_key(public_safety_actors["department_head"], public_safety_actors["administrator"])
+    route = "/api/v1/aggregates/trainings/trainees/"
+    own = {c["group"]: c["people"] for c in bearer(key).get(route, {"group_by": "agency"}).json()["results"]}
+    courses = {
+        c["group"]: c["people"] for c in bearer(key).get(route, {"group_by": "training_agency"}).json()["results"]
+    }
+    assert own == {"KP": 7, "KCS": 5}
+    assert courses == {"KP": 12}
+    del monitor
