@@ -45,13 +45,18 @@ def _names(wrapper: Any) -> set[str]:
     return names
 
 
+def statement_name(sql: str) -> str:
+    """The name `sql` is prepared under (the same in every process)."""
+    return "mp_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+
+
 def execute(cursor: Any, sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> None:
     """`cursor.execute(sql, params)`, prepared on PostgreSQL outside a transaction."""
     wrapper = connections[using]
     if wrapper.vendor != "postgresql" or wrapper.in_atomic_block or wrapper.connection is None:
         cursor.execute(sql, params)
         return
-    name = "mp_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    name = statement_name(sql)
     names = _names(wrapper)
     run = f"EXECUTE {name}" + (f"({', '.join(['%s'] * len(params))})" if params else "")
     for _attempt in (1, 2):

@@ -228,24 +228,31 @@ def test_the_request_log_outside_a_transaction_writes_one_row_and_a_failure_leav
 def test_the_log_line_is_written_once_the_response_is_delivered(partner_key, caplog):
     """The server closes the response after its last byte; the log row waits for that, so the partner
     does not wait for it. A log line that fails is reported, never raised into a delivered response."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
     from django.http import HttpResponse
 
     from mission.api.views import after_delivery
 
-    done = []
-    response = HttpResponse(b"{}")
-    after_delivery(response, lambda: done.append(True))
-    assert done == []
-    response.close()
-    assert done == [True]
+    # As the test client does: closing a response outside a request would close the test's connection.
+    request_finished.disconnect(close_old_connections)
+    try:
+        done = []
+        response = HttpResponse(b"{}")
+        after_delivery(response, lambda: done.append(True))
+        assert done == []
+        response.close()
+        assert done == [True]
 
-    def broken() -> None:
-        raise RuntimeError("the database went away")
+        def broken() -> None:
+            raise RuntimeError("the database went away")
 
-    failing = HttpResponse(b"{}")
-    after_delivery(failing, broken)
-    with caplog.at_level("ERROR", logger="mission.api.views"):
-        failing.close()
+        failing = HttpResponse(b"{}")
+        after_delivery(failing, broken)
+        with caplog.at_level("ERROR", logger="mission.api.views"):
+            failing.close()
+    finally:
+        request_finished.connect(close_old_connections)
     assert "Work after the response failed" in caplog.text
     assert "the database went away" in caplog.text  # the traceback, for the operator
 
