@@ -1,7 +1,6 @@
 """Democratization's records. Journalists' safety: an incident (the kit's `IncidentRecord`) with the
 journalists it concerns and the institutions' and the mission's response, step by step."""
 
-import datetime
 from typing import Any
 
 from django.conf import settings
@@ -29,7 +28,7 @@ from mission.records.shapes import (
 )
 from mission.review.models import ReviewedQuerySet, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
-from mission.trackers.shapes import NationalQuerySet, StatusEntryRow, TrackedItem
+from mission.trackers.shapes import NationalQuerySet, TrackedItem, status_entries
 
 
 class DemocratizationQuerySet(ReviewedQuerySet):
@@ -354,6 +353,9 @@ class Recommendation(TrackedItem):
     """An electoral recommendation of an observation or expert mission, followed until it is
     implemented: who made it when, in which area, who must act, and how far it has come."""
 
+    arises_in = "source.year"  # a status from that year on
+    duplicate = ("number", _("This report's recommendation with this number is in the tracker already."))
+
     source = models.ForeignKey(
         RecommendationSource,
         on_delete=models.PROTECT,
@@ -391,30 +393,14 @@ class Recommendation(TrackedItem):
     def __str__(self) -> str:
         return f"{self.source}, {self.number}"
 
-    def arose_on(self) -> datetime.date | None:
-        """A recommendation has a status from its report's year on."""
-        return datetime.date(self.source.year, 1, 1) if self.source_id else None
 
-    def validate_constraints(self, exclude: Any = None) -> None:
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError:  # its one constraint: a report's recommendation once
-            raise ValidationError(
-                {"number": _("This report's recommendation with this number is in the tracker already.")}
-            ) from None
-
-
-class RecommendationStatusEntry(StatusEntryRow):
-    item = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="status_history", verbose_name=_("recommendation")
-    )
-    status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices)
-    history = HistoricalRecords()
-    sensitivity = declare(internal=["support", "recorded_by", "evidence"])
-
-    class Meta(StatusEntryRow.Meta):
-        verbose_name = _("status of a recommendation")
-        verbose_name_plural = _("status history")
+RecommendationStatusEntry = status_entries(
+    Recommendation,
+    RecommendationStatus,
+    name="RecommendationStatusEntry",
+    verbose_name=_("status of a recommendation"),
+    item_label=_("recommendation"),
+)
 
 
 class AuditOpinion(models.TextChoices):

@@ -5,7 +5,6 @@ with the bias motive). Trainings: an activity (the kit's `ActivityRecord`) for a
 agency on a topic, with its trainees' test scores before and after and their evaluation of the
 course."""
 
-import datetime
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +30,7 @@ from mission.records.shapes import (
 )
 from mission.review.models import ReviewedQuerySet, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
-from mission.trackers.shapes import NationalQuerySet, StatusEntryRow, TrackedItem
+from mission.trackers.shapes import NationalQuerySet, TrackedItem, status_entries
 
 
 class PublicSafetyQuerySet(ReviewedQuerySet):
@@ -344,6 +343,9 @@ class ActionItem(TrackedItem):
     """An action of a strategy's action plan, followed until it is completed: who must do it by when,
     and how far it has come."""
 
+    arises_in = "strategy.first_year"  # a status from that year on
+    duplicate = ("number", _("This strategy's action with this number is tracked already."))
+
     strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="+", verbose_name=_("strategy"))
     objective = models.PositiveSmallIntegerField(
         _("objective"), help_text=_("The number of the plan's objective the action serves (2 in 2.5).")
@@ -376,27 +378,7 @@ class ActionItem(TrackedItem):
     def __str__(self) -> str:
         return f"{self.strategy.code if self.strategy_id else ''} {self.objective}.{self.number}".strip()
 
-    def arose_on(self) -> datetime.date | None:
-        """An action has a status from its strategy's first year on."""
-        return datetime.date(self.strategy.first_year, 1, 1) if self.strategy_id else None
 
-    def validate_constraints(self, exclude: Any = None) -> None:
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError:  # its one constraint: a strategy's action once
-            raise ValidationError(
-                {"number": _("This strategy's action with this number is tracked already.")}
-            ) from None
-
-
-class ActionStatusEntry(StatusEntryRow):
-    item = models.ForeignKey(
-        ActionItem, on_delete=models.PROTECT, related_name="status_history", verbose_name=_("action")
-    )
-    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
-    history = HistoricalRecords()
-    sensitivity = declare(internal=["support", "recorded_by", "evidence"])
-
-    class Meta(StatusEntryRow.Meta):
-        verbose_name = _("status of an action")
-        verbose_name_plural = _("status history")
+ActionStatusEntry = status_entries(
+    ActionItem, ActionStatus, name="ActionStatusEntry", verbose_name=_("status of an action"), item_label=_("action")
+)

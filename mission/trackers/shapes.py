@@ -41,14 +41,34 @@ class TrackedItem(VersionedModel, BaseModel):
     )
 
     current_status: str
+    # The year from which the item can have a status, as a path of attributes ("source.year": a
+    # report's recommendation from the report's year); None: no bound.
+    arises_in: ClassVar[str | None] = None
+    # The field that a clash with the item's one uniqueness constraint is said on, and what is said.
+    duplicate: ClassVar[tuple[str, Any] | None] = None
 
     class Meta:
         abstract = True
 
     def arose_on(self) -> datetime.date | None:
-        """The first day the item could have a status (a report's recommendation: the report's year);
-        None: no bound. A subclass with such a date overrides it."""
-        return None
+        """The first day the item could have a status (1 January of `arises_in`); None: no bound."""
+        if self.arises_in is None:
+            return None
+        value: Any = self
+        for name in self.arises_in.split("."):
+            if getattr(value, f"{name}_id", True) is None:  # a reference not chosen yet
+                return None
+            value = getattr(value, name)
+        return datetime.date(value, 1, 1) if value else None
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError:
+            if self.duplicate is None:
+                raise
+            field, message = self.duplicate
+            raise ValidationError({field: message}) from None
 
 
 class StatusEntryRow(BaseModel):
@@ -84,3 +104,49 @@ class StatusEntryRow(BaseModel):
             raise ValidationError(
                 {"date": _("A status cannot come before the item existed (%(day)s).") % {"day": arose}}
             )
+
+
+def status_entries(
+    item: type[TrackedItem],
+    statuses: type[models.TextChoices],
+    *,
+    name: str,
+    verbose_name: Any,
+    item_label: Any = None,
+) -> type[StatusEntryRow]:
+    """A department's status-history rows for `item`, its `statuses` as their choices: assign it to a
+    module-level name of the department's `models.py`, as its class would be,
+
+        RecommendationStatusEntry = status_entries(
+            Recommendation, RecommendationStatus, name="RecommendationStatusEntry",
+            verbose_name=_("status of a recommendation"),
+        )
+
+    The rows point to the item (related name "status_history"; `item_label` names it on their pages,
+    by default the item's verbose name), keep their history, and their evidence, support and author
+    are internal."""
+    from simple_history.models import HistoricalRecords
+
+    from mission.sensitivity import declare
+
+    label = item._meta.app_label
+    meta = type(
+        "Meta",
+        (StatusEntryRow.Meta,),
+        {"app_label": label, "verbose_name": verbose_name, "verbose_name_plural": _("status history")},
+    )
+    attributes: dict[str, Any] = {
+        "__module__": f"{label}.models",
+        "__doc__": f"A dated status of a {item._meta.verbose_name}.",
+        "item": models.ForeignKey(
+            item,
+            on_delete=models.PROTECT,
+            related_name="status_history",
+            verbose_name=item_label or item._meta.verbose_name,
+        ),
+        "status": models.CharField(_("status"), max_length=20, choices=statuses.choices),
+        "history": HistoricalRecords(),
+        "sensitivity": declare(internal=["support", "recorded_by", "evidence"]),
+        "Meta": meta,
+    }
+    return type(name, (StatusEntryRow,), attributes)
