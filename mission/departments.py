@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 if TYPE_CHECKING:  # declarations only: the frameworks are imported when they are registered with
     from mission.api.datasets import Dataset
     from mission.dashboards.registry import Summary
+    from mission.figures.declaration import FigureTable
     from mission.navigation import NavSection
     from mission.records.declaration import RecordType
     from mission.reports.registry import ReportType
@@ -85,6 +86,14 @@ class DepartmentConfig(AppConfig):
     records: tuple[RecordType, ...] = ()
     # Items followed through a dated status history (mission.trackers): their pages and menu items.
     trackers: tuple[TrackerType, ...] = ()
+    # What the department's dashboard shows beside its records' and trackers' figures: dotted paths of
+    # functions (user, filters) -> (figures, charts), read per scope and filters, kept for the day and
+    # until the department's record summary changes: its records mark it, and so does every save of the
+    # models of `dashboard_reads` ("app_label.ModelName") and of its tables of figures.
+    dashboard_panels: tuple[str, ...] = ()
+    dashboard_reads: tuple[str, ...] = ()
+    # Tables of figures kept by hand or imported (mission.figures): their pages, menu items and API list.
+    figures: tuple[FigureTable, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -104,7 +113,7 @@ class DepartmentConfig(AppConfig):
             reports.register(report_type)
         for purge in self.purges:
             retention.register(purge)
-        if self.records or self.trackers:
+        if self.records or self.trackers or self.figures:
             from mission.records import registration
 
             registration.register(self)
@@ -131,6 +140,11 @@ class DepartmentConfig(AppConfig):
 
             for tracker_type in self.trackers:
                 patterns += TrackerPages(tracker_type, self.label).urlpatterns()
+        if self.figures:
+            from mission.figures.views import FigurePages
+
+            for table in self.figures:
+                patterns += FigurePages(table, self.label, self.department).urlpatterns()
         return patterns
 
     def api_urlpatterns(self) -> list[Any]:
@@ -146,6 +160,11 @@ class DepartmentConfig(AppConfig):
 
             for tracker_type in self.trackers:
                 patterns += tracker_api_urlpatterns(tracker_type)
+        if self.figures:
+            from mission.figures.api import figure_api_urlpatterns
+
+            for table in self.figures:
+                patterns += figure_api_urlpatterns(table)
         return patterns
 
     def load_reference_data(self) -> Any:

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mission.dashboards",
     "mission.reports",
     "mission.api",
+    "mission.imports",
     # The shared core, then the departments (which depend on it, never the reverse).
     "field_offices",
     "rights",
@@ -267,6 +268,15 @@ if REPORTS_SWEEP_SECONDS < 1:
 REPORTS_REQUEUE_SECONDS = env.int("REPORTS_REQUEUE_SECONDS", default=2 * 60)
 REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=3)
 REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
+
+# Spreadsheet imports (mission.imports): the largest file and the most rows one reads, and how long a
+# file read for a dry run waits for its confirmation.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+IMPORT_PENDING_HOURS = env.int("IMPORT_PENDING_HOURS", default=24)
+
+# A community safety forum functions when it met at least this many times in the last six months.
+PUBLIC_SAFETY_FORUM_MEETINGS = env.int("PUBLIC_SAFETY_FORUM_MEETINGS", default=2)
 # Seconds of pause at each progress step: only for failure drills and tests, never in production.
 REPORTS_DRILL_DELAY = env.float("REPORTS_DRILL_DELAY", default=0.0)
 

@@ -4,6 +4,7 @@ from mission import departments
 from mission.accounts.roles import Department, Role
 from mission.api.datasets import Dataset
 from mission.departments import DemoUser
+from mission.figures.declaration import FigureTable
 from mission.records.declaration import RecordPart, RecordType
 from mission.trackers.declaration import TrackerType
 
@@ -81,7 +82,68 @@ class PublicSafetyConfig(departments.DepartmentConfig):
                 ),
             ),
         ),
+        RecordType(
+            model="public_safety.ForumMeeting",
+            path="forum-meetings",
+            fields=("forum", "date", "title", "police", "partner_institution", "description"),
+            list_columns=("date", "forum", "municipality", "police"),
+            filters=("forum", "police"),
+            search=("title", "description"),
+            date_field="date",
+            dataset="forums",
+            aggregate_by=("police",),
+            parts=(
+                RecordPart(
+                    "public_safety.Attendance",
+                    fields=("community", "women", "men"),
+                    extra=3,
+                    min_rows=1,
+                    max_rows=20,
+                    counted_by=("community",),
+                    summed=("women", "men"),
+                ),
+                RecordPart(
+                    "public_safety.ForumIssue",
+                    fields=("category", "issue", "action", "owner", "deadline", "follow_up"),
+                    extra=2,
+                    max_rows=50,
+                    counted_by=("category", "follow_up"),
+                    summed=("resolved",),
+                ),
+            ),
+        ),
+        RecordType(
+            model="public_safety.Mentoring",
+            path="mentoring",
+            fields=("date", "end_date", "municipality", "title", "partner_institution", "description"),
+            list_columns=("date", "municipality", "title"),
+            search=("title", "description"),
+            date_field="date",
+            dataset="mentoring",
+            parts=(
+                RecordPart(
+                    "public_safety.Mentee",
+                    fields=("name", "sex", "age_band", "community", "rank", "role"),
+                    extra=3,
+                    min_rows=1,
+                    max_rows=200,
+                    counted_by=("sex", "community", "rank", "role"),
+                ),
+            ),
+        ),
     )
+    figures = (
+        FigureTable(
+            model="public_safety.PoliceStaffFigure",
+            path="women-in-police",
+            key=("year", "region", "rank", "level"),
+            values=("women", "men"),
+            notes=("source",),
+            dataset="women_in_police",
+        ),
+    )
+    dashboard_panels = ("public_safety.panels.forum_panel", "public_safety.panels.women_in_police_panel")
+    dashboard_reads = ("public_safety.SafetyForum", "public_safety.GenderTarget")
     trackers = (
         TrackerType(
             model="public_safety.ActionItem",
@@ -100,6 +162,9 @@ class PublicSafetyConfig(departments.DepartmentConfig):
     )
     datasets = (
         Dataset("action_plans", _("Strategies' action plans and their implementation")),
+        Dataset("forums", _("Community safety forums' meetings, attendance and issues")),
+        Dataset("mentoring", _("Mentoring of women in the police")),
+        Dataset("women_in_police", _("Women and men in the police by year, region, rank and management level")),
         Dataset("hate_crimes", _("Hate-crime incidents and the police response")),
         Dataset("trainings", _("Trainings of law-enforcement officers and their results")),
     )

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.module_loading import import_string
 from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ from mission.records.summary import (
     record_counts,
     response_part,
     summary_name,
+    summed_dimension,
     type_key,
 )
 from mission.review.models import ReviewStatus
@@ -88,6 +90,18 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
                     COUNT,
                 )
             )
+        for summed in [p for p in record_type.parts if p.summed]:  # the people attending, added up
+            rows_model: Any = summed.get_model()
+            for name in summed.summed:
+                dimension = summed_dimension(summed, name, "")
+                figures.append(
+                    Figure(
+                        capfirst(rows_model._meta.get_field(name).verbose_name),
+                        counts.total(record_type, dimension),
+                        counts.total(record_type, dimension, previous=True),
+                        COUNT,
+                    )
+                )
         part = response_part(record_type)
         for step in record_type.response_measured:
             step_field: Any = part.get_model()._meta.get_field("step") if part else None
@@ -109,6 +123,10 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
         from mission.trackers.dashboard import tracker_dashboard
 
         more_figures, more_charts = tracker_dashboard(tracker_type, user, filters)
+        figures += more_figures
+        charts += more_charts
+    for panel in config.dashboard_panels:
+        more_figures, more_charts = import_string(panel)(user, filters)
         figures += more_figures
         charts += more_charts
     return figures, charts
@@ -375,8 +393,9 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
 
     # Figures, charts, the map and the trend come from the summary (and the trackers and the mapped
     # records, whose changes mark it): kept until it changes, per scope, filters and language.
-    # A tracker's overdue items change with the day alone: its figures are kept for the day.
-    day = timezone.localdate().isoformat() if any(t.deadline for t in config.trackers) else ""
+    # A tracker's overdue items and the department's panels change with the day alone: kept for the day.
+    by_day = any(t.deadline for t in config.trackers) or config.dashboard_panels
+    day = timezone.localdate().isoformat() if by_day else ""
     body = dashboard_fragment(
         summary_name(config),
         user=request.user,
@@ -405,6 +424,31 @@ def _part_charts(record_type: RecordType, part: RecordPart, counts: Counts) -> l
         charts.append(Chart(slug, title, [Column(capfirst(field.verbose_name)), column], rows))
     for name in part.averaged:
         charts += _average_charts(record_type, part, name, counts)
+    charts += _sum_charts(record_type, part, counts)
+    return charts
+
+
+def _sum_charts(record_type: RecordType, part: RecordPart, counts: Counts) -> list[Chart]:
+    """The totals of a part's summed fields (the women and the men attending) by each of the part's
+    `counted_by` fields, one column per summed field; from the summary, never the rows."""
+    if not part.summed:
+        return []
+    model: Any = part.get_model()
+    plural = capfirst(model._meta.verbose_name_plural)
+    measured = [model._meta.get_field(name) for name in part.summed]
+    charts = []
+    for by in part.counted_by:
+        field: Any = model._meta.get_field(by)
+        totals = [counts.of(record_type, summed_dimension(part, m.name, by)) for m in measured]
+        labels = _labels(field)
+        rows = [[label, *(t.get(value, 0) for t in totals)] for value, label in labels.items()]
+        unknown = [sum(n for value, n in t.items() if value not in labels) for t in totals]
+        if any(unknown):
+            rows.append([str(_("Not known")), *unknown])
+        title = format_lazy(_("{rows} by {field}"), rows=plural, field=field.verbose_name)
+        columns = [Column(capfirst(field.verbose_name)), *(Column(capfirst(m.verbose_name), COUNT) for m in measured)]
+        slug = f"{record_type.name}-{part.name}-total-by-{by}"
+        charts.append(Chart(slug, title, columns, rows, series=tuple(range(1, len(columns)))))
     return charts
 
 

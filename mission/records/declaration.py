@@ -37,6 +37,9 @@ class RecordPart:
     # Whole-number fields whose mean the dashboard shows (a trainee's knowledge gain), over all the
     # rows and by each of the record type's `aggregate_by` fields (per topic, per agency).
     averaged: tuple[str, ...] = ()
+    # Whole-number fields whose totals the dashboard shows (the women and the men attending a meeting,
+    # the issues resolved), over all the rows and by each of the part's `counted_by` fields.
+    summed: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

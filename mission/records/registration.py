@@ -36,6 +36,9 @@ def register(config: DepartmentConfig) -> None:
         items.append(
             NavItem(capfirst(plural), f"{config.label}:{tracker_type.url_name('list')}", Capability.READ_RECORDS)
         )
+    for table in config.figures:
+        plural = table.get_model()._meta.verbose_name_plural or table.path
+        items.append(NavItem(capfirst(plural), f"{config.label}:{table.url_name('list')}", Capability.READ_RECORDS))
     if config.records and not config.dashboards:  # the declared records' dashboard (mission.records.dashboard)
         items.insert(0, NavItem(_("Dashboard"), f"{config.label}:dashboard", Capability.DASHBOARDS))
     navigation.register(NavSection(label=config.verbose_name, items=tuple(items), department=config.department))
@@ -45,6 +48,12 @@ def register(config: DepartmentConfig) -> None:
 
         record_summary_register(config)
         dashboards.register(RecordDashboards(config))
+        from django.apps import apps
+
+        from mission.records.summary import record_summary_watch
+
+        for label in (*config.dashboard_reads, *(table.model for table in config.figures)):
+            record_summary_watch(apps.get_model(label))
     from mission.records.reports import report_types
     from mission.reports import registry as reports
 

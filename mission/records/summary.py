@@ -14,6 +14,8 @@ Each record type is counted per month (of its date) and municipality, by a `dime
   `@<field>` by each field of `aggregate_by`: how many of the part's rows have a value, and their sum
   (a count that holds a sum: the field is a whole number), so that a mean is read, not computed
   from the rows (`averages`);
+- `<part>.<field>.total` for each field of a part's `summed`, and the same with `@<field>` by each
+  field of the part's `counted_by`: the field's sum over the part's rows (the people attending);
 - `response.<step>` for each step of `response_measured`: the approved records the response applies
   to (an incident reported to the police), by the days from the record's date to its first such step
   (no value: not reached).
@@ -153,6 +155,7 @@ def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int
         written += insert_select_grouped(RecordCount, _part_rows(part, approved, day, values), groupings)
     for part in record_type.parts:
         written += _fill_averages(summary, record_type, part, approved, day)
+        written += _fill_sums(summary, record_type, part, approved, day)
     steps_part = response_part(record_type)
     if steps_part is not None and record_type.response_measured and record_type.date_field:
         applies = approved.filter(reported_to_police=True) if issubclass(model, IncidentRecord) else approved
@@ -202,6 +205,31 @@ def _fill_averages(
             for what, total in (("n", f"=COUNT(m_{name})"), ("sum", f"=COALESCE(SUM(m_{name}), 0)")):
                 dimension = averaged_dimension(part, name, field_name, what)
                 groupings.append(_grouping(summary, record_type, dimension, value) | {"count": total})
+    return insert_select_grouped(RecordCount, _part_rows(part, approved, day, values), groupings)
+
+
+def summed_dimension(part: RecordPart, name: str, by: str) -> str:
+    """The dimension that keeps the sum of a part's summed field `name`, by the part's field `by` ("" for
+    all)."""
+    return f"{part.related_name()}.{name}.total" + (f"@{by}" if by else "")
+
+
+def _fill_sums(
+    summary: str, record_type: RecordType, part: RecordPart, approved: models.QuerySet[Any], day: str
+) -> int:
+    if not part.summed:
+        return 0
+    row_model: Any = part.get_model()
+    values: dict[str, Any] = {
+        f"v_{name}": _text(F(row_model._meta.get_field(name).attname)) for name in part.counted_by
+    }
+    values |= {f"m_{name}": F(name) for name in part.summed}
+    groupings = [
+        _grouping(summary, record_type, summed_dimension(part, name, by), f"v_{by}" if by else None)
+        | {"count": f"=COALESCE(SUM(m_{name}), 0)"}
+        for name in part.summed
+        for by in ("", *part.counted_by)
+    ]
     return insert_select_grouped(RecordCount, _part_rows(part, approved, day, values), groupings)
 
 
@@ -264,6 +292,19 @@ def record_summary_mark_items(model: type[models.Model]) -> None:
     name = f"records.{model._meta.app_label}"
     if name in summaries():
         summaries_mark(name, [(datetime.date.today(), None)], topic=ITEMS)
+
+
+def _mark_items(sender: Any, **kwargs: Any) -> None:
+    record_summary_mark_items(sender)
+
+
+def record_summary_watch(model: type[models.Model]) -> None:
+    """Mark the department's record summary on every save and delete of `model`, which its dashboard
+    reads beside the records (a forum of the registry, a year's figures): its kept pages are then
+    made again."""
+    uid = f"record-summary-watch:{model._meta.label}"
+    post_save.connect(_mark_items, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(_mark_items, sender=model, weak=False, dispatch_uid=uid)
 
 
 def record_summary_mark_moved(record: models.Model) -> None:
