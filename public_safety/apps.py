@@ -101,6 +101,7 @@ class PublicSafetyConfig(departments.DepartmentConfig):
                     max_rows=20,
                     counted_by=("community",),
                     summed=("women", "men"),
+                    tally=True,
                 ),
                 RecordPart(
                     "public_safety.ForumIssue",

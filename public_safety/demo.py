@@ -1,6 +1,7 @@
 """Demo data of the department (`manage.py seed_demo`): hate-crime incidents in the demo monitor's region,
 logged through the kit's services as a monitor would, in every review state, with their victims and
-the police's response so far; and trainings with their trainees' test scores and evaluations."""
+the police's response so far; trainings with their trainees' test scores and evaluations; the action
+plans' actions; and the forums, women-in-police figures and mentoring (`public_safety.demo_forums`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mission.records.declaration import RecordPart, record_type_of
 from mission.records.demo import demo_record
 from mission.records.shapes import AgeBand, Sex
 from mission.trackers.services import tracked_create, tracked_status_add
+from public_safety.demo_forums import forums_demo_load, mentoring_demo_load, police_demo_load
 from public_safety.models import (
     ActionItem,
     BiasMotivation,
@@ -106,8 +108,16 @@ def public_safety_demo_load(*, records: int) -> str:
         )
         made += 1
     trainings = trainings_demo_load(monitor, supervisor, places, records)
-    actions = actions_demo_load(users.get(username="demo.head.safety"))
-    return f"hate-crime incidents: {made}, trainings: {trainings}, actions of action plans: {actions}"
+    head = users.get(username="demo.head.safety")
+    actions = actions_demo_load(head)
+    forums = forums_demo_load(monitor, supervisor, places, records)
+    names = [f"{first} {last}" for first, last in zip(FIRST_NAMES, LAST_NAMES * 2, strict=False)]
+    mentoring = mentoring_demo_load(monitor, supervisor, places, names)
+    figures = police_demo_load(head)
+    return (
+        f"hate-crime incidents: {made}, trainings: {trainings}, actions of action plans: {actions}, "
+        f"forum meetings: {forums}, mentoring programmes: {mentoring}, women-in-police figures: {figures}"
+    )
 
 
 # Synthetic actions, worded as action plans word them (not quotations of the real plans): strategy,

@@ -69,6 +69,7 @@ def list_view(table: FigureTable) -> type[ValuesListView]:
         "model": model,
         "fields": fields,
         "reference_text_fields": tuple(k for k, lookup in fields.items() if lookup.endswith("__code")),
+        "identifiers": {"id": model},
         "filterset_class": filterset(table),
         "base_queryset": lambda self, request: model._default_manager.all(),
         "partners_share_scope": True,

@@ -80,7 +80,7 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
         model: Any = record_type.get_model()
         plural = capfirst(model._meta.verbose_name_plural)
         figures.append(Figure(plural, counts.total(record_type), counts.total(record_type, previous=True), COUNT))
-        for counted in [p for p in record_type.parts if p.counted_by]:  # the participants, counted
+        for counted in [p for p in record_type.parts if p.counted_by and not p.tally]:  # the participants
             related = counted.related_name()
             figures.append(
                 Figure(
@@ -94,9 +94,14 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
             rows_model: Any = summed.get_model()
             for name in summed.summed:
                 dimension = summed_dimension(summed, name, "")
+                label = format_lazy(
+                    _("{rows}: {measure}"),
+                    rows=capfirst(rows_model._meta.verbose_name_plural),
+                    measure=rows_model._meta.get_field(name).verbose_name,
+                )
                 figures.append(
                     Figure(
-                        capfirst(rows_model._meta.get_field(name).verbose_name),
+                        label,
                         counts.total(record_type, dimension),
                         counts.total(record_type, dimension, previous=True),
                         COUNT,
@@ -139,15 +144,6 @@ def _labels(field: Any) -> dict[str, str]:
         limit = field.get_limit_choices_to()  # the agencies among the institutions, say
         return {str(obj.pk): str(obj) for obj in (rows.complex_filter(limit) if limit else rows)}
     return {str(value): str(label) for value, label in field.choices or ()}
-
-
-def _coded_rows(field: Any, counted: Counter[str | None]) -> list[list[Any]]:
-    labels = _labels(field)
-    rows = [[label, counted.get(value, 0)] for value, label in labels.items()]
-    unknown = sum(n for value, n in counted.items() if value not in labels)  # empty: not known
-    if unknown:
-        rows.append([str(_("Not known")), unknown])
-    return rows
 
 
 def _charts(record_type: RecordType, counts: Counts, filters: Filters) -> list[Chart]:
@@ -411,44 +407,30 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
 
 def _part_charts(record_type: RecordType, part: RecordPart, counts: Counts) -> list[Chart]:
     """The rows of a part (the participants) of the records counted, by each of its `counted_by`
-    fields: counts only, never a name."""
-    model: Any = part.get_model()
-    plural = capfirst(model._meta.verbose_name_plural)
-    column = Column(plural, COUNT)
-    charts = []
-    for field_name in part.counted_by:
-        field: Any = model._meta.get_field(field_name)
-        rows = _coded_rows(field, counts.of(record_type, f"{part.related_name()}.{field_name}"))
-        title = format_lazy(_("{rows} by {field}"), rows=plural, field=field.verbose_name)
-        slug = f"{record_type.name}-{part.name}-by-{field_name}"
-        charts.append(Chart(slug, title, [Column(capfirst(field.verbose_name)), column], rows))
-    for name in part.averaged:
-        charts += _average_charts(record_type, part, name, counts)
-    charts += _sum_charts(record_type, part, counts)
-    return charts
-
-
-def _sum_charts(record_type: RecordType, part: RecordPart, counts: Counts) -> list[Chart]:
-    """The totals of a part's summed fields (the women and the men attending) by each of the part's
-    `counted_by` fields, one column per summed field; from the summary, never the rows."""
-    if not part.summed:
-        return []
+    fields, with the totals of its `summed` fields beside (the issues resolved; a tally's rows, the
+    women and the men attending, are added up, not counted): counts only, never a name."""
     model: Any = part.get_model()
     plural = capfirst(model._meta.verbose_name_plural)
     measured = [model._meta.get_field(name) for name in part.summed]
     charts = []
-    for by in part.counted_by:
-        field: Any = model._meta.get_field(by)
-        totals = [counts.of(record_type, summed_dimension(part, m.name, by)) for m in measured]
+    for field_name in part.counted_by:
+        field: Any = model._meta.get_field(field_name)
         labels = _labels(field)
-        rows = [[label, *(t.get(value, 0) for t in totals)] for value, label in labels.items()]
-        unknown = [sum(n for value, n in t.items() if value not in labels) for t in totals]
+        found = [] if part.tally else [counts.of(record_type, f"{part.related_name()}.{field_name}")]
+        found += [counts.of(record_type, summed_dimension(part, m.name, field_name)) for m in measured]
+        rows = [[str(label), *(c.get(value, 0) for c in found)] for value, label in labels.items()]
+        unknown = [sum(n for value, n in c.items() if value not in labels) for c in found]  # empty: not known
         if any(unknown):
             rows.append([str(_("Not known")), *unknown])
+        columns = [Column(capfirst(field.verbose_name))]
+        columns += [] if part.tally else [Column(plural, COUNT)]
+        columns += [Column(capfirst(m.verbose_name), COUNT) for m in measured]
         title = format_lazy(_("{rows} by {field}"), rows=plural, field=field.verbose_name)
-        columns = [Column(capfirst(field.verbose_name)), *(Column(capfirst(m.verbose_name), COUNT) for m in measured)]
-        slug = f"{record_type.name}-{part.name}-total-by-{by}"
-        charts.append(Chart(slug, title, columns, rows, series=tuple(range(1, len(columns)))))
+        slug = f"{record_type.name}-{part.name}-by-{field_name}"
+        series = tuple(range(1, len(columns))) if part.tally else (1,)  # a tally's parts make its whole
+        charts.append(Chart(slug, title, columns, rows, series=series))
+    for name in part.averaged:
+        charts += _average_charts(record_type, part, name, counts)
     return charts
 
 

@@ -40,6 +40,9 @@ class RecordPart:
     # Whole-number fields whose totals the dashboard shows (the women and the men attending a meeting,
     # the issues resolved), over all the rows and by each of the part's `counted_by` fields.
     summed: tuple[str, ...] = ()
+    # Its rows are tallies (how many women and men of one community attended), not things: the
+    # dashboard adds up their `summed` fields and never counts the rows themselves.
+    tally: bool = False
 
     @property
     def name(self) -> str:

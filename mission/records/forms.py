@@ -34,12 +34,16 @@ class RecordForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        municipality = self.fields.get("municipality")
-        if isinstance(municipality, forms.ModelChoiceField) and user.region_id is not None:
-            # A monitor records in their own region: the others' municipalities are not a choice.
-            choices = municipality.queryset
-            if choices is not None:
-                municipality.queryset = choices.filter(region_id=user.region_id)
+        if user.region_id is not None:
+            # A monitor records in their own region: the others' municipalities are not a choice, nor
+            # what lies in them (a forum, whose municipality the record takes).
+            for name, field in self.fields.items():
+                if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+                    continue
+                if name == "municipality":
+                    field.queryset = field.queryset.filter(region_id=user.region_id)
+                elif any(f.name == "municipality" and f.many_to_one for f in field.queryset.model._meta.fields):
+                    field.queryset = field.queryset.filter(municipality__region_id=user.region_id)
         use_fast_widgets(self)
         # Offline drafts keep restricted values (names) sealed with the session's key (mission.drafts).
         restricted = restricted_fields(self.record_type.get_model())

@@ -145,7 +145,7 @@ def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int
         groupings,
     )
     for part in record_type.parts:
-        if not part.counted_by:
+        if not part.counted_by or part.tally:  # a tally's rows are added up (`_fill_sums`), not counted
             continue
         row_model: Any = part.get_model()
         values = {f"v_{name}": _text(F(row_model._meta.get_field(name).attname)) for name in part.counted_by}

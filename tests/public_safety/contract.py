@@ -5,13 +5,26 @@ import datetime
 
 import pytest
 
-from field_offices.models import FieldTeam, Institution, Municipality
+from field_offices.models import FieldTeam, Institution, Municipality, Region
 from mission.accounts.roles import Department
+from mission.imports.models import PendingImport
+from mission.imports.services import Table, import_keep
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
 from mission.trackers.services import tracked_create, tracked_status_add
-from public_safety.models import ActionItem, BiasMotivation, HateCrimeIncident, Strategy, Training, TrainingTopic
+from public_safety.models import (
+    ActionItem,
+    BiasMotivation,
+    ForumMeeting,
+    HateCrimeIncident,
+    Mentoring,
+    PoliceStaffFigure,
+    SafetyForum,
+    Strategy,
+    Training,
+    TrainingTopic,
+)
 from tests.departments import (
     AUTHOR_ONLY,
     CORRECT,
@@ -57,6 +70,34 @@ GET_EXPECTATIONS = {
     "public_safety:actionitem_create": ({}, MAINTAIN),
     "public_safety:actionitem_edit": ({"pk": "action"}, MAINTAIN),
     "public_safety:actionitem_status": ({"pk": "action"}, POST_ONLY),
+    "public_safety:forummeeting_list": ({}, READ_LIST),
+    "public_safety:forummeeting_export": ({}, READ_LIST),
+    "public_safety:forummeeting_queue": ({}, REVIEWERS),
+    "public_safety:forummeeting_create": ({}, CREATE),
+    "public_safety:forummeeting_detail": ({"pk": "meeting_draft"}, READ_ONE),
+    "public_safety:forummeeting_edit": ({"pk": "meeting_draft"}, AUTHOR_ONLY),
+    "public_safety:forummeeting_correct": ({"pk": "meeting_approved"}, CORRECT),
+    "public_safety:forummeeting_review": ({"pk": "meeting_submitted"}, POST_ONLY),
+    "public_safety:mentoring_list": ({}, READ_LIST),
+    "public_safety:mentoring_export": ({}, READ_LIST),
+    "public_safety:mentoring_queue": ({}, REVIEWERS),
+    "public_safety:mentoring_create": ({}, CREATE),
+    "public_safety:mentoring_detail": ({"pk": "mentoring_draft"}, READ_ONE),
+    "public_safety:mentoring_edit": ({"pk": "mentoring_draft"}, AUTHOR_ONLY),
+    "public_safety:mentoring_correct": ({"pk": "mentoring_approved"}, CORRECT),
+    "public_safety:mentoring_review": ({"pk": "mentoring_submitted"}, POST_ONLY),
+    # The police's own figures, national like action plans; the head and supervisors keep them.
+    "public_safety:policestafffigure_list": ({}, NATIONAL_READ),
+    "public_safety:policestafffigure_export": ({}, NATIONAL_READ),
+    "public_safety:policestafffigure_create": ({}, MAINTAIN),
+    "public_safety:policestafffigure_edit": ({"pk": "figure"}, MAINTAIN),
+    "public_safety:policestafffigure_delete": ({"pk": "figure"}, MAINTAIN),
+    "public_safety:policestafffigure_import": ({}, MAINTAIN),
+    # A dry run's refused rows are its author's (the supervisor's): another maintainer finds nothing.
+    "public_safety:policestafffigure_import_errors": (
+        {"pk": "pending"},
+        expectations(LOGIN, 403, 200, 404, 403, 403, 403, 403, 403),
+    ),
 }
 POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.
@@ -68,6 +109,12 @@ POST_EXPECTATIONS = {
         {"pk": "training_submitted"},
         expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
     ),
+    "public_safety:forummeeting_review": (
+        {"pk": "meeting_submitted"},
+        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
+    ),
+    # No file: who keeps the figures sees the form again with the error; nothing is imported.
+    "public_safety:policestafffigure_import": ({}, expectations("login", 403, 200, 200, 403, 403, 403, 403, 403)),
     # Nothing given: who keeps action plans sees the page again with what is missing.
     "public_safety:actionitem_status": (
         {"pk": "action"},
@@ -167,7 +214,149 @@ def public_safety_objects(public_safety_actors):
         status="in_progress",
         evidence="Referral mechanism drafted with the municipalities.",
     )
-    return {"draft": draft, "submitted": submitted, "approved": approved, "flag": flag, **trainings, "action": action}
+    return {
+        "draft": draft,
+        "submitted": submitted,
+        "approved": approved,
+        "flag": flag,
+        **trainings,
+        "action": action,
+        **_meetings(monitor, supervisor, gjilan),
+        **_mentoring(monitor, supervisor, gjilan),
+        "figure": figure_made(head),
+        "pending": _pending(supervisor),
+    }
+
+
+def forum_in(municipality: Municipality, code: str = "LPSC-TEST-1") -> SafetyForum:
+    forum, _created = SafetyForum.objects.get_or_create(
+        code=code,
+        defaults={
+            "kind": "lpsc",
+            "municipality": municipality,
+            "name_en": f"Local Public Safety Committee {code}",
+            "name_sq": f"Komiteti Lokal për Siguri Publike {code}",
+            "name_sr": f"Lokalni komitet za javnu bezbednost {code}",
+        },
+    )
+    return forum
+
+
+def meeting_content(forum: SafetyForum, **overrides: object) -> dict:
+    fields = {
+        "forum": forum,
+        "date": datetime.date.today() - datetime.timedelta(days=4),
+        "title": "Safety around the schools",
+        "police": "present",
+        "partner_institution": "",
+        "description": "Residents asked for patrols near the primary school.",
+    }
+    return fields | overrides
+
+
+def meeting_parts(attendance=((None, 3, 5),), issues=(("traffic", "resolved", None),)) -> dict:
+    """Attendance as (community, women, men); issues as (category, follow-up, deadline)."""
+    record_type = record_type_of(ForumMeeting)
+    assert record_type is not None
+    attending, raised = record_type.parts
+    return {
+        attending: [{"community": c, "women": w, "men": m} for c, w, m in attendance],
+        raised: [
+            {
+                "category": category,
+                "issue": "Cars speed past the school.",
+                "action": "Speed bumps and a patrol at 8 o'clock." if deadline or follow_up != "open" else "",
+                "owner": "Municipal directorate of public services",
+                "deadline": deadline,
+                "follow_up": follow_up,
+            }
+            for category, follow_up, deadline in issues
+        ],
+    }
+
+
+def _reviewed(monitor, supervisor, model, make) -> tuple:
+    draft, submitted, approved = make(0), make(1), make(2)
+    for record in (submitted, approved):
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+    record_approve(actor=supervisor, record=approved, expected_version=approved.version)
+    return tuple(model.objects.get(pk=r.pk) for r in (draft, submitted, approved))
+
+
+def _meetings(monitor, supervisor, municipality) -> dict:
+    forum = forum_in(municipality)
+
+    def make(n: int) -> ForumMeeting:
+        content = meeting_content(forum, date=datetime.date.today() - datetime.timedelta(days=4 + n))
+        return record_create(actor=monitor, model=ForumMeeting, fields=content, parts=meeting_parts())
+
+    draft, submitted, approved = _reviewed(monitor, supervisor, ForumMeeting, make)
+    return {"forum": forum, "meeting_draft": draft, "meeting_submitted": submitted, "meeting_approved": approved}
+
+
+def mentoring_content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=10),
+        "end_date": None,
+        "municipality": municipality,
+        "title": "Mentoring circle for women sergeants",
+        "partner_institution": "Kosovo Police",
+        "description": "Monthly sessions with a senior officer.",
+    }
+    return fields | overrides
+
+
+def mentoring_parts(*people: tuple[str, str]) -> dict:
+    """Participants as (name, role)."""
+    record_type = record_type_of(Mentoring)
+    assert record_type is not None
+    (part,) = record_type.parts
+    rows = [
+        {"name": name, "sex": "female", "age_band": "26_40", "community": None, "rank": "sergeant", "role": role}
+        for name, role in people or (("Drita Provë", "mentee"),)
+    ]
+    return {part: rows}
+
+
+def _mentoring(monitor, supervisor, municipality) -> dict:
+    def make(n: int) -> Mentoring:
+        content = mentoring_content(municipality, title=f"Mentoring circle {n}")
+        return record_create(actor=monitor, model=Mentoring, fields=content, parts=mentoring_parts())
+
+    draft, submitted, approved = _reviewed(monitor, supervisor, Mentoring, make)
+    return {"mentoring_draft": draft, "mentoring_submitted": submitted, "mentoring_approved": approved}
+
+
+def figure_made(actor, **overrides: object) -> PoliceStaffFigure:
+    """A year's figures of women and men of one rank in one region (Gjilan's sergeants, by default)."""
+    fields = {
+        "year": 2024,
+        "region": Region.objects.get(code="GJI"),
+        "rank": "sergeant",
+        "level": "first_line",
+        "women": 31,
+        "men": 214,
+        "source": "Kosovo Police, annual staffing letter",
+    } | overrides
+    figure = PoliceStaffFigure(**fields)
+    figure._history_user = actor
+    figure.save()
+    return figure
+
+
+def _pending(supervisor) -> PendingImport:
+    """A file the supervisor checked (a dry run) and has not applied: a row of it is refused."""
+    table = Table(
+        ["year", "region", "rank", "level", "women", "men", "source"], [(2, ["2024", "XXX", "", "", "", "", ""])]
+    )
+    return import_keep(table, user=supervisor, spec=figure_table().import_spec(), file_name="figures.csv")
+
+
+def figure_table():
+    from django.apps import apps
+
+    (table,) = apps.get_app_config("public_safety").figures
+    return table
 
 
 def action_content(**overrides: object) -> dict:
@@ -254,11 +443,17 @@ API_ROUTES = [
     "trainings",
     "aggregates/trainings",
     "aggregates/trainings/trainees",
+    "forum-meetings",
+    "aggregates/forum-meetings",
+    "mentoring",
+    "aggregates/mentoring",
+    "aggregates/mentoring/participants",
+    "women-in-police",
     "action-plans",
     "action-plans/status-history",
 ]
 API_DATASET = "hate_crimes"
-API_DATASETS = [API_DATASET, "trainings", "action_plans"]
+API_DATASETS = [API_DATASET, "trainings", "action_plans", "forums", "mentoring", "women_in_police"]
 
 
 @pytest.fixture
@@ -269,6 +464,9 @@ def public_safety_published(public_safety_objects):
         "trainings": [public_safety_objects["training_approved"]],
         "action-plans": [public_safety_objects["action"]],  # public plans: partners read them all
         "action-plans/status-history": list(public_safety_objects["action"].status_history.all()),
+        "forum-meetings": [public_safety_objects["meeting_approved"]],
+        "mentoring": [public_safety_objects["mentoring_approved"]],
+        "women-in-police": [public_safety_objects["figure"]],  # the police's figures: partners read them all
     }
 
 
