@@ -66,10 +66,10 @@ def _admin_url(name: str) -> str:
         if name.startswith(prefix):
             obj = model._default_manager.order_by("pk").first()
             object_id = str(obj.pk) if obj else "0"
-            history = getattr(obj, "history", None) if name.endswith("_simple_history") else None
             shapes = [({}, ()), ({"object_id": object_id}, ()), ({"id": object_id}, ())]
-            if history is not None:
-                shapes.append(({}, (object_id, str(history.first().pk))))
+            if name.endswith("_simple_history"):  # a version of the row (none yet: the page finds nothing)
+                version = obj.history.first() if obj is not None else None
+                shapes.append(({}, (object_id, str(version.pk) if version else "0")))
             for kwargs, args in shapes:
                 try:
                     return reverse(name, kwargs=kwargs or None, args=args or None)

@@ -8,6 +8,7 @@ import functools
 from typing import Any
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.urls import URLPattern, path
 from django.utils.text import format_lazy
@@ -18,6 +19,12 @@ from rest_framework.request import Request
 from mission.api.permissions import is_partner
 from mission.api.views import ValuesListView
 from mission.figures.declaration import FigureTable
+
+
+class WholeNumberFilter(django_filters.NumberFilter):
+    """A whole number (a year): 2024.5 is a 400 that says so, not an empty page."""
+
+    field_class = forms.IntegerField
 
 
 def _lookup(model: Any, name: str) -> str:
@@ -43,7 +50,7 @@ def filterset(table: FigureTable) -> type[django_filters.FilterSet]:
                 label=format_lazy(_("{field} (its code)"), field=field.verbose_name),
             )
         else:
-            declared[name] = django_filters.NumberFilter(field_name=name, label=field.verbose_name)
+            declared[name] = WholeNumberFilter(field_name=name, label=field.verbose_name)
     meta = type("Meta", (), {"model": model, "fields": []})
     return type(f"Api{model.__name__}Filter", (django_filters.FilterSet,), {**declared, "Meta": meta})
 

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from public_safety.models import HateCrimeIncident, Training
+from public_safety.models import ForumMeeting, HateCrimeIncident, PoliceStaffFigure, Training
 from tests.browser.test_home import _sign_in
+from tests.public_safety.contract import forum_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,3 +98,66 @@ def test_a_training_with_the_trainees_scores(page, public_safety_actors):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # fits a phone
     training = Training.objects.get()
     assert sorted((t.gain for t in training.trainees.all()), key=lambda g: (g is None, g)) == [10, 35, None]
+
+
+def test_a_forum_meeting_with_its_attendance_and_issues(page, public_safety_actors):
+    """From the monitor's notes of a local public safety committee's meeting: who came by community and
+    sex, that the police took part, and two issues raised with the actions agreed."""
+    monitor = public_safety_actors["monitor"]
+    gjilan = monitor.region.municipalities.get(code="04")
+    forum = forum_in(gjilan, "LPSC-GJI-1")
+    today = datetime.date.today()
+    _sign_in(page, monitor.username)
+    page.goto(reverse("public_safety:forummeeting_create"))
+    page.get_by_label("Forum").select_option(label=str(forum))
+    page.get_by_label("Date", exact=True).fill(f"{today - datetime.timedelta(days=2):%Y-%m-%d}")
+    page.get_by_label("Agenda").fill("Safety around the schools")
+    page.get_by_label("Police").select_option(label="Police took part")
+    for n, (community, women, men) in enumerate([("Albanian", "4", "7"), ("Serb", "2", "3")]):
+        page.locator(f"#id_attendance-{n}-community").select_option(label=community)
+        page.locator(f"#id_attendance-{n}-women").fill(women)
+        page.locator(f"#id_attendance-{n}-men").fill(men)
+    page.locator("#id_forumissue-0-category").select_option(label="Traffic safety")
+    page.locator("#id_forumissue-0-issue").fill("Cars speed past the primary school.")
+    page.locator("#id_forumissue-0-action").fill("Speed bumps and a morning patrol.")
+    page.locator("#id_forumissue-0-owner").fill("Municipal directorate of public services")
+    page.locator("#id_forumissue-0-deadline").fill(f"{today + datetime.timedelta(days=30):%Y-%m-%d}")
+    page.locator("#id_forumissue-1-category").select_option(label="Drugs")
+    page.locator("#id_forumissue-1-issue").fill("Dealing near the park at night.")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved and submitted for review.")
+    expect(page.get_by_role("cell", name="Speed bumps and a morning patrol.")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # fits a phone
+    meeting = ForumMeeting.objects.get()
+    assert meeting.municipality == gjilan  # the forum's
+    assert sorted((a.women, a.men) for a in meeting.attendance.all()) == [(2, 3), (4, 7)]
+    assert sorted(meeting.issues.values_list("category", flat=True)) == ["drugs", "traffic"]
+
+
+def test_women_in_police_figures_imported_after_a_dry_run(page, public_safety_actors, tmp_path):
+    """The head uploads the police's spreadsheet: the dry run refuses a row with a wrong rank; the
+    corrected file shows what it would add, then the import adds it."""
+    head = public_safety_actors["department_head"]
+    header = "year,region,rank,level,women,men,source\n"
+    wrong = tmp_path / "kp-2024.csv"
+    wrong.write_text(header + "2024,GJI,sergeant,first_line,31,214,KP\n2024,GJI,corporal,none,5,40,KP\n")
+    _sign_in(page, head.username)
+    page.goto(reverse("public_safety:policestafffigure_list"))
+    page.get_by_role("link", name="Import a spreadsheet").click()
+    page.get_by_label("File").set_input_files(str(wrong))
+    page.get_by_role("button", name="Check the file (dry run)").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Dry run of kp-2024.csv")
+    expect(page.get_by_text("Nothing can be applied while the file has refused rows")).to_be_visible()
+    expect(page.get_by_role("cell", name=re.compile("corporal is not one of the available choices"))).to_be_visible()
+    assert not PoliceStaffFigure.objects.exists()
+    fixed = tmp_path / "kp-2024-fixed.csv"
+    fixed.write_text(header + "2024,GJI,sergeant,first_line,31,214,KP\n2024,GJI,officer,none,5,40,KP\n")
+    page.get_by_role("link", name="Upload another file").click()
+    page.get_by_label("File").set_input_files(str(fixed))
+    page.get_by_role("button", name="Check the file (dry run)").click()
+    expect(page.get_by_role("list").filter(has_text="To create")).to_contain_text("2 To create")
+    page.get_by_role("button", name="Apply the import").click()
+    expect(page.get_by_role("status")).to_contain_text("Imported kp-2024-fixed.csv: 2 created, 0 updated")
+    expect(page.get_by_role("cell", name="Sergeant", exact=True)).to_be_visible()
+    assert PoliceStaffFigure.objects.count() == 2
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # fits a phone
