@@ -24,7 +24,7 @@ from mission.figures.declaration import FigureTable
 class WholeNumberFilter(django_filters.NumberFilter):
     """A whole number (a year): 2024.5 is a 400 that says so, not an empty page."""
 
-    field_class = forms.IntegerField
+    field_class = forms.IntegerField  # type: ignore[assignment]
 
 
 def _lookup(model: Any, name: str) -> str:

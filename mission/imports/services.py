@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -114,7 +114,7 @@ def _csv(data: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def read_table(upload: UploadedFile) -> Table:
+def read_table(upload: UploadedFile[Any]) -> Table:
     """The cells of the file's first sheet: its first filled row the header, the filled rows after it.
     Refused with a reason: too large, not a CSV or XLSX file, no header, too many rows."""
     if upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
@@ -189,7 +189,7 @@ def _shown(model_field: Any, value: Any) -> str:
 
 def _same(before: Any, after: Any) -> bool:
     if isinstance(before, models.Model) or isinstance(after, models.Model):
-        return getattr(before, "pk", before) == getattr(after, "pk", after)
+        return bool(getattr(before, "pk", before) == getattr(after, "pk", after))
     if isinstance(before, Decimal) or isinstance(after, Decimal):
         return before is not None and after is not None and Decimal(before) == Decimal(after)
     return bool(before == after)
@@ -206,7 +206,7 @@ def _row_plan(spec: ImportSpec, line: int, cells: dict[str, str], form_class: An
     existing = model._default_manager.filter(**key).first()
     form = form_class(cells, instance=existing)
     if not form.is_valid():
-        errors = {(ROW if name == forms.forms.NON_FIELD_ERRORS else name): list(e) for name, e in form.errors.items()}
+        errors = {(ROW if name == NON_FIELD_ERRORS else name): list(e) for name, e in form.errors.items()}
         return RowPlan(line, ERROR, cells, errors=errors)
     if existing is None:
         return RowPlan(line, CREATE, cells, form=form)

@@ -94,14 +94,14 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
             rows_model: Any = summed.get_model()
             for name in summed.summed:
                 dimension = summed_dimension(summed, name, "")
-                label = format_lazy(
+                summed_label = format_lazy(
                     _("{rows}: {measure}"),
                     rows=capfirst(rows_model._meta.verbose_name_plural),
                     measure=rows_model._meta.get_field(name).verbose_name,
                 )
                 figures.append(
                     Figure(
-                        label,
+                        summed_label,
                         counts.total(record_type, dimension),
                         counts.total(record_type, dimension, previous=True),
                         COUNT,

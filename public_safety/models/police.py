@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from mission.api.disclosure import record_key_field
@@ -24,7 +25,7 @@ class ManagementLevel(models.TextChoices):
     SENIOR = "senior", _("Senior management")
 
 
-def _year(label: object) -> "models.PositiveSmallIntegerField[int, int]":
+def _year(label: StrOrPromise) -> "models.PositiveSmallIntegerField[int, int]":
     return models.PositiveSmallIntegerField(label, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
 
 

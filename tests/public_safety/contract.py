@@ -2,6 +2,7 @@
 and records, and where a name is planted for the access-log sweep."""
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -286,7 +287,7 @@ def _reviewed(monitor, supervisor, model, make) -> tuple:
 def _meetings(monitor, supervisor, municipality) -> dict:
     forum = forum_in(municipality)
 
-    def make(n: int) -> ForumMeeting:
+    def make(n: int) -> Any:
         content = meeting_content(forum, date=datetime.date.today() - datetime.timedelta(days=4 + n))
         return record_create(actor=monitor, model=ForumMeeting, fields=content, parts=meeting_parts())
 
@@ -319,7 +320,7 @@ def mentoring_parts(*people: tuple[str, str]) -> dict:
 
 
 def _mentoring(monitor, supervisor, municipality) -> dict:
-    def make(n: int) -> Mentoring:
+    def make(n: int) -> Any:
         content = mentoring_content(municipality, title=f"Mentoring circle {n}")
         return record_create(actor=monitor, model=Mentoring, fields=content, parts=mentoring_parts())
 
