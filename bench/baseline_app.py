@@ -82,11 +82,35 @@ INCIDENT_KEYS = (
     "created_at",
     "updated_at",
 )
+# Security & Public Safety's hate-crime incidents: the same, with the bias motivation's code.
+HATE_CRIME_SQL = """
+SELECT i.id, r.code, m.code, i.status, i.date, i.kind, b.code, i.reported_to_police, i.created_at, i.updated_at
+FROM public_safety_hatecrimeincident i
+JOIN field_offices_municipality m ON m.id = i.municipality_id
+JOIN field_offices_region r ON r.id = m.region_id
+JOIN public_safety_biasmotivation b ON b.id = i.bias_motivation_id
+WHERE i.status = 'approved' AND i.id > %s
+ORDER BY i.id
+LIMIT %s
+"""
+HATE_CRIME_KEYS = (
+    "id",
+    "region",
+    "municipality",
+    "status",
+    "date",
+    "kind",
+    "bias_motivation",
+    "reported_to_police",
+    "created_at",
+    "updated_at",
+)
 # path → the SQL, its keys, and the kind of record each identifier column holds (column → kind): the
 # first column is the list's own, the one its cursor names.
 ROUTES = {
     "/api/v1/hearings/": (SQL, KEYS, {0: "rights.hearing", 1: "rights.case"}),
     "/api/v1/journalist-safety/": (INCIDENT_SQL, INCIDENT_KEYS, {0: "democratization.journalistincident"}),
+    "/api/v1/hate-crimes/": (HATE_CRIME_SQL, HATE_CRIME_KEYS, {0: "public_safety.hatecrimeincident"}),
 }
 
 _HALF = 8

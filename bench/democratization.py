@@ -18,60 +18,30 @@ from __future__ import annotations
 
 import datetime
 import random
-import statistics
 import time
 from typing import Any
 
+from bench.departments import (
+    DepartmentBench,
+    RecordRows,
+    api_pages,
+    bench_department,
+    copy_in_batches,
+    department_users,
+    loaded,
+    mark_loaded,
+    record_columns,
+    record_pages,
+)
+
 SEED = 20261202  # raise when the generated data changes
-PASSWORD = "bench-password-123"
-PAGES_PER_LIST = ("first", "deep")
-
-
-def _marker_table(cursor: Any) -> None:
-    cursor.execute(
-        "CREATE TABLE IF NOT EXISTS bench_department_dataset (size text, department text, seed bigint, "
-        "records bigint, loaded_at timestamptz DEFAULT now())"
-    )
-
-
-def _loaded(size: str) -> bool:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        _marker_table(cursor)
-        cursor.execute(
-            "SELECT 1 FROM bench_department_dataset WHERE size = %s AND department = 'democratization' AND seed = %s",
-            [size, SEED],
-        )
-        return cursor.fetchone() is not None
 
 
 def democratization_users() -> dict[str, Any]:
     """The department's staff the data belongs to and the benchmark signs in as (created once)."""
-    from field_offices.models import Region
-    from mission.accounts.models import User
-    from mission.accounts.roles import Department, Role
-    from mission.accounts.services import user_create
+    from mission.accounts.roles import Department
 
-    def get(username: str, **fields: Any) -> Any:
-        return User.objects.filter(username=username).first() or user_create(username=username, **fields)
-
-    dem = Department.DEMOCRATIZATION
-    users = {"head": get("bench.dem.head", role=Role.DEPARTMENT_HEAD, department=dem, password=PASSWORD)}
-    for region in Region.objects.all():
-        code = region.code.lower()
-        users[f"monitor.{region.code}"] = get(
-            f"bench.dem.monitor.{code}", role=Role.MONITOR, department=dem, region=region, password=PASSWORD
-        )
-        users[f"supervisor.{region.code}"] = get(
-            f"bench.dem.supervisor.{code}", role=Role.SUPERVISOR, department=dem, region=region, password=PASSWORD
-        )
-    return users
-
-
-def _status(rng: random.Random) -> str:
-    roll = rng.random()
-    return "approved" if roll < 0.75 else "submitted" if roll < 0.83 else "returned" if roll < 0.87 else "draft"
+    return department_users("dem", Department.DEMOCRATIZATION)
 
 
 def generate_democratization(size: str, records: int) -> dict[str, Any]:
@@ -91,13 +61,13 @@ def generate_democratization(size: str, records: int) -> dict[str, Any]:
         PerpetratorType,
         ResponseStep,
     )
-    from field_offices.models import Community, Municipality
+    from field_offices.models import Community
     from mission.api.disclosure import KEY_RANGE
     from mission.encryption import encrypt
     from mission.records.shapes import AgeBand
 
     users = democratization_users()
-    if _loaded(size):
+    if loaded(size, "democratization", SEED):
         return {"department": "democratization", "skipped": True}
     from democratization.models import GovernanceAssessment, Recommendation
 
@@ -106,64 +76,16 @@ def generate_democratization(size: str, records: int) -> dict[str, Any]:
     ):
         raise SystemExit("The database holds other Democratization records; use an empty database.")
     started = time.perf_counter()
-    rng, keys = random.Random(SEED), random.Random(SEED + 1)  # noqa: S311  # a fixed dataset, no secret
-    places = list(Municipality.objects.values_list("pk", "region__code", "population"))
-    weights = [population or 5_000 for _pk, _region, population in places]
+    generated = RecordRows(users, random.Random(SEED), random.Random(SEED + 1))  # noqa: S311  # no secret
+    rng, keys = generated.rng, generated.keys
     communities = list(Community.objects.values_list("pk", flat=True))
     outlets = [(pk, kind) for pk, kind in MediaOutlet.objects.values_list("pk", "media_type")]
     kinds, perpetrators = [k.value for k in IncidentKind], [p.value for p in PerpetratorType]
     activity_kinds = [k.value for k in ActivityKind]
     roles, bands, sexes = [r.value for r in ParticipantRole], [b.value for b in AgeBand], ["female", "male"]
-    today = datetime.date.today()
-    now = datetime.datetime.now(datetime.UTC)
+    today = generated.today
     empty = encrypt("")
     counts = {"incidents": records // 2, "activities": records - records // 2}
-
-    def record_columns(author: str) -> list[str]:
-        return [
-            "id",
-            "created_at",
-            "updated_at",
-            "version",
-            "status",
-            "submitted_at",
-            "reviewed_by_id",
-            "reviewed_at",
-            "review_comment",
-            "revision",
-            "correction_reason",
-            "date",
-            "municipality_id",
-            author,
-            "record_key",
-        ]
-
-    def common(pk: int) -> tuple[list[Any], str, datetime.date, int]:
-        place, region, _pop = rng.choices(places, weights)[0]
-        day = today - datetime.timedelta(days=rng.randrange(730))
-        status = _status(rng)
-        at = datetime.datetime.combine(day, datetime.time(12), datetime.UTC) + datetime.timedelta(days=2)
-        at = min(at, now)
-        reviewed = status in ("approved", "returned")
-        supervisor = users[f"supervisor.{region}"].pk
-        row = [
-            pk,
-            at,
-            at,
-            2 if status != "draft" else 1,
-            status,
-            at if status != "draft" else None,
-            supervisor if reviewed else None,
-            at if reviewed else None,
-            "Please add the police's reference." if status == "returned" else "",
-            1,
-            "",
-            day,
-            place,
-            users[f"monitor.{region}"].pk,
-            keys.randrange(KEY_RANGE),
-        ]
-        return row, status, day, place
 
     with transaction.atomic():
         journalists: list[tuple] = []
@@ -172,7 +94,7 @@ def generate_democratization(size: str, records: int) -> dict[str, Any]:
 
         def incident_rows():
             for pk in range(1, counts["incidents"] + 1):
-                row, _status, day, _place = common(pk)
+                row, day = generated.common(pk)
                 reported = rng.random() < 0.7
                 row += [reported, "Generated incident.", rng.choice(kinds), rng.choice(perpetrators)]
                 for ordinal in range(1, 2 + (rng.random() < 0.3)):
@@ -241,7 +163,7 @@ def generate_democratization(size: str, records: int) -> dict[str, Any]:
 
         def activity_rows(participants: list[tuple]):
             for pk in range(1, counts["activities"] + 1):
-                row, _status, _day, _place = common(pk)
+                row, _day = generated.common(pk)
                 row += [None, "Generated activity", "Municipal assembly", "", rng.choice(activity_kinds)]
                 for ordinal in range(1, rng.randint(2, 6) + 1):
                     participant_id[0] += 1
@@ -271,32 +193,14 @@ def generate_democratization(size: str, records: int) -> dict[str, Any]:
             "description",
             "kind",
         ]
-        # Participants in batches, so that a million activities' rows never sit in memory at once.
-        batch: list[tuple] = []
-        written = 0
-        rows = activity_rows(batch)
-        while True:
-            chunk = []
-            for row in rows:
-                chunk.append(row)
-                if len(chunk) >= 50_000:
-                    break
-            if not chunk:
-                break
-            copy_rows(ParticipationActivity, activity_columns, iter(chunk))
-            written += copy_rows(Participant, participant_columns, iter(batch))
-            batch.clear()
+        written = copy_in_batches(
+            ParticipationActivity, activity_columns, activity_rows(batch := []), Participant, participant_columns, batch
+        )
         counts["participants"] = written
         for model in (JournalistIncident, Journalist, ResponseStep, ParticipationActivity, Participant):
             _reset_sequence(model)
         counts |= _governance_and_recommendations(users)
-        with connection.cursor() as cursor:
-            _marker_table(cursor)
-            cursor.execute(
-                "INSERT INTO bench_department_dataset (size, department, seed, records) "
-                "VALUES (%s, 'democratization', %s, %s)",
-                [size, SEED, records],
-            )
+        mark_loaded(size, "democratization", SEED, records)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"department": "democratization", "seconds": round(time.perf_counter() - started, 1), **counts}
@@ -374,161 +278,31 @@ def _governance_and_recommendations(users: dict[str, Any]) -> dict[str, int]:
 
 
 # --- The benchmark ---------------------------------------------------------------------------------
-def _config() -> Any:
-    from mission import departments
-
-    return next(c for c in departments.all() if c.label == "democratization")
-
-
-def _list_rows(record_type: Any, username: str, *, queue: bool) -> Any:
-    """A list's rows in the order its page shows them, for its reader."""
-    from mission.accounts.models import User
-    from mission.records import forms as record_forms
-    from mission.records.views import RecordPages
-    from mission.review import selectors as review_selectors
-
-    user = User.objects.get(username=username)
-    pages = RecordPages(record_type, "democratization")
-    rows = pages.visible(user)
-    if queue:
-        rows = review_selectors.review_queue(queryset=rows, user=user)
-    data = {"sort": "oldest"} if queue else None
-    return record_forms.filterset_class(record_type)(data, queryset=rows, readable=True).qs
-
-
-def _deep(record_type: Any, username: str, *, queue: bool = False) -> str:
-    from bench.run import deep_index
-    from mission.pagination import cursor_after
-
-    rows = _list_rows(record_type, username, queue=queue)
-    cursor = cursor_after(rows, deep_index(rows.count()))
-    return f"?cursor={cursor}" if cursor else ""
-
-
 def _pages() -> dict[str, tuple[Any, str]]:
     """page → (client, url) on the connected database: each list's first and deep page, the review
     queue (a supervisor), the recommendations, the dashboard (the head), the API list (a partner)."""
-    from django.db.models import Max
-    from django.test import Client
     from django.urls import reverse
 
+    from bench.departments import _config
     from bench.run import _client
     from democratization.models import JournalistIncident
-    from mission.accounts.models import User
-    from mission.api.identifiers import for_owner
-    from mission.api.services import token_issue
 
-    incidents, activities = _config().records[0], _config().records[1]
-    head, supervisor = _client("bench.dem.head"), _client("bench.dem.supervisor.pri")
-    pages: dict[str, tuple[Any, str]] = {}
-    for name, record_type in (("incidents", incidents), ("activities", activities)):
-        url = reverse(f"democratization:{record_type.url_name('list')}")
-        pages[f"{name}.first"] = (head, url)
-        pages[f"{name}.deep"] = (head, url + _deep(record_type, "bench.dem.head"))
-    queue = reverse(f"democratization:{incidents.url_name('queue')}")
-    pages["review_queue.first"] = (supervisor, queue)
-    pages["review_queue.deep"] = (supervisor, queue + _deep(incidents, "bench.dem.supervisor.pri", queue=True))
-    pages["recommendations.first"] = (head, reverse("democratization:recommendation_list"))
-    pages["dashboard"] = (head, reverse("democratization:dashboard"))
-    # The same, rendered: a parameter the page ignores makes each request miss the kept figures.
-    pages["dashboard.rendered"] = (head, reverse("democratization:dashboard") + "?nonce={n}")
-    partner = User.objects.get(username="bench.partner")
-    _token, key = token_issue(actor=None, user=partner, name="bench democratization", scopes=["journalist_safety"])  # type: ignore[arg-type]  # no administrator here
-    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
-    top = JournalistIncident.objects.filter(status="approved").aggregate(m=Max("id"))["m"] or 0
-    deep = for_owner(partner.pk).encode("democratization.journalistincident", int(top * 0.9))
-    pages["api.first"] = (api, "/api/v1/journalist-safety/?page_size=100")
-    pages["api.deep"] = (api, f"/api/v1/journalist-safety/?page_size=100&cursor={deep}")
-    return pages
+    incidents, activities = _config("democratization").records[:2]
+    lists = {"incidents": incidents, "activities": activities}
+    pages = record_pages("democratization", lists, "bench.dem.head", "bench.dem.supervisor.pri")
+    pages["recommendations.first"] = (_client("bench.dem.head"), reverse("democratization:recommendation_list"))
+    return pages | api_pages("/api/v1/journalist-safety/", "journalist_safety", JournalistIncident)
 
 
-_nonce = [0]
+def _incidents() -> Any:
+    from democratization.models import JournalistIncident
+
+    return JournalistIncident
 
 
-def _measure(pages: dict[str, tuple[Any, str]], samples: int) -> dict[str, tuple[float, int]]:
-    """Each page's median server time over `samples` requests, and its query count."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    measured = {}
-    for name, (client, url) in pages.items():
-        taken, queries = [], 0
-        for _ in range(samples):
-            _nonce[0] += 1
-            with CaptureQueriesContext(connection) as captured:
-                start = time.perf_counter()
-                response = client.get(url.replace("{n}", str(_nonce[0])))
-                taken.append(time.perf_counter() - start)
-            assert response.status_code == 200, (url, response.status_code)
-            queries = len(captured.captured_queries)
-        measured[name] = (statistics.median(taken), queries)
-    return measured
+BENCH = DepartmentBench("democratization", SEED, _pages, "/api/v1/journalist-safety/", "journalist_safety", _incidents)
 
 
 def bench_democratization(repeats: int) -> dict[str, Any]:
-    """Server time and queries of the department's pages and API list; above 10k, each ÷ the same on
-    the 10k dataset, alternating the two databases in the run; and the API list against the lean
-    baseline returning the same bytes (bench/baseline_app.py), as trial monitoring's."""
-    from django.db import connection
-
-    from bench.run import _connected, _dataset_size, reference_database_url
-    from mission.dashboards.services import summaries_refresh
-
-    size = _dataset_size() or "?"
-    databases: dict[str, str | None] = {size: None}
-    if size != "10k":
-        databases["10k"] = reference_database_url()
-    pages = {}
-    for database, url in databases.items():
-        with _connected(url):
-            if not _loaded(_dataset_size() or ""):
-                raise RuntimeError(f"the {database} database holds no Democratization dataset: run bench.generate")
-            summaries_refresh(names=["records.democratization"])
-            with connection.cursor() as cursor:  # rebuilt whole: its dead rows gone, as autovacuum does
-                cursor.execute("VACUUM ANALYZE dashboards_recordcount")
-            pages[database] = _pages()
-    samples = 9  # a median of three let one slow request decide a ratio (it swung 0.8–2.0)
-    times: dict[str, dict[str, list[float]]] = {d: {n: [] for n in pages[size]} for d in databases}
-    queries: dict[str, dict[str, int]] = {d: {} for d in databases}
-    for _ in range(repeats):
-        for database, url in databases.items():
-            with _connected(url):
-                first_client, first_url = next(iter(pages[database].values()))
-                first_client.get(first_url)  # opens the connection
-                for name, (taken, counted) in _measure(pages[database], samples).items():
-                    times[database][name].append(taken)
-                    queries[database][name] = counted
-    results: dict[str, Any] = {"size": size, "runs": repeats, "samples": samples, "pages": {}}
-    for name in pages[size]:
-        large = times[size][name]
-        figures: dict[str, Any] = {"median_ms": round(statistics.median(large) * 1000, 1)}
-        figures["queries"] = queries[size][name]
-        if "10k" in databases and size != "10k":
-            small = times["10k"][name]
-            ratios = [a / b for a, b in zip(large, small, strict=True)]
-            figures |= {
-                "ratio": round(statistics.median(ratios), 3),
-                "ratio_min": round(min(ratios), 3),
-                "ratio_max": round(max(ratios), 3),
-                "median_ms_10k": round(statistics.median(small) * 1000, 1),
-                "queries_10k": queries["10k"][name],
-            }
-        page, _dot, which = name.partition(".")
-        results["pages"].setdefault(page, {})[which or "page"] = figures
-    api = results["pages"]["api"]
-    results["api_deep_vs_first"] = round(api["deep"]["median_ms"] / api["first"]["median_ms"], 3)
-    lists = [v for page, found in results["pages"].items() if page not in ("api", "dashboard") for v in found.values()]
-    if all("ratio" in v for v in lists):
-        results["worst_list_ratio"] = max(v["ratio"] for v in lists)
-    results["same_queries"] = all(
-        v.get("queries_10k", v["queries"]) == v["queries"]
-        for found in results["pages"].values()
-        for v in found.values()
-    )
-    from bench.run import api_against_baseline
-    from democratization.models import JournalistIncident
-
-    results["api_baseline"] = api_against_baseline(
-        "/api/v1/journalist-safety/", "journalist_safety", JournalistIncident, repeats, 10 if repeats > 2 else 3
-    )
-    return results
+    """The department's pages and API list (`bench.departments.bench_department`)."""
+    return bench_department(BENCH, repeats)

@@ -551,11 +551,14 @@ def generate(size: str) -> dict:
 
 
 def generate_all(size: str) -> dict:
-    """Trial monitoring's dataset, then each department's (bench/democratization.py)."""
+    """Trial monitoring's dataset, then each department's (bench/democratization.py,
+    bench/public_safety.py)."""
     from bench.democratization import generate_democratization
+    from bench.public_safety import generate_public_safety
 
     loaded = generate(size)
     loaded["democratization"] = generate_democratization(size, SIZES[size])
+    loaded["public_safety"] = generate_public_safety(size, SIZES[size])
     return loaded
 
 

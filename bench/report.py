@@ -11,6 +11,7 @@ from bench.run import (
     GOALS,
     GROUPS,
     LISTS,
+    PUBLIC_SAFETY_PAGES,
     Goal,
     latest_by_size,
     lookup,
@@ -188,26 +189,32 @@ def details_table(latest: dict[str, dict]) -> list[str]:
     ):
         row(f"{label}, server time ÷ the same at 10k", lambda b, key: flat(b, key), key)
 
-    def democratization(b: dict, key: str) -> str:
-        r = lookup(b["democratization"]["pages"], key)
-        assert isinstance(r, dict)
-        measured = f"{r['median_ms']} ms ({r['queries']} queries)"
-        if "ratio" not in r:
-            return measured
-        return f"{_spread(r)}, {r['median_ms']} ms against {r['median_ms_10k']} ms ({r['queries']} queries)"
+    def department(benchmark: str) -> Callable[[dict, str], str]:
+        def cell(b: dict, key: str) -> str:
+            r = lookup(b[benchmark]["pages"], key)
+            assert isinstance(r, dict)
+            measured = f"{r['median_ms']} ms ({r['queries']} queries)"
+            if "ratio" not in r:
+                return measured
+            return f"{_spread(r)}, {r['median_ms']} ms against {r['median_ms_10k']} ms ({r['queries']} queries)"
 
-    for key, label, _target in DEMOCRATIZATION_PAGES:
-        row(f"Democratization: {label}, server time (÷ the same at 10k)", democratization, key)
-    for page, label in (("first", "first page"), ("deep", "page 90 % deep")):
-        row(
-            f"Democratization: API `/api/v1/journalist-safety/` 100 rows, {label} ÷ lean baseline (same bytes)",
-            lambda b, page: (
-                f"{_spread(b['democratization']['api_baseline'][page])}, "
-                f"{b['democratization']['api_baseline'][page]['portal_median_s'] * 1000:.1f} against "
-                f"{b['democratization']['api_baseline'][page]['baseline_median_s'] * 1000:.1f} ms"
-            ),
-            page,
-        )
+        return cell
+
+    def baseline(benchmark: str) -> Callable[[dict, str], str]:
+        def cell(b: dict, page: str) -> str:
+            r = b[benchmark]["api_baseline"][page]
+            return f"{_spread(r)}, {r['portal_median_s'] * 1000:.1f} against {r['baseline_median_s'] * 1000:.1f} ms"
+
+        return cell
+
+    for title, benchmark, pages, route in (
+        ("Democratization", "democratization", DEMOCRATIZATION_PAGES, "/api/v1/journalist-safety/"),
+        ("Security & Public Safety", "public_safety", PUBLIC_SAFETY_PAGES, "/api/v1/hate-crimes/"),
+    ):
+        for key, label, _target in pages:
+            row(f"{title}: {label}, server time (÷ the same at 10k)", department(benchmark), key)
+        for page, label in (("first", "first page"), ("deep", "page 90 % deep")):
+            row(f"{title}: API `{route}` 100 rows, {label} ÷ lean baseline (same bytes)", baseline(benchmark), page)
 
     def dashboard(b: dict, name: str) -> str:
         r = b["dashboards"][name]
