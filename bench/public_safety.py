@@ -266,7 +266,7 @@ def _fixed(users: dict[str, Any]) -> dict[str, int]:
                     date=today - datetime.timedelta(days=every * k + rng.randrange(5)),
                     title="Generated meeting",
                     police=rng.choice(("present", "present", "absent")),
-                    monitor=users[f"monitor.{region}"],
+                    organiser=users[f"monitor.{region}"],
                     status="approved",
                     reviewed_by=users[f"supervisor.{region}"],
                     reviewed_at=now,

@@ -120,8 +120,6 @@ class JournalistIncident(IncidentRecord):
     perpetrator_type = models.CharField(
         _("perpetrator"), max_length=20, choices=PerpetratorType.choices, default=PerpetratorType.UNKNOWN
     )
-    history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(internal=["description", "monitor", "submitted_at"])
 
     objects = DemocratizationQuerySet.as_manager()
 
@@ -156,7 +154,6 @@ class Journalist(PersonRow):
         _("other outlet"), max_length=120, blank=True, help_text=_("An outlet that is not in the list.")
     )
     media_type = models.CharField(_("type of media"), max_length=20, choices=MediaType.choices, blank=True)
-    history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(restricted=["name", "outlet", "outlet_other"], pseudonym=Pseudonym(label=_("Journalist")))
 
     def clean(self) -> None:
@@ -235,23 +232,15 @@ class ParticipationActivity(ActivityRecord):
     """An activity of the participation programmes (traineeships, volunteers, the Dialogue Academy,
     women's caucuses, trainings, Assembly oversight, the Justice Transparency Forum)."""
 
-    author_field = "organiser"
     review_labels = ActivityLabels()
     history_children = ("participants",)
     conflict_related = ("participants",)
 
     kind = models.CharField(_("kind of activity"), max_length=20, choices=ActivityKind.choices)
-    organiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
-    )
-    record_key = record_key_field()
-    history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(internal=["description", "organiser", "submitted_at", "partner_institution", "title"])
 
     objects = DemocratizationQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-date", "-pk"]
+    class Meta(ActivityRecord.Meta):
         verbose_name = _("participation activity")
         verbose_name_plural = _("participation activities")
         indexes = [
@@ -279,7 +268,6 @@ class Participant(ParticipantRow):
         blank=True,
         help_text=_("Where known: a trainee employed, a participant elected or nominated."),
     )
-    history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(label=_("Participant")))
 
     class Meta(ParticipantRow.Meta):

@@ -28,11 +28,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel
 from mission.encryption import EncryptedCharField
 from mission.review.models import ReviewedRecord
+from mission.sensitivity import declare
 from mission.validation import past_date_error
 
 
@@ -90,9 +92,9 @@ class PersonRow(BaseModel):
         related_name="+",
         verbose_name=_("community"),
     )
-    # Feeds the perturbation of partners' counts of people (mission.api.disclosure); a subclass's
-    # history excludes it: `HistoricalRecords(excluded_fields=["record_key"])`.
+    # Feeds the perturbation of partners' counts of people (mission.api.disclosure); history leaves it out.
     record_key = record_key_field()
+    history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])  # each subclass's own table
 
     class Meta:
         abstract = True
@@ -178,6 +180,8 @@ class IncidentRecord(ReviewedRecord):
     )
     # Feeds the perturbation of partners' counts (mission.api.disclosure); history leaves it out.
     record_key = record_key_field()
+    history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])
+    sensitivity = declare(internal=["description", "monitor", "submitted_at"])
 
     class Meta:
         abstract = True
@@ -192,11 +196,17 @@ class IncidentRecord(ReviewedRecord):
         happened(date=self.date)
 
 
+ACTIVITY_INTERNAL = ("description", "organiser", "submitted_at", "partner_institution", "title")
+
+
 class ActivityRecord(ReviewedRecord):
     """An activity the mission runs or supports (a training, a traineeship, a forum meeting): when and
-    where it took place, with which partner institution, and what it was about (internal). Its
-    participants are a part of the record (`ParticipantRow`), counted without names outside the
-    department."""
+    where it took place, with which partner institution, what it was about (internal), and who logged it
+    (its `organiser`). Its participants are a part of the record (`ParticipantRow`), counted without
+    names outside the department. The subclass declares its sensitivity with at least
+    `ACTIVITY_INTERNAL` internal, and `history` (`HistoricalRecords(excluded_fields=["record_key"])`)."""
+
+    author_field = "organiser"
 
     date = models.DateField(_("date"), help_text=_("The day it took place, or the first day."))
     end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Leave empty for one day."))
@@ -206,9 +216,20 @@ class ActivityRecord(ReviewedRecord):
     title = models.CharField(_("title"), max_length=200)
     partner_institution = models.CharField(_("partner institution"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Internal: never published."))
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+    # Feeds the perturbation of partners' counts (mission.api.disclosure); history leaves it out.
+    record_key = record_key_field()
+    history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])
+    sensitivity = declare(internal=ACTIVITY_INTERNAL)
 
     class Meta:
         abstract = True
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.date:%Y-%m-%d}" if self.date else str(self.title)
 
     def clean(self) -> None:
         super().clean()

@@ -13,7 +13,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, LocalizedNameModel
 from mission.records.shapes import ActivityRecord, record_indexes
 from mission.review.models import ReviewLabels
@@ -62,7 +61,6 @@ class ForumMeeting(ActivityRecord):
     """A meeting of a community safety forum, as a monitor observed it: who came, whether the police took
     part, and the issues raised with what was agreed. Its municipality is its forum's."""
 
-    author_field = "monitor"
     review_labels = ForumMeetingLabels()
     history_children = ("attendance", "issues")
     conflict_related = ("attendance", "issues")
@@ -76,17 +74,13 @@ class ForumMeeting(ActivityRecord):
     )
     title = models.CharField(_("agenda"), max_length=200, help_text=_("What the meeting was called for."))
     police = models.CharField(_("police"), max_length=10, choices=PolicePresence.choices)
-    monitor = models.ForeignKey(
+    organiser = models.ForeignKey(  # the monitor who observed it
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("monitor")
     )
-    record_key = record_key_field()
-    history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(internal=["description", "monitor", "submitted_at", "partner_institution", "title"])
 
     objects = PublicSafetyQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-date", "-pk"]
+    class Meta(ActivityRecord.Meta):
         verbose_name = _("forum meeting")
         verbose_name_plural = _("forum meetings")
         indexes = [

@@ -73,8 +73,6 @@ class HateCrimeIncident(IncidentRecord):
         verbose_name=_("bias motivation"),
         help_text=_("The main one, as OSCE/ODIHR's hate-crime reporting groups them."),
     )
-    history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(internal=["description", "monitor", "submitted_at"])
 
     objects = PublicSafetyQuerySet.as_manager()
 
@@ -93,7 +91,6 @@ class Victim(PersonRow):
 
     incident = models.ForeignKey(HateCrimeIncident, on_delete=models.CASCADE, related_name="victims")
     age_band = models.CharField(_("age band"), max_length=10, choices=AgeBand.choices, default=AgeBand.UNKNOWN)
-    history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(label=_("Victim")))
 
     class Meta(PersonRow.Meta):

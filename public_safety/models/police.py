@@ -3,14 +3,12 @@
 `mission.figures`), the targets of the police's gender-equality plan they are read against, and the
 mentoring of women officers, an activity (the kit's `ActivityRecord`) with its participants."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
-from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, VersionedModel
 from mission.records.shapes import ActivityRecord, ParticipantRow, record_indexes
 from mission.review.models import ReviewLabels
@@ -91,28 +89,16 @@ class MentoringLabels(ReviewLabels):
 class Mentoring(ActivityRecord):
     """A mentoring programme for women officers: who mentored whom, in which region."""
 
-    author_field = "organiser"
     review_labels = MentoringLabels()
     history_children = ("participants",)
     conflict_related = ("participants",)
 
-    organiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
-    )
-    record_key = record_key_field()
-    history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(internal=["description", "organiser", "submitted_at", "partner_institution", "title"])
-
     objects = PublicSafetyQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-date", "-pk"]
+    class Meta(ActivityRecord.Meta):
         verbose_name = _("mentoring programme")
         verbose_name_plural = _("mentoring programmes")
         indexes = record_indexes("mentoring")
-
-    def __str__(self) -> str:
-        return f"{self.title}, {self.date:%Y-%m-%d}" if self.date else str(self.title)
 
 
 class MentoringRole(models.TextChoices):
@@ -126,7 +112,6 @@ class Mentee(ParticipantRow):
     programme = models.ForeignKey(Mentoring, on_delete=models.CASCADE, related_name="participants")
     rank = models.CharField(_("rank"), max_length=12, choices=Rank.choices, default=Rank.OFFICER)
     role = models.CharField(_("role"), max_length=10, choices=MentoringRole.choices, default=MentoringRole.MENTEE)
-    history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(label=_("Participant")))
 
     class Meta(ParticipantRow.Meta):

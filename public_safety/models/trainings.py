@@ -3,7 +3,6 @@ trainees' test scores before and after and their evaluation of the course."""
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from field_offices.models import Institution
-from mission.api.disclosure import record_key_field
 from mission.common import BaseModel, LocalizedNameModel
-from mission.records.shapes import ActivityRecord, ParticipantRow, record_indexes
+from mission.records.shapes import ACTIVITY_INTERNAL, ActivityRecord, ParticipantRow, record_indexes
 from mission.review.models import ReviewLabels
 from mission.sensitivity import Pseudonym, declare
 from public_safety.models.common import PublicSafetyQuerySet, Rank, _agencies
@@ -40,7 +38,6 @@ class Training(ActivityRecord):
     """A course for a law-enforcement agency on one topic: who was trained, how much they learned (the
     test before and after) and what they thought of it."""
 
-    author_field = "organiser"
     review_labels = TrainingLabels()
     history_children = ("trainees",)
     conflict_related = ("trainees",)
@@ -58,25 +55,14 @@ class Training(ActivityRecord):
     trainers = models.CharField(
         _("trainers"), max_length=300, blank=True, help_text=_("Who taught it. Internal: never published.")
     )
-    organiser = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
-    )
-    record_key = record_key_field()
-    history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(
-        internal=["description", "organiser", "submitted_at", "partner_institution", "title", "trainers", "unit"]
-    )
+    sensitivity = declare(internal=[*ACTIVITY_INTERNAL, "trainers", "unit"])
 
     objects = PublicSafetyQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-date", "-pk"]
+    class Meta(ActivityRecord.Meta):
         verbose_name = _("training")
         verbose_name_plural = _("trainings")
         indexes = record_indexes("training", topic="topic", agency="agency")
-
-    def __str__(self) -> str:
-        return f"{self.title}, {self.date:%Y-%m-%d}" if self.date else str(self.title)
 
 
 def _score(label: Any, help_text: Any) -> "models.PositiveSmallIntegerField[Any, Any]":
@@ -112,7 +98,6 @@ class Trainee(ParticipantRow):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text=_("The trainee's evaluation of the course: 1 very poor, 5 excellent."),
     )
-    history = HistoricalRecords(excluded_fields=["record_key"])
     sensitivity = declare(restricted=["name"], pseudonym=Pseudonym(label=_("Trainee")))
 
     class Meta(ParticipantRow.Meta):
