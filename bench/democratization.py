@@ -193,8 +193,9 @@ def generate_democratization(size: str, records: int) -> dict[str, Any]:
             "description",
             "kind",
         ]
+        batch: list[tuple] = []
         written = copy_in_batches(
-            ParticipationActivity, activity_columns, activity_rows(batch := []), Participant, participant_columns, batch
+            ParticipationActivity, activity_columns, activity_rows(batch), Participant, participant_columns, batch
         )
         counts["participants"] = written
         for model in (JournalistIncident, Journalist, ResponseStep, ParticipationActivity, Participant):

@@ -206,8 +206,9 @@ def generate_public_safety(size: str, records: int) -> dict[str, Any]:
             "gain",
             "satisfaction",
         ]
+        batch: list[tuple] = []
         counts["trainees"] = copy_in_batches(
-            Training, training_columns, training_rows(batch := []), Trainee, trainee_columns, batch
+            Training, training_columns, training_rows(batch), Trainee, trainee_columns, batch
         )
         for model in (HateCrimeIncident, Victim, HateCrimeStep, Training, Trainee):
             _reset_sequence(model)

@@ -207,11 +207,11 @@ def details_table(latest: dict[str, dict]) -> list[str]:
 
         return cell
 
-    for title, benchmark, pages, route in (
+    for title, benchmark, department_pages, route in (
         ("Democratization", "democratization", DEMOCRATIZATION_PAGES, "/api/v1/journalist-safety/"),
         ("Security & Public Safety", "public_safety", PUBLIC_SAFETY_PAGES, "/api/v1/hate-crimes/"),
     ):
-        for key, label, _target in pages:
+        for key, label, _target in department_pages:
             row(f"{title}: {label}, server time (÷ the same at 10k)", department(benchmark), key)
         for page, label in (("first", "first page"), ("deep", "page 90 % deep")):
             row(f"{title}: API `{route}` 100 rows, {label} ÷ lean baseline (same bytes)", baseline(benchmark), page)
