@@ -55,3 +55,14 @@ def test_who_may_ask_for_it(public_safety_actors):
     for actor in ("monitor", "other_department_monitor", "partner"):
         with pytest.raises((PermissionDenied, ValidationError)):
             _ask(public_safety_actors[actor])
+
+
+def test_the_forums_and_women_in_police_are_in_the_results(public_safety_actors, public_safety_objects):
+    job = _ask(public_safety_actors["department_head"])
+    assert job.status == "done", job.message
+    text = " ".join(_text(job).split())
+    assert "Forum meetings" in text
+    assert "Attendance by community" in text
+    assert "Forums functioning" in text
+    assert "Women's share in the police by year, against the target" in text
+    assert "Drita Provë" not in text  # a mentee's name is never in it
