@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from field_offices.models import Institution
 from mission.accounts.roles import Department
 from mission.api.disclosure import record_key_field
-from mission.common import BaseModel, LocalizedNameModel
+from mission.common import ReferenceList
 from mission.encryption import EncryptedCharField
 from mission.records.shapes import (
     ActivityRecord,
@@ -88,18 +88,15 @@ class MediaType(models.TextChoices):
     FREELANCE = "freelance", _("Freelance")
 
 
-class MediaOutlet(LocalizedNameModel, BaseModel):
+class MediaOutlet(ReferenceList):
     """A media outlet, from the reference list (`data/media_outlets.csv`), so counts by outlet add up."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
     media_type = models.CharField(_("type of media"), max_length=20, choices=MediaType.choices)
     languages = models.CharField(
         _("languages"), max_length=20, blank=True, help_text=_("Its main languages, ';' between.")
     )
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["name_en"]
+    class Meta(ReferenceList.Meta):
         verbose_name = _("media outlet")
         verbose_name_plural = _("media outlets")
 
@@ -281,18 +278,16 @@ class SourceBody(models.TextChoices):
     ODIHR = "odihr", _("OSCE/ODIHR")
 
 
-class RecommendationSource(LocalizedNameModel, BaseModel):
+class RecommendationSource(ReferenceList):
     """A final report whose recommendations the tracker follows (`data/recommendation_sources.csv`)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
     body = models.CharField(_("observed by"), max_length=20, choices=SourceBody.choices)
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(1999), MaxValueValidator(2100)], help_text=_("Of the report.")
     )
     election_date = models.DateField(_("election day"), null=True, blank=True)
-    history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ReferenceList.Meta):
         ordering = ["-year", "-election_date", "code"]
         verbose_name = _("recommendation source")
         verbose_name_plural = _("recommendation sources")

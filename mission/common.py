@@ -9,6 +9,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -66,6 +67,20 @@ class LocalizedNameModel(models.Model):
     @property
     def name(self) -> str:
         return getattr(self, f"name_{language_suffix()}") or self.name_en
+
+
+class ReferenceList(LocalizedNameModel, BaseModel):
+    """A row of a reference list a department loads from its `data/` folder (a bias motivation, a
+    training topic, a media outlet): its code, which the API, imports and loaders name it by, its name in
+    the three languages, and the history of its changes. The subclass adds its own fields and names; its
+    Meta may order it otherwise (by name by default)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name_en"]
 
 
 class ApplicationError(Exception):

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from field_offices.models import Institution
 from mission.accounts.roles import Department
-from mission.common import BaseModel, LocalizedNameModel
+from mission.common import ReferenceList
 from mission.sensitivity import declare
 from mission.trackers.shapes import NationalQuerySet, TrackedItem, status_entries
 
@@ -22,18 +22,16 @@ class StrategyArea(models.TextChoices):
     TRAFFICKING = "trafficking", _("Trafficking in human beings")
 
 
-class Strategy(LocalizedNameModel, BaseModel):
+class Strategy(ReferenceList):
     """A government strategy whose action plan the department follows (`data/strategies.csv`)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
     area = models.CharField(_("area"), max_length=20, choices=StrategyArea.choices)
     first_year = models.PositiveSmallIntegerField(
         _("from"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     last_year = models.PositiveSmallIntegerField(_("to"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
-    history = HistoricalRecords()
 
-    class Meta:
+    class Meta(ReferenceList.Meta):
         ordering = ["-first_year", "name_en"]
         verbose_name = _("strategy")
         verbose_name_plural = _("strategies")

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mission.common import BaseModel, LocalizedNameModel
+from mission.common import BaseModel, ReferenceList
 from mission.records.shapes import ActivityRecord, record_indexes
 from mission.review.models import ReviewLabels
 from mission.sensitivity import declare
@@ -25,10 +25,9 @@ class ForumKind(models.TextChoices):
     MCSC = "mcsc", _("Municipal community safety council")
 
 
-class SafetyForum(LocalizedNameModel, BaseModel):
+class SafetyForum(ReferenceList):
     """A community safety forum in its municipality, as the registry (the administration) keeps it."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
     kind = models.CharField(_("kind of forum"), max_length=10, choices=ForumKind.choices)
     municipality = models.ForeignKey(
         "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
@@ -39,10 +38,8 @@ class SafetyForum(LocalizedNameModel, BaseModel):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("A forum that was dissolved is kept, with its meetings, but inactive.")
     )
-    history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["name_en"]
+    class Meta(ReferenceList.Meta):
         verbose_name = _("community safety forum")
         verbose_name_plural = _("community safety forums")
 

@@ -6,21 +6,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from mission.common import BaseModel, LocalizedNameModel
+from mission.common import ReferenceList
 from mission.records.shapes import AgeBand, IncidentRecord, PersonRow, ResponseStepRow, flag_rows, record_indexes
 from mission.review.models import ReviewLabels
 from mission.sensitivity import Pseudonym, declare
 from public_safety.models.common import PublicSafetyQuerySet
 
 
-class BiasMotivation(LocalizedNameModel, BaseModel):
+class BiasMotivation(ReferenceList):
     """A bias motivation of OSCE/ODIHR's hate-crime reporting (`data/bias_motivations.csv`)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name_en"]
+    class Meta(ReferenceList.Meta):
         verbose_name = _("bias motivation")
         verbose_name_plural = _("bias motivations")
 

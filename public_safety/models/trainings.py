@@ -7,24 +7,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from field_offices.models import Institution
-from mission.common import BaseModel, LocalizedNameModel
+from mission.common import ReferenceList
 from mission.records.shapes import ACTIVITY_INTERNAL, ActivityRecord, ParticipantRow, record_indexes
 from mission.review.models import ReviewLabels
 from mission.sensitivity import Pseudonym, declare
 from public_safety.models.common import PublicSafetyQuerySet, Rank, _agencies
 
 
-class TrainingTopic(LocalizedNameModel, BaseModel):
+class TrainingTopic(ReferenceList):
     """A topic of the department's capacity building (`data/training_topics.csv`)."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name_en"]
+    class Meta(ReferenceList.Meta):
         verbose_name = _("training topic")
         verbose_name_plural = _("training topics")
 
