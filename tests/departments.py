@@ -67,6 +67,69 @@ REVIEWERS = expectations(LOGIN, 403, 200, 403, 403, 403, 403, 403, 403)
 FOLLOW_UP = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
 DASHBOARDS = expectations(LOGIN, 403, 200, 200, 200, 403, 403, 403, 403)
 POST_ONLY = expectations(LOGIN, 405, 405, 405, 405, 403, 405, 405, 405)
+# What concerns national institutions (trackers, tables of figures): every reader of the department's
+# records reads it, whatever their region; its head and supervisors keep it.
+NATIONAL_READ = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 403)
+MAINTAIN = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
+# A reviewer's post without a decision: sent back with a message; nobody else gets that far.
+REVIEW_POSTED = expectations(LOGIN, 403, 302, 403, 403, 403, 403, 404, 403)
+
+
+def record_expectations(label: str, name: str, prefix: str = "") -> dict[str, tuple[dict[str, str], object]]:
+    """The pages the kit gives a declared record type (`<label>:<name>_<page>`), each with its row of
+    the matrix, on the contract's objects "<prefix>draft", "<prefix>submitted" and "<prefix>approved"."""
+    return {
+        f"{label}:{name}_list": ({}, READ_LIST),
+        f"{label}:{name}_export": ({}, READ_LIST),
+        f"{label}:{name}_queue": ({}, REVIEWERS),
+        f"{label}:{name}_create": ({}, CREATE),
+        f"{label}:{name}_detail": ({"pk": f"{prefix}draft"}, READ_ONE),
+        f"{label}:{name}_edit": ({"pk": f"{prefix}draft"}, AUTHOR_ONLY),
+        f"{label}:{name}_correct": ({"pk": f"{prefix}approved"}, CORRECT),
+        f"{label}:{name}_review": ({"pk": f"{prefix}submitted"}, POST_ONLY),
+    }
+
+
+def department_actors(
+    prefix: str,
+    department: str,
+    region: str,
+    *,
+    geography: dict[str, Any],
+    management: Any,
+    partner: Any,
+    administrator: Any,
+    other_department_monitor: str,
+) -> dict[str, Any]:
+    """The actors of `ACTORS` for a department placed in `region` (a monitor of its first field team, a
+    supervisor, the head), with the mission-wide ones, a monitor of Mitrovica and one of Human Rights
+    in the same region (`other_department_monitor`, a username)."""
+    from field_offices.models import FieldTeam
+    from tests.factories import UserFactory
+
+    return {
+        "anonymous": None,
+        "monitor": UserFactory(
+            username=f"{prefix}.monitor",
+            department=department,
+            region=geography[region],
+            field_team=FieldTeam.objects.get(code=f"FT-{region}-01"),
+        ),
+        "supervisor": UserFactory(
+            username=f"{prefix}.supervisor", department=department, supervisor=True, region=geography[region]
+        ),
+        "department_head": UserFactory(username=f"{prefix}.head", department=department, department_head=True),
+        "management": management,
+        "partner": partner,
+        "administrator": administrator,
+        "other_region_monitor": UserFactory(
+            username=f"{prefix}.monitor.mitrovica",
+            department=department,
+            region=geography["MIT"],
+            field_team=FieldTeam.objects.get(code="FT-MIT-01"),
+        ),
+        "other_department_monitor": UserFactory(username=other_department_monitor, region=geography[region]),
+    }
 
 
 def with_pages() -> list[departments.DepartmentConfig]:

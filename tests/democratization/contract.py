@@ -13,58 +13,31 @@ from democratization.models import (
     Recommendation,
     RecommendationSource,
 )
-from field_offices.models import FieldTeam, Institution, Municipality
+from field_offices.models import Institution, Municipality
 from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
 from mission.trackers.services import tracked_create, tracked_status_add
 from tests.departments import (
-    AUTHOR_ONLY,
-    CORRECT,
-    CREATE,
     DASHBOARDS,
-    LOGIN,
+    MAINTAIN,
+    NATIONAL_READ,
     POST_ONLY,
-    READ_LIST,
-    READ_ONE,
-    REVIEWERS,
+    REVIEW_POSTED,
+    department_actors,
     expectations,
     recent_months,
+    record_expectations,
     record_summary_changes,
 )
-from tests.factories import UserFactory
 
-#                             anon   mon  sup  head mgmt part adm  other-region other-dept
-NATIONAL_READ = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 403)
-MAINTAIN = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
 GET_EXPECTATIONS = {
     "democratization:dashboard": ({}, DASHBOARDS),
-    "democratization:journalistincident_list": ({}, READ_LIST),
-    "democratization:journalistincident_export": ({}, READ_LIST),
-    "democratization:journalistincident_queue": ({}, REVIEWERS),
-    "democratization:journalistincident_create": ({}, CREATE),
-    "democratization:journalistincident_detail": ({"pk": "draft"}, READ_ONE),
-    "democratization:journalistincident_edit": ({"pk": "draft"}, AUTHOR_ONLY),
-    "democratization:journalistincident_correct": ({"pk": "approved"}, CORRECT),
-    "democratization:journalistincident_review": ({"pk": "submitted"}, POST_ONLY),
+    **record_expectations("democratization", "journalistincident"),
     "democratization:journalistincident_flag_close": ({"pk": "approved", "flag_pk": "flag"}, POST_ONLY),
-    "democratization:participationactivity_list": ({}, READ_LIST),
-    "democratization:participationactivity_export": ({}, READ_LIST),
-    "democratization:participationactivity_queue": ({}, REVIEWERS),
-    "democratization:participationactivity_create": ({}, CREATE),
-    "democratization:participationactivity_detail": ({"pk": "activity_draft"}, READ_ONE),
-    "democratization:participationactivity_edit": ({"pk": "activity_draft"}, AUTHOR_ONLY),
-    "democratization:participationactivity_correct": ({"pk": "activity_approved"}, CORRECT),
-    "democratization:participationactivity_review": ({"pk": "activity_submitted"}, POST_ONLY),
-    "democratization:governanceassessment_list": ({}, READ_LIST),
-    "democratization:governanceassessment_export": ({}, READ_LIST),
-    "democratization:governanceassessment_queue": ({}, REVIEWERS),
-    "democratization:governanceassessment_create": ({}, CREATE),
-    "democratization:governanceassessment_detail": ({"pk": "assessment_draft"}, READ_ONE),
-    "democratization:governanceassessment_edit": ({"pk": "assessment_draft"}, AUTHOR_ONLY),
-    "democratization:governanceassessment_correct": ({"pk": "assessment_approved"}, CORRECT),
-    "democratization:governanceassessment_review": ({"pk": "assessment_submitted"}, POST_ONLY),
+    **record_expectations("democratization", "participationactivity", "activity_"),
+    **record_expectations("democratization", "governanceassessment", "assessment_"),
     # Recommendations concern national institutions: every reader of the department's records reads
     # them, whatever their region; its head and supervisors keep them.
     "democratization:recommendation_list": ({}, NATIONAL_READ),
@@ -75,23 +48,11 @@ GET_EXPECTATIONS = {
 }
 POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.
-    "democratization:journalistincident_review": (
-        {"pk": "submitted"},
-        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
-    ),
-    "democratization:governanceassessment_review": (
-        {"pk": "assessment_submitted"},
-        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
-    ),
-    "democratization:participationactivity_review": (
-        {"pk": "activity_submitted"},
-        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
-    ),
+    "democratization:journalistincident_review": ({"pk": "submitted"}, REVIEW_POSTED),
+    "democratization:governanceassessment_review": ({"pk": "assessment_submitted"}, REVIEW_POSTED),
+    "democratization:participationactivity_review": ({"pk": "activity_submitted"}, REVIEW_POSTED),
     # Nothing given: who keeps recommendations sees the page again with what is missing.
-    "democratization:recommendation_status": (
-        {"pk": "recommendation"},
-        expectations("login", 403, 200, 200, 403, 403, 403, 403, 403),
-    ),
+    "democratization:recommendation_status": ({"pk": "recommendation"}, MAINTAIN),
     # No note given: who follows up sees the page again with the error; nothing is closed.
     "democratization:journalistincident_flag_close": (
         {"pk": "approved", "flag_pk": "flag"},
@@ -135,29 +96,16 @@ def incident_parts(name: str = "Arbër Provë", **steps: datetime.date) -> dict:
 
 @pytest.fixture
 def democratization_actors(geography, management, partner, administrator):
-    return {
-        "anonymous": None,
-        "monitor": UserFactory(
-            username="dem.monitor",
-            department=DEMOCRATIZATION,
-            region=geography["PEJ"],
-            field_team=FieldTeam.objects.get(code="FT-PEJ-01"),
-        ),
-        "supervisor": UserFactory(
-            username="dem.supervisor", department=DEMOCRATIZATION, supervisor=True, region=geography["PEJ"]
-        ),
-        "department_head": UserFactory(username="dem.head", department=DEMOCRATIZATION, department_head=True),
-        "management": management,
-        "partner": partner,
-        "administrator": administrator,
-        "other_region_monitor": UserFactory(
-            username="dem.monitor.mitrovica",
-            department=DEMOCRATIZATION,
-            region=geography["MIT"],
-            field_team=FieldTeam.objects.get(code="FT-MIT-01"),
-        ),
-        "other_department_monitor": UserFactory(username="hr.monitor.peja", region=geography["PEJ"]),
-    }
+    return department_actors(
+        "dem",
+        DEMOCRATIZATION,
+        "PEJ",
+        geography=geography,
+        management=management,
+        partner=partner,
+        administrator=administrator,
+        other_department_monitor="hr.monitor.peja",
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from field_offices.models import FieldTeam, Municipality
+from field_offices.models import Municipality
 from mission.accounts.roles import Department
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
@@ -18,11 +18,11 @@ from tests.departments import (
     READ_LIST,
     READ_ONE,
     REVIEWERS,
+    department_actors,
     expectations,
     recent_months,
     record_summary_changes,
 )
-from tests.factories import UserFactory
 from tests.incidents.models import Incident
 
 GET_EXPECTATIONS = {
@@ -58,25 +58,16 @@ def content(municipality: Municipality, **overrides: object) -> dict:
 
 @pytest.fixture
 def incidents_actors(geography, management, partner, administrator):
-    team = FieldTeam.objects.get(code="FT-PRZ-01")
-    return {
-        "anonymous": None,
-        "monitor": UserFactory(username="ps.monitor", department=SAFETY, region=geography["PRZ"], field_team=team),
-        "supervisor": UserFactory(
-            username="ps.supervisor", department=SAFETY, supervisor=True, region=geography["PRZ"]
-        ),
-        "department_head": UserFactory(username="ps.head", department=SAFETY, department_head=True),
-        "management": management,
-        "partner": partner,
-        "administrator": administrator,
-        "other_region_monitor": UserFactory(
-            username="ps.monitor.mitrovica",
-            department=SAFETY,
-            region=geography["MIT"],
-            field_team=FieldTeam.objects.get(code="FT-MIT-01"),
-        ),
-        "other_department_monitor": UserFactory(username="hr.monitor.prizren", region=geography["PRZ"]),
-    }
+    return department_actors(
+        "ps",
+        SAFETY,
+        "PRZ",
+        geography=geography,
+        management=management,
+        partner=partner,
+        administrator=administrator,
+        other_department_monitor="hr.monitor.prizren",
+    )
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from field_offices.models import FieldTeam, Institution, Municipality, Region
+from field_offices.models import Institution, Municipality, Region
 from mission.accounts.roles import Department
 from mission.imports.models import PendingImport
 from mission.imports.services import Table, import_keep
@@ -27,43 +27,24 @@ from public_safety.models import (
     TrainingTopic,
 )
 from tests.departments import (
-    AUTHOR_ONLY,
-    CORRECT,
-    CREATE,
     DASHBOARDS,
     LOGIN,
+    MAINTAIN,
+    NATIONAL_READ,
     POST_ONLY,
-    READ_LIST,
-    READ_ONE,
-    REVIEWERS,
+    REVIEW_POSTED,
+    department_actors,
     expectations,
     recent_months,
+    record_expectations,
     record_summary_changes,
 )
-from tests.factories import UserFactory
 
-#                             anon   mon  sup  head mgmt part adm  other-region other-dept
-NATIONAL_READ = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 403)
-MAINTAIN = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
 GET_EXPECTATIONS = {
     "public_safety:dashboard": ({}, DASHBOARDS),
-    "public_safety:hatecrimeincident_list": ({}, READ_LIST),
-    "public_safety:hatecrimeincident_export": ({}, READ_LIST),
-    "public_safety:hatecrimeincident_queue": ({}, REVIEWERS),
-    "public_safety:hatecrimeincident_create": ({}, CREATE),
-    "public_safety:hatecrimeincident_detail": ({"pk": "draft"}, READ_ONE),
-    "public_safety:hatecrimeincident_edit": ({"pk": "draft"}, AUTHOR_ONLY),
-    "public_safety:hatecrimeincident_correct": ({"pk": "approved"}, CORRECT),
-    "public_safety:hatecrimeincident_review": ({"pk": "submitted"}, POST_ONLY),
+    **record_expectations("public_safety", "hatecrimeincident"),
     "public_safety:hatecrimeincident_flag_close": ({"pk": "approved", "flag_pk": "flag"}, POST_ONLY),
-    "public_safety:training_list": ({}, READ_LIST),
-    "public_safety:training_export": ({}, READ_LIST),
-    "public_safety:training_queue": ({}, REVIEWERS),
-    "public_safety:training_create": ({}, CREATE),
-    "public_safety:training_detail": ({"pk": "training_draft"}, READ_ONE),
-    "public_safety:training_edit": ({"pk": "training_draft"}, AUTHOR_ONLY),
-    "public_safety:training_correct": ({"pk": "training_approved"}, CORRECT),
-    "public_safety:training_review": ({"pk": "training_submitted"}, POST_ONLY),
+    **record_expectations("public_safety", "training", "training_"),
     # Action plans concern national institutions: every reader of the department's records reads them,
     # whatever their region; its head and supervisors keep them.
     "public_safety:actionitem_list": ({}, NATIONAL_READ),
@@ -71,22 +52,8 @@ GET_EXPECTATIONS = {
     "public_safety:actionitem_create": ({}, MAINTAIN),
     "public_safety:actionitem_edit": ({"pk": "action"}, MAINTAIN),
     "public_safety:actionitem_status": ({"pk": "action"}, POST_ONLY),
-    "public_safety:forummeeting_list": ({}, READ_LIST),
-    "public_safety:forummeeting_export": ({}, READ_LIST),
-    "public_safety:forummeeting_queue": ({}, REVIEWERS),
-    "public_safety:forummeeting_create": ({}, CREATE),
-    "public_safety:forummeeting_detail": ({"pk": "meeting_draft"}, READ_ONE),
-    "public_safety:forummeeting_edit": ({"pk": "meeting_draft"}, AUTHOR_ONLY),
-    "public_safety:forummeeting_correct": ({"pk": "meeting_approved"}, CORRECT),
-    "public_safety:forummeeting_review": ({"pk": "meeting_submitted"}, POST_ONLY),
-    "public_safety:mentoring_list": ({}, READ_LIST),
-    "public_safety:mentoring_export": ({}, READ_LIST),
-    "public_safety:mentoring_queue": ({}, REVIEWERS),
-    "public_safety:mentoring_create": ({}, CREATE),
-    "public_safety:mentoring_detail": ({"pk": "mentoring_draft"}, READ_ONE),
-    "public_safety:mentoring_edit": ({"pk": "mentoring_draft"}, AUTHOR_ONLY),
-    "public_safety:mentoring_correct": ({"pk": "mentoring_approved"}, CORRECT),
-    "public_safety:mentoring_review": ({"pk": "mentoring_submitted"}, POST_ONLY),
+    **record_expectations("public_safety", "forummeeting", "meeting_"),
+    **record_expectations("public_safety", "mentoring", "mentoring_"),
     # The police's own figures, national like action plans; the head and supervisors keep them.
     "public_safety:policestafffigure_list": ({}, NATIONAL_READ),
     "public_safety:policestafffigure_export": ({}, NATIONAL_READ),
@@ -102,25 +69,13 @@ GET_EXPECTATIONS = {
 }
 POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.
-    "public_safety:hatecrimeincident_review": (
-        {"pk": "submitted"},
-        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
-    ),
-    "public_safety:training_review": (
-        {"pk": "training_submitted"},
-        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
-    ),
-    "public_safety:forummeeting_review": (
-        {"pk": "meeting_submitted"},
-        expectations("login", 403, 302, 403, 403, 403, 403, 404, 403),
-    ),
+    "public_safety:hatecrimeincident_review": ({"pk": "submitted"}, REVIEW_POSTED),
+    "public_safety:training_review": ({"pk": "training_submitted"}, REVIEW_POSTED),
+    "public_safety:forummeeting_review": ({"pk": "meeting_submitted"}, REVIEW_POSTED),
     # No file: who keeps the figures sees the form again with the error; nothing is imported.
-    "public_safety:policestafffigure_import": ({}, expectations("login", 403, 200, 200, 403, 403, 403, 403, 403)),
+    "public_safety:policestafffigure_import": ({}, MAINTAIN),
     # Nothing given: who keeps action plans sees the page again with what is missing.
-    "public_safety:actionitem_status": (
-        {"pk": "action"},
-        expectations("login", 403, 200, 200, 403, 403, 403, 403, 403),
-    ),
+    "public_safety:actionitem_status": ({"pk": "action"}, MAINTAIN),
     # No note given: who follows up sees the page again with the error; nothing is closed.
     "public_safety:hatecrimeincident_flag_close": (
         {"pk": "approved", "flag_pk": "flag"},
@@ -156,29 +111,16 @@ def incident_parts(name: str = "Dragan Provë", **steps: datetime.date) -> dict:
 
 @pytest.fixture
 def public_safety_actors(geography, management, partner, administrator):
-    return {
-        "anonymous": None,
-        "monitor": UserFactory(
-            username="safety.monitor",
-            department=PUBLIC_SAFETY,
-            region=geography["GJI"],
-            field_team=FieldTeam.objects.get(code="FT-GJI-01"),
-        ),
-        "supervisor": UserFactory(
-            username="safety.supervisor", department=PUBLIC_SAFETY, supervisor=True, region=geography["GJI"]
-        ),
-        "department_head": UserFactory(username="safety.head", department=PUBLIC_SAFETY, department_head=True),
-        "management": management,
-        "partner": partner,
-        "administrator": administrator,
-        "other_region_monitor": UserFactory(
-            username="safety.monitor.mitrovica",
-            department=PUBLIC_SAFETY,
-            region=geography["MIT"],
-            field_team=FieldTeam.objects.get(code="FT-MIT-01"),
-        ),
-        "other_department_monitor": UserFactory(username="hr.monitor.gjilan", region=geography["GJI"]),
-    }
+    return department_actors(
+        "safety",
+        PUBLIC_SAFETY,
+        "GJI",
+        geography=geography,
+        management=management,
+        partner=partner,
+        administrator=administrator,
+        other_department_monitor="hr.monitor.gjilan",
+    )
 
 
 @pytest.fixture
