@@ -179,8 +179,6 @@ class ResponseStep(ResponseStepRow):
 
     incident = models.ForeignKey(JournalistIncident, on_delete=models.CASCADE, related_name="response_steps")
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
-    history = HistoricalRecords()
-    sensitivity = declare(internal=["note"])
 
     class Meta(ResponseStepRow.Meta):
         verbose_name = _("response step")

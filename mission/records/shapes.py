@@ -1,14 +1,14 @@
 """The shapes every department records, as abstract models its own models subclass: an incident with
 the people it concerns and the institutions' response over time, and the rows they are made of.
 
-A department's model adds what is its own (its kinds as choices, its author, its queryset's department,
-`history`, its `sensitivity` and pseudonym) and declares the rows as parts of its record type
-(`mission.records.declaration.RecordPart`), so the kit's forms, pages, services and history handle
-them:
+Each shape keeps its history (every subclass gets its own history table: `HistoricalRecords(inherit=True)`)
+and declares the sensitivity most subclasses need. A department's model adds what is its own (its kinds
+as choices, its queryset's department, its sensitivity where it differs, a pseudonym) and declares the
+rows as parts of its record type (`mission.records.declaration.RecordPart`), so the kit's forms, pages,
+services and history handle them:
 
     class JournalistIncident(IncidentRecord):
         kind = models.CharField(_("kind"), max_length=20, choices=IncidentKind.choices)
-        monitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, ...)
         history_children = ("journalists", "response_steps")
         ...
 
@@ -121,6 +121,8 @@ class ResponseStepRow(BaseModel):
     note = models.TextField(
         _("note"), blank=True, help_text=_("What happened, with the reference of a document if any.")
     )
+    history = HistoricalRecords(inherit=True)
+    sensitivity = declare(internal=["note"])
 
     step: str
 
@@ -158,8 +160,7 @@ class IncidentRecord(ReviewedRecord):
     """An incident a monitor logs: when and where it happened, whether it was reported to the police
     (not known until someone finds out), and what the monitor knows of it (internal). The people it
     concerns and the response to it are parts of the record (`PersonRow`, `ResponseStepRow`). The
-    subclass adds its kinds, `history` (`HistoricalRecords(excluded_fields=["record_key"])`) and its
-    `sensitivity` (the description and the monitor internal)."""
+    subclass adds its kinds; the description and the monitor are internal unless it says otherwise."""
 
     author_field = "monitor"
 
@@ -203,8 +204,8 @@ class ActivityRecord(ReviewedRecord):
     """An activity the mission runs or supports (a training, a traineeship, a forum meeting): when and
     where it took place, with which partner institution, what it was about (internal), and who logged it
     (its `organiser`). Its participants are a part of the record (`ParticipantRow`), counted without
-    names outside the department. The subclass declares its sensitivity with at least
-    `ACTIVITY_INTERNAL` internal, and `history` (`HistoricalRecords(excluded_fields=["record_key"])`)."""
+    names outside the department. A subclass that declares its own sensitivity keeps at
+    least `ACTIVITY_INTERNAL` internal."""
 
     author_field = "organiser"
 

@@ -4,7 +4,6 @@ recorded, indicators documented, an investigation, charges with the bias motive)
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from mission.common import ReferenceList
 from mission.records.shapes import AgeBand, IncidentRecord, PersonRow, ResponseStepRow, flag_rows, record_indexes
@@ -113,8 +112,6 @@ class HateCrimeStep(ResponseStepRow):
 
     incident = models.ForeignKey(HateCrimeIncident, on_delete=models.CASCADE, related_name="response_steps")
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
-    history = HistoricalRecords()
-    sensitivity = declare(internal=["note"])
 
     class Meta(ResponseStepRow.Meta):
         verbose_name = _("response step")
