@@ -77,6 +77,9 @@ COUNT = serializers.IntegerField(
     allow_null=True,
     help_text="For partners perturbed (within max_perturbation of the true count) and null below the threshold",
 )
+MEAN = serializers.FloatField(
+    allow_null=True, help_text="The mean of the values given, to one decimal; null when too few give one"
+)
 RATE = serializers.FloatField(allow_null=True, help_text="From the counts shown, 0 to 1; null when one is null")
 METHOD: "dict[str, serializers.Field[Any, Any, Any, Any]]" = {
     "disclosure_control": serializers.ChoiceField(
@@ -110,6 +113,9 @@ class AggregateView(PortalAPIView):
     keyed_by: ClassVar[Mapping[str, Combinable]] = {}
     counts: ClassVar[Mapping[str, Q]] = {}
     rates: ClassVar[Mapping[str, Rate]] = {}
+    # name → a whole-number value of the counted record whose mean each group gives (a trainee's gain),
+    # null for partners where fewer than the threshold have a value (`disclosure.protected_mean`)
+    means: ClassVar[Mapping[str, Combinable]] = {}
     record: ClassVar[str] = ""
     distinct: ClassVar[bool] = False
     staff_see_published_only: ClassVar[bool] = False  # e.g. only approved observations count
@@ -130,6 +136,7 @@ class AggregateView(PortalAPIView):
             **dict.fromkeys(cls.keyed_by, serializers.CharField()),
             **dict.fromkeys(cls.counts, COUNT),
             **dict.fromkeys(cls.rates, RATE),
+            **dict.fromkeys(cls.means, MEAN),
             "suppressed": serializers.BooleanField(),
         }
         response = inline_serializer(
@@ -243,6 +250,7 @@ class AggregateView(PortalAPIView):
             counts=self.counts,
             record=self.record,
             distinct=self.distinct or (split is not None and split.distinct),
+            measures=self.means,
         )
         for cell in cells:
             cell["group"] = group.label(cell.get("group"))
@@ -260,6 +268,8 @@ class AggregateView(PortalAPIView):
             row |= {name: disclosure.protect(cell[name], perturb=perturb) for name in self.counts}
             for name, rate in self.rates.items():
                 row[name] = disclosure.coherent_rate(row[rate.part], row[rate.whole])
+            for name in self.means:
+                row[name] = disclosure.protected_mean(*cell[name], perturb=perturb)
             row["suppressed"] = any(row[name] is None for name in self.counts)
             rows.append(row)
         return rows

@@ -133,6 +133,7 @@ def cell_counts(
     counts: Mapping[str, Q],
     record: str = "",
     distinct: bool = False,
+    measures: Mapping[str, Combinable] | None = None,
 ) -> list[dict[str, Any]]:
     """Count records per group in one statement, each count with the sum of its records' keys.
 
@@ -140,9 +141,12 @@ def cell_counts(
     grouped on (none: one row for everything); `counts` maps a count's name to the condition a record
     meets to be counted. `record` is the lookup prefix of the counted record when it is reached
     through a relation (e.g. "case__parties__" to count people from hearings); with `distinct`, each
-    (record, group) is counted once however many joined rows repeat it.
+    (record, group) is counted once however many joined rows repeat it. `measures` maps a name to a
+    whole-number value of the counted record (a trainee's knowledge gain) whose sum and number of values
+    each group also gets, for its mean (`protected_mean`).
 
-    Returns one dict per group: the group values under their names, and a `Counted` per count.
+    Returns one dict per group: the group values under their names, a `Counted` per count, and per
+    measure (its sum, how many values).
     """
     pk, key = F(f"{record}pk" if record else "pk"), F(f"{record}record_key" if record else "record_key")
     columns: dict[str, Combinable] = {f"g_{name}": expression for name, expression in groups.items()}
@@ -155,6 +159,9 @@ def cell_counts(
             if condition
             else Value(1, output_field=IntegerField())  # an empty condition: every record counts
         )
+    measures = measures or {}
+    for name, expression in measures.items():
+        columns[f"m_{name}"] = expression
     inner = queryset.order_by().values(**columns)
     if distinct:
         inner = inner.distinct()
@@ -169,6 +176,9 @@ def cell_counts(
     for name in counts:
         flag = f"sub.{qn(f'c_{name}')}"
         sums += [f"COALESCE(SUM({flag}), 0)", f"COALESCE(SUM({flag} * sub.{qn('r_key')}), 0)"]
+    for name in measures:
+        value = f"sub.{qn(f'm_{name}')}"
+        sums += [f"COALESCE(SUM({value}), 0)", f"COUNT({value})"]
     rows: list[tuple[Any, ...]] = []
     if sql is not None:
         # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
@@ -184,8 +194,9 @@ def cell_counts(
     for row in rows:
         values = dict(zip(groups, row[: len(keys)], strict=True))
         numbers = row[len(keys) :]
-        for n, name in enumerate(counts):
-            values[name] = Counted(int(numbers[2 * n]), int(numbers[2 * n + 1]))
+        for n, name in enumerate([*counts, *measures]):
+            first, second = int(numbers[2 * n]), int(numbers[2 * n + 1])
+            values[name] = Counted(first, second) if name in counts else (first, second)
         result.append(values)
     return result
 
@@ -197,6 +208,14 @@ def protect(cell: Counted, *, perturb: bool) -> int | None:
         return cell.value
     value = cell.perturbed()
     return value if value >= settings.API_SMALL_CELL_THRESHOLD else None
+
+
+def protected_mean(total: int, n: int, *, perturb: bool) -> float | None:
+    """A mean of `n` values summing to `total`, to one decimal: None without values, and for partners
+    (`perturb`) when fewer than API_SMALL_CELL_THRESHOLD people give it."""
+    if not n or (perturb and n < settings.API_SMALL_CELL_THRESHOLD):
+        return None
+    return round(total / n, 1)
 
 
 def coherent_rate(part: int | None, whole: int | None) -> float | None:

@@ -168,6 +168,8 @@ def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[Aggre
         "filterset_class": filterset(record_type),
         "group_by": groups,
         "counts": {"people": Q(**{f"{prefix}pk__isnull": False})},
+        # The mean of each averaged field (a trainee's knowledge gain) over the rows that have one.
+        "means": {f"mean_{name}": F(f"{prefix}{name}") for name in part.averaged},
         "record": prefix,
         "distinct": True,
         "staff_see_published_only": True,

@@ -123,3 +123,36 @@ def test_trainees_are_counted_by_their_own_agency_and_by_the_courses(public_safe
     assert own == {"KP": 7, "KCS": 5}
     assert courses == {"KP": 12}
     del monitor
+
+
+def test_the_api_gives_the_mean_gain_and_evaluation_per_group_under_the_threshold_rule(public_safety_actors, settings):
+    """Means of the trainees' gain and evaluation by the course's topic: exact for staff, and for a
+    partner to one decimal where enough trainees give a value, null where too few do."""
+    from mission.api.services import token_issue
+    from tests.api.conftest import bearer, staff_key
+
+    settings.API_SMALL_CELL_THRESHOLD = 5
+    hate = TrainingTopic.objects.get(code="HATE_CRIME_INV")
+    cyber = TrainingTopic.objects.exclude(pk=hate.pk).order_by("code").first()
+    # Hate crimes: six trainees, gains 10, 20, 30, 40, 50 and one without a test after; evaluations 3, 4.
+    _approved(
+        public_safety_actors,
+        training_parts(*((f"H{n} Provë", 40, 40 + 10 * (n + 1) if n < 5 else None, 3 + n % 2) for n in range(6))),
+        topic=hate,
+    )
+    # Another topic: three trainees only, too few for a partner's mean.
+    _approved(public_safety_actors, training_parts(*((f"C{n} Provë", 50, 70, 5) for n in range(3))), topic=cyber)
+    route = "/api/v1/aggregates/trainings/trainees/"
+    staff = bearer(staff_key(public_safety_actors["department_head"], public_safety_actors["administrator"]))
+    rows = {r["group"]: r for r in staff.get(route, {"group_by": "topic"}).json()["results"]}
+    assert (rows["HATE_CRIME_INV"]["mean_gain"], rows["HATE_CRIME_INV"]["mean_satisfaction"]) == (30.0, 3.5)
+    assert rows[cyber.code]["mean_gain"] == 20.0
+    _token, key = token_issue(
+        actor=public_safety_actors["administrator"],
+        user=public_safety_actors["partner"],
+        name="NGO",
+        scopes=["trainings"],
+    )
+    published = {r["group"]: r for r in bearer(key).get(route, {"group_by": "topic"}).json()["results"]}
+    assert published["HATE_CRIME_INV"]["mean_gain"] == 30.0  # five trainees have a gain
+    assert published[cyber.code]["mean_gain"] is None  # three: too few
