@@ -164,7 +164,7 @@ class DepartmentConfig(AppConfig):
             from mission.figures.api import figure_api_urlpatterns
 
             for table in self.figures:
-                patterns += figure_api_urlpatterns(table)
+                patterns += figure_api_urlpatterns(table, self.department)
         return patterns
 
     def load_reference_data(self) -> Any:

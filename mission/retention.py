@@ -112,6 +112,23 @@ register(Purge("history", _("Change history"), "RETENTION_HISTORY_DAYS", purge_h
 register(Purge("form_tokens", _("Tokens of saved forms"), "RETENTION_FORM_TOKENS_DAYS", purge_form_tokens))
 
 
+def purge_pending_imports(cutoff: datetime.datetime) -> int:
+    """Files read for an import's dry run and never applied (mission.imports)."""
+    from mission.imports.services import import_purge
+
+    return import_purge(cutoff)
+
+
+register(
+    Purge(
+        "pending_imports",
+        _("Files read for imports and not applied"),
+        "RETENTION_PENDING_IMPORTS_DAYS",
+        purge_pending_imports,
+    )
+)
+
+
 def retention_purge(*, now: datetime.datetime | None = None, dry_run: bool = False) -> dict[str, int]:
     """Purge or anonymise everything past its retention period; {purge label: rows} for each period
     that is set. A dry run counts the same rows and rolls back."""

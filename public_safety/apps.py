@@ -141,6 +141,7 @@ class PublicSafetyConfig(departments.DepartmentConfig):
             values=("women", "men"),
             notes=("source",),
             dataset="women_in_police",
+            region="region",
         ),
     )
     dashboard_panels = ("public_safety.panels.forum_panel", "public_safety.panels.women_in_police_panel")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from mission.accounts.permissions import reads_department
 from mission.api.permissions import is_partner
 from mission.api.views import ValuesListView
 from mission.figures.declaration import FigureTable
@@ -56,8 +57,14 @@ def filterset(table: FigureTable) -> type[django_filters.FilterSet]:
 
 
 @functools.cache
-def list_view(table: FigureTable) -> type[ValuesListView]:
+def list_view(table: FigureTable, department: str) -> type[ValuesListView]:
     model = table.get_model()
+
+    def rows(self: ValuesListView, request: Request) -> Any:
+        """Partners read every row; staff those of their own department (need to know)."""
+        everything = model._default_manager.all()
+        return everything if is_partner(request) or reads_department(request.user, department) else everything.none()
+
     fields = {"id": "id", **{name: _lookup(model, name) for name in table.columns}, "updated_at": "updated_at"}
 
     def enrich(self: ValuesListView, rows: list[dict[str, Any]], request: Request) -> None:
@@ -78,7 +85,7 @@ def list_view(table: FigureTable) -> type[ValuesListView]:
         "reference_text_fields": tuple(k for k, lookup in fields.items() if lookup.endswith("__code")),
         "identifiers": {"id": model},
         "filterset_class": filterset(table),
-        "base_queryset": lambda self, request: model._default_manager.all(),
+        "base_queryset": rows,
         "partners_share_scope": True,
         "enrich": enrich,
         "extra_schema": {
@@ -93,7 +100,7 @@ def _threshold() -> int:
     return threshold
 
 
-def figure_api_urlpatterns(table: FigureTable) -> list[URLPattern]:
+def figure_api_urlpatterns(table: FigureTable, department: str) -> list[URLPattern]:
     if not table.dataset:
         return []
-    return [path(f"{table.path}/", list_view(table).as_view(), name=f"{table.name}_list")]
+    return [path(f"{table.path}/", list_view(table, department).as_view(), name=f"{table.name}_list")]

@@ -34,6 +34,9 @@ class FigureTable:
     values: tuple[str, ...]  # the whole numbers it holds
     notes: tuple[str, ...] = ()  # other fields of a row (its source)
     dataset: str = ""  # the API dataset of its list; partners get no count under the threshold
+    # The field naming a row's region: a regional supervisor keeps the rows of their region alone (the
+    # department head keeps them all); every reader of the department reads them all.
+    region: str | None = None
 
     @property
     def name(self) -> str:

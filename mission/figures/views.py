@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, has_capability, reads_department
 from mission.concurrency import lock_version
+from mission.exports.formulas import neutralise
 from mission.figures.declaration import FigureTable
 from mission.forms import VersionField, earlier_submission, submission_token, use_fast_widgets
 from mission.imports.models import PendingImport
@@ -35,16 +36,19 @@ from mission.imports.services import (
     UPDATE,
     ImportPlan,
     PlanChangedError,
+    Refusal,
     UnreadableFileError,
     error_rows,
     import_apply,
     import_keep,
+    import_pending,
     import_plan,
     import_table,
     read_table,
 )
 from mission.pages import form_saved, get_or_404, list_context
 from mission.records.cells import cells_of, columns_of
+from mission.records.summary import record_summary_mark_items
 
 
 class FigureForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -105,6 +109,27 @@ class FigurePages:
         if not self.may_maintain(request):
             raise PermissionDenied
 
+    def own_region(self, request: AuthenticatedHttpRequest) -> int | None:
+        """The region whose rows a regional maintainer keeps (None: every region's)."""
+        return request.user.region_id if self.table.region else None
+
+    def writable(self, request: AuthenticatedHttpRequest) -> Any:
+        """The rows the maintainer may change: their region's, or all."""
+        rows = self.model._default_manager.all()
+        region = self.own_region(request)
+        return rows if region is None else rows.filter(**{f"{self.table.region}_id": region})
+
+    def refusal(self, request: AuthenticatedHttpRequest) -> Refusal:
+        """An imported row out of the maintainer's region, refused on its region's cell."""
+        region, field = self.own_region(request), self.table.region
+
+        def refuse(row: Any) -> dict[str, str]:
+            if region is None or field is None or getattr(row, f"{field}_id") == region:
+                return {}
+            return {field: _("You keep the figures of your own region only.")}
+
+        return refuse
+
     def context(self, request: AuthenticatedHttpRequest, **extra: Any) -> dict[str, Any]:
         meta = self.model._meta
         pages = ("list", "create", "edit", "delete", "export", "import")
@@ -128,7 +153,11 @@ class FigurePages:
         filterset = self._rows(request)
         context = list_context(request, filterset, filterset.qs)
         columns = columns_of(self.model, self.table.columns)
-        rows = [(row, cells_of(row, columns, readable=False)) for row in context["page"].object_list]
+        region, field = self.own_region(request), self.table.region
+        rows = [
+            (row, cells_of(row, columns, readable=False), region is None or getattr(row, f"{field}_id") == region)
+            for row in context["page"].object_list
+        ]
         return render(request, "figures/list.html", self.context(request, columns=columns, rows=rows, **context))
 
     def export(self, request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -143,7 +172,7 @@ class FigurePages:
         writer.writerow(self.table.columns)
         fields = [self.model._meta.get_field(n) for n in self.table.columns]
         for row in filterset.qs.iterator(chunk_size=2000):
-            writer.writerow([_code(row, f) for f in fields])
+            writer.writerow([neutralise(_code(row, f)) for f in fields])  # the import reads it back unquoted
         return response
 
     # --- A row ---------------------------------------------------------------------------------------
@@ -155,11 +184,15 @@ class FigurePages:
 
     def edit(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         self.require_maintainer(request)
-        return self._form(request, get_or_404(lambda: self.model._default_manager.get(pk=pk)))
+        return self._form(request, get_or_404(lambda: self.writable(request).get(pk=pk)))
 
     def _form(self, request: AuthenticatedHttpRequest, row: Any) -> HttpResponse:
         initial = {"version": row.version} if row is not None else None
         form = form_class(self.table)(request.POST or None, instance=row, initial=initial)
+        region = self.own_region(request)
+        if region is not None and self.table.region in form.fields:
+            choices: Any = form.fields[self.table.region]
+            choices.queryset = choices.queryset.filter(pk=region)
         conflict = None
         draft_key = f"{self.table.name}:{row.pk if row else 'new'}"
         if request.method == "POST" and form.is_valid():
@@ -205,7 +238,7 @@ class FigurePages:
     def delete(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         """A confirmation page; the post deletes (the row's history keeps it)."""
         self.require_maintainer(request)
-        row = get_or_404(lambda: self.model._default_manager.get(pk=pk))
+        row = get_or_404(lambda: self.writable(request).get(pk=pk))
         if request.method == "POST":
             row._history_user = request.user
             row.delete()
@@ -231,7 +264,7 @@ class FigurePages:
                     upload.add_error("file", error.message)
                 else:
                     pending = import_keep(table, user=request.user, spec=spec, file_name=file.name)
-                    return self._dry_run(request, pending, import_plan(spec, table))
+                    return self._dry_run(request, pending, import_plan(spec, table, refuse=self.refusal(request)))
         return render(request, "figures/import.html", self.context(request, upload=upload, columns=spec.columns))
 
     def _dry_run(self, request: AuthenticatedHttpRequest, pending: PendingImport, plan: ImportPlan) -> HttpResponse:
@@ -258,9 +291,7 @@ class FigurePages:
         return render(request, "figures/dry_run.html", context)
 
     def _pending(self, request: AuthenticatedHttpRequest, pk: int) -> PendingImport:
-        found: PendingImport = get_or_404(
-            lambda: PendingImport.objects.get(pk=pk, user=request.user, target=self.table.model)
-        )
+        found: PendingImport = get_or_404(lambda: import_pending(pk, user=request.user, spec=self.table.import_spec()))
         return found
 
     def _apply(self, request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -271,13 +302,17 @@ class FigurePages:
         pending = self._pending(request, confirm.cleaned_data["pending"])
         spec = self.table.import_spec()
         try:
-            counts = import_apply(spec, pending, actor=request.user, expected=confirm.cleaned_data["digest"])
+            counts = import_apply(
+                spec, pending, actor=request.user, expected=confirm.cleaned_data["digest"], refuse=self.refusal(request)
+            )
         except PlanChangedError as changed:
             messages.warning(request, changed.message)
             return self._dry_run(request, pending, changed.plan)
         except (UnreadableFileError, ValidationError, IntegrityError):
             messages.error(request, _("Nothing was imported: the data changed meanwhile. Check the dry run again."))
-            return self._dry_run(request, pending, import_plan(spec, import_table(pending)))
+            plan = import_plan(spec, import_table(pending), refuse=self.refusal(request))
+            return self._dry_run(request, pending, plan)
+        record_summary_mark_items(self.model)  # the rows were written at once, without their signals
         messages.success(
             request,
             _("Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")

@@ -20,21 +20,24 @@ import io
 import json
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from mission.common import ApplicationError, VersionedModel
-from mission.encryption import decrypt, encrypt
+from mission.encryption import DecryptionError, decrypt, encrypt
+from mission.exports.formulas import FORMULA_STARTS, neutralise
 from mission.imports.models import PendingImport
 from mission.imports.spec import ImportSpec
 
@@ -69,25 +72,58 @@ def _rows_limit() -> int:
     return limit
 
 
+MAX_COLUMNS = 100  # more than any import has: a sheet that claims 16 384 columns is read this far
+XLSX_EXPANSION = 20  # an XLSX file's parts may hold this many times IMPORT_MAX_BYTES, unpacked
+BLANK_ROWS = 1000  # empty rows read in a row before a file is refused as padded
+UNREADABLE_XLSX = _lazy("This file could not be read as an Excel workbook (.xlsx).")
+
+
+def _filled(numbered: Iterator[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """The rows with a value, up to one more than the limit (the caller says the file is too long);
+    a run of more than BLANK_ROWS empty rows is refused (a sheet padded to a million rows)."""
+    rows: list[tuple[int, list[str]]] = []
+    blank = 0
+    for number, cells in numbered:
+        if not any(cells):
+            blank += 1
+            if blank > BLANK_ROWS:
+                raise UnreadableFileError(
+                    _("This file has more than %(n)s empty rows in a row: delete them and upload it again.")
+                    % {"n": BLANK_ROWS}
+                )
+            continue
+        blank = 0
+        rows.append((number, cells))
+        if len(rows) > _rows_limit() + 1:
+            break
+    return rows
+
+
 def _xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    """The first sheet's rows, its values as saved (a formula's last result). Refused before it is
+    unpacked when its parts would unpack to far more than the file (a zip bomb)."""
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFileError(_("This file could not be read as an Excel workbook (.xlsx).")) from error
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnreadableFileError(str(UNREADABLE_XLSX)) from error
+    if unpacked > settings.IMPORT_MAX_BYTES * XLSX_EXPANSION:
+        raise UnreadableFileError(_("This workbook unpacks to too much data: save it again with only the figures."))
     try:
-        sheet = book.worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((number, [_cell(v) for v in row]))
-            if len(rows) > _rows_limit() + 1:
-                break
-        return rows
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UnreadableFileError(_("This file could not be read as an Excel workbook (.xlsx).")) from error
-    finally:
-        book.close()
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet: Any = book.worksheets[0]
+            sheet.reset_dimensions()  # read the rows the sheet holds, not those it claims
+            rows = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            return _filled((number, [_cell(v) for v in row]) for number, row in enumerate(rows, start=1))
+        finally:
+            book.close()
+    except UnreadableFileError:
+        raise
+    except Exception as error:
+        raise UnreadableFileError(str(UNREADABLE_XLSX)) from error
 
 
 def _csv(data: bytes) -> list[tuple[int, list[str]]]:
@@ -99,32 +135,34 @@ def _csv(data: bytes) -> list[tuple[int, list[str]]]:
         raise UnreadableFileError(
             _("This CSV file is not in UTF-8. Save it again as “CSV UTF-8” (Excel offers it) and upload that.")
         ) from error
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    try:  # the separator alone: the quoting is always the standard one (a doubled quote is a quote)
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = []
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=delimiter)
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
-            rows.append((number, [cell.strip() for cell in row]))
-            if len(rows) > _rows_limit() + 1:
-                break
+        return _filled((number, [cell.strip() for cell in row]) for number, row in enumerate(reader, start=1))
     except csv.Error as error:
         raise UnreadableFileError(_("This CSV file is malformed: %(error)s") % {"error": error}) from error
-    return rows
+
+
+def _unquoted(cell: str) -> str:
+    """A cell as it was before an export made it safe for a spreadsheet (`mission.exports.neutralise`
+    puts a quote before text that starts like a formula): the round trip gives back the same text."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def read_table(upload: UploadedFile[Any]) -> Table:
     """The cells of the file's first sheet: its first filled row the header, the filled rows after it.
-    Refused with a reason: too large, not a CSV or XLSX file, no header, too many rows."""
+    Refused with a reason: too large, not a CSV or XLSX file, no header, too many rows, a value in a
+    column without a name."""
     if upload.size is not None and upload.size > settings.IMPORT_MAX_BYTES:
         limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
         raise UnreadableFileError(_("This file is larger than %(limit)s MB.") % {"limit": limit})
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
     if len(data) > settings.IMPORT_MAX_BYTES:
         raise UnreadableFileError(_("This file is too large."))
-    read = _xlsx(data) if data.startswith(b"PK\x03\x04") else _csv(data)
-    filled = [(number, cells) for number, cells in read if any(cells)]
+    filled = _xlsx(data) if data.startswith(b"PK\x03\x04") else _csv(data)
     if not filled:
         raise UnreadableFileError(_("This file is empty."))
     (_line, header), *rows = filled
@@ -132,7 +170,15 @@ def read_table(upload: UploadedFile[Any]) -> Table:
         raise UnreadableFileError(_("This file has more than %(limit)s rows: split it.") % {"limit": _rows_limit()})
     if not rows:
         raise UnreadableFileError(_("This file has a header but no rows."))
-    return Table([h.strip().lower() for h in header], rows)
+    names = [h.strip().lower() for h in header]
+    while names and not names[-1]:
+        names.pop()  # a formatted column after the last one
+    for line, cells in rows:
+        if any(cell for i, cell in enumerate(cells) if i >= len(names) or not names[i]):
+            raise UnreadableFileError(
+                _("Row %(line)s has a value in a column without a name in the header.") % {"line": line}
+            )
+    return Table(names, [(line, [_unquoted(cell) for cell in cells[: len(names)]]) for line, cells in rows])
 
 
 def import_keep(table: Table, *, user: Any, spec: ImportSpec, file_name: str) -> PendingImport:
@@ -144,11 +190,32 @@ def import_keep(table: Table, *, user: Any, spec: ImportSpec, file_name: str) ->
 
 
 def import_table(pending: PendingImport) -> Table:
-    found = json.loads(decrypt(pending.cells) or "{}")
+    try:
+        found = json.loads(decrypt(pending.cells) or "{}")
+    except (DecryptionError, ValueError):
+        found = {}  # sealed with a key no longer configured: nothing to apply, upload it again
     return Table(found.get("header", []), [(line, cells) for line, cells in found.get("rows", [])])
 
 
+def import_pending(pk: int, *, user: Any, spec: ImportSpec) -> PendingImport:
+    """The user's own file waiting for its confirmation (DoesNotExist for another's, or one past
+    IMPORT_PENDING_HOURS: a dry run that old is to be made again)."""
+    stale = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS)
+    found: PendingImport = PendingImport.objects.get(pk=pk, user=user, target=spec.model, created_at__gte=stale)
+    return found
+
+
+def import_purge(cutoff: datetime.datetime) -> int:
+    """Forget the files read for dry runs that nobody applied before `cutoff` (a retention purge)."""
+    deleted, _by_model = PendingImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
 # --- The plan (the dry run) ---------------------------------------------------------------------------
+# Whether the actor may write a row as the line would leave it: the errors by column, none if they may.
+Refusal = Callable[[models.Model], dict[str, str]]
+
+
 @dataclass
 class RowPlan:
     line: int
@@ -195,35 +262,67 @@ def _same(before: Any, after: Any) -> bool:
     return bool(before == after)
 
 
-def _row_plan(spec: ImportSpec, line: int, cells: dict[str, str], form_class: Any) -> RowPlan:
+def _key_of(values: dict[str, Any], spec: ImportSpec) -> tuple[Any, ...]:
+    """A row's key from its values (a reference row by its primary key): what names it, whatever the
+    text said it with ("2024", "02024")."""
+    return tuple(getattr(values[name], "pk", values[name]) for name in spec.key)
+
+
+def _key_values(
+    form_class: Any, spec: ImportSpec, cells: dict[str, str]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A line's key, cleaned by the fields of its form alone (its values, and the errors by column)."""
+    values, errors = {}, {}
+    for name in spec.key:
+        try:
+            values[name] = form_class.base_fields[name].clean(cells.get(name, ""))
+        except ValidationError as error:
+            errors[name] = list(error.messages)
+    return values, errors
+
+
+def _existing(
+    spec: ImportSpec, keys: list[tuple[dict[str, Any], dict[str, list[str]]]], *, lock: bool
+) -> dict[tuple[Any, ...], models.Model]:
+    """The model's rows the file's keys may name, read at once (locked until the transaction ends when
+    the plan is applied): those whose first key field has a value the file gives."""
     model: Any = spec.get_model()
-    probe = form_class(cells)
-    probe.is_valid()
-    key_errors = {name: list(probe.errors[name]) for name in spec.key if name in probe.errors}
-    if key_errors:
-        return RowPlan(line, ERROR, cells, errors=key_errors)
-    key = {name: probe.cleaned_data.get(name) for name in spec.key}
-    existing = model._default_manager.filter(**key).first()
+    first = spec.key[0]
+    values = {getattr(found[first], "pk", found[first]) for found, _errors in keys if first in found}
+    related = [n for n in spec.columns if model._meta.get_field(n).is_relation]
+    rows = model._default_manager.select_related(*related).filter(**{f"{first}__in": values}).order_by()
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    return {_key_of({n: getattr(row, n) for n in spec.key}, spec): row for row in rows}
+
+
+def _row_plan(
+    spec: ImportSpec, line: int, cells: dict[str, str], form_class: Any, existing: Any, refuse: Refusal | None
+) -> RowPlan:
+    model: Any = spec.get_model()
+    before = {name: getattr(existing, name) for name in spec.columns} if existing is not None else {}
     form = form_class(cells, instance=existing)
     if not form.is_valid():
         errors = {(ROW if name == NON_FIELD_ERRORS else name): list(e) for name, e in form.errors.items()}
         return RowPlan(line, ERROR, cells, errors=errors)
+    refused = refuse(form.instance) if refuse is not None else {}
+    if refused:
+        return RowPlan(line, ERROR, cells, errors={name: [message] for name, message in refused.items()})
     if existing is None:
         return RowPlan(line, CREATE, cells, form=form)
     changes = []
-    saved = model._default_manager.get(pk=existing.pk)  # the form changed `existing`
     for name in spec.columns:
         model_field = model._meta.get_field(name)
-        before, after = getattr(saved, name), form.cleaned_data.get(name)
-        if not _same(before, after):
-            changes.append(
-                (str(capfirst(model_field.verbose_name)), _shown(model_field, before), _shown(model_field, after))
-            )
+        after = form.cleaned_data.get(name)
+        if not _same(before[name], after):
+            label = str(capfirst(model_field.verbose_name))
+            changes.append((label, _shown(model_field, before[name]), _shown(model_field, after)))
     return RowPlan(line, UPDATE if changes else UNCHANGED, cells, changes=changes, form=form)
 
 
-def import_plan(spec: ImportSpec, table: Table) -> ImportPlan:
-    """The dry run: what each row would do, and why a refused one is refused."""
+def import_plan(spec: ImportSpec, table: Table, *, refuse: Refusal | None = None, lock: bool = False) -> ImportPlan:
+    """The dry run: what each row would do, and why a refused one is refused (`refuse`: the actor may
+    not write it). The rows the keys name are read in one query, the reference lists once."""
     model: Any = spec.get_model()
     missing = [name for name in spec.columns if name not in table.header]
     unknown = [name for name in table.header if name and name not in spec.columns]
@@ -240,20 +339,28 @@ def import_plan(spec: ImportSpec, table: Table) -> ImportPlan:
     if problems:
         return ImportPlan(list(spec.columns), [], problems)
     form_class = spec.form_class()
-    plans: list[RowPlan] = []
-    first_of: dict[tuple[str, ...], int] = {}
+    lines = []
     for line, values in table.rows:
         cells = {name: (values[i] if i < len(values) else "") for i, name in enumerate(table.header)}
-        key = tuple(cells[name].strip().lower() for name in spec.key)
+        lines.append((line, cells, _key_values(form_class, spec, cells)))
+    existing = _existing(spec, [key for _line, _cells, key in lines], lock=lock)
+    names = ", ".join(str(model._meta.get_field(n).verbose_name) for n in spec.key)
+    plans: list[RowPlan] = []
+    first_of: dict[tuple[Any, ...], int] = {}
+    for line, cells, (key_values, key_errors) in lines:
+        if key_errors:
+            plans.append(RowPlan(line, ERROR, cells, errors=key_errors))
+            continue
+        key = _key_of(key_values, spec)
         if key in first_of:
-            message = _("Row %(line)s has the same %(key)s: one row per key.") % {
+            message = _("Row %(line)s has the same values for %(key)s: one row per key.") % {
                 "line": first_of[key],
-                "key": ", ".join(str(model._meta.get_field(n).verbose_name) for n in spec.key),
+                "key": names,
             }
             plans.append(RowPlan(line, ERROR, cells, errors={ROW: [message]}))
             continue
         first_of[key] = line
-        plans.append(_row_plan(spec, line, cells, form_class))
+        plans.append(_row_plan(spec, line, cells, form_class, existing.get(key), refuse))
     return ImportPlan(list(spec.columns), plans)
 
 
@@ -265,30 +372,48 @@ class PlanChangedError(ApplicationError):
         self.plan = plan
 
 
+REASON_LENGTH = 100  # django-simple-history's history_change_reason
+
+
 @transaction.atomic
-def import_apply(spec: ImportSpec, pending: PendingImport, *, actor: Any, expected: str) -> Counter[str]:
-    """Write the plan the user confirmed (its `digest` is `expected`), every row or none, and forget the
-    file. Raises PlanChangedError when the plan made now differs, UnreadableFileError when it cannot apply."""
-    plan = import_plan(spec, import_table(pending))
+def import_apply(
+    spec: ImportSpec, pending: PendingImport, *, actor: Any, expected: str, refuse: Refusal | None = None
+) -> Counter[str]:
+    """Write the plan the user confirmed (its `digest` is `expected`), every row or none, with the
+    history reason "import of <file>", and forget the file. The rows it updates are locked while it
+    plans again: raises PlanChangedError when that plan differs, UnreadableFileError when it cannot
+    apply."""
+    model: Any = spec.get_model()
+    plan = import_plan(spec, import_table(pending), refuse=refuse, lock=True)
     if plan.digest() != expected:
         raise PlanChangedError(plan)
     if not plan.applicable:
         raise UnreadableFileError(_("This file has nothing to apply, or rows that are refused."))
-    reason = _("import of %(file)s") % {"file": pending.file_name}
+    reason = (_("import of %(file)s") % {"file": pending.file_name})[:REASON_LENGTH]
+    now = timezone.now()
+    created, updated = [], []
     for row in plan.rows:
         if row.action not in (CREATE, UPDATE):
             continue
         instance = row.form.save(commit=False)
-        if row.action == UPDATE and isinstance(instance, VersionedModel):
-            instance.version += 1  # read in this transaction: an edit open elsewhere is now a conflict
-        instance._history_user = actor
-        instance._change_reason = reason
-        instance.save()
+        instance.updated_at = now
+        if row.action == CREATE:
+            instance.created_at = now
+            created.append(instance)
+            continue
+        if isinstance(instance, VersionedModel):
+            instance.version += 1  # read under the lock: an edit opened before it is now a conflict
+        updated.append(instance)
+    if created:
+        bulk_create_with_history(created, model, default_user=actor, default_change_reason=reason)
+    if updated:
+        fields = [*spec.columns, "updated_at", *(["version"] if issubclass(model, VersionedModel) else [])]
+        bulk_update_with_history(updated, model, fields, default_user=actor, default_change_reason=reason)
     pending.delete()
     return plan.counts()
 
 
-def error_rows(spec: ImportSpec, plan: ImportPlan) -> tuple[list[str], Sequence[list[str]]]:
+def error_rows(spec: ImportSpec, plan: ImportPlan) -> tuple[list[str], Sequence[list[object]]]:
     """The refused rows as the file had them, with a column of what is wrong: to fix and upload again."""
     header = ["row", *plan.columns, "errors"]
     rows = []
@@ -296,5 +421,5 @@ def error_rows(spec: ImportSpec, plan: ImportPlan) -> tuple[list[str], Sequence[
         if row.action != ERROR:
             continue
         said = "; ".join(f"{name}: {m}" if name else m for name, messages in row.errors.items() for m in messages)
-        rows.append([str(row.line), *(row.cells.get(name, "") for name in plan.columns), said])
+        rows.append([str(row.line), *(neutralise(row.cells.get(name, "")) for name in plan.columns), neutralise(said)])
     return header, rows

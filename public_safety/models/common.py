@@ -31,3 +31,7 @@ class Rank(models.TextChoices):
     GENERAL = "general", _("General")
     CIVILIAN = "civilian", _("Civilian staff")
     OTHER = "other", _("Other (not police)")
+
+
+# The ranks of the police's own staff figures (not the civilians or others a course may train).
+POLICE_RANKS = [(value, label) for value, label in Rank.choices if value not in (Rank.CIVILIAN, Rank.OTHER)]

@@ -43,6 +43,9 @@ class SafetyForum(ReferenceList):
         verbose_name = _("community safety forum")
         verbose_name_plural = _("community safety forums")
 
+    def __str__(self) -> str:
+        return self.name if self.active else str(_("%(name)s (dissolved)") % {"name": self.name})
+
 
 class PolicePresence(models.TextChoices):
     PRESENT = "present", _("Police took part")
@@ -66,7 +69,6 @@ class ForumMeeting(ActivityRecord):
         SafetyForum,
         on_delete=models.PROTECT,
         related_name="meetings",
-        limit_choices_to={"active": True},
         verbose_name=_("forum"),
     )
     title = models.CharField(_("agenda"), max_length=200, help_text=_("What the meeting was called for."))
@@ -92,7 +94,17 @@ class ForumMeeting(ActivityRecord):
     def clean(self) -> None:
         if self.forum_id is not None:
             self.municipality_id = self.forum.municipality_id  # it meets where it is
+            if not self.forum.active and self._forum_chosen():
+                raise ValidationError({"forum": _("This forum was dissolved: choose one that meets.")})
         super().clean()
+
+    def _forum_chosen(self) -> bool:
+        """Whether the forum is being chosen (a new meeting, or another forum): a meeting of a forum
+        dissolved since keeps it, and stays open to corrections."""
+        if self.pk is None:
+            return True
+        saved = type(self)._default_manager.filter(pk=self.pk).values_list("forum_id", flat=True).first()
+        return saved != self.forum_id
 
 
 class Attendance(BaseModel):

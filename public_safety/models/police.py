@@ -13,7 +13,7 @@ from mission.common import BaseModel, VersionedModel
 from mission.records.shapes import ActivityRecord, ParticipantRow, record_indexes
 from mission.review.models import ReviewLabels
 from mission.sensitivity import Pseudonym, declare
-from public_safety.models.common import PublicSafetyQuerySet, Rank
+from public_safety.models.common import POLICE_RANKS, PublicSafetyQuerySet, Rank
 
 
 class ManagementLevel(models.TextChoices):
@@ -35,7 +35,7 @@ class PoliceStaffFigure(VersionedModel, BaseModel):
     region = models.ForeignKey(
         "field_offices.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("region")
     )
-    rank = models.CharField(_("rank"), max_length=12, choices=Rank.choices)
+    rank = models.CharField(_("rank"), max_length=12, choices=POLICE_RANKS)
     level = models.CharField(_("management level"), max_length=12, choices=ManagementLevel.choices)
     women = models.PositiveIntegerField(_("women"), validators=[MaxValueValidator(100000)])
     men = models.PositiveIntegerField(_("men"), validators=[MaxValueValidator(100000)])

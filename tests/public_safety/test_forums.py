@@ -245,3 +245,40 @@ def test_the_meeting_list_and_the_dashboard_cost_the_same_queries_at_two_sizes(p
         _approved(public_safety_actors, forum_in(forum.municipality, f"LPSC-{n}"), meeting_parts(), date=TODAY)
     summaries_refresh()
     assert [_queries(client, url) for url in pages] == few
+
+
+def test_a_dissolved_forum_keeps_its_meetings_open_to_corrections_but_takes_no_new_one(public_safety_actors):
+    from mission.records.services import record_correct_content
+
+    forum = forum_in(_gjilan(public_safety_actors))
+    meeting = _approved(public_safety_actors, forum, meeting_parts(), date=TODAY - datetime.timedelta(days=3))
+    forum.active = False
+    forum.save()
+    assert str(forum).endswith("(dissolved)")
+    record_type = record_type_of(ForumMeeting)
+    form = form_class(record_type, correcting=True)(
+        {
+            **{k: getattr(v, "pk", v) for k, v in meeting_content(forum).items()},
+            "date": TODAY - datetime.timedelta(days=3),
+            "version": meeting.version,
+            "reason": "The police's follow-up came in.",
+        },
+        user=public_safety_actors["supervisor"],
+    )
+    assert form.is_valid(), form.errors
+    corrected = record_correct_content(
+        actor=public_safety_actors["supervisor"],
+        record=meeting,
+        expected_version=meeting.version,
+        reason="The police's follow-up came in.",
+        fields=form.content(),
+        parts=meeting_parts(issues=(("traffic", "resolved", None),)),
+    )
+    assert corrected.forum == forum
+    with pytest.raises(ValidationError, match="dissolved"):
+        record_create(
+            actor=public_safety_actors["monitor"],
+            model=ForumMeeting,
+            fields=meeting_content(forum),
+            parts=meeting_parts(),
+        )

