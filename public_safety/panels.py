@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from mission.common import language_suffix
-from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, rate
+from field_offices.selectors import municipality_names
+from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth, rate
 from mission.dashboards.filters import Filters
 from mission.review.models import ReviewStatus
 from public_safety.models import (
@@ -48,7 +49,7 @@ def forum_panel(user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]
     forums = SafetyForum.objects.filter(active=True).order_by()
     if filters.region_ids is not None:
         forums = forums.filter(municipality__region_id__in=filters.region_ids)
-    places = dict(forums.values_list("pk", f"municipality__name_{language_suffix()}"))
+    places = dict(forums.values_list("pk", "municipality__code"))
     meetings = (
         ForumMeeting.objects.visible_to(user)
         .filter(status=ReviewStatus.APPROVED, forum_id__in=forums.values("pk"), date__gt=before, date__lte=today)
@@ -70,19 +71,36 @@ def forum_panel(user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]
         Figure(_("Share of the active forums functioning"), rate(len(functioning), len(places)), None, RATE),
         Figure(_("Forum actions past their deadline"), overdue, None, COUNT),
     ]
+    municipalities = {m["code"]: m for m in municipality_names()}
     by_place: dict[str, list[int]] = {}
-    for pk, name in places.items():
-        counts = by_place.setdefault(name, [0, 0])
+    for pk, code in places.items():
+        counts = by_place.setdefault(code, [0, 0])
         counts[0] += 1
         counts[1] += pk in functioning
-    rows: list[list[Any]] = [[name, n, working] for name, (n, working) in sorted(by_place.items())]
+    listed = sorted(by_place, key=lambda code: municipalities[code]["name"])
+    metric = _("Forums functioning")
+
+    def municipality_url(code: str) -> str:
+        return reverse("dashboards:municipality_detail", args=[code])
+
+    inside = None
+    if filters.region_ids is not None:
+        inside = {code for code, m in municipalities.items() if m["region_id"] in filters.region_ids}
     chart = Chart(
         "forums-by-municipality",
         _("Active forums and those functioning, by municipality"),
-        [Column(_("Municipality")), Column(_("Active forums"), COUNT), Column(_("Functioning"), COUNT)],
-        rows,
+        [Column(_("Municipality")), Column(_("Active forums"), COUNT), Column(metric, COUNT)],
+        [[municipalities[code]["name"], *by_place[code]] for code in listed],
         series=(2,),
         note=str(_("As of today, whatever the period.")),
+        links=[municipality_url(code) for code in listed],
+        shape_map=choropleth(
+            values={code: float(working) for code, (_n, working) in by_place.items()},
+            names={code: m["name"] for code, m in municipalities.items()},
+            inside=inside,
+            url=municipality_url,
+            metric=metric,
+        ),
     )
     return figures, [chart]
 

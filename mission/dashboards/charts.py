@@ -71,6 +71,9 @@ class Chart:
     # only when no figure is known.
     measured: bool = False
     empty_text: StrOrPromise = ""  # what the page says when it is empty (else "Nothing to show…")
+    # Its numbers by municipality as a map (`choropleth`): the page draws the map, with the rows as its
+    # data table and CSV; a report prints the rows.
+    shape_map: dict[str, Any] | None = None
 
     @property
     def empty(self) -> bool:

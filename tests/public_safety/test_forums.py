@@ -223,6 +223,8 @@ def test_the_dashboard_page_shows_the_forums(public_safety_actors, public_safety
     summaries_refresh()
     page = client.get(reverse("public_safety:dashboard")).content.decode()
     assert "Forums functioning" in page
+    assert "Municipalities: Forums functioning" in page  # the forums on the map
+    assert 'aria-labelledby="forums-by-municipality-title"' in page
     assert "Attendance by community" in page
     assert "Women&#x27;s share in the police by year, against the target" in page
 
