@@ -16,6 +16,7 @@ from democratization.models import (
     GovernanceAssessment,
     IncidentKind,
     JournalistIncident,
+    JournalistResponse,
     MediaOutlet,
     MediaType,
     ParticipantOutcome,
@@ -24,7 +25,6 @@ from democratization.models import (
     PerpetratorType,
     Recommendation,
     RecommendationSource,
-    ResponseStep,
     SourceBody,
 )
 from field_offices.models import Community, Institution, Municipality
@@ -78,12 +78,12 @@ def democratization_demo_load(*, records: int) -> str:
         steps: list[dict[str, object]] = []
         if reported and n % 3 != 2 and 5 * n + 1 > 7:
             steps.append(
-                {"step": ResponseStep.Step.POLICE_CASE, "date": day + datetime.timedelta(days=2 + n % 6), "note": ""}
+                {"step": JournalistResponse.POLICE_CASE, "date": day + datetime.timedelta(days=2 + n % 6), "note": ""}
             )
         if n % 5 == 0 and n:
             steps.append(
                 {
-                    "step": ResponseStep.Step.MISSION_STATEMENT,
+                    "step": JournalistResponse.MISSION_STATEMENT,
                     "date": day + datetime.timedelta(days=1),
                     "note": "Demo statement.",
                 }

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from democratization.models import IncidentFlagRule, Journalist, JournalistIncident, ResponseStep
+from democratization.models import IncidentFlagRule, Journalist, JournalistIncident, JournalistResponse
 from mission.records.flags import FLAGGED_STATUSES, FlagRule, no_step_after
 
 POLICE_CASE_DAYS = 30  # an incident reported to the police with no police case after this many days
@@ -24,6 +24,6 @@ def _targeted_again(incident: JournalistIncident) -> bool:
 
 
 RULES = (
-    no_step_after(IncidentFlagRule.NO_POLICE_CASE, ResponseStep.Step.POLICE_CASE, POLICE_CASE_DAYS),
+    no_step_after(IncidentFlagRule.NO_POLICE_CASE, JournalistResponse.POLICE_CASE, POLICE_CASE_DAYS),
     FlagRule(IncidentFlagRule.TARGETED_AGAIN, _targeted_again),
 )

@@ -22,9 +22,9 @@ from mission.records.shapes import (
     MunicipalAssessment,
     ParticipantRow,
     PersonRow,
-    ResponseStepRow,
     flag_rows,
     record_indexes,
+    response_steps,
 )
 from mission.review.models import ReviewedQuerySet, ReviewLabels
 from mission.sensitivity import Pseudonym, declare
@@ -163,26 +163,24 @@ class Journalist(PersonRow):
         verbose_name_plural = _("journalists")
 
 
-class ResponseStep(ResponseStepRow):
-    """A step of the response to an incident, by an institution or by the mission."""
+class JournalistResponse(models.TextChoices):
+    POLICE_CASE = "police_case", _("Police opened a case")
+    SUSPECT_IDENTIFIED = "suspect_identified", _("Suspect identified")
+    CHARGED = "charged", _("Charges filed")
+    JUDGMENT = "judgment", _("Judgment")
+    MISSION_STATEMENT = "mission_statement", _("Mission: public statement")
+    MISSION_MEETING = "mission_meeting", _("Mission: meeting with the authorities")
+    MISSION_REFERRAL = "mission_referral", _("Mission: referral")
 
-    class Step(models.TextChoices):
-        POLICE_CASE = "police_case", _("Police opened a case")
-        SUSPECT_IDENTIFIED = "suspect_identified", _("Suspect identified")
-        CHARGED = "charged", _("Charges filed")
-        JUDGMENT = "judgment", _("Judgment")
-        MISSION_STATEMENT = "mission_statement", _("Mission: public statement")
-        MISSION_MEETING = "mission_meeting", _("Mission: meeting with the authorities")
-        MISSION_REFERRAL = "mission_referral", _("Mission: referral")
 
-    INSTITUTIONAL = ("police_case", "suspect_identified", "charged", "judgment")
-
-    incident = models.ForeignKey(JournalistIncident, on_delete=models.CASCADE, related_name="response_steps")
-    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
-
-    class Meta(ResponseStepRow.Meta):
-        verbose_name = _("response step")
-        verbose_name_plural = _("response to the incident")
+ResponseStep = response_steps(
+    JournalistIncident,
+    JournalistResponse,
+    name="ResponseStep",
+    institutional=("police_case", "suspect_identified", "charged", "judgment"),
+    verbose_name_plural=_("response to the incident"),
+    doc="A step of the response to an incident, by an institution or by the mission.",
+)
 
 
 class IncidentFlagRule(models.TextChoices):

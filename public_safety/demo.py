@@ -22,7 +22,7 @@ from public_safety.models import (
     BiasMotivation,
     HateCrimeIncident,
     HateCrimeKind,
-    HateCrimeStep,
+    HateCrimeResponse,
     Rank,
     Strategy,
     Training,
@@ -33,10 +33,10 @@ FIRST_NAMES = ["Shpresa", "Dragan", "Fatmir", "Jelena", "Agim", "Mirela", "Bekim
 LAST_NAMES = ["Rexhepi", "Stojanović", "Bytyqi", "Ilić", "Kastrati", "Đorđević", "Halili", "Marković"]
 # The response of a demo incident: which steps it has, by its number (a step only once its day has come).
 RESPONSES: tuple[tuple[str, int], ...] = (
-    (HateCrimeStep.Step.RECORDED, 1),
-    (HateCrimeStep.Step.INDICATORS, 2),
-    (HateCrimeStep.Step.INVESTIGATION, 6),
-    (HateCrimeStep.Step.CHARGED, 40),
+    (HateCrimeResponse.RECORDED, 1),
+    (HateCrimeResponse.INDICATORS, 2),
+    (HateCrimeResponse.INVESTIGATION, 6),
+    (HateCrimeResponse.CHARGED, 40),
 )
 
 
@@ -49,12 +49,12 @@ def _steps(n: int, day: datetime.date, today: datetime.date, reported: bool) -> 
         if when > today:
             break  # not yet
         if (n + k) % 4 == 3:  # not done: the steps after it wait too, but a hate crime not recorded
-            if step == HateCrimeStep.Step.RECORDED:  # may still be investigated (and is flagged)
+            if step == HateCrimeResponse.RECORDED:  # may still be investigated (and is flagged)
                 continue
             break
         steps.append({"step": step, "date": when, "note": ""})
     if n % 6 == 1:
-        steps.append({"step": HateCrimeStep.Step.MISSION_MEETING, "date": min(day + datetime.timedelta(3), today)})
+        steps.append({"step": HateCrimeResponse.MISSION_MEETING, "date": min(day + datetime.timedelta(3), today)})
     return [{"note": "", **step} for step in steps]
 
 

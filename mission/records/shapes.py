@@ -73,6 +73,19 @@ class AgeBand(models.TextChoices):
     UNKNOWN = "unknown", _("Not known")
 
 
+def community_field(**extra: Any) -> models.ForeignKey[Any, Any]:
+    """The community of a person or of the people a row counts (empty: not known)."""
+    return models.ForeignKey(
+        "field_offices.Community",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+        **extra,
+    )
+
+
 class PersonRow(BaseModel):
     """A person a record concerns (a journalist attacked, a victim, a participant): a restricted name,
     sex and community for the figures, and `ordinal`, the person's number on the record, which the
@@ -84,14 +97,7 @@ class PersonRow(BaseModel):
         _("name"), max_length=200, blank=True, help_text=_("Restricted: shown to the department only.")
     )
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
-    community = models.ForeignKey(
-        "field_offices.Community",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-    )
+    community = community_field()
     # Feeds the perturbation of partners' counts of people (mission.api.disclosure); history leaves it out.
     record_key = record_key_field()
     history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])  # each subclass's own table
@@ -154,6 +160,41 @@ class ResponseStepRow(BaseModel):
 
     def conflict_label(self) -> str:
         return str(self)
+
+
+def response_steps(
+    record: type[ReviewedRecord],
+    steps: type[models.TextChoices],
+    *,
+    name: str,
+    institutional: tuple[str, ...],
+    verbose_name_plural: Any,
+    doc: str = "",
+    link: str = "incident",
+) -> type[ResponseStepRow]:
+    """A department's response steps of `record`, its `steps` the choices of `step` (and the class's
+    `Step`), `institutional` those an institution takes: assign it to a module-level name of the
+    department's `models.py`, as its class would be,
+
+        ResponseStep = response_steps(JournalistIncident, JournalistResponse, name="ResponseStep", ...)
+
+    The rows point to the record by `link` (related name "response_steps")."""
+    label = record._meta.app_label
+    meta = type(
+        "Meta",
+        (ResponseStepRow.Meta,),
+        {"app_label": label, "verbose_name": _("response step"), "verbose_name_plural": verbose_name_plural},
+    )
+    attributes: dict[str, Any] = {
+        "__module__": f"{label}.models",
+        "__doc__": doc or f"A step of the response to a {record._meta.verbose_name}.",
+        "Step": steps,
+        "INSTITUTIONAL": institutional,
+        link: models.ForeignKey(record, on_delete=models.CASCADE, related_name="response_steps"),
+        "step": models.CharField(_("step"), max_length=20, choices=steps.choices),
+        "Meta": meta,
+    }
+    return type(name, (ResponseStepRow,), attributes)
 
 
 class IncidentRecord(ReviewedRecord):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from mission.common import BaseModel, ReferenceList
-from mission.records.shapes import ActivityRecord, record_indexes
+from mission.records.shapes import ActivityRecord, community_field, record_indexes
 from mission.review.models import ReviewLabels
 from mission.sensitivity import declare
 from public_safety.models.common import PublicSafetyQuerySet
@@ -111,15 +111,7 @@ class Attendance(BaseModel):
     """How many women and men of one community attended a meeting: counted, never named."""
 
     meeting = models.ForeignKey(ForumMeeting, on_delete=models.CASCADE, related_name="attendance")
-    community = models.ForeignKey(
-        "field_offices.Community",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-        help_text=_("Leave empty for those whose community is not known."),
-    )
+    community = community_field(help_text=_("Leave empty for those whose community is not known."))
     women = models.PositiveSmallIntegerField(_("women"), default=0, validators=[MaxValueValidator(5000)])
     men = models.PositiveSmallIntegerField(_("men"), default=0, validators=[MaxValueValidator(5000)])
     history = HistoricalRecords()

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mission.common import ReferenceList
-from mission.records.shapes import AgeBand, IncidentRecord, PersonRow, ResponseStepRow, flag_rows, record_indexes
+from mission.records.shapes import AgeBand, IncidentRecord, PersonRow, flag_rows, record_indexes, response_steps
 from mission.review.models import ReviewLabels
 from mission.sensitivity import Pseudonym, declare
 from public_safety.models.common import PublicSafetyQuerySet
@@ -93,29 +93,27 @@ class Victim(PersonRow):
         verbose_name_plural = _("victims")
 
 
-class HateCrimeStep(ResponseStepRow):
-    """A step of the response to a hate crime: what the police, prosecution and courts did, where it
-    was referred, and what the mission did."""
+class HateCrimeResponse(models.TextChoices):
+    RECORDED = "recorded", _("Police recorded it as a hate crime")
+    INDICATORS = "indicators", _("Police documented bias indicators")
+    INVESTIGATION = "investigation", _("Investigation opened")
+    CHARGED = "charged", _("Charged with the bias motive")
+    JUDGMENT = "judgment", _("Judgment")
+    OMBUDSPERSON = "ombudsperson", _("Referred to the Ombudsperson")
+    INSPECTORATE = "inspectorate", _("Referred to the Police Inspectorate")
+    MISSION_MEETING = "mission_meeting", _("Mission: meeting with the police")
+    MISSION_STATEMENT = "mission_statement", _("Mission: public statement")
 
-    class Step(models.TextChoices):
-        RECORDED = "recorded", _("Police recorded it as a hate crime")
-        INDICATORS = "indicators", _("Police documented bias indicators")
-        INVESTIGATION = "investigation", _("Investigation opened")
-        CHARGED = "charged", _("Charged with the bias motive")
-        JUDGMENT = "judgment", _("Judgment")
-        OMBUDSPERSON = "ombudsperson", _("Referred to the Ombudsperson")
-        INSPECTORATE = "inspectorate", _("Referred to the Police Inspectorate")
-        MISSION_MEETING = "mission_meeting", _("Mission: meeting with the police")
-        MISSION_STATEMENT = "mission_statement", _("Mission: public statement")
 
-    INSTITUTIONAL = ("recorded", "indicators", "investigation", "charged", "judgment", "ombudsperson", "inspectorate")
-
-    incident = models.ForeignKey(HateCrimeIncident, on_delete=models.CASCADE, related_name="response_steps")
-    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
-
-    class Meta(ResponseStepRow.Meta):
-        verbose_name = _("response step")
-        verbose_name_plural = _("police response")
+HateCrimeStep = response_steps(
+    HateCrimeIncident,
+    HateCrimeResponse,
+    name="HateCrimeStep",
+    institutional=("recorded", "indicators", "investigation", "charged", "judgment", "ombudsperson", "inspectorate"),
+    verbose_name_plural=_("police response"),
+    doc="A step of the response to a hate crime: what the police, prosecution and courts did, where it was "
+    "referred, and what the mission did.",
+)
 
 
 class HateCrimeFlagRule(models.TextChoices):
