@@ -4,50 +4,26 @@ The bar is no serious or critical violation. axe-core is vendored in tests/brows
 (MPL-2.0); it is injected into the page under test only.
 """
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from mission.reports.models import ReportJob
 from rights.models import Flag, Observation
+from tests.browser import axe
 from tests.browser.test_home import _sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).parents[2] / "browser" / "vendor" / "axe-core" / "axe.min.js"
 PERIOD = "?from=2026-01&to=2026-03"
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
-BLOCKING = ("serious", "critical")
+SIZES = axe.SIZES
 
 
 @pytest.fixture
 def page(page):
-    """Every page of the context gets axe before its own scripts (an init script, so the portal's
-    Content-Security-Policy, which refuses injected scripts, stays as it is)."""
-    page.context.add_init_script(path=str(AXE))
-    return page
+    return axe.with_axe(page)
 
 
-def _violations(page) -> list[str]:
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['impact']} {v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:4]}"
-        for v in result["violations"]
-        if v["impact"] in BLOCKING
-    ]
-
-
-def _check(page, urls: list[str]) -> None:
-    found = {}
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        for url in urls:
-            page.goto(url)
-            expect(page.locator("h1").first).to_be_visible()
-            if violations := _violations(page):
-                found[f"{size} {url}"] = violations
-    assert not found, "\n".join(f"{where}:\n  " + "\n  ".join(v) for where, v in found.items())
+_violations, _check = axe.violations, axe.check
 
 
 def _municipality(trial_data) -> str:
