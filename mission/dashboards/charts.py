@@ -28,6 +28,8 @@ def format_value(value: Any, kind: str = COUNT) -> str:
     """A count or a rate (a fraction) as the user's language writes it; an em dash when unknown."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str):  # a label (a row's head): text, never grouped like a number
+        return value
     if kind == RATE:
         return f"{number_format(shown_percent(value), 1, use_l10n=True)} %"
     if kind == COUNT:

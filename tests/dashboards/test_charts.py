@@ -184,3 +184,16 @@ def test_column_labels_without_short_axis_labels_do_not_hang_over_the_left_edge(
     spans = [_extent(float(c["label_x"]), c["label"], "middle", font) for c in svg["columns"] if c["label"]]
     assert spans[0][0] >= 0
     assert spans[-1][1] <= float(svg["width"])
+
+
+@pytest.mark.parametrize("language", ["en", "sq", "sr-latn"])
+def test_a_tables_row_heads_are_text_whatever_their_columns_kind(language):
+    """A chart's first column is its rows' labels: as typed, never grouped like a number ("P,riz,ren"),
+    even where the column was declared without a kind (a count by default); the counts are grouped."""
+    from django.utils import translation
+
+    chart = Chart("by-place", "By place", [Column("Municipality"), Column("Incidents")], [["Prizren", 12345]])
+    with translation.override(language):
+        (row,) = chart.table()["rows"]
+    assert row["head"] == "Prizren"
+    assert row["cells"][0] in {"12,345", "12.345", "12 345", "12\xa0345"}
