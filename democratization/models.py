@@ -1,19 +1,14 @@
 """Democratization's records. Journalists' safety: an incident (the kit's `IncidentRecord`) with the
 journalists it concerns and the institutions' and the mission's response, step by step."""
 
-from typing import Any
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from field_offices.models import Institution
 from mission.accounts.roles import Department
-from mission.api.disclosure import record_key_field
 from mission.common import ReferenceList
 from mission.encryption import EncryptedCharField
 from mission.records.shapes import (
@@ -23,6 +18,7 @@ from mission.records.shapes import (
     ParticipantRow,
     PersonRow,
     flag_rows,
+    percent_field,
     record_indexes,
     response_steps,
 )
@@ -392,22 +388,6 @@ class AuditOpinion(models.TextChoices):
     NOT_YET = "not_yet", _("Not issued yet")
 
 
-def _percent(label: StrOrPromise, help_text: StrOrPromise) -> "models.FloatField[Any, Any]":
-    """A share in per cent, 0 to 100 (a number in the API, as partners' tools expect)."""
-    return models.FloatField(
-        label,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text=help_text,
-    )
-
-
-class AssessmentLabels(ReviewLabels):
-    author = _("Assessor")
-    created = _("started the assessment")
-
-
 class GovernanceAssessment(MunicipalAssessment):
     """A municipality's governance in one year, by the indicators of `INDICATORS_VERSION`: financial
     management, human resources, performance management and public participation. Drafted by a
@@ -415,23 +395,20 @@ class GovernanceAssessment(MunicipalAssessment):
 
     INDICATORS_VERSION = "2026.1"  # docs/democratization.md says what each indicator means in it
 
-    author_field = "assessor"
-    review_labels = AssessmentLabels()
-
     indicators_version = models.CharField(
         _("indicators version"), max_length=10, default=INDICATORS_VERSION, editable=False
     )
-    budget_execution = _percent(_("budget execution (%)"), _("Share of the final budget the municipality spent."))
-    own_source_revenue = _percent(
+    budget_execution = percent_field(_("budget execution (%)"), _("Share of the final budget the municipality spent."))
+    own_source_revenue = percent_field(
         _("own-source revenue (%)"), _("Share of the revenue from the municipality's own sources.")
     )
     audit_opinion = models.CharField(
         _("audit opinion"), max_length=12, choices=AuditOpinion.choices, default=AuditOpinion.NOT_YET
     )
-    women_senior_posts = _percent(
+    women_senior_posts = percent_field(
         _("women in senior posts (%)"), _("Share of the senior civil-service posts held by women.")
     )
-    non_majority_senior_posts = _percent(
+    non_majority_senior_posts = percent_field(
         _("non-majority communities in senior posts (%)"),
         _("Share of the senior posts held by members of non-majority communities."),
     )
@@ -445,19 +422,10 @@ class GovernanceAssessment(MunicipalAssessment):
         help_text=_("The legal minimum: at least two a year (Law on Local Self-Government)."),
     )
     budget_hearings_held = models.PositiveSmallIntegerField(_("budget hearings held"), null=True, blank=True)
-    decisions_published = _percent(_("decisions published (%)"), _("Share of the assembly's decisions published."))
-    notes = models.TextField(_("notes"), blank=True, help_text=_("Sources and remarks. Internal."))
-    assessor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessor")
-    )
-    record_key = record_key_field()
-    history = HistoricalRecords(excluded_fields=["record_key"])
-    sensitivity = declare(internal=["notes", "assessor", "submitted_at"])
-
+    decisions_published = percent_field(_("decisions published (%)"), _("Share of the assembly's decisions published."))
     objects = DemocratizationQuerySet.as_manager()
 
     class Meta(MunicipalAssessment.Meta):
-        ordering = ["-year", "-assessed_on", "-pk"]  # the latest year first: what the map shows
         verbose_name = _("municipal governance assessment")
         verbose_name_plural = _("municipal governance assessments")
         constraints = [models.UniqueConstraint(fields=["municipality", "year"], name="assessment_once_per_year")]

@@ -137,22 +137,27 @@ def record_flags_sweep() -> int:
     return raised
 
 
-def no_step_after(code: str, step: str, days: int, *, steps: str = "response_steps") -> FlagRule:
+def no_step_after(
+    code: str, step: str, days: int, *, steps: str = "response_steps", reported_only: bool = True
+) -> FlagRule:
     """The rule "no `step` in the response `days` after an incident reported to the police" (no police
-    case, no investigation), for an `IncidentRecord` whose `ResponseStepRow` rows are its `steps`. It
-    holds once the days have passed, so the nightly sweep checks it too."""
+    case, no investigation), for an `IncidentRecord` whose `ResponseStepRow` rows are its `steps`; with
+    `reported_only=False`, after any incident (no answer from the institution responsible). It holds
+    once the days have passed, so the nightly sweep checks it too."""
 
     def due() -> datetime.date:
         return timezone.localdate() - datetime.timedelta(days=days)
 
     def applies(incident: Any) -> bool:
         return (
-            incident.reported_to_police is True
+            (incident.reported_to_police is True or not reported_only)
             and incident.date <= due()
             and not getattr(incident, steps).filter(step=step).exists()
         )
 
     def candidates(incidents: QuerySet[Any]) -> QuerySet[Any]:
-        return incidents.filter(reported_to_police=True, date__lte=due()).exclude(**{f"{steps}__step": step})
+        if reported_only:
+            incidents = incidents.filter(reported_to_police=True)
+        return incidents.filter(date__lte=due()).exclude(**{f"{steps}__step": step})
 
     return FlagRule(code, applies, candidates=candidates)

@@ -28,12 +28,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from simple_history.models import HistoricalRecords
 
 from mission.api.disclosure import record_key_field
 from mission.common import BaseModel
 from mission.encryption import EncryptedCharField
-from mission.review.models import ReviewedRecord
+from mission.review.models import ReviewedRecord, ReviewLabels
 from mission.sensitivity import declare
 from mission.validation import past_date_error
 
@@ -73,17 +74,23 @@ class AgeBand(models.TextChoices):
     UNKNOWN = "unknown", _("Not known")
 
 
-def community_field(**extra: Any) -> models.ForeignKey[Any, Any]:
-    """The community of a person or of the people a row counts (empty: not known)."""
-    return models.ForeignKey(
-        "field_offices.Community",
-        on_delete=models.PROTECT,
+def percent_field(label: StrOrPromise, help_text: StrOrPromise) -> models.FloatField[Any, Any]:
+    """A share in per cent, 0 to 100, empty while not known (a number in the API, as partners' tools
+    expect): an assessment's indicator."""
+    return models.FloatField(
+        label,
         null=True,
         blank=True,
-        related_name="+",
-        verbose_name=_("community"),
-        **extra,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=help_text,
     )
+
+
+def community_field(**extra: Any) -> models.ForeignKey[Any, Any]:
+    """The community of a person or of the people a row counts (empty: not known, unless `extra` says
+    `null=False, blank=False`)."""
+    options: dict[str, Any] = {"null": True, "blank": True, "related_name": "+", "verbose_name": _("community")}
+    return models.ForeignKey("field_offices.Community", on_delete=models.PROTECT, **(options | extra))
 
 
 class PersonRow(BaseModel):
@@ -142,7 +149,7 @@ class ResponseStepRow(BaseModel):
         began = self._record_date()
         if self.date and began and self.date < began:
             raise ValidationError(
-                {"date": _("A step of the response cannot come before the incident (%(day)s).") % {"day": began}}
+                {"date": _("A step cannot come before the record's date (%(day)s).") % {"day": began}}
             )
 
     def _record_date(self) -> datetime.date | None:
@@ -238,6 +245,42 @@ class IncidentRecord(ReviewedRecord):
         happened(date=self.date)
 
 
+class FollowedCase(ReviewedRecord):
+    """A case the mission follows through the institutions that handle it (a property claim through the
+    verification agency, the courts and enforcement; a case of domestic violence through the police,
+    the courts and the services): when it began, where, what the monitor knows (internal), and who
+    follows it (its `monitor`). The institutions' steps are a part of the record (`response_steps`,
+    link "case"); the people it concerns are the subclass's, restricted."""
+
+    author_field = "monitor"
+
+    date = models.DateField(_("date opened"), help_text=_("The day the case began: the claim, the report."))
+    municipality = models.ForeignKey(
+        "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the monitor knows of the case. Internal: never published.")
+    )
+    monitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("monitor")
+    )
+    # Feeds the perturbation of partners' counts (mission.api.disclosure); history leaves it out.
+    record_key = record_key_field()
+    history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])
+    sensitivity = declare(internal=["description", "monitor", "submitted_at"])
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name}, {self.date:%Y-%m-%d}" if self.date else str(self._meta.verbose_name)
+
+    def clean(self) -> None:
+        super().clean()
+        happened(date=self.date)
+
+
 ACTIVITY_INTERNAL = ("description", "organiser", "submitted_at", "partner_institution", "title")
 
 
@@ -280,12 +323,18 @@ class ActivityRecord(ReviewedRecord):
             raise ValidationError({"end_date": _("The last day cannot be before the first.")})
 
 
+class AssessmentLabels(ReviewLabels):
+    author = _("Assessor")
+    created = _("started the assessment")
+
+
 class MunicipalAssessment(ReviewedRecord):
     """A municipality assessed for one year against a versioned set of indicators (its governance, its
     compliance with the language law): drafted, reviewed and approved like every record, one per
     municipality and year. The subclass adds its indicators (numbers the dashboard may map and trend:
-    `RecordType.mapped`, `trend_by="year"`), `assessor` (its `author_field`) and `indicators_version`
-    with its version as the default; its Meta keeps the constraint (a subclass may name it)."""
+    `RecordType.mapped`, `trend_by="year"`) and `indicators_version` with its version as the default;
+    its Meta keeps the constraint (a subclass may name it). The notes and the assessor (its
+    `author_field`) are internal."""
 
     municipality = models.ForeignKey(
         "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
@@ -294,9 +343,21 @@ class MunicipalAssessment(ReviewedRecord):
         _("year assessed"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     assessed_on = models.DateField(_("date of the assessment"))
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Sources and remarks. Internal."))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessor")
+    )
+    # Feeds the perturbation of partners' counts (mission.api.disclosure); history leaves it out.
+    record_key = record_key_field()
+    history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])
+    sensitivity = declare(internal=["notes", "assessor", "submitted_at"])
+
+    author_field = "assessor"
+    review_labels = AssessmentLabels()
 
     class Meta:
         abstract = True
+        ordering = ["-year", "-assessed_on", "-pk"]  # the latest year first: what the map shows
         constraints = [
             models.UniqueConstraint(fields=["municipality", "year"], name="%(app_label)s_%(class)s_once_per_year")
         ]

@@ -333,7 +333,7 @@ def test_a_response_step_before_the_incident_is_refused_and_row_errors_are_annou
     data["date"] = f"{draft.date:%Y-%m-%d}"
     response = monitor.post(url("edit", draft.pk), data)
     assert response.status_code == 200
-    assert "cannot come before the incident" in response.content.decode()
+    assert "cannot come before the record&#x27;s date" in response.content.decode()
     assert not draft.response_steps.exists()
     missing = dict(data, **{"responsestep-0-date": ""})
     response = monitor.post(url("edit", draft.pk), missing)
