@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     # The shared core, then the departments (which depend on it, never the reverse).
     "field_offices",
     "rights",
+    "human_rights",
     "democratization",
     "public_safety",
 ]

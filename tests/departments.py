@@ -100,10 +100,11 @@ def department_actors(
     partner: Any,
     administrator: Any,
     other_department_monitor: str,
+    other_department: str = "rights",
 ) -> dict[str, Any]:
     """The actors of `ACTORS` for a department placed in `region` (a monitor of its first field team, a
-    supervisor, the head), with the mission-wide ones, a monitor of Mitrovica and one of Human Rights
-    in the same region (`other_department_monitor`, a username)."""
+    supervisor, the head), with the mission-wide ones, a monitor of Mitrovica and one of another
+    department in the same region (`other_department_monitor`, a username, of `other_department`)."""
     from field_offices.models import FieldTeam
     from tests.factories import UserFactory
 
@@ -128,7 +129,9 @@ def department_actors(
             region=geography["MIT"],
             field_team=FieldTeam.objects.get(code="FT-MIT-01"),
         ),
-        "other_department_monitor": UserFactory(username=other_department_monitor, region=geography[region]),
+        "other_department_monitor": UserFactory(
+            username=other_department_monitor, department=other_department, region=geography[region]
+        ),
     }
 
 

@@ -1,6 +1,6 @@
 """The layers (docs/architecture.md), read from the imports of every module:
 
-    departments   rights, democratization, public_safety: import only field_offices and mission
+    departments   rights, human_rights, democratization, public_safety: import only field_offices and mission
     frameworks    the rest of mission/: dashboards, reports, api, audit, accounts, the shell
     geography     field_offices: imports only the base
     base          BASE below: imports neither a framework nor the geography

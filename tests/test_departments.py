@@ -13,6 +13,7 @@ def test_the_departments_are_found_through_their_configs_in_installed_order():
     # The test department (tests/incidents) is installed by tests/settings.py only, after the portal's own.
     assert [config.name for config in departments.all()] == [
         "rights",
+        "human_rights",
         "democratization",
         "public_safety",
         "tests.incidents",
@@ -37,9 +38,11 @@ def test_declared_records_get_navigation_dashboards_and_routes():
 
 
 def test_a_departments_declarations_are_registered_with_the_frameworks():
-    rights = next(config for config in departments.all() if config.department == Department.RIGHTS)
+    rights = next(config for config in departments.all() if config.label == "rights")
+    # Human Rights is two apps: trial monitoring's own sections, and the kit's one for the other app.
     assert {s.label for s in navigation._sections if s.department == Department.RIGHTS} == {
-        s.label for s in rights.navigation
+        *(s.label for s in rights.navigation),
+        next(c for c in departments.all() if c.label == "human_rights").verbose_name,
     }
     assert all(datasets.get(d.code) == d for d in rights.datasets)
     assert any(type(d).__name__ == "RightsDashboards" for d in dashboards._departments)

@@ -1,0 +1,72 @@
+"""Human Rights & Communities beyond the courtroom, one module per line of work: communities' rights
+(incidents and language compliance), returns and property, and cultural and religious heritage."""
+
+from human_rights.models.common import HumanRightsQuerySet
+from human_rights.models.communities import (
+    AffectedPerson,
+    CommunityFlagRule,
+    CommunityIncident,
+    CommunityIncidentFlag,
+    CommunityIncidentKind,
+    CommunityIncidentStep,
+    CommunityResponse,
+    LanguageAssessment,
+)
+from human_rights.models.heritage import (
+    CouncilDecision,
+    CouncilDecisionQuerySet,
+    CouncilDecisionStatus,
+    DecisionStatus,
+    HeritageIncident,
+    HeritageIncidentKind,
+    HeritageIncidentStep,
+    HeritageResponse,
+    ProtectedSite,
+    SiteKind,
+)
+from human_rights.models.returns import (
+    Assistance,
+    PropertyCase,
+    PropertyCaseStep,
+    PropertyClaim,
+    PropertyFocus,
+    PropertyKind,
+    PropertyStep,
+    ReturnGroup,
+    ReturnKind,
+    ReturnMovement,
+    ReturnOrigin,
+)
+
+__all__ = [
+    "AffectedPerson",
+    "Assistance",
+    "CommunityFlagRule",
+    "CommunityIncident",
+    "CommunityIncidentFlag",
+    "CommunityIncidentKind",
+    "CommunityIncidentStep",
+    "CommunityResponse",
+    "CouncilDecision",
+    "CouncilDecisionQuerySet",
+    "CouncilDecisionStatus",
+    "DecisionStatus",
+    "HeritageIncident",
+    "HeritageIncidentKind",
+    "HeritageIncidentStep",
+    "HeritageResponse",
+    "HumanRightsQuerySet",
+    "LanguageAssessment",
+    "PropertyCase",
+    "PropertyCaseStep",
+    "PropertyClaim",
+    "PropertyFocus",
+    "PropertyKind",
+    "PropertyStep",
+    "ProtectedSite",
+    "ReturnGroup",
+    "ReturnKind",
+    "ReturnMovement",
+    "ReturnOrigin",
+    "SiteKind",
+]

@@ -1,0 +1,117 @@
+"""What the dashboard of Human Rights beyond the courtroom shows beside its records' figures
+(`DepartmentConfig.dashboard_panels`): its map layers, each municipality coloured by the approved
+incidents against communities of the period, by the persons who returned in it, and by the heritage
+incidents of the period, beside the protected sites there. Each layer reads one grouped query, whatever the records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from field_offices.selectors import municipality_names
+from human_rights.models import CommunityIncident, HeritageIncident, ProtectedSite, ReturnGroup, ReturnMovement
+from mission.dashboards.charts import COUNT, Chart, Column, Figure, choropleth
+from mission.dashboards.filters import Filters
+from mission.review.models import ReviewStatus
+
+
+def _approved(model: Any, user: Any, filters: Filters) -> QuerySet[Any]:
+    """The model's approved records the user reads, of the period and the regions shown."""
+    records: QuerySet[Any] = model.objects.visible_to(user).filter(
+        status=ReviewStatus.APPROVED, date__gte=filters.period.first, date__lte=filters.period.end
+    )
+    if filters.region_ids is not None:
+        records = records.filter(municipality__region_id__in=filters.region_ids)
+    return records.order_by()
+
+
+def _counted(rows: QuerySet[Any], code: str, **measure: Any) -> dict[str, int]:
+    """Municipality code → the measure, from one grouped query."""
+    return {row[code]: row["n"] or 0 for row in rows.values(code).annotate(**measure)}
+
+
+def _layer(
+    slug: str,
+    title: StrOrPromise,
+    columns: list[tuple[StrOrPromise, dict[str, int]]],
+    filters: Filters,
+    municipalities: dict[str, Any],
+    note: StrOrPromise = "",
+) -> Chart:
+    """A map of the municipalities by the first of `columns` (label, code → number), with every column
+    in its table; the municipalities outside the regions shown are grey."""
+    listed = sorted(
+        {code for _label, values in columns for code, n in values.items() if n and code in municipalities},
+        key=lambda code: municipalities[code]["name"],
+    )
+
+    def url(code: str) -> str:
+        return reverse("dashboards:municipality_detail", args=[code])
+
+    inside = None
+    if filters.region_ids is not None:
+        inside = {code for code, m in municipalities.items() if m["region_id"] in filters.region_ids}
+    metric, values = columns[0]
+    return Chart(
+        slug,
+        title,
+        [Column(_("Municipality")), *(Column(label, COUNT) for label, _values in columns)],
+        [[municipalities[code]["name"], *(values.get(code, 0) for _label, values in columns)] for code in listed],
+        note=str(note),
+        links=[url(code) for code in listed],
+        shape_map=choropleth(
+            values={code: float(n) for code, n in values.items()},
+            names={code: m["name"] for code, m in municipalities.items()},
+            inside=inside,
+            url=url,
+            metric=metric,
+        ),
+    )
+
+
+def map_panel(user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
+    """The three map layers: incidents against communities, returns, protected sites and the heritage
+    incidents at them."""
+    code = "municipality__code"
+    municipalities = {m["code"]: m for m in municipality_names()}
+    incidents = _counted(_approved(CommunityIncident, user, filters), code, n=Count("pk"))
+    movements = _approved(ReturnMovement, user, filters)
+    persons = _counted(
+        ReturnGroup.objects.filter(movement__in=movements.values("pk")).order_by(),
+        f"movement__{code}",
+        n=Sum("persons"),
+    )
+    sites = ProtectedSite.objects.order_by()
+    if filters.region_ids is not None:
+        sites = sites.filter(municipality__region_id__in=filters.region_ids)
+    listed = _counted(sites, code, n=Count("pk"))
+    at_sites = _counted(_approved(HeritageIncident, user, filters), code, n=Count("pk"))
+    charts = [
+        _layer(
+            "map-community-incidents",
+            _("Community-rights incidents by municipality"),
+            [(_("Community-rights incidents"), incidents)],
+            filters,
+            municipalities,
+        ),
+        _layer(
+            "map-returns",
+            _("Persons who returned, by municipality"),
+            [(_("Persons"), persons)],
+            filters,
+            municipalities,
+        ),
+        _layer(
+            "map-heritage",
+            _("Heritage incidents and protected sites, by municipality"),
+            [(_("Heritage incidents"), at_sites), (_("Protected sites"), listed)],
+            filters,
+            municipalities,
+            note=_("The sites as listed today, whatever the period; the incidents of the period."),
+        ),
+    ]
+    return [], charts
