@@ -21,7 +21,8 @@ MEAN = "mean"  # a mean, written to one decimal
 PALETTE = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, light to dark
 ZERO_FILL = "#f4f6f8"
 OUTSIDE_FILL = "#d9d9d9"
-SERIES_FILLS = ("#3182bd", "#fd8d3c", "#74c476", "#9e9ac8", "#969696")  # stacked series, up to five
+# Stacked series' colours, up to eight (a tracker's statuses and "no status yet").
+SERIES_FILLS = ("#3182bd", "#fd8d3c", "#74c476", "#9e9ac8", "#969696", "#e7ba52", "#d6616b", "#17becf")
 
 
 def format_value(value: Any, kind: str = COUNT) -> str:

@@ -197,3 +197,12 @@ def test_a_tables_row_heads_are_text_whatever_their_columns_kind(language):
         (row,) = chart.table()["rows"]
     assert row["head"] == "Prizren"
     assert row["cells"][0] in {"12,345", "12.345", "12 345", "12\xa0345"}
+
+
+def test_a_stacked_chart_draws_up_to_eight_series():
+    """A tracker whose items have six statuses stacks seven series (with "no status yet")."""
+    columns = [Column("Kind", "text"), *(Column(f"Stage {n}") for n in range(7))]
+    chart = Chart("stages", "By stage", columns, [["Draft law", *range(1, 8)]], series=tuple(range(1, 8)))
+    fills = {item["fill"] for item in chart.legend()}
+    assert len(fills) == 7
+    assert chart.svg()
