@@ -318,7 +318,8 @@ class ValuesListView(PortalAPIView):
                 **{
                     key: RecordIdentifierField()
                     if key in cls.identifiers
-                    else _doc_field(model, lookup, key not in cls.staff_only_fields)
+                    # Not required: `?fields=` may leave any out, and partners never get the staff-only ones.
+                    else _doc_field(model, lookup, required=False)
                     for key, lookup in cls.fields.items()
                 },
                 **cls.extra_schema,
