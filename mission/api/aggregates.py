@@ -83,7 +83,9 @@ MEAN = serializers.FloatField(
 RATE = serializers.FloatField(allow_null=True, help_text="From the counts shown, 0 to 1; null when one is null")
 METHOD: "dict[str, serializers.Field[Any, Any, Any, Any]]" = {
     "disclosure_control": serializers.ChoiceField(
-        choices=["cell_key", "none"], help_text="cell_key for partners; none for staff (exact counts)"
+        choices=["cell_key", "none", "suppression"],
+        help_text="cell_key for partners; none for staff (exact counts); suppression where every small count is "
+        "hidden, staff's included (cases of gender-based violence)",
     ),
     "threshold": serializers.IntegerField(allow_null=True, help_text="Counts below it are null (partners)"),
     "max_perturbation": serializers.IntegerField(help_text="The largest difference from the true count"),
@@ -119,6 +121,9 @@ class AggregateView(PortalAPIView):
     record: ClassVar[str] = ""
     distinct: ClassVar[bool] = False
     staff_see_published_only: ClassVar[bool] = False  # e.g. only approved observations count
+    # No small count for anyone, staff included (cases of gender-based violence): staff's cells under
+    # the threshold are suppressed too, unperturbed.
+    suppress_small: ClassVar[bool] = False
     disaggregate_help: ClassVar[str] = "Split each group by a characteristic of what is counted (default none)."
     # The department's summaries whose version says when its records last changed: partners' answers
     # are kept until it moves. None declared: counted for every request.
@@ -256,7 +261,8 @@ class AggregateView(PortalAPIView):
             cell["group"] = group.label(cell.get("group"))
         keys = ("group", *(["subgroup"] if self.disaggregate else []), *self.keyed_by)
         perturb = is_partner(request)
-        return Response({**disclosure.method(perturb=perturb), "results": self.published(cells, keys, perturb)})
+        method = disclosure.method(perturb=perturb, suppress=self.suppress_small)
+        return Response({**method, "results": self.published(cells, keys, perturb)})
 
     def published(self, cells: list[dict[str, Any]], keys: tuple[str, ...], perturb: bool) -> list[dict[str, Any]]:
         """Each cell as a reader receives it, in the order of its `keys`: the keys, the protected counts,
@@ -265,11 +271,12 @@ class AggregateView(PortalAPIView):
         rows = []
         for cell in sorted(cells, key=lambda c: tuple((c.get(k) is None, str(c.get(k))) for k in keys)):
             row = {key: cell.get(key) for key in keys}
-            row |= {name: disclosure.protect(cell[name], perturb=perturb) for name in self.counts}
+            suppress = self.suppress_small
+            row |= {name: disclosure.protect(cell[name], perturb=perturb, suppress=suppress) for name in self.counts}
             for name, rate in self.rates.items():
                 row[name] = disclosure.coherent_rate(row[rate.part], row[rate.whole])
             for name in self.means:
-                row[name] = disclosure.protected_mean(*cell[name], perturb=perturb)
+                row[name] = disclosure.protected_mean(*cell[name], perturb=perturb, suppress=suppress)
             row["suppressed"] = any(row[name] is None for name in self.counts)
             rows.append(row)
         return rows

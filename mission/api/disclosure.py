@@ -201,19 +201,29 @@ def cell_counts(
     return result
 
 
-def protect(cell: Counted, *, perturb: bool) -> int | None:
+def hidden_when_small(value: float | None) -> float | None:
+    """A count of something so sensitive that no reader, staff included, is told a small one (cases of
+    gender-based violence): None when it is above 0 and under API_SMALL_CELL_THRESHOLD."""
+    if value is not None and 0 < value < settings.API_SMALL_CELL_THRESHOLD:
+        return None
+    return value
+
+
+def protect(cell: Counted, *, perturb: bool, suppress: bool = False) -> int | None:
     """What a reader receives for a cell: for partners (`perturb`) the perturbed count, or None when
-    that is below API_SMALL_CELL_THRESHOLD; for staff reading within their own rights, the count."""
+    that is below API_SMALL_CELL_THRESHOLD; for staff reading within their own rights, the count, or,
+    where every small count is hidden (`suppress`), None for one under the threshold."""
     if not perturb:
-        return cell.value
+        return None if suppress and hidden_when_small(cell.value) is None else cell.value
     value = cell.perturbed()
     return value if value >= settings.API_SMALL_CELL_THRESHOLD else None
 
 
-def protected_mean(total: int, n: int, *, perturb: bool) -> float | None:
+def protected_mean(total: int, n: int, *, perturb: bool, suppress: bool = False) -> float | None:
     """A mean of `n` values summing to `total`, to one decimal: None without values, and for partners
-    (`perturb`) when fewer than API_SMALL_CELL_THRESHOLD people give it."""
-    if not n or (perturb and n < settings.API_SMALL_CELL_THRESHOLD):
+    (`perturb`), or for everyone where small counts are hidden (`suppress`), when fewer than
+    API_SMALL_CELL_THRESHOLD people give it."""
+    if not n or ((perturb or suppress) and n < settings.API_SMALL_CELL_THRESHOLD):
         return None
     return round(total / n, 1)
 
@@ -226,8 +236,14 @@ def coherent_rate(part: int | None, whole: int | None) -> float | None:
     return round(min(part, whole) / whole, 4)
 
 
-def method(*, perturb: bool) -> dict[str, Any]:
+def method(*, perturb: bool, suppress: bool = False) -> dict[str, Any]:
     """What an aggregate response says about its disclosure control, so a reader can weigh it."""
+    if not perturb and suppress:
+        return {
+            "disclosure_control": "suppression",
+            "threshold": settings.API_SMALL_CELL_THRESHOLD,
+            "max_perturbation": 0,
+        }
     if not perturb:
         return {"disclosure_control": "none", "threshold": None, "max_perturbation": 0}
     return {

@@ -135,6 +135,7 @@ def aggregate_view(record_type: RecordType) -> type[AggregateView]:
         "filterset_class": filterset(record_type),
         "group_by": groups,
         "counts": {"records": Q(), "approved": Q(status=ReviewStatus.APPROVED)},
+        "suppress_small": record_type.sensitive_counts,
     }
     return type(f"{model.__name__}Aggregates", (AggregateView,), attributes)
 
@@ -173,6 +174,7 @@ def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[Aggre
         "record": prefix,
         "distinct": True,
         "staff_see_published_only": True,
+        "suppress_small": record_type.sensitive_counts,
     }
     return type(f"{rows.__name__}Aggregates", (AggregateView,), attributes)
 

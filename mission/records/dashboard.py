@@ -8,6 +8,7 @@ the records, in the reader's scope; chosen on the page by the dashboards' filter
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import statistics
 from collections import Counter
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from field_offices.selectors import municipality_names
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
+from mission.api.disclosure import hidden_when_small
 from mission.dashboards.charts import COUNT, MEAN, RATE, TEXT, Chart, Column, Figure, choropleth
 from mission.dashboards.filters import Filters, read_filters
 from mission.dashboards.fragments import dashboard_fragment
@@ -77,6 +79,7 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
     figures: list[Figure] = []
     charts: list[Chart] = []
     for record_type in config.records:
+        first_figure, first_chart = len(figures), len(charts)
         model: Any = record_type.get_model()
         plural = capfirst(model._meta.verbose_name_plural)
         figures.append(Figure(plural, counts.total(record_type), counts.total(record_type, previous=True), COUNT))
@@ -124,6 +127,10 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
                 Figure(format_lazy(_("{step}: median days"), step=label), median_days(now), median_days(before), COUNT)
             )
         charts += _charts(record_type, counts, filters)
+        if record_type.sensitive_counts:
+            totals = (counts.total(record_type), counts.total(record_type, previous=True))
+            figures[first_figure:] = [_small_hidden(figure, *totals) for figure in figures[first_figure:]]
+            charts[first_chart:] = [_small_cells_hidden(chart) for chart in charts[first_chart:]]
     for tracker_type in config.trackers:
         from mission.trackers.dashboard import tracker_dashboard
 
@@ -135,6 +142,28 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
         figures += more_figures
         charts += more_charts
     return figures, charts
+
+
+def _small_hidden(figure: Figure, total: int, before: int) -> Figure:
+    """A figure of a record type whose counts are sensitive: a count under the disclosure threshold is
+    not shown, nor a share or a median of fewer records than that."""
+    if figure.kind == COUNT:
+        return dataclasses.replace(
+            figure, value=hidden_when_small(figure.value), previous=hidden_when_small(figure.previous)
+        )
+    return dataclasses.replace(
+        figure,
+        value=None if hidden_when_small(total) is None else figure.value,
+        previous=None if hidden_when_small(before) is None else figure.previous,
+    )
+
+
+def _small_cells_hidden(chart: Chart) -> Chart:
+    """A chart of a record type whose counts are sensitive, with every count under the threshold
+    shown as not given."""
+    counted = [n for n, column in enumerate(chart.columns) if n and column.kind == COUNT]
+    rows = [[hidden_when_small(v) if n in counted else v for n, v in enumerate(row)] for row in chart.rows]
+    return dataclasses.replace(chart, rows=rows)
 
 
 def _labels(field: Any) -> dict[str, str]:

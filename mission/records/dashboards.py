@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from field_offices.models import Municipality
 from mission.accounts.permissions import Capability, has_capability, scope_for
+from mission.api.disclosure import hidden_when_small
 from mission.choices import reference_values
 from mission.dashboards.charts import COUNT, Chart, Figure
 from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
@@ -68,6 +69,11 @@ class RecordDashboards(DepartmentDashboards):
             plural = record_type.get_model()._meta.verbose_name_plural
             url = reverse(f"{self.namespace}:{record_type.url_name('list')}")
             now, before = counts.total(record_type, STATUS), counts.total(record_type, STATUS, previous=True)
+            if record_type.sensitive_counts:  # no small count anywhere; and not on the activity map
+                figures.append(
+                    Figure(str(plural).capitalize(), hidden_when_small(now), hidden_when_small(before), COUNT, url)
+                )
+                continue
             figures.append(Figure(str(plural).capitalize(), now, before, COUNT, url))
             key = type_key(record_type)
             for region, n in counts.by_region.get(key, {}).items():
@@ -108,6 +114,16 @@ class RecordDashboards(DepartmentDashboards):
             date = record_type.date_field or "created_at"
             statuses = by_status.get(type_key(record_type), Counter())
             counted = {"all": sum(statuses.values()), "approved": statuses.get(ReviewStatus.APPROVED, 0)}
+            if record_type.sensitive_counts:  # a municipality's few cases would point at the people
+                sections.append(
+                    {
+                        "label": model._meta.verbose_name_plural,
+                        "hidden": hidden_when_small(counted["all"]) is None,
+                        "counts": counted,
+                        "list_url": reverse(f"{self.namespace}:{record_type.url_name('list')}"),
+                    }
+                )
+                continue
             trends = (
                 _trends(record_type, records.filter(status=ReviewStatus.APPROVED), municipality) if in_scope else []
             )

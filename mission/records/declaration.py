@@ -109,6 +109,10 @@ class RecordType:
     # The record's year (a whole-number field, "year"): the dashboard draws each mapped field's trend
     # in one municipality by it. Without it, the year of the record's date.
     trend_by: str | None = None
+    # Its counts are so sensitive (cases of gender-based violence) that no count under the disclosure
+    # threshold (API_SMALL_CELL_THRESHOLD) is shown to anyone, staff included: not on the dashboards,
+    # the overview, a municipality's page, the results report, nor in the API's aggregates.
+    sensitive_counts: bool = False
 
     @property
     def name(self) -> str:
