@@ -71,6 +71,9 @@ POST_ONLY = expectations(LOGIN, 405, 405, 405, 405, 403, 405, 405, 405)
 # records reads it, whatever their region; its head and supervisors keep it.
 NATIONAL_READ = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 403)
 MAINTAIN = expectations(LOGIN, 403, 200, 200, 403, 403, 403, 403, 403)
+# A shared register (a tracker whose queryset is `shared`: drafts reviewed): every department's staff
+# read it, another department's included; the department's head and supervisors keep it.
+SHARED_READ = expectations(LOGIN, 200, 200, 200, 200, 403, 403, 200, 200)
 # A reviewer's post without a decision: sent back with a message; nobody else gets that far.
 REVIEW_POSTED = expectations(LOGIN, 403, 302, 403, 403, 403, 403, 404, 403)
 

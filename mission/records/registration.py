@@ -33,9 +33,12 @@ def register(config: DepartmentConfig) -> None:
         statuses: Any = meta.get_field("current_status")
         name_enum(f"{model.__name__}StatusEnum", [value for value, _label in statuses.choices])
         plural = model._meta.verbose_name_plural or tracker_type.path
-        items.append(
-            NavItem(capfirst(plural), f"{config.label}:{tracker_type.url_name('list')}", Capability.READ_RECORDS)
-        )
+        item = NavItem(capfirst(plural), f"{config.label}:{tracker_type.url_name('list')}", Capability.READ_RECORDS)
+        tracked: Any = model._default_manager.get_queryset()  # a NationalQuerySet
+        if tracked.shared:  # every department reads it: a section for all
+            navigation.register(NavSection(label=capfirst(plural), items=(item,), department=None))
+        else:
+            items.append(item)
     for table in config.figures:
         plural = table.get_model()._meta.verbose_name_plural or table.path
         items.append(NavItem(capfirst(plural), f"{config.label}:{table.url_name('list')}", Capability.READ_RECORDS))

@@ -67,7 +67,9 @@ def item_list_view(tracker_type: TrackerType) -> type[ValuesListView]:
         "model": model,
         "fields": fields,
         "identifiers": {"id": model},
-        "reference_text_fields": tuple(name for name, lookup in fields.items() if lookup.endswith("__code")),
+        "reference_text_fields": tuple(
+            name for name, lookup in fields.items() if lookup.endswith("__code") or name in tracker_type.public_text
+        ),
         "filterset_class": type(f"Api{model.__name__}Filter", (ChangedSinceFilterSet,), {"Meta": meta}),
         "base_queryset": lambda self, request: _items(request, tracker_type),
     }

@@ -43,6 +43,9 @@ class TrackerType:
     # item neither done nor `closed` is overdue (a list filter and a dashboard figure).
     deadline: str | None = None
     closed: tuple[str, ...] = ()  # statuses that end an item without it being done (no longer relevant)
+    # Text fields whose words are public (a draft law's title, as the institution published it):
+    # partners read them as they are; any other text is internal or a reference's code.
+    public_text: tuple[str, ...] = ()
 
     def overdue_on(self, day: Any) -> Any:
         """The items overdue on `day` by their status now: a `Q` over the item's model."""

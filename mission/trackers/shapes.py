@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mission.accounts.permissions import reads_department
+from mission.accounts.permissions import reads_department, scope_for
 from mission.common import BaseModel, VersionedModel
 from mission.validation import past_date_error
 
@@ -26,9 +26,20 @@ class NationalQuerySet(models.QuerySet[Any]):
     of the department's records reads them all."""
 
     department: ClassVar[str] = ""
+    # Read by the staff of every department, not only the department's (a register of draft laws
+    # reviewed, which every department reviews for its own field); still kept by the department.
+    shared: ClassVar[bool] = False
 
     def visible_to(self, user: AnyUser) -> NationalQuerySet:
-        return self if reads_department(user, self.department) else self.none()
+        return self if reads_items(user, self) else self.none()
+
+
+def reads_items(user: AnyUser, items: NationalQuerySet) -> bool:
+    """Whether the user reads the items: the department's readers, or, for a shared register, the staff
+    of any department."""
+    if items.shared:
+        return not scope_for(user).nothing
+    return reads_department(user, items.department)
 
 
 class TrackedItem(VersionedModel, BaseModel):
@@ -150,3 +161,65 @@ def status_entries(
         "Meta": meta,
     }
     return type(name, (StatusEntryRow,), attributes)
+
+
+class DraftKind(models.TextChoices):
+    LAW = "law", _("Draft law")
+    BYLAW = "bylaw", _("Draft by-law or regulation")
+    STRATEGY = "strategy", _("Strategy or action plan")
+    POLICY = "policy", _("Policy document")
+
+
+class DraftStage(models.TextChoices):
+    """Where a draft stands: the status history of a reviewed draft."""
+
+    DRAFTING = "drafting", _("Being drafted")
+    CONSULTATION = "consultation", _("In public consultation")
+    GOVERNMENT = "government", _("Approved by the government")
+    ASSEMBLY = "assembly", _("Before the Assembly")
+    ADOPTED = "adopted", _("Adopted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DraftReview(TrackedItem):
+    """A draft law or policy document a department reviewed against human-rights standards, followed
+    through its stages (its status history, `DraftStage`): what it is, who drafts it, the standards it
+    was reviewed against, when the mission sent its comments, how many, and how many the final text
+    took up. A department's register subclasses it with `current_status` of `DraftStage` and a
+    `NationalQuerySet` that is `shared` (every department reads every register; each keeps its own)."""
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind of draft"), max_length=20, choices=DraftKind.choices)
+    institution = models.ForeignKey(
+        "field_offices.Institution",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("drafting institution"),
+    )
+    standards = models.CharField(
+        _("standards concerned"),
+        max_length=300,
+        help_text=_("The conventions and standards it was reviewed against: ECHR Art. 8, the FCNM, CEDAW."),
+    )
+    comments_sent = models.DateField(_("comments sent"), null=True, blank=True)
+    comments = models.PositiveSmallIntegerField(_("comments made"), default=0)
+    taken_up = models.PositiveSmallIntegerField(
+        _("comments taken up"), default=0, help_text=_("How many the latest text took up, in full or in part.")
+    )
+    current_status = models.CharField(_("stage now"), max_length=20, choices=DraftStage.choices, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-comments_sent", "title"]
+
+    def __str__(self) -> str:
+        return str(self.title)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.taken_up > self.comments:
+            raise ValidationError({"taken_up": _("No more comments can be taken up than were made.")})
+        if self.comments and not self.comments_sent:
+            raise ValidationError({"comments_sent": _("Say when the comments were sent.")})
+        if error := past_date_error(self.comments_sent):
+            raise ValidationError({"comments_sent": error})

@@ -15,7 +15,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 
 from mission.accounts.http import AuthenticatedHttpRequest
-from mission.accounts.permissions import reads_department
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.forms import add_service_errors, earlier_submission, submission_token
 from mission.history import history_author, history_changes
@@ -24,12 +23,12 @@ from mission.records.cells import cells_of, columns_of
 from mission.trackers.declaration import TrackerType
 from mission.trackers.forms import StatusForm, item_form_class, tracker_filterset_class
 from mission.trackers.services import (
-    department_of_items,
     may_maintain,
     tracked_create,
     tracked_status_add,
     tracked_update,
 )
+from mission.trackers.shapes import reads_items
 
 if TYPE_CHECKING:
     from mission.trackers.shapes import TrackedItem
@@ -48,7 +47,8 @@ class TrackerPages:
         return reverse(f"{self.namespace}:{self.tracker_type.url_name(page)}", args=args)
 
     def require_reader(self, request: AuthenticatedHttpRequest) -> None:
-        if not reads_department(request.user, department_of_items(self.model)):
+        items: Any = self.model._default_manager.get_queryset()  # a NationalQuerySet
+        if not reads_items(request.user, items):
             raise PermissionDenied
 
     def visible(self, request: AuthenticatedHttpRequest) -> Any:
