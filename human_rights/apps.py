@@ -141,6 +141,52 @@ class HumanRightsConfig(departments.DepartmentConfig):
             parts=(RecordPart("human_rights.HeritageIncidentStep", fields=STEPS, extra=2),),
             response_measured=("police_recorded", "investigation", "works_stopped"),
         ),
+        RecordType(
+            model="human_rights.GbvCase",
+            path="gbv-cases",
+            fields=(
+                "date",
+                "municipality",
+                "kind",
+                "victim",
+                "victim_sex",
+                "victim_age",
+                "victim_community",
+                "relation",
+                "court_case",
+                "description",
+            ),
+            list_columns=("date", "municipality", "kind", "relation"),
+            filters=("kind", "relation"),
+            search=("description", "court_case"),
+            date_field="date",
+            dataset="gbv",
+            aggregate_by=("kind", "relation", "victim_age"),
+            parts=(RecordPart("human_rights.GbvCaseStep", fields=STEPS, extra=3),),
+            response_measured=("emergency_decided", "order_issued", "shelter", "indictment"),
+            sensitive_counts=True,
+        ),
+        RecordType(
+            model="human_rights.RightsActivity",
+            path="activities",
+            fields=("date", "end_date", "municipality", "line", "title", "partner_institution", "description"),
+            list_columns=("date", "municipality", "line", "title"),
+            filters=("line",),
+            search=("title", "partner_institution", "description"),
+            date_field="date",
+            dataset="rights_activities",
+            aggregate_by=("line",),
+            parts=(
+                RecordPart(
+                    "human_rights.Participant",
+                    fields=("name", "sex", "age_band", "community"),
+                    extra=3,
+                    min_rows=1,
+                    max_rows=300,
+                    counted_by=("sex", "age_band", "community"),
+                ),
+            ),
+        ),
     )
     trackers = (
         TrackerType(
@@ -157,8 +203,21 @@ class HumanRightsConfig(departments.DepartmentConfig):
             deadline="deadline",
             closed=("superseded",),
         ),
+        TrackerType(
+            model="human_rights.LegislativeReview",
+            path="legislative-review",
+            fields=("title", "kind", "institution", "standards", "comments_sent", "comments", "taken_up"),
+            list_columns=("title", "kind", "institution", "comments_sent", "comments", "taken_up"),
+            filters=("kind", "institution"),
+            search=("title", "standards"),
+            dataset="legislative_review",
+            public_text=("title",),
+            grouped_by=("kind",),
+            done=("adopted",),
+            closed=("withdrawn",),
+        ),
     )
-    dashboard_panels = ("human_rights.panels.map_panel",)
+    dashboard_panels = ("human_rights.panels.gbv_panel", "human_rights.panels.map_panel")
     dashboard_reads = ("human_rights.ProtectedSite",)
     datasets = (
         Dataset("community_incidents", _("Incidents affecting communities and the institutions' response")),
@@ -166,6 +225,11 @@ class HumanRightsConfig(departments.DepartmentConfig):
         Dataset("returns", _("Return movements by community, origin and assistance")),
         Dataset("property", _("Property cases and their decision and enforcement")),
         Dataset("heritage", _("Incidents at protected sites of cultural and religious heritage")),
+        # Cases of gender-based violence never reach partners, not even coded: a few cases of a
+        # municipality and month would point at the people. Staff's counts hide small cells too.
+        Dataset("gbv", _("Cases of gender-based violence and their handling (staff only)"), partners=False),
+        Dataset("rights_activities", _("Dialogue, prevention, reintegration, youth and services activities")),
+        Dataset("legislative_review", _("Draft laws and policies reviewed, the mission's comments and their uptake")),
         Dataset(
             "heritage_council", _("Decisions of the Implementation and Monitoring Council and their implementation")
         ),

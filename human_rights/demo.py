@@ -10,18 +10,22 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from field_offices.models import Community, Municipality
+from field_offices.models import Community, Institution, Municipality
 from human_rights.models import (
+    ActivityLine,
     Assistance,
     CommunityIncident,
     CommunityIncidentKind,
     CommunityResponse,
     CouncilDecision,
     DecisionStatus,
+    GbvCase,
+    GbvStep,
     HeritageIncident,
     HeritageIncidentKind,
     HeritageResponse,
     LanguageAssessment,
+    LegislativeReview,
     PropertyCase,
     PropertyClaim,
     PropertyFocus,
@@ -31,12 +35,15 @@ from human_rights.models import (
     ReturnKind,
     ReturnMovement,
     ReturnOrigin,
+    RightsActivity,
+    ViolenceKind,
 )
 from mission.accounts.models import User
 from mission.records.declaration import record_type_of
 from mission.records.demo import demo_record
-from mission.records.shapes import Sex
+from mission.records.shapes import AgeBand, Sex
 from mission.trackers.services import tracked_create, tracked_status_add
+from mission.trackers.shapes import DraftKind, DraftStage
 
 CLAIMANTS = ["Shpresa Krasniqi", "Milica Jovanović", "Fatime Gashi", "Dragana Petrović", "Arben Hoxha", "Nenad Ilić"]
 # The steps of a demo case, by its number, each some days after the claim (a step only once its day has come).
@@ -122,7 +129,13 @@ def human_rights_demo_load(*, records: int) -> str:
         made["return movements"] += _returns(monitor, supervisor, places, communities, count, today)
         made["property cases"] += _property(monitor, supervisor, places, communities, count, today)
         made["heritage incidents"] += _heritage(monitor, supervisor, places, count, today)
-    made["Council decisions"] = _decisions(users.get(username="demo.head"))
+        made["gender-based violence cases"] = made.get("gender-based violence cases", 0) + _gbv(
+            monitor, supervisor, places, communities, count, today
+        )
+        made["activities"] = made.get("activities", 0) + _activities(monitor, supervisor, places, communities, today)
+    head = users.get(username="demo.head")
+    made["Council decisions"] = _decisions(head)
+    made["drafts reviewed"] = _drafts(head)
     return ", ".join(f"{what}: {n}" for what, n in made.items())
 
 
@@ -286,6 +299,144 @@ def _decisions(head: User) -> int:
                 expected_version=item.version,
                 date=datetime.date(entry_year, entry_month, 15),
                 status=status,
+                evidence="Demo evidence.",
+                support="Demo support.",
+            )
+        made += 1
+    return made
+
+
+# The handling of a demo case of violence: (step, days after the report), a step only once its day has come.
+GBV_STEPS = (
+    (GbvStep.EMERGENCY_REQUESTED, 0),
+    (GbvStep.EMERGENCY_DECIDED, 1),
+    (GbvStep.ORDER_REQUESTED, 3),
+    (GbvStep.ORDER_ISSUED, 14),
+    (GbvStep.SHELTER, 2),
+)
+# Demo drafts reviewed: (title, kind, institution code, standards, comments sent (y, m, d), comments,
+# taken up, stages as (y, m, stage)).
+DRAFTS = (
+    (
+        "Draft Law on Amending the Law on the Use of Languages",
+        DraftKind.LAW,
+        "GOV-OPM",
+        "FCNM Art. 10 and 11; European Charter for Regional or Minority Languages",
+        (2024, 3, 12),
+        14,
+        9,
+        ((2024, 2, DraftStage.CONSULTATION), (2024, 9, DraftStage.GOVERNMENT), (2025, 4, DraftStage.ASSEMBLY)),
+    ),
+    (
+        "Draft Strategy for Communities and Returns 2025-2029",
+        DraftKind.STRATEGY,
+        "GOV-OPM",
+        "FCNM; UN Guiding Principles on Internal Displacement",
+        (2025, 1, 20),
+        22,
+        7,
+        ((2025, 1, DraftStage.CONSULTATION),),
+    ),
+    (
+        "Draft Administrative Instruction on Protection Orders",
+        DraftKind.BYLAW,
+        "MOJ",
+        "Istanbul Convention Art. 52 and 53; CEDAW",
+        (2024, 10, 2),
+        8,
+        8,
+        ((2024, 9, DraftStage.CONSULTATION), (2025, 2, DraftStage.ADOPTED)),
+    ),
+)
+
+
+def _gbv(monitor: User, supervisor: User, places: list, communities: list, count: int, today) -> int:
+    """Cases of violence against women, mostly by a partner, with orders and referrals; no names."""
+    record_type = record_type_of(GbvCase)
+    assert record_type is not None
+    (steps_part,) = record_type.parts
+    kinds, ages = list(ViolenceKind), [AgeBand.AGE_18_25, AgeBand.AGE_26_40, AgeBand.AGE_41_60]
+    for n in range(count):
+        day = today - datetime.timedelta(days=5 * n + 2)
+        late = n % 4 == 3  # a court that took longer than the law allows
+        steps = []
+        for step, after in GBV_STEPS:
+            when = day + datetime.timedelta(days=after + (10 if late and step == GbvStep.ORDER_ISSUED else 0))
+            if when <= today and not (n % 5 == 4 and step != GbvStep.SHELTER):
+                steps.append({"step": step, "date": when, "note": ""})
+        fields = {
+            "date": day,
+            "municipality": places[n % len(places)],
+            "kind": kinds[0] if n % 3 else kinds[n % len(kinds)],
+            "victim": "",
+            "victim_sex": Sex.FEMALE if n % 7 else Sex.MALE,
+            "victim_age": ages[n % len(ages)],
+            "victim_community": communities[(n * 3) % len(communities)],
+            "relation": "partner" if n % 3 else "family",
+            "court_case": "",
+            "description": "Demo case.",
+        }
+        parts = {steps_part: steps}
+        demo_record(n, author=monitor, reviewer=supervisor, model=GbvCase, fields=fields, parts=parts)
+    return count
+
+
+def _activities(monitor: User, supervisor: User, places: list, communities: list, today) -> int:
+    record_type = record_type_of(RightsActivity)
+    assert record_type is not None
+    (part,) = record_type.parts
+    lines = list(ActivityLine)
+    made = 0
+    for n in range(10):
+        day = today - datetime.timedelta(days=17 * n + 6)
+        line = lines[n % len(lines)]
+        people = [
+            {
+                "name": CLAIMANTS[(n + k) % len(CLAIMANTS)],
+                "sex": (Sex.FEMALE, Sex.MALE)[(n + k) % 2],
+                "age_band": AgeBand.AGE_18_25 if line == ActivityLine.YOUTH else AgeBand.AGE_26_40,
+                "community": communities[(n + k) % len(communities)],
+            }
+            for k in range(3 + n % 5)
+        ]
+        fields = {
+            "date": day,
+            "end_date": None,
+            "municipality": places[n % len(places)],
+            "line": line,
+            "title": f"{line.label} {n + 1}",
+            "partner_institution": "",
+            "description": "Demo activity.",
+        }
+        demo_record(n, author=monitor, reviewer=supervisor, model=RightsActivity, fields=fields, parts={part: people})
+        made += 1
+    return made
+
+
+def _drafts(head: User) -> int:
+    """The drafts the department reviewed, as its head enters them, with their stages so far."""
+    institutions = {i.code: i for i in Institution.objects.all()}
+    made = 0
+    for title, kind, institution, standards, (y, m, d), comments, taken_up, stages in DRAFTS:
+        if institution not in institutions:
+            continue  # an administrator removed it from the reference list
+        fields = {
+            "title": title,
+            "kind": kind,
+            "institution": institutions[institution],
+            "standards": standards,
+            "comments_sent": datetime.date(y, m, d),
+            "comments": comments,
+            "taken_up": taken_up,
+        }
+        item = tracked_create(actor=head, model=LegislativeReview, fields=fields)
+        for year, month, stage in stages:
+            tracked_status_add(
+                actor=head,
+                item=item,
+                expected_version=item.version,
+                date=datetime.date(year, month, 10),
+                status=stage,
                 evidence="Demo evidence.",
                 support="Demo support.",
             )

@@ -1,5 +1,6 @@
 """What the dashboard of Human Rights beyond the courtroom shows beside its records' figures
-(`DepartmentConfig.dashboard_panels`): its map layers, each municipality coloured by the approved
+(`DepartmentConfig.dashboard_panels`): the protection orders in cases of gender-based violence against
+their legal deadlines, and its map layers, each municipality coloured by the approved
 incidents against communities of the period, by the persons who returned in it, and by the heritage
 incidents of the period, beside the protected sites there. Each layer reads one grouped query, whatever the records."""
 
@@ -7,14 +8,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from field_offices.selectors import municipality_names
-from human_rights.models import CommunityIncident, HeritageIncident, ProtectedSite, ReturnGroup, ReturnMovement
-from mission.dashboards.charts import COUNT, Chart, Column, Figure, choropleth
+from human_rights.models import (
+    CommunityIncident,
+    GbvCase,
+    GbvStep,
+    HeritageIncident,
+    ProtectedSite,
+    ReturnGroup,
+    ReturnMovement,
+)
+from mission.api.disclosure import hidden_when_small
+from mission.dashboards.charts import COUNT, RATE, TEXT, Chart, Column, Figure, choropleth, rate
 from mission.dashboards.filters import Filters
 from mission.review.models import ReviewStatus
 
@@ -59,7 +72,7 @@ def _layer(
     return Chart(
         slug,
         title,
-        [Column(_("Municipality")), *(Column(label, COUNT) for label, _values in columns)],
+        [Column(_("Municipality"), TEXT), *(Column(label, COUNT) for label, _values in columns)],
         [[municipalities[code]["name"], *(values.get(code, 0) for _label, values in columns)] for code in listed],
         note=str(note),
         links=[url(code) for code in listed],
@@ -115,3 +128,70 @@ def map_panel(user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
         ),
     ]
     return [], charts
+
+
+def gbv_panel(user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
+    """How fast the courts decided the protection orders requested in the approved cases of gender-based
+    violence of the period, against the legal deadlines: decided in time, late, or not yet; one row
+    per case that requested an order. A count under the disclosure threshold is shown to no one, and a
+    share of fewer requests than that neither."""
+    cases = _approved(GbvCase, user, filters)
+    orders = [
+        (
+            _("Emergency protection orders"),
+            "emergency",
+            GbvStep.EMERGENCY_REQUESTED,
+            (GbvStep.EMERGENCY_DECIDED,),
+            settings.GBV_EMERGENCY_ORDER_DAYS,
+        ),
+        (
+            _("Protection orders"),
+            "order",
+            GbvStep.ORDER_REQUESTED,
+            (GbvStep.ORDER_ISSUED, GbvStep.ORDER_REFUSED),
+            settings.GBV_PROTECTION_ORDER_DAYS,
+        ),
+    ]
+    annotations = {}
+    for _label, name, requested, decided, _days in orders:
+        annotations[f"{name}_asked"] = Min("response_steps__date", filter=Q(response_steps__step=requested))
+        annotations[f"{name}_decided"] = Min("response_steps__date", filter=Q(response_steps__step__in=decided))
+    rows = list(cases.values("pk").annotate(**annotations).values_list(*annotations))
+    today = timezone.localdate()
+    figures, table = [], []
+    for n, (label, _name, _requested, _decided, days) in enumerate(orders):
+        outcome = {"in_time": 0, "late": 0, "waiting": 0, "overdue": 0}
+        for row in rows:
+            asked, decided = row[2 * n], row[2 * n + 1]
+            if asked is None:
+                continue
+            if decided is not None:
+                outcome["in_time" if (decided - asked).days <= days else "late"] += 1
+            else:
+                outcome["waiting" if (today - asked).days <= days else "overdue"] += 1
+        asked_total = sum(outcome.values())
+        decided_total = outcome["in_time"] + outcome["late"]
+        share = rate(outcome["in_time"], decided_total) if hidden_when_small(decided_total) is not None else None
+        deadline = ngettext(
+            "%(orders)s decided in time (deadline: %(days)d day)",
+            "%(orders)s decided in time (deadline: %(days)d days)",
+            days,
+        )
+        figures.append(Figure(deadline % {"orders": label, "days": days}, share, None, RATE))
+        table.append([str(label), *(hidden_when_small(outcome[k]) for k in outcome), hidden_when_small(asked_total)])
+    chart = Chart(
+        "gbv-orders",
+        _("Protection orders against the legal deadline"),
+        [
+            Column(_("Order"), TEXT),
+            Column(_("Decided in time"), COUNT),
+            Column(_("Decided late"), COUNT),
+            Column(_("Not yet decided, within the deadline"), COUNT),
+            Column(_("Not yet decided, past the deadline"), COUNT),
+            Column(_("Requested"), COUNT),
+        ],
+        table,
+        series=(1, 2, 3, 4),
+        note=str(_("Counts under the disclosure threshold are not shown, to protect the people concerned.")),
+    )
+    return figures, [chart]

@@ -278,6 +278,10 @@ IMPORT_PENDING_HOURS = env.int("IMPORT_PENDING_HOURS", default=24)
 
 # A community safety forum functions when it met at least this many times in the last six months.
 PUBLIC_SAFETY_FORUM_MEETINGS = env.int("PUBLIC_SAFETY_FORUM_MEETINGS", default=2)
+# The days a court has to decide on a request for an emergency protection order and for a protection
+# order in a case of domestic violence (Law No. 03/L-182: 24 hours and 15 days; check the law in force).
+GBV_EMERGENCY_ORDER_DAYS = env.int("GBV_EMERGENCY_ORDER_DAYS", default=1)
+GBV_PROTECTION_ORDER_DAYS = env.int("GBV_PROTECTION_ORDER_DAYS", default=15)
 # Seconds of pause at each progress step: only for failure drills and tests, never in production.
 REPORTS_DRILL_DELAY = env.float("REPORTS_DRILL_DELAY", default=0.0)
 

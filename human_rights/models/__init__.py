@@ -1,6 +1,9 @@
 """Human Rights & Communities beyond the courtroom, one module per line of work: communities' rights
-(incidents and language compliance), returns and property, and cultural and religious heritage."""
+(incidents and language compliance), returns and property, cultural and religious heritage,
+gender-based violence, legislative review, and the activities (dialogue, prevention, reintegration,
+youth, services)."""
 
+from human_rights.models.activities import ActivityLine, Participant, RightsActivity
 from human_rights.models.common import HumanRightsQuerySet
 from human_rights.models.communities import (
     AffectedPerson,
@@ -12,6 +15,7 @@ from human_rights.models.communities import (
     CommunityResponse,
     LanguageAssessment,
 )
+from human_rights.models.gbv import GbvCase, GbvCaseStep, GbvStep, Relation, ViolenceKind
 from human_rights.models.heritage import (
     CouncilDecision,
     CouncilDecisionQuerySet,
@@ -24,6 +28,7 @@ from human_rights.models.heritage import (
     ProtectedSite,
     SiteKind,
 )
+from human_rights.models.legislation import LegislativeReview, LegislativeReviewStage, ReviewQuerySet
 from human_rights.models.returns import (
     Assistance,
     PropertyCase,
@@ -39,6 +44,7 @@ from human_rights.models.returns import (
 )
 
 __all__ = [
+    "ActivityLine",
     "AffectedPerson",
     "Assistance",
     "CommunityFlagRule",
@@ -51,12 +57,18 @@ __all__ = [
     "CouncilDecisionQuerySet",
     "CouncilDecisionStatus",
     "DecisionStatus",
+    "GbvCase",
+    "GbvCaseStep",
+    "GbvStep",
     "HeritageIncident",
     "HeritageIncidentKind",
     "HeritageIncidentStep",
     "HeritageResponse",
     "HumanRightsQuerySet",
     "LanguageAssessment",
+    "LegislativeReview",
+    "LegislativeReviewStage",
+    "Participant",
     "PropertyCase",
     "PropertyCaseStep",
     "PropertyClaim",
@@ -64,9 +76,13 @@ __all__ = [
     "PropertyKind",
     "PropertyStep",
     "ProtectedSite",
+    "Relation",
     "ReturnGroup",
     "ReturnKind",
     "ReturnMovement",
     "ReturnOrigin",
+    "ReviewQuerySet",
+    "RightsActivity",
     "SiteKind",
+    "ViolenceKind",
 ]

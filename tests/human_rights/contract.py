@@ -6,15 +6,18 @@ from typing import Any
 
 import pytest
 
-from field_offices.models import Community, Municipality
+from field_offices.models import Community, Institution, Municipality
 from human_rights.models import (
     CommunityIncident,
     CouncilDecision,
+    GbvCase,
     HeritageIncident,
     LanguageAssessment,
+    LegislativeReview,
     PropertyCase,
     ProtectedSite,
     ReturnMovement,
+    RightsActivity,
 )
 from mission.accounts.roles import Department
 from mission.records.declaration import record_type_of
@@ -27,6 +30,7 @@ from tests.departments import (
     NATIONAL_READ,
     POST_ONLY,
     REVIEW_POSTED,
+    SHARED_READ,
     department_actors,
     expectations,
     recent_months,
@@ -42,6 +46,15 @@ GET_EXPECTATIONS = {
     **record_expectations("human_rights", "returnmovement", "return_"),
     **record_expectations("human_rights", "propertycase", "property_"),
     **record_expectations("human_rights", "heritageincident", "heritage_"),
+    **record_expectations("human_rights", "gbvcase", "gbv_"),
+    **record_expectations("human_rights", "rightsactivity", "activity_"),
+    # The register of drafts reviewed is shared: every department's staff read it; the department's head
+    # and supervisors keep it.
+    "human_rights:legislativereview_list": ({}, SHARED_READ),
+    "human_rights:legislativereview_detail": ({"pk": "draft_reviewed"}, SHARED_READ),
+    "human_rights:legislativereview_create": ({}, MAINTAIN),
+    "human_rights:legislativereview_edit": ({"pk": "draft_reviewed"}, MAINTAIN),
+    "human_rights:legislativereview_status": ({"pk": "draft_reviewed"}, POST_ONLY),
     # The Council's decisions concern national institutions: every reader of the department's records
     # reads them, whatever their region; its head and supervisors keep them.
     "human_rights:councildecision_list": ({}, NATIONAL_READ),
@@ -57,6 +70,9 @@ POST_EXPECTATIONS = {
     "human_rights:returnmovement_review": ({"pk": "return_submitted"}, REVIEW_POSTED),
     "human_rights:propertycase_review": ({"pk": "property_submitted"}, REVIEW_POSTED),
     "human_rights:heritageincident_review": ({"pk": "heritage_submitted"}, REVIEW_POSTED),
+    "human_rights:gbvcase_review": ({"pk": "gbv_submitted"}, REVIEW_POSTED),
+    "human_rights:rightsactivity_review": ({"pk": "activity_submitted"}, REVIEW_POSTED),
+    "human_rights:legislativereview_status": ({"pk": "draft_reviewed"}, MAINTAIN),
     # Nothing given: who keeps the decisions sees the page again with what is missing.
     "human_rights:councildecision_status": ({"pk": "decision"}, MAINTAIN),
     # No note given: who follows up sees the page again with the error; nothing is closed.
@@ -182,6 +198,67 @@ def heritage_parts(**steps: datetime.date) -> dict:
     return {part: [{"step": step, "date": day, "note": ""} for step, day in steps.items()]}
 
 
+def gbv_content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=4),
+        "municipality": municipality,
+        "kind": "domestic",
+        "victim": "Vjosa Provë",
+        "victim_sex": "female",
+        "victim_age": "26_40",
+        "victim_community": Community.objects.get(code="ALB"),
+        "relation": "partner",
+        "court_case": "P.nr. 88/2026",
+        "description": "Reported by a neighbour; the police came the same night.",
+    }
+    return fields | overrides
+
+
+def gbv_parts(**steps: datetime.date) -> dict:
+    record_type = record_type_of(GbvCase)
+    assert record_type is not None
+    (part,) = record_type.parts
+    return {part: [{"step": step, "date": day, "note": ""} for step, day in steps.items()]}
+
+
+def activity_content(municipality: Municipality, **overrides: object) -> dict:
+    fields = {
+        "date": datetime.date.today() - datetime.timedelta(days=6),
+        "end_date": None,
+        "municipality": municipality,
+        "line": "interfaith",
+        "title": "Interfaith youth visit to the mosque and the church",
+        "partner_institution": "Islamic Community and Serbian Orthodox Church",
+        "description": "Thirty students of both communities.",
+    }
+    return fields | overrides
+
+
+def activity_parts(*people: tuple[str, str]) -> dict:
+    """Participants as (name, sex)."""
+    record_type = record_type_of(RightsActivity)
+    assert record_type is not None
+    (part,) = record_type.parts
+    rows = [
+        {"name": name, "sex": sex, "age_band": "18_25", "community": None}
+        for name, sex in people or (("Arta Provë", "female"),)
+    ]
+    return {part: rows}
+
+
+def draft_content(**overrides: object) -> dict:
+    fields = {
+        "title": "Draft Law on Amending the Law on the Use of Languages",
+        "kind": "law",
+        "institution": Institution.objects.get(code="GOV-OPM"),
+        "standards": "FCNM Art. 10 and 11",
+        "comments_sent": datetime.date(2024, 3, 12),
+        "comments": 14,
+        "taken_up": 9,
+    }
+    return fields | overrides
+
+
 def decision_content(**overrides: object) -> dict:
     fields = {
         "year": 2021,
@@ -272,7 +349,30 @@ def human_rights_objects(human_rights_actors):
             actor=monitor, model=HeritageIncident, fields=heritage_content(centre), parts=heritage_parts()
         ),
     )
+    gbv = _reviewed(
+        monitor,
+        supervisor,
+        GbvCase,
+        lambda n: record_create(actor=monitor, model=GbvCase, fields=gbv_content(prizren), parts=gbv_parts()),
+    )
+    activities = _reviewed(
+        monitor,
+        supervisor,
+        RightsActivity,
+        lambda n: record_create(
+            actor=monitor, model=RightsActivity, fields=activity_content(prizren), parts=activity_parts()
+        ),
+    )
     head = human_rights_actors["department_head"]
+    draft_reviewed = tracked_create(actor=head, model=LegislativeReview, fields=draft_content())
+    tracked_status_add(
+        actor=head,
+        item=draft_reviewed,
+        expected_version=draft_reviewed.version,
+        date=datetime.date(2024, 9, 10),
+        status="government",
+        evidence="Approved at the government's meeting.",
+    )
     decision = tracked_create(actor=head, model=CouncilDecision, fields=decision_content())
     tracked_status_add(
         actor=head,
@@ -287,6 +387,9 @@ def human_rights_objects(human_rights_actors):
         "submitted": submitted,
         "approved": approved,
         "decision": decision,
+        "draft_reviewed": draft_reviewed,
+        **{f"gbv_{state}": record for state, record in zip(STATES, gbv, strict=True)},
+        **{f"activity_{state}": record for state, record in zip(STATES, activities, strict=True)},
         **{f"heritage_{state}": record for state, record in zip(STATES, heritage, strict=True)},
         "flag": approved.flags.get(rule="not_reported"),
         **{f"language_{state}": record for state, record in zip(STATES, language, strict=True)},
@@ -320,9 +423,26 @@ API_ROUTES = [
     "aggregates/heritage-incidents",
     "council-decisions",
     "council-decisions/status-history",
+    "gbv-cases",
+    "aggregates/gbv-cases",
+    "activities",
+    "aggregates/activities",
+    "aggregates/activities/participants",
+    "legislative-review",
+    "legislative-review/status-history",
 ]
 API_DATASET = "community_incidents"
-API_DATASETS = [API_DATASET, "language_compliance", "returns", "property", "heritage", "heritage_council"]
+API_DATASETS = [
+    API_DATASET,
+    "language_compliance",
+    "returns",
+    "property",
+    "heritage",
+    "heritage_council",
+    "gbv",
+    "rights_activities",
+    "legislative_review",
+]
 
 
 @pytest.fixture
@@ -336,6 +456,9 @@ def human_rights_published(human_rights_objects):
         "heritage-incidents": [human_rights_objects["heritage_approved"]],
         "council-decisions": [human_rights_objects["decision"]],  # public decisions: partners read them all
         "council-decisions/status-history": list(human_rights_objects["decision"].status_history.all()),
+        "activities": [human_rights_objects["activity_approved"]],
+        "legislative-review": [human_rights_objects["draft_reviewed"]],
+        "legislative-review/status-history": list(human_rights_objects["draft_reviewed"].status_history.all()),
     }
 
 

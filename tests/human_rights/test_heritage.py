@@ -6,7 +6,6 @@ import csv
 import datetime
 
 import pytest
-from django.apps import apps
 from django.urls import reverse
 
 from human_rights.models import CommunityIncident, HeritageIncident, ProtectedSite, ReturnMovement
@@ -115,7 +114,6 @@ def test_the_dashboard_draws_the_maps(human_rights_objects, human_rights_actors)
     content = page.content.decode()
     for title in ("Community-rights incidents by municipality", "Heritage incidents and protected sites"):
         assert title in content
-    assert apps.get_app_config("human_rights").dashboard_panels == ("human_rights.panels.map_panel",)
 
 
 def test_a_council_decision_is_followed_to_its_implementation(human_rights_objects, human_rights_actors):

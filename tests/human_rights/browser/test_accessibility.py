@@ -18,7 +18,15 @@ def page(page):
 def test_a_monitor_s_pages(page, human_rights_actors, human_rights_objects):
     _sign_in(page, human_rights_actors["monitor"].username)
     urls = [reverse("human_rights:communityincident_detail", args=[human_rights_objects["draft"].pk])]
-    for name in ("communityincident", "languageassessment", "returnmovement", "propertycase", "heritageincident"):
+    for name in (
+        "communityincident",
+        "languageassessment",
+        "returnmovement",
+        "propertycase",
+        "heritageincident",
+        "gbvcase",
+        "rightsactivity",
+    ):
         urls += [reverse(f"human_rights:{name}_list"), reverse(f"human_rights:{name}_create")]
     urls.append(reverse("human_rights:returnmovement_edit", args=[human_rights_objects["return_draft"].pk]))
     axe.check(page, urls)
@@ -34,6 +42,9 @@ def test_the_head_s_pages(page, human_rights_actors, human_rights_objects):
             reverse("human_rights:councildecision_list"),
             reverse("human_rights:councildecision_detail", args=[decision.pk]),
             reverse("human_rights:councildecision_create"),
+            reverse("human_rights:legislativereview_list"),
+            reverse("human_rights:legislativereview_detail", args=[human_rights_objects["draft_reviewed"].pk]),
+            reverse("human_rights:gbvcase_detail", args=[human_rights_objects["gbv_approved"].pk]),
             reverse("human_rights:propertycase_detail", args=[human_rights_objects["property_approved"].pk]),
         ],
     )

@@ -1,0 +1,148 @@
+"""Gender-based violence: no count under the disclosure threshold anywhere (the dashboard, its panel,
+a municipality's page, the staff's API aggregates), never anything for partners, never the victim's
+name outside the department, and the protection orders measured against their legal deadlines
+(known answers)."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.urls import reverse
+
+from human_rights.models import GbvCase
+from human_rights.panels import gbv_panel
+from mission.api.services import token_issue
+from mission.dashboards.filters import read_filters
+from mission.dashboards.services import summaries_refresh
+from mission.records.dashboard import record_dashboard
+from mission.records.services import record_create, record_update
+from mission.review.services import record_approve
+from tests.api.conftest import bearer
+from tests.conftest import client_for
+from tests.human_rights.contract import gbv_content, gbv_parts
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+
+
+def _prizren(actors):
+    return actors["monitor"].region.municipalities.order_by("code").first()
+
+
+def _approved(actors, n=1, **steps):
+    monitor, supervisor = actors["monitor"], actors["supervisor"]
+    made = []
+    for _k in range(n):
+        record = record_create(
+            actor=monitor, model=GbvCase, fields=gbv_content(_prizren(actors)), parts=gbv_parts(**steps)
+        )
+        record = record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+        made.append(record_approve(actor=supervisor, record=record, expected_version=record.version))
+    return made
+
+
+def _filters(user, rf):
+    request = rf.get("/")
+    request.user = user
+    return read_filters(request)[1]
+
+
+def _dashboard(user, rf):
+    summaries_refresh()
+    figures, charts = record_dashboard(apps.get_app_config("human_rights"), user, _filters(user, rf))
+    return {str(f.label): f for f in figures}, {c.slug: c for c in charts}
+
+
+def test_a_few_cases_are_counted_nowhere_on_the_dashboard(human_rights_actors, rf):
+    _approved(human_rights_actors, 3)
+    figures, charts = _dashboard(human_rights_actors["department_head"], rf)
+    assert figures["Gender-based violence cases"].value is None  # 3: under the threshold of 5
+    assert figures["Gender-based violence cases"].value_text == "—"
+    by_kind = {row[0]: row[1] for row in charts["gbvcase-by-kind"].rows}
+    assert by_kind["Domestic violence"] is None
+    assert by_kind["Sexual violence"] == 0  # none is not a small count
+    assert all(row[1] is None or row[1] == 0 for row in charts["gbvcase-by-month"].rows)
+    # Other record types' small counts are shown as they are.
+    assert figures["Community-rights incidents"].value == 0
+
+
+def test_enough_cases_are_counted(human_rights_actors, rf):
+    _approved(human_rights_actors, 5)
+    figures, charts = _dashboard(human_rights_actors["department_head"], rf)
+    assert figures["Gender-based violence cases"].value == 5
+    assert {row[0]: row[1] for row in charts["gbvcase-by-kind"].rows}["Domestic violence"] == 5
+
+
+def test_a_municipalitys_page_does_not_count_a_few_cases(human_rights_actors):
+    _approved(human_rights_actors, 2)
+    summaries_refresh()
+    client = client_for(human_rights_actors["supervisor"])
+    page = client.get(reverse("dashboards:municipality_detail", args=[_prizren(human_rights_actors).code]))
+    content = page.content.decode()
+    assert "Fewer than the disclosure threshold here" in content
+    assert "2 records here" not in content
+    assert "Vjosa" not in content
+
+
+def test_staff_api_aggregates_hide_small_cells_and_partners_get_nothing(human_rights_actors):
+    _approved(human_rights_actors, 3)
+    actors = human_rights_actors
+    key = token_issue(actor=actors["administrator"], user=actors["supervisor"], name="script", scopes=["gbv"])[1]
+    body = bearer(key).get("/api/v1/aggregates/gbv-cases/", {"group_by": "all"}).json()
+    assert body["disclosure_control"] == "suppression"
+    assert body["results"] == [{"group": None, "records": None, "approved": None, "suppressed": True}]
+    rows = bearer(key).get("/api/v1/gbv-cases/").json()["results"]
+    assert len(rows) == 3
+    assert "Vjosa" not in str(rows)  # not even to the department through the API
+    with pytest.raises(ValidationError, match="Partners cannot be given the dataset gbv"):
+        token_issue(actor=actors["administrator"], user=actors["partner"], name="NGO", scopes=["gbv"])
+
+
+def test_management_reads_no_victims_name(human_rights_actors):
+    (case,) = _approved(human_rights_actors)
+    url = reverse("human_rights:gbvcase_detail", args=[case.pk])
+    assert "Vjosa Provë" in client_for(human_rights_actors["supervisor"]).get(url).content.decode()
+    assert "Vjosa Provë" not in client_for(human_rights_actors["management"]).get(url).content.decode()
+
+
+@override_settings(API_SMALL_CELL_THRESHOLD=1, GBV_EMERGENCY_ORDER_DAYS=1, GBV_PROTECTION_ORDER_DAYS=15)
+def test_the_protection_orders_against_their_deadlines(human_rights_actors, rf):
+    day = TODAY - datetime.timedelta(days=40)
+    after = lambda days: day + datetime.timedelta(days=days)  # noqa: E731
+    monitor = human_rights_actors["monitor"]
+
+    def case(**steps):
+        record = record_create(
+            actor=monitor,
+            model=GbvCase,
+            fields=gbv_content(_prizren(human_rights_actors), date=day),
+            parts=gbv_parts(**steps),
+        )
+        record = record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+        return record_approve(actor=human_rights_actors["supervisor"], record=record, expected_version=record.version)
+
+    case(emergency_requested=after(0), emergency_decided=after(1), order_requested=after(2), order_issued=after(10))
+    case(emergency_requested=after(0), emergency_decided=after(3), order_requested=after(2), order_refused=after(30))
+    case(order_requested=after(20))  # not decided, 20 days on: past the deadline
+    case(order_requested=TODAY)  # not decided, within the deadline
+    case()  # no order asked
+    user = human_rights_actors["department_head"]
+    figures, (chart,) = gbv_panel(user, _filters(user, rf))
+    shares = {str(f.label): f.value for f in figures}
+    assert shares["Emergency protection orders decided in time (deadline: 1 day)"] == 0.5
+    assert shares["Protection orders decided in time (deadline: 15 days)"] == 0.5
+    rows = {row[0]: row[1:] for row in chart.rows}
+    assert rows["Emergency protection orders"] == [1, 1, 0, 0, 2]  # in time, late, waiting, overdue, asked
+    assert rows["Protection orders"] == [1, 1, 1, 1, 4]
+
+
+def test_the_orders_panel_hides_small_counts(human_rights_actors, rf):
+    for _n in range(2):
+        _approved(human_rights_actors, emergency_requested=TODAY - datetime.timedelta(days=4))
+    user = human_rights_actors["department_head"]
+    figures, (chart,) = gbv_panel(user, _filters(user, rf))
+    assert all(f.value is None for f in figures)
+    assert {row[0]: row[1:] for row in chart.rows}["Emergency protection orders"] == [0, 0, 0, None, None]
