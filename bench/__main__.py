@@ -27,7 +27,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    if args.size != "10k" and {"flatness", "democratization", "public_safety"} & set(args.only or ["flatness"]):
+    if args.size != "10k" and {"flatness", "democratization", "public_safety", "human_rights"} & set(
+        args.only or ["flatness"]
+    ):
         # The flatness benchmark alternates this size with 10k in one run: prepare that one too, in a
         # process of its own (generate() migrates and loads through Django's one default connection).
         reference = os.environ.get("BENCH_REFERENCE_DATABASE_URL") or gen.database_url("10k")

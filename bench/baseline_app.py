@@ -105,12 +105,40 @@ HATE_CRIME_KEYS = (
     "created_at",
     "updated_at",
 )
+# Human Rights' community-rights incidents: the same, with the community's code.
+COMMUNITY_INCIDENT_SQL = """
+SELECT i.id, r.code, m.code, i.status, i.date, i.kind, c.code, i.reported_to_police, i.created_at, i.updated_at
+FROM human_rights_communityincident i
+JOIN field_offices_municipality m ON m.id = i.municipality_id
+JOIN field_offices_region r ON r.id = m.region_id
+JOIN field_offices_community c ON c.id = i.community_id
+WHERE i.status = 'approved' AND i.id > %s
+ORDER BY i.id
+LIMIT %s
+"""
+COMMUNITY_INCIDENT_KEYS = (
+    "id",
+    "region",
+    "municipality",
+    "status",
+    "date",
+    "kind",
+    "community",
+    "reported_to_police",
+    "created_at",
+    "updated_at",
+)
 # path → the SQL, its keys, and the kind of record each identifier column holds (column → kind): the
 # first column is the list's own, the one its cursor names.
 ROUTES = {
     "/api/v1/hearings/": (SQL, KEYS, {0: "rights.hearing", 1: "rights.case"}),
     "/api/v1/journalist-safety/": (INCIDENT_SQL, INCIDENT_KEYS, {0: "democratization.journalistincident"}),
     "/api/v1/hate-crimes/": (HATE_CRIME_SQL, HATE_CRIME_KEYS, {0: "public_safety.hatecrimeincident"}),
+    "/api/v1/community-incidents/": (
+        COMMUNITY_INCIDENT_SQL,
+        COMMUNITY_INCIDENT_KEYS,
+        {0: "human_rights.communityincident"},
+    ),
 }
 
 _HALF = 8

@@ -552,13 +552,15 @@ def generate(size: str) -> dict:
 
 def generate_all(size: str) -> dict:
     """Trial monitoring's dataset, then each department's (bench/democratization.py,
-    bench/public_safety.py)."""
+    bench/public_safety.py, bench/human_rights.py)."""
     from bench.democratization import generate_democratization
+    from bench.human_rights import generate_human_rights
     from bench.public_safety import generate_public_safety
 
     loaded = generate(size)
     loaded["democratization"] = generate_democratization(size, SIZES[size])
     loaded["public_safety"] = generate_public_safety(size, SIZES[size])
+    loaded["human_rights"] = generate_human_rights(size, SIZES[size])
     return loaded
 
 

@@ -10,6 +10,7 @@ from bench.run import (
     DEMOCRATIZATION_PAGES,
     GOALS,
     GROUPS,
+    HUMAN_RIGHTS_PAGES,
     LISTS,
     PUBLIC_SAFETY_PAGES,
     Goal,
@@ -210,6 +211,7 @@ def details_table(latest: dict[str, dict]) -> list[str]:
     for title, benchmark, department_pages, route in (
         ("Democratization", "democratization", DEMOCRATIZATION_PAGES, "/api/v1/journalist-safety/"),
         ("Security & Public Safety", "public_safety", PUBLIC_SAFETY_PAGES, "/api/v1/hate-crimes/"),
+        ("Human Rights beyond the courtroom", "human_rights", HUMAN_RIGHTS_PAGES, "/api/v1/community-incidents/"),
     ):
         for key, label, _target in department_pages:
             row(f"{title}: {label}, server time (÷ the same at 10k)", department(benchmark), key)

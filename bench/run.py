@@ -98,6 +98,23 @@ PUBLIC_SAFETY_PAGES = (
 )
 
 
+# Human Rights beyond the courtroom's (bench/human_rights.py), with the same targets.
+HUMAN_RIGHTS_PAGES = (
+    ("incidents.first", "community-rights incidents list, first page", 1.2),
+    ("incidents.deep", "community-rights incidents list, deep page", 1.2),
+    ("returns.first", "return movements list, first page", 1.2),
+    ("returns.deep", "return movements list, deep page", 1.2),
+    ("gbv_cases.first", "gender-based violence cases list, first page", 1.2),
+    ("gbv_cases.deep", "gender-based violence cases list, deep page", 1.2),
+    ("review_queue.first", "review queue, first page", 1.2),
+    ("review_queue.deep", "review queue, deep page", 1.2),
+    ("dashboard.page", "dashboard", 1.5),
+    ("dashboard.rendered", "dashboard rendered (not kept)", 1.5),
+    ("api.first", "API list, first page", 1.2),
+    ("api.deep", "API list, deep page", 1.2),
+)
+
+
 def department_goals(title: str, benchmark: str, pages: tuple[tuple[str, str, float], ...]) -> list["Goal"]:
     """A department's goals (bench/departments.py): each page ÷ the same at 10k, the API list flat and
     against the lean baseline."""
@@ -173,6 +190,7 @@ GOALS = [
     ),
     *department_goals("Democratization", "democratization", DEMOCRATIZATION_PAGES),
     *department_goals("Security & Public Safety", "public_safety", PUBLIC_SAFETY_PAGES),
+    *department_goals("Human Rights beyond the courtroom", "human_rights", HUMAN_RIGHTS_PAGES),
     Goal("API list first page ÷ lean baseline (same bytes)", "api_list", "first.ratio", "<=", 2),
     Goal("API list deep page ÷ lean baseline (same bytes)", "api_list", "deep.ratio", "<=", 2),
     Goal("API list deep page ÷ first page", "api_list", "deep_vs_first", "<=", 1.2),
@@ -1270,6 +1288,7 @@ BENCHMARKS = {
     "reports": lambda repeats, seconds: bench_reports(repeats),
     "democratization": lambda repeats, seconds: _democratization(repeats),
     "public_safety": lambda repeats, seconds: _public_safety(repeats),
+    "human_rights": lambda repeats, seconds: _human_rights(repeats),
 }
 
 
@@ -1277,6 +1296,12 @@ def _democratization(repeats: int) -> dict:
     from bench.democratization import bench_democratization
 
     return bench_democratization(repeats)
+
+
+def _human_rights(repeats: int) -> dict:
+    from bench.human_rights import bench_human_rights
+
+    return bench_human_rights(repeats)
 
 
 def _public_safety(repeats: int) -> dict:
