@@ -33,7 +33,7 @@ from mission.records.demo import demo_record
 from mission.records.services import record_create, record_update
 from mission.records.shapes import AgeBand, Sex
 from mission.review.services import record_approve
-from mission.trackers.services import tracked_create, tracked_status_add
+from mission.trackers.demo import demo_tracked
 
 if TYPE_CHECKING:
     from mission.accounts.models import User
@@ -264,17 +264,7 @@ def recommendations_demo_load(head: User) -> int:
             "addressee": institutions[addressee],
             "text": text,
         }
-        item = tracked_create(actor=head, model=Recommendation, fields=fields)
-        for entry_year, month, status in HISTORIES.get(number, []):
-            tracked_status_add(
-                actor=head,
-                item=item,
-                expected_version=item.version,
-                date=datetime.date(entry_year, month, 15),
-                status=status,
-                evidence="Demo evidence.",
-                support="Demo support.",
-            )
+        demo_tracked(actor=head, model=Recommendation, fields=fields, history=HISTORIES.get(number, []))
     return len(RECOMMENDATIONS)
 
 

@@ -42,7 +42,7 @@ from mission.accounts.models import User
 from mission.records.declaration import record_type_of
 from mission.records.demo import demo_record
 from mission.records.shapes import AgeBand, Sex
-from mission.trackers.services import tracked_create, tracked_status_add
+from mission.trackers.demo import demo_tracked
 from mission.trackers.shapes import DraftKind, DraftStage
 
 CLAIMANTS = ["Shpresa Krasniqi", "Milica Jovanović", "Fatime Gashi", "Dragana Petrović", "Arben Hoxha", "Nenad Ilić"]
@@ -291,17 +291,7 @@ def _decisions(head: User) -> int:
             "responsible": responsible,
             "deadline": datetime.date(y, m, d),
         }
-        item = tracked_create(actor=head, model=CouncilDecision, fields=fields)
-        for entry_year, entry_month, status in history:
-            tracked_status_add(
-                actor=head,
-                item=item,
-                expected_version=item.version,
-                date=datetime.date(entry_year, entry_month, 15),
-                status=status,
-                evidence="Demo evidence.",
-                support="Demo support.",
-            )
+        demo_tracked(actor=head, model=CouncilDecision, fields=fields, history=history)
         made += 1
     return made
 
@@ -429,16 +419,6 @@ def _drafts(head: User) -> int:
             "comments": comments,
             "taken_up": taken_up,
         }
-        item = tracked_create(actor=head, model=LegislativeReview, fields=fields)
-        for year, month, stage in stages:
-            tracked_status_add(
-                actor=head,
-                item=item,
-                expected_version=item.version,
-                date=datetime.date(year, month, 10),
-                status=stage,
-                evidence="Demo evidence.",
-                support="Demo support.",
-            )
+        demo_tracked(actor=head, model=LegislativeReview, fields=fields, history=stages, day=10)
         made += 1
     return made

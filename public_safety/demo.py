@@ -15,7 +15,7 @@ from mission.accounts.models import User
 from mission.records.declaration import RecordPart, record_type_of
 from mission.records.demo import demo_record
 from mission.records.shapes import AgeBand, Sex
-from mission.trackers.services import tracked_create, tracked_status_add
+from mission.trackers.demo import demo_tracked
 from public_safety.demo_forums import forums_demo_load, mentoring_demo_load, police_demo_load
 from public_safety.models import (
     ActionItem,
@@ -189,17 +189,7 @@ def actions_demo_load(head: User) -> int:
             "responsible": institutions[responsible],
             "deadline": datetime.date(year, month, day),
         }
-        item = tracked_create(actor=head, model=ActionItem, fields=fields)
-        for entry_year, entry_month, status in history:
-            tracked_status_add(
-                actor=head,
-                item=item,
-                expected_version=item.version,
-                date=datetime.date(entry_year, entry_month, 15),
-                status=status,
-                evidence="Demo evidence.",
-                support="Demo support.",
-            )
+        demo_tracked(actor=head, model=ActionItem, fields=fields, history=history)
         made += 1
     return made
 
