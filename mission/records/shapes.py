@@ -204,20 +204,14 @@ def response_steps(
     return type(name, (ResponseStepRow,), attributes)
 
 
-class IncidentRecord(ReviewedRecord):
-    """An incident a monitor logs: when and where it happened, whether it was reported to the police
-    (not known until someone finds out), and what the monitor knows of it (internal). The people it
-    concerns and the response to it are parts of the record (`PersonRow`, `ResponseStepRow`). The
-    subclass adds its kinds; the description and the monitor are internal unless it says otherwise."""
+class MonitoredRecord(ReviewedRecord):
+    """What a monitor records and follows: where (its municipality), what the monitor knows of it
+    (internal), and who (its `monitor`, internal). The subclass names its `date` and its kinds."""
 
     author_field = "monitor"
 
-    date = models.DateField(_("date of the incident"))
     municipality = models.ForeignKey(
         "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
-    )
-    reported_to_police = models.BooleanField(
-        _("reported to the police"), null=True, blank=True, help_text=_("Leave empty while it is not known.")
     )
     description = models.TextField(
         _("description"),
@@ -232,53 +226,50 @@ class IncidentRecord(ReviewedRecord):
     history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])
     sensitivity = declare(internal=["description", "monitor", "submitted_at"])
 
+    date: models.DateField[Any, Any]
+
     class Meta:
         abstract = True
         ordering = ["-date", "-pk"]
-
-    def __str__(self) -> str:
-        kind = getattr(self, "get_kind_display", lambda: self._meta.verbose_name)()
-        return f"{kind}, {self.date:%Y-%m-%d}" if self.date else str(kind)
 
     def clean(self) -> None:
         super().clean()
         happened(date=self.date)
 
 
-class FollowedCase(ReviewedRecord):
+class IncidentRecord(MonitoredRecord):
+    """An incident a monitor logs: when and where it happened, whether it was reported to the police
+    (not known until someone finds out), and what the monitor knows of it (internal). The people it
+    concerns and the response to it are parts of the record (`PersonRow`, `ResponseStepRow`). The
+    subclass adds its kinds; the description and the monitor are internal unless it says otherwise."""
+
+    date = models.DateField(_("date of the incident"))
+    reported_to_police = models.BooleanField(
+        _("reported to the police"), null=True, blank=True, help_text=_("Leave empty while it is not known.")
+    )
+
+    class Meta(MonitoredRecord.Meta):
+        abstract = True
+
+    def __str__(self) -> str:
+        kind = getattr(self, "get_kind_display", lambda: self._meta.verbose_name)()
+        return f"{kind}, {self.date:%Y-%m-%d}" if self.date else str(kind)
+
+
+class FollowedCase(MonitoredRecord):
     """A case the mission follows through the institutions that handle it (a property claim through the
     verification agency, the courts and enforcement; a case of domestic violence through the police,
     the courts and the services): when it began, where, what the monitor knows (internal), and who
     follows it (its `monitor`). The institutions' steps are a part of the record (`response_steps`,
     link "case"); the people it concerns are the subclass's, restricted."""
 
-    author_field = "monitor"
-
     date = models.DateField(_("date opened"), help_text=_("The day the case began: the claim, the report."))
-    municipality = models.ForeignKey(
-        "field_offices.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
-    )
-    description = models.TextField(
-        _("description"), blank=True, help_text=_("What the monitor knows of the case. Internal: never published.")
-    )
-    monitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("monitor")
-    )
-    # Feeds the perturbation of partners' counts (mission.api.disclosure); history leaves it out.
-    record_key = record_key_field()
-    history = HistoricalRecords(inherit=True, excluded_fields=["record_key"])
-    sensitivity = declare(internal=["description", "monitor", "submitted_at"])
 
-    class Meta:
+    class Meta(MonitoredRecord.Meta):
         abstract = True
-        ordering = ["-date", "-pk"]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name}, {self.date:%Y-%m-%d}" if self.date else str(self._meta.verbose_name)
-
-    def clean(self) -> None:
-        super().clean()
-        happened(date=self.date)
 
 
 ACTIVITY_INTERNAL = ("description", "organiser", "submitted_at", "partner_institution", "title")
