@@ -146,3 +146,49 @@ def test_the_orders_panel_hides_small_counts(human_rights_actors, rf):
     figures, (chart,) = gbv_panel(user, _filters(user, rf))
     assert all(f.value is None for f in figures)
     assert {row[0]: row[1:] for row in chart.rows}["Emergency protection orders"] == [0, 0, 0, None, None]
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_cases_activities_and_drafts_lists_cost_the_same_queries_at_two_sizes(human_rights_actors):
+    from human_rights.models import LegislativeReview, RightsActivity
+    from mission.trackers.services import tracked_create
+    from tests.human_rights.contract import activity_content, activity_parts, draft_content
+
+    client = client_for(human_rights_actors["supervisor"])
+    pages = [
+        reverse("human_rights:gbvcase_list"),
+        reverse("human_rights:rightsactivity_list"),
+        reverse("human_rights:legislativereview_list"),
+    ]
+    monitor, supervisor = human_rights_actors["monitor"], human_rights_actors["supervisor"]
+
+    def made(n: int) -> None:
+        _approved(human_rights_actors)
+        record = record_create(
+            actor=monitor,
+            model=RightsActivity,
+            fields=activity_content(_prizren(human_rights_actors)),
+            parts=activity_parts(),
+        )
+        record = record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+        record_approve(actor=supervisor, record=record, expected_version=record.version)
+        tracked_create(
+            actor=human_rights_actors["department_head"],
+            model=LegislativeReview,
+            fields=draft_content(title=f"Draft law no. {n}"),
+        )
+
+    made(0)
+    few = [_queries(client, url) for url in pages]
+    for n in range(1, 7):
+        made(n)
+    assert [_queries(client, url) for url in pages] == few
