@@ -29,7 +29,7 @@ import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -201,7 +201,10 @@ def cell_counts(
     return result
 
 
-def hidden_when_small(value: float | None) -> float | None:
+_N = TypeVar("_N", int, float)
+
+
+def hidden_when_small(value: _N | None) -> _N | None:
     """A count of something so sensitive that no reader, staff included, is told a small one (cases of
     gender-based violence): None when it is above 0 and under API_SMALL_CELL_THRESHOLD."""
     if value is not None and 0 < value < settings.API_SMALL_CELL_THRESHOLD:

@@ -41,7 +41,7 @@ class Activity:
 @dataclass(frozen=True)
 class AttentionItem:
     label: StrOrPromise
-    count: int
+    count: int | None  # None: too few to say (a record type whose counts are sensitive)
     url: str
 
 

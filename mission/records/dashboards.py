@@ -96,7 +96,10 @@ class RecordDashboards(DepartmentDashboards):
             queue = f"{self.namespace}:{record_type.url_name('queue')}"
             waiting_url = reverse(queue) if has_capability(user, Capability.REVIEW) else f"{url}?status=submitted"
             label = format_lazy(_("{records} waiting for review"), records=plural)
-            attention.append(AttentionItem(str(label), records.order_by().count(), waiting_url))
+            waiting: int | None = records.order_by().count()
+            if record_type.sensitive_counts:  # the reviewers find them in their queue, not as a small count
+                waiting = hidden_when_small(waiting)
+            attention.append(AttentionItem(str(label), waiting, waiting_url))
         return attention
 
     def municipality_panel(

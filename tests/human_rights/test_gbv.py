@@ -192,3 +192,16 @@ def test_the_cases_activities_and_drafts_lists_cost_the_same_queries_at_two_size
     for n in range(1, 7):
         made(n)
     assert [_queries(client, url) for url in pages] == few
+
+
+def test_the_overview_does_not_count_a_few_cases_waiting_for_review(human_rights_actors):
+    import re
+
+    monitor = human_rights_actors["monitor"]
+    for _n in range(2):
+        record = record_create(actor=monitor, model=GbvCase, fields=gbv_content(_prizren(human_rights_actors)))
+        record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+    page = client_for(human_rights_actors["supervisor"]).get(reverse("dashboards:overview")).content.decode()
+    waiting = re.search(r"attention-count\">([^<]*)</span> gender-based violence cases waiting for review", page, re.I)
+    assert waiting is not None
+    assert waiting.group(1) == "—"
