@@ -11,6 +11,7 @@ from django.urls import reverse
 from human_rights.models import CommunityIncident, HeritageIncident, ProtectedSite, ReturnMovement
 from human_rights.reference import DATA_DIR, human_rights_reference_load
 from mission.dashboards.filters import read_filters
+from mission.dashboards.services import summaries_refresh
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
 from tests.conftest import client_for
@@ -96,6 +97,7 @@ def test_the_map_layers_count_the_periods_approved_records(human_rights_actors, 
         incident_content(prizren, date=TODAY - datetime.timedelta(days=400)),
         incident_parts(),
     )
+    summaries_refresh()  # the incidents' layers read the department's record summary
     layers = _panel(human_rights_actors["department_head"], rf)
     assert layers["map-community-incidents"] == {"20": [1]}
     assert layers["map-returns"] == {"20": [12]}
