@@ -178,7 +178,7 @@ class HumanRightsConfig(departments.DepartmentConfig):
             aggregate_by=("line",),
             parts=(
                 RecordPart(
-                    "human_rights.Participant",
+                    "human_rights.ActivityParticipant",
                     fields=("name", "sex", "age_band", "community"),
                     extra=3,
                     min_rows=1,
@@ -217,6 +217,10 @@ class HumanRightsConfig(departments.DepartmentConfig):
             closed=("withdrawn",),
         ),
     )
+    # The department's activity on the overview stays trial monitoring's (hearings monitored); these
+    # records have their figures there and their own maps on the department's dashboard.
+    overview_activity = False
+    dashboard_label = _("Figures and maps")
     dashboard_panels = ("human_rights.panels.gbv_panel", "human_rights.panels.map_panel")
     dashboard_reads = ("human_rights.ProtectedSite",)
     datasets = (

@@ -94,6 +94,12 @@ class DepartmentConfig(AppConfig):
     dashboard_reads: tuple[str, ...] = ()
     # Tables of figures kept by hand or imported (mission.figures): their pages, menu items and API list.
     figures: tuple[FigureTable, ...] = ()
+    # Whether the declared records count in the overview's activity by region and on its map. A second
+    # app of a department leaves the department's activity to the first (trial monitoring's hearings).
+    overview_activity: bool = True
+    # The menu's name of the declared records' dashboard: another than trial monitoring's "Dashboard"
+    # for a second app of its department, so that the menu never holds two links of one name.
+    dashboard_label: Any = None
 
     def ready(self) -> None:
         from mission import navigation, retention

@@ -404,7 +404,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for the review status (mission.review.models.ReviewStatus, listed as the API writes
     # it: codes), whichever department's record carries it.
-    "ENUM_NAME_OVERRIDES": {"ReviewStatusEnum": ["draft", "submitted", "returned", "approved"]},
+    "ENUM_NAME_OVERRIDES": {
+        "ReviewStatusEnum": ["draft", "submitted", "returned", "approved"],
+        "SexEnum": ["female", "male", "unknown"],  # a person's, a claimant's, a victim's: one choice set
+    },
     "DESCRIPTION": (BASE_DIR / "docs" / "api-intro.md").read_text(encoding="utf-8"),
 }
 # Throttling counts per token across all workers when Redis is there; per process otherwise. A Redis

@@ -3,7 +3,7 @@
 gender-based violence, legislative review, and the activities (dialogue, prevention, reintegration,
 youth, services)."""
 
-from human_rights.models.activities import ActivityLine, Participant, RightsActivity
+from human_rights.models.activities import ActivityLine, ActivityParticipant, RightsActivity
 from human_rights.models.common import HumanRightsQuerySet
 from human_rights.models.communities import (
     AffectedPerson,
@@ -45,6 +45,7 @@ from human_rights.models.returns import (
 
 __all__ = [
     "ActivityLine",
+    "ActivityParticipant",
     "AffectedPerson",
     "Assistance",
     "CommunityFlagRule",
@@ -68,7 +69,6 @@ __all__ = [
     "LanguageAssessment",
     "LegislativeReview",
     "LegislativeReviewStage",
-    "Participant",
     "PropertyCase",
     "PropertyCaseStep",
     "PropertyClaim",

@@ -42,7 +42,7 @@ class RightsActivity(ActivityRecord):
         indexes = record_indexes("hra", line="line")
 
 
-class Participant(ParticipantRow):
+class ActivityParticipant(ParticipantRow):
     """A participant of an activity: the name restricted; sex, age band and community counted."""
 
     activity = models.ForeignKey(RightsActivity, on_delete=models.CASCADE, related_name="participants")

@@ -69,8 +69,8 @@ class GbvCase(FollowedCase):
     objects = HumanRightsQuerySet.as_manager()
 
     class Meta(FollowedCase.Meta):
-        verbose_name = _("gender-based violence case")
-        verbose_name_plural = _("gender-based violence cases")
+        verbose_name = _("gender-based violence file")
+        verbose_name_plural = _("gender-based violence files")
         indexes = record_indexes("gbv", kind="kind", relation="relation")
 
     def __str__(self) -> str:

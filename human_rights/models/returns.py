@@ -197,8 +197,8 @@ class PropertyCase(FollowedCase):
     sensitivity = declare(restricted=["claimant"], internal=["description", "monitor", "submitted_at", "case_number"])
 
     class Meta(FollowedCase.Meta):
-        verbose_name = _("property case")
-        verbose_name_plural = _("property cases")
+        verbose_name = _("property claim")
+        verbose_name_plural = _("property claims")
         indexes = record_indexes("prc", claim="claim", focus="focus")
 
     def __str__(self) -> str:

@@ -43,7 +43,8 @@ def register(config: DepartmentConfig) -> None:
         plural = table.get_model()._meta.verbose_name_plural or table.path
         items.append(NavItem(capfirst(plural), f"{config.label}:{table.url_name('list')}", Capability.READ_RECORDS))
     if config.records and not config.dashboards:  # the declared records' dashboard (mission.records.dashboard)
-        items.insert(0, NavItem(_("Dashboard"), f"{config.label}:dashboard", Capability.DASHBOARDS))
+        label = config.dashboard_label or _("Dashboard")
+        items.insert(0, NavItem(label, f"{config.label}:dashboard", Capability.DASHBOARDS))
     navigation.register(NavSection(label=config.verbose_name, items=tuple(items), department=config.department))
     if config.records and not config.dashboards:
         from mission.records.dashboards import RecordDashboards

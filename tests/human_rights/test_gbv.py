@@ -59,8 +59,8 @@ def _dashboard(user, rf):
 def test_a_few_cases_are_counted_nowhere_on_the_dashboard(human_rights_actors, rf):
     _approved(human_rights_actors, 3)
     figures, charts = _dashboard(human_rights_actors["department_head"], rf)
-    assert figures["Gender-based violence cases"].value is None  # 3: under the threshold of 5
-    assert figures["Gender-based violence cases"].value_text == "—"
+    assert figures["Gender-based violence files"].value is None  # 3: under the threshold of 5
+    assert figures["Gender-based violence files"].value_text == "—"
     by_kind = {row[0]: row[1] for row in charts["gbvcase-by-kind"].rows}
     assert by_kind["Domestic violence"] is None
     assert by_kind["Sexual violence"] == 0  # none is not a small count
@@ -72,7 +72,7 @@ def test_a_few_cases_are_counted_nowhere_on_the_dashboard(human_rights_actors, r
 def test_enough_cases_are_counted(human_rights_actors, rf):
     _approved(human_rights_actors, 5)
     figures, charts = _dashboard(human_rights_actors["department_head"], rf)
-    assert figures["Gender-based violence cases"].value == 5
+    assert figures["Gender-based violence files"].value == 5
     assert {row[0]: row[1] for row in charts["gbvcase-by-kind"].rows}["Domestic violence"] == 5
 
 
@@ -202,6 +202,6 @@ def test_the_overview_does_not_count_a_few_cases_waiting_for_review(human_rights
         record = record_create(actor=monitor, model=GbvCase, fields=gbv_content(_prizren(human_rights_actors)))
         record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
     page = client_for(human_rights_actors["supervisor"]).get(reverse("dashboards:overview")).content.decode()
-    waiting = re.search(r"attention-count\">([^<]*)</span> gender-based violence cases waiting for review", page, re.I)
+    waiting = re.search(r"attention-count\">([^<]*)</span> gender-based violence files waiting for review", page, re.I)
     assert waiting is not None
     assert waiting.group(1) == "—"

@@ -88,5 +88,5 @@ def test_the_dashboard_counts_an_activitys_participants(human_rights_actors, rf)
     found = {str(f.label): f.value for f in figures}
     assert found["Human rights activities"] == 2
     assert found["Participants"] == 4
-    by_sex = {row[0]: row[1] for row in {c.slug: c for c in charts}["rightsactivity-participant-by-sex"].rows}
+    by_sex = {row[0]: row[1] for row in {c.slug: c for c in charts}["rightsactivity-activityparticipant-by-sex"].rows}
     assert (by_sex["Female"], by_sex["Male"]) == (2, 2)

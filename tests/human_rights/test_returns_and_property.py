@@ -137,7 +137,7 @@ def test_a_property_case_moves_through_its_institutions(human_rights_actors, rf)
     assert listed.count(reverse("human_rights:propertycase_detail", args=[decided.pk])) >= 1
     summaries_refresh()
     figures, _charts = _dashboard(human_rights_actors["department_head"], rf)
-    assert figures["Property cases"].value == 2
+    assert figures["Property claims"].value == 2
 
 
 def _queries(client, url) -> int:

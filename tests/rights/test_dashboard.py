@@ -353,7 +353,9 @@ def test_the_dashboards_run_the_same_few_queries_at_100_and_10000_observations(
     with CaptureQueriesContext(connection) as small:
         response = client.get(reverse(url_name))
     assert response.status_code == 200
-    assert len(small.captured_queries) <= 10
+    # The overview also shows the department's other app (human_rights): its record summary and its
+    # records waiting for review, one query each, whatever the number of its record types.
+    assert len(small.captured_queries) <= (10 if url_name == "rights:dashboard" else 12)
     _bulk_observations(monitor, 9_900)
     summaries_refresh()
     assert Observation.objects.count() == 10_000
