@@ -117,7 +117,7 @@ def human_rights_demo_load(*, records: int) -> str:
         "community-rights incidents": 0,
         "language assessments": 0,
         "return movements": 0,
-        "property cases": 0,
+        "property claims": 0,
         "heritage incidents": 0,
     }
     for monitor, supervisor in pairs:
@@ -127,9 +127,9 @@ def human_rights_demo_load(*, records: int) -> str:
         made["community-rights incidents"] += _incidents(monitor, supervisor, places, communities, count, today)
         made["language assessments"] += _assessments(monitor, supervisor, places, today)
         made["return movements"] += _returns(monitor, supervisor, places, communities, count, today)
-        made["property cases"] += _property(monitor, supervisor, places, communities, count, today)
+        made["property claims"] += _property(monitor, supervisor, places, communities, count, today)
         made["heritage incidents"] += _heritage(monitor, supervisor, places, count, today)
-        made["gender-based violence cases"] = made.get("gender-based violence cases", 0) + _gbv(
+        made["gender-based violence files"] = made.get("gender-based violence files", 0) + _gbv(
             monitor, supervisor, places, communities, count, today
         )
         made["activities"] = made.get("activities", 0) + _activities(monitor, supervisor, places, communities, today)
