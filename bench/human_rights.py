@@ -54,7 +54,7 @@ def generate_human_rights(size: str, records: int) -> dict[str, Any]:
     """Load the department's dataset of `records` records (skipped when that size and seed are there)."""
     from django.db import connection, transaction
 
-    from bench.generate import _reset_sequence
+    from bench.generate import _reset_sequence, copy_rows
     from field_offices.models import Community
     from human_rights.models import (
         AffectedPerson,
@@ -117,7 +117,8 @@ def generate_human_rights(size: str, records: int) -> dict[str, Any]:
         counts["persons"] = copy_in_batches(
             CommunityIncident, columns, incident_rows(), AffectedPerson, person_columns, persons
         )
-        _copy(CommunityIncidentStep, ["id", "created_at", "updated_at", "date", "note", "incident_id", "step"], steps)
+        step_columns = ["id", "created_at", "updated_at", "date", "note", "incident_id", "step"]
+        copy_rows(CommunityIncidentStep, step_columns, iter(steps))
         counts["incident_steps"] = len(steps)
 
         groups: list[tuple] = []
@@ -181,12 +182,6 @@ def generate_human_rights(size: str, records: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"department": LABEL, "seconds": round(time.perf_counter() - started, 1), **counts}
-
-
-def _copy(model: Any, columns: list[str], rows: list[tuple]) -> None:
-    from bench.generate import copy_rows
-
-    copy_rows(model, columns, iter(rows))
 
 
 # --- The benchmark ---------------------------------------------------------------------------------

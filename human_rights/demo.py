@@ -119,6 +119,8 @@ def human_rights_demo_load(*, records: int) -> str:
         "return movements": 0,
         "property claims": 0,
         "heritage incidents": 0,
+        "gender-based violence files": 0,
+        "activities": 0,
     }
     for monitor, supervisor in pairs:
         places = list(Municipality.objects.filter(region=monitor.region).order_by("code"))
@@ -129,10 +131,8 @@ def human_rights_demo_load(*, records: int) -> str:
         made["return movements"] += _returns(monitor, supervisor, places, communities, count, today)
         made["property claims"] += _property(monitor, supervisor, places, communities, count, today)
         made["heritage incidents"] += _heritage(monitor, supervisor, places, count, today)
-        made["gender-based violence files"] = made.get("gender-based violence files", 0) + _gbv(
-            monitor, supervisor, places, communities, count, today
-        )
-        made["activities"] = made.get("activities", 0) + _activities(monitor, supervisor, places, communities, today)
+        made["gender-based violence files"] += _gbv(monitor, supervisor, places, communities, count, today)
+        made["activities"] += _activities(monitor, supervisor, places, communities, today)
     head = users.get(username="demo.head")
     made["Council decisions"] = _decisions(head)
     made["drafts reviewed"] = _drafts(head)

@@ -184,14 +184,12 @@ def gbv_panel(user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
     orders = [
         (
             _("Emergency protection orders"),
-            "emergency",
             GbvStep.EMERGENCY_REQUESTED,
             (GbvStep.EMERGENCY_DECIDED,),
             settings.GBV_EMERGENCY_ORDER_DAYS,
         ),
         (
             _("Protection orders"),
-            "order",
             GbvStep.ORDER_REQUESTED,
             (GbvStep.ORDER_ISSUED, GbvStep.ORDER_REFUSED),
             settings.GBV_PROTECTION_ORDER_DAYS,
@@ -199,7 +197,7 @@ def gbv_panel(user: Any, filters: Filters) -> tuple[list[Figure], list[Chart]]:
     ]
     today = timezone.localdate()
     figures, table = [], []
-    for label, _name, requested, decided, days in orders:
+    for label, requested, decided, days in orders:
         outcome = _orders_outcome(cases, requested, decided, days, today)
         asked_total = sum(outcome.values())
         decided_total = outcome["in_time"] + outcome["late"]
