@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from mission import departments
 from mission.accounts.roles import Department
 from mission.api.datasets import Dataset
-from mission.records.declaration import RecordPart, RecordType
+from mission.records.declaration import RecordPart, RecordType, StepDeadline
 from mission.trackers.declaration import TrackerType
 
 STEPS = ("step", "date", "note")
@@ -164,6 +164,21 @@ class HumanRightsConfig(departments.DepartmentConfig):
             aggregate_by=("kind", "relation", "victim_age"),
             parts=(RecordPart("human_rights.GbvCaseStep", fields=STEPS, extra=3),),
             response_measured=("emergency_decided", "order_issued", "shelter", "indictment"),
+            # How fast the courts decide the protection orders requested, against the legal deadlines.
+            deadlines=(
+                StepDeadline(
+                    _("Emergency protection orders"),
+                    "emergency_requested",
+                    ("emergency_decided",),
+                    days="GBV_EMERGENCY_ORDER_DAYS",
+                ),
+                StepDeadline(
+                    _("Protection orders"),
+                    "order_requested",
+                    ("order_issued", "order_refused"),
+                    days="GBV_PROTECTION_ORDER_DAYS",
+                ),
+            ),
             sensitive_counts=True,
         ),
         RecordType(
@@ -221,7 +236,7 @@ class HumanRightsConfig(departments.DepartmentConfig):
     # records have their figures there and their own maps on the department's dashboard.
     overview_activity = False
     dashboard_label = _("Figures and maps")
-    dashboard_panels = ("human_rights.panels.gbv_panel", "human_rights.panels.map_panel")
+    dashboard_panels = ("human_rights.panels.map_panel",)
     dashboard_reads = ("human_rights.ProtectedSite",)
     datasets = (
         Dataset("community_incidents", _("Incidents affecting communities and the institutions' response")),

@@ -2,8 +2,8 @@
 from the report to the police through the protection orders, the referrals to a shelter and to
 services, to the court, where trial monitoring may take it over. The victim is at the highest
 sensitivity: the name is restricted, and no count under the disclosure threshold is shown anywhere
-(`RecordType.sensitive_counts`). The deadlines of protection orders are measured
-(`human_rights.panels.gbv_panel`)."""
+(`RecordType.sensitive_counts`). The protection orders are measured against their legal
+deadlines (`RecordType.deadlines` in `human_rights.apps`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -86,7 +86,7 @@ class RecordCount(models.Model):
     # No foreign keys: a rebuild locks no reference row. The region is the municipality's when the
     # records were counted (an administrator's move reaches the figures with the nightly rebuild).
     region_id = models.BigIntegerField(default=0)
-    municipality_id = models.BigIntegerField(null=True)  # kept for the totals (statuses, approved) only
+    municipality_id = models.BigIntegerField(null=True)  # kept for the totals only (`summary._mapped`)
     dimension = models.CharField(max_length=100)
     value = models.CharField(max_length=100, null=True)  # noqa: DJ001  # None: not known, or a step not reached
     count = models.BigIntegerField()

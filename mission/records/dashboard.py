@@ -2,7 +2,8 @@
 and the regions chosen, the approved records and their change from the period before, by month, by
 each coded field their counts group by (`RecordType.aggregate_by`) and by region, and, for a record
 type that measures steps of its response (`RecordType.response_measured`: "police opened a case"),
-the share of records with that step and the median days to it; for a record type with `mapped`
+the share of records with that step and the median days to it, and the steps against their
+deadlines (`RecordType.deadlines`, `mission.records.deadlines`); for a record type with `mapped`
 fields, a map of one of them by municipality and its trend by year in one municipality. Counted from
 the records, in the reader's scope; chosen on the page by the dashboards' filters (`mission.dashboards.filters`)."""
 
@@ -38,6 +39,7 @@ from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
 from mission.records.dashboards import in_period
+from mission.records.deadlines import deadline_dashboard
 from mission.records.shapes import IncidentRecord
 from mission.records.summary import (
     RESPONSE,
@@ -127,6 +129,9 @@ def record_dashboard(config: DepartmentConfig, user: Any, filters: Filters) -> t
                 Figure(format_lazy(_("{step}: median days"), step=label), median_days(now), median_days(before), COUNT)
             )
         charts += _charts(record_type, counts, filters)
+        deadline_figures, deadline_charts = deadline_dashboard(record_type, counts, timezone.localdate())
+        figures += deadline_figures
+        charts += deadline_charts
         if record_type.sensitive_counts:
             totals = (counts.total(record_type), counts.total(record_type, previous=True))
             figures[first_figure:] = [_small_hidden(figure, *totals) for figure in figures[first_figure:]]
@@ -418,8 +423,11 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
 
     # Figures, charts, the map and the trend come from the summary (and the trackers and the mapped
     # records, whose changes mark it): kept until it changes, per scope, filters and language.
-    # A tracker's overdue items and the department's panels change with the day alone: kept for the day.
-    by_day = any(t.deadline for t in config.trackers) or config.dashboard_panels
+    # A tracker's overdue items, the steps past their deadline and the department's panels change with
+    # the day alone: kept for the day.
+    by_day = (
+        any(t.deadline for t in config.trackers) or any(r.deadlines for r in config.records) or config.dashboard_panels
+    )
     day = timezone.localdate().isoformat() if by_day else ""
     body = dashboard_fragment(
         summary_name(config),

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from mission.review.models import ReviewedRecord
 
 
@@ -67,6 +70,30 @@ class RecordPart:
 
 
 @dataclass(frozen=True)
+class StepDeadline:
+    """A deadline between two steps of a record's response (a `ResponseStepRow` part), e.g. the court
+    deciding an emergency protection order within a day of its request:
+
+        StepDeadline(_("Emergency protection orders"), "emergency_requested", ("emergency_decided",),
+                     days="GBV_EMERGENCY_ORDER_DAYS")
+
+    The department's dashboard shows, of the approved records of the period that reached `started`,
+    how many reached one of `ended` in time (days from the first `started` step to the first `ended`
+    one), late, or not yet (within the deadline or past it, on the day read): kept in the record
+    summary (`mission.records.deadlines`), so it costs the same at any number of records."""
+
+    label: StrOrPromise  # what is measured ("Emergency protection orders")
+    started: str  # the step that starts the clock
+    ended: tuple[str, ...]  # the steps that stop it (an order issued or refused)
+    days: int | str  # the deadline in days, or the name of the setting that holds it
+
+    @property
+    def limit(self) -> int:
+        """The deadline in days (read from the settings each time, when it names one)."""
+        return int(getattr(settings, self.days)) if isinstance(self.days, str) else self.days
+
+
+@dataclass(frozen=True)
 class RecordType:
     """One kind of reviewed record, e.g.
 
@@ -103,6 +130,8 @@ class RecordType:
     # Steps of the response part (a `ResponseStepRow` part) the department's dashboard measures from
     # the record's date: the share of records with the step, the median days to it.
     response_measured: tuple[str, ...] = ()
+    # Deadlines between two of those steps (`StepDeadline`) that its dashboard measures.
+    deadlines: tuple[StepDeadline, ...] = ()
     # Numeric fields the department's dashboard maps by municipality (one chosen at a time): the value
     # of each municipality's latest approved record of the period.
     mapped: tuple[str, ...] = ()

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
 
 def register(config: DepartmentConfig) -> None:
+    from mission.records.deadlines import check_steps
+
     items: list[NavItem] = []
     for record_type in config.records:
+        check_steps(record_type)
         plural = record_type.get_model()._meta.verbose_name_plural or record_type.path
         name = f"{config.label}:{record_type.url_name('list')}"
         items.append(NavItem(capfirst(plural), name, Capability.READ_RECORDS))

@@ -19,6 +19,11 @@ Each record type is counted per month (of its date) and municipality, by a `dime
 - `response.<step>` for each step of `response_measured`: the approved records the response applies
   to (an incident reported to the police), by the days from the record's date to its first such step
   (no value: not reached).
+- `deadline.<step>` for each of `deadlines`: the approved records by the days from their first such
+  step to the first step that ends it, or the date the clock started (`mission.records.deadlines`).
+
+The statuses, the approved records and a part's summed fields over all its rows are kept per
+municipality (the maps, the municipality page); the rest per region.
 
 The summaries framework (`mission.dashboards`) rebuilds the months that changed: every save or delete
 of a record of a declared type marks its month (`_mark`), and a correction that moves its date marks
@@ -42,6 +47,7 @@ from mission.dashboards.models import RecordCount
 from mission.dashboards.registry import Summary, register_summary, summaries
 from mission.dashboards.services import summaries_mark
 from mission.dashboards.summaries import Changes, SummaryTable, month_of
+from mission.records.deadlines import deadline_dimension, deadline_values
 from mission.records.shapes import IncidentRecord, ResponseStepRow
 from mission.review.models import ReviewStatus
 from mission.sql import insert_select_grouped
@@ -55,6 +61,7 @@ ITEMS = "items"  # the topic of a tracker's change: no table reads it, but the d
 STATUS = "status"
 APPROVED = ""  # the dimension of the approved records' total
 RESPONSE = "response."
+TOTAL = ".total"
 
 
 def summary_name(config: DepartmentConfig) -> str:
@@ -99,17 +106,22 @@ def _text(expression: Any) -> Cast:
     return Cast(expression, output_field=CharField())
 
 
+def _mapped(dimension: str) -> bool:
+    """Whether a dimension is kept per municipality: the totals (statuses, approved records, a summed
+    field over all the rows: the persons who returned), for the maps and the municipality page."""
+    return dimension in (STATUS, APPROVED) or (dimension.endswith(TOTAL) and "@" not in dimension)
+
+
 def _grouping(summary: str, record_type: RecordType, dimension: str, value: str | None) -> dict[str, str]:
     """One grouping of `insert_select_grouped`: constants are code names, never user input. The
-    totals (statuses, approved records) are kept per municipality, for the maps and the municipality
-    page; the other dimensions per region, which is all a dashboard filters by: several times fewer
-    rows to sum."""
+    totals are kept per municipality (`_mapped`); the other dimensions per region, which is all a
+    dashboard filters by: several times fewer rows to sum."""
     return {
         "summary": f"='{summary}'",
         "record_type": f"='{type_key(record_type)}'",
         "month": "month",
         "region_id": "region",
-        "municipality_id": "place" if dimension in (STATUS, APPROVED) else "=CAST(NULL AS BIGINT)",
+        "municipality_id": "place" if _mapped(dimension) else "=CAST(NULL AS BIGINT)",
         "dimension": f"='{dimension}'",
         "value": value or "=NULL",
         "count": "=COUNT(*)",
@@ -181,6 +193,16 @@ def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int
             applies.values(month=month, place=F("municipality_id"), region=F("municipality__region_id"), **firsts),
             groupings,
         )
+    if steps_part is not None and record_type.deadlines:
+        values = deadline_values(steps_part, record_type.deadlines, day)
+        groupings = [
+            _grouping(summary, record_type, deadline_dimension(d), f"v_{d.started}") for d in record_type.deadlines
+        ]
+        written += insert_select_grouped(
+            RecordCount,
+            approved.values(month=month, place=F("municipality_id"), region=F("municipality__region_id"), **values),
+            groupings,
+        )
     return written
 
 
@@ -211,7 +233,7 @@ def _fill_averages(
 def summed_dimension(part: RecordPart, name: str, by: str) -> str:
     """The dimension that keeps the sum of a part's summed field `name`, by the part's field `by` ("" for
     all)."""
-    return f"{part.related_name()}.{name}.total" + (f"@{by}" if by else "")
+    return f"{part.related_name()}.{name}{TOTAL}" + (f"@{by}" if by else "")
 
 
 def _fill_sums(
@@ -393,6 +415,29 @@ def record_counts(
         if municipality is not None:  # the totals' rows all name one
             counts.by_municipality.setdefault(type_of, Counter())[municipality] += n
     return counts
+
+
+def municipality_counts(
+    summary: str, region_ids: Iterable[int] | None, period: Period, wanted: Sequence[tuple[RecordType, str]]
+) -> dict[tuple[str, str], Counter[int]]:
+    """Of dimensions kept per municipality (the approved records, a summed field over all the rows),
+    each (record type, dimension)'s sums for `period` by municipality id, in one query: the maps."""
+    for _record_type, dimension in wanted:
+        if not _mapped(dimension):
+            raise ValueError(f"{dimension!r} is not kept per municipality")
+    keys = {(type_key(record_type), dimension) for record_type, dimension in wanted}
+    found: dict[tuple[str, str], Counter[int]] = {key: Counter() for key in keys}
+    if not keys:
+        return found
+    which = Q()
+    for key, dimension in sorted(keys):
+        which |= Q(record_type=key, dimension=dimension)
+    rows = _in_scope(summary, region_ids).filter(_months(period), which, municipality_id__isnull=False)
+    grouped = rows.values("record_type", "dimension", "municipality_id").annotate(n=Sum("count"))
+    for key, dimension, municipality, n in grouped.values_list("record_type", "dimension", "municipality_id", "n"):
+        if municipality is not None:  # never: filtered out above
+            found[(key, dimension)][municipality] += n
+    return found
 
 
 def record_status_counts(summary: str, municipality_id: int) -> dict[str, Counter[str | None]]:

@@ -12,7 +12,6 @@ from django.test import override_settings
 from django.urls import reverse
 
 from human_rights.models import GbvCase
-from human_rights.panels import gbv_panel
 from mission.api.services import token_issue
 from mission.dashboards.filters import read_filters
 from mission.dashboards.services import summaries_refresh
@@ -129,23 +128,39 @@ def test_the_protection_orders_against_their_deadlines(human_rights_actors, rf):
     case(order_requested=after(20))  # not decided, 20 days on: past the deadline
     case(order_requested=TODAY)  # not decided, within the deadline
     case()  # no order asked
-    user = human_rights_actors["department_head"]
-    figures, (chart,) = gbv_panel(user, _filters(user, rf))
-    shares = {str(f.label): f.value for f in figures}
-    assert shares["Emergency protection orders decided in time (deadline: 1 day)"] == 0.5
-    assert shares["Protection orders decided in time (deadline: 15 days)"] == 0.5
-    rows = {row[0]: row[1:] for row in chart.rows}
+    figures, charts = _dashboard(human_rights_actors["department_head"], rf)
+    assert figures["Emergency protection orders: in time (deadline: 1 day)"].value == 0.5
+    assert figures["Protection orders: in time (deadline: 15 days)"].value == 0.5
+    rows = {row[0]: row[1:] for row in charts["gbvcase-deadlines"].rows}
     assert rows["Emergency protection orders"] == [1, 1, 0, 0, 2]  # in time, late, waiting, overdue, asked
     assert rows["Protection orders"] == [1, 1, 1, 1, 4]
+
+
+@override_settings(API_SMALL_CELL_THRESHOLD=1, GBV_PROTECTION_ORDER_DAYS=15)
+def test_an_order_waiting_passes_its_deadline_with_the_days_not_the_summary(human_rights_actors, rf):
+    """The summary keeps when the clock started: the same summary read later says "past the deadline"."""
+    monitor, day = human_rights_actors["monitor"], TODAY - datetime.timedelta(days=20)
+    fields = gbv_content(_prizren(human_rights_actors), date=day)
+    parts = gbv_parts(order_requested=TODAY - datetime.timedelta(days=15))
+    record = record_create(actor=monitor, model=GbvCase, fields=fields, parts=parts)
+    record = record_update(actor=monitor, record=record, expected_version=record.version, fields={}, submit=True)
+    record_approve(actor=human_rights_actors["supervisor"], record=record, expected_version=record.version)
+    user = human_rights_actors["department_head"]
+    _figures, charts = _dashboard(user, rf)
+    assert {r[0]: r[1:] for r in charts["gbvcase-deadlines"].rows}["Protection orders"] == [0, 0, 1, 0, 1]
+    with override_settings(GBV_PROTECTION_ORDER_DAYS=14):  # as if read a day later
+        _figures, charts = record_dashboard(apps.get_app_config("human_rights"), user, _filters(user, rf))
+    rows = {c.slug: c for c in charts}["gbvcase-deadlines"].rows
+    assert {r[0]: r[1:] for r in rows}["Protection orders"] == [0, 0, 0, 1, 1]
 
 
 def test_the_orders_panel_hides_small_counts(human_rights_actors, rf):
     for _n in range(2):
         _approved(human_rights_actors, emergency_requested=TODAY - datetime.timedelta(days=4))
-    user = human_rights_actors["department_head"]
-    figures, (chart,) = gbv_panel(user, _filters(user, rf))
-    assert all(f.value is None for f in figures)
-    assert {row[0]: row[1:] for row in chart.rows}["Emergency protection orders"] == [0, 0, 0, None, None]
+    figures, charts = _dashboard(human_rights_actors["department_head"], rf)
+    assert figures["Emergency protection orders: in time (deadline: 1 day)"].value is None
+    rows = {row[0]: row[1:] for row in charts["gbvcase-deadlines"].rows}
+    assert rows["Emergency protection orders"] == [0, 0, 0, None, None]
 
 
 def _queries(client, url) -> int:
