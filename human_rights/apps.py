@@ -180,6 +180,7 @@ class HumanRightsConfig(departments.DepartmentConfig):
                 ),
             ),
             sensitive_counts=True,
+            references=(("court_case", "court_case"),),
         ),
         RecordType(
             model="human_rights.RightsActivity",

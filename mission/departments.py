@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # declarations only: the frameworks are imported when they ar
     from mission.figures.declaration import FigureTable
     from mission.navigation import NavSection
     from mission.records.declaration import RecordType
+    from mission.references import Reference
     from mission.reports.registry import ReportType
     from mission.retention import Purge
     from mission.trackers.declaration import TrackerType
@@ -100,6 +101,9 @@ class DepartmentConfig(AppConfig):
     # The menu's name of the declared records' dashboard: another than trial monitoring's "Dashboard"
     # for a second app of its department, so that the menu never holds two links of one name.
     dashboard_label: Any = None
+    # The values by which the department finds its records for another app's pages
+    # (`mission.references`: a court's case number).
+    references: tuple[Reference, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -119,6 +123,11 @@ class DepartmentConfig(AppConfig):
             reports.register(report_type)
         for purge in self.purges:
             retention.register(purge)
+        if self.references:
+            from mission import references
+
+            for reference in self.references:
+                references.register(reference)
         if self.records or self.trackers or self.figures:
             from mission.records import registration
 

@@ -7,6 +7,7 @@ from mission.api.datasets import Dataset
 from mission.dashboards.registry import LiveCounts, Summary
 from mission.departments import DemoUser, lazy
 from mission.navigation import NavItem, NavSection
+from mission.references import Reference
 from mission.reports.registry import ReportType
 from mission.retention import Purge
 
@@ -45,6 +46,8 @@ class RightsConfig(departments.DepartmentConfig):
         ),
     )
     dashboards = "rights.dashboards.RightsDashboards"
+    # A case of gender-based violence that reached court names it by the court's case number.
+    references = (Reference("court_case", "rights.references.cases_by_number"),)
     # The names are rights.services.summaries.SUMMARY_NAME and those of rights.services.counters, which
     # this module may not import (they import models).
     summaries = (

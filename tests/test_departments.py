@@ -64,3 +64,15 @@ def test_demo_logins_come_from_the_departments_and_the_mission():
     assert {u.role for u, _d in users[len(declared) :]} == {u.role for u in MISSION_USERS}
     assert {d for u, d in users if u.role == Role.PARTNER} == {""}
     assert len({u.username for u, _d in users}) == len(users)
+
+
+def test_every_field_a_record_type_links_by_is_one_of_its_fields_and_a_kind_some_app_resolves():
+    from mission import references
+
+    declared = [
+        (r, field, kind) for config in departments.all() for r in config.records for field, kind in r.references
+    ]
+    assert declared  # the cases of gender-based violence link to trial monitoring's cases
+    for record_type, field, kind in declared:
+        assert field in record_type.fields, (record_type.model, field)
+        assert kind in references.kinds(), (record_type.model, kind)

@@ -142,6 +142,9 @@ class RecordType:
     # threshold (API_SMALL_CELL_THRESHOLD) is shown to anyone, staff included: not on the dashboards,
     # the overview, a municipality's page, the results report, nor in the API's aggregates.
     sensitive_counts: bool = False
+    # Fields whose value another app finds its records by (field, kind of `mission.references`): the
+    # detail page links to them ("court_case" → trial monitoring's case of that number).
+    references: tuple[tuple[str, str], ...] = ()
 
     @property
     def name(self) -> str:

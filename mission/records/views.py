@@ -49,6 +49,7 @@ from mission.records.parts import (
 from mission.records.services import record_correct_content, record_create, record_update
 from mission.records.shapes import RecordFlagRow
 from mission.records.tables import table_spec
+from mission.references import Link, links
 from mission.review import selectors as review_selectors
 from mission.review.forms import ReviewForm
 from mission.review.permissions import may_correct, may_decide, may_edit, may_review
@@ -194,9 +195,11 @@ class RecordPages:
         user = request.user
         readable = reads_restricted(user, self.model)
         columns = columns_of(self.model, self.record_type.fields)
-        facts: list[tuple[FieldColumn, object]] = list(
-            zip(columns, cells_of(record, columns, readable=readable), strict=True)
-        )
+        referenced = dict(self.record_type.references)
+        facts: list[tuple[FieldColumn, object, list[Link]]] = [
+            (column, value, links(referenced[column.name], user, value) if column.name in referenced else [])
+            for column, value in zip(columns, cells_of(record, columns, readable=readable), strict=True)
+        ]
         parts = part_tables(record, self.record_type.parts, readable=readable)
         shown = any(c.restricted and getattr(record, c.name) for c in columns) or any(t.restricted_shown for t in parts)
         if readable and (shown or history_holds_restricted(record, self.record_type.parts)):

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import CharField, F, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -99,6 +99,8 @@ class Case(VersionedModel, BaseModel):
         # 0004: SQLite cannot index NULLS LAST, and the embedded default does not need it.
         indexes = [
             models.Index(fields=["case_number"], name="case_number_idx"),
+            # Another app's record finds a case by its number however it was typed (`rights.references`).
+            models.Index(Upper("case_number"), name="case_number_upper_idx"),
             # "Newest case first": the list's cursor compares (created_at, id), ties included.
             models.Index(fields=["-created_at", "-id"], name="case_created_idx"),
             models.Index(fields=["id"], condition=models.Q(published=True), name="case_published_idx"),

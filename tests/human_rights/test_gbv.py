@@ -18,6 +18,7 @@ from mission.dashboards.services import summaries_refresh
 from mission.records.dashboard import record_dashboard
 from mission.records.services import record_create, record_update
 from mission.review.services import record_approve
+from rights.models import Court
 from tests.api.conftest import bearer
 from tests.conftest import client_for
 from tests.human_rights.contract import gbv_content, gbv_parts
@@ -220,3 +221,30 @@ def test_the_overview_does_not_count_a_few_cases_waiting_for_review(human_rights
     waiting = re.search(r"attention-count\">([^<]*)</span> gender-based violence files waiting for review", page, re.I)
     assert waiting is not None
     assert waiting.group(1) == "—"
+
+
+def test_a_case_that_reached_court_links_to_trial_monitoring_for_those_who_may_open_it(human_rights_actors):
+    """By the court's case number (`mission.references`), whatever the letters' case and spacing; only
+    the cases of that number the reader may open; a number trial monitoring does not know links
+    nowhere, and nothing links for a reader of another department."""
+    from mission.references import links
+    from tests.factories import CaseFactory
+
+    here = CaseFactory(case_number="P.nr. 88/2026")
+    elsewhere = CaseFactory(court=Court.objects.get(code="BC-MI"), case_number="P.NR. 88/2026")
+    (case,) = _approved(human_rights_actors)
+    url = reverse("human_rights:gbvcase_detail", args=[case.pk])
+    here_url = reverse("rights:case_detail", args=[here.pk])
+    elsewhere_url = reverse("rights:case_detail", args=[elsewhere.pk])
+    page = client_for(human_rights_actors["supervisor"]).get(url).content.decode()
+    assert here_url in page  # Prizren's case; Mitrovica's is not the supervisor's to open
+    assert elsewhere_url not in page
+    assert "Trial monitoring: P.nr. 88/2026 (BC-PZ)" in page
+    management = client_for(human_rights_actors["management"]).get(url).content.decode()
+    assert here_url in management
+    assert elsewhere_url in management  # the same number typed in capitals at another court
+    typed = links("court_case", human_rights_actors["supervisor"], "  p.nr.   88/2026 ")
+    assert [link.url for link in typed] == [here_url]
+    assert links("court_case", human_rights_actors["other_department_monitor"], "P.nr. 88/2026") == []
+    assert links("court_case", human_rights_actors["supervisor"], "") == []
+    assert links("court_case", human_rights_actors["supervisor"], "P.nr. 99/2026") == []
