@@ -80,6 +80,9 @@ COUNT = serializers.IntegerField(
 MEAN = serializers.FloatField(
     allow_null=True, help_text="The mean of the values given, to one decimal; null when too few give one"
 )
+TOTAL = serializers.IntegerField(
+    allow_null=True, help_text="The exact sum over the records counted; null where a count of the row is"
+)
 RATE = serializers.FloatField(allow_null=True, help_text="From the counts shown, 0 to 1; null when one is null")
 METHOD: "dict[str, serializers.Field[Any, Any, Any, Any]]" = {
     "disclosure_control": serializers.ChoiceField(
@@ -118,6 +121,10 @@ class AggregateView(PortalAPIView):
     # name → a whole-number value of the counted record whose mean each group gives (a trainee's gain),
     # null for partners where fewer than the threshold have a value (`disclosure.protected_mean`)
     means: ClassVar[Mapping[str, Combinable]] = {}
+    # name → an aggregate over rows joined to the counted record (Sum("groups__persons"): the persons
+    # who returned), each group's sum given only where its counts are (none suppressed): a total of
+    # fewer records than the threshold would point at a household.
+    totals: ClassVar[Mapping[str, Any]] = {}
     record: ClassVar[str] = ""
     distinct: ClassVar[bool] = False
     staff_see_published_only: ClassVar[bool] = False  # e.g. only approved observations count
@@ -142,6 +149,7 @@ class AggregateView(PortalAPIView):
             **dict.fromkeys(cls.counts, COUNT),
             **dict.fromkeys(cls.rates, RATE),
             **dict.fromkeys(cls.means, MEAN),
+            **dict.fromkeys(cls.totals, TOTAL),
             "suppressed": serializers.BooleanField(),
         }
         response = inline_serializer(
@@ -256,6 +264,7 @@ class AggregateView(PortalAPIView):
             record=self.record,
             distinct=self.distinct or (split is not None and split.distinct),
             measures=self.means,
+            totals=self.totals,
         )
         for cell in cells:
             cell["group"] = group.label(cell.get("group"))
@@ -277,7 +286,9 @@ class AggregateView(PortalAPIView):
                 row[name] = disclosure.coherent_rate(row[rate.part], row[rate.whole])
             for name in self.means:
                 row[name] = disclosure.protected_mean(*cell[name], perturb=perturb, suppress=suppress)
-            row["suppressed"] = any(row[name] is None for name in self.counts)
+            suppressed = any(row[name] is None for name in self.counts)
+            row |= {name: None if suppressed else cell[name] for name in self.totals}
+            row["suppressed"] = suppressed
             rows.append(row)
         return rows
 

@@ -134,6 +134,7 @@ def cell_counts(
     record: str = "",
     distinct: bool = False,
     measures: Mapping[str, Combinable] | None = None,
+    totals: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Count records per group in one statement, each count with the sum of its records' keys.
 
@@ -143,10 +144,13 @@ def cell_counts(
     through a relation (e.g. "case__parties__" to count people from hearings); with `distinct`, each
     (record, group) is counted once however many joined rows repeat it. `measures` maps a name to a
     whole-number value of the counted record (a trainee's knowledge gain) whose sum and number of values
-    each group also gets, for its mean (`protected_mean`).
+    each group also gets, for its mean (`protected_mean`). `totals` maps a name to an aggregate over the
+    rows joined to a counted record (the persons of a return movement's groups of returnees): counted per
+    record and group first, so each record counts once in a group, and each group gets the totals'
+    sums (a group that is a field of the joined rows sums only those rows).
 
-    Returns one dict per group: the group values under their names, a `Counted` per count, and per
-    measure (its sum, how many values).
+    Returns one dict per group: the group values under their names, a `Counted` per count, per
+    measure (its sum, how many values), and per total its sum.
     """
     pk, key = F(f"{record}pk" if record else "pk"), F(f"{record}record_key" if record else "record_key")
     columns: dict[str, Combinable] = {f"g_{name}": expression for name, expression in groups.items()}
@@ -162,8 +166,13 @@ def cell_counts(
     measures = measures or {}
     for name, expression in measures.items():
         columns[f"m_{name}"] = expression
-    inner = queryset.order_by().values(**columns)
-    if distinct:
+    totals = totals or {}
+    if totals:  # one row per record and group, with its totals over its joined rows
+        columns["r_id"] = pk
+        inner = queryset.order_by().values(**columns).annotate(**{f"t_{name}": e for name, e in totals.items()})
+    else:
+        inner = queryset.order_by().values(**columns)
+    if distinct and not totals:
         inner = inner.distinct()
     try:
         sql, params = inner.query.sql_with_params()
@@ -179,6 +188,7 @@ def cell_counts(
     for name in measures:
         value = f"sub.{qn(f'm_{name}')}"
         sums += [f"COALESCE(SUM({value}), 0)", f"COUNT({value})"]
+    sums += [f"COALESCE(SUM(sub.{qn(f't_{name}')}), 0)" for name in totals]
     rows: list[tuple[Any, ...]] = []
     if sql is not None:
         # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
@@ -197,6 +207,9 @@ def cell_counts(
         for n, name in enumerate([*counts, *measures]):
             first, second = int(numbers[2 * n]), int(numbers[2 * n + 1])
             values[name] = Counted(first, second) if name in counts else (first, second)
+        paired = 2 * (len(counts) + len(measures))
+        for n, name in enumerate(totals):
+            values[name] = int(numbers[paired + n])
         result.append(values)
     return result
 

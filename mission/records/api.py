@@ -179,6 +179,44 @@ def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[Aggre
     return type(f"{rows.__name__}Aggregates", (AggregateView,), attributes)
 
 
+@functools.cache
+def tally_aggregate_view(record_type: RecordType, part: RecordPart) -> type[AggregateView]:
+    """The totals of a tally's `summed` fields (the households, persons and women who returned) per
+    group: by each of the tally's `counted_by` fields (its rows of that value), or by the records'
+    region, municipality, month or coded fields; with how many records they are of. Approved records
+    only, for staff too; a group's totals are given only where its count of records is (partners: under
+    the disclosure control; a sensitive record type's: no small count for anyone)."""
+    model = record_type.get_model()
+    rows = part.get_model()
+    link: Any = rows._meta.get_field(part.link())
+    prefix = f"{link.related_query_name()}__"  # from the record to its rows ("groups__")
+    groups = {name: Dimension(F(f"{prefix}{_lookup(rows, name)}")) for name in part.counted_by}
+    groups |= {
+        "region": Dimension(F("municipality__region__code")),
+        "municipality": Dimension(F("municipality__code")),
+    }
+    if record_type.date_field:
+        groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
+    for name in record_type.aggregate_by:
+        groups[f"{record_type.name}_{name}" if name in groups else name] = Dimension(F(_lookup(model, name)))
+    groups["all"] = Dimension(None)
+    attributes = {
+        "__doc__": f"Totals of the {rows._meta.verbose_name_plural!s} of the approved "
+        f"{model._meta.verbose_name_plural!s} per group, with how many records they are of (partners: the "
+        "count under the disclosure control, the totals only where it is given).",
+        "__module__": __name__,
+        "dataset": record_type.dataset,
+        "model": model,
+        "filterset_class": filterset(record_type),
+        "group_by": groups,
+        "counts": {"records": Q()},
+        "totals": {name: models.Sum(f"{prefix}{name}") for name in part.summed},
+        "staff_see_published_only": True,
+        "suppress_small": record_type.sensitive_counts,
+    }
+    return type(f"{rows.__name__}Totals", (AggregateView,), attributes)
+
+
 def record_api_urlpatterns(record_type: RecordType) -> list[URLPattern]:
     if not record_type.dataset:
         return []
@@ -190,6 +228,10 @@ def record_api_urlpatterns(record_type: RecordType) -> list[URLPattern]:
     for part in record_type.parts:
         if part.counted_by and any(f.name == "record_key" for f in part.get_model()._meta.concrete_fields):
             view = part_aggregate_view(record_type, part).as_view()
+            route = f"aggregates/{record_type.path}/{part.related_name()}/"
+            patterns.append(path(route, view, name=f"{name}_{part.name}_aggregates"))
+        elif part.tally and part.summed:
+            view = tally_aggregate_view(record_type, part).as_view()
             route = f"aggregates/{record_type.path}/{part.related_name()}/"
             patterns.append(path(route, view, name=f"{name}_{part.name}_aggregates"))
     return patterns

@@ -417,6 +417,7 @@ API_ROUTES = [
     "aggregates/language-compliance",
     "returns",
     "aggregates/returns",
+    "aggregates/returns/groups",
     "property-cases",
     "aggregates/property-cases",
     "heritage-incidents",

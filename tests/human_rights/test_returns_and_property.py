@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -85,6 +86,100 @@ def test_the_dashboard_adds_up_the_returnees_by_community(human_rights_actors, r
     assert by_community["Serb"] == [3, 11, 5]
     assert by_community["Roma"] == [1, 5, 2]
     assert by_community["Not known"] == [1, 1, 0]
+
+
+def _returned(actors):
+    """The movements of the dashboard's test above: two approved in Prizren, a draft."""
+    prizren = _prizren(actors)
+    day = TODAY - datetime.timedelta(days=2)
+    _approved(
+        actors, ReturnMovement, return_content(prizren, date=day), return_parts(("SRB", 2, 7, 3), ("ROM", 1, 5, 2))
+    )
+    _approved(
+        actors,
+        ReturnMovement,
+        return_content(prizren, date=day, origin="kosovo"),
+        return_parts(("SRB", 1, 4, 2), (None, 1, 1, 0)),
+    )
+    record_create(
+        actor=actors["monitor"],
+        model=ReturnMovement,
+        fields=return_content(prizren),
+        parts=return_parts(("SRB", 50, 200, 100)),
+    )
+    return prizren
+
+
+TOTALS = "/api/v1/aggregates/returns/groups/"
+
+
+def test_the_api_adds_up_the_returnees_of_the_approved_movements(human_rights_actors, administrator):
+    """Known answers: a movement counts once in a group, whatever its groups of returnees; by community,
+    only its returnees of that community; a draft nowhere, for staff too."""
+    from tests.api.conftest import staff_key
+
+    prizren = _returned(human_rights_actors)
+    client = bearer(staff_key(human_rights_actors["department_head"], administrator))
+
+    def rows(**query):
+        response = client.get(TOTALS, query)
+        assert response.status_code == 200, response.content
+        assert response.json()["disclosure_control"] == "none"
+        return {row["group"]: row for row in response.json()["results"]}
+
+    (everything,) = rows(group_by="all").values()
+    assert (everything["records"], everything["households"], everything["persons"], everything["women"]) == (
+        2,
+        5,
+        17,
+        7,
+    )
+    by_community = rows(group_by="community")
+    assert {k: (r["records"], r["persons"], r["women"]) for k, r in by_community.items()} == {
+        "SRB": (2, 11, 5),
+        "ROM": (1, 5, 2),
+        None: (1, 1, 0),
+    }
+    by_place = rows(group_by="municipality")
+    assert (by_place[prizren.code]["records"], by_place[prizren.code]["persons"]) == (2, 17)
+    by_origin = rows(group_by="origin")
+    assert {k: r["persons"] for k, r in by_origin.items()} == {"serbia": 12, "kosovo": 5}
+    assert client.get(TOTALS, {"group_by": "nonsense"}).status_code == 400
+
+
+def test_partners_get_the_totals_only_where_the_count_is_given(human_rights_actors, partner_key):
+    _returned(human_rights_actors)
+    response = bearer(partner_key).get(TOTALS, {"group_by": "all"})
+    assert response.json()["disclosure_control"] == "cell_key"
+    (row,) = response.json()["results"]
+    assert row == {
+        "group": None,
+        "records": None,
+        "households": None,
+        "persons": None,
+        "women": None,
+        "suppressed": True,
+    }
+    with override_settings(API_SMALL_CELL_THRESHOLD=1):
+        (row,) = bearer(partner_key).get(TOTALS, {"group_by": "all"}).json()["results"]
+    assert row["records"] is not None
+    assert (row["households"], row["persons"], row["women"]) == (5, 17, 7)
+
+
+def test_the_totals_are_for_the_returns_readers_only(human_rights_actors, administrator, partner):
+    from mission.api.services import token_issue
+    from tests.api.conftest import staff_key
+
+    _returned(human_rights_actors)
+    assert bearer(None).get(TOTALS).status_code in (401, 403)
+    _token, other = token_issue(actor=administrator, user=partner, name="Other", scopes=["property"])
+    assert bearer(other).get(TOTALS).status_code == 403  # a token without the dataset
+    elsewhere = bearer(staff_key(human_rights_actors["other_region_monitor"], administrator))
+    (row,) = elsewhere.get(TOTALS, {"group_by": "all"}).json()["results"]
+    assert (row["records"], row["persons"]) == (0, 0)  # Prizren's movements are not in Mitrovica's scope
+    other_department = bearer(staff_key(human_rights_actors["other_department_monitor"], administrator))
+    (row,) = other_department.get(TOTALS, {"group_by": "all"}).json()["results"]
+    assert (row["records"], row["persons"]) == (0, 0)
 
 
 @pytest.mark.parametrize(

@@ -388,6 +388,7 @@ API_ROUTES = [
     "aggregates/trainings/trainees",
     "forum-meetings",
     "aggregates/forum-meetings",
+    "aggregates/forum-meetings/attendance",
     "mentoring",
     "aggregates/mentoring",
     "aggregates/mentoring/participants",

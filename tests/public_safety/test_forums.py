@@ -284,3 +284,27 @@ def test_a_dissolved_forum_keeps_its_meetings_open_to_corrections_but_takes_no_n
             fields=meeting_content(forum),
             parts=meeting_parts(),
         )
+
+
+def test_the_api_adds_up_the_attendance_of_the_approved_meetings(public_safety_actors, administrator):
+    """The kit's totals of a tally (`aggregates/<path>/<rows>/`), known answers: a meeting counts once
+    per group; by community, only its attendance of that community; a draft nowhere."""
+    from tests.api.conftest import bearer, staff_key
+
+    forum = forum_in(_gjilan(public_safety_actors))
+    serb = Community.objects.get(code="SRB")
+    _approved(public_safety_actors, forum, meeting_parts(attendance=((serb, 3, 5), (None, 1, 2))))
+    _approved(public_safety_actors, forum, meeting_parts(attendance=((serb, 2, 2),)))
+    record_create(
+        actor=public_safety_actors["monitor"],
+        model=ForumMeeting,
+        fields=meeting_content(forum),
+        parts=meeting_parts(attendance=((serb, 40, 40),)),
+    )
+    client = bearer(staff_key(public_safety_actors["department_head"], administrator))
+    response = client.get("/api/v1/aggregates/forum-meetings/attendance/", {"group_by": "community"})
+    assert response.status_code == 200, response.content
+    rows = {row["group"]: (row["records"], row["women"], row["men"]) for row in response.json()["results"]}
+    assert rows == {"SRB": (2, 5, 7), None: (1, 1, 2)}
+    (everything,) = client.get("/api/v1/aggregates/forum-meetings/attendance/", {"group_by": "all"}).json()["results"]
+    assert (everything["records"], everything["women"], everything["men"]) == (2, 6, 9)
