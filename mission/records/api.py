@@ -140,15 +140,13 @@ def aggregate_view(record_type: RecordType) -> type[AggregateView]:
     return type(f"{model.__name__}Aggregates", (AggregateView,), attributes)
 
 
-@functools.cache
-def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[AggregateView]:
-    """Counts of a part's rows (the participants of the activities), each once per group: by each of
-    its `counted_by` fields, or by the records' region, municipality, month or coded fields. Partners:
-    the rows of approved records, under the disclosure control; never a name."""
-    model = record_type.get_model()
-    rows = part.get_model()
+def _part_groups(record_type: RecordType, part: RecordPart) -> tuple[str, dict[str, Dimension]]:
+    """The lookup prefix from a record to a part's rows, and what the part's figures group by: each of
+    the part's `counted_by` fields, the records' region, municipality and month, and the records' coded
+    fields ("<record>_<field>" where a row has its own: a trainee's `agency`, `training_agency`)."""
+    model, rows = record_type.get_model(), part.get_model()
     link: Any = rows._meta.get_field(part.link())
-    prefix = f"{link.related_query_name()}__"  # from the record to its rows ("participants__")
+    prefix = f"{link.related_query_name()}__"
     groups = {name: Dimension(F(f"{prefix}{_lookup(rows, name)}")) for name in part.counted_by}
     groups |= {
         "region": Dimension(F("municipality__region__code")),
@@ -156,9 +154,19 @@ def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[Aggre
     }
     if record_type.date_field:
         groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
-    for name in record_type.aggregate_by:  # the record's; "<record>_<field>" where a row has its own
+    for name in record_type.aggregate_by:
         groups[f"{record_type.name}_{name}" if name in groups else name] = Dimension(F(_lookup(model, name)))
     groups["all"] = Dimension(None)
+    return prefix, groups
+
+
+@functools.cache
+def part_aggregate_view(record_type: RecordType, part: RecordPart) -> type[AggregateView]:
+    """Counts of a part's rows (the participants of the activities), each once per group: by each of
+    its `counted_by` fields, or by the records' region, municipality, month or coded fields. Partners:
+    the rows of approved records, under the disclosure control; never a name."""
+    model, rows = record_type.get_model(), part.get_model()
+    prefix, groups = _part_groups(record_type, part)  # prefix: from the record to its rows ("participants__")
     attributes = {
         "__doc__": f"{str(rows._meta.verbose_name_plural).capitalize()} of the "
         f"{model._meta.verbose_name_plural!s}, counted per group, each once (partners: approved records "
@@ -186,20 +194,8 @@ def tally_aggregate_view(record_type: RecordType, part: RecordPart) -> type[Aggr
     region, municipality, month or coded fields; with how many records they are of. Approved records
     only, for staff too; a group's totals are given only where its count of records is (partners: under
     the disclosure control; a sensitive record type's: no small count for anyone)."""
-    model = record_type.get_model()
-    rows = part.get_model()
-    link: Any = rows._meta.get_field(part.link())
-    prefix = f"{link.related_query_name()}__"  # from the record to its rows ("groups__")
-    groups = {name: Dimension(F(f"{prefix}{_lookup(rows, name)}")) for name in part.counted_by}
-    groups |= {
-        "region": Dimension(F("municipality__region__code")),
-        "municipality": Dimension(F("municipality__code")),
-    }
-    if record_type.date_field:
-        groups["month"] = Dimension(TruncMonth(record_type.date_field), month=True)
-    for name in record_type.aggregate_by:
-        groups[f"{record_type.name}_{name}" if name in groups else name] = Dimension(F(_lookup(model, name)))
-    groups["all"] = Dimension(None)
+    model, rows = record_type.get_model(), part.get_model()
+    prefix, groups = _part_groups(record_type, part)  # prefix: from the record to its rows ("groups__")
     attributes = {
         "__doc__": f"Totals of the {rows._meta.verbose_name_plural!s} of the approved "
         f"{model._meta.verbose_name_plural!s} per group, with how many records they are of (partners: the "

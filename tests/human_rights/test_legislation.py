@@ -40,6 +40,17 @@ def test_another_departments_staff_read_the_register_and_find_it_in_their_menu(
         tracked_create(actor=other, model=LegislativeReview, fields=draft_content(title="Their own draft"))
 
 
+def test_another_departments_staff_read_the_register_over_the_api_too(human_rights_objects, human_rights_actors):
+    from tests.api.conftest import staff_key
+
+    administrator = human_rights_actors["administrator"]
+    other = bearer(staff_key(human_rights_actors["other_department_monitor"], administrator, ["legislative_review"]))
+    (row,) = other.get("/api/v1/legislative-review/").json()["results"]
+    assert row["title"] == "Draft Law on Amending the Law on the Use of Languages"
+    assert "standards" in row  # staff read what the page shows them
+    assert other.get("/api/v1/community-incidents/").status_code == 403  # the rest stays the department's
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [({"comments": 3, "taken_up": 4}, "taken_up"), ({"comments_sent": None}, "comments_sent")],
