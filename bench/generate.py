@@ -561,7 +561,21 @@ def generate_all(size: str) -> dict:
     loaded["democratization"] = generate_democratization(size, SIZES[size])
     loaded["public_safety"] = generate_public_safety(size, SIZES[size])
     loaded["human_rights"] = generate_human_rights(size, SIZES[size])
+    parts = [loaded, *(loaded[d] for d in ("democratization", "public_safety", "human_rights"))]
+    if not all(part.get("skipped") for part in parts):
+        vacuumed()
     return loaded
+
+
+def vacuumed() -> None:
+    """VACUUM ANALYZE the loaded database, as autovacuum keeps a live one: rows loaded with COPY are not
+    yet all-visible, so an index-only scan (the live "waiting for review" counts) would read the table's
+    pages too, and a page would seem to grow with the data (the overview took 470 ms at 1m before, 92 ms
+    after). Outside a transaction, as VACUUM must be."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def main(argv: list[str] | None = None) -> None:
