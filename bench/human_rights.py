@@ -7,8 +7,8 @@ gender-based violence (their protection orders and referrals), over the last two
 municipality by population, in every review state (75 % approved).
 
 The benchmark (`bench_human_rights`): the incidents', the returns' and the cases' lists (first page and a
-page 90 % deep), the review queue, the dashboard with its panels (the protection orders against their
-deadlines, the three map layers; kept and rendered) and the incidents' API list, each against the same
+page 90 % deep), the review queue, the dashboard (the protection orders against their deadlines, the
+three map layers; kept and rendered) and the incidents' API list, each against the same
 on the 10k dataset above 10k, and the API list against the lean baseline returning the same bytes.
 """
 
