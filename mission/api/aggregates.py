@@ -81,7 +81,7 @@ MEAN = serializers.FloatField(
     allow_null=True, help_text="The mean of the values given, to one decimal; null when too few give one"
 )
 TOTAL = serializers.IntegerField(
-    allow_null=True, help_text="The exact sum over the records counted; null where a count of the row is"
+    allow_null=True, help_text="The exact sum over the records counted; null where the row's count is withheld"
 )
 RATE = serializers.FloatField(allow_null=True, help_text="From the counts shown, 0 to 1; null when one is null")
 METHOD: "dict[str, serializers.Field[Any, Any, Any, Any]]" = {

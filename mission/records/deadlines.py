@@ -71,7 +71,7 @@ class _OpenSince(models.Func):
     template = f"('{OPEN}' || %(expressions)s)"
 
 
-def deadline_values(steps_part: RecordPart, deadlines: tuple[StepDeadline, ...], day: str) -> dict[str, Any]:
+def deadline_values(steps_part: RecordPart, deadlines: tuple[StepDeadline, ...]) -> dict[str, Any]:
     """Per deadline, the alias `v_<started>` → each record's value as the summary keeps it (above),
     from the dates of its first starting and first ending steps (correlated subqueries on the steps'
     foreign key to their record)."""

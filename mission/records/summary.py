@@ -194,7 +194,7 @@ def _fill(summary: str, record_type: RecordType, changes: Changes | None) -> int
             groupings,
         )
     if steps_part is not None and record_type.deadlines:
-        values = deadline_values(steps_part, record_type.deadlines, day)
+        values = deadline_values(steps_part, record_type.deadlines)
         groupings = [
             _grouping(summary, record_type, deadline_dimension(d), f"v_{d.started}") for d in record_type.deadlines
         ]

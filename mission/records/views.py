@@ -196,8 +196,15 @@ class RecordPages:
         readable = reads_restricted(user, self.model)
         columns = columns_of(self.model, self.record_type.fields)
         referenced = dict(self.record_type.references)
+
+        def linked(column: FieldColumn) -> list[Link]:
+            """The other apps' records of the field's stored value (not its display), if the reader sees it."""
+            if column.name not in referenced or (column.restricted and not readable):
+                return []
+            return links(referenced[column.name], user, getattr(record, column.field.attname))
+
         facts: list[tuple[FieldColumn, object, list[Link]]] = [
-            (column, value, links(referenced[column.name], user, value) if column.name in referenced else [])
+            (column, value, linked(column))
             for column, value in zip(columns, cells_of(record, columns, readable=readable), strict=True)
         ]
         parts = part_tables(record, self.record_type.parts, readable=readable)
