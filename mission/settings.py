@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Cross-cutting apps of the project.
     "mission.accounts",
     "mission.audit",
@@ -172,6 +175,15 @@ AXES_USERNAME_FORM_FIELD = "username"
 # Behind a proxy the client address comes from X-Forwarded-For; set the number of trusted proxies.
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor sign-in (TOTP, django-otp; mission/accounts/two_factor.py): required of everyone who may
+# read restricted values and of administrators, optional for the others. The embedded default (DEBUG)
+# leaves it optional, so the demo logins sign in with a password; anyone may still set it up there.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+# How long a correct password waits for its code before the sign-in starts again.
+TWO_FACTOR_PENDING_MINUTES = env.int("TWO_FACTOR_PENDING_MINUTES", default=10)
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Mission Portal"
 
 # Database sessions whose read doubles as the connection's health check (mission/sessions.py).
 SESSION_ENGINE = "mission.sessions"

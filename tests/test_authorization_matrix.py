@@ -35,9 +35,21 @@ STAFF_PAGES = {
     "accounts:password_change",
     "accounts:password_change_done",
     "accounts:people",
+    "accounts:security",
+    "accounts:two_factor_setup",  # setting up an app, for a signed-in user who chooses to
     "field_offices:region_list",
     "field_offices:region_detail",
     "dashboards:municipality_detail",
+}
+# Sign-in security for a signed-in user: the code page (only between a password and its code) and the
+# recovery codes (only just after they were made) send a signed-in user on; the rest take a POST. Every
+# actor is tried in tests/accounts/test_two_factor.py and test_sessions.py.
+OWN_SECURITY = {
+    "accounts:two_factor_verify": (302, "home"),
+    "accounts:recovery_codes": (302, "accounts:security"),
+    "accounts:recovery_codes_renew": (405, None),
+    "accounts:two_factor_disable": (405, None),
+    "accounts:sessions_end": (405, None),
 }
 # Pages for staff with dashboards (supervisors, heads, management); everyone else 403, anonymous the login.
 DASHBOARD_PAGES = {"dashboards:overview", "reports:list", "reports:create"}
@@ -111,7 +123,8 @@ def test_every_url_has_an_expectation():
     # Admin URLs are tried below; API routes by role and token in tests/api/test_endpoints.py, which
     # fails in the same way when a route is missing there.
     pages = {n for n in names if not n.startswith(("admin:", "api:"))}
-    unknown = pages - set(PUBLIC) - STAFF_PAGES - DASHBOARD_PAGES - REPORT_JOB_PAGES - expected
+    known = set(PUBLIC) | STAFF_PAGES | DASHBOARD_PAGES | REPORT_JOB_PAGES | set(OWN_SECURITY)
+    unknown = pages - known - expected
     assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
 
 
@@ -142,6 +155,22 @@ def test_staff_pages(actors, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
+def test_own_security_pages(actors, role):
+    client = client_for(actors[role])
+    for name, (status, destination) in sorted(OWN_SECURITY.items()):
+        response = client.get(_url(name))
+        if role == "anonymous":
+            assert response.status_code == 302, name
+            assert response["Location"].startswith(reverse("accounts:login")), name
+        elif role == "partner":
+            assert response.status_code == 403, name
+        else:
+            assert response.status_code == status, (role, name)
+            if destination:
+                assert response["Location"] == reverse(destination), (role, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_dashboard_pages(actors, role):
     client = client_for(actors[role])
     for name in sorted(DASHBOARD_PAGES):
@@ -167,6 +196,8 @@ FORBIDDEN_TO_ADMINISTRATORS = {
     "admin:axes_accesslog_add",
     "admin:api_apirequestlog_add",
     "admin:api_apirequestlog_delete",
+    "admin:accounts_securityevent_add",
+    "admin:accounts_securityevent_delete",
     "admin:autocomplete",  # answers only with the query parameters of an autocomplete widget
 }
 

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from mission import navigation
+        from mission.accounts import user_sessions  # noqa: F401 (its signal receivers)
         from mission.accounts.permissions import Capability
 
         navigation.register(
@@ -20,6 +21,7 @@ class AccountsConfig(AppConfig):
                     navigation.NavItem(_("Mission overview"), "dashboards:overview", Capability.DASHBOARDS),
                     navigation.NavItem(_("Regions and field teams"), "field_offices:region_list", Capability.DIRECTORY),
                     navigation.NavItem(_("People"), "accounts:people", Capability.DIRECTORY),
+                    navigation.NavItem(_("Sign-in and sessions"), "accounts:security"),
                 ),
             )
         )

@@ -164,3 +164,50 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token} → {self.url}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, so that they (and an administrator) can list and end them. Made
+    when someone signs in and removed when they sign out; a row whose session has expired is ignored
+    and dropped when the list is read (`mission.accounts.sessions`)."""
+
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions", verbose_name=_("user"))
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        indexes = [models.Index(fields=["user", "created_at"], name="usersession_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecurityEventKind(models.TextChoices):
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in set up")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("New recovery codes made")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Signed in with a recovery code")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an administrator (lost device)")
+    SESSIONS_ENDED = "sessions_ended", _("Sessions ended")
+
+
+class SecurityEvent(models.Model):
+    """What happened to a user's sign-in: the audit trail of two-factor sign-in and of ended sessions.
+    `actor` is who did it (the user themselves, or an administrator); rows are never edited."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_events", verbose_name=_("user"))
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("done by"))
+    kind = models.CharField(_("event"), max_length=30, choices=SecurityEventKind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-in security event")
+        verbose_name_plural = _("sign-in security events")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user_id})"

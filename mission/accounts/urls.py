@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from mission.accounts import views
+from mission.accounts import security_views, views
 
 app_name = "accounts"
 
@@ -41,4 +41,11 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("people/", views.people, name="people"),
+    path("two-factor/", security_views.verify, name="two_factor_verify"),
+    path("two-factor/set-up/", security_views.setup, name="two_factor_setup"),
+    path("two-factor/recovery-codes/", security_views.recovery_codes, name="recovery_codes"),
+    path("two-factor/recovery-codes/renew/", security_views.renew_recovery_codes, name="recovery_codes_renew"),
+    path("two-factor/turn-off/", security_views.disable, name="two_factor_disable"),
+    path("security/", security_views.security, name="security"),
+    path("security/sessions/end/", security_views.end_sessions, name="sessions_end"),
 ]

@@ -2,11 +2,13 @@ from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
+from mission.accounts import two_factor
 from mission.accounts.forms import PeopleFilterForm, PortalAuthenticationForm, PortalPasswordResetForm
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, require_capability
@@ -17,8 +19,19 @@ PAGE_SIZE = 25
 
 
 class LoginView(auth_views.LoginView):
+    """The password. Someone who must give a code too (`mission.accounts.two_factor`) is not signed in
+    here: they go on to the code, or to setting up an app if they must and have none."""
+
     authentication_form = PortalAuthenticationForm
     template_name = "accounts/login.html"
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
+        enabled = two_factor.two_factor_enabled(user)
+        if not enabled and not two_factor.two_factor_required(user):
+            return super().form_valid(form)
+        two_factor.pending_begin(self.request, user, self.get_success_url())
+        return redirect("accounts:two_factor_verify" if enabled else "accounts:two_factor_setup")
 
 
 @method_decorator(login_not_required, name="dispatch")
