@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "mission.reports",
     "mission.api",
     "mission.imports",
+    "mission.health",
     # The shared core, then the departments (which depend on it, never the reverse).
     "field_offices",
     "rights",
@@ -325,6 +326,17 @@ if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= REPORTS_SOFT_TIME_LI
     raise ImproperlyConfigured("CELERY_VISIBILITY_TIMEOUT must be longer than the longest report job.")
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 
+# --- Health checks (mission/health) --------------------------------------------------------------
+# Beat sends the heartbeat task this often; /readyz/ calls a worker or beat not seen for
+# HEALTH_STALE_SECONDS stopped. HEALTH_READYZ_TOKEN (a Bearer token) lets monitoring read /readyz/'s
+# detail; without it only signed-in administrators do.
+HEALTH_HEARTBEAT_SECONDS = env.int("HEALTH_HEARTBEAT_SECONDS", default=60)
+HEALTH_STALE_SECONDS = env.int("HEALTH_STALE_SECONDS", default=3 * HEALTH_HEARTBEAT_SECONDS)
+if not 0 < HEALTH_HEARTBEAT_SECONDS < HEALTH_STALE_SECONDS:
+    raise ImproperlyConfigured("HEALTH_STALE_SECONDS must be longer than HEALTH_HEARTBEAT_SECONDS (both above 0).")
+HEALTH_READYZ_TOKEN = env.str("HEALTH_READYZ_TOKEN", default="")
+HEALTH_REDIS_TIMEOUT_SECONDS = 0.5
+
 # --- Dashboards ----------------------------------------------------------------------------------
 # The dashboards read summary tables; Celery beat rebuilds the parts that services marked as changed
 # this often, and everything every night at DASHBOARD_REBUILD_HOUR:15 (the repair of changes made
@@ -373,6 +385,10 @@ for _name in [n for n in dir() if n.startswith("RETENTION_")]:
         raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")
 # The declared records' flag rules that time alone makes true (mission.records.flags), checked nightly.
 CELERY_IMPORTS = ("mission.records.tasks",)
+CELERY_BEAT_SCHEDULE["heartbeat"] = {
+    "task": "mission.health.tasks.heartbeat",
+    "schedule": HEALTH_HEARTBEAT_SECONDS,
+}
 CELERY_BEAT_SCHEDULE["sweep-record-flags"] = {
     "task": "mission.records.tasks.sweep_record_flags",
     "schedule": crontab(hour=DASHBOARD_REBUILD_HOUR, minute=45),

@@ -4,10 +4,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from mission import departments, views
+from mission.health import views as health
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz/", views.healthz, name="healthz"),
+    path("healthz/", health.healthz, name="healthz"),
+    path("readyz/", health.readyz, name="readyz"),
     path("accounts/", include("mission.accounts.urls")),
     path("field-offices/", include("field_offices.urls")),
     path("", include("mission.dashboards.urls")),  # /dashboards/ and the municipality pages

@@ -1,12 +1,9 @@
-"""The portal's shell: the home page, the health check and the error pages."""
+"""The portal's shell: the home page and the error pages (the health checks: mission/health)."""
 
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import BadRequest
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
 from field_offices.selectors import region_list
 from mission.accounts.http import AuthenticatedHttpRequest
@@ -31,15 +28,6 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         "regions": region_list(),
     }
     return render(request, "home.html", context)
-
-
-@login_not_required
-@never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For load balancers and monitoring: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
 
 
 def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

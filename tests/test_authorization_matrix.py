@@ -27,6 +27,7 @@ PUBLIC = {
     "accounts:password_reset_complete": 200,
     "set_language": 302,  # a GET just goes back; the switch itself is a POST
     "healthz": 200,
+    "readyz": 200,  # the verdict for anyone (tests/health); the detail only for monitoring and administrators
     "accounts:logout": 405,  # signing out takes a POST
 }
 # Pages for staff; partners get 403, anonymous users the login page.
