@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "mission.api",
     "mission.imports",
     "mission.health",
+    "mission.backups",
     # The shared core, then the departments (which depend on it, never the reverse).
     "field_offices",
     "rights",
@@ -255,6 +256,8 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
+# Where `manage.py backup` writes (docs/deployment.md, "Backups"): on another disk, copied off the machine.
+BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 # --- E-mail -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
