@@ -134,3 +134,135 @@ def test_a_job_whose_worker_process_is_killed_is_resumed_on_its_redelivery(
         assert list((tmp_path / "media" / "reports").glob(f"{job.pk}/*")) == [tmp_path / "media" / job.file.name]
     finally:
         stop_worker(worker)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _redis(port: int, folder, *options: str):
+    """A Redis of the test's own on `port`, keeping its files in `folder`; returns once it answers."""
+    import subprocess
+
+    import redis
+
+    process = subprocess.Popen(
+        ["redis-server", *options, "--port", str(port), "--dir", str(folder), "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    client = redis.Redis(port=port, socket_timeout=1)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if client.ping():
+                return process, client
+        except redis.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    pytest.fail("the test's Redis did not start")
+
+
+def _queue_reports(url: str, queue: str, job_ids: list[int]) -> None:
+    from mission.celery import app
+    from mission.reports.tasks import run_report
+
+    with app.connection_for_write(url) as connection:
+        for job_id in job_ids:
+            run_report.apply_async(args=(job_id,), connection=connection, queue=queue)  # type: ignore[call-arg]  # an option Celery passes on
+
+
+def test_report_jobs_queued_in_a_durable_redis_survive_its_kill(
+    worker_queue, department_head, trial_data, settings, tmp_path, monkeypatch
+):
+    """Ten report jobs wait in the queue when Redis is killed (SIGKILL: no chance to save). Started
+    again with deploy/redis/redis.conf, it still holds all ten, and a worker makes them; with Redis's
+    defaults of the test machines (nothing kept on disk) none would be left."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.conftest import require_service
+    from tests.test_celery_worker import ROOT, _database_url
+
+    require_service(
+        shutil.which("redis-server") is not None, "redis", "redis-server (to start a Redis of the test's own)"
+    )
+    config = str(Path(__file__).resolve().parents[2] / "deploy" / "redis" / "redis.conf")
+    monkeypatch.setattr("mission.reports.services.enqueue", lambda job_id: True)  # queued by hand below
+    jobs = [
+        report_request(
+            actor=department_head, report_type="trial_monitoring_data", parameters={**PARAMS, "format": "csv"}
+        )
+        for _ in range(10)
+    ]
+    ids = [job.pk for job in jobs]
+
+    # Without the configuration: everything queued is gone after the kill.
+    volatile_port, volatile_folder = _free_port(), tmp_path / "volatile"
+    volatile_folder.mkdir()
+    plain = ("--appendonly", "no", "--save", "")
+    process, client = _redis(volatile_port, volatile_folder, *plain)
+    _queue_reports(f"redis://127.0.0.1:{volatile_port}/0", worker_queue, ids)
+    assert client.llen(worker_queue) == 10
+    process.kill()
+    process.wait()
+    process, client = _redis(volatile_port, volatile_folder, *plain)
+    assert client.llen(worker_queue) == 0
+    process.kill()
+    process.wait()
+
+    # With it: all ten are there, and a worker makes them.
+    port, folder = _free_port(), tmp_path / "durable"
+    folder.mkdir()
+    process, client = _redis(port, folder, config)
+    url = f"redis://127.0.0.1:{port}/0"
+    _queue_reports(url, worker_queue, ids)
+    process.kill()  # SIGKILL
+    process.wait()
+    process, client = _redis(port, folder, config)
+    worker = None
+    try:
+        assert client.llen(worker_queue) == 10
+        settings.MEDIA_ROOT = tmp_path / "media"
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": url,
+            "MEDIA_ROOT": str(tmp_path / "media"),
+        }
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "mission",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                worker_queue,
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        for job_id in ids:
+            job = _wait(job_id, lambda j: j.finished, seconds=120)
+            assert job.status == ReportStatus.DONE, job.error
+        assert ReportJob.objects.filter(pk__in=ids, attempts=1).count() == 10  # each made once
+    finally:
+        if worker is not None:
+            stop_worker(worker)
+        process.kill()
+        process.wait()
