@@ -10,9 +10,10 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from mission.concurrency import ConcurrentEditError, show_conflict
-from mission.forms import RepeatedSubmissionError, add_service_errors, once_per_form
+from mission.forms import RepeatedSubmissionError, add_service_errors, earlier_submission, once_per_form
 from mission.pagination import PAGE_PARAMETERS, Page, paginate
 
 PAGE_SIZE = 25
@@ -68,6 +69,21 @@ def draft_saved(request: HttpRequest, text: str, key: str) -> None:
     messages.success(request, text, extra_tags=f"draft:{key}")
 
 
+def saved_before_message() -> str:
+    return str(_("Saved. This form had been sent before, and it was saved once."))
+
+
+def already_saved(request: HttpRequest, draft_key: str) -> HttpResponse | None:
+    """A form posted again after it was saved (its answer was lost on the way, a double click): where
+    the first save led, saying it is saved, before any check that the first save would now fail (the
+    version it edited, a draft since submitted). None for a form not saved before."""
+    earlier = earlier_submission(request)
+    if earlier is None:
+        return None
+    draft_saved(request, saved_before_message(), draft_key)
+    return redirect(earlier)
+
+
 def form_saved(
     request: HttpRequest,
     form: forms.BaseForm,
@@ -78,20 +94,19 @@ def form_saved(
     fallback: str,
 ) -> tuple[HttpResponse | None, ConcurrentEditError | None]:
     """Save a valid form through the services, as every record form does: `save()` writes and returns
-    (where to go, what to say). A create runs at most once per form token (a repeated post goes where
-    the first one went, or to `fallback`); the message tells the browser to forget its draft. When the
+    (where to go, what to say). A form runs at most once per form token, in the save's transaction (a
+    repeated post, a retry after an answer lost after the commit, goes where the first one went, or to
+    `fallback`, and says it is saved); the message tells the browser to forget its draft. When the
     service refuses, the page shows again with everything typed: an edit conflict with the other
     person's changes (returned, for the page), a ValidationError on its fields.
 
     Returns (the redirect, None) once saved, else (None, the conflict or None)."""
     try:
-        if creating:
-            with once_per_form(request) as saved_at:
-                destination, message = save()
-                saved_at(destination)  # where a repeated post of this form lands too
-        else:
+        with once_per_form(request) as saved_at:
             destination, message = save()
+            saved_at(destination)  # where a repeated post of this form lands too
     except RepeatedSubmissionError as repeated:
+        draft_saved(request, saved_before_message(), draft_key)
         return redirect(repeated.url or fallback), None
     except ConcurrentEditError as error:
         show_conflict(form, error)

@@ -27,7 +27,7 @@ from mission.accounts.permissions import Capability, has_capability, reads_depar
 from mission.concurrency import lock_version
 from mission.exports.formulas import neutralise
 from mission.figures.declaration import FigureTable
-from mission.forms import VersionField, earlier_submission, submission_token, use_fast_widgets
+from mission.forms import VersionField, submission_token, use_fast_widgets
 from mission.imports.models import PendingImport
 from mission.imports.services import (
     CREATE,
@@ -46,7 +46,7 @@ from mission.imports.services import (
     import_table,
     read_table,
 )
-from mission.pages import form_saved, get_or_404, list_context
+from mission.pages import already_saved, form_saved, get_or_404, list_context
 from mission.records.cells import cells_of, columns_of
 from mission.records.summary import record_summary_mark_items
 
@@ -178,13 +178,16 @@ class FigurePages:
     # --- A row ---------------------------------------------------------------------------------------
     def create(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         self.require_maintainer(request)
-        if earlier := earlier_submission(request):
-            return redirect(earlier)
+        if done := already_saved(request, f"{self.table.name}:new"):
+            return done
         return self._form(request, None)
 
     def edit(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         self.require_maintainer(request)
-        return self._form(request, get_or_404(lambda: self.writable(request).get(pk=pk)))
+        row = get_or_404(lambda: self.writable(request).get(pk=pk))
+        if done := already_saved(request, f"{self.table.name}:{row.pk}"):
+            return done
+        return self._form(request, row)
 
     def _form(self, request: AuthenticatedHttpRequest, row: Any) -> HttpResponse:
         initial = {"version": row.version} if row is not None else None

@@ -30,8 +30,8 @@ from mission.accounts.permissions import (
 from mission.audit.services import access_record_many, access_shown
 from mission.concurrency import ConcurrentEditError
 from mission.exports import table_csv_response
-from mission.forms import earlier_submission, submission_token
-from mission.pages import count_up_to, form_saved, get_or_404, list_context
+from mission.forms import submission_token
+from mission.pages import already_saved, count_up_to, form_saved, get_or_404, list_context
 from mission.records import forms as record_forms
 from mission.records.cells import FieldColumn, cells_of, columns_of
 from mission.records.declaration import RecordType
@@ -278,8 +278,8 @@ class RecordPages:
         self.require_reader(request.user)
         if not has_capability(request.user, Capability.RECORD):
             raise PermissionDenied
-        if earlier := earlier_submission(request):
-            return redirect(earlier)
+        if done := already_saved(request, self._draft_key(None, correcting=False)):
+            return done
         return self._form(request, None, correcting=False)
 
     def edit(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -287,6 +287,8 @@ class RecordPages:
         record = self.get(request.user, pk)
         if record.author_pk != request.user.pk:
             raise PermissionDenied
+        if done := already_saved(request, self._draft_key(record, correcting=False)):
+            return done
         if not may_edit(request.user, record):
             messages.info(request, _("This record is no longer a draft; corrections go through “Correct”."))
             return redirect(self.url("detail", pk))
@@ -297,7 +299,12 @@ class RecordPages:
         record = self.get(request.user, pk)
         if not may_correct(request.user, record):
             raise PermissionDenied
+        if done := already_saved(request, self._draft_key(record, correcting=True)):
+            return done
         return self._form(request, record, correcting=True)
+
+    def _draft_key(self, record: ReviewedRecord | None, *, correcting: bool) -> str:
+        return f"{self.record_type.name}:{record.pk if record else 'new'}{':correction' if correcting else ''}"
 
     def _form(
         self, request: AuthenticatedHttpRequest, record: ReviewedRecord | None, *, correcting: bool
@@ -316,7 +323,7 @@ class RecordPages:
             any(getattr(record, name) for name in restricted) or _parts_hold_restricted(record, formsets)
         ):
             access_shown(request, record)  # the form shows the names the record holds
-        draft_key = f"{self.record_type.name}:{record.pk if record else 'new'}{':correction' if correcting else ''}"
+        draft_key = self._draft_key(record, correcting=correcting)
         conflict = None
         if request.method == "POST" and all([form.is_valid(), parts_valid(formsets)]):
             done, conflict = form_saved(

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.concurrency import ConcurrentEditError, show_conflict
-from mission.forms import add_service_errors, earlier_submission, submission_token
+from mission.forms import add_service_errors, submission_token
 from mission.history import history_author, history_changes
-from mission.pages import form_saved, get_or_404, list_context
+from mission.pages import already_saved, form_saved, get_or_404, list_context
 from mission.records.cells import cells_of, columns_of
 from mission.trackers.declaration import TrackerType
 from mission.trackers.forms import StatusForm, item_form_class, tracker_filterset_class
@@ -162,8 +162,8 @@ class TrackerPages:
         self.require_reader(request)
         if not may_maintain(request.user, self.model):
             raise PermissionDenied
-        if earlier := earlier_submission(request):
-            return redirect(earlier)
+        if done := already_saved(request, f"{self.tracker_type.name}:new"):
+            return done
         return self._form(request, None)
 
     def edit(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -171,6 +171,8 @@ class TrackerPages:
         item = self.get(request, pk)
         if not may_maintain(request.user, self.model):
             raise PermissionDenied
+        if done := already_saved(request, f"{self.tracker_type.name}:{item.pk}"):
+            return done
         return self._form(request, item)
 
     def _form(self, request: AuthenticatedHttpRequest, item: TrackedItem | None) -> HttpResponse:

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,10 +17,9 @@ from mission.accounts.permissions import (
 from mission.audit.services import access_record_many
 from mission.exports import csv_response
 from mission.forms import (
-    earlier_submission,
     submission_token,
 )
-from mission.pages import form_saved, get_or_404, list_context
+from mission.pages import already_saved, form_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
 from rights.models import Case, Party, PartyRole
@@ -63,8 +62,8 @@ def _case_form(request, *, case: Case | None):
     )
     parties = PartyFormSet(request.POST or None, initial=initial_parties, prefix="parties")
     conflict = None
-    if case is None and (earlier := earlier_submission(request)):
-        return redirect(earlier)
+    if done := already_saved(request, f"case:{case.pk}" if case else "case:new"):
+        return done
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "reason")}
 

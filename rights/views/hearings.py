@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import require_record
 from mission.exports import table_csv_response
 from mission.forms import (
-    earlier_submission,
     submission_token,
 )
-from mission.pages import form_saved, get_or_404, list_context
+from mission.pages import already_saved, form_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import HearingForm
 from rights.models import Hearing
@@ -34,8 +33,8 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
     )
     conflict = None
     draft_key = f"hearing:{hearing.pk}" if hearing else f"hearing:new:{case.pk}"
-    if hearing is None and (earlier := earlier_submission(request)):
-        return redirect(earlier)
+    if done := already_saved(request, draft_key):
+        return done
     if request.method == "POST" and form.is_valid():
 
         def save() -> tuple[str, str]:

@@ -362,3 +362,82 @@ def test_a_department_heads_filters_offer_every_region(department, geography):
     assert sorted(_options(page, "region")) == sorted(r.name for r in Region.objects.all())
     html = page.content.decode()
     assert all(f'value="{region.code}"' in html for region in Region.objects.all())
+
+
+class TestAnswerLostAfterTheCommit:
+    """A save whose answer is lost after its commit (the connection dies, the proxy times out: the
+    browser sees an error) is sent again: the retry says it is saved, never a duplicate, never a
+    conflict with the save that went through."""
+
+    @staticmethod
+    def _lose_the_answer_once(monkeypatch):
+        from django.db import OperationalError
+
+        from mission import pages
+
+        real = pages.draft_saved
+        calls = []
+
+        def dies_after_the_commit(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:
+                raise OperationalError("server closed the connection unexpectedly")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pages, "draft_saved", dies_after_the_commit)
+
+    def test_a_new_record_is_saved_once(self, department, monkeypatch):
+        url, actors, record_type = department["url"], department["actors"], department["type"]
+        model = record_type.get_model()
+        client = client_for(actors["monitor"])
+        client.raise_request_exception = False
+        token = client.get(url("create")).context["submission_token"]
+        data = _form_data(department["objects"]["draft"], record_type, version="", submission_token=token, save="1")
+        before = model.objects.count()
+        self._lose_the_answer_once(monkeypatch)
+        assert client.post(url("create"), data).status_code == 500
+        assert model.objects.count() == before + 1  # committed before the answer was lost
+        retry = client.post(url("create"), data, follow=True)
+        assert model.objects.count() == before + 1
+        record = model.objects.latest("pk")
+        assert retry.redirect_chain[0][0] == url("detail", record.pk)
+        assert "it was saved once" in retry.content.decode()
+
+    def test_an_edit_is_saved_once_and_its_retry_is_no_conflict(self, department, monkeypatch):
+        url, actors, record_type = department["url"], department["actors"], department["type"]
+        record = department["objects"]["draft"]
+        client = client_for(actors["monitor"])
+        client.raise_request_exception = False
+        page = client.get(url("edit", record.pk))
+        token = page.context["submission_token"]
+        assert f'name="submission_token" value="{token}"' in page.content.decode()
+        data = _form_data(record, record_type, submission_token=token, save="1") | _parts_data(
+            record, record_type, same_rows=True
+        )
+        version = record.version
+        self._lose_the_answer_once(monkeypatch)
+        assert client.post(url("edit", record.pk), data).status_code == 500
+        record.refresh_from_db()
+        assert record.version == version + 1  # the edit went through
+        retry = client.post(url("edit", record.pk), data, follow=True)
+        record.refresh_from_db()
+        assert record.version == version + 1  # and is not made twice
+        assert retry.redirect_chain[0][0] == url("edit", record.pk)  # where the draft's save led: no conflict page
+        assert "it was saved once" in retry.content.decode()
+
+    def test_a_new_form_with_an_old_version_is_still_a_conflict(self, department):
+        url, actors, record_type = department["url"], department["actors"], department["type"]
+        record = department["objects"]["draft"]
+        client = client_for(actors["monitor"])
+        old = _form_data(record, record_type, save="1") | _parts_data(record, record_type, same_rows=True)
+        first = client.post(
+            url("edit", record.pk),
+            old | {"submission_token": client.get(url("edit", record.pk)).context["submission_token"]},
+        )
+        assert first.status_code == 302
+        second = client.post(
+            url("edit", record.pk),
+            old | {"submission_token": client.get(url("edit", record.pk)).context["submission_token"]},
+        )
+        assert second.status_code == 200
+        assert second.context["conflict"] is not None

@@ -759,6 +759,22 @@ class TestFormValidation:
         assert first.status_code == second.status_code == 302
         assert first["Location"] == second["Location"] == reverse("rights:case_detail", args=[case.pk])
 
+    def test_an_edit_sent_again_after_its_answer_was_lost_is_saved_once(self, monitor, prizren_court):
+        client = client_for(monitor)
+        client.post(reverse("rights:case_create"), _new_case_form(prizren_court))
+        case = Case.objects.get()
+        url = reverse("rights:case_update", args=[case.pk])
+        token = client.get(url).context["submission_token"]
+        data = _new_case_form(prizren_court, charges="CCK Art. 187", version=case.version, submission_token=token)
+        first = client.post(url, data)
+        assert first.status_code == 302
+        again = client.post(url, data, follow=True)  # the same form: its answer never arrived
+        assert again.redirect_chain[0][0] == first["Location"]
+        assert "it was saved once" in again.content.decode()
+        case.refresh_from_db()
+        assert case.version == 2
+        assert case.charges == "CCK Art. 187"
+
     def test_a_new_form_gets_a_new_token_and_a_failed_one_keeps_its_own(self, monitor, prizren_court):
         client = client_for(monitor)
         one = client.get(reverse("rights:case_create")).context["submission_token"]
