@@ -3,13 +3,16 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import task_prerun, worker_init
+
+from mission.observability import task_started
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mission.settings")
 
 app = Celery("mission")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+task_prerun.connect(task_started)  # a task's log lines carry its id
 
 
 @worker_init.connect
