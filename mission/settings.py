@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "mission.observability.RequestIdMiddleware",  # first: every later log line carries the request's id
+    "mission.health.metrics.MetricsMiddleware",  # each request's time, by view (/metrics/)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -342,6 +343,10 @@ if not 0 < HEALTH_HEARTBEAT_SECONDS < HEALTH_STALE_SECONDS:
     raise ImproperlyConfigured("HEALTH_STALE_SECONDS must be longer than HEALTH_HEARTBEAT_SECONDS (both above 0).")
 HEALTH_READYZ_TOKEN = env.str("HEALTH_READYZ_TOKEN", default="")
 HEALTH_REDIS_TIMEOUT_SECONDS = 0.5
+# /metrics/ (Prometheus's format) for a monitoring system holding this Bearer token; without it,
+# administrators only. The Celery queues whose waiting tasks it counts.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_QUEUES = ("celery",)
 
 # --- Dashboards ----------------------------------------------------------------------------------
 # The dashboards read summary tables; Celery beat rebuilds the parts that services marked as changed

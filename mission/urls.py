@@ -1,15 +1,18 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language
 
 from mission import departments, views
+from mission.health import metrics
 from mission.health import views as health
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),
+    path("metrics/", login_not_required(never_cache(metrics.metrics)), name="metrics"),
     path("accounts/", include("mission.accounts.urls")),
     path("field-offices/", include("field_offices.urls")),
     path("", include("mission.dashboards.urls")),  # /dashboards/ and the municipality pages

@@ -124,7 +124,7 @@ def test_every_url_has_an_expectation():
     # Admin URLs are tried below; API routes by role and token in tests/api/test_endpoints.py, which
     # fails in the same way when a route is missing there.
     pages = {n for n in names if not n.startswith(("admin:", "api:"))}
-    known = set(PUBLIC) | STAFF_PAGES | DASHBOARD_PAGES | REPORT_JOB_PAGES | set(OWN_SECURITY)
+    known = set(PUBLIC) | STAFF_PAGES | DASHBOARD_PAGES | REPORT_JOB_PAGES | set(OWN_SECURITY) | {"metrics"}
     unknown = pages - known - expected
     assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
 
@@ -153,6 +153,13 @@ def test_staff_pages(actors, role):
             assert response["Location"] == reverse("dashboards:overview")
         else:
             assert response.status_code == 200, (role, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_metrics_are_for_administrators_and_monitorings_token(actors, role):
+    """Without the token (tests/health/test_metrics.py), administrators only; a 403, never the login."""
+    response = client_for(actors[role]).get(reverse("metrics"))
+    assert response.status_code == (200 if role == "administrator" else 403)
 
 
 @pytest.mark.parametrize("role", ROLES)
