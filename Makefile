@@ -51,7 +51,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 
 # A Celery worker and beat for a deployment with REDIS_URL set (see README).
 worker: install
-	$(BIN)/celery -A mission worker --beat --loglevel=INFO
+	$(BIN)/celery -A mission worker --beat -Q reports,summaries,mail,celery --loglevel=INFO
 
 # mypy's files and levels are in pyproject.toml: mission/ strict, the departments at the default level.
 lint: install-dev

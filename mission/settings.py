@@ -344,9 +344,8 @@ if not 0 < HEALTH_HEARTBEAT_SECONDS < HEALTH_STALE_SECONDS:
 HEALTH_READYZ_TOKEN = env.str("HEALTH_READYZ_TOKEN", default="")
 HEALTH_REDIS_TIMEOUT_SECONDS = 0.5
 # /metrics/ (Prometheus's format) for a monitoring system holding this Bearer token; without it,
-# administrators only. The Celery queues whose waiting tasks it counts.
+# administrators only.
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
-METRICS_QUEUES = ("celery",)
 
 # --- Dashboards ----------------------------------------------------------------------------------
 # The dashboards read summary tables; Celery beat rebuilds the parts that services marked as changed
@@ -396,10 +395,24 @@ for _name in [n for n in dir() if n.startswith("RETENTION_")]:
         raise ImproperlyConfigured(f"{_name} must be 0 (keep for ever) or a number of days.")
 # The declared records' flag rules that time alone makes true (mission.records.flags), checked nightly.
 CELERY_IMPORTS = ("mission.records.tasks",)
-CELERY_BEAT_SCHEDULE["heartbeat"] = {
-    "task": "mission.health.tasks.heartbeat",
-    "schedule": HEALTH_HEARTBEAT_SECONDS,
+# Queues, each with workers of its own (docs/deployment.md, "Workers and queues"): a long report never
+# delays a password-reset mail or the summaries' refresh. Everything else goes to "celery".
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_QUEUES_IN_USE = ("celery", "reports", "summaries", "mail")
+CELERY_TASK_ROUTES = {
+    "mission.reports.tasks.run_report": {"queue": "reports"},
+    "mission.dashboards.tasks.*": {"queue": "summaries"},
+    "mission.accounts.tasks.*": {"queue": "mail"},
 }
+METRICS_QUEUES = CELERY_QUEUES_IN_USE  # whose waiting tasks /metrics/ counts
+# A heartbeat to every queue: /readyz/ knows a queue whose workers have stopped.
+for _queue in CELERY_QUEUES_IN_USE:
+    CELERY_BEAT_SCHEDULE[f"heartbeat-{_queue}"] = {
+        "task": "mission.health.tasks.heartbeat",
+        "schedule": HEALTH_HEARTBEAT_SECONDS,
+        "args": (_queue,),
+        "options": {"queue": _queue},
+    }
 CELERY_BEAT_SCHEDULE["sweep-record-flags"] = {
     "task": "mission.records.tasks.sweep_record_flags",
     "schedule": crontab(hour=DASHBOARD_REBUILD_HOUR, minute=45),

@@ -100,10 +100,21 @@ def worker_queue(transactional_db):
     from mission.celery import app
 
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
-    previous_queue = app.conf.task_default_queue
+    previous_queue, previous_routes = app.conf.task_default_queue, app.conf.task_routes
     app.conf.task_default_queue = queue
+    routed_to({})  # every task to this queue, whatever settings route it to
     yield queue
     app.conf.task_default_queue = previous_queue
+    routed_to(previous_routes)
+
+
+def routed_to(routes: dict) -> None:
+    """Route the tasks this process sends by `routes` (CELERY_TASK_ROUTES' form) from now on."""
+    from mission.celery import app
+
+    app.conf.task_routes = routes
+    app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)  # Celery keeps the router made from the routes before
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ when one fails.
 
 - database: a statement answers;
 - redis: the broker and cache answer a PING (when REDIS_URL is set);
-- worker: a worker ran the heartbeat task beat sends every HEALTH_HEARTBEAT_SECONDS, recently;
+- worker: on every queue (CELERY_QUEUES_IN_USE), a worker ran the heartbeat task beat sends it every
+  HEALTH_HEARTBEAT_SECONDS, recently;
 - beat: beat sent a scheduled task recently;
 - summaries: the dashboards' summaries were brought up to date on schedule.
 
@@ -21,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from mission.health.services import BEAT, WORKER
+from mission.health.services import BEAT, worker_of
 
 
 @dataclass
@@ -84,6 +85,14 @@ def _heartbeat(name: str) -> Callable[[], dict[str, Any]]:
     return probe
 
 
+def _workers() -> dict[str, Any]:
+    """Every queue's workers: ok when each queue's heartbeat is fresh."""
+    if _tasks_in_process():
+        return {"used": False}
+    queues = {queue: _heartbeat(worker_of(queue))() for queue in settings.CELERY_QUEUES_IN_USE}
+    return {"ok": all(q["ok"] for q in queues.values()), "queues": queues}
+
+
 def _summaries() -> dict[str, Any]:
     if _tasks_in_process():
         return {"used": False}
@@ -104,7 +113,7 @@ def readiness() -> list[Check]:
     return [
         _timed("database", _database),
         _timed("redis", _redis),
-        _timed("worker", _heartbeat(WORKER)),
+        _timed("worker", _workers),
         _timed("beat", _heartbeat(BEAT)),
         _timed("summaries", _summaries),
     ]

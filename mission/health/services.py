@@ -4,7 +4,12 @@ from django.utils import timezone
 
 from mission.health.models import Heartbeat
 
-BEAT, WORKER = "beat", "worker"
+BEAT = "beat"
+
+
+def worker_of(queue: str) -> str:
+    """The heartbeat's name for the workers of a queue."""
+    return f"worker:{queue}"
 
 
 def heartbeat_record(name: str) -> None:

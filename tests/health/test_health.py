@@ -6,6 +6,7 @@ import datetime
 import time
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils import timezone
 from mission.dashboards.models import SummaryRefresh
 from mission.health import signals
 from mission.health.models import Heartbeat
-from mission.health.services import BEAT, WORKER
+from mission.health.services import BEAT, worker_of
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def broker(settings):
 
 def beats(age_seconds: float = 0) -> None:
     at = timezone.now() - datetime.timedelta(seconds=age_seconds)
-    for name in (WORKER, BEAT):
+    for name in (*(worker_of(queue) for queue in django_settings.CELERY_QUEUES_IN_USE), BEAT):
         Heartbeat.objects.update_or_create(name=name, defaults={"at": at})
 
 
@@ -77,7 +78,15 @@ def test_with_a_broker_a_silent_worker_or_beat_is_not_ready(broker, settings):
     beats(age_seconds=settings.HEALTH_STALE_SECONDS + 1)
     stale = readyz(Authorization=f"Bearer {TOKEN}").json()["checks"]
     assert not stale["worker"]["ok"]
-    assert stale["worker"]["age_seconds"] > settings.HEALTH_STALE_SECONDS
+    assert stale["worker"]["queues"]["mail"]["age_seconds"] > settings.HEALTH_STALE_SECONDS
+
+    beats(age_seconds=5)
+    Heartbeat.objects.filter(name=worker_of("reports")).delete()  # the reports' workers never seen
+    one_queue = readyz(Authorization=f"Bearer {TOKEN}")
+    assert one_queue.status_code == 503
+    queues = one_queue.json()["checks"]["worker"]["queues"]
+    assert not queues["reports"]["ok"]
+    assert queues["mail"]["ok"]
 
 
 def test_late_summaries_are_not_ready(broker):
@@ -116,8 +125,8 @@ def test_redis_that_does_not_answer_is_not_ready_and_answers_fast(settings, admi
 def test_the_heartbeat_task_records_the_worker():
     from mission.health.tasks import heartbeat
 
-    heartbeat.delay()
-    assert Heartbeat.objects.filter(name=WORKER).exists()
+    heartbeat.delay("mail")
+    assert Heartbeat.objects.filter(name=worker_of("mail")).exists()
 
 
 def test_only_the_beat_process_records_beat(monkeypatch):
@@ -127,3 +136,21 @@ def test_only_the_beat_process_records_beat(monkeypatch):
     monkeypatch.setattr(signals, "_in_beat", True)
     signals._beat_sent(sender="mission.health.tasks.heartbeat")
     assert Heartbeat.objects.filter(name=BEAT).exists()
+
+
+def test_tasks_are_routed_to_their_queues():
+    from mission.celery import app
+
+    def queue_of(task: str) -> str:
+        return app.amqp.router.route({}, task)["queue"].name
+
+    assert queue_of("mission.reports.tasks.run_report") == "reports"
+    assert queue_of("mission.accounts.tasks.send_password_reset") == "mail"
+    assert queue_of("mission.dashboards.tasks.refresh_changed_summaries") == "summaries"
+    assert queue_of("mission.audit.tasks.retention_purge") == "celery"
+    scheduled = {
+        entry["options"]["queue"]
+        for name, entry in django_settings.CELERY_BEAT_SCHEDULE.items()
+        if name.startswith("heartbeat-")
+    }
+    assert scheduled == set(django_settings.CELERY_QUEUES_IN_USE)

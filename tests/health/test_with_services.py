@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from mission.health.models import Heartbeat
-from mission.health.services import BEAT, WORKER
+from mission.health.services import BEAT, worker_of
 from tests.conftest import client_for
 from tests.test_celery_worker import ROOT, _database_url, start_worker, stop_worker, worker_queue  # noqa: F401 (a fixture)
 
@@ -37,8 +37,10 @@ def test_a_real_worker_and_beat_make_the_portal_ready(worker_queue, administrato
     try:
         from mission.health.tasks import heartbeat
 
-        heartbeat.apply_async(queue=worker_queue)
-        assert _wait_for(WORKER), "the worker did not run the heartbeat task within 30 s"
+        for queue in settings.CELERY_QUEUES_IN_USE:  # as beat sends one to each queue
+            heartbeat.apply_async(args=(queue,), queue=worker_queue)
+        for queue in settings.CELERY_QUEUES_IN_USE:
+            assert _wait_for(worker_of(queue)), "the worker did not run the heartbeat task within 30 s"
     finally:
         stop_worker(worker)
 

@@ -266,3 +266,36 @@ def test_report_jobs_queued_in_a_durable_redis_survive_its_kill(
             stop_worker(worker)
         process.kill()
         process.wait()
+
+
+def test_a_long_report_does_not_delay_a_password_reset_mail(
+    worker_queue, department_head, monitor, trial_data, settings, tmp_path
+):
+    """Reports and mail have queues and workers of their own (CELERY_TASK_ROUTES): while the reports'
+    only worker is busy with a slow report, the mail worker delivers a password reset at once."""
+    from tests.test_celery_worker import routed_to
+
+    reports, mail = f"{worker_queue}-reports", f"{worker_queue}-mail"
+    routed_to({"mission.reports.tasks.run_report": {"queue": reports}, "mission.accounts.tasks.*": {"queue": mail}})
+    mail_dir = tmp_path / "mail"
+    media = {"MEDIA_ROOT": str(tmp_path / "media"), "REPORTS_DRILL_DELAY": "2"}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report_worker = start_worker(reports, media)
+    mail_worker = start_worker(
+        mail, {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)}
+    )
+    try:
+        job = report_request(
+            actor=department_head, report_type="trial_monitoring", parameters={**PARAMS, "format": "pdf"}
+        )
+        _wait(job.pk, lambda j: j.status == ReportStatus.RUNNING)
+        asked = time.monotonic()
+        client_for(None).post(reverse("accounts:password_reset"), {"email": monitor.email})
+        while not (mail_dir.exists() and any(mail_dir.iterdir())):
+            assert time.monotonic() - asked < 15, "the mail waited behind the report"
+            time.sleep(0.1)
+        assert ReportJob.objects.get(pk=job.pk).status == ReportStatus.RUNNING  # the report is still being made
+        assert _wait(job.pk, lambda j: j.finished, seconds=120).status == ReportStatus.DONE
+    finally:
+        stop_worker(report_worker)
+        stop_worker(mail_worker)
