@@ -43,7 +43,8 @@ def mail_dir(tmp_path):
 
 def start_worker(queue: str, extra_env: dict | None = None, *, pool: str = "solo") -> subprocess.Popen:
     """A real worker process on the test database, taking tasks from `queue` only; returns once it
-    answers a ping. `pool="prefork"` runs tasks in one child process, as production workers do."""
+    answers a ping (through the broker `extra_env` names, if it names one). `pool="prefork"` runs tasks
+    in one child process, as production workers do."""
     from mission.celery import app
 
     env = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, **(extra_env or {})}
@@ -76,7 +77,8 @@ def start_worker(queue: str, extra_env: dict | None = None, *, pool: str = "solo
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail("the Celery worker exited:\n" + process.stdout.read())
-        replies = app.control.ping(timeout=1) or []
+        with app.connection_for_write(env["REDIS_URL"]) as connection:
+            replies = app.control.ping(timeout=1, connection=connection) or []
         if any(name.startswith(f"{queue}-") for reply in replies for name in reply):
             return process
     process.kill()

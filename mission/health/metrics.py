@@ -18,7 +18,6 @@ Reading them needs METRICS_TOKEN (`Authorization: Bearer …`) or a signed-in ad
 count things; nothing in them names anyone."""
 
 import datetime
-import hmac
 import os
 import statistics
 import time
@@ -145,18 +144,9 @@ def _registry() -> CollectorRegistry:
     return registry
 
 
-def _may_read(request: HttpRequest) -> bool:
-    from mission.accounts.roles import Role
-
-    token = settings.METRICS_TOKEN
-    header = request.headers.get("Authorization", "")
-    if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].strip(), token):
-        return True
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.role == Role.ADMINISTRATOR)
-
-
 def metrics(request: HttpRequest) -> HttpResponse:
-    if not _may_read(request):
+    from mission.health.views import monitoring_or_administrator
+
+    if not monitoring_or_administrator(request, settings.METRICS_TOKEN):
         return HttpResponse(status=403)
     return HttpResponse(generate_latest(_registry()), content_type=CONTENT_TYPE_LATEST)

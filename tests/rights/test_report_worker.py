@@ -236,6 +236,7 @@ def test_report_jobs_queued_in_a_durable_redis_survive_its_kill(
             "REDIS_URL": url,
             "MEDIA_ROOT": str(tmp_path / "media"),
         }
+        # Not start_worker: a solo worker starts on the ten jobs at once and answers no ping until done.
         worker = subprocess.Popen(
             [
                 sys.executable,
