@@ -169,7 +169,7 @@ class FormSubmission(models.Model):
 class UserSession(models.Model):
     """A signed-in session of a user, so that they (and an administrator) can list and end them. Made
     when someone signs in and removed when they sign out; a row whose session has expired is ignored
-    and dropped when the list is read (`mission.accounts.sessions`)."""
+    and dropped when the list is read (`mission.accounts.user_sessions`)."""
 
     session_key = models.CharField(_("session key"), max_length=40, unique=True)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions", verbose_name=_("user"))

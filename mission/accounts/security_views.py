@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mission.accounts import two_factor
@@ -78,13 +79,15 @@ def verify(request: HttpRequest) -> HttpResponse:
         device = None if waiting else two_factor.verify_code(pending.user, form.cleaned_data["code"])
         if device is not None:
             two_factor.pending_finish(request, pending, device)
-            if device.persistent_id.startswith("otp_static"):
+            if isinstance(device, StaticDevice):  # a recovery code, now used up
                 left = two_factor.recovery_codes_left(pending.user)
                 messages.warning(
                     request,
                     ngettext(
-                        "You signed in with a recovery code; %(count)d is left. Make new ones on your security page.",
-                        "You signed in with a recovery code; %(count)d are left. Make new ones on your security page.",
+                        "You signed in with a recovery code; %(count)d is left. Make new ones under "
+                        "“Sign-in and sessions” in the menu.",
+                        "You signed in with a recovery code; %(count)d are left. Make new ones under "
+                        "“Sign-in and sessions” in the menu.",
                         left,
                     )
                     % {"count": left},

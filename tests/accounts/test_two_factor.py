@@ -166,7 +166,8 @@ class TestCodeAfterPassword:
         _device, codes = enrol(monitor)
         client = client_for(None)
         password(client, "monitor")
-        client.post(reverse("accounts:two_factor_verify"), {"code": codes[0].upper()})
+        landed = client.post(reverse("accounts:two_factor_verify"), {"code": codes[0].upper()}, follow=True)
+        assert "9 are left. Make new ones under “Sign-in and sessions” in the menu." in landed.content.decode()
         assert signed_in(client)
         assert StaticToken.objects.filter(device__user=monitor).count() == 9
         assert SecurityEvent.objects.filter(user=monitor, kind=SecurityEventKind.RECOVERY_CODE_USED).count() == 1
