@@ -98,8 +98,9 @@ def fingerprint(connection: BaseDatabaseWrapper) -> dict[str, tuple[int, str]]:
 
 
 def backup_create(folder: Path, *, using: str = "default", now: datetime.datetime | None = None) -> Backup:
-    """Back up the database `using` and MEDIA_ROOT into `folder`; returns the files made."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Back up the database `using` and MEDIA_ROOT into `folder`; returns the files made, readable by
+    the portal's own user only (they hold every record)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = (now or datetime.datetime.now(datetime.UTC)).strftime("%Y%m%dT%H%M%SZ")
     connection = connections[using]
     settings_dict = connection.settings_dict
@@ -140,6 +141,8 @@ def backup_create(folder: Path, *, using: str = "default", now: datetime.datetim
         "encryption_keys": KEY_LOCATION,
     }
     manifest.write_text(json.dumps(content, indent=2), encoding="utf-8")
+    for path in (database, media, manifest):
+        path.chmod(0o600)
     return Backup(manifest=manifest, database=database, media=media)
 
 

@@ -124,3 +124,27 @@ def test_pg_dump_and_pg_restore_on_postgresql(geography, media, tmp_path, drill)
 
 def test_the_manifest_lives_beside_its_files(tmp_path):
     assert Path(settings.BACKUP_DIR).name == "backups"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_files_are_for_the_portals_user_only(geography, media, tmp_path):
+    made = backup_create(tmp_path / "new-folder")
+    assert made.manifest.parent.stat().st_mode & 0o777 == 0o700
+    for path in (made.database, made.media, made.manifest):
+        assert path.stat().st_mode & 0o777 == 0o600, path.name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_drill_leaves_no_dump_behind(geography, media, tmp_path, monkeypatch):
+    import tempfile
+
+    from django.core.management.base import CommandError
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
+    (tmp_path / "temp").mkdir()
+    monkeypatch.setattr(
+        "mission.backups.management.commands.restore_drill.differences", lambda *args: ["accounts_user: differs"]
+    )
+    with pytest.raises(CommandError, match="accounts_user: differs"):
+        call_command("restore_drill", stdout=StringIO())
+    assert list((tmp_path / "temp").iterdir()) == []

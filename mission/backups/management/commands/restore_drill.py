@@ -1,3 +1,4 @@
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -26,6 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder = Path(tempfile.mkdtemp(prefix="mission-drill-"))
+        try:
+            self._drill(folder, keep=options["keep"])
+        finally:
+            if not options["keep"]:  # the dump holds every record: never left behind, even by a failure
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _drill(self, folder: Path, *, keep: bool) -> None:
         started = time.monotonic()
         made = backup_create(folder)
         backed_up = time.monotonic()
@@ -35,7 +43,7 @@ class Command(BaseCommand):
             restored = time.monotonic()
             found = differences(content["tables"], fingerprint(target))
         finally:
-            if options["keep"]:
+            if keep:
                 target.close()
             else:
                 drill_database_drop(target, name)
@@ -47,9 +55,5 @@ class Command(BaseCommand):
         if found:
             raise CommandError("The restored database differs from the backup:\n" + "\n".join(found))
         self.stdout.write("Every table's rows and checksum match.")
-        if options["keep"]:
+        if keep:
             self.stdout.write(f"Kept: {folder} and the database {name}.")
-        else:
-            import shutil
-
-            shutil.rmtree(folder, ignore_errors=True)
