@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "mission.observability.RequestIdMiddleware",  # first: every later log line carries the request's id
     "mission.health.metrics.MetricsMiddleware",  # each request's time, by view (/metrics/)
+    "mission.replicas.ReplicaPinMiddleware",  # read-your-writes when there are read replicas
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +151,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: a connection per request costs more than most of our queries.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL streaming replicas for the read-only work (dashboards, partner API lists, reports), as
+# aliases replica1, replica2, … (mission/replicas.py). None: everything reads from the primary.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = env.db_url_config(_url)
+    DATABASES[f"replica{_number}"] = {
+        **_replica,
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": True,
+        # An unreachable replica must not hold a page up: the reads go to the primary instead.
+        "OPTIONS": {"connect_timeout": 3, **_replica.get("OPTIONS", {})},
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["mission.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []
+# After a browser sends a write, its read-only work reads from the primary for this long (read-your-writes).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=30)
+# A replica that did not answer is not tried again by the process for this long.
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and authentication ----------------------------------------------------------------

@@ -41,6 +41,7 @@ from mission.api import disclosure
 from mission.api.permissions import is_partner
 from mission.api.views import ERROR_RESPONSES, PortalAPIView, _filter_parameters, check_query
 from mission.dashboards.services import freshness_for
+from mission.replicas import replica_reads
 
 if TYPE_CHECKING:
     import django_filters
@@ -178,7 +179,8 @@ class AggregateView(PortalAPIView):
             parameters += _filter_parameters(cls.filterset_class)
 
         def get(self: AggregateView, request: Request) -> Response:
-            return self.kept_for_partners(request)
+            with replica_reads():  # after authentication, which reads the primary
+                return self.kept_for_partners(request)
 
         cls.get = extend_schema(
             description=inspect.cleandoc(cls.__doc__ or ""),

@@ -32,6 +32,7 @@ from mission.api.rows import PlainRows, page_statements
 from mission.api.services import request_log
 from mission.api.throttling import TokenRateThrottle, UnauthenticatedRateThrottle
 from mission.choices import reference_version
+from mission.replicas import replica_reads
 from mission.sensitivity import staff_only
 
 logger = logging.getLogger(__name__)
@@ -356,7 +357,8 @@ class ValuesListView(PortalAPIView):
             parameters += _filter_parameters(cls.filterset_class)
 
         def get(self: ValuesListView, request: Request, *args: Any, **kwargs: Any) -> Response:
-            return self.list(request)
+            with replica_reads():  # after authentication, which reads the primary
+                return self.list(request)
 
         cls.get = extend_schema(
             summary=cls.summary or None,

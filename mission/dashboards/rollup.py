@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import QuerySet
 from django.db.models.expressions import Combinable
 
@@ -136,7 +136,9 @@ def rollup_many(rollups: list[Rollup]) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not statements:
         return grouped
-    with connection.cursor() as cursor:
+    # Where the querysets read (a replica in read-only work, mission/replicas.py); the same for all.
+    using = rollups[0].queryset.db
+    with connections[using].cursor() as cursor:
         # Identifiers are quoted, grouping names are ours (not user input), and values stay parameters.
         cursor.execute(" UNION ALL ".join(statements), params)
         for dim, key, label, *sums in cursor.fetchall():

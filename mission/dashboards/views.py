@@ -23,6 +23,7 @@ from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import Freshness, freshness_for
 from mission.exports import csv_response
 from mission.pages import get_or_404
+from mission.replicas import reads_from_replica
 
 
 def chart_csv(request: AuthenticatedHttpRequest, charts: list[Chart], filters: Filters) -> StreamingHttpResponse | None:
@@ -39,6 +40,7 @@ def chart_csv(request: AuthenticatedHttpRequest, charts: list[Chart], filters: F
     return csv_response(f"{slug}-{period.first:%Y-%m}-{period.last:%Y-%m}.csv", header, rows)
 
 
+@reads_from_replica
 def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Mission overview: key figures with change, activity by region and on the map, what needs attention.
 
@@ -157,6 +159,7 @@ def _overview_figures(user: User, filters: Filters, shown: list[registry.Departm
     }
 
 
+@reads_from_replica
 def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponseBase:
     """One municipality: where it belongs, and each department's panel of what the user may see there."""
     require_capability(request.user, Capability.DIRECTORY)

@@ -7,7 +7,10 @@ when one fails.
 - worker: on every queue (CELERY_QUEUES_IN_USE), a worker ran the heartbeat task beat sends it every
   HEALTH_HEARTBEAT_SECONDS, recently;
 - beat: beat sent a scheduled task recently;
-- summaries: the dashboards' summaries were brought up to date on schedule.
+- summaries: the dashboards' summaries were brought up to date on schedule;
+- replicas (when DATABASE_REPLICA_URLS is set): whether each read replica answers, and how far its
+  replay is behind. It never fails readiness: the read-only work reads from the primary meanwhile
+  (mission/replicas.py); alert on it from the detail.
 
 With tasks in-process (the embedded default: no broker, no worker, no beat) the last three are not
 used and pass: pages bring their summaries up to date themselves."""
@@ -109,6 +112,38 @@ def _summaries() -> dict[str, Any]:
     return {"ok": age <= datetime.timedelta(minutes=late_after), "age_seconds": round(age.total_seconds())}
 
 
+_REPLICA_LAG = (
+    # Behind by the age of the last transaction replayed, unless everything received is replayed.
+    "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+    "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+)
+
+
+def _replicas() -> dict[str, Any]:
+    from django.db import DatabaseError, connections
+
+    from mission.replicas import replica_aliases
+
+    aliases = replica_aliases()
+    if not aliases:
+        return {"used": False}
+    found: dict[str, Any] = {}
+    for alias in aliases:
+        replica = connections[alias]
+        try:
+            with replica.cursor() as cursor:
+                if replica.vendor == "postgresql":
+                    cursor.execute(_REPLICA_LAG)
+                    lag = cursor.fetchone()[0]
+                    found[alias] = {"answers": True, "lag_seconds": None if lag is None else round(float(lag), 1)}
+                else:
+                    found[alias] = {"answers": True}
+        except DatabaseError as error:
+            replica.close()
+            found[alias] = {"answers": False, "error": type(error).__name__}
+    return {"replicas": found}
+
+
 def readiness() -> list[Check]:
     return [
         _timed("database", _database),
@@ -116,4 +151,5 @@ def readiness() -> list[Check]:
         _timed("worker", _workers),
         _timed("beat", _heartbeat(BEAT)),
         _timed("summaries", _summaries),
+        _timed("replicas", _replicas),
     ]

@@ -53,6 +53,7 @@ from mission.records.summary import (
     summed_dimension,
     type_key,
 )
+from mission.replicas import reads_from_replica
 from mission.review.models import ReviewStatus
 
 if TYPE_CHECKING:
@@ -385,6 +386,7 @@ def _when(found: tuple[Any, Any] | None) -> str:
     return date_format(when, "SHORT_DATE_FORMAT") if isinstance(when, datetime.date) else ""
 
 
+@reads_from_replica
 def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The department's dashboard: for its staff and mission management who read dashboards."""
     require_capability(request.user, Capability.DASHBOARDS)

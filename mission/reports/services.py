@@ -27,6 +27,7 @@ from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, reads_department, scope_for, sees_restricted
 from mission.dashboards.periods import MAX_MONTHS, month_in_range, month_range_message, months_between
 from mission.encryption import DecryptingReader, encrypt_file, open_clear
+from mission.replicas import replica_reads
 from mission.reports import registry
 from mission.reports.models import ReportJob, ReportStatus
 
@@ -303,7 +304,8 @@ def report_execute(*, job_id: int, attempt: Attempt | None = None) -> ReportJob 
                 progress=_Progress(job.pk),
                 includes_restricted=job.includes_restricted,
             )
-            file_name = kind.build(context)
+            with replica_reads():  # the report's figures and rows; the job's own rows stay on the primary
+                file_name = kind.build(context)
         heartbeat.stop()
         _store(job, context.output, file_name)
     except registry.ReportError as error:

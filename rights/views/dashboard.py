@@ -11,11 +11,13 @@ from mission.dashboards.filters import read_filters
 from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
+from mission.replicas import reads_from_replica
 from rights.dashboards import trial_dashboard
 from rights.models import Court, CourtDepartment
 from rights.services.summaries import SUMMARY_NAME
 
 
+@reads_from_replica
 def dashboard(request):
     """The Human Rights dashboard: the trial-monitoring indicators for a period, with filters in the URL."""
     require_capability(request.user, Capability.DASHBOARDS)

@@ -55,8 +55,9 @@ def test_ready_on_the_embedded_default_without_detail_for_anyone(monitor):
 def test_detail_for_administrators_and_the_monitoring_token(administrator, settings):
     settings.HEALTH_READYZ_TOKEN = TOKEN
     detail = readyz(client_for(administrator)).json()["checks"]
-    assert set(detail) == {"database", "redis", "worker", "beat", "summaries"}
+    assert set(detail) == {"database", "redis", "worker", "beat", "summaries", "replicas"}
     assert detail["worker"] == {"ok": True, "used": False, "ms": detail["worker"]["ms"]}
+    assert detail["replicas"] == {"ok": True, "used": False, "ms": detail["replicas"]["ms"]}
     assert "checks" in readyz(Authorization=f"Bearer {TOKEN}").json()
     assert "checks" not in readyz(Authorization="Bearer wrong").json()
     settings.HEALTH_READYZ_TOKEN = ""
