@@ -8,6 +8,7 @@ Django's technical error pages nor starts with the development secret key: it re
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -267,7 +268,7 @@ TIME_ZONE = "Europe/Belgrade"  # Kosovo's time zone (CET/CEST)
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -278,7 +279,36 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never served: files are downloaded through the views that check permissions
+# Uploaded and generated files (report files) are kept through STORAGES["default"]: MEDIA_ROOT on this
+# machine's disk (one machine, or a file system every machine shares), or, with STORAGE_S3_BUCKET, an
+# S3-compatible bucket (AWS S3, MinIO, Ceph, …; django-storages) that every machine reaches. Workers
+# still write their scratch files under MEDIA_ROOT, on their own disk.
+
+
+def s3_storage(bucket: str) -> dict[str, Any]:
+    """STORAGES["default"] for the S3-compatible `bucket`, the rest from the STORAGE_S3_* variables."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env("STORAGE_S3_ENDPOINT_URL", default="") or None,  # unset: AWS itself
+            "region_name": env("STORAGE_S3_REGION", default="") or None,
+            # Unset: boto3 finds credentials itself (an instance role, AWS_* variables, ~/.aws).
+            "access_key": env("STORAGE_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env("STORAGE_S3_SECRET_KEY", default="") or None,
+            "location": env("STORAGE_S3_PREFIX", default=""),  # a folder of the bucket, if it is shared
+            "addressing_style": env("STORAGE_S3_ADDRESSING_STYLE", default="") or None,  # "path" for MinIO
+            "file_overwrite": False,  # a new name rather than replacing another job's file
+            "default_acl": None,  # the bucket's policy: private
+            "querystring_auth": True,  # no public URLs (none is handed out anyway)
+        },
+    }
+
+
+STORAGE_S3_BUCKET = env("STORAGE_S3_BUCKET", default="")
+if STORAGE_S3_BUCKET:
+    STORAGES["default"] = s3_storage(STORAGE_S3_BUCKET)
 # Where `manage.py backup` writes (docs/deployment.md, "Backups"): on another disk, copied off the machine.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 

@@ -4,7 +4,8 @@ A backup is three files in one folder, named by the time it was made:
 - `mission-<time>.dump`: the database in pg_dump's custom format (compressed, restorable table by
   table with pg_restore; on the embedded default, SQLite's own online copy, `.sqlite3`);
 - `mission-<time>-media.tar.gz`: the uploaded and generated files (MEDIA_ROOT: report files, which
-  are encrypted);
+  are encrypted); empty when the files are in an S3 bucket (STORAGE_S3_BUCKET), which the manifest
+  names and the bucket's versioning and replication keep;
 - `mission-<time>.json`: the manifest: what was backed up, each file's size and SHA-256, every
   table's row count and checksum, and where the encryption keys live. The keys themselves
   (FIELD_ENCRYPTION_KEYS) are never in a backup: without them the restricted values and report files
@@ -122,8 +123,9 @@ def backup_create(folder: Path, *, using: str = "default", now: datetime.datetim
         raise NotImplementedError(f"no backup for the {connection.vendor} database")
     media = folder / f"mission-{stamp}-media.tar.gz"
     media_root = Path(settings.MEDIA_ROOT)
+    files_in = files_location()
     with tarfile.open(media, "w:gz") as archive:
-        if media_root.exists():
+        if media_root.exists() and files_in == "MEDIA_ROOT":  # in a bucket, MEDIA_ROOT is only scratch
             archive.add(media_root, arcname=".")
     manifest = folder / f"mission-{stamp}.json"
     content = {
@@ -134,7 +136,7 @@ def backup_create(folder: Path, *, using: str = "default", now: datetime.datetim
             "bytes": database.stat().st_size,
             "sha256": _sha256(database),
         },
-        "media": {"file": media.name, "bytes": media.stat().st_size, "sha256": _sha256(media)},
+        "media": {"file": media.name, "bytes": media.stat().st_size, "sha256": _sha256(media), "files_in": files_in},
         "tables": {
             table: {"rows": rows, "checksum": checksum} for table, (rows, checksum) in fingerprint(connection).items()
         },
@@ -144,6 +146,16 @@ def backup_create(folder: Path, *, using: str = "default", now: datetime.datetim
     for path in (database, media, manifest):
         path.chmod(0o600)
     return Backup(manifest=manifest, database=database, media=media)
+
+
+def files_location() -> str:
+    """Where the portal keeps its files: "MEDIA_ROOT", or the S3 bucket (`s3://bucket/prefix`), which
+    the bucket's own versioning and replication back up, not this archive."""
+    if not settings.STORAGE_S3_BUCKET:
+        return "MEDIA_ROOT"
+    options: dict[str, Any] = dict(settings.STORAGES["default"].get("OPTIONS", {}))
+    prefix = options.get("location", "")
+    return f"s3://{settings.STORAGE_S3_BUCKET}/{prefix}".rstrip("/")
 
 
 def _check_files(manifest: Path) -> dict[str, Any]:

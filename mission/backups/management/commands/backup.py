@@ -4,7 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from mission.backups.services import backup_create
+from mission.backups.services import backup_create, files_location
 
 
 class Command(BaseCommand):
@@ -17,4 +17,6 @@ class Command(BaseCommand):
         made = backup_create(options["to"] or Path(settings.BACKUP_DIR))
         for path in (made.database, made.media, made.manifest):
             self.stdout.write(f"{path} ({path.stat().st_size} bytes)")
+        if files_location() != "MEDIA_ROOT":
+            self.stdout.write(f"The files are in {files_location()}: its versioning and replication back them up.")
         self.stdout.write("The encryption keys are not in the backup: keep FIELD_ENCRYPTION_KEYS apart.")
