@@ -34,6 +34,11 @@ def insert_select(
         return 0
     targets = ", ".join(quote(column_of(model, name)) for name in columns)
     sources, keys = _select_list(columns, quote)
+    if where and connection.vendor == "postgresql":
+        # An optimisation fence: PostgreSQL would otherwise pull the inner SELECT up into this one and
+        # copy each of its values into every place `where` and the grouping use it, so a value computed
+        # by a subquery (the month of a case's hearing before) was computed three times per row.
+        inner = f"SELECT * FROM ({inner}) fenced OFFSET 0"  # noqa: S608 (the ORM's SQL)
     # Identifiers are quoted, the inner SELECT is the ORM's, and its values stay parameters.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({targets}) SELECT {', '.join(sources)} FROM ({inner}) sub"  # noqa: S608
     if where:
