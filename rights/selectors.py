@@ -105,6 +105,7 @@ def observation_list(*, user, data=None) -> tuple[ObservationFilter, QuerySet[Ob
     queryset = (
         Observation.objects.visible_to(user)
         .select_related("hearing__case__court", "monitor")
+        .defer("monitor__password")  # never read by a list: not fetched
         .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
     )
     filterset = ObservationFilter(data or None, queryset=queryset)
@@ -128,12 +129,14 @@ def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observ
     queryset = (
         review.review_queue(queryset=Observation.objects.all(), user=user)
         .select_related("hearing__case__court", "monitor")
+        .defer("monitor__password")  # never read by a list: not fetched
         .prefetch_related(hearing_flags())
         .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
     )
     monitors = [
         (colleague.username, object_label(colleague))
         for colleague in User.objects.visible_to(user)
+        .defer("password")
         .filter(department=Department.RIGHTS, role__in=FIELD_ROLES)
         .exclude(pk=user.pk)
     ]

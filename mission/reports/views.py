@@ -36,7 +36,11 @@ def _job(request: AuthenticatedHttpRequest, pk: int) -> ReportJob:
 
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reports(request.user)
-    jobs = ReportJob.objects.visible_to(request.user).select_related("requested_by", "region")
+    jobs = (
+        ReportJob.objects.visible_to(request.user)
+        .select_related("requested_by", "region")
+        .defer("requested_by__password")
+    )
     page = page_of(request, jobs, PAGE_SIZE)
     labels = {t.key: t.label for t in registry.all_types()}
     for job in page.object_list:

@@ -34,3 +34,31 @@ def test_a_typed_case_number_is_escaped_once_in_every_list(url_name, reader, req
     assert TYPED not in page
     assert "&amp;lt;" not in page
     assert f'href="{reverse("rights:case_detail", args=[case.pk])}"' in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "reader"),
+    [
+        ("rights:observation_list", "department_head"),
+        ("rights:review_queue", "supervisor"),
+        ("reports:list", "department_head"),
+    ],
+)
+def test_lists_that_show_people_never_read_their_password_hashes(url_name, reader, request, monitor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mission.reports.models import ReportJob
+
+    hearing = HearingFactory(case=CaseFactory(created_by=monitor))
+    ObservationFactory(hearing=hearing, monitor=monitor, status=ObservationStatus.SUBMITTED)
+    user = request.getfixturevalue(reader)
+    ReportJob.objects.create(requested_by=user, report_type="trial_monitoring", parameters={}, format="pdf")
+    client = client_for(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse(url_name))
+    assert response.status_code == 200
+    assert monitor.get_full_name() in response.content.decode() or url_name == "reports:list"
+    read = [q["sql"] for q in queries.captured_queries if '"password"' in q["sql"]]
+    # The session's user is read whole by Django's authentication, once; the rows' people are not.
+    assert len(read) <= 1, read
