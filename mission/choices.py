@@ -36,6 +36,7 @@ from django.utils import translation
 from django.utils.choices import BaseChoiceIterator
 
 from mission.common import LocalizedNameModel
+from mission.replicas import primary_reads
 
 VERSION_KEY = "mission:reference-choices-version"
 MAX_AGE_SECONDS = 5 * 60
@@ -123,7 +124,8 @@ def reference_values(model: type[models.Model], lookup: str, *, rebuild: bool = 
     kept = _values.get(key)
     if not rebuild and kept is not None and kept[0] == version and now - kept[1] < MAX_AGE_SECONDS:
         return kept[2]
-    values = dict(model._default_manager.order_by().values_list("pk", lookup))
+    with primary_reads():  # kept under the version read now: never a replica's older rows
+        values = dict(model._default_manager.order_by().values_list("pk", lookup))
     with _lock:
         _values[key] = (version, now, values)
     return values
@@ -140,7 +142,8 @@ def kept_while_reference_unchanged(parts: tuple[Hashable, ...], build: Callable[
         if kept is not None and now - kept[0] < MAX_AGE_SECONDS:
             _kept.move_to_end(key)
             return kept[1]
-    text = build()
+    with primary_reads():  # kept under the version read now: never a replica's older rows
+        text = build()
     with _lock:
         _kept[key] = (now, text)
         _kept.move_to_end(key)
@@ -192,7 +195,8 @@ def reference_options(field: forms.ModelChoiceField) -> list[Option]:  # type: i
     kept = _lists.get(key)
     if kept is not None and kept[0] == version and now - kept[1] < MAX_AGE_SECONDS:
         return kept[2]
-    options = _build(field)
+    with primary_reads():  # kept under the version read now: never a replica's older rows
+        options = _build(field)
     with _lock:
         _lists[key] = (version, now, options)
     return options

@@ -16,6 +16,11 @@ validates against a copy that is a moment behind.
   health check on a kept connection, or a new connection with a short timeout). One that does not is
   left alone for REPLICA_RETRY_SECONDS, in this process, and the reads go to another replica or to the
   primary, with no error for the user.
+- **Caught up.** Work that must see what was committed just before it (a report's build: its job
+  and its requester's last saves; a page or report that just brought summaries up to date) calls
+  `replica_caught_up()`, which waits briefly for the replica to replay the primary's position, and
+  otherwise sends the rest of the work to the primary. Lists of reference data are always built from
+  the primary (`mission.choices`): they are kept under the version read there.
 - A replica is a moment behind the primary (its replay lag): figures read from it are as of then. The
   dashboards already say how fresh their summaries are.
 """
@@ -97,6 +102,38 @@ def primary_reads() -> Iterator[None]:
         yield
     finally:
         _pinned.reset(token)
+
+
+def replica_caught_up(wait_seconds: float = 2.0) -> None:
+    """In read-only work: make sure that the replica it reads has replayed everything the primary has
+    committed until now (the job the user just asked for, the summaries this work just brought up to
+    date), waiting up to `wait_seconds`; if it has not by then, the rest of the work reads the primary."""
+    reading = _reading.get()
+    if reading is None or _pinned.get():
+        return
+    if not reading.chosen:
+        reading.alias, reading.chosen = _healthy_replica(), True
+    if reading.alias is None:
+        return
+    primary, replica = connections[DEFAULT_DB_ALIAS], connections[reading.alias]
+    if primary.vendor != "postgresql" or replica.vendor != "postgresql":
+        return
+    try:
+        with primary.cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()::text")
+            target = cursor.fetchone()[0]
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            with replica.cursor() as cursor:
+                cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", [target])
+                if cursor.fetchone()[0]:
+                    return
+            if time.monotonic() >= deadline:
+                break
+            time.sleep(0.05)
+    except DatabaseError:
+        pass
+    reading.alias = None  # the primary, for the rest of this work
 
 
 def _healthy_replica() -> str | None:

@@ -161,8 +161,17 @@ for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
         **_replica,
         "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
         "CONN_HEALTH_CHECKS": True,
-        # An unreachable replica must not hold a page up: the reads go to the primary instead.
-        "OPTIONS": {"connect_timeout": 3, **_replica.get("OPTIONS", {})},
+        # An unreachable replica must not hold a page up: the reads go to the primary instead. A
+        # kept connection to a host that vanished is given up after seconds, not TCP's minutes.
+        "OPTIONS": {
+            "connect_timeout": 3,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 2,
+            "tcp_user_timeout": 5000,
+            **_replica.get("OPTIONS", {}),
+        },
         "TEST": {"MIRROR": "default"},
     }
 DATABASE_ROUTERS = ["mission.replicas.ReplicaRouter"] if DATABASE_REPLICA_URLS else []

@@ -175,9 +175,13 @@ def test_a_forged_or_expired_pin_is_ignored(replica_alias, settings, monkeypatch
     assert _through_middleware(forged)[1] == [False]
 
     a_minute_ago = time.time() - 60
-    monkeypatch.setattr(signing.time, "time", lambda: a_minute_ago)
-    old = signing.get_cookie_signer(salt=PIN_COOKIE + "mission.replicas.pin").sign("1")
-    monkeypatch.undo()
+    with monkeypatch.context() as past:
+        past.setattr(signing.time, "time", lambda: a_minute_ago)
+        old = signing.get_cookie_signer(salt=PIN_COOKIE + "mission.replicas.pin").sign("1")
+    assert replicas.replica_aliases() == [replica_alias]  # the middleware is in use
+    fresh = RequestFactory().get("/dashboards/")
+    fresh.COOKIES[PIN_COOKIE] = signing.get_cookie_signer(salt=PIN_COOKIE + "mission.replicas.pin").sign("1")
+    assert _through_middleware(fresh)[1] == [True]
     expired = RequestFactory().get("/dashboards/")
     expired.COOKIES[PIN_COOKIE] = old
     assert _through_middleware(expired)[1] == [False]

@@ -24,6 +24,7 @@ from mission.dashboards import registry
 from mission.dashboards.counters import live_counts_compact, live_counts_recount
 from mission.dashboards.models import RefreshKind, SummaryMark, SummaryRefresh
 from mission.dashboards.summaries import EVERY_TABLE, Changes, Marked, Part, month_of
+from mission.replicas import primary_reads, replica_caught_up
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +217,7 @@ def summaries_ensure_fresh(names: tuple[str, ...]) -> Freshness:
     if any(n not in records for n in known):
         summaries_refresh(names=[n for n in known if n not in records])
     summaries_apply_changes(names=known)
+    replica_caught_up()  # a report on a replica reads what was just applied on the primary
     return freshness_for(names)
 
 
@@ -229,9 +231,18 @@ def freshness_for(names: tuple[str, ...]) -> Freshness:
     """
     every = settings.DASHBOARD_REFRESH_MINUTES
     in_process = settings.CELERY_TASK_ALWAYS_EAGER
-    records = _records(names) if names else {}
-    if in_process and names and _bring_up_to_date(records, names):
-        records = _records(names)
+    if in_process and names:
+        # Brought up to date on the primary, from its own bookkeeping; a page reading a replica
+        # then waits until the replica has what was written.
+        with primary_reads():
+            records = _records(names)
+            brought = _bring_up_to_date(records, names)
+            if brought:
+                records = _records(names)
+        if brought:
+            replica_caught_up()
+    else:
+        records = _records(names) if names else {}  # where the page's figures come from
     if not names or any(n not in records for n in names):
         return Freshness(as_of=None, every_minutes=every)
     version = max(records[n].changed_at or records[n].refreshed_at for n in names)

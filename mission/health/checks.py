@@ -112,9 +112,13 @@ def _summaries() -> dict[str, Any]:
     return {"ok": age <= datetime.timedelta(minutes=late_after), "age_seconds": round(age.total_seconds())}
 
 
-_REPLICA_LAG = (
-    # Behind by the age of the last transaction replayed, unless everything received is replayed.
-    "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+_REPLICA_STATE = (
+    # Whether the replica receives WAL from the primary, and how far its replay is behind: nothing when
+    # everything received is replayed and it still streams, else the age of the last replayed commit
+    # (a replica that stopped streaming has replayed all it received, but that grows old).
+    "SELECT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming'), "
+    "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() "
+    "AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN 0 "
     "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
 )
 
@@ -122,20 +126,29 @@ _REPLICA_LAG = (
 def _replicas() -> dict[str, Any]:
     from django.db import DatabaseError, connections
 
-    from mission.replicas import replica_aliases
+    from mission import replicas
 
-    aliases = replica_aliases()
+    aliases = replicas.replica_aliases()
     if not aliases:
         return {"used": False}
     found: dict[str, Any] = {}
+    now = time.monotonic()
     for alias in aliases:
+        if replicas._down_until.get(alias, 0.0) > now:  # the router found it down: not tried again yet
+            found[alias] = {"answers": False, "error": "left alone after failing"}
+            continue
         replica = connections[alias]
         try:
             with replica.cursor() as cursor:
                 if replica.vendor == "postgresql":
-                    cursor.execute(_REPLICA_LAG)
-                    lag = cursor.fetchone()[0]
-                    found[alias] = {"answers": True, "lag_seconds": None if lag is None else round(float(lag), 1)}
+                    cursor.execute(_REPLICA_STATE)
+                    row = cursor.fetchone()
+                    streaming, lag = (bool(row[0]), row[1]) if row else (False, None)
+                    found[alias] = {
+                        "answers": True,
+                        "streaming": streaming,
+                        "lag_seconds": None if lag is None else round(float(lag), 1),
+                    }
                 else:
                     found[alias] = {"answers": True}
         except DatabaseError as error:

@@ -27,7 +27,7 @@ from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, reads_department, scope_for, sees_restricted
 from mission.dashboards.periods import MAX_MONTHS, month_in_range, month_range_message, months_between
 from mission.encryption import DecryptingReader, encrypt_file, open_clear
-from mission.replicas import replica_reads
+from mission.replicas import replica_caught_up, replica_reads
 from mission.reports import registry
 from mission.reports.models import ReportJob, ReportStatus
 
@@ -305,6 +305,7 @@ def report_execute(*, job_id: int, attempt: Attempt | None = None) -> ReportJob 
                 includes_restricted=job.includes_restricted,
             )
             with replica_reads():  # the report's figures and rows; the job's own rows stay on the primary
+                replica_caught_up()  # everything committed before the job was asked for, and the job
                 file_name = kind.build(context)
         heartbeat.stop()
         _store(job, context.output, file_name)
