@@ -37,6 +37,7 @@ BASE = {
     "mission.navigation",
     "mission.pages",
     "mission.pagination",
+    "mission.replicas",
     "mission.sensitivity",
     "mission.sessions",
     "mission.sql",
