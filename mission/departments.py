@@ -104,6 +104,9 @@ class DepartmentConfig(AppConfig):
     # The values by which the department finds its records for another app's pages
     # (`mission.references`: a court's case number).
     references: tuple[Reference, ...] = ()
+    # Models of the department's own pages that take files (mission.attachments), by label
+    # ("rights.Case"); the declared records take them without being named here.
+    attachable: tuple[str, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -128,6 +131,13 @@ class DepartmentConfig(AppConfig):
 
             for reference in self.references:
                 references.register(reference)
+        if self.attachable or self.records:
+            from mission.attachments import registry as attachments
+
+            for label in self.attachable:
+                attachments.register(apps.get_model(label))
+            for record_type in self.records:
+                attachments.register(record_type.get_model())
         if self.records or self.trackers or self.figures:
             from mission.records import registration
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mission.reports",
     "mission.api",
     "mission.imports",
+    "mission.attachments",
     "mission.health",
     "mission.backups",
     # The shared core, then the departments (which depend on it, never the reverse).
@@ -318,6 +319,14 @@ def s3_storage(bucket: str) -> dict[str, Any]:
 STORAGE_S3_BUCKET = env("STORAGE_S3_BUCKET", default="")
 if STORAGE_S3_BUCKET:
     STORAGES["default"] = s3_storage(STORAGE_S3_BUCKET)
+# Files on records (mission.attachments): the largest upload kept, what an office document may unpack
+# to while it is checked, and, behind nginx, the `internal` location that serves files the portal has
+# checked (X-Accel-Redirect; files stored on this disk and not encrypted: docs/deployment.md).
+ATTACHMENT_MAX_MB = env.float("ATTACHMENT_MAX_MB", default=20)
+ATTACHMENT_MAX_UNPACKED_MB = env.float("ATTACHMENT_MAX_UNPACKED_MB", default=200)
+ATTACHMENT_X_ACCEL_PREFIX = env.str("ATTACHMENT_X_ACCEL_PREFIX", default="")
+if ATTACHMENT_MAX_MB <= 0 or ATTACHMENT_MAX_UNPACKED_MB < ATTACHMENT_MAX_MB:
+    raise ImproperlyConfigured("ATTACHMENT_MAX_MB must be positive and ATTACHMENT_MAX_UNPACKED_MB at least as large.")
 # Where `manage.py backup` writes (docs/deployment.md, "Backups"): on another disk, copied off the machine.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
@@ -447,6 +456,7 @@ RETENTION_PENDING_IMPORTS_DAYS = env.int("RETENTION_PENDING_IMPORTS_DAYS", defau
 RETENTION_ACCESS_LOG_DAYS = env.int("RETENTION_ACCESS_LOG_DAYS", default=2 * 365)
 RETENTION_HISTORY_DAYS = env.int("RETENTION_HISTORY_DAYS", default=5 * 365)
 RETENTION_PARTY_NAMES_DAYS = env.int("RETENTION_PARTY_NAMES_DAYS", default=5 * 365)
+RETENTION_RESTRICTED_FILES_DAYS = env.int("RETENTION_RESTRICTED_FILES_DAYS", default=5 * 365)
 RETENTION_FORM_TOKENS_DAYS = env.int("RETENTION_FORM_TOKENS_DAYS", default=7)
 for _name in [n for n in dir() if n.startswith("RETENTION_")]:
     if globals()[_name] < 0:

@@ -48,6 +48,7 @@ class RightsConfig(departments.DepartmentConfig):
     dashboards = "rights.dashboards.RightsDashboards"
     # A case of gender-based violence that reached court names it by the court's case number.
     references = (Reference("court_case", "rights.references.cases_by_number"),)
+    attachable = ("rights.Case", "rights.Hearing", "rights.Observation")
     # The names are rights.services.summaries.SUMMARY_NAME and those of rights.services.counters, which
     # this module may not import (they import models).
     summaries = (

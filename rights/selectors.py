@@ -97,6 +97,16 @@ def hearing_list(*, user, data=None) -> tuple[HearingFilter, QuerySet[Hearing]]:
     return filterset, filterset.qs
 
 
+def hearing_detail(*, user, pk: int) -> Hearing:
+    """One hearing with its case and court, and its observations with their monitors."""
+    return (
+        Hearing.objects.visible_to(user)
+        .select_related("case__court", "case__municipality__region")
+        .prefetch_related(Prefetch("observations", queryset=Observation.objects.select_related("monitor")))
+        .get(pk=pk)
+    )
+
+
 def hearing_get(*, user, pk: int) -> Hearing:
     return Hearing.objects.visible_to(user).select_related("case__court", "case__municipality").get(pk=pk)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/<int:case_pk>/hearings/new/", hearings.hearing_create_view, name="hearing_create"),
     path("hearings/", hearings.hearing_list, name="hearing_list"),
     path("hearings/export.csv", hearings.hearing_export, name="hearing_export"),
+    path("hearings/<int:pk>/", hearings.hearing_detail, name="hearing_detail"),
     path("hearings/<int:pk>/edit/", hearings.hearing_update_view, name="hearing_update"),
     path("hearings/<int:hearing_pk>/observe/", observations.observation_start_view, name="observation_start"),
     path("observations/", observations.observation_list, name="observation_list"),

@@ -56,6 +56,8 @@ OWN_SECURITY = {
 DASHBOARD_PAGES = {"dashboards:overview", "reports:list", "reports:create"}
 # Pages of one report job: every actor is tried in tests/reports/test_reports.py (TestAccess).
 REPORT_JOB_PAGES = {"reports:detail", "reports:status", "reports:download", "reports:rerun"}
+# Files on records: every actor is tried in tests/attachments/test_views.py.
+ATTACHMENT_PAGES = {"attachments:add", "attachments:download", "attachments:remove"}
 # Management and department heads start on the mission overview.
 HOME_REDIRECTS = {"management", "department_head"}
 SAMPLE_KWARGS = {"code": "PRZ", "uidb64": "MQ", "token": "not-a-valid-token", "app_label": "accounts"}
@@ -124,7 +126,8 @@ def test_every_url_has_an_expectation():
     # Admin URLs are tried below; API routes by role and token in tests/api/test_endpoints.py, which
     # fails in the same way when a route is missing there.
     pages = {n for n in names if not n.startswith(("admin:", "api:"))}
-    known = set(PUBLIC) | STAFF_PAGES | DASHBOARD_PAGES | REPORT_JOB_PAGES | set(OWN_SECURITY) | {"metrics"}
+    known = set(PUBLIC) | STAFF_PAGES | DASHBOARD_PAGES | REPORT_JOB_PAGES | ATTACHMENT_PAGES | set(OWN_SECURITY)
+    known |= {"metrics"}
     unknown = pages - known - expected
     assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
 

@@ -27,6 +27,7 @@ from mission.accounts.permissions import (
     reads_restricted,
     scope_for,
 )
+from mission.attachments.selectors import attachment_panel
 from mission.audit.services import access_record_many, access_shown
 from mission.concurrency import ConcurrentEditError
 from mission.exports import table_csv_response
@@ -226,6 +227,7 @@ class RecordPages:
             flags=list(flags_of(record).all()) if rules_of(self.record_type) else None,
             may_follow_up=may_follow_up(user, record),
             flag_error=flag_error,
+            attachments=attachment_panel(request, record),
         )
         return render(request, "records/detail.html", context)
 

@@ -14,6 +14,7 @@ from mission.accounts.permissions import (
     reads_restricted,
     require_record,
 )
+from mission.attachments.selectors import attachment_panel
 from mission.audit.services import access_record_many
 from mission.exports import csv_response
 from mission.forms import (
@@ -46,6 +47,7 @@ def case_detail(request, pk: int):
         "show_names": names,
         "can_record": may_record(request.user, case),
         "can_follow_up": may_follow_up(request.user, case),
+        "attachments": attachment_panel(request, case),
     }
     return render(request, "rights/case_detail.html", context)
 

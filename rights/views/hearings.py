@@ -4,7 +4,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mission.accounts.permissions import require_record
+from mission.accounts.permissions import may_record, require_record
+from mission.attachments.selectors import attachment_panel
 from mission.exports import table_csv_response
 from mission.forms import (
     submission_token,
@@ -23,6 +24,20 @@ def hearing_list(request):
     require_reader(request.user)
     filterset, queryset = selectors.hearing_list(user=request.user, data=request.GET)
     return render(request, "rights/hearing_list.html", list_context(request, filterset, queryset))
+
+
+def hearing_detail(request, pk: int):
+    """One hearing: what happened, its observations, and its files (minutes, decisions)."""
+    require_reader(request.user)
+    hearing = get_or_404(selectors.hearing_detail, user=request.user, pk=pk)
+    context = {
+        "hearing": hearing,
+        "case": hearing.case,
+        "observations": list(hearing.observations.all()),
+        "can_record": may_record(request.user, hearing),
+        "attachments": attachment_panel(request, hearing),
+    }
+    return render(request, "rights/hearing_detail.html", context)
 
 
 def _hearing_form(request, *, case, hearing: Hearing | None):

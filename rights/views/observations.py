@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mission.accounts.permissions import Capability, has_capability, may_follow_up, require_record
+from mission.attachments.selectors import attachment_panel
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.exports import table_csv_response
 from mission.forms import add_service_errors
@@ -53,6 +54,7 @@ def _detail_page(request, observation, review_form: ReviewForm, conflict: Concur
         "conflict": conflict,
         "flags": selectors.observation_flags(user=user, observation=observation),
         "can_follow_up": may_follow_up(user, observation.hearing.case),
+        "attachments": attachment_panel(request, observation),
     }
     return render(request, "rights/observation_detail.html", context)
 

@@ -38,6 +38,7 @@ GET_EXPECTATIONS = {
     "rights:hearing_create": ({"case_pk": "case"}, EDIT),
     "rights:hearing_list": ({}, READ_LIST),
     "rights:hearing_export": ({}, READ_LIST),
+    "rights:hearing_detail": ({"pk": "hearing"}, READ_ONE),
     "rights:hearing_update": ({"pk": "hearing"}, EDIT),
     "rights:observation_start": ({"hearing_pk": "hearing"}, POST_ONLY),
     "rights:observation_list": ({}, READ_LIST),
