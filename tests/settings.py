@@ -4,8 +4,13 @@ demo data allowed). pytest-django still runs each test with DEBUG off, so error 
 The settings themselves default DEBUG off (tests/test_security.py proves it in a fresh interpreter)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "true")
+# Files a test writes without a folder of its own go to one folder per run, not the checkout's media/:
+# two runs side by side (CI runs the suite on SQLite and on PostgreSQL at once) never share a file. Set
+# in the environment, so that the workers and web processes a test starts write to the same place.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="mission-test-media-"))
 # Only for a run with DEBUG=false exported: the suite never needs a real secret.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-used-outside-the-test-suite")
 
