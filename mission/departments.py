@@ -107,6 +107,9 @@ class DepartmentConfig(AppConfig):
     # Models of the department's own pages that take files (mission.attachments), by label
     # ("rights.Case"); the declared records take them without being named here.
     attachable: tuple[str, ...] = ()
+    # What puts something in a person's week ("My week" and its iCalendar feed, mission.calendars):
+    # dotted paths of functions (user, first_day, last_day) -> Iterable[CalendarEvent].
+    calendar_events: tuple[str, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -131,6 +134,11 @@ class DepartmentConfig(AppConfig):
 
             for reference in self.references:
                 references.register(reference)
+        if self.calendar_events:
+            from mission.calendars import registry as calendars
+
+            for path in self.calendar_events:
+                calendars.register(path)
         if self.attachable or self.records:
             from mission.attachments import registry as attachments
 

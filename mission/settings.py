@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mission.api",
     "mission.imports",
     "mission.attachments",
+    "mission.calendars",
     "mission.health",
     "mission.backups",
     # The shared core, then the departments (which depend on it, never the reverse).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("mission.dashboards.urls")),  # /dashboards/ and the municipality pages
     path("reports/", include("mission.reports.urls")),
     path("files/", include("mission.attachments.urls")),
+    path("calendar/", include("mission.calendars.urls")),
     # Anyone may switch language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
