@@ -29,6 +29,7 @@ class RightsConfig(departments.DepartmentConfig):
                 NavItem(_("Dashboard"), "rights:dashboard", Capability.DASHBOARDS),
                 NavItem(_("Cases"), "rights:case_list", Capability.READ_RECORDS),
                 NavItem(_("Hearings"), "rights:hearing_list", Capability.READ_RECORDS),
+                NavItem(_("Monitoring plan"), "rights:plan_week", Capability.READ_RECORDS),
                 NavItem(_("Observations"), "rights:observation_list", Capability.READ_RECORDS),
                 NavItem(_("Review queue"), "rights:review_queue", Capability.REVIEW),
                 NavItem(_("Flags"), "rights:flag_list", Capability.FOLLOW_UP),
@@ -49,6 +50,7 @@ class RightsConfig(departments.DepartmentConfig):
     # A case of gender-based violence that reached court names it by the court's case number.
     references = (Reference("court_case", "rights.references.cases_by_number"),)
     attachable = ("rights.Case", "rights.Hearing", "rights.Observation")
+    calendar_events = ("rights.planning.calendar_events",)
     # The names are rights.services.summaries.SUMMARY_NAME and those of rights.services.counters, which
     # this module may not import (they import models).
     summaries = (

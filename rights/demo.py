@@ -38,6 +38,7 @@ from rights.services.observations import (
     observation_start,
     observation_submit,
 )
+from rights.services.planning import planned_hearing_assign, planned_hearing_create
 
 FIRST_NAMES = [
     "Arben",
@@ -220,7 +221,36 @@ def rights_demo_load(*, records: int = 240, seed: int = 2026) -> str:
         )
         if rng.random() < 0.5:
             flag_close(actor=actor, flag=flag, note="Raised with the court; the practice was corrected.")
+    _plan_demo(rng, monitors, supervisors, today)
     return f"trial monitoring: {Case.objects.count()} demo cases created"
+
+
+def _plan_demo(rng: random.Random, monitors: dict, supervisors: dict, today: datetime.date) -> None:
+    """The next two weeks' plan in each region: hearings of its cases on the courts' schedules, most
+    with the region's monitor sent, one left for the supervisor to assign, one missed last week."""
+    for region_id, monitor in monitors.items():
+        if not monitor.languages:  # what the plan checks a monitor against; Serbian only in some regions
+            monitor.languages = ["sq", "en"] if region_id % 2 else ["sq", "sr", "en"]
+            monitor.save(update_fields=["languages"])
+        supervisor = supervisors.get(region_id)
+        cases = list(Case.objects.filter(municipality__region_id=region_id).select_related("court").order_by("pk")[:8])
+        for n, case in enumerate(cases):
+            day = today + datetime.timedelta(days=n * 2 - 4 if n == 0 else n * 2)
+            if day.weekday() >= 5:
+                day += datetime.timedelta(days=7 - day.weekday())
+            planned = planned_hearing_create(
+                actor=monitor,
+                court=case.court,
+                case_number=case.case_number,
+                date=day,
+                start=datetime.time(rng.choice([9, 10, 11, 13]), rng.choice([0, 30])),
+                hearing_type=rng.choice([HearingType.MAIN_TRIAL, HearingType.DETENTION_REVIEW, HearingType.VERDICT]),
+                category=case.category,
+                juvenile=case.category == CaseCategory.JUVENILE,
+                language=rng.choice(["sq", "sq", "sq", "sr"]),
+            )
+            if supervisor is not None and n != 3:
+                planned_hearing_assign(actor=supervisor, planned=planned, monitors=[monitor])
 
 
 def _observe(rng: random.Random, hearing, monitor, supervisor) -> None:

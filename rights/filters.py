@@ -232,3 +232,56 @@ class ReviewQueueFilter(TrialFilterSet):
 
     def flag_exists(self):
         return Exists(Flag.objects.filter(hearing=OuterRef("hearing")))
+
+
+class PlanFilter(django_filters.FilterSet):
+    """The monitoring plan's filters: where, which court, and the priorities (category, juvenile,
+    flagged cases), who goes and what became of it. The selector annotates `flagged` and `state`."""
+
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="code",
+        field_name="municipality__region",
+        empty_label=_("All regions"),
+    )
+    court = django_filters.ModelChoiceFilter(
+        label=_("Court"), queryset=Court.objects.all(), to_field_name="code", empty_label=_("All courts")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=CaseCategory.choices, empty_label=_("All categories")
+    )
+    juvenile = django_filters.ChoiceFilter(
+        label=_("Juvenile"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_yes_no"
+    )
+    flagged = django_filters.ChoiceFilter(
+        label=_("Case flagged"), choices=YES_NO[1:], empty_label=_("Any"), method="filter_yes_no"
+    )
+    assigned = django_filters.ChoiceFilter(
+        label=_("Monitors"),
+        choices=[("none", _("Nobody assigned yet")), ("some", _("Monitors assigned")), ("me", _("Assigned to me"))],
+        empty_label=_("Any"),
+        method="filter_assigned",
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[
+            ("upcoming", _("Upcoming")),
+            ("observed", _("Observed")),
+            ("missed", _("Missed")),
+            ("cancelled", _("Cancelled by the court")),
+        ],
+        empty_label=_("Any"),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def filter_yes_no(self, queryset, name, value):
+        return queryset.filter(**{name: value == "yes"})
+
+    def filter_assigned(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(assignments__monitor=self.user) if self.user is not None else queryset.none()
+        return queryset.filter(assigned_count=0) if value == "none" else queryset.filter(assigned_count__gt=0)

@@ -3,11 +3,13 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mission.accounts.models import SpokenLanguage
 from mission.drafts import mark_declared_restricted
 from mission.forms import DATE_WIDGET, TIME_WIDGET, VersionField
-from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, Rating
+from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, PlannedHearing, Rating
 from rights.services.cases import PARTY_FIELDS
 from rights.services.hearings import HEARING_FIELDS
+from rights.services.planning import PLAN_FIELDS
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -241,3 +243,50 @@ class InterventionForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class PlannedHearingForm(forms.ModelForm):
+    """A hearing on a court's schedule. The municipality defaults to the case's, else the court's seat."""
+
+    version = VersionField()
+
+    class Meta:
+        model = PlannedHearing
+        fields = list(PLAN_FIELDS)
+        widgets = {"date": DATE_WIDGET, "start": TIME_WIDGET, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        cast(forms.ModelChoiceField, self.fields["court"]).queryset = Court.objects.order_by("code")
+        self.fields["municipality"].required = False
+        self.fields["municipality"].help_text = _("Leave empty for the case's municipality or the court's seat.")
+
+    def _post_clean(self) -> None:
+        pass  # the service validates the model, for every caller
+
+    def service_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if fields["municipality"] is None:
+            del fields["municipality"]
+        return fields
+
+
+class AssignForm(forms.Form):
+    monitors: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Monitors sent"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["monitors"])
+        field.queryset = candidates
+        field.label_from_instance = _candidate_label  # type: ignore[method-assign,assignment]
+
+
+def _candidate_label(user) -> str:
+    languages = ", ".join(
+        str(SpokenLanguage(code).label) for code in user.languages or [] if code in SpokenLanguage.values
+    )
+    name = user.get_full_name() or user.username
+    return f"{name} ({languages})" if languages else name

@@ -1,16 +1,22 @@
 """Reads of trial monitoring. Every one starts from `visible_to(user)`."""
 
+import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Case as Case_
+from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, scope_covers
 from mission.accounts.roles import FIELD_ROLES, Department
+from mission.common import language_suffix
 from mission.history import object_label
 from mission.review import selectors as review
-from rights.filters import CaseFilter, HearingFilter, ObservationFilter, ReviewQueueFilter
+from rights.filters import CaseFilter, HearingFilter, ObservationFilter, PlanFilter, ReviewQueueFilter
 from rights.models import (
     Case,
     Court,
@@ -20,6 +26,9 @@ from rights.models import (
     Intervention,
     Observation,
     Party,
+    PlanAssignment,
+    PlannedHearing,
+    PlanStatus,
     StandardRating,
 )
 
@@ -221,3 +230,114 @@ def municipality_activity(*, user, municipality) -> dict:
         "flags": flags,
         "shows_flags": has_capability(user, Capability.FOLLOW_UP),
     }
+
+
+# --- The monitoring plan ------------------------------------------------------------------------------
+HEARING_HOURS = 2  # how long a hearing keeps a monitor, for the plan's conflicts
+_ASSIGNMENTS = PlanAssignment.objects.select_related("monitor").defer("monitor__password")
+
+
+@dataclass
+class PlanEntry:
+    planned: PlannedHearing
+    monitors: list[User]
+    warnings: list[str]
+
+    @property
+    def missed(self) -> bool:
+        return getattr(self.planned, "state", "") == "missed"
+
+
+def plans_annotated(queryset: QuerySet[PlannedHearing]) -> QuerySet[PlannedHearing]:
+    """With `flagged` (the case has an open flag), `assigned_count` and `state`: upcoming, observed (a
+    hearing with an observation), missed (its day is past and nobody recorded it), cancelled."""
+    today = timezone.localdate()
+    observed = Exists(Observation.objects.filter(hearing_id=OuterRef("hearing_id")))
+    return queryset.annotate(
+        flagged=Exists(Flag.objects.filter(case_id=OuterRef("case_id"), status=FlagStatus.OPEN)),
+        assigned_count=Count("assignments", distinct=True),
+        observed=observed,
+        state=Case_(
+            When(status=PlanStatus.CANCELLED, then=Value("cancelled")),
+            When(observed, then=Value("observed")),
+            When(date__lt=today, then=Value("missed")),
+            default=Value("upcoming"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def plan_week(*, user, data, first_day: datetime.date, days: int = 7) -> tuple[PlanFilter, list[PlanEntry]]:
+    """The plan's hearings in the user's scope from `first_day` for `days` days, filtered, each with its
+    monitors and the conflicts of their assignments."""
+    last_day = first_day + datetime.timedelta(days=days - 1)
+    queryset = plans_annotated(
+        PlannedHearing.objects.visible_to(user).filter(date__gte=first_day, date__lte=last_day)
+    ).select_related("court", "municipality__region", "case")
+    filterset = PlanFilter(data, queryset=queryset, user=user)
+    plans = list(
+        filterset.qs.prefetch_related(
+            Prefetch(
+                "assignments", queryset=PlanAssignment.objects.select_related("monitor").defer("monitor__password")
+            )
+        )
+    )
+    return filterset, plan_entries(plans)
+
+
+def plan_detail(*, user, pk: int) -> PlanEntry:
+    planned = (
+        plans_annotated(PlannedHearing.objects.visible_to(user))
+        .select_related("court", "municipality__region", "case", "hearing", "created_by")
+        .prefetch_related(
+            Prefetch(
+                "assignments", queryset=PlanAssignment.objects.select_related("monitor").defer("monitor__password")
+            )
+        )
+        .get(pk=pk)
+    )
+    return plan_entries([planned])[0]
+
+
+def plan_entries(plans: list[PlannedHearing], *, own: User | None = None) -> list[PlanEntry]:
+    """Each plan with its monitors and warnings: a monitor sent to another hearing within HEARING_HOURS
+    the same day, or to proceedings in a language they do not speak. With `own`, the warnings are said
+    to that person, without naming anyone (their calendar)."""
+    monitors = {a.monitor_id: a.monitor for p in plans for a in p.assignments.all()}
+    busy: dict[int, list[tuple[datetime.datetime, int, str]]] = {}
+    court_name = f"planned__court__name_{language_suffix()}"
+    for monitor_id, planned_id, day, start, court in (
+        PlanAssignment.objects.filter(
+            monitor_id__in=list(monitors),
+            planned__date__in={p.date for p in plans},
+            planned__status=PlanStatus.SCHEDULED,
+        )
+        .values_list("monitor_id", "planned_id", "planned__date", "planned__start", court_name)
+        .order_by()
+    ):
+        busy.setdefault(monitor_id, []).append((datetime.datetime.combine(day, start), planned_id, court))
+    window = datetime.timedelta(hours=HEARING_HOURS)
+    entries = []
+    for planned in plans:
+        warnings: list[str] = []
+        at = datetime.datetime.combine(planned.date, planned.start)
+        assigned = [monitors[a.monitor_id] for a in planned.assignments.all()]
+        for monitor in [m for m in assigned if m.pk == own.pk] if own is not None else assigned:
+            who = monitor.get_full_name() or monitor.username
+            for other_at, other_id, court in busy.get(monitor.pk, []):
+                if other_id != planned.pk and abs(other_at - at) < window and planned.status == PlanStatus.SCHEDULED:
+                    values = {"monitor": who, "court": court, "time": f"{other_at:%H:%M}"}
+                    warnings.append(
+                        _("You are also due at %(court)s at %(time)s.") % values
+                        if own
+                        else _("%(monitor)s is also due at %(court)s at %(time)s.") % values
+                    )
+            if planned.language and planned.language not in (monitor.languages or []):
+                values = {"monitor": who, "language": planned.get_language_display()}
+                warnings.append(
+                    _("The proceedings are in %(language)s, which you do not speak.") % values
+                    if own
+                    else _("%(monitor)s does not speak %(language)s, the language of the proceedings.") % values
+                )
+        entries.append(PlanEntry(planned=planned, monitors=assigned, warnings=warnings))
+    return entries

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rights.views import cases, dashboard, flags, hearings, observations
+from rights.views import cases, dashboard, flags, hearings, observations, planning
 
 app_name = "rights"
 
@@ -24,6 +24,12 @@ urlpatterns = [
     path("observations/<int:pk>/review/", observations.observation_review, name="observation_review"),
     path("observations/<int:pk>/correct/", observations.observation_correct_view, name="observation_correct"),
     path("review/", observations.review_queue, name="review_queue"),
+    path("plan/", planning.plan_week, name="plan_week"),
+    path("plan/new/", planning.plan_create, name="plan_create"),
+    path("plan/<int:pk>/", planning.plan_detail, name="plan_detail"),
+    path("plan/<int:pk>/edit/", planning.plan_edit, name="plan_edit"),
+    path("plan/<int:pk>/assign/", planning.plan_assign, name="plan_assign"),
+    path("plan/<int:pk>/status/", planning.plan_status, name="plan_status"),
     path("flags/", flags.flag_list, name="flag_list"),
     path("flags/<int:pk>/", flags.flag_detail, name="flag_detail"),
     path("flags/<int:pk>/interventions/new/", flags.intervention_create, name="intervention_create"),

@@ -81,6 +81,7 @@ class UserFactory(DjangoModelFactory):
     role = Role.MONITOR
     department = Department.RIGHTS
     region = factory.LazyFunction(lambda: Region.objects.get(code="PRZ"))
+    languages = factory.LazyFunction(lambda: ["sq", "en"])
     password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
 
     class Params:

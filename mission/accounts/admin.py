@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -11,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from mission.accounts.models import SecurityEvent, User
+from mission.accounts.models import SecurityEvent, SpokenLanguage, User
 from mission.accounts.roles import Role
 from mission.accounts.two_factor import two_factor_reset
 from mission.accounts.user_sessions import sessions_end
@@ -97,7 +99,7 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin[User]):  # type: ignore[misc
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "email", "organisation")}),
-        (_("Role and placement"), {"fields": ("role", "department", "region", "field_team")}),
+        (_("Role and placement"), {"fields": ("role", "department", "region", "field_team", "languages")}),
         (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -111,6 +113,16 @@ class UserAdmin(SimpleHistoryAdmin, DjangoUserAdmin[User]):  # type: ignore[misc
     )
     readonly_fields = ("last_login", "date_joined")
     actions = (reset_two_factor, end_sessions)
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "languages":  # ticked from the list, stored as the codes
+            return forms.TypedMultipleChoiceField(
+                label=db_field.verbose_name,
+                choices=SpokenLanguage.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm[User], change: bool) -> None:
         obj.is_staff = obj.is_superuser = obj.role == Role.ADMINISTRATOR

@@ -57,6 +57,17 @@ class PortalUserManager(UserManager["User"]):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+class SpokenLanguage(models.TextChoices):
+    """Languages of proceedings and meetings in Kosovo (and English), that staff speak."""
+
+    ALBANIAN = "sq", _("Albanian")
+    SERBIAN = "sr", _("Serbian")
+    TURKISH = "tr", _("Turkish")
+    BOSNIAN = "bs", _("Bosnian")
+    ROMANI = "rom", _("Romani")
+    ENGLISH = "en", _("English")
+
+
 class User(AbstractUser):
     department = models.CharField(_("department"), max_length=20, choices=Department.choices, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -80,6 +91,8 @@ class User(AbstractUser):
     organisation = models.CharField(
         _("organisation"), max_length=200, blank=True, help_text=_("For partners: the institution they work for.")
     )
+    # Codes of SpokenLanguage: planning warns when a monitor is sent to proceedings in another language.
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects: ClassVar[PortalUserManager] = PortalUserManager()

@@ -24,6 +24,7 @@ from rights.models.flags import (
 )
 from rights.models.hearings import AdjournmentReason, Hearing, HearingType
 from rights.models.observations import Observation, ObservationStatus, Rating, StandardRating
+from rights.models.planning import PlanAssignment, PlannedHearing, PlannedHearingQuerySet, PlanStatus
 from rights.models.reference import Court, CourtLevel, FairTrialStandard, Questionnaire
 from rights.models.summaries import (
     AccusedPersonMonth,
@@ -78,6 +79,10 @@ __all__ = [
     "ObservationStatus",
     "Party",
     "PartyRole",
+    "PlanAssignment",
+    "PlanStatus",
+    "PlannedHearing",
+    "PlannedHearingQuerySet",
     "Questionnaire",
     "Rating",
     "RatingMonth",

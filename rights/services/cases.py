@@ -10,6 +10,7 @@ from mission.history import model_field
 from rights.models import Case, Hearing, Observation, Party
 from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.observations import correction_reason, published_change_review
+from rights.services.planning import plans_of_new_case
 from rights.services.summaries import trial_summaries_mark, trial_summary_parts
 
 CASE_FIELDS = (
@@ -114,6 +115,7 @@ def case_create(*, actor, parties: list[dict] | None = None, **fields) -> Case:
     case._history_user = actor
     case.save()
     _save_parties(case, parties or [], actor)
+    plans_of_new_case(case)  # hearings planned before the case was entered
     return case
 
 

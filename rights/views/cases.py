@@ -59,8 +59,15 @@ def _case_form(request, *, case: Case | None):
     initial_parties = [
         {**{f: getattr(p, f) for f in PARTY_FIELDS}, "id": p.pk, "community": p.community_id} for p in existing
     ]
+    # A case entered from the monitoring plan starts with what the plan knows of it.
+    initial = (
+        {k: v for k, v in request.GET.items() if k in ("court", "case_number", "category")} if case is None else {}
+    )
     form = CaseForm(
-        request.POST or None, instance=case or Case(), published=case is not None and case_is_published(case)
+        request.POST or None,
+        instance=case or Case(),
+        published=case is not None and case_is_published(case),
+        initial=initial,
     )
     parties = PartyFormSet(request.POST or None, initial=initial_parties, prefix="parties")
     conflict = None

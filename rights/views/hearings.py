@@ -13,9 +13,10 @@ from mission.forms import (
 from mission.pages import already_saved, form_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import HearingForm
-from rights.models import Hearing
+from rights.models import Hearing, PlannedHearing
 from rights.services.hearings import hearing_create, hearing_is_published, hearing_update
 from rights.services.observations import observation_start
+from rights.services.planning import planned_hearing_recorded
 from rights.tables import HEARINGS_PAGE
 from rights.views.common import require_reader
 
@@ -40,10 +41,23 @@ def hearing_detail(request, pk: int):
     return render(request, "rights/hearing_detail.html", context)
 
 
+def _plan_of(request, case) -> PlannedHearing | None:
+    """The planned hearing (`?plan=`) this new hearing records, if it is of this case and not recorded."""
+    plan_id = request.GET.get("plan", "")
+    if not plan_id.isdigit():
+        return None
+    return PlannedHearing.objects.visible_to(request.user).filter(pk=plan_id, case=case, hearing__isnull=True).first()
+
+
 def _hearing_form(request, *, case, hearing: Hearing | None):
+    plan = _plan_of(request, case) if hearing is None else None
+    new = Hearing(case=case)
+    if plan is not None:
+        new.date, new.scheduled_start = plan.date, plan.start
+        new.hearing_type = plan.hearing_type
     form = HearingForm(
         request.POST or None,
-        instance=hearing or Hearing(case=case),
+        instance=hearing or new,
         published=hearing is not None and hearing_is_published(hearing),
     )
     conflict = None
@@ -55,6 +69,8 @@ def _hearing_form(request, *, case, hearing: Hearing | None):
         def save() -> tuple[str, str]:
             if hearing is None:
                 saved = hearing_create(actor=request.user, case=case, **form.service_fields())
+                if plan is not None:
+                    planned_hearing_recorded(planned=plan, hearing=saved)
                 try:
                     observation = observation_start(actor=request.user, hearing=saved)
                     destination = reverse("rights:observation_edit", args=[observation.pk])

@@ -2,11 +2,14 @@
 the URLs name, and where a name is planted for the access-log sweep. The framework tests run it
 (tests/test_department_contracts.py); `tests/test_authorization_matrix.py` fails when a URL is missing."""
 
+import datetime
+
 import pytest
 
 from rights.services.flags import flags_raise_for_hearing
 from rights.services.hearings import hearing_create
 from rights.services.observations import observation_approve, observation_start, observation_submit
+from rights.services.planning import planned_hearing_create
 from tests.departments import (
     ACTORS,
     AUTHOR_ONLY,
@@ -48,6 +51,12 @@ GET_EXPECTATIONS = {
     "rights:observation_review": ({"pk": "submitted"}, POST_ONLY),
     "rights:observation_correct": ({"pk": "approved"}, CORRECT),
     "rights:review_queue": ({}, REVIEWERS),
+    "rights:plan_week": ({}, READ_LIST),
+    "rights:plan_create": ({}, CREATE),
+    "rights:plan_detail": ({"pk": "plan"}, READ_ONE),
+    "rights:plan_edit": ({"pk": "plan"}, EDIT),
+    "rights:plan_assign": ({"pk": "plan"}, POST_ONLY),
+    "rights:plan_status": ({"pk": "plan"}, POST_ONLY),
     "rights:flag_list": ({}, FOLLOW_UP),
     "rights:flag_detail": ({"pk": "flag"}, FOLLOW_UP),
     "rights:intervention_create": ({"pk": "flag"}, POST_ONLY),
@@ -57,6 +66,9 @@ GET_EXPECTATIONS = {
 
 # POST with empty input: who gets past the permission checks (302 or a 400 form page) and who not.
 POST_EXPECTATIONS = {
+    # An empty choice sends nobody (a supervisor's); an empty status is refused with a message.
+    "rights:plan_assign": ({"pk": "plan"}, expectations(LOGIN, 403, 302, 403, 403, 403, 403, 404, 403)),
+    "rights:plan_status": ({"pk": "plan"}, expectations(LOGIN, 302, 302, 403, 403, 403, 403, 404, 403)),
     "rights:observation_start": (
         {"hearing_pk": "hearing"},
         expectations(LOGIN, 302, 302, 403, 403, 403, 403, 404, 403),
@@ -103,7 +115,16 @@ def rights_objects(monitor, supervisor, case, hearing, standards):
     intervention = Intervention.objects.create(
         flag=flag, intervention_type="letter", addressee="Court", date=second.date, recorded_by=supervisor
     )
+    plan = planned_hearing_create(
+        actor=monitor,
+        court=case.court,
+        case_number=case.case_number,
+        date=datetime.date.today() + datetime.timedelta(days=2),
+        start=datetime.time(9, 30),
+        hearing_type="main_trial",
+    )
     return {
+        "plan": plan,
         "case": case,
         "hearing": hearing,
         "draft": draft,

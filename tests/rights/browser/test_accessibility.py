@@ -4,11 +4,14 @@ The bar is no serious or critical violation. axe-core is vendored in tests/brows
 (MPL-2.0); it is injected into the page under test only.
 """
 
+from datetime import date, time
+
 import pytest
 from playwright.sync_api import expect
 
 from mission.reports.models import ReportJob
 from rights.models import Flag, Observation
+from rights.services.planning import planned_hearing_assign, planned_hearing_create
 from tests.browser import axe
 from tests.browser.test_home import _sign_in
 
@@ -56,6 +59,10 @@ def test_a_monitor_s_pages(page, monitor, trial_data):
             "/trial-monitoring/observations/",
             f"/trial-monitoring/observations/{draft.pk}/",
             f"/trial-monitoring/observations/{draft.pk}/edit/",
+            f"/trial-monitoring/hearings/{draft.hearing_id}/",  # with its files panel
+            "/trial-monitoring/plan/",
+            "/trial-monitoring/plan/new/",
+            "/calendar/",
             "/field-offices/regions/",
             "/field-offices/regions/PRZ/",
             _municipality(trial_data),
@@ -64,9 +71,19 @@ def test_a_monitor_s_pages(page, monitor, trial_data):
     )
 
 
-def test_a_supervisor_s_pages(page, supervisor, trial_data):
+def test_a_supervisor_s_pages(page, supervisor, monitor, trial_data):
     _sign_in(page, "supervisor")
     flag = Flag.objects.first()
+    case = trial_data["prizren"]
+    planned = planned_hearing_create(
+        actor=supervisor,
+        court=case.court,
+        case_number=case.case_number,
+        date=date.today(),
+        start=time(9, 0),
+        language="sr",
+    )
+    planned_hearing_assign(actor=supervisor, planned=planned, monitors=[monitor])
     _check(
         page,
         [
@@ -74,6 +91,8 @@ def test_a_supervisor_s_pages(page, supervisor, trial_data):
             "/dashboards/" + PERIOD,
             "/trial-monitoring/dashboard/" + PERIOD,
             "/trial-monitoring/review/",
+            f"/trial-monitoring/plan/?week={date.today().isoformat()}",
+            f"/trial-monitoring/plan/{planned.pk}/",  # the monitors to send, a language warning
             "/trial-monitoring/flags/",
             f"/trial-monitoring/flags/{flag.pk}/",
             "/reports/",
