@@ -110,6 +110,11 @@ class DepartmentConfig(AppConfig):
     # What puts something in a person's week ("My week" and its iCalendar feed, mission.calendars):
     # dotted paths of functions (user, first_day, last_day) -> Iterable[CalendarEvent].
     calendar_events: tuple[str, ...] = ()
+    # Notifications (mission.notifications): the pages of its own reviewed models, as (model label, URL
+    # name taking the pk), for links (declared records' are known); and morning reminders, dotted paths
+    # of functions (today) -> int that notify whoever should know of the day ahead.
+    detail_pages: tuple[tuple[str, str], ...] = ()
+    reminders: tuple[str, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -134,6 +139,14 @@ class DepartmentConfig(AppConfig):
 
             for reference in self.references:
                 references.register(reference)
+        from mission.notifications import services as notifications
+
+        for label, url_name in self.detail_pages:
+            notifications.PAGES[label.lower()] = url_name
+        for record_type in self.records:
+            model = record_type.get_model()
+            notifications.PAGES[model._meta.label_lower] = f"{self.label}:{record_type.url_name('detail')}"
+        notifications.REMINDERS.extend(path for path in self.reminders if path not in notifications.REMINDERS)
         if self.calendar_events:
             from mission.calendars import registry as calendars
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "mission.imports",
     "mission.attachments",
     "mission.calendars",
+    "mission.notifications",
     "mission.health",
     "mission.backups",
     # The shared core, then the departments (which depend on it, never the reverse).
@@ -332,6 +333,8 @@ if ATTACHMENT_MAX_MB <= 0 or ATTACHMENT_MAX_UNPACKED_MB < ATTACHMENT_MAX_MB:
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 
 # --- E-mail -------------------------------------------------------------------------------------
+# The portal's address as people reach it, for links in e-mails sent by workers (no request to ask).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
     EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=BASE_DIR / "var" / "mail")
@@ -472,6 +475,7 @@ CELERY_TASK_ROUTES = {
     "mission.reports.tasks.run_report": {"queue": "reports"},
     "mission.dashboards.tasks.*": {"queue": "summaries"},
     "mission.accounts.tasks.*": {"queue": "mail"},
+    "mission.notifications.tasks.*": {"queue": "mail"},
 }
 METRICS_QUEUES = CELERY_QUEUES_IN_USE  # whose waiting tasks /metrics/ counts
 # A heartbeat to every queue: /readyz/ knows a queue whose workers have stopped.
@@ -485,6 +489,10 @@ for _queue in CELERY_QUEUES_IN_USE:
 CELERY_BEAT_SCHEDULE["sweep-record-flags"] = {
     "task": "mission.records.tasks.sweep_record_flags",
     "schedule": crontab(hour=DASHBOARD_REBUILD_HOUR, minute=45),
+}
+CELERY_BEAT_SCHEDULE["notifications-morning"] = {  # reminders for the day, then the digests
+    "task": "mission.notifications.tasks.notifications_morning_task",
+    "schedule": crontab(hour=7, minute=0),
 }
 CELERY_BEAT_SCHEDULE["retention-purge"] = {
     "task": "mission.audit.tasks.retention_purge",

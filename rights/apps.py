@@ -51,6 +51,8 @@ class RightsConfig(departments.DepartmentConfig):
     references = (Reference("court_case", "rights.references.cases_by_number"),)
     attachable = ("rights.Case", "rights.Hearing", "rights.Observation")
     calendar_events = ("rights.planning.calendar_events",)
+    detail_pages = (("rights.Observation", "rights:observation_detail"),)
+    reminders = ("rights.services.planning.plans_remind_tomorrow",)
     # The names are rights.services.summaries.SUMMARY_NAME and those of rights.services.counters, which
     # this module may not import (they import models).
     summaries = (

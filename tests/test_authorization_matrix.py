@@ -60,6 +60,8 @@ REPORT_JOB_PAGES = {"reports:detail", "reports:status", "reports:download", "rep
 ATTACHMENT_PAGES = {"attachments:add", "attachments:download", "attachments:remove"}
 # A person's week and calendar feed: every actor is tried in tests/rights/test_my_week.py.
 CALENDAR_PAGES = {"calendars:week", "calendars:feed_create", "calendars:feed_revoke", "calendars:feed"}
+# A person's own notifications: every actor is tried in tests/notifications/test_notifications.py.
+NOTIFICATION_PAGES = {"notifications:list", "notifications:open", "notifications:read", "notifications:settings"}
 # Management and department heads start on the mission overview.
 HOME_REDIRECTS = {"management", "department_head"}
 SAMPLE_KWARGS = {"code": "PRZ", "uidb64": "MQ", "token": "not-a-valid-token", "app_label": "accounts"}
@@ -129,7 +131,7 @@ def test_every_url_has_an_expectation():
     # fails in the same way when a route is missing there.
     pages = {n for n in names if not n.startswith(("admin:", "api:"))}
     known = set(PUBLIC) | STAFF_PAGES | DASHBOARD_PAGES | REPORT_JOB_PAGES | ATTACHMENT_PAGES | set(OWN_SECURITY)
-    known |= CALENDAR_PAGES | {"metrics"}
+    known |= CALENDAR_PAGES | NOTIFICATION_PAGES | {"metrics"}
     unknown = pages - known - expected
     assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
 

@@ -46,10 +46,19 @@ def test_demo_data_is_refused_outside_the_embedded_default(geography, settings):
 
 def test_every_department_that_declares_records_gets_its_demo_records_once(geography, settings, tmp_path):
     """The test department's demo data comes from its declaration (`demo_data`, `demo_users`) alone."""
+    from django.core import mail
+    from django.test import TestCase
+
     from mission import departments
+    from mission.notifications.models import Notification
 
     settings.BASE_DIR = tmp_path
-    call_command("seed_demo", records=40, stdout=StringIO())
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("seed_demo", records=40, stdout=StringIO())
+    # The demo's reviews and flags are listed for its users, and no mailbox hears of them.
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(mailed_at__isnull=True).exists()
+    assert mail.outbox == []
     declared = [config for config in departments.all() if config.records]
     assert declared
     counts = {}

@@ -72,6 +72,9 @@ def record_flags_raise(record: ReviewedRecord) -> list[RecordFlagRow]:
     rules = rules_of(record_type) if record_type else ()
     if not rules or record.status not in FLAGGED_STATUSES:
         return []
+    from mission.notifications.models import NotificationKind
+    from mission.notifications.services import follow_up_staff, notify, page_of
+
     model: Any = flag_model_of(type(record))  # a department's flag row: its `rule` and its record's key
     link = flags_of(record).field.name
     known = set(model._default_manager.filter(**{link: record}).values_list("rule", flat=True))
@@ -84,6 +87,13 @@ def record_flags_raise(record: ReviewedRecord) -> list[RecordFlagRow]:
                 raised.append(model._default_manager.create(**{link: record, "rule": rule.code}))
         except IntegrityError:
             continue
+    if raised:
+        notify(
+            follow_up_staff(record),
+            NotificationKind.FLAG,
+            url=page_of(record),
+            record=f"model:{record._meta.label_lower}",
+        )
     return raised
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,8 @@ from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, reads_department, scope_for, sees_restricted
 from mission.dashboards.periods import MAX_MONTHS, month_in_range, month_range_message, months_between
 from mission.encryption import DecryptingReader, encrypt_file, open_clear
+from mission.notifications.models import NotificationKind
+from mission.notifications.services import notify
 from mission.replicas import replica_caught_up, replica_reads
 from mission.reports import registry
 from mission.reports.models import ReportJob, ReportStatus
@@ -423,8 +426,22 @@ def _store(job: ReportJob, path: Path, file_name: str) -> None:
         current.finished_at = timezone.now()
         fields = ["file", "file_name", "file_size", "status", "progress", "progress_note", "finished_at", "updated_at"]
         current.save(update_fields=fields)
+        if current.requested_by_id is not None:  # a scheduled report has nobody waiting for it
+            requester = User.objects.get(pk=current.requested_by_id)
+            url = reverse("reports:detail", args=[current.pk])
+            notify([requester], NotificationKind.REPORT_READY, url=url, report=_type_label(current.report_type))
     if old and old != name:
         storage.delete(old)
+
+
+def _type_label(key: str) -> dict[str, str]:
+    """The report's name in each language, for a notification said in its reader's."""
+    found = next((t for t in registry.all_types() if t.key == key), None)
+    labels = {}
+    for code, suffix in (("en", "en"), ("sq", "sq"), ("sr-latn", "sr")):
+        with translation.override(code):
+            labels[suffix] = str(found.label) if found else key
+    return labels
 
 
 def report_open(job: ReportJob) -> IO[bytes] | DecryptingReader:

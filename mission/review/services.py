@@ -20,6 +20,8 @@ from mission.accounts.models import User
 from mission.accounts.permissions import declared_scope, may_record
 from mission.concurrency import check_version, lock_row
 from mission.history import model_field
+from mission.notifications.models import NotificationKind
+from mission.notifications.services import notify, page_of
 from mission.review.models import EDITABLE_BY_AUTHOR, REVIEW_STATE_FIELDS, ReviewedRecord, ReviewStatus
 from mission.review.permissions import may_review, require_author
 
@@ -78,6 +80,10 @@ def _review(
     record.review_comment = comment.strip()
     record._history_user = actor
     record.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at"])
+    author = getattr(record, record.author_field)
+    if author is not None and author.pk != actor.pk:
+        kind = NotificationKind.RETURNED if status == ReviewStatus.RETURNED else NotificationKind.APPROVED
+        notify([author], kind, url=page_of(record), record=f"model:{record._meta.label_lower}")
     return record
 
 

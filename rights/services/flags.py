@@ -1,9 +1,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import may_follow_up
+from mission.notifications.models import NotificationKind
+from mission.notifications.services import follow_up_staff, notify
 from rights.flag_rules import RULES
 from rights.models import Flag, FlagStatus, Hearing, Intervention, Observation
 from rights.services.counters import trial_counts_after, trial_counts_before
@@ -17,6 +20,8 @@ def _raise(rule, *, case, hearing=None, observation=None, subject: str) -> Flag 
     if not created:
         return None
     trial_summaries_mark_flag(flag.pk)
+    url = reverse("rights:flag_detail", args=[flag.pk])
+    notify(follow_up_staff(case), NotificationKind.FLAG, url=url, record=f"model:{case._meta.label_lower}")
     return flag
 
 

@@ -1,12 +1,14 @@
 """The monitoring plan's writes: a scheduled hearing entered or changed, cancelled or reinstated,
 monitors assigned, and the link to the Hearing a monitor records from it."""
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mission.accounts.models import User
@@ -140,3 +142,27 @@ def plans_of_new_case(case: Case) -> int:
     return PlannedHearing.objects.filter(
         court_id=case.court_id, case_number=case.case_number, case__isnull=True
     ).update(case=case)
+
+
+def plans_remind_tomorrow(today: datetime.date) -> int:
+    """A morning reminder (`reminders` on the department's config): everyone sent to a hearing of
+    tomorrow's plan is told the time and the court. Returns how many were told."""
+    from mission.notifications.models import NotificationKind
+    from mission.notifications.services import notify
+
+    told = 0
+    tomorrow = today + datetime.timedelta(days=1)
+    plans = PlannedHearing.objects.filter(date=tomorrow, status=PlanStatus.SCHEDULED).select_related("court")
+    for planned in plans.prefetch_related("monitors"):
+        court = {"en": planned.court.name_en, "sq": planned.court.name_sq, "sr": planned.court.name_sr}
+        url = reverse("rights:plan_detail", args=[planned.pk])
+        told += len(
+            notify(
+                planned.monitors.all(),
+                NotificationKind.HEARING_TOMORROW,
+                url=url,
+                time=f"{planned.start:%H:%M}",
+                court=court,
+            )
+        )
+    return told

@@ -13,6 +13,7 @@ from mission.accounts.models import User
 from mission.accounts.roles import Department, Role
 from mission.accounts.services import user_create
 from mission.departments import DemoUser
+from mission.notifications.services import quietly
 
 # The mission-wide logins; each department declares its own (DepartmentConfig.demo_users).
 MISSION_USERS = (
@@ -64,10 +65,12 @@ class Command(BaseCommand):
                 password=password,
             )
         # Each department adds its own demo records (DepartmentConfig.demo_data); the core knows none.
-        for config in departments.all():
-            loaded = config.load_demo_data(records=options["records"])
-            if loaded is not None:
-                self.stdout.write(loaded)
+        # Their reviews and flags notify the demo users in the portal, without e-mail.
+        with quietly():
+            for config in departments.all():
+                loaded = config.load_demo_data(records=options["records"])
+                if loaded is not None:
+                    self.stdout.write(loaded)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {password})"))
         for demo, _department in users:
             self.stdout.write(f"  {demo.username:32} {demo.first_name} {demo.last_name}")
