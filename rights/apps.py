@@ -52,7 +52,7 @@ class RightsConfig(departments.DepartmentConfig):
     attachable = ("rights.Case", "rights.Hearing", "rights.Observation")
     calendar_events = ("rights.planning.calendar_events",)
     detail_pages = (("rights.Observation", "rights:observation_detail"),)
-    reminders = ("rights.services.planning.plans_remind_tomorrow",)
+    reminders = ("rights.services.planning.plans_remind_tomorrow", "rights.services.flags.interventions_remind_due")
     # The names are rights.services.summaries.SUMMARY_NAME and those of rights.services.counters, which
     # this module may not import (they import models).
     summaries = (

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", _("Something I submitted was returned to me")
     APPROVED = "approved", _("Something I submitted was approved")
     FLAG = "flag", _("A flag was raised in my region and department")
+    INTERVENTION_DUE = "intervention_due", _("An intervention I planned is due")
     REPORT_READY = "report_ready", _("A report I asked for is ready")
     HEARING_TOMORROW = "hearing_tomorrow", _("A hearing I am sent to is tomorrow")
 

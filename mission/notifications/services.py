@@ -58,6 +58,7 @@ MESSAGES: dict[str, Callable[[], str]] = {
     NotificationKind.RETURNED: lambda: _("Your %(record)s was returned to you for changes."),
     NotificationKind.APPROVED: lambda: _("Your %(record)s was approved."),
     NotificationKind.FLAG: lambda: _("A flag was raised on a %(record)s in your scope."),
+    NotificationKind.INTERVENTION_DUE: lambda: _("An intervention you planned is due today: %(what)s."),
     NotificationKind.REPORT_READY: lambda: _("Your report “%(report)s” is ready to download."),
     NotificationKind.HEARING_TOMORROW: lambda: _("Tomorrow at %(time)s you are due at a hearing at %(court)s."),
 }

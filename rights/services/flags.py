@@ -1,14 +1,16 @@
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mission.accounts.permissions import may_follow_up
 from mission.notifications.models import NotificationKind
 from mission.notifications.services import follow_up_staff, notify
 from rights.flag_rules import RULES
-from rights.models import Flag, FlagStatus, Hearing, Intervention, Observation
+from rights.models import Flag, FlagStatus, Hearing, Intervention, InterventionStatus, InterventionType, Observation
 from rights.services.counters import trial_counts_after, trial_counts_before
 from rights.services.summaries import trial_summaries_mark_flag
 
@@ -96,3 +98,19 @@ def intervention_update(*, actor, intervention: Intervention, **fields) -> Inter
     intervention.save()
     trial_summaries_mark_flag(intervention.flag_id, before=before)
     return intervention
+
+
+def interventions_remind_due(today: datetime.date) -> int:
+    """A morning reminder (`reminders` on the department's config): whoever planned an intervention for
+    today is told, with its kind (the addressee and the flag stay in the portal)."""
+    due = Intervention.objects.filter(date=today, status=InterventionStatus.PLANNED).select_related("recorded_by")
+    told = 0
+    for intervention in due:
+        kind = intervention.intervention_type
+        what = {}
+        for code, suffix in (("en", "en"), ("sq", "sq"), ("sr-latn", "sr")):
+            with translation.override(code):
+                what[suffix] = str(InterventionType(kind).label) if kind in InterventionType.values else kind
+        url = reverse("rights:flag_detail", args=[intervention.flag_id])
+        told += len(notify([intervention.recorded_by], NotificationKind.INTERVENTION_DUE, url=url, what=what))
+    return told

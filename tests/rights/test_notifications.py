@@ -171,3 +171,37 @@ class TestPages:
         assert (saved.email, saved.language) == ("daily", "sr-latn")
         assert "flag" not in saved.muted
         assert "approved" in saved.muted
+
+
+def test_the_morning_reminds_who_planned_an_intervention_for_today(monitor, supervisor, case):
+    from rights.models import Flag, Intervention
+    from rights.services.hearings import hearing_create
+
+    hearing_create(actor=monitor, case=case, **hearing_fields(recorded=False))
+    flag = Flag.objects.get()
+    today = timezone.localdate()
+    for status in ("planned", "done"):
+        Intervention.objects.create(
+            flag=flag,
+            intervention_type="letter",
+            addressee="Court President",
+            date=today,
+            status=status,
+            recorded_by=supervisor,
+        )
+    Intervention.objects.create(
+        flag=flag,
+        intervention_type="meeting",
+        addressee="Court President",
+        date=today + datetime.timedelta(days=1),
+        recorded_by=supervisor,
+    )
+    Notification.objects.all().delete()
+    with committed():
+        done = notifications_morning(today=today)
+    assert done["rights.services.flags.interventions_remind_due"] == 1
+    notification = Notification.objects.get(kind="intervention_due")
+    assert notification.user == supervisor
+    assert notification.url == reverse("rights:flag_detail", args=[flag.pk])
+    assert "An intervention you planned is due today: Letter" in mail.outbox[-1].body
+    assert "Court President" not in mail.outbox[-1].body
