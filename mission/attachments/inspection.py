@@ -74,7 +74,8 @@ ACCEPTED_EXTENSIONS = tuple(f".{extension}" for file_type in TYPES for extension
 # What an OOXML package holds as its main part, and an OpenDocument's `mimetype` entry.
 _OOXML_PARTS = (("word/document.xml", DOCX), ("xl/workbook.xml", XLSX), ("ppt/presentation.xml", PPTX))
 _ODF_TYPES = {t.media_type: t for t in (ODT, ODS, ODP)}
-_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia)\b")
+_PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|SubmitForm|ImportData|XFA)\b")
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _MARKUP_START = re.compile(rb"^\s*<(!doctype\s+html|html|script|svg|\?xml|body|iframe)\b", re.IGNORECASE)
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
@@ -105,6 +106,7 @@ def safe_name(name: str) -> str:
     """The name to show and to offer in a download: the last part of whatever path the browser sent,
     without control or path characters, at most 120 characters with its extension kept."""
     base = re.split(r"[/\\]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = "".join(c for c in base if unicodedata.category(c) != "Cf")  # no right-to-left overrides
     base = re.sub(r"\s+", " ", _UNSAFE_NAME.sub("_", base)).strip()
     stem, dot, extension = base.rpartition(".")
     if not dot:
@@ -210,9 +212,10 @@ def _check_pdf(data: bytes) -> None:
     end = data.rfind(b"%%EOF")
     if end < 0:
         raise FileRefusedError(str(_("The PDF is incomplete: it has no end marker.")))
-    if data[end + 5 :].strip(b"\r\n\t \x00"):
+    if data[end + 5 :].strip(b"\r\n\t \x00") or b"PK\x05\x06" in data:  # the end record of a ZIP inside
         raise FileRefusedError(str(_("The PDF has other data appended after its end. Save or print it to a new PDF.")))
-    if _PDF_ACTIVE.search(data):
+    # A name may spell a letter as #xx ("/J#61vaScript"): read the names as the reader will.
+    if _PDF_ACTIVE.search(_PDF_NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)):
         raise FileRefusedError(
             str(_("The PDF holds scripts, launch actions or embedded files. Print it to a new PDF."))
         )
@@ -240,6 +243,7 @@ def _reencoded_image(data: bytes, file_type: FileType) -> bytes:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise FileRefusedError(str(_("The image cannot be read: it is damaged or not really an image."))) from error
+    upright.info = {}  # comments, ICC profiles, text chunks: Pillow would write them again
     out = io.BytesIO()
     if file_type is JPEG:
         upright.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
@@ -261,7 +265,11 @@ def _package_type(data: bytes) -> FileType:
     archive = _open_zip(data)
     names = set(archive.namelist())
     if "mimetype" in names:
-        declared = archive.read("mimetype").decode("ascii", "replace").strip()
+        try:  # read 128 bytes at most: the entry is checked like the others only later
+            with archive.open("mimetype") as entry:
+                declared = entry.read(128).decode("ascii", "replace").strip()
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as error:
+            raise FileRefusedError(str(_("The document is damaged: its ZIP structure cannot be read."))) from error
         if declared in _ODF_TYPES:
             return _ODF_TYPES[declared]
     if "[Content_Types].xml" in names:
@@ -274,7 +282,7 @@ def _package_type(data: bytes) -> FileType:
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+    except (zipfile.BadZipFile, ValueError, EOFError, OSError, NotImplementedError, RuntimeError) as error:
         raise FileRefusedError(str(_("The document is damaged: its ZIP structure cannot be read."))) from error
 
 
@@ -291,11 +299,26 @@ def _check_package(data: bytes) -> None:
             raise FileRefusedError(
                 str(_("The document names a part outside itself (“%(name)s”).") % {"name": safe_name(name)})
             )
-        if name.lower().endswith(("vbaproject.bin", "vbadata.xml")) or name.lower().startswith("basic/"):
+        lowered = name.lower()
+        if "vbaproject" in lowered or "vbadata" in lowered or lowered.startswith(("basic/", "scripts/")):
             raise FileRefusedError(
                 str(_("The document contains macros. Save it without macros (.docx, .xlsx, .pptx)."))
             )
         budget = _unpack_within(archive, entry, budget)
+    _check_declared_types(archive)
+
+
+_MACRO_TYPES = (b"vbaproject", b"macroenabled", b"activex", b"vnd.ms-office.vba")
+
+
+def _check_declared_types(archive: zipfile.ZipFile) -> None:
+    """An OOXML package says what its parts are: a VBA project or an ActiveX control under any name."""
+    if "[Content_Types].xml" not in archive.namelist():
+        return
+    with archive.open("[Content_Types].xml") as entry:
+        declared = entry.read(1024 * 1024).lower()
+    if any(kind in declared for kind in _MACRO_TYPES):
+        raise FileRefusedError(str(_("The document contains macros. Save it without macros (.docx, .xlsx, .pptx).")))
 
 
 def _check_bounds(data: bytes, archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> None:
@@ -320,6 +343,6 @@ def _unpack_within(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, budget: int
                     raise FileRefusedError(str(_("The document unpacks to far more than its size (a ZIP bomb).")))
     except FileRefusedError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError) as error:
         raise FileRefusedError(str(_("The document is damaged: its ZIP structure cannot be read."))) from error
     return budget - unpacked

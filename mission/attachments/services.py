@@ -140,7 +140,10 @@ def purge_restricted_files(cutoff: datetime.datetime) -> int:
             if not batch:
                 return total
             names = [str(a.file.name) for a in batch]
-            Attachment.objects.filter(pk__in=[a.pk for a in batch]).delete()
+            ids = [a.pk for a in batch]
+            Attachment.objects.filter(pk__in=ids).delete()
+            # The history keeps that there were files, not their names or descriptions (they name people).
+            Attachment.history.filter(id__in=ids).update(name="", description="")
             transaction.on_commit(functools.partial(_delete_stored, names))
         total += len(batch)
 

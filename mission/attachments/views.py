@@ -20,6 +20,7 @@ from mission.accounts.permissions import Capability, require_capability
 from mission.attachments import registry
 from mission.attachments.forms import AttachmentForm
 from mission.attachments.inspection import max_bytes, too_large_message
+from mission.attachments.models import FileSensitivity
 from mission.attachments.selectors import add_url, attachment_with_record
 from mission.attachments.services import (
     attachment_add,
@@ -124,5 +125,7 @@ def attachment_remove_view(request: AuthenticatedHttpRequest, key: str) -> HttpR
         messages.success(request, _("The file was removed."))
         return redirect(_next(request))
     shown = attachment.name if may_open(request.user, attachment, record) else ""
+    if shown and attachment.access == FileSensitivity.RESTRICTED:
+        access_record(actor=request.user, obj=attachment, path=request.path)  # its name is a restricted value
     context = {"attachment": attachment, "record": record, "name": shown, "next_url": _next(request)}
     return render(request, "attachments/remove.html", context)

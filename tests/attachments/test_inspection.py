@@ -143,3 +143,63 @@ def test_a_damaged_image_is_refused():
 )
 def test_names_lose_their_path_and_unsafe_characters(given, kept):
     assert safe_name(given) == kept
+
+
+# --- Found by review (each failed before its fix) -------------------------------------------------------
+def test_a_huge_mimetype_entry_is_not_read_whole():
+    bomb = samples.zipped({"mimetype": b"application/vnd.oasis.opendocument.text" + b" " * (60 * 1024 * 1024)})
+    assert len(bomb) < 200_000
+    refused("notes.odt", bomb)  # refused, without unpacking 60 MB to read the type
+
+
+def test_a_damaged_zip_entry_is_refused_not_a_crash():
+    import zipfile
+
+    whole = samples.zipped({"mimetype": b"application/vnd.oasis.opendocument.text"}, compression=zipfile.ZIP_STORED)
+    damaged = whole.replace(b"application/vnd", b"Application/vnd", 1)  # the bytes no longer match their CRC
+    assert "damaged" in refused("notes.odt", damaged)
+
+
+def test_pdf_names_spelt_with_hex_escapes_are_read_as_the_reader_reads_them():
+    disguised = samples.PDF.replace(b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/J#61vaScript/J#53(app.alert(1))>>")
+    assert "scripts" in refused("judgment.pdf", disguised)
+
+
+def test_a_zip_hidden_after_a_pdf_behind_an_eof_comment_is_refused():
+    import io as _io
+    import zipfile
+
+    out = _io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("evil.html", b"<script>alert(1)</script>")
+        archive.comment = b"%%EOF"
+    assert "appended" in refused("judgment.pdf", samples.PDF + out.getvalue())
+
+
+def test_macros_under_other_names_are_refused():
+    odt_script = samples.zipped(
+        {
+            "mimetype": b"application/vnd.oasis.opendocument.text",
+            "content.xml": b"<x/>",
+            "Scripts/python/evil.py": b"import os",
+        }
+    )
+    assert "macros" in refused("notes.odt", odt_script)
+    declared = samples.CONTENT_TYPES.replace(
+        b"/>", b'><Override PartName="/word/x.bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+    )
+    docx_vba = samples.zipped({"[Content_Types].xml": declared, "word/document.xml": b"<x/>", "word/x.bin": b"VBA"})
+    assert "macros" in refused("minutes.docx", docx_vba)
+
+
+def test_a_jpeg_comment_is_not_kept():
+    from PIL import Image as _Image
+
+    out = io.BytesIO()
+    _Image.new("RGB", (8, 8), "red").save(out, "JPEG", comment=b"SECRET comment")
+    assert b"SECRET" in out.getvalue()
+    assert b"SECRET" not in check("photo.jpg", out.getvalue()).data
+
+
+def test_right_to_left_overrides_are_taken_out_of_names():
+    assert safe_name("invoice\u202etxt.pdf") == "invoicetxt.pdf"

@@ -256,3 +256,30 @@ def test_retention_deletes_restricted_files_past_their_period_and_keeps_internal
     assert counts["Restricted files on records"] == 1
     assert sorted(a.name for a in Attachment.objects.all()) == ["new-restricted.pdf", "old-internal.pdf"]
     assert len(stored_files(media_root)) == 2
+
+
+def test_retention_also_forgets_the_names_in_the_history(rights_objects, rights_actors, settings):
+    """Found by review: the purged file's name stayed in its history rows."""
+    import datetime
+
+    from django.utils import timezone
+
+    from mission.retention import retention_purge
+
+    upload(client_for(rights_actors["monitor"]), rights_objects["draft"], samples.pdf(), name="Canary Surname.pdf")
+    Attachment.objects.update(
+        created_at=timezone.now() - datetime.timedelta(days=settings.RETENTION_RESTRICTED_FILES_DAYS + 1)
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        retention_purge()
+    assert Attachment.history.exists()
+    assert set(Attachment.history.values_list("name", flat=True)) == {""}
+
+
+def test_the_remove_page_that_shows_a_restricted_name_is_logged(rights_objects, rights_actors):
+    """Found by review: the confirmation page showed the name without an access-log row."""
+    upload(client_for(rights_actors["monitor"]), rights_objects["draft"], samples.pdf(), name="Canary.pdf")
+    attachment = Attachment.objects.get()
+    url = reverse("attachments:remove", args=[attachment.key])
+    assert "Canary.pdf" in client_for(rights_actors["supervisor"]).get(url).content.decode()
+    assert AccessLog.objects.filter(user=rights_actors["supervisor"], object_id=attachment.pk, path=url).exists()
