@@ -42,13 +42,15 @@ def may_assign(user: AnyUser, planned: PlannedHearing) -> bool:
     return has_capability(user, Capability.REVIEW) and covers_record(user, planned)
 
 
-def _apply(planned: PlannedHearing, fields: dict[str, Any]) -> None:
+def _apply(planned: PlannedHearing, fields: dict[str, Any], actor: User) -> None:
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"not fields of a planned hearing: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(planned, name, value.strip() if isinstance(value, str) else value)
-    planned.case = Case.objects.filter(court=planned.court_id, case_number=planned.case_number).first()
+    # Only a case the planner reads: a plan never links (and so never reveals) another region's case.
+    cases = Case.objects.visible_to(actor)
+    planned.case = cases.filter(court=planned.court_id, case_number=planned.case_number).first()
     if planned.case is not None and not fields.get("municipality"):
         planned.municipality_id = planned.case.municipality_id
 
@@ -56,7 +58,7 @@ def _apply(planned: PlannedHearing, fields: dict[str, Any]) -> None:
 @transaction.atomic
 def planned_hearing_create(*, actor: User, **fields: Any) -> PlannedHearing:
     planned = PlannedHearing(created_by=actor)
-    _apply(planned, fields)
+    _apply(planned, fields, actor)
     if planned.municipality_id is None and planned.court_id is not None and planned.court.seat_id is not None:
         planned.municipality_id = planned.court.seat_id  # the court's seat, unless told otherwise
     if planned.municipality_id is not None and not may_plan(actor, planned):
@@ -74,7 +76,7 @@ def planned_hearing_update(
     if not may_plan(actor, planned):
         raise PermissionDenied
     lock_version(planned, expected_version=expected_version)
-    _apply(planned, fields)
+    _apply(planned, fields, actor)
     if not may_plan(actor, planned):  # moved to another region: not theirs to move
         raise ValidationError({"municipality": _("You plan hearings of your own region only.")})
     planned.full_clean()
@@ -117,6 +119,7 @@ def planned_hearing_assign(*, actor: User, planned: PlannedHearing, monitors: It
     """Send exactly `monitors` (the region's staff who record) to the hearing."""
     if not may_assign(actor, planned):
         raise PermissionDenied
+    PlannedHearing.objects.select_for_update().filter(pk=planned.pk).first()  # one decision at a time
     chosen = {m.pk: m for m in monitors}
     allowed = set(assignable(planned).filter(pk__in=chosen).values_list("pk", flat=True))
     if set(chosen) - allowed:

@@ -97,7 +97,13 @@ def plan_assign(request, pk: int):
     if not may_assign(request.user, planned):
         raise PermissionDenied
     form = AssignForm(request.POST, candidates=assignable(planned))
-    if form.is_valid():
+    if any(not v.isdigit() or len(v) > 18 for v in request.POST.getlist("monitors")):  # no person's number
+        data = request.POST.copy()
+        data.setlist("monitors", [])
+        form = AssignForm(data, candidates=assignable(planned))
+        form.is_valid()
+        form.add_error("monitors", _("Choose among the people listed."))
+    elif form.is_valid():
         try:
             planned_hearing_assign(actor=request.user, planned=planned, monitors=form.cleaned_data["monitors"])
         except ValidationError as error:

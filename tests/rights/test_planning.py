@@ -275,3 +275,21 @@ class TestPages:
         assert response.status_code == 302, response.content.decode()[:3000]
         hearing = Hearing.objects.get(case=case, date=planned.date)
         assert PlannedHearing.objects.get(pk=planned.pk).hearing == hearing
+
+
+def test_a_plan_never_links_a_case_of_another_region(monitor, other_region_monitor, case):
+    """Found by review: the lookup by court and number was not scoped."""
+    from rights.models import Court
+
+    mitrovica = Court.objects.filter(seat__region__code="MIT").first()
+    planned = plan(other_region_monitor, mitrovica, case.case_number)
+    planned = plan(other_region_monitor, case.court, case.case_number, municipality=mitrovica.seat)
+    assert planned.case is None
+
+
+def test_a_number_that_is_no_one_s_is_a_400_not_a_crash(monitor, supervisor, prizren_court):
+    planned = plan(monitor, prizren_court)
+    response = client_for(supervisor).post(reverse("rights:plan_assign", args=[planned.pk]), {"monitors": ["9" * 20]})
+    assert response.status_code == 400
+    assert "Choose among the people listed." in response.content.decode()
+    assert not planned.assignments.exists()
