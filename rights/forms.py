@@ -1,9 +1,11 @@
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mission.accounts.models import SpokenLanguage
+from mission.common import whole_number
 from mission.drafts import mark_declared_restricted
 from mission.forms import DATE_WIDGET, TIME_WIDGET, VersionField
 from rights.models import Case, Court, Hearing, Intervention, Party, PartyRole, PlannedHearing, Rating
@@ -272,8 +274,18 @@ class PlannedHearingForm(forms.ModelForm):
         return fields
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People by their numbers: a value that is no number (or beyond the database's integers) is refused
+    with the reason before the database is asked."""
+
+    def _check_values(self, value):
+        if any(whole_number(str(pk)) is None for pk in value):
+            raise ValidationError(_("Choose among the people listed."), code="invalid_pk_value")
+        return super()._check_values(value)
+
+
 class AssignForm(forms.Form):
-    monitors: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    monitors: forms.ModelMultipleChoiceField = PeopleField(
         label=_("Monitors sent"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 

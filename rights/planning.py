@@ -8,20 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mission.calendars.registry import CalendarEvent
-from rights.models import PlannedHearing
-from rights.selectors import _ASSIGNMENTS, HEARING_HOURS, plan_entries, plans_annotated
+from rights.selectors import HEARING_HOURS, plan_entries, plans_between
 
 
 def calendar_events(user, first_day: datetime.date, last_day: datetime.date) -> Iterator[CalendarEvent]:
-    plans = list(
-        plans_annotated(
-            PlannedHearing.objects.visible_to(user).filter(
-                assignments__monitor=user, date__gte=first_day, date__lte=last_day
-            )
-        )
-        .select_related("court", "case")
-        .prefetch_related(_prefetch())
-    )
+    plans = list(plans_between(user, first_day, last_day).filter(assignments__monitor=user))
     states = {"missed": _("Missed"), "cancelled": _("Cancelled by the court"), "observed": _("Observed")}
     for entry in plan_entries(plans, own=user):
         planned = entry.planned
@@ -34,15 +25,8 @@ def calendar_events(user, first_day: datetime.date, last_day: datetime.date) -> 
             title=_("Hearing at %(court)s") % {"court": planned.court.name},
             location=planned.court.name,
             url=reverse("rights:plan_detail", args=[planned.pk]),
-            kind=_("Hearing"),
             details=(planned.case_number, planned.get_hearing_type_display() or "", planned.get_category_display()),
             warnings=tuple(entry.warnings),
             status="" if state == "upcoming" else state,
             status_label=str(states.get(state, "")),
         )
-
-
-def _prefetch():
-    from django.db.models import Prefetch
-
-    return Prefetch("assignments", queryset=_ASSIGNMENTS)

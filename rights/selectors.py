@@ -243,10 +243,6 @@ class PlanEntry:
     monitors: list[User]
     warnings: list[str]
 
-    @property
-    def missed(self) -> bool:
-        return getattr(self.planned, "state", "") == "missed"
-
 
 def plans_annotated(queryset: QuerySet[PlannedHearing]) -> QuerySet[PlannedHearing]:
     """With `flagged` (the case has an open flag), `assigned_count` and `state`: upcoming, observed (a
@@ -267,33 +263,29 @@ def plans_annotated(queryset: QuerySet[PlannedHearing]) -> QuerySet[PlannedHeari
     )
 
 
+def plans_between(user, first_day: datetime.date, last_day: datetime.date) -> QuerySet[PlannedHearing]:
+    """The plan's hearings in the user's scope between the two days, annotated (`plans_annotated`), with
+    what a list of them shows: court, region, case, monitors."""
+    return (
+        plans_annotated(PlannedHearing.objects.visible_to(user).filter(date__gte=first_day, date__lte=last_day))
+        .select_related("court", "municipality__region", "case")
+        .prefetch_related(Prefetch("assignments", queryset=_ASSIGNMENTS))
+    )
+
+
 def plan_week(*, user, data, first_day: datetime.date, days: int = 7) -> tuple[PlanFilter, list[PlanEntry]]:
     """The plan's hearings in the user's scope from `first_day` for `days` days, filtered, each with its
     monitors and the conflicts of their assignments."""
     last_day = first_day + datetime.timedelta(days=days - 1)
-    queryset = plans_annotated(
-        PlannedHearing.objects.visible_to(user).filter(date__gte=first_day, date__lte=last_day)
-    ).select_related("court", "municipality__region", "case")
-    filterset = PlanFilter(data, queryset=queryset, user=user)
-    plans = list(
-        filterset.qs.prefetch_related(
-            Prefetch(
-                "assignments", queryset=PlanAssignment.objects.select_related("monitor").defer("monitor__password")
-            )
-        )
-    )
-    return filterset, plan_entries(plans)
+    filterset = PlanFilter(data, queryset=plans_between(user, first_day, last_day), user=user)
+    return filterset, plan_entries(list(filterset.qs))
 
 
 def plan_detail(*, user, pk: int) -> PlanEntry:
     planned = (
         plans_annotated(PlannedHearing.objects.visible_to(user))
         .select_related("court", "municipality__region", "case", "hearing", "created_by")
-        .prefetch_related(
-            Prefetch(
-                "assignments", queryset=PlanAssignment.objects.select_related("monitor").defer("monitor__password")
-            )
-        )
+        .prefetch_related(Prefetch("assignments", queryset=_ASSIGNMENTS))
         .get(pk=pk)
     )
     return plan_entries([planned])[0]

@@ -23,7 +23,6 @@ class CalendarEvent:
     title: str
     location: str = ""
     url: str = ""  # a path of the portal
-    kind: str = ""  # what it is, for the page ("Hearing")
     details: tuple[str, ...] = ()  # shown on the page only, not in the feed
     warnings: tuple[str, ...] = field(default=())  # a conflict, a missing language: page and feed
     status: str = ""  # "missed", "cancelled", …: the page says it; the feed marks cancelled ones

@@ -7,7 +7,6 @@ import datetime
 import icalendar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,42 +20,23 @@ from mission.accounts.permissions import Capability, require_capability
 from mission.calendars.models import CalendarFeed
 from mission.calendars.registry import CalendarEvent, events_for
 from mission.calendars.services import calendar_feed_create, calendar_feed_revoke, calendar_feed_user
+from mission.calendars.weeks import week_of
 
 FEED_PAST = datetime.timedelta(days=30)
 FEED_AHEAD = datetime.timedelta(days=180)
 NEW_LINK = "calendar_feed_link"  # the session key that carries a new link to the one page that shows it
 
 
-def week_start(value: str | None) -> datetime.date:
-    """The Monday of the week of `value` (YYYY-MM-DD), or of today."""
-    if not value:
-        day = timezone.localdate()
-    else:
-        try:
-            found: datetime.date | None = datetime.date.fromisoformat(value)
-        except ValueError:
-            found = None
-        if found is None or not datetime.date(2000, 1, 1) <= found <= datetime.date(2100, 12, 31):
-            raise BadRequest(_("“%(week)s” is not a date of a week: give one as YYYY-MM-DD.") % {"week": value[:40]})
-        day = found
-    return day - datetime.timedelta(days=day.weekday())
-
-
 def week_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_capability(request.user, Capability.RECORD)
-    monday = week_start(request.GET.get("week"))
-    sunday = monday + datetime.timedelta(days=6)
-    events = events_for(request.user, monday, sunday)
-    by_day: dict[datetime.date, list[CalendarEvent]] = {monday + datetime.timedelta(days=n): [] for n in range(7)}
+    week = week_of(request)
+    events = events_for(request.user, week["monday"], week["sunday"])
+    by_day: dict[datetime.date, list[CalendarEvent]] = {day: [] for day in week["days"]}
     for event in events:
         by_day.setdefault(timezone.localtime(event.start).date(), []).append(event)
     context = {
+        "week": week,
         "days": list(by_day.items()),
-        "monday": monday,
-        "sunday": sunday,
-        "previous": (monday - datetime.timedelta(days=7)).isoformat(),
-        "next": (monday + datetime.timedelta(days=7)).isoformat(),
-        "today": timezone.localdate(),
         "empty": not events,
         "feed": CalendarFeed.objects.filter(user=request.user).first(),
         "new_link": request.session.pop(NEW_LINK, ""),

@@ -1,19 +1,16 @@
 """The monitoring plan: the week's scheduled hearings per region and court, who goes, conflicts, and
 what became of each; entering a hearing from a court's schedule; assigning monitors."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mission.accounts.permissions import Capability, has_capability
-from mission.calendars.views import week_start
+from mission.calendars.weeks import week_of
 from mission.forms import add_service_errors, submission_token
 from mission.pages import already_saved, form_saved, get_or_404
 from rights import selectors
@@ -33,22 +30,15 @@ from rights.views.common import require_reader
 
 def plan_week(request):
     require_reader(request.user)
-    monday = week_start(request.GET.get("week"))
-    filterset, entries = selectors.plan_week(user=request.user, data=request.GET, first_day=monday)
-    days = {monday + datetime.timedelta(days=n): [] for n in range(7)}
+    week = week_of(request)
+    filterset, entries = selectors.plan_week(user=request.user, data=request.GET, first_day=week["monday"])
+    days = {day: [] for day in week["days"]}
     for entry in entries:
         days[entry.planned.date].append(entry)
-    query = request.GET.copy()
-    query.pop("week", None)
     context = {
         "filter": filterset,
+        "week": week,
         "days": list(days.items()),
-        "monday": monday,
-        "sunday": monday + datetime.timedelta(days=6),
-        "previous": (monday - datetime.timedelta(days=7)).isoformat(),
-        "next": (monday + datetime.timedelta(days=7)).isoformat(),
-        "query": query.urlencode(),
-        "today": timezone.localdate(),
         "empty": not entries,
         "can_plan": has_capability(request.user, Capability.RECORD),
     }
@@ -67,14 +57,12 @@ def plan_detail(request, pk: int):
 def _detail_page(request, entry, form, status: int = 200):
     planned = entry.planned
     user = request.user
-    assigned_to_me = any(m.pk == user.pk for m in entry.monitors)
     context = {
         "entry": entry,
         "planned": planned,
         "assign_form": form,
         "can_plan": may_plan(user, planned),
         "record_url": _record_url(planned) if may_plan(user, planned) and planned.hearing_id is None else "",
-        "assigned_to_me": assigned_to_me,
         "week_url": reverse("rights:plan_week") + "?" + urlencode({"week": planned.date.isoformat()}),
     }
     return render(request, "rights/plan_detail.html", context, status=status)
@@ -97,13 +85,7 @@ def plan_assign(request, pk: int):
     if not may_assign(request.user, planned):
         raise PermissionDenied
     form = AssignForm(request.POST, candidates=assignable(planned))
-    if any(not v.isdigit() or len(v) > 18 for v in request.POST.getlist("monitors")):  # no person's number
-        data = request.POST.copy()
-        data.setlist("monitors", [])
-        form = AssignForm(data, candidates=assignable(planned))
-        form.is_valid()
-        form.add_error("monitors", _("Choose among the people listed."))
-    elif form.is_valid():
+    if form.is_valid():
         try:
             planned_hearing_assign(actor=request.user, planned=planned, monitors=form.cleaned_data["monitors"])
         except ValidationError as error:
