@@ -80,6 +80,11 @@ def _changed_now_and_on_commit(**kwargs: Any) -> None:
     transaction.on_commit(reference_changed)
 
 
+def reference_rows_written() -> None:
+    """Rows of a reference table were written without their signals (an import's bulk write)."""
+    _changed_now_and_on_commit()
+
+
 def forget_reference_choices() -> None:
     """Drop this process's lists and kept texts (tests do, between tests that roll reference rows back)."""
     with _lock:

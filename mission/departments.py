@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # declarations only: the frameworks are imported when they ar
     from mission.api.datasets import Dataset
     from mission.dashboards.registry import Summary
     from mission.figures.declaration import FigureTable
+    from mission.imports.flows import ImportTarget
     from mission.navigation import NavSection
     from mission.records.declaration import RecordType
     from mission.references import Reference
@@ -115,6 +116,9 @@ class DepartmentConfig(AppConfig):
     # of functions (today) -> int that notify whoever should know of the day ahead.
     detail_pages: tuple[tuple[str, str], ...] = ()
     reminders: tuple[str, ...] = ()
+    # Spreadsheets that update its rows in place, imported from /imports/ after a dry run, with an
+    # export to edit and import back (mission.imports.flows); its tables of figures have theirs.
+    imports: tuple[ImportTarget, ...] = ()
 
     def ready(self) -> None:
         from mission import navigation, retention
@@ -159,6 +163,13 @@ class DepartmentConfig(AppConfig):
                 attachments.register(apps.get_model(label))
             for record_type in self.records:
                 attachments.register(record_type.get_model())
+        if self.imports or self.figures:
+            from mission.imports import flows
+
+            for table in self.figures:
+                flows.register(table.import_flow(self.label, self.department))
+            for target in self.imports:
+                flows.register_target(target)
         if self.records or self.trackers or self.figures:
             from mission.records import registration
 

@@ -366,6 +366,8 @@ REPORTS_RETENTION_DAYS = env.int("REPORTS_RETENTION_DAYS", default=30)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
 IMPORT_PENDING_HOURS = env.int("IMPORT_PENDING_HOURS", default=24)
+# A file of more rows than this is checked and applied by a job, its progress shown, not in the request.
+IMPORT_JOB_ROWS = env.int("IMPORT_JOB_ROWS", default=500)
 
 # A community safety forum functions when it met at least this many times in the last six months.
 PUBLIC_SAFETY_FORUM_MEETINGS = env.int("PUBLIC_SAFETY_FORUM_MEETINGS", default=2)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("files/", include("mission.attachments.urls")),
     path("calendar/", include("mission.calendars.urls")),
     path("notifications/", include("mission.notifications.urls")),
+    path("imports/", include("mission.imports.urls")),
     # Anyone may switch language, the login page included.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

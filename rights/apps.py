@@ -6,10 +6,15 @@ from mission.accounts.roles import Department, Role
 from mission.api.datasets import Dataset
 from mission.dashboards.registry import LiveCounts, Summary
 from mission.departments import DemoUser, lazy
+from mission.imports.flows import ImportTarget
+from mission.imports.spec import ImportSpec
 from mission.navigation import NavItem, NavSection
 from mission.references import Reference
 from mission.reports.registry import ReportType
 from mission.retention import Purge
+
+# What a court's schedule may say of a hearing beside its court, number, date and start.
+SCHEDULE_DETAILS = ("municipality", "courtroom", "hearing_type", "category", "juvenile", "language", "status", "note")
 
 
 class RightsConfig(departments.DepartmentConfig):
@@ -51,6 +56,42 @@ class RightsConfig(departments.DepartmentConfig):
     references = (Reference("court_case", "rights.references.cases_by_number"),)
     attachable = ("rights.Case", "rights.Hearing", "rights.Observation")
     calendar_events = ("rights.planning.calendar_events",)
+    imports = (
+        ImportTarget(
+            name="court-schedule",
+            spec=ImportSpec(
+                "rights.PlannedHearing",
+                key=("court", "case_number", "date", "start"),
+                columns=("court", "case_number", "date", "start", *SCHEDULE_DETAILS),
+                optional=SCHEDULE_DETAILS,
+                derived=("case", "created_by"),
+            ),
+            may_import="rights.imports.may_import_schedule",
+            refusal="rights.imports.schedule_refusal",
+            prepare="rights.imports.schedule_preparer",
+            export_rows="rights.imports.schedule_rows",
+            list_url="rights:plan_week",
+            description=_(
+                "A court's hearing schedule, into the monitoring plan: one row per hearing, named by the court's "
+                "code, the case number, the date (YYYY-MM-DD) and the start (HH:MM). The municipality, when left "
+                "blank, is the case's or the court's seat; a status of cancelled marks a hearing the court called "
+                "off. A hearing moved to another day or hour is a new row."
+            ),
+        ),
+        ImportTarget(
+            name="courts",
+            spec=ImportSpec(
+                "rights.Court",
+                key=("code",),
+                columns=("code", "name_en", "name_sq", "name_sr", "level", "parent", "seat"),
+            ),
+            may_import="mission.imports.flows.administers",
+            description=_(
+                "The courts and their branches, by their code: the level by its code, the court a branch is part "
+                "of by its code (import it first), the seat by the municipality's code."
+            ),
+        ),
+    )
     detail_pages = (("rights.Observation", "rights:observation_detail"),)
     reminders = ("rights.services.planning.plans_remind_tomorrow", "rights.services.flags.interventions_remind_due")
     # The names are rights.services.summaries.SUMMARY_NAME and those of rights.services.counters, which

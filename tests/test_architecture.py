@@ -33,6 +33,10 @@ BASE = {
     "mission.formats",
     "mission.forms",
     "mission.history",
+    # What a spreadsheet may import and who may (declarations and their registry, like the navigation's):
+    # the geography declares its reference data's imports; the pages are the imports framework's.
+    "mission.imports.flows",
+    "mission.imports.spec",
     "mission.middleware",
     "mission.navigation",
     "mission.pages",

@@ -62,6 +62,8 @@ ATTACHMENT_PAGES = {"attachments:add", "attachments:download", "attachments:remo
 CALENDAR_PAGES = {"calendars:week", "calendars:feed_create", "calendars:feed_revoke", "calendars:feed"}
 # A person's own notifications: every actor is tried in tests/notifications/test_notifications.py.
 NOTIFICATION_PAGES = {"notifications:list", "notifications:open", "notifications:read", "notifications:settings"}
+# Imports under /imports/: every actor is tried in tests/rights/test_schedule_import.py and tests/imports.
+IMPORT_PAGES_PREFIX = "imports:"
 # Management and department heads start on the mission overview.
 HOME_REDIRECTS = {"management", "department_head"}
 SAMPLE_KWARGS = {"code": "PRZ", "uidb64": "MQ", "token": "not-a-valid-token", "app_label": "accounts"}
@@ -132,6 +134,7 @@ def test_every_url_has_an_expectation():
     pages = {n for n in names if not n.startswith(("admin:", "api:"))}
     known = set(PUBLIC) | STAFF_PAGES | DASHBOARD_PAGES | REPORT_JOB_PAGES | ATTACHMENT_PAGES | set(OWN_SECURITY)
     known |= CALENDAR_PAGES | NOTIFICATION_PAGES | {"metrics"}
+    known |= {n for n in pages if n.startswith(IMPORT_PAGES_PREFIX)}
     unknown = pages - known - expected
     assert not unknown, f"URLs with no expectation in the authorisation matrix: {sorted(unknown)}"
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.apps import apps
 
-from mission.imports.spec import ImportSpec
+from mission.imports.flows import ImportFlow
+from mission.imports.spec import ImportSpec, Refusal
 
 
 @dataclass(frozen=True)
@@ -54,3 +55,41 @@ class FigureTable:
 
     def import_spec(self) -> ImportSpec:
         return ImportSpec(self.model, self.key, self.columns)
+
+    def flow_key(self, namespace: str) -> str:
+        return f"figures:{namespace}.{self.name}"
+
+    def may_maintain(self, user: Any, department: str) -> bool:
+        """The department's supervisors and head (who follow up) keep its figures."""
+        from mission.accounts.permissions import Capability, has_capability, reads_department
+
+        return has_capability(user, Capability.FOLLOW_UP) and reads_department(user, department)
+
+    def refusal(self, user: Any) -> Refusal:
+        """A row out of a regional maintainer's region, refused on its region's cell."""
+        from django.utils.translation import gettext as _
+
+        region, field = (user.region_id if self.region else None), self.region
+
+        def refuse(row: Any) -> dict[str, str]:
+            if region is None or field is None or getattr(row, f"{field}_id") == region:
+                return {}
+            return {field: _("You keep the figures of your own region only.")}
+
+        return refuse
+
+    def import_flow(self, namespace: str, department: str) -> ImportFlow:
+        from django.urls import reverse
+
+        def back() -> str:
+            return reverse(f"{namespace}:{self.url_name('list')}")
+
+        return ImportFlow(
+            key=self.flow_key(namespace),
+            spec=self.import_spec(),
+            may_import=lambda user: self.may_maintain(user, department),
+            namespace=namespace,
+            prefix=f"{self.name}_",
+            back=back,
+            refusal=self.refusal,
+        )

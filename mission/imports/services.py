@@ -38,8 +38,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from mission.common import ApplicationError, VersionedModel
 from mission.encryption import DecryptionError, decrypt, encrypt
 from mission.exports.formulas import FORMULA_STARTS, neutralise
-from mission.imports.models import PendingImport
-from mission.imports.spec import ImportSpec
+from mission.imports.models import ImportState, PendingImport
+from mission.imports.spec import ImportSpec, Preparer, Refusal
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 ROW = ""  # the errors of a whole row, not of one cell
@@ -181,15 +181,47 @@ def read_table(upload: UploadedFile[Any]) -> Table:
     return Table(names, [(line, [_unquoted(cell) for cell in cells[: len(names)]]) for line, cells in rows])
 
 
-def import_keep(table: Table, *, user: Any, spec: ImportSpec, file_name: str) -> PendingImport:
-    """Keep the cells for the confirmation (sealed); forget the user's imports older than the limit."""
+def import_keep(table: Table, *, user: Any, spec: ImportSpec, file_name: str, flow: str = "") -> PendingImport:
+    """Keep the cells for the confirmation (sealed); forget the user's imports older than the limit.
+    A file of more than IMPORT_JOB_ROWS rows waits for a job to check it (`mission.imports.tasks`)."""
     stale = timezone.now() - datetime.timedelta(hours=settings.IMPORT_PENDING_HOURS)
     PendingImport.objects.filter(user=user, created_at__lt=stale).delete()
     cells = encrypt(json.dumps({"header": table.header, "rows": table.rows}))
-    return PendingImport.objects.create(user=user, target=spec.model, file_name=file_name[:200], cells=cells or "")
+    state = ImportState.CHECKING if is_job(table) else ImportState.READ
+    return PendingImport.objects.create(
+        user=user,
+        target=spec.model,
+        flow=flow,
+        file_name=file_name[:200],
+        cells=cells or "",
+        state=state,
+        total=len(table.rows),
+    )
+
+
+def is_job(table: Table) -> bool:
+    """Whether a job checks and applies the file, rather than the request: a long one."""
+    limit: int = settings.IMPORT_JOB_ROWS
+    return len(table.rows) > limit
+
+
+def export_cell(row: Any, model_field: Any) -> object:
+    """A cell as the import reads it back: a reference row by its code (several with "; " between), a
+    choice by its code, else the value."""
+    if model_field.many_to_many:
+        return "; ".join(sorted(str(getattr(r, "code", r.pk)) for r in getattr(row, model_field.name).all()))
+    if model_field.is_relation:
+        related = getattr(row, model_field.name)
+        return getattr(related, "code", getattr(related, "pk", "")) if related is not None else ""
+    value = getattr(row, model_field.attname)
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    return "" if value is None else value
 
 
 def import_table(pending: PendingImport) -> Table:
+    if not pending.cells:
+        return Table([], [])  # forgotten once applied
     try:
         found = json.loads(decrypt(pending.cells) or "{}")
     except (DecryptionError, ValueError):
@@ -212,8 +244,8 @@ def import_purge(cutoff: datetime.datetime) -> int:
 
 
 # --- The plan (the dry run) ---------------------------------------------------------------------------
-# Whether the actor may write a row as the line would leave it: the errors by column, none if they may.
-Refusal = Callable[[models.Model], dict[str, str]]
+Progress = Callable[[int], None]  # told how many rows have been checked, now and then
+PROGRESS_EVERY = 200
 
 
 @dataclass
@@ -224,6 +256,15 @@ class RowPlan:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (label, before, after)
     errors: dict[str, list[str]] = field(default_factory=dict)  # column (ROW: the row) → messages
     form: Any = None  # the bound form of a row to write
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "action": self.action,
+            "cells": self.cells,
+            "changes": self.changes,
+            "errors": self.errors,
+        }
 
 
 @dataclass
@@ -242,11 +283,27 @@ class ImportPlan:
 
     def digest(self) -> str:
         """What the user confirms: each row's action and changes. The apply refuses if it moved on."""
-        seen = [(row.line, row.action, row.changes) for row in self.rows]
+        seen = [(row.line, row.action, [list(change) for change in row.changes]) for row in self.rows]
         return hashlib.sha256(json.dumps(seen, default=str).encode()).hexdigest()
+
+    def as_json(self) -> str:
+        """The plan as a dry run's page shows it (not its forms), to keep while a job waits."""
+        rows = [row.as_json() for row in self.rows]
+        return json.dumps({"columns": self.columns, "problems": self.problems, "rows": rows})
+
+    @classmethod
+    def from_json(cls, text: str) -> ImportPlan:
+        found = json.loads(text or "{}")
+        rows = [
+            RowPlan(r["line"], r["action"], r["cells"], [tuple(c) for c in r["changes"]], r["errors"])
+            for r in found.get("rows", [])
+        ]
+        return cls(found.get("columns", []), rows, found.get("problems", []))
 
 
 def _shown(model_field: Any, value: Any) -> str:
+    if model_field.many_to_many:
+        return ", ".join(sorted(str(getattr(row, "code", row)) for row in value)) or "—"
     if value is None or value == "":
         return "—"
     if model_field.choices:
@@ -259,6 +316,8 @@ def _same(before: Any, after: Any) -> bool:
         return bool(getattr(before, "pk", before) == getattr(after, "pk", after))
     if isinstance(before, Decimal) or isinstance(after, Decimal):
         return before is not None and after is not None and Decimal(before) == Decimal(after)
+    if isinstance(before, (set, frozenset, list)) and isinstance(after, (set, frozenset, list)):
+        return {getattr(row, "pk", row) for row in before} == {getattr(row, "pk", row) for row in after}
     return bool(before == after)
 
 
@@ -289,42 +348,85 @@ def _existing(
     model: Any = spec.get_model()
     first = spec.key[0]
     values = {getattr(found[first], "pk", found[first]) for found, _errors in keys if first in found}
-    related = [n for n in spec.columns if model._meta.get_field(n).is_relation]
+    fields = [model._meta.get_field(n) for n in spec.columns]
+    related = [f.name for f in fields if f.is_relation and not f.many_to_many]
     rows = model._default_manager.select_related(*related).filter(**{f"{first}__in": values}).order_by()
     if lock:
         rows = rows.select_for_update(of=("self",))
-    return {_key_of({n: getattr(row, n) for n in spec.key}, spec): row for row in rows}
+    elif spec.many():
+        rows = rows.prefetch_related(*spec.many())
+    found = {_key_of({n: getattr(row, n) for n in spec.key}, spec): row for row in rows}
+    if lock and spec.many():  # a locked read cannot prefetch: the related rows of those found, after
+        models.prefetch_related_objects(list(found.values()), *spec.many())
+    return found
 
 
-def _row_plan(
-    spec: ImportSpec, line: int, cells: dict[str, str], form_class: Any, existing: Any, refuse: Refusal | None
-) -> RowPlan:
+def _values(instance: Any, names: Sequence[str]) -> dict[str, Any]:
+    meta = instance._meta
+    return {
+        name: (set(getattr(instance, name).all()) if meta.get_field(name).many_to_many else getattr(instance, name))
+        for name in names
+    }
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """What a plan checks each line with, beside the model's own rules."""
+
+    form_class: Any
+    columns: tuple[str, ...]  # those of the file, in the spec's order
+    refuse: Refusal | None
+    prepare: Preparer | None
+
+
+NOT_YOURS = _lazy("A row with this key exists that you may not change.")
+
+
+def _row_plan(spec: ImportSpec, line: int, cells: dict[str, str], rules: _Rules, existing: Any) -> RowPlan:
     model: Any = spec.get_model()
-    before = {name: getattr(existing, name) for name in spec.columns} if existing is not None else {}
-    form = form_class(cells, instance=existing)
+    if existing is not None and rules.refuse is not None and rules.refuse(existing):
+        # Another's row: say so on the key, and show nothing of what it holds.
+        return RowPlan(line, ERROR, cells, errors={ROW: [str(NOT_YOURS)]})
+    compared = (*rules.columns, *(n for n in spec.optional if n not in rules.columns))
+    before = _values(existing, compared) if existing is not None else {}
+    form = rules.form_class(cells, instance=existing)
     if not form.is_valid():
         errors = {(ROW if name == NON_FIELD_ERRORS else name): list(e) for name, e in form.errors.items()}
         return RowPlan(line, ERROR, cells, errors=errors)
-    refused = refuse(form.instance) if refuse is not None else {}
+    if rules.prepare is not None:
+        try:
+            rules.prepare(form.instance)
+        except ValidationError as error:
+            return RowPlan(line, ERROR, cells, errors={ROW: list(error.messages)})
+    refused = rules.refuse(form.instance) if rules.refuse is not None else {}
     if refused:
         return RowPlan(line, ERROR, cells, errors={name: [message] for name, message in refused.items()})
     if existing is None:
         return RowPlan(line, CREATE, cells, form=form)
     changes = []
-    for name in spec.columns:
+    for name in compared:
         model_field = model._meta.get_field(name)
-        after = form.cleaned_data.get(name)
+        after = set(form.cleaned_data[name]) if model_field.many_to_many else getattr(form.instance, name)
         if not _same(before[name], after):
             label = str(capfirst(model_field.verbose_name))
             changes.append((label, _shown(model_field, before[name]), _shown(model_field, after)))
     return RowPlan(line, UPDATE if changes else UNCHANGED, cells, changes=changes, form=form)
 
 
-def import_plan(spec: ImportSpec, table: Table, *, refuse: Refusal | None = None, lock: bool = False) -> ImportPlan:
+def import_plan(
+    spec: ImportSpec,
+    table: Table,
+    *,
+    refuse: Refusal | None = None,
+    prepare: Preparer | None = None,
+    lock: bool = False,
+    progress: Progress | None = None,
+) -> ImportPlan:
     """The dry run: what each row would do, and why a refused one is refused (`refuse`: the actor may
-    not write it). The rows the keys name are read in one query, the reference lists once."""
+    not write it, as the line leaves it or as it is). The rows the keys name are read in one query, the
+    reference lists once. `prepare` fills what the file leaves to the import."""
     model: Any = spec.get_model()
-    missing = [name for name in spec.columns if name not in table.header]
+    missing = [name for name in spec.columns if name not in table.header and name not in spec.optional]
     unknown = [name for name in table.header if name and name not in spec.columns]
     problems = []
     if missing:
@@ -338,16 +440,19 @@ def import_plan(spec: ImportSpec, table: Table, *, refuse: Refusal | None = None
         problems.append(_("A column appears twice in the header."))
     if problems:
         return ImportPlan(list(spec.columns), [], problems)
-    form_class = spec.form_class()
+    columns = tuple(name for name in spec.columns if name in table.header)
+    rules = _Rules(spec.form_class(columns), columns, refuse, prepare)
     lines = []
     for line, values in table.rows:
         cells = {name: (values[i] if i < len(values) else "") for i, name in enumerate(table.header)}
-        lines.append((line, cells, _key_values(form_class, spec, cells)))
+        lines.append((line, cells, _key_values(rules.form_class, spec, cells)))
     existing = _existing(spec, [key for _line, _cells, key in lines], lock=lock)
     names = ", ".join(str(model._meta.get_field(n).verbose_name) for n in spec.key)
     plans: list[RowPlan] = []
     first_of: dict[tuple[Any, ...], int] = {}
-    for line, cells, (key_values, key_errors) in lines:
+    for done, (line, cells, (key_values, key_errors)) in enumerate(lines, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
         if key_errors:
             plans.append(RowPlan(line, ERROR, cells, errors=key_errors))
             continue
@@ -360,8 +465,8 @@ def import_plan(spec: ImportSpec, table: Table, *, refuse: Refusal | None = None
             plans.append(RowPlan(line, ERROR, cells, errors={ROW: [message]}))
             continue
         first_of[key] = line
-        plans.append(_row_plan(spec, line, cells, form_class, existing.get(key), refuse))
-    return ImportPlan(list(spec.columns), plans)
+        plans.append(_row_plan(spec, line, cells, rules, existing.get(key)))
+    return ImportPlan(list(columns), plans)
 
 
 class PlanChangedError(ApplicationError):
@@ -375,27 +480,47 @@ class PlanChangedError(ApplicationError):
 REASON_LENGTH = 100  # django-simple-history's history_change_reason
 
 
+def _written(model: Any) -> None:
+    """Rows were written at once, without their signals: what the signals would have told."""
+    from mission.choices import reference_rows_written
+    from mission.common import LocalizedNameModel
+    from mission.records.summary import record_summary_mark_items
+
+    record_summary_mark_items(model)
+    if issubclass(model, LocalizedNameModel):
+        reference_rows_written()
+
+
 @transaction.atomic
 def import_apply(
-    spec: ImportSpec, pending: PendingImport, *, actor: Any, expected: str, refuse: Refusal | None = None
+    spec: ImportSpec,
+    pending: PendingImport,
+    *,
+    actor: Any,
+    expected: str,
+    refuse: Refusal | None = None,
+    prepare: Preparer | None = None,
+    progress: Progress | None = None,
+    forget: bool = True,
 ) -> Counter[str]:
     """Write the plan the user confirmed (its `digest` is `expected`), every row or none, with the
-    history reason "import of <file>", and forget the file. The rows it updates are locked while it
-    plans again: raises PlanChangedError when that plan differs, UnreadableFileError when it cannot
-    apply."""
+    history reason "import of <file>", and forget the file (`forget`: delete its pending import). The
+    rows it updates are locked while it plans again: raises PlanChangedError when that plan differs,
+    UnreadableFileError when it cannot apply."""
     model: Any = spec.get_model()
-    plan = import_plan(spec, import_table(pending), refuse=refuse, lock=True)
+    plan = import_plan(spec, import_table(pending), refuse=refuse, prepare=prepare, lock=True, progress=progress)
     if plan.digest() != expected:
         raise PlanChangedError(plan)
     if not plan.applicable:
         raise UnreadableFileError(_("This file has nothing to apply, or rows that are refused."))
     reason = (_("import of %(file)s") % {"file": pending.file_name})[:REASON_LENGTH]
     now = timezone.now()
-    created, updated = [], []
+    created, updated, forms = [], [], []
     for row in plan.rows:
         if row.action not in (CREATE, UPDATE):
             continue
         instance = row.form.save(commit=False)
+        forms.append(row.form)
         instance.updated_at = now
         if row.action == CREATE:
             instance.created_at = now
@@ -407,9 +532,23 @@ def import_apply(
     if created:
         bulk_create_with_history(created, model, default_user=actor, default_change_reason=reason)
     if updated:
-        fields = [*spec.columns, "updated_at", *(["version"] if issubclass(model, VersionedModel) else [])]
-        bulk_update_with_history(updated, model, fields, default_user=actor, default_change_reason=reason)
-    pending.delete()
+        many = set(spec.many())
+        fields = [
+            *(n for n in (*plan.columns, *spec.optional, *spec.derived) if n not in many),
+            "updated_at",
+            *(["version"] if issubclass(model, VersionedModel) else []),
+        ]
+        bulk_update_with_history(
+            updated, model, list(dict.fromkeys(fields)), default_user=actor, default_change_reason=reason
+        )
+    if set(spec.many()) & set(plan.columns):
+        for form in forms:
+            form.instance._change_reason = reason  # the history row the related rows' change makes
+            form.instance._history_user = actor
+            form.save_m2m()  # the rows have their keys now
+    _written(model)
+    if forget:
+        pending.delete()
     return plan.counts()
 
 

@@ -5,6 +5,7 @@ once per cell), a whole number written as digits alone."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 DIGITS = re.compile(r"-?\d+")
+
+# Whether the actor may write a row as a line would leave it (or as it is): the errors by column, none
+# if they may.
+Refusal = Callable[[Any], dict[str, str]]
+# What a line leaves to the import, worked out before the row is checked and written: who entered it,
+# a blank optional cell (a hearing's municipality from its court), a link found by what the row says.
+# Raises ValidationError for a row it cannot complete.
+Preparer = Callable[[Any], None]
 
 
 class WholeNumberField(forms.IntegerField):
@@ -48,25 +57,70 @@ class CodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return found
 
 
+class CodesField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Several rows of a reference list by their codes in one cell, ";" (or ",") between: "GJI; PRI"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shared: dict[str, dict[str, models.Model]] = {}
+
+    def clean(self, value: Any) -> list[models.Model]:  # type: ignore[override]  # the rows, read once
+        text = value if isinstance(value, str) else ";".join(str(v) for v in value or ())
+        codes = [code.strip() for code in re.split(r"[;,]", text) if code.strip()]
+        if not codes:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        rows = self.shared.get("rows")
+        if rows is None:
+            rows = self.shared["rows"] = {str(row.code): row for row in self.queryset}  # type: ignore[union-attr]
+        unknown = [code for code in codes if code not in rows]
+        if unknown:
+            raise ValidationError(
+                _("Not known: %(codes)s. Give the codes, with ; between them.") % {"codes": ", ".join(unknown)},
+                code="invalid_choice",
+            )
+        return list(dict.fromkeys(rows[code] for code in codes))
+
+
+def _coded(model: Any) -> bool:
+    return any(f.name == "code" for f in model._meta.fields)
+
+
 @dataclass(frozen=True)
 class ImportSpec:
     """What a file may write to `model`: its `columns` (field names; the `key` among them names the row a
-    line updates, e.g. year, region, rank and level)."""
+    line updates, e.g. year, region, rank and level). A column of `optional` may be left out of the file
+    (the rows keep their value) or blank (the import's `prepare` works it out: a hearing's municipality
+    from its court); `derived` are the fields `prepare` sets that no file gives (who entered a row)."""
 
     model: str  # "app_label.ModelName"
     key: tuple[str, ...]
     columns: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    derived: tuple[str, ...] = ()
 
     def get_model(self) -> type[models.Model]:
         return apps.get_model(self.model)
 
-    def form_class(self) -> type[forms.ModelForm[Any]]:
-        """The form one line fills: the model's fields, a reference list's row named by its code, a whole
-        number in digits. Uniqueness is the plan's to check, against the rows it read at once."""
+    def many(self) -> tuple[str, ...]:
+        """The columns of several related rows (a field team's municipalities)."""
+        model: Any = self.get_model()
+        return tuple(name for name in self.columns if model._meta.get_field(name).many_to_many)
+
+    def form_class(self, columns: tuple[str, ...] | None = None) -> type[forms.ModelForm[Any]]:
+        """The form one line fills (`columns`: those of the file, all by default): the model's fields, a
+        reference list's row named by its code, a whole number in digits. Uniqueness is the plan's to
+        check, against the rows it read at once."""
+        optional = set(self.optional)
 
         def field_for(db_field: Any, **kwargs: Any) -> forms.Field | None:
             related = db_field.related_model if db_field.is_relation else None
-            if related is not None and any(f.name == "code" for f in related._meta.fields):
+            if db_field.name in optional:
+                kwargs["required"] = False
+            if related is not None and db_field.many_to_many and _coded(related):
+                kwargs["form_class"] = CodesField
+            elif related is not None and _coded(related):
                 kwargs |= {"form_class": CodeChoiceField, "to_field_name": "code"}
             elif isinstance(db_field, models.IntegerField) and not db_field.choices:
                 kwargs["form_class"] = WholeNumberField
@@ -86,5 +140,5 @@ class ImportSpec:
                 return cleaned
 
         return forms.modelform_factory(
-            self.get_model(), form=LineForm, fields=self.columns, formfield_callback=field_for
+            self.get_model(), form=LineForm, fields=columns or self.columns, formfield_callback=field_for
         )

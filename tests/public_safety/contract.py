@@ -66,6 +66,10 @@ GET_EXPECTATIONS = {
         {"pk": "pending"},
         expectations(LOGIN, 403, 200, 404, 403, 403, 403, 403, 403),
     ),
+    "public_safety:policestafffigure_import_job": (
+        {"pk": "pending"},
+        expectations(LOGIN, 403, 200, 404, 403, 403, 403, 403, 403),
+    ),
 }
 POST_EXPECTATIONS = {
     # No decision given: the reviewer is sent back with a message; nobody else gets that far.

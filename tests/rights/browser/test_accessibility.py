@@ -62,6 +62,7 @@ def test_a_monitor_s_pages(page, monitor, trial_data):
             f"/trial-monitoring/hearings/{draft.hearing_id}/",  # with its files panel
             "/trial-monitoring/plan/",
             "/trial-monitoring/plan/new/",
+            "/imports/court-schedule/",
             "/calendar/",
             "/field-offices/regions/",
             "/field-offices/regions/PRZ/",
@@ -139,5 +140,7 @@ def test_the_administration_pages_we_render(page, administrator, trial_data):
             "/admin/api/apitoken/",
             "/admin/api/apitoken/add/",
             "/admin/field_offices/municipality/",
+            "/imports/",
+            "/imports/field-teams/",
         ],
     )

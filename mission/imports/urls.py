@@ -1,0 +1,16 @@
+from django.urls import URLPattern, path
+
+from mission.imports import views
+from mission.imports.flows import targets
+
+app_name = "imports"
+
+
+def _patterns() -> list[URLPattern]:
+    found = [path("", views.index, name="index")]
+    for flow in targets():
+        found += views.flow_urlpatterns(flow.key, f"{flow.key}/")
+    return found
+
+
+urlpatterns = _patterns()
