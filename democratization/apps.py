@@ -85,6 +85,7 @@ class DemocratizationConfig(departments.DepartmentConfig):
             dataset="governance",
             aggregate_by=("audit_opinion",),
             trend_by="year",
+            import_key=("municipality", "year"),  # a year's figures for many municipalities, from a spreadsheet
             mapped=(
                 "budget_execution",
                 "own_source_revenue",

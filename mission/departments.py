@@ -163,13 +163,17 @@ class DepartmentConfig(AppConfig):
                 attachments.register(apps.get_model(label))
             for record_type in self.records:
                 attachments.register(record_type.get_model())
-        if self.imports or self.figures:
+        if self.imports or self.figures or any(record_type.import_key for record_type in self.records):
             from mission.imports import flows
+            from mission.records.imports import record_import_flow
 
             for table in self.figures:
                 flows.register(table.import_flow(self.label, self.department))
             for target in self.imports:
                 flows.register_target(target)
+            for record_type in self.records:
+                if record_type.import_key:
+                    flows.register(record_import_flow(record_type, self.label, self.department), listed=True)
         if self.records or self.trackers or self.figures:
             from mission.records import registration
 

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django_stubs_ext import StrOrPromise
 
-from mission.imports.spec import ImportSpec, Preparer, Refusal
+from mission.imports.spec import ImportSpec, Preparer, Refusal, Writer
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class ImportFlow:
     preparer: Callable[[Any], Preparer | None] | None = None
     export_rows: Callable[[Any], QuerySet[Any]] | None = None  # None: the list has its own export
     description: StrOrPromise = ""
+    writer: Callable[[Any], Writer] | None = None  # None: the rows are written at once, in bulk
 
     def url(self, page: str, *args: object) -> str:
         return reverse(f"{self.namespace}:{self.prefix}{page}", args=args)
@@ -52,6 +53,9 @@ class ImportFlow:
 
     def prepare_for(self, user: Any) -> Preparer | None:
         return self.preparer(user) if self.preparer is not None else None
+
+    def writer_for(self, user: Any) -> Writer | None:
+        return self.writer(user) if self.writer is not None else None
 
     @property
     def label_plural(self) -> StrOrPromise:
@@ -112,18 +116,22 @@ def administers(user: Any) -> bool:
 
 
 _flows: dict[str, ImportFlow] = {}
+_listed: list[str] = []  # the keys of the flows under /imports/, in the order they were declared
 _targets: dict[str, ImportTarget] = {}
 
 
-def register(flow: ImportFlow) -> None:
+def register(flow: ImportFlow, *, listed: bool = False) -> None:
+    """`listed`: its pages are under /imports/<key>/ (else its own pages mount them: a table of figures)."""
     _flows[flow.key] = flow
+    if listed and flow.key not in _listed:
+        _listed.append(flow.key)
 
 
 def register_target(target: ImportTarget) -> None:
     if target.name in _targets and _targets[target.name] != target:
         raise ValueError(f"two imports are named {target.name!r}")
     _targets[target.name] = target
-    register(target.flow())
+    register(target.flow(), listed=True)
 
 
 def flow_of(key: str) -> ImportFlow:
@@ -133,4 +141,4 @@ def flow_of(key: str) -> ImportFlow:
 
 def targets() -> list[ImportFlow]:
     """The flows of `/imports/`, in the order they were declared."""
-    return [_flows[name] for name in _targets]
+    return [_flows[key] for key in _listed]

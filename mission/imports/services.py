@@ -39,7 +39,7 @@ from mission.common import ApplicationError, VersionedModel
 from mission.encryption import DecryptionError, decrypt, encrypt
 from mission.exports.formulas import FORMULA_STARTS, neutralise
 from mission.imports.models import ImportState, PendingImport
-from mission.imports.spec import ImportSpec, Preparer, Refusal
+from mission.imports.spec import ImportSpec, Preparer, Refusal, Writer
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 ROW = ""  # the errors of a whole row, not of one cell
@@ -500,13 +500,14 @@ def import_apply(
     expected: str,
     refuse: Refusal | None = None,
     prepare: Preparer | None = None,
+    write: Writer | None = None,
     progress: Progress | None = None,
     forget: bool = True,
 ) -> Counter[str]:
     """Write the plan the user confirmed (its `digest` is `expected`), every row or none, with the
     history reason "import of <file>", and forget the file (`forget`: delete its pending import). The
     rows it updates are locked while it plans again: raises PlanChangedError when that plan differs,
-    UnreadableFileError when it cannot apply."""
+    UnreadableFileError when it cannot apply. The rows are written at once, or each by `write`."""
     model: Any = spec.get_model()
     plan = import_plan(spec, import_table(pending), refuse=refuse, prepare=prepare, lock=True, progress=progress)
     if plan.digest() != expected:
@@ -514,6 +515,20 @@ def import_apply(
     if not plan.applicable:
         raise UnreadableFileError(_("This file has nothing to apply, or rows that are refused."))
     reason = (_("import of %(file)s") % {"file": pending.file_name})[:REASON_LENGTH]
+    if write is not None:
+        for row in plan.rows:
+            if row.action in (CREATE, UPDATE):
+                write(row.action, row.form, reason)
+    else:
+        _bulk_write(spec, plan, actor, reason)
+    _written(model)
+    if forget:
+        pending.delete()
+    return plan.counts()
+
+
+def _bulk_write(spec: ImportSpec, plan: ImportPlan, actor: Any, reason: str) -> None:
+    model: Any = spec.get_model()
     now = timezone.now()
     created, updated, forms = [], [], []
     for row in plan.rows:
@@ -546,10 +561,6 @@ def import_apply(
             form.instance._change_reason = reason  # the history row the related rows' change makes
             form.instance._history_user = actor
             form.save_m2m()  # the rows have their keys now
-    _written(model)
-    if forget:
-        pending.delete()
-    return plan.counts()
 
 
 def error_rows(spec: ImportSpec, plan: ImportPlan) -> tuple[list[str], Sequence[list[object]]]:

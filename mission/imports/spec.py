@@ -24,6 +24,9 @@ Refusal = Callable[[Any], dict[str, str]]
 # a blank optional cell (a hearing's municipality from its court), a link found by what the row says.
 # Raises ValidationError for a row it cannot complete.
 Preparer = Callable[[Any], None]
+# How a row is written when the model has rules of its own for writing (a reviewed record's author, its
+# lock and version): (the action, "create" or "update"; the line's valid form; the history reason).
+Writer = Callable[[str, Any, str], None]
 
 
 class WholeNumberField(forms.IntegerField):

@@ -90,6 +90,7 @@ def import_apply_job(pk: int, expected: str) -> str:
             expected=expected,
             refuse=refuse,
             prepare=prepare,
+            write=flow.writer_for(user),
             progress=_progress(pk),
             forget=False,
         )

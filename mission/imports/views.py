@@ -168,7 +168,10 @@ def _apply(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
     if pending.state != ImportState.READ:
         return _apply_job(request, flow, pending, digest)
     try:
-        counts = import_apply(flow.spec, pending, actor=request.user, expected=digest, **_rules(request, flow))
+        write = flow.writer_for(request.user)
+        counts = import_apply(
+            flow.spec, pending, actor=request.user, expected=digest, write=write, **_rules(request, flow)
+        )
     except PlanChangedError as changed:
         messages.warning(request, changed.message)
         return _dry_run(request, flow, pending, changed.plan)

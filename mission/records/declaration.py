@@ -145,6 +145,9 @@ class RecordType:
     # Fields whose value another app finds its records by (field, kind of `mission.references`): the
     # detail page links to them ("court_case" → trial monitoring's case of that number).
     references: tuple[tuple[str, str], ...] = ()
+    # The fields that name one record in a spreadsheet (a municipality and a year): with them, its
+    # authors import drafts from a file and update their own drafts in place (`mission.records.imports`).
+    import_key: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

@@ -132,6 +132,7 @@ class RecordPages:
         *,
         count: bool = False,
         sort: str | None = None,
+        import_url: str = "",
     ) -> HttpResponse:
         data = request.GET.copy()
         if sort and not data.get("sort"):
@@ -151,11 +152,24 @@ class RecordPages:
             named = [r for r in shown if any(getattr(r, name) for name in restricted)]
             access_record_many(actor=request.user, objs=named, path=request.path)
         may_record = has_capability(request.user, Capability.RECORD)
-        return render(request, template, self.context(columns=columns, rows=rows, may_record=may_record, **context))
+        context |= {"columns": columns, "rows": rows, "may_record": may_record, "import_url": import_url}
+        return render(request, template, self.context(**context))
 
     def list_page(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         self.require_reader(request.user)
-        return self._list(request, self.visible(request.user), "records/list.html")
+        return self._list(
+            request, self.visible(request.user), "records/list.html", import_url=self._import_url(request)
+        )
+
+    def _import_url(self, request: AuthenticatedHttpRequest) -> str:
+        """The import of a spreadsheet of drafts, for whoever may make one (`RecordType.import_key`)."""
+        if not self.record_type.import_key:
+            return ""
+        from mission.imports.flows import flow_of
+        from mission.records.imports import record_import_key
+
+        flow = flow_of(record_import_key(self.record_type, self.namespace))
+        return flow.url("import") if flow.may_import(request.user) else ""
 
     def queue(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         """Submitted records in the reviewer's scope, never their own, oldest first by default."""

@@ -1,0 +1,97 @@
+"""A declared record type with an `import_key` takes a spreadsheet (`mission.imports`): its authors add
+drafts from a file, one per line, and update their own drafts and returned records in place, each
+through the records' own services (the author, the lock and the version, the summaries), then submit
+them for review as usual. An approved or submitted record, or another's, is refused without anything
+of it shown. The export gives the author's records still open to them, to edit and import back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.utils import update_change_reason
+
+from mission.accounts.permissions import Capability, has_capability, may_record, reads_department
+from mission.imports.flows import ImportFlow
+from mission.imports.spec import ImportSpec, Refusal, Writer
+from mission.records.declaration import RecordType
+from mission.review.models import EDITABLE_BY_AUTHOR
+from mission.review.permissions import may_edit
+
+DESCRIPTION = gettext_lazy(
+    "Drafts, one per line; a line that names one of your drafts or returned records by its key updates it. "
+    "Submit each for review afterwards, as usual. Another's record, or one submitted or approved, is refused."
+)
+
+
+def record_import_key(record_type: RecordType, namespace: str) -> str:
+    return f"{namespace}-{record_type.path}"
+
+
+def _spec(record_type: RecordType) -> ImportSpec:
+    """The record's fields; those with a default or that may be empty are optional (a file may leave
+    them out: a new record takes the default, one there keeps its value)."""
+    meta: Any = record_type.get_model()._meta
+
+    def optional(name: str) -> bool:
+        field = meta.get_field(name)
+        return field.has_default() or not field.formfield().required
+
+    optional_fields = tuple(n for n in record_type.fields if n not in record_type.import_key and optional(n))
+    return ImportSpec(
+        record_type.model, key=record_type.import_key, columns=record_type.fields, optional=optional_fields
+    )
+
+
+def record_import_flow(record_type: RecordType, namespace: str, department: str) -> ImportFlow:
+    model: Any = record_type.get_model()
+
+    def may_import(user: Any) -> bool:
+        return has_capability(user, Capability.RECORD) and reads_department(user, department)
+
+    def refusal(user: Any) -> Refusal:
+        def refuse(record: Any) -> dict[str, str]:
+            if record.pk is not None:  # the import says no more of another's record than that it is refused
+                return {} if may_edit(user, record) and may_record(user, record) else {"": "refused"}
+            if may_record(user, record):
+                return {}
+            return {"municipality": _("You record in the municipalities of your own region only.")}
+
+        return refuse
+
+    def writer(user: Any) -> Writer:
+        from mission.records.services import record_create, record_update
+
+        def write(action: str, form: Any, reason: str) -> None:
+            fields = {name: form.cleaned_data[name] for name in form.fields}
+            if action == "create":
+                record = record_create(actor=user, model=model, fields=fields)
+            else:  # read again: the services compare what it held (the month it leaves) with what it gets
+                record = model._default_manager.get(pk=form.instance.pk)
+                record_update(actor=user, record=record, expected_version=record.version, fields=fields)
+            update_change_reason(record, reason)
+
+        return write
+
+    def editable(user: Any) -> QuerySet[Any]:
+        rows: QuerySet[Any] = model.objects.visible_to(user)
+        return rows.filter(**{model.author_field: user}, status__in=EDITABLE_BY_AUTHOR)
+
+    def back() -> str:
+        return reverse(f"{namespace}:{record_type.url_name('list')}")
+
+    return ImportFlow(
+        key=record_import_key(record_type, namespace),
+        spec=_spec(record_type),
+        may_import=may_import,
+        namespace="imports",
+        prefix=f"{record_import_key(record_type, namespace)}_",
+        back=back,
+        refusal=refusal,
+        export_rows=editable,
+        writer=writer,
+        description=DESCRIPTION,
+    )
