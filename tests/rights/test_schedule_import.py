@@ -161,6 +161,7 @@ SCHEDULE |= {"partner": 403, "administrator": 403, "other_region_monitor": 200, 
 REFERENCE = {name: (302 if name == "anonymous" else 200 if name == "administrator" else 403) for name in SCHEDULE}
 # The list of imports: for whoever may make one (a monitor the schedule's, an administrator the courts').
 INDEX = {name: 200 if SCHEDULE[name] == 200 else REFERENCE[name] for name in SCHEDULE}
+INDEX["other_department_monitor"] = 200  # Democratization's monitor imports municipal indicators
 
 
 @pytest.mark.parametrize("actor", sorted(SCHEDULE))
