@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django_stubs_ext import StrOrPromise
 
-from mission.imports.spec import ImportSpec, Preparer, Refusal, Writer
+from mission.imports.spec import ImportSpec, Preparer, Refusal, Rules, Writer
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,19 @@ class ImportFlow:
     export_rows: Callable[[Any], QuerySet[Any]] | None = None  # None: the list has its own export
     description: StrOrPromise = ""
     writer: Callable[[Any], Writer] | None = None  # None: the rows are written at once, in bulk
+    rows: Callable[[], QuerySet[Any]] | None = None  # the rows a file may update (`Rules.rows`)
 
     def url(self, page: str, *args: object) -> str:
         return reverse(f"{self.namespace}:{self.prefix}{page}", args=args)
 
-    def refuse_for(self, user: Any) -> Refusal | None:
-        return self.refusal(user) if self.refusal is not None else None
-
-    def prepare_for(self, user: Any) -> Preparer | None:
-        return self.preparer(user) if self.preparer is not None else None
-
-    def writer_for(self, user: Any) -> Writer | None:
-        return self.writer(user) if self.writer is not None else None
+    def rules_for(self, user: Any) -> Rules:
+        """What the user's file is checked and written with."""
+        return Rules(
+            refuse=self.refusal(user) if self.refusal is not None else None,
+            prepare=self.preparer(user) if self.preparer is not None else None,
+            write=self.writer(user) if self.writer is not None else None,
+            rows=self.rows,
+        )
 
     @property
     def label_plural(self) -> StrOrPromise:

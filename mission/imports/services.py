@@ -39,7 +39,7 @@ from mission.common import ApplicationError, VersionedModel
 from mission.encryption import DecryptionError, decrypt, encrypt
 from mission.exports.formulas import FORMULA_STARTS, neutralise
 from mission.imports.models import ImportState, PendingImport
-from mission.imports.spec import ImportSpec, Preparer, Refusal, Writer
+from mission.imports.spec import ImportSpec, Rules
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 ROW = ""  # the errors of a whole row, not of one cell
@@ -341,16 +341,19 @@ def _key_values(
 
 
 def _existing(
-    spec: ImportSpec, keys: list[tuple[dict[str, Any], dict[str, list[str]]]], *, lock: bool
+    spec: ImportSpec, keys: list[tuple[dict[str, Any], dict[str, list[str]]]], *, lock: bool, rules: Rules
 ) -> dict[tuple[Any, ...], models.Model]:
     """The model's rows the file's keys may name, read at once (locked until the transaction ends when
-    the plan is applied): those whose first key field has a value the file gives."""
+    the plan is applied): those whose first key field has a value the file gives, or all of `rules.rows`."""
     model: Any = spec.get_model()
     first = spec.key[0]
     values = {getattr(found[first], "pk", found[first]) for found, _errors in keys if first in found}
     fields = [model._meta.get_field(n) for n in spec.columns]
     related = [f.name for f in fields if f.is_relation and not f.many_to_many]
-    rows = model._default_manager.select_related(*related).filter(**{f"{first}__in": values}).order_by()
+    if rules.rows is not None:
+        rows = rules.rows().select_related(*related).order_by()
+    else:
+        rows = model._default_manager.select_related(*related).filter(**{f"{first}__in": values}).order_by()
     if lock:
         rows = rows.select_for_update(of=("self",))
     elif spec.many():
@@ -370,19 +373,19 @@ def _values(instance: Any, names: Sequence[str]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class _Rules:
-    """What a plan checks each line with, beside the model's own rules."""
+class _Lines:
+    """What a plan checks each line with: the form of the file's columns, and the import's rules."""
 
     form_class: Any
     columns: tuple[str, ...]  # those of the file, in the spec's order
-    refuse: Refusal | None
-    prepare: Preparer | None
+    refuse: Any
+    prepare: Any
 
 
 NOT_YOURS = _lazy("A row with this key exists that you may not change.")
 
 
-def _row_plan(spec: ImportSpec, line: int, cells: dict[str, str], rules: _Rules, existing: Any) -> RowPlan:
+def _row_plan(spec: ImportSpec, line: int, cells: dict[str, str], rules: _Lines, existing: Any) -> RowPlan:
     model: Any = spec.get_model()
     if existing is not None and rules.refuse is not None and rules.refuse(existing):
         # Another's row: say so on the key, and show nothing of what it holds.
@@ -413,18 +416,20 @@ def _row_plan(spec: ImportSpec, line: int, cells: dict[str, str], rules: _Rules,
     return RowPlan(line, UPDATE if changes else UNCHANGED, cells, changes=changes, form=form)
 
 
+NO_RULES = Rules()
+
+
 def import_plan(
     spec: ImportSpec,
     table: Table,
+    rules: Rules = NO_RULES,
     *,
-    refuse: Refusal | None = None,
-    prepare: Preparer | None = None,
     lock: bool = False,
     progress: Progress | None = None,
 ) -> ImportPlan:
-    """The dry run: what each row would do, and why a refused one is refused (`refuse`: the actor may
-    not write it, as the line leaves it or as it is). The rows the keys name are read in one query, the
-    reference lists once. `prepare` fills what the file leaves to the import."""
+    """The dry run: what each row would do, and why a refused one is refused (`rules.refuse`: the actor
+    may not write it, as the line leaves it or as it is). The rows the keys name are read in one query,
+    the reference lists once. `rules.prepare` fills what the file leaves to the import."""
     model: Any = spec.get_model()
     missing = [name for name in spec.columns if name not in table.header and name not in spec.optional]
     unknown = [name for name in table.header if name and name not in spec.columns]
@@ -441,12 +446,12 @@ def import_plan(
     if problems:
         return ImportPlan(list(spec.columns), [], problems)
     columns = tuple(name for name in spec.columns if name in table.header)
-    rules = _Rules(spec.form_class(columns), columns, refuse, prepare)
+    checks = _Lines(spec.form_class(columns), columns, rules.refuse, rules.prepare)
     lines = []
     for line, values in table.rows:
         cells = {name: (values[i] if i < len(values) else "") for i, name in enumerate(table.header)}
-        lines.append((line, cells, _key_values(rules.form_class, spec, cells)))
-    existing = _existing(spec, [key for _line, _cells, key in lines], lock=lock)
+        lines.append((line, cells, _key_values(checks.form_class, spec, cells)))
+    existing = _existing(spec, [key for _line, _cells, key in lines], lock=lock, rules=rules)
     names = ", ".join(str(model._meta.get_field(n).verbose_name) for n in spec.key)
     plans: list[RowPlan] = []
     first_of: dict[tuple[Any, ...], int] = {}
@@ -465,7 +470,7 @@ def import_plan(
             plans.append(RowPlan(line, ERROR, cells, errors={ROW: [message]}))
             continue
         first_of[key] = line
-        plans.append(_row_plan(spec, line, cells, rules, existing.get(key)))
+        plans.append(_row_plan(spec, line, cells, checks, existing.get(key)))
     return ImportPlan(list(columns), plans)
 
 
@@ -498,27 +503,23 @@ def import_apply(
     *,
     actor: Any,
     expected: str,
-    refuse: Refusal | None = None,
-    prepare: Preparer | None = None,
-    write: Writer | None = None,
+    rules: Rules = NO_RULES,
     progress: Progress | None = None,
     forget: bool = True,
 ) -> Counter[str]:
     """Write the plan the user confirmed (its `digest` is `expected`), every row or none, with the
     history reason "import of <file>", and forget the file (`forget`: delete its pending import). The
     rows it updates are locked while it plans again: raises PlanChangedError when that plan differs,
-    UnreadableFileError when it cannot apply. The rows are written at once, or each by `write`."""
+    UnreadableFileError when it cannot apply. The rows are written at once, or by `rules.write`."""
     model: Any = spec.get_model()
-    plan = import_plan(spec, import_table(pending), refuse=refuse, prepare=prepare, lock=True, progress=progress)
+    plan = import_plan(spec, import_table(pending), rules, lock=True, progress=progress)
     if plan.digest() != expected:
         raise PlanChangedError(plan)
     if not plan.applicable:
         raise UnreadableFileError(_("This file has nothing to apply, or rows that are refused."))
     reason = (_("import of %(file)s") % {"file": pending.file_name})[:REASON_LENGTH]
-    if write is not None:
-        for row in plan.rows:
-            if row.action in (CREATE, UPDATE):
-                write(row.action, row.form, reason)
+    if rules.write is not None:
+        rules.write([(row.action, row.form) for row in plan.rows if row.action in (CREATE, UPDATE)], reason)
     else:
         _bulk_write(spec, plan, actor, reason)
     _written(model)

@@ -5,7 +5,7 @@ once per cell), a whole number written as digits alone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +24,23 @@ Refusal = Callable[[Any], dict[str, str]]
 # a blank optional cell (a hearing's municipality from its court), a link found by what the row says.
 # Raises ValidationError for a row it cannot complete.
 Preparer = Callable[[Any], None]
-# How a row is written when the model has rules of its own for writing (a reviewed record's author, its
-# lock and version): (the action, "create" or "update"; the line's valid form; the history reason).
-Writer = Callable[[str, Any, str], None]
+# How the rows are written when the model has rules of its own for writing (a reviewed record's author,
+# its lock and version): the rows to write, each (its action, "create" or "update"; the line's valid
+# form), and the history reason.
+Writer = Callable[[Sequence[tuple[str, Any]], str], None]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What an import checks and writes one user's rows with, beside the model's own rules: `refuse`,
+    `prepare` and `write` (above; by default rows are written at once, in bulk), and `rows`, the rows a
+    file may update when they cannot be found by their key in the database (a name stored encrypted):
+    all of them are read, and matched by the key in Python."""
+
+    refuse: Refusal | None = None
+    prepare: Preparer | None = None
+    write: Writer | None = None
+    rows: Callable[[], Any] | None = None
 
 
 class WholeNumberField(forms.IntegerField):

@@ -58,13 +58,7 @@ def import_check(pk: int) -> str:
     try:
         flow = flow_of(pending.flow)
         user = pending.user
-        plan = import_plan(
-            flow.spec,
-            import_table(pending),
-            refuse=flow.refuse_for(user),
-            prepare=flow.prepare_for(user),
-            progress=_progress(pk),
-        )
+        plan = import_plan(flow.spec, import_table(pending), flow.rules_for(user), progress=_progress(pk))
     except Exception as error:  # said by its kind alone: a message could quote a cell
         logger.error("import %s could not be checked: %s", pk, type(error).__name__)
         _failed(pk)
@@ -81,24 +75,16 @@ def import_apply_job(pk: int, expected: str) -> str:
         return "gone"
     flow = flow_of(pending.flow)
     user = pending.user
-    refuse, prepare = flow.refuse_for(user), flow.prepare_for(user)
+    rules = flow.rules_for(user)
     try:
         counts = import_apply(
-            flow.spec,
-            pending,
-            actor=user,
-            expected=expected,
-            refuse=refuse,
-            prepare=prepare,
-            write=flow.writer_for(user),
-            progress=_progress(pk),
-            forget=False,
+            flow.spec, pending, actor=user, expected=expected, rules=rules, progress=_progress(pk), forget=False
         )
     except PlanChangedError as changed:
         _checked(pending, changed.plan, {"kind": "changed"})
         return "changed"
     except (UnreadableFileError, ValidationError, IntegrityError):
-        plan = import_plan(flow.spec, import_table(pending), refuse=refuse, prepare=prepare)
+        plan = import_plan(flow.spec, import_table(pending), rules)
         _checked(pending, plan, {"kind": "not_applied"})
         return "not applied"
     except Exception as error:

@@ -43,6 +43,7 @@ from mission.imports.services import (
     is_job,
     read_table,
 )
+from mission.imports.spec import Rules
 from mission.pages import get_or_404
 
 NOT_APPLIED = gettext_lazy("Nothing was imported: the data changed meanwhile. Check the dry run again.")
@@ -78,8 +79,8 @@ def _context(request: AuthenticatedHttpRequest, flow: ImportFlow, **extra: Any) 
     }
 
 
-def _rules(request: AuthenticatedHttpRequest, flow: ImportFlow) -> dict[str, Any]:
-    return {"refuse": flow.refuse_for(request.user), "prepare": flow.prepare_for(request.user)}
+def _rules(request: AuthenticatedHttpRequest, flow: ImportFlow) -> Rules:
+    return flow.rules_for(request.user)
 
 
 def upload_page(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
@@ -102,7 +103,7 @@ def upload_page(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResp
                 if is_job(table):
                     _enqueue_check(pending.pk)
                     return redirect(flow.url("import_job", pending.pk))
-                return _dry_run(request, flow, pending, import_plan(flow.spec, table, **_rules(request, flow)))
+                return _dry_run(request, flow, pending, import_plan(flow.spec, table, _rules(request, flow)))
     columns = [(name, name in flow.spec.optional) for name in flow.spec.columns]
     context = _context(request, flow, upload=upload, columns=columns, job_rows=settings.IMPORT_JOB_ROWS)
     return render(request, "imports/upload.html", context)
@@ -168,16 +169,13 @@ def _apply(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
     if pending.state != ImportState.READ:
         return _apply_job(request, flow, pending, digest)
     try:
-        write = flow.writer_for(request.user)
-        counts = import_apply(
-            flow.spec, pending, actor=request.user, expected=digest, write=write, **_rules(request, flow)
-        )
+        counts = import_apply(flow.spec, pending, actor=request.user, expected=digest, rules=_rules(request, flow))
     except PlanChangedError as changed:
         messages.warning(request, changed.message)
         return _dry_run(request, flow, pending, changed.plan)
     except (UnreadableFileError, ValidationError, IntegrityError):
         messages.error(request, NOT_APPLIED)
-        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), **_rules(request, flow)))
+        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
     messages.success(request, _imported(pending.file_name, counts[CREATE], counts[UPDATE], counts[UNCHANGED]))
     return redirect(flow.back())
 
@@ -211,7 +209,7 @@ def job_page(request: AuthenticatedHttpRequest, flow: ImportFlow, pk: int) -> Ht
     pending = _pending(request, flow, pk)
     outcome = json.loads(pending.outcome or "{}")
     if pending.state == ImportState.READ:
-        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), **_rules(request, flow)))
+        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
     plan = _kept_plan(pending)
     if pending.state == ImportState.CHECKED and plan is not None:
         if outcome.get("kind") == "changed":
@@ -236,7 +234,7 @@ def errors_file(request: AuthenticatedHttpRequest, flow: ImportFlow, pk: int) ->
     """The refused rows of a dry run, with what is wrong with each: to fix and upload again."""
     _require(request, flow)
     pending = _pending(request, flow, pk)
-    plan = _kept_plan(pending) or import_plan(flow.spec, import_table(pending), **_rules(request, flow))
+    plan = _kept_plan(pending) or import_plan(flow.spec, import_table(pending), _rules(request, flow))
     header, rows = error_rows(flow.spec, plan)
     return _csv_response(f"{flow.key.rsplit('.', 1)[-1]}-errors.csv", header, rows)
 

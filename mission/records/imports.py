@@ -6,6 +6,7 @@ of it shown. The export gives the author's records still open to them, to edit a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -65,14 +66,15 @@ def record_import_flow(record_type: RecordType, namespace: str, department: str)
     def writer(user: Any) -> Writer:
         from mission.records.services import record_create, record_update
 
-        def write(action: str, form: Any, reason: str) -> None:
-            fields = {name: form.cleaned_data[name] for name in form.fields}
-            if action == "create":
-                record = record_create(actor=user, model=model, fields=fields)
-            else:  # read again: the services compare what it held (the month it leaves) with what it gets
-                record = model._default_manager.get(pk=form.instance.pk)
-                record_update(actor=user, record=record, expected_version=record.version, fields=fields)
-            update_change_reason(record, reason)
+        def write(rows: Sequence[tuple[str, Any]], reason: str) -> None:
+            for action, form in rows:
+                fields = {name: form.cleaned_data[name] for name in form.fields}
+                if action == "create":
+                    record = record_create(actor=user, model=model, fields=fields)
+                else:  # read again: the services compare what it held (the month it leaves) with what it gets
+                    record = model._default_manager.get(pk=form.instance.pk)
+                    record_update(actor=user, record=record, expected_version=record.version, fields=fields)
+                update_change_reason(record, reason)
 
         return write
 
