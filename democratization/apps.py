@@ -52,6 +52,7 @@ class DemocratizationConfig(departments.DepartmentConfig):
                 RecordPart(
                     "democratization.Participant",
                     fields=("name", "sex", "age_band", "community", "role", "outcome"),
+                    import_key=("name",),  # a sign-in sheet names each person
                     extra=3,
                     min_rows=1,
                     max_rows=300,

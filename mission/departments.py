@@ -163,9 +163,9 @@ class DepartmentConfig(AppConfig):
                 attachments.register(apps.get_model(label))
             for record_type in self.records:
                 attachments.register(record_type.get_model())
-        if self.imports or self.figures or any(record_type.import_key for record_type in self.records):
+        if self.imports or self.figures or self.records:
             from mission.imports import flows
-            from mission.records.imports import record_import_flow
+            from mission.records.imports import part_import_family, part_import_name, record_import_flow
 
             for table in self.figures:
                 flows.register(table.import_flow(self.label, self.department))
@@ -174,6 +174,10 @@ class DepartmentConfig(AppConfig):
             for record_type in self.records:
                 if record_type.import_key:
                     flows.register(record_import_flow(record_type, self.label, self.department), listed=True)
+                for part in record_type.parts:
+                    if part.import_key:
+                        name = part_import_name(record_type, part, self.label)
+                        flows.register_family(name, part_import_family(record_type, part, self.label))
         if self.records or self.trackers or self.figures:
             from mission.records import registration
 

@@ -74,6 +74,7 @@ class PublicSafetyConfig(departments.DepartmentConfig):
                         "post_score",
                         "satisfaction",
                     ),
+                    import_key=("name",),  # a sign-in sheet names each person
                     extra=3,
                     min_rows=1,
                     max_rows=300,
@@ -125,6 +126,7 @@ class PublicSafetyConfig(departments.DepartmentConfig):
                 RecordPart(
                     "public_safety.Mentee",
                     fields=("name", "sex", "age_band", "community", "rank", "role"),
+                    import_key=("name",),  # a sign-in sheet names each person
                     extra=3,
                     min_rows=1,
                     max_rows=200,

@@ -45,9 +45,13 @@ class ImportFlow:
     description: StrOrPromise = ""
     writer: Callable[[Any], Writer] | None = None  # None: the rows are written at once, in bulk
     rows: Callable[[], QuerySet[Any]] | None = None  # the rows a file may update (`Rules.rows`)
+    # A flow of one parent row (a record's participants): its URLs take the parent's key first, and a
+    # user who may not see the parent finds nothing there (404), not a refusal.
+    url_args: tuple[object, ...] = ()
+    exists_for: Callable[[Any], bool] | None = None
 
     def url(self, page: str, *args: object) -> str:
-        return reverse(f"{self.namespace}:{self.prefix}{page}", args=args)
+        return reverse(f"{self.namespace}:{self.prefix}{page}", args=(*self.url_args, *args))
 
     def rules_for(self, user: Any) -> Rules:
         """What the user's file is checked and written with."""
@@ -117,6 +121,9 @@ def administers(user: Any) -> bool:
 
 
 _flows: dict[str, ImportFlow] = {}
+# Flows of one parent row each, by name: the function makes the flow of the parent of that key (its
+# flow's key is "<name>:<key>"), raising ObjectDoesNotExist for a parent that is not there.
+_families: dict[str, Callable[[int], ImportFlow]] = {}
 _listed: list[str] = []  # the keys of the flows under /imports/, in the order they were declared
 _targets: dict[str, ImportTarget] = {}
 
@@ -135,9 +142,27 @@ def register_target(target: ImportTarget) -> None:
     register(target.flow(), listed=True)
 
 
+def register_family(name: str, make: Callable[[int], ImportFlow]) -> None:
+    _families[name] = make
+
+
+def families() -> list[str]:
+    return list(_families)
+
+
 def flow_of(key: str) -> ImportFlow:
-    """KeyError when nothing declares it (any longer)."""
-    return _flows[key]
+    """KeyError when nothing declares it (any longer), or its parent is not there."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    if key in _flows:
+        return _flows[key]
+    name, _sep, parent = key.partition(":")
+    if name not in _families or not parent.isdigit():
+        raise KeyError(key)
+    try:
+        return _families[name](int(parent))
+    except ObjectDoesNotExist:
+        raise KeyError(key) from None
 
 
 def targets() -> list[ImportFlow]:

@@ -135,6 +135,8 @@ class ImportSpec:
             related = db_field.related_model if db_field.is_relation else None
             if db_field.name in optional:
                 kwargs["required"] = False
+            elif db_field.name in self.key:
+                kwargs["required"] = True  # a line names its row: never by an empty cell
             if related is not None and db_field.many_to_many and _coded(related):
                 kwargs["form_class"] = CodesField
             elif related is not None and _coded(related):

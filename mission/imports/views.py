@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mission.accounts.http import AuthenticatedHttpRequest
+from mission.audit.services import access_record_many
 from mission.encryption import DecryptionError, decrypt
 from mission.exports.formulas import neutralise
 from mission.imports.flows import ImportFlow, flow_of, targets
@@ -45,6 +46,7 @@ from mission.imports.services import (
 )
 from mission.imports.spec import Rules
 from mission.pages import get_or_404
+from mission.sensitivity import restricted_fields
 
 NOT_APPLIED = gettext_lazy("Nothing was imported: the data changed meanwhile. Check the dry run again.")
 SHOWN_ROWS = 500  # the dry run's table lists this many rows to create, update or refuse; the file has all
@@ -64,6 +66,8 @@ class ConfirmForm(forms.Form):
 
 
 def _require(request: AuthenticatedHttpRequest, flow: ImportFlow) -> None:
+    if flow.exists_for is not None and not flow.exists_for(request.user):
+        raise Http404
     if not flow.may_import(request.user):
         raise PermissionDenied
 
@@ -173,7 +177,10 @@ def _apply(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
     except PlanChangedError as changed:
         messages.warning(request, changed.message)
         return _dry_run(request, flow, pending, changed.plan)
-    except (UnreadableFileError, ValidationError, IntegrityError):
+    except ValidationError as error:  # a rule of the whole (a record holds at most so many rows)
+        messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": " ".join(error.messages)})
+        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
+    except (UnreadableFileError, IntegrityError):
         messages.error(request, NOT_APPLIED)
         return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
     messages.success(request, _imported(pending.file_name, counts[CREATE], counts[UPDATE], counts[UNCHANGED]))
@@ -247,9 +254,13 @@ def export(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
     model: Any = flow.spec.get_model()
     fields = [model._meta.get_field(name) for name in flow.spec.columns]
     related = [f.name for f in fields if f.is_relation and not f.many_to_many]
-    rows = flow.export_rows(request.user).select_related(*related).prefetch_related(*flow.spec.many())
-    lines = ([neutralise(export_cell(row, f)) for f in fields] for row in rows.order_by("pk"))
-    return _csv_response(f"{flow.key}.csv", list(flow.spec.columns), lines)
+    rows = list(
+        flow.export_rows(request.user).select_related(*related).prefetch_related(*flow.spec.many()).order_by("pk")
+    )
+    if set(restricted_fields(model)) & set(flow.spec.columns):  # names leave the portal: a logged read
+        access_record_many(actor=request.user, objs=rows, path=request.path)
+    lines = ([neutralise(export_cell(row, f)) for f in fields] for row in rows)
+    return _csv_response(f"{flow.key.replace(':', '-')}.csv", list(flow.spec.columns), lines)
 
 
 def _csv_response(name: str, header: list[str], rows: Any) -> HttpResponse:
@@ -278,6 +289,27 @@ def only_get_post(view: Any) -> Any:
         return view(request, *args, **kwargs)  # type: ignore[no-any-return]
 
     return guarded
+
+
+def family_urlpatterns(name: str, base: str) -> list[URLPattern]:
+    """The import pages of each parent of the family `name`, under `base` ("<name>/<int:parent>/")."""
+
+    def page(view: Any) -> Any:
+        def bound(request: AuthenticatedHttpRequest, parent: int, **kwargs: Any) -> HttpResponse:
+            try:
+                flow = flow_of(f"{name}:{parent}")
+            except KeyError:
+                raise Http404 from None
+            return view(request, flow, **kwargs)  # type: ignore[no-any-return]
+
+        return bound
+
+    return [
+        path(base, only_get_post(page(upload_page)), name=f"{name}_import"),
+        path(f"{base}<int:pk>/", page(job_page), name=f"{name}_import_job"),
+        path(f"{base}<int:pk>/errors/", page(errors_file), name=f"{name}_import_errors"),
+        path(f"{base}export/", page(export), name=f"{name}_export"),
+    ]
 
 
 def flow_urlpatterns(key: str, base: str) -> list[URLPattern]:

@@ -46,6 +46,10 @@ class RecordPart:
     # Its rows are tallies (how many women and men of one community attended), not things: the
     # dashboard adds up their `summed` fields and never counts the rows themselves.
     tally: bool = False
+    # The fields that name a row in a spreadsheet (a participant's name): with them, the record's author
+    # imports its rows from a file (a sign-in sheet) onto a draft or returned record, a row of that
+    # name updated in place (`mission.records.imports`).
+    import_key: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:

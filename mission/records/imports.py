@@ -6,7 +6,7 @@ of it shown. The export gives the author's records still open to them, to edit a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -18,7 +18,7 @@ from simple_history.utils import update_change_reason
 from mission.accounts.permissions import Capability, has_capability, may_record, reads_department
 from mission.imports.flows import ImportFlow
 from mission.imports.spec import ImportSpec, Refusal, Writer
-from mission.records.declaration import RecordType
+from mission.records.declaration import RecordPart, RecordType
 from mission.review.models import EDITABLE_BY_AUTHOR
 from mission.review.permissions import may_edit
 
@@ -37,11 +37,9 @@ def _spec(record_type: RecordType) -> ImportSpec:
     them out: a new record takes the default, one there keeps its value)."""
     meta: Any = record_type.get_model()._meta
 
-    def optional(name: str) -> bool:
-        field = meta.get_field(name)
-        return field.has_default() or not field.formfield().required
-
-    optional_fields = tuple(n for n in record_type.fields if n not in record_type.import_key and optional(n))
+    optional_fields = tuple(
+        n for n in record_type.fields if n not in record_type.import_key and _optional(meta.get_field(n))
+    )
     return ImportSpec(
         record_type.model, key=record_type.import_key, columns=record_type.fields, optional=optional_fields
     )
@@ -97,3 +95,82 @@ def record_import_flow(record_type: RecordType, namespace: str, department: str)
         writer=writer,
         description=DESCRIPTION,
     )
+
+
+# --- A record's rows (participants) from a sign-in sheet --------------------------------------------
+PART_DESCRIPTION = gettext_lazy(
+    "One row per person, as on a sign-in sheet; a row whose name is already on the record updates that "
+    "person, any other row is added. Codes for the choices (sex, age band, community). Nobody is removed: "
+    "remove a person on the record's form."
+)
+
+
+def part_import_name(record_type: RecordType, part: RecordPart, namespace: str) -> str:
+    return f"{namespace}-{record_type.path}-{part.name}"
+
+
+def part_import_family(record_type: RecordType, part: RecordPart, namespace: str) -> Callable[[int], ImportFlow]:
+    """The import of `part`'s rows onto one record (its key in the URL), for the record's author while
+    it is a draft or returned, through `record_update` (the lock, the version, the rows' numbers)."""
+    model: Any = record_type.get_model()
+    part_model: Any = part.get_model()
+    name = part_import_name(record_type, part, namespace)
+    optional = tuple(n for n in part.fields if n not in part.import_key and _optional(part_model._meta.get_field(n)))
+    spec = ImportSpec(part.model, key=part.import_key, columns=part.fields, optional=optional)
+
+    def make(pk: int) -> ImportFlow:
+        record = model._default_manager.get(pk=pk)
+
+        def writer(user: Any) -> Writer:
+            from mission.records.services import record_update
+
+            def write(rows: Sequence[tuple[str, Any]], reason: str) -> None:
+                changed = [
+                    {**({"id": form.instance.pk} if action == "update" else {}), **form.cleaned_data}
+                    for action, form in rows
+                ]
+                current = model._default_manager.get(pk=pk)
+                record_update(
+                    actor=user,
+                    record=current,
+                    expected_version=current.version,
+                    fields={},
+                    parts={part: changed},
+                    reason=reason,
+                )
+
+            return write
+
+        def back() -> str:
+            return reverse(f"{namespace}:{record_type.url_name('detail')}", args=[pk])
+
+        return ImportFlow(
+            key=f"{name}:{pk}",
+            spec=spec,
+            may_import=lambda user: may_edit(user, record) and may_record(user, record),
+            namespace="imports",
+            prefix=f"{name}_",
+            back=back,
+            export_rows=lambda user: part_model._default_manager.filter(**{part.link(): record}),
+            writer=writer,
+            rows=lambda: part_model._default_manager.filter(**{part.link(): record}),
+            url_args=(pk,),
+            exists_for=lambda user: model.objects.visible_to(user).filter(pk=pk).exists(),
+            description=PART_DESCRIPTION,
+        )
+
+    return make
+
+
+def _optional(field: Any) -> bool:
+    return bool(field.has_default() or not field.formfield().required)
+
+
+def part_imports(record_type: RecordType, namespace: str, user: Any, record: Any) -> list[tuple[Any, str]]:
+    """The record page's links to import its rows, for whoever may: (the rows' name, the URL)."""
+    found = []
+    for part in record_type.parts:
+        if part.import_key and may_edit(user, record) and may_record(user, record):
+            url = reverse(f"imports:{part_import_name(record_type, part, namespace)}_import", args=[record.pk])
+            found.append((part.get_model()._meta.verbose_name_plural, url))
+    return found

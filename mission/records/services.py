@@ -90,15 +90,18 @@ def record_update(
     fields: Mapping[str, object],
     submit: bool = False,
     parts: PartRows | None = None,
+    reason: str = "",
 ) -> ReviewedRecord:
     """The author's change of their draft or returned record (and its parts' rows), saved as a draft
     or, with `submit`, sent for review. Refused with a ConcurrentEditError when it changed since
-    `expected_version`."""
+    `expected_version`. `reason`: its history's (an import's "import of <file>")."""
     record_edit(actor=actor, record=record, expected_version=expected_version)
     record_summary_mark_moved(record)  # its date or place may change: the month it leaves changes too
     _apply(record, fields, actor)
     _require_place(actor, record, fields)
-    parts_save(record, parts or {}, actor=actor)
+    parts_save(record, parts or {}, actor=actor, reason=reason)
+    if reason:
+        record._change_reason = reason
     if submit:
         parts_complete(record)
         record_submit(actor=actor, record=record, fields=tuple(fields))

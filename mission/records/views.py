@@ -37,6 +37,7 @@ from mission.records import forms as record_forms
 from mission.records.cells import FieldColumn, cells_of, columns_of
 from mission.records.declaration import RecordType
 from mission.records.flags import flag_model_of, flags_of, record_flag_close, rules_of
+from mission.records.imports import part_imports, record_import_key
 from mission.records.parts import (
     PartFormSet,
     PartRows,
@@ -166,7 +167,6 @@ class RecordPages:
         if not self.record_type.import_key:
             return ""
         from mission.imports.flows import flow_of
-        from mission.records.imports import record_import_key
 
         flow = flow_of(record_import_key(self.record_type, self.namespace))
         return flow.url("import") if flow.may_import(request.user) else ""
@@ -242,6 +242,7 @@ class RecordPages:
             may_follow_up=may_follow_up(user, record),
             flag_error=flag_error,
             attachments=attachment_panel(request, record),
+            part_imports=part_imports(self.record_type, self.namespace, user, record),
         )
         return render(request, "records/detail.html", context)
 

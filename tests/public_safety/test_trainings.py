@@ -156,3 +156,25 @@ def test_the_api_gives_the_mean_gain_and_evaluation_per_group_under_the_threshol
     published = {r["group"]: r for r in bearer(key).get(route, {"group_by": "topic"}).json()["results"]}
     assert published["HATE_CRIME_INV"]["mean_gain"] == 30.0  # five trainees have a gain
     assert published[cyber.code]["mean_gain"] is None  # three: too few
+
+
+@pytest.mark.parametrize(
+    ("key", "name"), [("training_draft", "trainings-trainee"), ("mentoring_draft", "mentoring-mentee")]
+)
+def test_a_sign_in_sheet_of_trainees_or_mentees_round_trips(public_safety_actors, public_safety_objects, key, name):
+    """The kit's import of a record's people, declared on these parts too: the export of the draft's
+    people imports back unchanged; one more row adds a person."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record = public_safety_objects[key]
+    client = client_for(public_safety_actors["monitor"])
+    url = reverse(f"imports:public_safety-{name}_import", args=[record.pk])
+    exported = client.get(reverse(f"imports:public_safety-{name}_export", args=[record.pk]))
+    assert exported.status_code == 200
+    upload = SimpleUploadedFile("sheet.csv", exported.content, content_type="text/csv")
+    response = client.post(url, {"file": upload})
+    assert {row.action for row in response.context["plan"].rows} == {"unchanged"}
+    header, first = exported.content.decode("utf-8-sig").splitlines()[:2]
+    added = "Drita Prova," + first.split(",", 1)[1]  # someone else with the same details
+    response = client.post(url, {"file": SimpleUploadedFile("one.csv", f"{header}\n{added}\n".encode())})
+    assert [row.action for row in response.context["plan"].rows] == ["create"]
