@@ -92,4 +92,5 @@ class FigureTable:
             prefix=f"{self.name}_",
             back=back,
             refusal=self.refusal,
+            file_name=self.path,
         )

@@ -49,6 +49,11 @@ class ImportFlow:
     # user who may not see the parent finds nothing there (404), not a refusal.
     url_args: tuple[object, ...] = ()
     exists_for: Callable[[Any], bool] | None = None
+    file_name: str = ""  # the stem of its files' names (the export, the refused rows); default: the key
+
+    @property
+    def file_stem(self) -> str:
+        return self.file_name or self.key.replace(":", "-")
 
     def url(self, page: str, *args: object) -> str:
         return reverse(f"{self.namespace}:{self.prefix}{page}", args=(*self.url_args, *args))

@@ -385,22 +385,57 @@ class _Lines:
 NOT_YOURS = _lazy("A row with this key exists that you may not change.")
 
 
+def _errors_of(error: ValidationError) -> dict[str, list[str]]:
+    if not hasattr(error, "error_dict"):
+        return {ROW: list(error.messages)}
+    return {(ROW if name == NON_FIELD_ERRORS else name): list(found) for name, found in error.message_dict.items()}
+
+
+def _fill_blanks(instance: Any, cells: dict[str, str], spec: ImportSpec, columns: tuple[str, ...], before: Any) -> None:
+    """A blank optional cell of a field that may not be empty: the row's value on a row there, the
+    default on a new one (a blank age band is "unknown", a blank role "participant")."""
+    for name in columns:
+        model_field = instance._meta.get_field(name)
+        if name not in spec.optional or cells.get(name, "").strip() or model_field.many_to_many or model_field.blank:
+            continue
+        if before:
+            setattr(instance, name, before[name])
+        elif model_field.has_default():
+            setattr(instance, model_field.attname, model_field.get_default())
+
+
+def _check_model(instance: Any, columns: tuple[str, ...]) -> None:
+    """The model's rules on the file's fields as the line and `prepare` left them (the form left a blank
+    optional one out): a reference row found by its code is not looked up again."""
+    excluded = [
+        f.name
+        for f in instance._meta.fields
+        if f.name not in columns or (f.is_relation and getattr(instance, f.attname) is not None)
+    ]
+    instance.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+
+
 def _row_plan(spec: ImportSpec, line: int, cells: dict[str, str], rules: _Lines, existing: Any) -> RowPlan:
     model: Any = spec.get_model()
     if existing is not None and rules.refuse is not None and rules.refuse(existing):
-        # Another's row: say so on the key, and show nothing of what it holds.
-        return RowPlan(line, ERROR, cells, errors={ROW: [str(NOT_YOURS)]})
+        # Another's row: refused as the line would be were the row not there (another region's row is
+        # refused as out of the region, which says nothing of whether it exists); a row the reader may
+        # see but not change is said to be there, and nothing of what it holds is shown.
+        as_new = _row_plan(spec, line, cells, rules, None)
+        return as_new if as_new.action == ERROR else RowPlan(line, ERROR, cells, errors={ROW: [str(NOT_YOURS)]})
     compared = (*rules.columns, *(n for n in spec.optional if n not in rules.columns))
     before = _values(existing, compared) if existing is not None else {}
     form = rules.form_class(cells, instance=existing)
     if not form.is_valid():
         errors = {(ROW if name == NON_FIELD_ERRORS else name): list(e) for name, e in form.errors.items()}
         return RowPlan(line, ERROR, cells, errors=errors)
-    if rules.prepare is not None:
-        try:
+    _fill_blanks(form.instance, cells, spec, rules.columns, before)
+    try:
+        if rules.prepare is not None:
             rules.prepare(form.instance)
-        except ValidationError as error:
-            return RowPlan(line, ERROR, cells, errors={ROW: list(error.messages)})
+        _check_model(form.instance, rules.columns)
+    except ValidationError as error:
+        return RowPlan(line, ERROR, cells, errors=_errors_of(error))
     refused = rules.refuse(form.instance) if rules.refuse is not None else {}
     if refused:
         return RowPlan(line, ERROR, cells, errors={name: [message] for name, message in refused.items()})
@@ -512,6 +547,9 @@ def import_apply(
     rows it updates are locked while it plans again: raises PlanChangedError when that plan differs,
     UnreadableFileError when it cannot apply. The rows are written at once, or by `rules.write`."""
     model: Any = spec.get_model()
+    # Claimed first: a second click waits for the first, then finds the file applied (and forgotten).
+    if not PendingImport.objects.select_for_update().filter(pk=pending.pk, cells__gt="").exists():
+        raise UnreadableFileError(_("This file has been applied already."))
     plan = import_plan(spec, import_table(pending), rules, lock=True, progress=progress)
     if plan.digest() != expected:
         raise PlanChangedError(plan)

@@ -9,9 +9,11 @@ import logging
 from typing import Any
 
 from celery import shared_task
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.utils import translation
 
+from mission.concurrency import ConcurrentEditError
 from mission.encryption import encrypt
 from mission.imports.flows import flow_of
 from mission.imports.models import ImportState, PendingImport
@@ -50,8 +52,13 @@ def _failed(pk: int) -> None:
 
 
 @shared_task
-def import_check(pk: int) -> str:
-    """Make the dry run of a long file and keep it for its page."""
+def import_check(pk: int, language: str = "") -> str:
+    """Make the dry run of a long file, in its author's language, and keep it for its page."""
+    with translation.override(language or None):
+        return _check(pk)
+
+
+def _check(pk: int) -> str:
     pending = PendingImport.objects.filter(pk=pk, state=ImportState.CHECKING).select_related("user").first()
     if pending is None:
         return "gone"
@@ -68,26 +75,29 @@ def import_check(pk: int) -> str:
 
 
 @shared_task
-def import_apply_job(pk: int, expected: str) -> str:
-    """Apply a long file's dry run as the user confirmed it (`expected`: its digest), all or nothing."""
+def import_apply_job(pk: int, expected: str, language: str = "") -> str:
+    """Apply a long file's dry run as the user confirmed it (`expected`: its digest), all or nothing.
+    Its rows are written in one transaction: the page shows that it is writing, not how far."""
+    with translation.override(language or None):
+        return _apply(pk, expected)
+
+
+def _apply(pk: int, expected: str) -> str:
     pending = PendingImport.objects.filter(pk=pk, state=ImportState.APPLYING).select_related("user").first()
     if pending is None:
         return "gone"
-    flow = flow_of(pending.flow)
-    user = pending.user
-    rules = flow.rules_for(user)
     try:
-        counts = import_apply(
-            flow.spec, pending, actor=user, expected=expected, rules=rules, progress=_progress(pk), forget=False
-        )
-    except PlanChangedError as changed:
-        _checked(pending, changed.plan, {"kind": "changed"})
-        return "changed"
-    except (UnreadableFileError, ValidationError, IntegrityError):
-        plan = import_plan(flow.spec, import_table(pending), rules)
-        _checked(pending, plan, {"kind": "not_applied"})
-        return "not applied"
-    except Exception as error:
+        flow = flow_of(pending.flow)
+        rules = flow.rules_for(pending.user)
+        try:
+            counts = import_apply(flow.spec, pending, actor=pending.user, expected=expected, rules=rules, forget=False)
+        except PlanChangedError as changed:
+            _checked(pending, changed.plan, {"kind": "changed"})
+            return "changed"
+        except (UnreadableFileError, ValidationError, IntegrityError, ConcurrentEditError, PermissionDenied):
+            _checked(pending, import_plan(flow.spec, import_table(pending), rules), {"kind": "not_applied"})
+            return "not applied"
+    except Exception as error:  # said by its kind alone: a message could quote a cell
         logger.error("import %s could not be applied: %s", pk, type(error).__name__)
         _failed(pk)
         return "failed"

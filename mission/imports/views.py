@@ -17,11 +17,12 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.audit.services import access_record_many
+from mission.concurrency import ConcurrentEditError
 from mission.encryption import DecryptionError, decrypt
 from mission.exports.formulas import neutralise
 from mission.imports.flows import ImportFlow, flow_of, targets
@@ -105,7 +106,7 @@ def upload_page(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResp
             else:
                 pending = import_keep(table, user=request.user, spec=flow.spec, file_name=file.name, flow=flow.key)
                 if is_job(table):
-                    _enqueue_check(pending.pk)
+                    _enqueue_check(pending.pk, get_language())
                     return redirect(flow.url("import_job", pending.pk))
                 return _dry_run(request, flow, pending, import_plan(flow.spec, table, _rules(request, flow)))
     columns = [(name, name in flow.spec.optional) for name in flow.spec.columns]
@@ -113,10 +114,11 @@ def upload_page(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResp
     return render(request, "imports/upload.html", context)
 
 
-def _enqueue_check(pk: int) -> None:
+def _enqueue_check(pk: int, language: str) -> None:
+    """The job checks the file in the user's language: the dry run's labels and errors are its text."""
     from mission.imports.tasks import import_check
 
-    transaction.on_commit(lambda: import_check.delay(pk))
+    transaction.on_commit(lambda: import_check.delay(pk, language))
 
 
 def _dry_run(
@@ -180,7 +182,10 @@ def _apply(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
     except ValidationError as error:  # a rule of the whole (a record holds at most so many rows)
         messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": " ".join(error.messages)})
         return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
-    except (UnreadableFileError, IntegrityError):
+    except (UnreadableFileError, IntegrityError, ConcurrentEditError, PermissionDenied):
+        if not PendingImport.objects.filter(pk=pending.pk).exists():  # a second click: the first applied it
+            messages.info(request, _("This file has been applied already."))
+            return redirect(flow.back())
         messages.error(request, NOT_APPLIED)
         return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
     messages.success(request, _imported(pending.file_name, counts[CREATE], counts[UPDATE], counts[UNCHANGED]))
@@ -206,7 +211,8 @@ def _apply_job(
         state=ImportState.APPLYING, done=0
     )
     if started:
-        transaction.on_commit(lambda: import_apply_job.delay(pending.pk, digest))
+        language = get_language()
+        transaction.on_commit(lambda: import_apply_job.delay(pending.pk, digest, language))
     return redirect(flow.url("import_job", pending.pk))
 
 
@@ -229,7 +235,8 @@ def job_page(request: AuthenticatedHttpRequest, flow: ImportFlow, pk: int) -> Ht
         said = _imported(pending.file_name, *counts)
         return render(request, "imports/job.html", _context(request, flow, pending=pending, said=said))
     working = pending.state in (ImportState.CHECKING, ImportState.APPLYING)
-    context = _context(request, flow, pending=pending, working=working, percent=_percent(pending))
+    applying = pending.state == ImportState.APPLYING  # its rows are written in one transaction: no count
+    context = _context(request, flow, pending=pending, working=working, applying=applying, percent=_percent(pending))
     return render(request, "imports/job.html", context)
 
 
@@ -243,7 +250,7 @@ def errors_file(request: AuthenticatedHttpRequest, flow: ImportFlow, pk: int) ->
     pending = _pending(request, flow, pk)
     plan = _kept_plan(pending) or import_plan(flow.spec, import_table(pending), _rules(request, flow))
     header, rows = error_rows(flow.spec, plan)
-    return _csv_response(f"{flow.key.rsplit('.', 1)[-1]}-errors.csv", header, rows)
+    return _csv_response(f"{flow.file_stem}-errors.csv", header, rows)
 
 
 def export(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
@@ -260,7 +267,7 @@ def export(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
     if set(restricted_fields(model)) & set(flow.spec.columns):  # names leave the portal: a logged read
         access_record_many(actor=request.user, objs=rows, path=request.path)
     lines = ([neutralise(export_cell(row, f)) for f in fields] for row in rows)
-    return _csv_response(f"{flow.key.replace(':', '-')}.csv", list(flow.spec.columns), lines)
+    return _csv_response(f"{flow.file_stem}.csv", list(flow.spec.columns), lines)
 
 
 def _csv_response(name: str, header: list[str], rows: Any) -> HttpResponse:

@@ -66,7 +66,7 @@ def record_import_flow(record_type: RecordType, namespace: str, department: str)
 
         def write(rows: Sequence[tuple[str, Any]], reason: str) -> None:
             for action, form in rows:
-                fields = {name: form.cleaned_data[name] for name in form.fields}
+                fields = _as_planned(form)
                 if action == "create":
                     record = record_create(actor=user, model=model, fields=fields)
                 else:  # read again: the services compare what it held (the month it leaves) with what it gets
@@ -126,10 +126,10 @@ def part_import_family(record_type: RecordType, part: RecordPart, namespace: str
 
             def write(rows: Sequence[tuple[str, Any]], reason: str) -> None:
                 changed = [
-                    {**({"id": form.instance.pk} if action == "update" else {}), **form.cleaned_data}
+                    {**({"id": form.instance.pk} if action == "update" else {}), **_as_planned(form)}
                     for action, form in rows
                 ]
-                current = model._default_manager.get(pk=pk)
+                current = model._default_manager.select_for_update().get(pk=pk)  # its version, held
                 record_update(
                     actor=user,
                     record=current,
@@ -160,6 +160,11 @@ def part_import_family(record_type: RecordType, part: RecordPart, namespace: str
         )
 
     return make
+
+
+def _as_planned(form: Any) -> dict[str, Any]:
+    """The file's fields as the plan left them on the row (a blank cell given its default or its value)."""
+    return {name: getattr(form.instance, name) for name in form.fields}
 
 
 def _optional(field: Any) -> bool:

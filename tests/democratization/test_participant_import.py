@@ -122,3 +122,39 @@ def test_who_may_import_a_sign_in_sheet(actor, democratization_actors, democrati
             assert status == expected[actor], (key, url, actor)
     missing = reverse(f"imports:{NAME}_import", args=[999_999])
     assert client.get(missing).status_code == {"anonymous": 302, "partner": 403}.get(actor, 404)
+
+
+def test_blank_cells_of_fields_that_may_not_be_empty_take_the_default_or_keep_the_value(
+    democratization_actors, democratization_objects
+):
+    monitor = democratization_actors["monitor"]
+    activity = democratization_objects["activity_draft"]  # Rina Provë: 18 to 25, participant
+    url, _export = _urls(activity)
+    client = client_for(monitor)
+    response = client.post(url, {"file": _file("Rina Provë,female,,,", "Besa Test,female,,,")})
+    assert [row.action for row in response.context["plan"].rows] == ["unchanged", "create"]
+    client.post(url, {"pending": response.context["pending"].pk, "digest": response.context["plan"].digest()})
+    people = {p.name: p for p in Participant.objects.filter(activity=activity)}
+    assert (people["Rina Provë"].age_band, people["Rina Provë"].role) == ("18_25", "participant")
+    assert (people["Besa Test"].age_band, people["Besa Test"].role) == ("unknown", "participant")
+
+
+def test_a_file_applied_twice_adds_nobody_twice(democratization_actors, democratization_objects):
+    from mission.imports.flows import flow_of
+    from mission.imports.services import UnreadableFileError, import_apply
+
+    monitor = democratization_actors["monitor"]
+    activity = democratization_objects["activity_draft"]
+    url, _export = _urls(activity)
+    response = client_for(monitor).post(url, {"file": _file("Besa Test,female,26_40,participant,")})
+    pending, digest = response.context["pending"], response.context["plan"].digest()
+    flow = flow_of(f"{NAME}:{activity.pk}")
+    rules = flow.rules_for(monitor)
+    import_apply(flow.spec, pending, actor=monitor, expected=digest, rules=rules, forget=False)
+    pending.refresh_from_db()
+    pending.cells = ""  # as a job leaves it once applied
+    pending.save()
+    with pytest.raises(UnreadableFileError):  # the second click (or a retried job) finds it applied
+        import_apply(flow.spec, pending, actor=monitor, expected=digest, rules=rules)
+    assert Participant.objects.filter(activity=activity, ordinal=2).count() == 1
+    assert Participant.objects.filter(activity=activity).count() == 2

@@ -99,6 +99,29 @@ def test_institutions_update_in_place_by_their_code(administrator):
     assert institution.name_en == "Renamed"
 
 
+def test_an_institution_s_departments_are_known_codes_kept_as_the_queries_read_them(administrator):
+    institution = Institution.objects.first()
+    client = client_for(administrator)
+    header = "code,name_en,name_sq,name_sr,kind,departments"
+    names = f"{institution.name_en},{institution.name_sq},{institution.name_sr},{institution.kind}"
+    response = client.post(
+        INSTITUTIONS,
+        {"file": _file(header, f"{institution.code},{names},rights; democratization", f"NEW-1,{names},rights;police")},
+    )
+    good, bad = response.context["plan"].rows
+    assert bad.errors == {
+        "departments": [
+            "Not a department's code: police. The codes are: rights, democratization, public_safety, mission."
+        ]
+    }
+    again = client.post(INSTITUTIONS, {"file": _file(header, f"{institution.code},{names},rights; democratization")})
+    client.post(INSTITUTIONS, {"pending": again.context["pending"].pk, "digest": again.context["plan"].digest()})
+    institution.refresh_from_db()
+    assert institution.departments == "rights;democratization"
+    assert Institution.objects.concerning("democratization").filter(pk=institution.pk).exists()
+    assert good.action in ("update", "unchanged")
+
+
 class TestALongFile:
     LINES = [f"FT-NEW-{n:02d},Team {n},Ekipi {n},Tim {n},PRZ,20" for n in range(1, 6)]
 
@@ -171,6 +194,30 @@ class TestALongFile:
         assert "Apply the import" not in dry_run.content.decode()
         rows = _rows(client.get(dry_run.context["errors_url"]))
         assert [row[:2] for row in rows[1:]] == [["7", "FT-BAD"]]
+
+    def test_a_job_is_checked_in_its_author_s_language(self, administrator, django_capture_on_commit_callbacks):
+        client = client_for(administrator)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                TEAMS, {"file": _file(TEAM_HEADER, *self.LINES[:3], "FT-X,X,X,X,PRZ,99")}, HTTP_ACCEPT_LANGUAGE="sq"
+            )
+        plan = client.get(response.url, HTTP_ACCEPT_LANGUAGE="sq").context["plan"]
+        assert plan.rows[-1].errors["municipalities"] == ["Të panjohur: 99. Jepni kodet, me ; ndërmjet tyre."]
+
+    def test_a_job_whose_import_is_gone_when_applied_says_it_failed(
+        self, administrator, django_capture_on_commit_callbacks
+    ):
+        client = client_for(administrator)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(TEAMS, {"file": _file(TEAM_HEADER, *self.LINES)})
+        plan = client.get(response.url).context["plan"]
+        pending = PendingImport.objects.get()
+        with django_capture_on_commit_callbacks() as started:
+            client.post(TEAMS, {"pending": pending.pk, "digest": plan.digest()})
+        PendingImport.objects.update(flow="no-longer-declared")
+        started[0]()
+        assert PendingImport.objects.get().state == ImportState.FAILED  # not left applying for ever
+        assert not FieldTeam.objects.filter(code__startswith="FT-NEW-").exists()
 
     def test_a_job_that_fails_says_so_and_writes_nothing(self, administrator, django_capture_on_commit_callbacks):
         client = client_for(administrator)

@@ -84,8 +84,8 @@ class TestSchedule:
         )
         response = _dry_run(client_for(monitor), _file(f"BC-MI,K. nr. 5/2026,{DAY},09:00,7,", header=HEADER))
         (row,) = response.context["plan"].rows
-        assert row.action == "error"
-        assert row.errors == {"": ["A row with this key exists that you may not change."]}
+        # Refused as if it were not there: nothing says another region plans this hearing.
+        assert row.errors == {"municipality": ["You plan hearings of your own region only."]}
         assert "Secret note" not in response.content.decode()
 
     def test_a_case_of_another_region_is_never_linked(self, case, other_region_monitor):
