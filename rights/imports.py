@@ -3,7 +3,6 @@ monitoring plan, and the courts themselves (reference data, kept by administrato
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -35,8 +34,8 @@ def schedule_refusal(user: Any) -> Refusal:
 def schedule_preparer(user: Any) -> Preparer:
     """As the plan's form does: who entered it; the case the planner reads that has this court and
     number (never another region's); a blank municipality from that case, else the court's seat."""
-    cases = Case.objects.visible_to(user)
-    found: dict[tuple[int, str], Case | None] = {}
+    cases = Case.objects.visible_to(user).select_related("municipality").only("case_number", "municipality")
+    by_court: dict[int, dict[str, Case]] = {}  # a court's cases the planner reads, read once per court
 
     def prepare(planned: Any) -> None:
         if planned.created_by_id is None:
@@ -45,10 +44,9 @@ def schedule_preparer(user: Any) -> Preparer:
             planned.category = CaseCategory.OTHER
         if not planned.status:
             planned.status = PlanStatus.SCHEDULED
-        key = (planned.court_id, planned.case_number.strip())
-        if key not in found:
-            found[key] = cases.filter(court=key[0], case_number=key[1]).select_related("municipality").first()
-        planned.case = found[key]
+        if planned.court_id not in by_court:
+            by_court[planned.court_id] = {c.case_number: c for c in cases.filter(court=planned.court_id)}
+        planned.case = by_court[planned.court_id].get(planned.case_number.strip())
         if planned.municipality_id is None:
             if planned.case is not None:
                 planned.municipality = planned.case.municipality
@@ -62,5 +60,4 @@ def schedule_preparer(user: Any) -> Preparer:
 
 def schedule_rows(user: Any) -> QuerySet[PlannedHearing]:
     """The plan from today on that the user reads: to edit in a spreadsheet and import back."""
-    today = timezone.localdate() - datetime.timedelta(days=0)
-    return PlannedHearing.objects.visible_to(user).filter(date__gte=today)
+    return PlannedHearing.objects.visible_to(user).filter(date__gte=timezone.localdate())

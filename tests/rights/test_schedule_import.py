@@ -203,3 +203,18 @@ def test_an_administrator_imports_courts_and_the_option_lists_follow(administrat
     branch = Court.objects.get(code="BC-PZ-NEW")
     assert (branch.parent.code, branch.seat.code) == ("BC-PZ", "20")
     assert reference_version() != before  # every process builds its option lists again
+
+
+def test_a_schedule_s_dry_run_costs_the_same_queries_for_five_hearings_and_twenty(monitor, case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(monitor)
+    counts = []
+    for size in (5, 20):
+        lines = [f"BC-PZ,K. {n}/2026,{DAY},{8 + n % 9:02d}:{n % 60:02d},1" for n in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            response = _dry_run(client, _file(*lines))
+        assert [row.action for row in response.context["plan"].rows] == ["create"] * size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
