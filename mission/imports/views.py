@@ -42,7 +42,6 @@ from mission.imports.services import (
     import_pending,
     import_plan,
     import_table,
-    is_job,
     read_table,
 )
 from mission.imports.spec import Rules
@@ -88,6 +87,11 @@ def _rules(request: AuthenticatedHttpRequest, flow: ImportFlow) -> Rules:
     return flow.rules_for(request.user)
 
 
+def _plan_again(request: AuthenticatedHttpRequest, flow: ImportFlow, pending: PendingImport) -> ImportPlan:
+    """The dry run of the kept file as the data stands now."""
+    return import_plan(flow.spec, import_table(pending), _rules(request, flow))
+
+
 def upload_page(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
     """The upload; its post shows the dry run (or starts the job of a long file); a confirmation's post
     applies it."""
@@ -105,7 +109,7 @@ def upload_page(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResp
                 upload.add_error("file", error.message)
             else:
                 pending = import_keep(table, user=request.user, spec=flow.spec, file_name=file.name, flow=flow.key)
-                if is_job(table):
+                if pending.state == ImportState.CHECKING:  # a long file: a job checks it
                     _enqueue_check(pending.pk, get_language())
                     return redirect(flow.url("import_job", pending.pk))
                 return _dry_run(request, flow, pending, import_plan(flow.spec, table, _rules(request, flow)))
@@ -181,13 +185,13 @@ def _apply(request: AuthenticatedHttpRequest, flow: ImportFlow) -> HttpResponse:
         return _dry_run(request, flow, pending, changed.plan)
     except ValidationError as error:  # a rule of the whole (a record holds at most so many rows)
         messages.error(request, _("Nothing was imported: %(reason)s") % {"reason": " ".join(error.messages)})
-        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
+        return _dry_run(request, flow, pending, _plan_again(request, flow, pending))
     except (UnreadableFileError, IntegrityError, ConcurrentEditError, PermissionDenied):
         if not PendingImport.objects.filter(pk=pending.pk).exists():  # a second click: the first applied it
             messages.info(request, _("This file has been applied already."))
             return redirect(flow.back())
         messages.error(request, NOT_APPLIED)
-        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
+        return _dry_run(request, flow, pending, _plan_again(request, flow, pending))
     messages.success(request, _imported(pending.file_name, counts[CREATE], counts[UPDATE], counts[UNCHANGED]))
     return redirect(flow.back())
 
@@ -222,7 +226,7 @@ def job_page(request: AuthenticatedHttpRequest, flow: ImportFlow, pk: int) -> Ht
     pending = _pending(request, flow, pk)
     outcome = json.loads(pending.outcome or "{}")
     if pending.state == ImportState.READ:
-        return _dry_run(request, flow, pending, import_plan(flow.spec, import_table(pending), _rules(request, flow)))
+        return _dry_run(request, flow, pending, _plan_again(request, flow, pending))
     plan = _kept_plan(pending)
     if pending.state == ImportState.CHECKED and plan is not None:
         if outcome.get("kind") == "changed":
@@ -248,7 +252,7 @@ def errors_file(request: AuthenticatedHttpRequest, flow: ImportFlow, pk: int) ->
     """The refused rows of a dry run, with what is wrong with each: to fix and upload again."""
     _require(request, flow)
     pending = _pending(request, flow, pk)
-    plan = _kept_plan(pending) or import_plan(flow.spec, import_table(pending), _rules(request, flow))
+    plan = _kept_plan(pending) or _plan_again(request, flow, pending)
     header, rows = error_rows(flow.spec, plan)
     return _csv_response(f"{flow.file_stem}-errors.csv", header, rows)
 

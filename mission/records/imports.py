@@ -19,6 +19,7 @@ from mission.accounts.permissions import Capability, has_capability, may_record,
 from mission.imports.flows import ImportFlow
 from mission.imports.spec import ImportSpec, Refusal, Writer
 from mission.records.declaration import RecordPart, RecordType
+from mission.records.parts import part_rows_of
 from mission.review.models import EDITABLE_BY_AUTHOR
 from mission.review.permissions import may_edit
 
@@ -32,17 +33,22 @@ def record_import_key(record_type: RecordType, namespace: str) -> str:
     return f"{namespace}-{record_type.path}"
 
 
-def _spec(record_type: RecordType) -> ImportSpec:
-    """The record's fields; those with a default or that may be empty are optional (a file may leave
-    them out: a new record takes the default, one there keeps its value)."""
-    meta: Any = record_type.get_model()._meta
+def _spec(declared: RecordType | RecordPart) -> ImportSpec:
+    """A record's (or a part's rows') fields as the columns; those with a default or that may be empty
+    are optional (a file may leave them out: a new row takes the default, one there keeps its value)."""
+    meta: Any = declared.get_model()._meta
 
-    optional_fields = tuple(
-        n for n in record_type.fields if n not in record_type.import_key and _optional(meta.get_field(n))
-    )
-    return ImportSpec(
-        record_type.model, key=record_type.import_key, columns=record_type.fields, optional=optional_fields
-    )
+    def optional(name: str) -> bool:
+        field = meta.get_field(name)
+        return name not in declared.import_key and bool(field.has_default() or not field.formfield().required)
+
+    fields = declared.fields
+    return ImportSpec(declared.model, key=declared.import_key, columns=fields, optional=tuple(filter(optional, fields)))
+
+
+def _may_change(user: Any, record: Any) -> bool:
+    """The record's author, while it is theirs to edit and where they record."""
+    return may_edit(user, record) and may_record(user, record)
 
 
 def record_import_flow(record_type: RecordType, namespace: str, department: str) -> ImportFlow:
@@ -54,7 +60,7 @@ def record_import_flow(record_type: RecordType, namespace: str, department: str)
     def refusal(user: Any) -> Refusal:
         def refuse(record: Any) -> dict[str, str]:
             if record.pk is not None:  # the import says no more of another's record than that it is refused
-                return {} if may_edit(user, record) and may_record(user, record) else {"": "refused"}
+                return {} if _may_change(user, record) else {"": "refused"}
             if may_record(user, record):
                 return {}
             return {"municipality": _("You record in the municipalities of your own region only.")}
@@ -113,10 +119,8 @@ def part_import_family(record_type: RecordType, part: RecordPart, namespace: str
     """The import of `part`'s rows onto one record (its key in the URL), for the record's author while
     it is a draft or returned, through `record_update` (the lock, the version, the rows' numbers)."""
     model: Any = record_type.get_model()
-    part_model: Any = part.get_model()
     name = part_import_name(record_type, part, namespace)
-    optional = tuple(n for n in part.fields if n not in part.import_key and _optional(part_model._meta.get_field(n)))
-    spec = ImportSpec(part.model, key=part.import_key, columns=part.fields, optional=optional)
+    spec = _spec(part)
 
     def make(pk: int) -> ImportFlow:
         record = model._default_manager.get(pk=pk)
@@ -147,13 +151,13 @@ def part_import_family(record_type: RecordType, part: RecordPart, namespace: str
         return ImportFlow(
             key=f"{name}:{pk}",
             spec=spec,
-            may_import=lambda user: may_edit(user, record) and may_record(user, record),
+            may_import=lambda user: _may_change(user, record),
             namespace="imports",
             prefix=f"{name}_",
             back=back,
-            export_rows=lambda user: part_model._default_manager.filter(**{part.link(): record}),
+            export_rows=lambda user: part_rows_of(record, part),
             writer=writer,
-            rows=lambda: part_model._default_manager.filter(**{part.link(): record}),
+            rows=lambda: part_rows_of(record, part),
             url_args=(pk,),
             exists_for=lambda user: model.objects.visible_to(user).filter(pk=pk).exists(),
             description=PART_DESCRIPTION,
@@ -167,15 +171,11 @@ def _as_planned(form: Any) -> dict[str, Any]:
     return {name: getattr(form.instance, name) for name in form.fields}
 
 
-def _optional(field: Any) -> bool:
-    return bool(field.has_default() or not field.formfield().required)
-
-
 def part_imports(record_type: RecordType, namespace: str, user: Any, record: Any) -> list[tuple[Any, str]]:
     """The record page's links to import its rows, for whoever may: (the rows' name, the URL)."""
     found = []
     for part in record_type.parts:
-        if part.import_key and may_edit(user, record) and may_record(user, record):
+        if part.import_key and _may_change(user, record):
             url = reverse(f"imports:{part_import_name(record_type, part, namespace)}_import", args=[record.pk])
             found.append((part.get_model()._meta.verbose_name_plural, url))
     return found

@@ -177,7 +177,7 @@ def parts_complete(record: ReviewedRecord) -> None:
     """Refuse a record going to review (or corrected) without the rows its parts need (`min_rows`)."""
     record_type = record_type_of(type(record))
     for part in record_type.parts if record_type else ():
-        if part.min_rows and _rows_of(record, part).count() < part.min_rows:
+        if part.min_rows and part_rows_of(record, part).count() < part.min_rows:
             model = part.get_model()
             raise ValidationError(
                 _("Add at least %(n)s %(rows)s before submitting.")
@@ -193,7 +193,7 @@ def _part_save(
 ) -> None:
     model: Any = part.get_model()  # a part's row: `ordinal` and the history's attributes
     link = part.link()
-    manager = _rows_of(record, part)  # read again: rows prefetched for the form are not the rows now
+    manager = part_rows_of(record, part)  # read again: rows prefetched for the form are not the rows now
     existing = {row.pk: row for row in manager}
     numbered = any(f.name == "ordinal" for f in model._meta.concrete_fields)
     for data in rows:
@@ -230,7 +230,7 @@ def _part_save(
         row._history_user = actor
         row._change_reason = reason or None
         row.save()
-    if _rows_of(record, part).count() > part.max_rows:
+    if part_rows_of(record, part).count() > part.max_rows:
         raise ValidationError(
             _("A record holds at most %(n)s %(rows)s.") % {"n": part.max_rows, "rows": model._meta.verbose_name_plural}
         )
@@ -248,7 +248,7 @@ def _next_ordinal(record: ReviewedRecord, part: RecordPart) -> int:
     """The next number of the record's rows of `part`, past every number it ever gave (a removed
     person's pseudonym is never given to someone else)."""
     model: Any = part.get_model()
-    now = _rows_of(record, part).aggregate(last=Max("ordinal"))["last"] or 0
+    now = part_rows_of(record, part).aggregate(last=Max("ordinal"))["last"] or 0
     ever = model.history.filter(**{f"{part.link()}_id": record.pk}).aggregate(last=Max("ordinal"))["last"] or 0
     return int(max(now, ever)) + 1
 
@@ -265,7 +265,8 @@ def history_holds_restricted(record: ReviewedRecord, parts: Sequence[RecordPart]
     return False
 
 
-def _rows_of(record: ReviewedRecord, part: RecordPart) -> models.QuerySet[models.Model]:
+def part_rows_of(record: ReviewedRecord, part: RecordPart) -> models.QuerySet[models.Model]:
+    """The record's rows of `part`."""
     return part.get_model()._default_manager.filter(**{part.link(): record})
 
 
