@@ -148,7 +148,9 @@ def _xlsx_finish(sheet: "WriteOnlyWorksheet") -> Finish:
     from openpyxl.cell import WriteOnlyCell
 
     def day(value: object) -> object:
-        if not isinstance(value, datetime.date):
+        # openpyxl shows a plain date as yyyy-mm-dd by itself; a styled cell of our own for each would
+        # cost a cell and a style lookup per date. Only a date and time is cut to its day's format.
+        if not isinstance(value, datetime.datetime):
             return value
         cell = WriteOnlyCell(sheet)
         cell.value, cell.number_format = value, "yyyy-mm-dd"

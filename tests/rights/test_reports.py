@@ -101,6 +101,8 @@ class TestFiles:
         rows = list(hearings.iter_rows(min_row=2, values_only=True))
         assert len(rows) == 4  # the four hearings of January to March
         assert isinstance(rows[0][0], datetime.datetime)
+        # Shown as a day, not a date and time: every date cell is formatted yyyy-mm-dd.
+        assert {row[0].number_format for row in hearings.iter_rows(min_row=2)} == {"yyyy-mm-dd"}
         assert {row[6] for row in rows} == {True, False}  # held, as booleans
         observations = list(workbook["Observations"].iter_rows(min_row=2, values_only=True))
         assert len(observations) == 2
