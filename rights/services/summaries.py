@@ -15,10 +15,11 @@ flags and interventions theirs with FOLLOW_UP (the follow-up table).
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, DateField, F, OuterRef, Q, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, Lag, TruncMonth
+from django.db.models.functions import Coalesce, Lag, TruncDate, TruncMonth
 
 from mission.dashboards.services import summaries_mark
 from mission.dashboards.summaries import Changes, Part, SummaryTable, month_of
@@ -360,20 +361,28 @@ FOLLOW_UP_COLUMNS = {
 
 
 def _flag_months(changes: Changes | None) -> int:
-    flags = (
+    """Flags by the month of their day (`flag_day`): a flag on a hearing by its hearing's date, read
+    through the hearings' (court, date) index, so a part reads its own hearings' flags, not every flag
+    of the court's cases; a flag on a whole case by the day it was raised. The two read apart, then
+    counted together."""
+
+    def flags(**month: Any) -> dict[str, Any]:
+        return dict(**month, **_case_dimensions("case__"), s_kind=Value("flag"), s_rule=F("rule"), s_status=F("status"))
+
+    on_hearings = (
         FlagModel.objects.order_by()
-        .alias(s_day=flag_day())
-        .filter(_in(changes, "s_day", "case__court_id"))
-        .values(
-            s_month=TruncMonth(flag_day(), output_field=DateField()),
-            **_case_dimensions("case__"),
-            s_kind=Value("flag"),
-            s_rule=F("rule"),
-            s_status=F("status"),
-        )
-        .annotate(s_count=Count("pk"))
+        .filter(_in(changes, "hearing__date", "hearing__court_id", "case__court_id"), hearing__isnull=False)
+        .values(**flags(s_month=TruncMonth("hearing__date", output_field=DateField())))
     )
-    return insert_select(FollowUpMonth, flags, FOLLOW_UP_COLUMNS)
+    raised = TruncDate("created_at")
+    on_cases = (
+        FlagModel.objects.order_by()
+        .alias(s_day=raised)
+        .filter(_in(changes, "s_day", "case__court_id"), hearing__isnull=True)
+        .values(**flags(s_month=TruncMonth(raised, output_field=DateField())))
+    )
+    columns = {**FOLLOW_UP_COLUMNS, "count": "=COUNT(*)"}
+    return insert_select(FollowUpMonth, on_hearings.union(on_cases, all=True), columns, group=True)
 
 
 def _intervention_months(changes: Changes | None) -> int:
