@@ -415,6 +415,13 @@ def generate(size: str) -> dict:
         for oid, (hid, _cid, date, _held, _rec, monitor, supervisor) in enumerate(observed, start=1):
             status = rng.choice(statuses)
             reviewed = status in ("approved", "returned")
+            # Written up within days of the hearing, reviewed a day later (never after now): a queue all
+            # submitted in one instant would leave the planner no estimate of a cursor's rows.
+            submitted = min(
+                datetime.datetime.combine(date, datetime.time(8), datetime.UTC)
+                + datetime.timedelta(days=2, minutes=rng.randrange(600)),
+                now,
+            )
             observation_rows.append(
                 (
                     oid,
@@ -426,9 +433,9 @@ def generate(size: str) -> dict:
                     questionnaire.pk,
                     status,
                     "Bench summary.",
-                    now if status != "draft" else None,
+                    submitted if status != "draft" else None,
                     supervisor if reviewed else None,
-                    now if reviewed else None,
+                    min(submitted + datetime.timedelta(days=1), now) if reviewed else None,
                     "",
                     1,
                     "",
