@@ -91,6 +91,13 @@ class Observation(ReviewedRecord):
             models.Index(fields=["status", "-hearing_date", "-id"], name="observation_status_date_idx"),
             # "Waiting for review" on the overview counts these without reading the table.
             models.Index(fields=["monitor"], condition=models.Q(status="submitted"), name="observation_waiting_idx"),
+            # The approved observations of a court's month, read from the index alone (summaries' ratings).
+            models.Index(
+                fields=["hearing"],
+                include=["id"],
+                condition=models.Q(status="approved"),
+                name="observation_approved_idx",
+            ),
         ]
 
     def __str__(self) -> str:
