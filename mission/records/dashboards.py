@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,9 @@ from mission.accounts.permissions import Capability, has_capability, scope_for
 from mission.api.disclosure import hidden_when_small
 from mission.choices import reference_values
 from mission.dashboards.charts import COUNT, Chart, Figure
+from mission.dashboards.counters import live_counts
 from mission.dashboards.registry import Activity, AttentionItem, DepartmentDashboards, Overview
+from mission.records.counters import waiting_name
 from mission.records.summary import STATUS, record_counts, record_status_counts, summary_name, type_key
 from mission.review.models import ReviewStatus
 
@@ -87,24 +89,10 @@ class RecordDashboards(DepartmentDashboards):
         return Overview(figures=figures, activity=activity if self.overview_activity else None)
 
     def attention(self, user: User, filters: Filters) -> list[AttentionItem]:
-        """The records waiting for review now, in the reader's scope (counted live, by the review
-        queue's index): every record type's count in one query."""
-        counted = []
-        for n, record_type in enumerate(self.records):
-            records = self._records(record_type, user).filter(status=ReviewStatus.SUBMITTED)
-            if filters.region_ids is not None:
-                records = records.filter(municipality__region_id__in=filters.region_ids)
-            counted.append(
-                records.order_by()
-                .annotate(record_type_number=Value(n))
-                .values("record_type_number")
-                .annotate(waiting=Count("pk"))
-            )
-        found = (
-            dict(counted[0].union(*counted[1:], all=True).values_list("record_type_number", "waiting"))
-            if counted
-            else {}
-        )
+        """The records waiting for review now, in the reader's scope: the live counts the records'
+        writes keep (`mission.records.counters`), one query over a few rows per region."""
+        names = [waiting_name(record_type.get_model()) for record_type in self.records]
+        counts = live_counts(names, user=user, region_ids=filters.region_ids)
         attention = []
         for n, record_type in enumerate(self.records):
             plural = record_type.get_model()._meta.verbose_name_plural
@@ -112,7 +100,7 @@ class RecordDashboards(DepartmentDashboards):
             queue = f"{self.namespace}:{record_type.url_name('queue')}"
             waiting_url = reverse(queue) if has_capability(user, Capability.REVIEW) else f"{url}?status=submitted"
             label = format_lazy(_("{records} waiting for review"), records=plural)
-            waiting: int | None = found.get(n, 0)
+            waiting: int | None = counts[names[n]].everyone
             if record_type.sensitive_counts:  # the reviewers find them in their queue, not as a small count
                 waiting = hidden_when_small(waiting)
             attention.append(AttentionItem(str(label), waiting, waiting_url))

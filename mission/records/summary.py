@@ -47,6 +47,7 @@ from mission.dashboards.models import RecordCount
 from mission.dashboards.registry import Summary, register_summary, summaries
 from mission.dashboards.services import summaries_mark
 from mission.dashboards.summaries import Changes, SummaryTable, month_of
+from mission.records.counters import waiting_counts, waiting_counts_keep
 from mission.records.deadlines import deadline_dimension, deadline_values
 from mission.records.shapes import IncidentRecord, ResponseStepRow
 from mission.review.models import ReviewStatus
@@ -338,7 +339,7 @@ def record_summary_mark_moved(record: models.Model) -> None:
 def record_summary_register(config: DepartmentConfig) -> None:
     """Register the department's summary and mark it on every save and delete of its records."""
     name = summary_name(config)
-    summary = Summary(name, lambda: record_summary_tables(config))
+    summary = Summary(name, lambda: record_summary_tables(config), live_counts=waiting_counts(config))
     if all(s.name != name for s in config.summaries):  # the department's summaries: its own and this one
         config.summaries = (*config.summaries, summary)
     register_summary(summary)
@@ -349,6 +350,7 @@ def record_summary_register(config: DepartmentConfig) -> None:
         uid = f"record-summary:{model._meta.label}"
         post_save.connect(_mark, sender=model, weak=False, dispatch_uid=uid)
         post_delete.connect(_mark, sender=model, weak=False, dispatch_uid=uid)
+    waiting_counts_keep(config)
 
 
 # --- Reading ---------------------------------------------------------------------------------------
