@@ -53,3 +53,67 @@ def test_values_are_escaped_and_words_translated():
     with translation.override("sq"):
         albanian = fragment.render({"value": ""})
     assert "Review" not in albanian
+
+
+# --- The kept top bar and side menu (mission/templatetags/fragments.py) ------------------------------
+def _shell(user, path: str, token: str, language: str = "en") -> tuple[str, str]:
+    from django.test import RequestFactory
+
+    from mission.navigation import sections_for
+    from mission.templatetags.fragments import page_header, page_nav
+
+    request = RequestFactory().get(path)
+    request.user = user
+    with translation.override(language):  # as the request's language is active for its context processors
+        context = Context({"request": request, "user": user, "csrf_token": token})
+        context["nav_sections"] = sections_for(user, request.path)
+        return str(page_header(context)), str(page_nav(context))
+
+
+def _fresh(user, path: str, token: str, language: str = "en") -> tuple[str, str]:
+    """The bar and the menu rendered from their templates, as before they were kept."""
+    from django.test import RequestFactory
+
+    from mission.navigation import sections_for
+    from mission.templatetags import fragments
+
+    request = RequestFactory().get(path)
+    with translation.override(language):
+        header = fragments.jinja(
+            "shell/header.html",
+            signed_in=True,
+            who=fragments._signed_in_name(user),
+            role=user.get_role_display(),
+            csrf=token,
+            languages=fragments._languages(),
+            language=language,
+            here=request.get_full_path(),
+            always_sign_out=not sections_for(user, request.path),
+        )
+        nav = fragments.jinja(
+            "shell/nav.html",
+            sections=sections_for(user, request.path),
+            staff=user.is_staff,
+            csrf=token,
+            sign_out=translation.gettext("Sign out (%(name)s)") % {"name": fragments._signed_in_name(user)},
+        )
+    return str(header), str(nav)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_kept_bar_and_menu_are_what_the_templates_write(supervisor, language):
+    pages = [
+        ("/trial-monitoring/hearings/?q=\"<b>'&x=1", "token" + "a" * 59),
+        ("/trial-monitoring/cases/", "token" + "b" * 59),  # another page, another token: nothing of the first
+        ("/trial-monitoring/hearings/?q=\"<b>'&x=1", "token" + "c" * 59),
+    ]
+    for path, token in pages:
+        assert _shell(supervisor, path, token, language) == _fresh(supervisor, path, token, language)
+
+
+def test_each_page_marks_its_own_menu_item(supervisor):
+    _header, hearings = _shell(supervisor, "/trial-monitoring/hearings/", "t" * 64)
+    _header, cases = _shell(supervisor, "/trial-monitoring/cases/", "t" * 64)
+    assert 'href="/trial-monitoring/hearings/" aria-current="page"' in hearings
+    assert 'href="/trial-monitoring/cases/" aria-current="page"' in cases
+    assert 'href="/trial-monitoring/hearings/" aria-current="page"' not in cases

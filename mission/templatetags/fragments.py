@@ -7,21 +7,26 @@ engine (settings.TEMPLATES), so no `{% load %}` is needed:
 - `{% filter_fields filterset %}`: a list's filter fields, kept while the reference data they offer is
   unchanged when the filter set says what else its form depends on (`form_key_parts()`);
 - `{% page_header %}` and `{% page_nav %}`: the top bar and the side menu of every page (base.html),
-  compiled: through Django's engine they cost about as much as the rest of a simple page.
+  compiled (through Django's engine they cost about as much as the rest of a simple page) and kept per
+  user's name, role, menu and language, the form token and the address put in on each page.
 """
 
 import functools
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.forms import BoundField
 from django.template import engines
+from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from markupsafe import escape
 
 from mission.choices import kept_while_reference_unchanged
 
@@ -110,22 +115,47 @@ def _request_and_user(context: template.Context) -> tuple[Any, Any]:
     return request, user if user is not None and user.is_authenticated else None
 
 
+# The top bar and the side menu are the same for every page a user opens in a language, but for the
+# form token (new on every page) and the address the language form returns to. Each is rendered once
+# with marks in their place, kept in this process, and the marks replaced: a fraction of rendering.
+_CSRF_MARK = "csrf0shell0mark0"  # letters and digits: escaping leaves it as it is, as it does a token
+_HERE_MARK = "here0shell0mark0"
+_kept_shells: "OrderedDict[tuple[Any, ...], str]" = OrderedDict()
+_kept_lock = threading.Lock()
+KEPT_SHELLS = 512  # a bar or a menu is one or two kilobytes
+
+
+def _kept_shell(name: str, key: tuple[Any, ...], values: dict[str, Any], csrf: str, here: str = "") -> SafeString:
+    full_key = (name, translation.get_language(), get_script_prefix(), get_urlconf(), key)
+    with _kept_lock:
+        html = _kept_shells.get(full_key)
+        if html is not None:
+            _kept_shells.move_to_end(full_key)
+    if html is None:
+        html = str(jinja(name, **values, csrf=_CSRF_MARK, here=_HERE_MARK))
+        with _kept_lock:
+            _kept_shells[full_key] = html
+            while len(_kept_shells) > KEPT_SHELLS:
+                _kept_shells.popitem(last=False)
+    # The token is letters and digits; the address is escaped as Jinja2 escaped it in the template.
+    return mark_safe(html.replace(_CSRF_MARK, csrf).replace(_HERE_MARK, str(escape(here))))  # noqa: S308
+
+
 @register.simple_tag(takes_context=True)
 def page_header(context: template.Context) -> SafeString:
     request, user = _request_and_user(context)
     signed_in = user is not None
-    language = translation.get_language() or settings.LANGUAGE_CODE
     values = {
         "signed_in": signed_in,
         "who": _signed_in_name(user) if signed_in else "",
         "role": user.get_role_display() if signed_in else "",
-        "csrf": _csrf(context),
         "languages": _languages(),
-        "language": language,
-        "here": request.get_full_path() if request is not None else "",
+        "language": translation.get_language() or settings.LANGUAGE_CODE,
         "always_sign_out": not context.get("nav_sections"),
     }
-    return jinja("shell/header.html", **values)
+    key = (values["signed_in"], values["who"], values["role"], values["language"], values["always_sign_out"])
+    here = request.get_full_path() if request is not None else ""
+    return _kept_shell("shell/header.html", key, values, _csrf(context), here)
 
 
 @register.simple_tag(takes_context=True)
@@ -133,10 +163,14 @@ def page_nav(context: template.Context) -> SafeString:
     _request, user = _request_and_user(context)
     if user is None:
         return mark_safe("")
+    sections = context.get("nav_sections") or []
     values = {
-        "sections": context.get("nav_sections") or [],
+        "sections": sections,
         "staff": user.is_staff,
-        "csrf": _csrf(context),
         "sign_out": _("Sign out (%(name)s)") % {"name": _signed_in_name(user)},
     }
-    return jinja("shell/nav.html", **values)
+    shown = tuple(
+        (section["label"], tuple((item["label"], item["url"], item["active"]) for item in section["items"]))
+        for section in sections
+    )
+    return _kept_shell("shell/nav.html", (shown, values["staff"], values["sign_out"]), values, _csrf(context))
