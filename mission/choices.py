@@ -26,7 +26,7 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
-from typing import Any, TypeGuard
+from typing import Any, TypeGuard, TypeVar
 
 from django import forms
 from django.core.cache import cache
@@ -47,8 +47,9 @@ _lock = threading.Lock()
 _lists: dict[tuple[str, str, str], tuple[str, float, list[Option]]] = {}
 _watched: set[type[models.Model]] = set()
 _values: dict[tuple[str, str], tuple[str, float, dict[Any, Any]]] = {}
-_kept: "OrderedDict[tuple[Hashable, ...], tuple[float, str]]" = OrderedDict()
+_kept: "OrderedDict[tuple[Hashable, ...], tuple[float, Any]]" = OrderedDict()
 KEPT_MAX = 256  # texts kept per process: a filter form is a few kilobytes
+_T = TypeVar("_T")
 
 
 def _version() -> str:
@@ -136,17 +137,18 @@ def reference_values(model: type[models.Model], lookup: str, *, rebuild: bool = 
     return values
 
 
-def kept_while_reference_unchanged(parts: tuple[Hashable, ...], build: Callable[[], str]) -> str:
-    """`build()`'s text, kept in this process for these `parts` (everything else it depends on) in the
-    active language until reference data changes, at most MAX_AGE_SECONDS; the least recently used
-    go first beyond KEPT_MAX."""
+def kept_while_reference_unchanged(parts: tuple[Hashable, ...], build: Callable[[], _T]) -> _T:
+    """`build()`'s text (or what it makes: never changed by whoever reads it), kept in this process for
+    these `parts` (everything else it depends on) in the active language until reference data changes,
+    at most MAX_AGE_SECONDS; the least recently used go first beyond KEPT_MAX."""
     key = (_version(), translation.get_language() or "", parts)
     now = time.monotonic()
     with _lock:
         kept = _kept.get(key)
         if kept is not None and now - kept[0] < MAX_AGE_SECONDS:
             _kept.move_to_end(key)
-            return kept[1]
+            found: _T = kept[1]
+            return found
     with primary_reads():  # kept under the version read now: never a replica's older rows
         text = build()
     with _lock:
@@ -155,6 +157,12 @@ def kept_while_reference_unchanged(parts: tuple[Hashable, ...], build: Callable[
         while len(_kept) > KEPT_MAX:
             _kept.popitem(last=False)
     return text
+
+
+def reference_watch(model: type[models.Model]) -> None:
+    """Replace the version token whenever a row of `model` changes, so what was kept from it is not
+    read again (`kept_while_reference_unchanged`)."""
+    _watch(model)
 
 
 def _watch(model: type[models.Model]) -> None:

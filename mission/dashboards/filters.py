@@ -6,18 +6,22 @@ region choices are the regions in the user's scope, so a supervisor can choose o
 """
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from field_offices.models import Region
 from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import scope_for
+from mission.choices import kept_while_reference_unchanged, reference_watch
 from mission.dashboards.periods import (
     DEFAULT_MONTHS,
     MAX_MONTHS,
@@ -151,3 +155,41 @@ def read_filters(
         period=period, region=region, region_ids=region_ids, regions=regions, extra=extra, params=params, named=named
     )
     return form, filters
+
+
+@dataclass(frozen=True)
+class KeptFilters:
+    """What `kept_filters` gives a page: the filters, the form they were read with (validated; not to be
+    changed) and the filter block rendered (`dashboards/_filters.html`)."""
+
+    form: DashboardFilterForm
+    filters: Filters
+    html: SafeString
+
+
+def kept_filters(
+    request: AuthenticatedHttpRequest,
+    *,
+    extra_fields: Callable[[], Mapping[str, forms.Field]] | None = None,
+    key: Hashable = (),
+    regional: bool = True,
+) -> KeptFilters:
+    """`read_filters`, and its form rendered, kept in this process for this query, the reader's scope,
+    the day (the default period), the language and the reference data's version
+    (`mission.choices.kept_while_reference_unchanged`): a dashboard's filters offer every region and
+    court, and building, checking and rendering that form on each view cost a dashboard about as much
+    as its figures. `extra_fields()` builds the page's own fields; `key` is what they depend on besides
+    the scope, the language and reference data (say, the departments the reader may choose). Every
+    reader of the result only reads it."""
+    scope = scope_for(request.user)
+    reference_watch(Region)
+    query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists()))
+    parts = ("dashboard-filters", query, scope.departments, scope.region_ids, scope.nothing, regional, key)
+
+    def build() -> KeptFilters:
+        fields = extra_fields() if extra_fields is not None else None
+        form, filters = read_filters(request, extra_fields=fields, regional=regional)
+        html = render_to_string("dashboards/_filters.html", {"form": form, "filters": filters})
+        return KeptFilters(form=form, filters=filters, html=mark_safe(html))  # noqa: S308 - rendered, escaped there
+
+    return kept_while_reference_unchanged((*parts, timezone.localdate()), build)

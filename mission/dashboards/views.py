@@ -18,7 +18,7 @@ from mission.accounts.models import User
 from mission.accounts.permissions import Capability, require_capability
 from mission.dashboards import registry
 from mission.dashboards.charts import COUNT, TEXT, Chart, Column, choropleth
-from mission.dashboards.filters import Filters, read_filters
+from mission.dashboards.filters import Filters, kept_filters
 from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import Freshness, freshness_for
 from mission.exports import csv_response
@@ -49,14 +49,20 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     attention is counted on every request."""
     require_capability(request.user, Capability.DASHBOARDS)
     departments = registry.departments_for(request.user)
-    extra = {}
-    if len(departments) > 1:
-        extra["department"] = forms.ChoiceField(
-            label=_("Department"),
-            required=False,
-            choices=[("", _("All departments"))] + [(d.department, d.label) for d in departments],
-        )
-    form, filters = read_filters(request, extra_fields=extra)
+
+    def extra() -> dict[str, forms.Field]:
+        if len(departments) < 2:
+            return {}
+        return {
+            "department": forms.ChoiceField(
+                label=_("Department"),
+                required=False,
+                choices=[("", _("All departments"))] + [(d.department, d.label) for d in departments],
+            )
+        }
+
+    kept = kept_filters(request, extra_fields=extra, key=tuple(d.department for d in departments))
+    form, filters = kept.form, kept.filters
     chosen = filters.extra.get("department")
     shown = [d for d in departments if not chosen or d.department == chosen]
     freshness = freshness_for(tuple(dict.fromkeys(s for d in shown for s in d.summaries)))
@@ -84,6 +90,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     figures, by_region, the_map = fragment.split(OVERVIEW_PARTS)
     context = {
         "form": form,
+        "filters_html": kept.html,
         "filters": filters,
         "freshness": freshness,
         "attention": attention,
@@ -164,7 +171,8 @@ def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRes
     """One municipality: where it belongs, and each department's panel of what the user may see there."""
     require_capability(request.user, Capability.DIRECTORY)
     municipality = get_or_404(select_municipality, code=code)
-    form, filters = read_filters(request, regional=False)
+    kept = kept_filters(request, regional=False)
+    form, filters = kept.form, kept.filters
     departments = registry.departments_reading(request.user)
     # Before the panels read them: with tasks in-process, the summaries are brought up to date here.
     freshness: Freshness | None = freshness_for(tuple(dict.fromkeys(s for d in departments for s in d.summaries)))
@@ -183,6 +191,7 @@ def municipality_detail(request: AuthenticatedHttpRequest, code: str) -> HttpRes
     context = {
         "municipality": municipality,
         "form": form,
+        "filters_html": kept.html,
         "filters": filters,
         "panels": panels,
         "freshness": freshness,

@@ -34,7 +34,7 @@ from mission.accounts.http import AuthenticatedHttpRequest
 from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
 from mission.api.disclosure import hidden_when_small
 from mission.dashboards.charts import COUNT, MEAN, RATE, TEXT, Chart, Column, Figure, choropleth
-from mission.dashboards.filters import Filters, read_filters
+from mission.dashboards.filters import Filters, kept_filters
 from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
@@ -393,16 +393,22 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
     if not reads_department(request.user, config.department):
         raise PermissionDenied
     mapped = _mapped(config)
-    extra: dict[str, forms.Field] = {}
     municipalities = municipality_names() if mapped else []
-    if mapped:
-        choices = [(key, capfirst(field.verbose_name)) for key, (_record_type, field) in mapped.items()]
-        extra["indicator"] = forms.ChoiceField(label=_("Map"), required=False, choices=choices)
-        places = [(m["code"], m["name"]) for m in _in_scope(request.user, municipalities)]
-        extra["municipality"] = forms.ChoiceField(
-            label=_("Trend in"), required=False, choices=[("", _("The first with a figure")), *places]
-        )
-    form, filters = read_filters(request, extra_fields=extra)
+
+    def extra() -> dict[str, forms.Field]:
+        fields: dict[str, forms.Field] = {}
+        if mapped:
+            choices = [(key, capfirst(field.verbose_name)) for key, (_record_type, field) in mapped.items()]
+            fields["indicator"] = forms.ChoiceField(label=_("Map"), required=False, choices=choices)
+            places = [(m["code"], m["name"]) for m in _in_scope(request.user, municipalities)]
+            fields["municipality"] = forms.ChoiceField(
+                label=_("Trend in"), required=False, choices=[("", _("The first with a figure")), *places]
+            )
+        return fields
+
+    # The choices: the department's mapped fields, the municipalities of the reader's scope (in the key).
+    kept = kept_filters(request, extra_fields=extra, key=config.label)
+    form, filters = kept.form, kept.filters
     freshness = freshness_for((summary_name(config),))
 
     def built() -> dict[str, Any]:
@@ -439,7 +445,14 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
         render=rendered,
         extra=day,
     )
-    context = {"form": form, "filters": filters, "title": config.verbose_name, "freshness": freshness, "body": body}
+    context = {
+        "form": form,
+        "filters": filters,
+        "filters_html": kept.html,
+        "title": config.verbose_name,
+        "freshness": freshness,
+        "body": body,
+    }
     response: HttpResponse = render(request, "records/dashboard.html", context)
     return response
 

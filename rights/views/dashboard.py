@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
 from mission.accounts.roles import Department
+from mission.choices import reference_values
 from mission.common import language_suffix
-from mission.dashboards.filters import read_filters
+from mission.dashboards.filters import kept_filters
 from mission.dashboards.fragments import dashboard_fragment
 from mission.dashboards.services import freshness_for
 from mission.dashboards.views import chart_csv
@@ -24,19 +25,30 @@ def dashboard(request):
     if not reads_department(request.user, Department.RIGHTS):
         raise PermissionDenied
     scope = scope_for(request.user)
-    courts = Court.objects.order_by("code").values_list("pk", "code", f"name_{language_suffix()}", "seat__region_id")
+    codes, regions = reference_values(Court, "code"), reference_values(Court, "seat__region_id")
+    names = reference_values(Court, f"name_{language_suffix()}")
+    courts = sorted(
+        ((pk, code, names[pk], regions[pk]) for pk, code in codes.items()),
+        key=lambda court: court[1],
+    )
     courts = [c for c in courts if scope.region_ids is None or c[3] in scope.region_ids]
-    extra = {
-        "court": forms.ChoiceField(
-            label=_("Court"),
-            required=False,
-            choices=[("", _("All courts"))] + [(code, name) for _pk, code, name, _r in courts],
-        ),
-        "court_department": forms.ChoiceField(
-            label=_("Court department"), required=False, choices=[("", _("All departments")), *CourtDepartment.choices]
-        ),
-    }
-    form, filters = read_filters(request, extra_fields=extra)
+
+    def extra() -> dict[str, forms.Field]:
+        return {
+            "court": forms.ChoiceField(
+                label=_("Court"),
+                required=False,
+                choices=[("", _("All courts"))] + [(code, name) for _pk, code, name, _r in courts],
+            ),
+            "court_department": forms.ChoiceField(
+                label=_("Court department"),
+                required=False,
+                choices=[("", _("All departments")), *CourtDepartment.choices],
+            ),
+        }
+
+    kept = kept_filters(request, extra_fields=extra)
+    form, filters = kept.form, kept.filters
     court_id = next((pk for pk, code, _name, _r in courts if code == filters.extra.get("court")), None)
     freshness = freshness_for((SUMMARY_NAME,))
 
@@ -60,5 +72,11 @@ def dashboard(request):
     fragment = dashboard_fragment(
         "rights", user=request.user, query=request.GET, version=freshness.version, render=rendered
     )
-    context = {"form": form, "filters": filters, "freshness": freshness, "figures_and_charts": fragment}
+    context = {
+        "form": form,
+        "filters": filters,
+        "filters_html": kept.html,
+        "freshness": freshness,
+        "figures_and_charts": fragment,
+    }
     return render(request, "rights/dashboard.html", context)

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 URL = reverse("democratization:dashboard")
 YEAR = datetime.date.today().year - 1  # the latest year an assessment can be of, whatever today is
 SLUG = "trend-governanceassessment-budget_execution"
-QUERIES = 11  # the whole dashboard over this data; the trend is one of them, whatever the years and places
-PAGE_QUERIES = 11  # the municipality page; its trends are one query per record type with mapped fields
+QUERIES = 10  # the whole dashboard over this data; the trend is one of them, whatever the years and places
+PAGE_QUERIES = 10  # the municipality page; its trends are one query per record type with mapped fields
 
 
 def _assessed(monitor, supervisor, place, year, budget_execution, *, approve=True):
