@@ -394,20 +394,20 @@ def dashboard_page(config: DepartmentConfig, request: AuthenticatedHttpRequest) 
         raise PermissionDenied
     mapped = _mapped(config)
     municipalities = municipality_names() if mapped else []
+    places = [(m["code"], m["name"]) for m in _in_scope(request.user, municipalities)]
 
     def extra() -> dict[str, forms.Field]:
         fields: dict[str, forms.Field] = {}
         if mapped:
             choices = [(key, capfirst(field.verbose_name)) for key, (_record_type, field) in mapped.items()]
             fields["indicator"] = forms.ChoiceField(label=_("Map"), required=False, choices=choices)
-            places = [(m["code"], m["name"]) for m in _in_scope(request.user, municipalities)]
             fields["municipality"] = forms.ChoiceField(
                 label=_("Trend in"), required=False, choices=[("", _("The first with a figure")), *places]
             )
         return fields
 
-    # The choices: the department's mapped fields, the municipalities of the reader's scope (in the key).
-    kept = kept_filters(request, extra_fields=extra, key=config.label)
+    # The choices: the department's mapped fields and the municipalities read with the page.
+    kept = kept_filters(request, extra_fields=extra, key=(config.label, tuple(places)))
     form, filters = kept.form, kept.filters
     freshness = freshness_for((summary_name(config),))
 

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from mission.accounts.permissions import Capability, reads_department, require_capability, scope_for
 from mission.accounts.roles import Department
-from mission.choices import reference_values
 from mission.common import language_suffix
 from mission.dashboards.filters import kept_filters
 from mission.dashboards.fragments import dashboard_fragment
@@ -25,12 +24,9 @@ def dashboard(request):
     if not reads_department(request.user, Department.RIGHTS):
         raise PermissionDenied
     scope = scope_for(request.user)
-    codes, regions = reference_values(Court, "code"), reference_values(Court, "seat__region_id")
-    names = reference_values(Court, f"name_{language_suffix()}")
-    courts = sorted(
-        ((pk, code, names[pk], regions[pk]) for pk, code in codes.items()),
-        key=lambda court: court[1],
-    )
+    # Read with the page (from a replica where there is one), so the names on the charts and in the
+    # filter are those of the figures' snapshot; the filter block is kept for exactly these courts.
+    courts = Court.objects.order_by("code").values_list("pk", "code", f"name_{language_suffix()}", "seat__region_id")
     courts = [c for c in courts if scope.region_ids is None or c[3] in scope.region_ids]
 
     def extra() -> dict[str, forms.Field]:
@@ -47,7 +43,7 @@ def dashboard(request):
             ),
         }
 
-    kept = kept_filters(request, extra_fields=extra)
+    kept = kept_filters(request, extra_fields=extra, key=tuple(courts))
     form, filters = kept.form, kept.filters
     court_id = next((pk for pk, code, _name, _r in courts if code == filters.extra.get("court")), None)
     freshness = freshness_for((SUMMARY_NAME,))
