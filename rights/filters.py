@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from field_offices.models import Municipality, Region
-from mission.forms import use_fast_widgets
+from mission.forms import kept_filter_form
 from rights.models import (
     CaseCategory,
     Court,
@@ -117,7 +117,7 @@ class TrialFilterSet(CaseScopeFilterSet):
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            use_fast_widgets(super().form)
+            self._form = kept_filter_form(self)
         return self._form
 
     def form_key_parts(self) -> tuple:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from mission.common import LocalizedNameModel, language_suffix
 from mission.drafts import mark_restricted
 from mission.encryption import EncryptedCharField
-from mission.forms import DATE_WIDGET, VersionField, use_fast_widgets
+from mission.forms import DATE_WIDGET, VersionField, kept_filter_form, use_fast_widgets
 from mission.records.declaration import RecordPart, RecordType
 from mission.review.models import ReviewStatus
 from mission.sensitivity import Sensitivity, declaration, restricted_fields
@@ -117,8 +117,9 @@ class RecordFilterSet(django_filters.FilterSet):
 
     @property
     def form(self) -> forms.Form:
-        form: forms.Form = super().form
-        use_fast_widgets(form)  # once: the form is made once and kept
+        if not hasattr(self, "_form"):
+            self._form = kept_filter_form(self)
+        form: forms.Form = self._form
         return form
 
     def form_key_parts(self) -> tuple[object, ...] | None:
