@@ -72,15 +72,15 @@ def _shares(models_: Sequence[type[models.Model]], pk: Any = None) -> Counter[Ke
 def waiting_counts(config: DepartmentConfig) -> LiveCounts:
     """The department's counts of records waiting for review, one per declared record type."""
     record_models = [record_type.get_model() for record_type in config.records]
-    for model in record_models:
-        if len(waiting_name(model)) > NAME_LENGTH:
-            name = waiting_name(model)
+    names = tuple(waiting_name(model) for model in record_models)
+    for name in names:
+        if len(name) > NAME_LENGTH:
             raise ImproperlyConfigured(f"{name}: a live count's name has at most {NAME_LENGTH} characters")
 
     def shares(_everything: None = None) -> Counter[Key]:
         return _shares(record_models)
 
-    return LiveCounts(names=tuple(waiting_name(model) for model in record_models), shares=shares)
+    return LiveCounts(names=names, shares=shares)
 
 
 # --- Kept on every write ----------------------------------------------------------------------------
@@ -131,7 +131,7 @@ def waiting_counts_fill(department: str, app_label: str, model_names: tuple[str,
         rows = []
         for model_name in model_names:
             model = apps.get_model(app_label, model_name)
-            name = f"{model._meta.label_lower}.waiting"
+            name = waiting_name(model)
             live_count.objects.using(db).filter(name=name).delete()
             waiting = (
                 model.objects.using(db)

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             waiting_counts_fill(
                 "public_safety",
                 "public_safety",
-                ("HateCrimeIncident", "Training", "ForumMeeting", "Mentoring")
+                ("HateCrimeIncident", "Training", "ForumMeeting", "Mentoring"),
             ),
             migrations.RunPython.noop,
             elidable=True,
