@@ -1,7 +1,7 @@
 """What every page of every department does the same way: fetch one record (404 when it does not exist
 and when it is not the user's, alike), a list page's context, and saving a record's form."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django import forms
@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mission.concurrency import ConcurrentEditError, show_conflict
@@ -30,15 +31,49 @@ def get_or_404(selector: Callable[..., T], **kwargs: Any) -> T:
 
 
 def list_context(
-    request: HttpRequest, filterset: Any, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE
+    request: HttpRequest,
+    filterset: Any,
+    queryset: QuerySet[Any, Any],
+    page_size: int = PAGE_SIZE,
+    *,
+    keep: bool = False,
 ) -> dict[str, Any]:
     """A list page's filter, page of rows, and query string (without the page) for its links and export."""
-    return {"filter": filterset, "page": page_of(request, queryset, page_size), "query": list_query(request)}
+    return {
+        "filter": filterset,
+        "page": page_of(request, queryset, page_size, keep=keep),
+        "query": list_query(request),
+    }
 
 
-def page_of(request: HttpRequest, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE) -> Page:
-    """The page of `queryset` the request asks for: by the cursor its link carries (`mission.pagination`)."""
-    return paginate(queryset, request.GET.get("page"), page_size, cursor=request.GET.get("cursor"))
+def page_of(
+    request: HttpRequest, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE, *, keep: bool = False
+) -> Page:
+    """The page of `queryset` the request asks for: by the cursor its link carries (`mission.pagination`).
+
+    `keep`: the first page's statement is kept per request shape (`mission.kept_pages`). Only for a
+    queryset built from nothing but the page's address and query string, the reader's own row, the
+    day, the language and reference data: no other rows read to build it, no time of day in it."""
+    shape = request_shape(request) if keep else None
+    return paginate(queryset, request.GET.get("page"), page_size, cursor=request.GET.get("cursor"), shape=shape)
+
+
+def request_shape(request: HttpRequest) -> Hashable:
+    """What a list's queryset may be built from, besides the language and reference data: the page's
+    address and query string (without its position), the reader's row (its scope and identity) and
+    the day."""
+    user = request.user
+    reader = (
+        user.pk,
+        getattr(user, "role", None),
+        getattr(user, "department", None),
+        getattr(user, "region_id", None),
+        getattr(user, "field_team_id", None),
+        user.is_active,
+        user.is_superuser,
+    )
+    query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name not in PAGE_PARAMETERS))
+    return (request.path, query, reader, timezone.localdate())
 
 
 def list_query(request: HttpRequest) -> str:

@@ -19,6 +19,7 @@ import decimal
 import json
 import math
 import uuid
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, IsN
 from django.utils.translation import gettext as _
 
 from mission.common import whole_number
+from mission.kept_pages import first_page_rows
 
 # Far beyond any list of ours (25 million rows at 25 a page), and far below where OFFSET overflows the
 # database's 64-bit integers, which made a page number like 99999999999999999999 a server error.
@@ -347,14 +349,39 @@ def _fetch(queryset: QuerySet[Any, Any], keys: list[SortKey], values: list[objec
     return rows
 
 
-def paginate(queryset: QuerySet[Any, Any], page: str | None, per_page: int = 25, *, cursor: str | None = None) -> Page:
+def paginate(
+    queryset: QuerySet[Any, Any],
+    page: str | None,
+    per_page: int = 25,
+    *,
+    cursor: str | None = None,
+    shape: Hashable | None = None,
+) -> Page:
     """One page of `queryset` in its own order: after or before `cursor` (a link this page rendered),
     else page number `page` (old links: OFFSET, up to MAX_PAGE), else the first. Reads one row more
-    than a page to know whether there is more; never counts. The page's links are cursors."""
+    than a page to know whether there is more; never counts. The page's links are cursors. With a
+    `shape` (everything the queryset is built from), the first page's statement is kept for it
+    (`mission.kept_pages`)."""
     keys = sort_keys(queryset)
-    annotated = queryset.annotate(**{_KEY.format(i): key.expression for i, key in enumerate(keys)})
+
+    def annotate() -> QuerySet[Any, Any]:
+        annotations = {_KEY.format(i): key.expression for i, key in enumerate(keys)}
+        annotated: QuerySet[Any, Any] = queryset.annotate(**annotations)
+        return annotated
+
     backward = False
-    if cursor:
+    first = not cursor and page_number(page) == 1
+    kept = None
+    if shape is not None and first:
+        kept = first_page_rows(
+            (shape, per_page), queryset.db, lambda: annotate().order_by(*(k.order_by() for k in keys))[: per_page + 1]
+        )
+    if kept is not None:
+        number = 1
+        has_next, has_previous = len(kept) > per_page, False
+        rows = kept[:per_page]
+    elif cursor:
+        annotated = annotate()
         query = annotated.query
         fields = [query.annotations[_KEY.format(i)].output_field for i in range(len(keys))]
         backward, number, values = _decode_cursor(cursor, fields, keys)
@@ -371,7 +398,7 @@ def paginate(queryset: QuerySet[Any, Any], page: str | None, per_page: int = 25,
     else:
         number = page_number(page)
         start = (number - 1) * per_page
-        ordered = annotated.order_by(*(k.order_by() for k in keys))
+        ordered = annotate().order_by(*(k.order_by() for k in keys))
         rows = list(ordered[start : start + per_page + 1])
         has_next, has_previous = len(rows) > per_page, number > 1
         rows = rows[:per_page]

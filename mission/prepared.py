@@ -12,6 +12,11 @@ A statement is missing if something between the portal and the server dropped it
 already there if another client prepared it on a server connection a pooler shares; then it is prepared
 again, or used, once; if that fails too (a pooler in transaction mode changes server connections
 between statements), the statement runs as it is.
+
+`execute_literal` prepares a statement whose values are written into it (a kept list page's, see
+`mission.kept_pages`): with no parameters PostgreSQL plans it once and reuses that plan. Such statements
+are many (one per reader and filters), so a connection keeps at most `MAX_PREPARED`; beyond, it drops
+them all (`DEALLOCATE ALL`) and prepares again what is asked for.
 """
 
 import hashlib
@@ -23,7 +28,8 @@ from django.db.utils import DatabaseError
 
 # On the connection wrapper: (the driver connection the names were prepared on, the names).
 _ATTRIBUTE = "_mission_prepared"
-_MISSING, _DUPLICATE = "26000", "42P05"  # invalid_sql_statement_name, duplicate_prepared_statement
+_MISSING, _DUPLICATE = "26000", "42P05"
+MAX_PREPARED = 200  # invalid_sql_statement_name, duplicate_prepared_statement
 
 
 def _placeholders(sql: str, count: int) -> str:
@@ -52,19 +58,33 @@ def statement_name(sql: str) -> str:
 
 def execute(cursor: Any, sql: str, params: Sequence[Any], using: str = DEFAULT_DB_ALIAS) -> None:
     """`cursor.execute(sql, params)`, prepared on PostgreSQL outside a transaction."""
+    _run(cursor, sql, params, using, literal=False)
+
+
+def execute_literal(cursor: Any, sql: str, using: str = DEFAULT_DB_ALIAS) -> None:
+    """`cursor.execute(sql)` for a statement with its values written in (no placeholders; a percent
+    sign is itself), prepared on PostgreSQL outside a transaction."""
+    _run(cursor, sql, (), using, literal=True)
+
+
+def _run(cursor: Any, sql: str, params: Sequence[Any], using: str, *, literal: bool) -> None:
     wrapper = connections[using]
     if wrapper.vendor != "postgresql" or wrapper.in_atomic_block or wrapper.connection is None:
-        cursor.execute(sql, params)
+        cursor.execute(sql, None if literal else params)
         return
     name = statement_name(sql)
     names = _names(wrapper)
     run = f"EXECUTE {name}" + (f"({', '.join(['%s'] * len(params))})" if params else "")
+    body = sql if literal else _placeholders(sql, len(params))
     for _attempt in (1, 2):
         try:
             if name not in names:
-                cursor.execute(f"PREPARE {name} AS {_placeholders(sql, len(params))}")
+                if len(names) >= MAX_PREPARED:
+                    cursor.execute("DEALLOCATE ALL")
+                    names.clear()
+                cursor.execute(f"PREPARE {name} AS {body}")
                 names.add(name)
-            cursor.execute(run, list(params))
+            cursor.execute(run, list(params) if params else None)
             return
         except DatabaseError as error:
             code = getattr(getattr(error, "__cause__", None), "pgcode", None)
@@ -76,4 +96,4 @@ def execute(cursor: Any, sql: str, params: Sequence[Any], using: str = DEFAULT_D
                 raise
     # Still missing or duplicate: the server connection changes between statements (a pooler in
     # transaction mode). The statement as it is, which is always right.
-    cursor.execute(sql, params)
+    cursor.execute(sql, None if literal else params)

@@ -32,7 +32,7 @@ from rights.views.common import require_reader
 def observation_list(request):
     require_reader(request.user)
     filterset, queryset = selectors.observation_list(user=request.user, data=request.GET)
-    return render(request, "rights/observation_list.html", list_context(request, filterset, queryset))
+    return render(request, "rights/observation_list.html", list_context(request, filterset, queryset, keep=True))
 
 
 def observation_detail(request, pk: int):
@@ -192,7 +192,7 @@ def review_queue(request):
         raise PermissionDenied
     require_reader(request.user)
     filterset, queryset = selectors.review_queue(user=request.user, data=request.GET)
-    context = list_context(request, filterset, queryset)
+    context = list_context(request, filterset, queryset, keep=True)
     if _filtered(filterset):
         # What waits among the filtered, counted up to a bound: a backlog costs no more than a queue.
         context["waiting"], context["waiting_more"] = count_up_to(queryset)

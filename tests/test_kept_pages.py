@@ -1,0 +1,178 @@
+"""The first page of a staff list, its statement kept per request shape (`mission.kept_pages`): the same
+rows as a page read through the ORM, with their related objects, annotations and prefetched rows; the
+data read fresh on every view; each reader, scope, filter and day its own statement; on PostgreSQL a
+prepared statement, planned once per connection."""
+
+import datetime
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mission import prepared
+from mission.kept_pages import KeptPage
+from mission.pagination import paginate
+from rights import selectors
+from rights.models import Hearing, ObservationStatus
+from tests.conftest import client_for, require_service
+from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(hearing: Any) -> tuple:
+    return (
+        hearing.pk,
+        hearing.date,
+        hearing.case.case_number,
+        hearing.case.court.code,
+        hearing.observation_count,
+        hearing.flag_count,
+    )
+
+
+@pytest.fixture
+def hearings(monitor, geography):
+    """Thirty hearings in the monitor's region (some observed, some flagged) and five in another."""
+    made = []
+    for n in range(30):
+        case = CaseFactory(case_number=f"P. nr. {n}/2026")
+        hearing = HearingFactory(case=case, date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+        if n % 3 == 0:
+            ObservationFactory(hearing=hearing, monitor=monitor)
+        if n % 5 == 0:
+            FlagFactory(case=case, hearing=hearing)
+        made.append(hearing)
+    mitrovica = geography["MIT"].municipalities.first()
+    for n in range(5):
+        HearingFactory(case=CaseFactory(case_number=f"M. nr. {n}/2026", municipality=mitrovica))
+    return made
+
+
+def test_a_kept_first_page_equals_the_page_read_through_the_orm(monitor, hearings):
+    _filterset, queryset = selectors.hearing_list(user=monitor, data={"sort": "case_number"})
+    plain = paginate(queryset, None, 10)
+    kept = paginate(queryset, None, 10, shape="hearings")
+    again = paginate(queryset, None, 10, shape="hearings")
+    assert [_fields(h) for h in kept.object_list] == [_fields(h) for h in plain.object_list]
+    assert [_fields(h) for h in again.object_list] == [_fields(h) for h in plain.object_list]
+    assert (kept.has_next, kept.has_previous, kept.next_cursor) == (plain.has_next, False, plain.next_cursor)
+    # The related objects came with the row, as select_related makes them: no query to read them.
+    with CaptureQueriesContext(connection) as queries:
+        [h.case.court.code for h in again.object_list]
+    assert not queries.captured_queries
+    assert again.object_list[0]._state.adding is False
+
+
+def test_prefetched_rows_come_with_a_kept_page(supervisor, monitor, hearings):
+    """The review queue prefetches each observation's hearing flags."""
+    colleague = UserFactory(username="monitor.two", region=monitor.region, field_team=monitor.field_team)
+    for hearing in hearings[:6]:
+        ObservationFactory(hearing=hearing, monitor=colleague, status=ObservationStatus.SUBMITTED)
+    _filterset, queryset = selectors.review_queue(user=supervisor, data={})
+    plain = paginate(queryset, None, 25)
+    kept = paginate(queryset, None, 25, shape="queue")
+    assert [o.pk for o in kept.object_list] == [o.pk for o in plain.object_list]
+    assert len(kept.object_list) == 6
+    with CaptureQueriesContext(connection) as queries:
+        flags = [[f.pk for f in o.hearing.flag_list] for o in kept.object_list]
+    assert not queries.captured_queries
+    assert flags == [[f.pk for f in o.hearing.flag_list] for o in plain.object_list]
+    assert [o.violations for o in kept.object_list] == [o.violations for o in plain.object_list]
+
+
+def test_the_statement_is_kept_not_the_rows(monitor, hearings):
+    client = client_for(monitor)
+    url = reverse("rights:hearing_list") + "?sort=-date"
+    first = client.get(url)
+    assert first.status_code == 200
+    newest = HearingFactory(case=hearings[0].case, date=datetime.date(2026, 12, 31))
+    assert newest.case.case_number in client.get(url).content.decode()
+    Hearing.objects.filter(pk=newest.pk).delete()
+    assert newest.case.case_number not in client.get(url).content.decode().split("<tbody")[-1]
+
+
+def test_each_reader_and_scope_reads_their_own(monitor, other_region_monitor, hearings):
+    url = reverse("rights:hearing_list")
+    mine = client_for(monitor).get(url).content.decode()
+    theirs = client_for(other_region_monitor).get(url).content.decode()
+    assert "P. nr. 29/2026" in mine
+    assert "M. nr. 0/2026" not in mine
+    assert "M. nr. 0/2026" in theirs
+    assert "P. nr. 29/2026" not in theirs
+    # A monitor moved to the other region reads that region's list from the next page on.
+    monitor.region = other_region_monitor.region
+    monitor.field_team = other_region_monitor.field_team
+    monitor.save()
+    moved = client_for(monitor).get(url).content.decode()
+    assert "M. nr. 0/2026" in moved
+    assert "P. nr. 29/2026" not in moved
+
+
+def test_each_filter_its_own_statement_and_a_new_day_a_new_one(monitor, hearings):
+    client = client_for(monitor)
+    url = reverse("rights:hearing_list")
+    assert "P. nr. 7/2026" in client.get(url, {"q": "7/2026"}).content.decode()
+    assert "P. nr. 7/2026" not in client.get(url, {"q": "8/2026"}).content.decode()
+    written = []
+    original = KeptPage.__init__
+
+    def counting(self, *args, **kwargs):
+        written.append(1)
+        original(self, *args, **kwargs)
+
+    with mock.patch.object(KeptPage, "__init__", counting):
+        client.get(url, {"q": "8/2026"})
+        assert not written  # the same shape: the kept statement
+        with mock.patch("mission.pages.timezone.localdate", return_value=datetime.date(2030, 1, 1)):
+            client.get(url, {"q": "8/2026"})
+        assert written == [1]
+
+
+def test_a_reader_whose_scope_sees_nothing_gets_an_empty_page(monitor, hearings):
+    _filterset, queryset = selectors.hearing_list(user=UserFactory(username="no.region.admin", administrator=True))
+    page = paginate(queryset, None, 10, shape="empty")
+    assert page.object_list == []
+    assert not page.has_next
+
+
+def test_a_search_with_percent_signs_is_literal(monitor, hearings):
+    """The values are written into the statement as the driver writes them: a percent sign is one."""
+    client = client_for(monitor)
+    url = reverse("rights:hearing_list")
+    for text in ("100%", "%s", "%%", "'; DROP TABLE rights_hearing; --"):
+        response = client.get(url, {"q": text})
+        assert response.status_code == 200
+        assert "P. nr. 1/2026" not in response.content.decode().split("<tbody")[-1]
+    assert Hearing.objects.count() == 35
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_page_is_prepared_once_per_connection(geography, monitor, hearings):
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    _filterset, queryset = selectors.hearing_list(user=monitor)
+    connection.close()
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            paginate(queryset, None, 10, shape="prepared")
+        return [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+
+    assert statements() == ["PREPARE", "EXECUTE"]
+    assert statements() == ["EXECUTE"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_keeps_a_bounded_number_of_prepared_statements(geography, monkeypatch):
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    monkeypatch.setattr(prepared, "MAX_PREPARED", 3)
+    connection.close()
+    with connection.cursor() as cursor:
+        for n in range(7):
+            prepared.execute_literal(cursor, f"SELECT {n}, '100%'")
+            assert cursor.fetchone() == (n, "100%")
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone()[0] <= 3
