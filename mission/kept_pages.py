@@ -16,12 +16,19 @@ data's version (`mission.choices.kept_while_reference_unchanged`, which also bou
 many are kept), the database it reads and the page size. A selector that reads other rows to build
 its query, or the time of day, does not opt in. Cursor pages are read as before: each cursor is a new
 statement, and a page deep in a list is rare.
+
+A record's page reads the same statements for every record, but for its key: `kept_rows` keeps a
+statement per shape with the place of that one value among its parameters (found by compiling it with
+two keys no table holds, as `mission.api.rows` does for a partner's cursor; a statement where anything
+else differs is not kept), and `attach` puts child rows where `parent.children.all()` reads them, as
+`prefetch_related` does. A record page's five or six reads then cost what running them costs.
 """
 
 import copy
-from collections.abc import Callable, Hashable
+import dataclasses
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -48,14 +55,19 @@ class KeptPage:
     populators: tuple[Any, ...]
     annotations: tuple[tuple[str, int], ...]
     prefetch: tuple[Any, ...]
+    value_at: int | None = None  # where the value goes among `params` (`kept_rows`)
 
-    def rows(self) -> list[Model]:
+    def rows(self, value: Any = None) -> list[Model]:
         if self.sql is None:
             return []
         wrapper = connections[self.db]
         with wrapper.cursor() as cursor:
             if self.params is None:
                 prepared.execute_literal(cursor, self.sql, using=self.db)
+            elif self.value_at is not None:
+                params = list(self.params)
+                params[self.value_at] = value
+                prepared.execute(cursor, self.sql, params, using=self.db)
             else:
                 cursor.execute(self.sql, self.params)
             fetched = cursor.fetchall()
@@ -78,7 +90,7 @@ class KeptPage:
         return objects
 
 
-def _written(queryset: QuerySet[Any, Any], db: str) -> KeptPage | None:
+def _written(queryset: QuerySet[Any, Any], db: str, *, inline: bool = True) -> KeptPage | None:
     """The kept form of `queryset` (ordered and sliced to a page), or None for one that cannot be kept:
     not model instances, or with rows attached by the caller."""
     query = queryset.query
@@ -106,7 +118,7 @@ def _written(queryset: QuerySet[Any, Any], db: str) -> KeptPage | None:
     annotations = tuple((compiler.annotation_col_map or {}).items())
     wrapper = connections[db]
     kept_params: tuple[Any, ...] | None = tuple(params)
-    if wrapper.vendor == "postgresql":
+    if inline and wrapper.vendor == "postgresql":
         with wrapper.cursor() as cursor:  # the values as the driver sends them
             sql = cursor.cursor.mogrify(sql, params).decode(wrapper.connection.encoding)
         kept_params = None
@@ -118,3 +130,74 @@ def first_page_rows(shape: Hashable, db: str, write: Callable[[], QuerySet[Any, 
     module's note); None when it cannot be kept, and the caller reads it as usual."""
     kept = kept_while_reference_unchanged(("first-page", db, shape), lambda: _written(write(), db))
     return None if kept is None else kept.rows()
+
+
+_M = TypeVar("_M", bound=Model)
+
+# Two primary keys no table holds (keys are positive), to find the value among the parameters.
+_PROBES = (-7_461_820_935_113, -7_461_820_935_127)
+_INT32 = (-(2**31), 2**31 - 1)
+
+
+def _written_for_value(build: Callable[[int], QuerySet[Any, Any]], db: str) -> KeptPage | None:
+    """The kept form of `build(value)` with the value's place among its parameters; None when the two
+    probes' statements differ in anything but that one parameter."""
+    first, second = build(_PROBES[0]), build(_PROBES[1])
+    kept = _written(first, db, inline=False)
+    if kept is None or kept.sql is None or kept.params is None:
+        return None
+    try:
+        other_sql, other_params = second.query.get_compiler(using=db).as_sql()
+    except EmptyResultSet:
+        return None
+    if other_sql != kept.sql or len(other_params) != len(kept.params):
+        return None
+    differ = [i for i, (a, b) in enumerate(zip(kept.params, other_params, strict=True)) if a != b]
+    if len(differ) != 1 or kept.params[differ[0]] != _PROBES[0] or other_params[differ[0]] != _PROBES[1]:
+        return None
+    return dataclasses.replace(kept, value_at=differ[0])
+
+
+def kept_rows(model: type[_M], shape: Hashable, build: Callable[[int], QuerySet[_M, _M]], value: int) -> list[_M]:
+    """The rows of `build(value)` (a queryset of `model` that depends on `value`, a key, and on nothing
+    but what `shape` says), its statement kept for `shape`; read as usual when it cannot be kept."""
+    if not _INT32[0] <= value <= _INT32[1]:  # no key of ours; a prepared statement would refuse it
+        return list(build(value))
+    db = model._default_manager.db
+    kept = kept_while_reference_unchanged(("rows", db, shape), lambda: _written_for_value(build, db))
+    return list(build(value)) if kept is None else kept.rows(value)  # type: ignore[return-value]  # rows of `model`
+
+
+def attach(parent: Model, relation: str, children: Sequence[Model]) -> None:
+    """`children` as `parent.<relation>.all()` (a reverse foreign key) reads them, prefetched, each with
+    its foreign key to `parent` already read (no query for either)."""
+    manager = getattr(parent, relation)
+    field = manager.field
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(children)
+    queryset._prefetch_done = True
+    for child in children:
+        field.set_cached_value(child, parent)
+    parent.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = queryset
+
+
+def grouped(children: Sequence[_M], parents: Sequence[Model], key: str) -> list[list[_M]]:
+    """`children` per parent, in the parents' order, each list in the children's order; `key` names the
+    children's foreign key to the parents ("hearing_id")."""
+    lists: dict[Any, list[_M]] = {parent.pk: [] for parent in parents}
+    for child in children:
+        lists[getattr(child, key)].append(child)
+    return [lists[parent.pk] for parent in parents]
+
+
+def reader_key(user: Any) -> tuple[Any, ...]:
+    """What a reader's scope is made of (`mission.accounts.permissions.scope_for`) and who they are."""
+    return (
+        user.pk,
+        getattr(user, "role", None),
+        getattr(user, "department", None),
+        getattr(user, "region_id", None),
+        getattr(user, "field_team_id", None),
+        user.is_active,
+        user.is_superuser,
+    )

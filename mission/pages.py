@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.forms import RepeatedSubmissionError, add_service_errors, earlier_submission, once_per_form
+from mission.kept_pages import reader_key
 from mission.pagination import PAGE_PARAMETERS, Page, paginate
 
 PAGE_SIZE = 25
@@ -62,18 +63,8 @@ def request_shape(request: HttpRequest) -> Hashable:
     """What a list's queryset may be built from, besides the language and reference data: the page's
     address and query string (without its position), the reader's row (its scope and identity) and
     the day."""
-    user = request.user
-    reader = (
-        user.pk,
-        getattr(user, "role", None),
-        getattr(user, "department", None),
-        getattr(user, "region_id", None),
-        getattr(user, "field_team_id", None),
-        user.is_active,
-        user.is_superuser,
-    )
     query = tuple(sorted((name, tuple(values)) for name, values in request.GET.lists() if name not in PAGE_PARAMETERS))
-    return (request.path, query, reader, timezone.localdate())
+    return (request.path, query, reader_key(request.user), timezone.localdate())
 
 
 def list_query(request: HttpRequest) -> str:

@@ -15,6 +15,7 @@ from mission.accounts.permissions import Capability, has_capability, scope_cover
 from mission.accounts.roles import FIELD_ROLES, Department
 from mission.common import language_suffix
 from mission.history import object_label
+from mission.kept_pages import attach, grouped, kept_rows, reader_key
 from mission.review import selectors as review
 from rights.filters import CaseFilter, HearingFilter, ObservationFilter, PlanFilter, ReviewQueueFilter
 from rights.models import (
@@ -70,27 +71,54 @@ def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[ListedCase]]:
 
 
 def case_detail(*, user, pk: int) -> Case:
-    """One case with its parties, hearings (with observations and flags) and flags with interventions."""
-    return (
-        Case.objects.visible_to(user)
-        .select_related("court", "municipality__region", "created_by")
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.select_related("community").order_by("role", "ordinal")),
-            Prefetch(
-                "hearings",
-                queryset=Hearing.objects.order_by("-date", "-scheduled_start").prefetch_related(
-                    Prefetch("observations", queryset=Observation.objects.select_related("monitor"))
-                ),
-            ),
-            Prefetch(
-                "flags",
-                queryset=Flag.objects.select_related("hearing")
-                .prefetch_related("interventions")
-                .order_by("status", "-created_at"),
-            ),
-        )
-        .get(pk=pk)
+    """One case with its parties, hearings (with observations and flags) and flags with interventions:
+    six statements kept for every case (`mission.kept_pages.kept_rows`), the case's in the reader's scope."""
+    found = kept_rows(
+        Case,
+        ("rights.case_detail", reader_key(user)),
+        lambda key: (
+            Case.objects.visible_to(user).select_related("court", "municipality__region", "created_by").filter(pk=key)
+        ),
+        pk,
     )
+    if not found:
+        raise Case.DoesNotExist
+    case = found[0]
+    parties = kept_rows(
+        Party,
+        "rights.case_detail.parties",
+        lambda key: Party.objects.select_related("community").filter(case=key).order_by("role", "ordinal"),
+        pk,
+    )
+    hearings = kept_rows(
+        Hearing,
+        "rights.case_detail.hearings",
+        lambda key: Hearing.objects.filter(case=key).order_by("-date", "-scheduled_start"),
+        pk,
+    )
+    observations = kept_rows(
+        Observation,
+        "rights.case_detail.observations",
+        lambda key: Observation.objects.select_related("monitor").filter(hearing__case=key),
+        pk,
+    )
+    flags = kept_rows(
+        Flag,
+        "rights.case_detail.flags",
+        lambda key: Flag.objects.select_related("hearing").filter(case=key).order_by("status", "-created_at"),
+        pk,
+    )
+    interventions = kept_rows(
+        Intervention, "rights.case_detail.interventions", lambda key: Intervention.objects.filter(flag__case=key), pk
+    )
+    attach(case, "parties", parties)
+    attach(case, "hearings", hearings)
+    for hearing, observed in zip(hearings, grouped(observations, hearings, "hearing_id"), strict=True):
+        attach(hearing, "observations", observed)
+    attach(case, "flags", flags)
+    for flag, steps in zip(flags, grouped(interventions, flags, "flag_id"), strict=True):
+        attach(flag, "interventions", steps)
+    return case
 
 
 def hearing_list(*, user, data=None) -> tuple[HearingFilter, QuerySet[Hearing]]:

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mission import prepared
-from mission.kept_pages import KeptPage
+from mission.kept_pages import KeptPage, kept_rows
 from mission.pagination import paginate
 from rights import selectors
 from rights.models import Hearing, ObservationStatus
@@ -176,3 +176,76 @@ def test_a_connection_keeps_a_bounded_number_of_prepared_statements(geography, m
             assert cursor.fetchone() == (n, "100%")
         cursor.execute("SELECT count(*) FROM pg_prepared_statements")
         assert cursor.fetchone()[0] <= 3
+
+
+# --- A record's statements, kept for every record (`kept_rows`, `attach`) ---------------------------
+def test_the_case_page_reads_its_case_hearings_observations_and_flags_fresh(department_head, monitor, hearings):
+    case = hearings[0].case
+    client = client_for(department_head)
+    url = reverse("rights:case_detail", args=[case.pk])
+    assert client.get(url).status_code == 200
+    other = CaseFactory(case_number="P. nr. 99/2026")
+    assert client.get(reverse("rights:case_detail", args=[other.pk])).status_code == 200
+    # What was added since shows at once: the statements are kept, not the rows.
+    later = HearingFactory(case=case, date=datetime.date(2026, 11, 30))
+    colleague = UserFactory(username="monitor.three", first_name="Teuta", last_name="Berisha", region=monitor.region)
+    ObservationFactory(hearing=later, monitor=colleague)
+    page = client.get(url).content.decode()
+    assert "Teuta Berisha" in page
+    assert page.count(reverse("rights:hearing_detail", args=[later.pk])) >= 1
+    selected = selectors.case_detail(user=department_head, pk=case.pk)
+    with CaptureQueriesContext(connection) as queries:
+        hearings_read = list(selected.hearings.all())
+        observed = [o.monitor.username for h in hearings_read for o in h.observations.all() if o.hearing is h]
+        flagged = [(f.hearing_id, len(f.interventions.all())) for f in selected.flags.all()]
+    assert not queries.captured_queries
+    assert [h.pk for h in hearings_read] == list(
+        case.hearings.order_by("-date", "-scheduled_start").values_list("pk", flat=True)
+    )
+    assert "monitor.three" in observed
+    assert flagged == [
+        (h, 0) for h in case.flags.order_by("status", "-created_at").values_list("hearing_id", flat=True)
+    ]
+    # A filter on the prefetched rows asks the database, for this case's rows only.
+    assert list(selected.hearings.filter(pk=later.pk)) == [later]
+    assert not selected.hearings.filter(pk=hearings[1].pk).exists()
+
+
+def test_a_case_outside_the_readers_scope_is_not_found(monitor, other_region_monitor, hearings):
+    url = reverse("rights:case_detail", args=[hearings[0].case.pk])
+    assert client_for(monitor).get(url).status_code == 200
+    assert client_for(other_region_monitor).get(url).status_code == 404
+    assert client_for(monitor).get(url).status_code == 200  # each reader their own statement
+    assert client_for(monitor).get("/trial-monitoring/cases/99999999999999999999/").status_code == 404
+    assert client_for(monitor).get("/trial-monitoring/cases/2147483648/").status_code == 404
+
+
+def test_a_statement_that_differs_in_more_than_the_value_is_not_kept(monitor, hearings):
+    """Built with the value twice: the two probes' statements differ in two places, so nothing is kept
+    and the rows are read through the ORM, right all the same."""
+    from django.db.models import Q
+
+    from mission.kept_pages import _written_for_value
+
+    def build(key):
+        return Hearing.objects.filter(Q(case=key) | Q(pk=key))
+
+    assert _written_for_value(build, "default") is None
+    case = hearings[3].case
+    read = [h.pk for h in kept_rows(Hearing, "twice", build, case.pk)]
+    assert hearings[3].pk in read
+    assert sorted(read) == sorted(build(case.pk).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_records_statements_are_prepared_with_its_key(geography, department_head, hearings):
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    connection.close()
+    first, second = hearings[0].case, hearings[5].case
+    selectors.case_detail(user=department_head, pk=first.pk)
+    with CaptureQueriesContext(connection) as queries:
+        case = selectors.case_detail(user=department_head, pk=second.pk)
+    assert {q["sql"].split(" ", 1)[0] for q in queries.captured_queries} == {"EXECUTE"}
+    assert case.pk == second.pk
+    assert [h.pk for h in case.hearings.all()] == [hearings[5].pk]
+    assert [f.hearing_id for f in case.flags.all()] == [hearings[5].pk]
