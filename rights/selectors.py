@@ -160,14 +160,31 @@ def observation_list(*, user, data=None) -> tuple[ObservationFilter, QuerySet[Ob
 
 
 def observation_detail(*, user, pk: int) -> Observation:
-    return (
-        Observation.objects.visible_to(user)
-        .select_related(
-            "hearing__case__court", "hearing__case__municipality__region", "monitor", "reviewed_by", "questionnaire"
-        )
-        .prefetch_related(Prefetch("ratings", queryset=StandardRating.objects.select_related("standard")))
-        .get(pk=pk)
+    """One observation in the reader's scope with its hearing, case, court, region, monitor, reviewer and
+    questionnaire, and its ratings with their standards: two statements kept for every observation."""
+    found = kept_rows(
+        Observation,
+        ("rights.observation_detail", reader_key(user)),
+        lambda key: (
+            Observation.objects.visible_to(user)
+            .select_related(
+                "hearing__case__court", "hearing__case__municipality__region", "monitor", "reviewed_by", "questionnaire"
+            )
+            .filter(pk=key)
+        ),
+        pk,
     )
+    if not found:
+        raise Observation.DoesNotExist
+    observation = found[0]
+    ratings = kept_rows(
+        StandardRating,
+        "rights.observation_detail.ratings",
+        lambda key: StandardRating.objects.select_related("standard").filter(observation=key),
+        pk,
+    )
+    attach(observation, "ratings", ratings)
+    return observation
 
 
 def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:
@@ -180,13 +197,18 @@ def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observ
         .prefetch_related(hearing_flags())
         .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
     )
-    monitors = [
-        (colleague.username, object_label(colleague))
-        for colleague in User.objects.visible_to(user)
-        .defer("password")
-        .filter(department=Department.RIGHTS, role__in=FIELD_ROLES)
-        .exclude(pk=user.pk)
-    ]
+    colleagues = kept_rows(
+        User,
+        ("rights.review_queue.monitors", reader_key(user)),
+        lambda key: (
+            User.objects.visible_to(user)
+            .defer("password")
+            .filter(department=Department.RIGHTS, role__in=FIELD_ROLES)
+            .exclude(pk=key)
+        ),
+        user.pk,
+    )
+    monitors = [(colleague.username, object_label(colleague)) for colleague in colleagues]
     filterset = ReviewQueueFilter(data or None, queryset=queryset, monitors=monitors)
     return filterset, filterset.qs
 
@@ -199,7 +221,12 @@ def hearing_flags(lookup: str = "hearing__flags") -> Prefetch:
 
 def observation_flags(*, user, observation: Observation) -> list[Flag]:
     """The flags on the observation's hearing, open ones first (shown as on the case page)."""
-    return list(Flag.objects.visible_to(user).filter(hearing=observation.hearing_id).order_by("status", "rule", "pk"))
+    return kept_rows(
+        Flag,
+        ("rights.observation_flags", reader_key(user)),
+        lambda key: Flag.objects.visible_to(user).filter(hearing=key).order_by("status", "rule", "pk"),
+        observation.hearing_id,
+    )
 
 
 def flag_list(*, user, status: str | None = FlagStatus.OPEN) -> QuerySet[Flag]:

@@ -249,3 +249,29 @@ def test_on_postgresql_a_records_statements_are_prepared_with_its_key(geography,
     assert case.pk == second.pk
     assert [h.pk for h in case.hearings.all()] == [hearings[5].pk]
     assert [f.hearing_id for f in case.flags.all()] == [hearings[5].pk]
+
+
+def test_the_observation_page_reads_its_ratings_and_flags_fresh_in_the_readers_scope(
+    monitor, supervisor, other_region_monitor, hearings
+):
+    from tests.factories import StandardRatingFactory
+
+    observation = hearings[0].observations.get()
+    url = reverse("rights:observation_detail", args=[observation.pk])
+    assert client_for(supervisor).get(url).status_code == 200
+    assert client_for(other_region_monitor).get(url).status_code == 404
+    rating = StandardRatingFactory(observation=observation, rating="violation", evidence="Interpreter absent all day")
+    flag = hearings[0].flags.get()  # the fixture flags every fifth hearing
+    page = client_for(supervisor).get(url).content.decode()
+    assert rating.evidence in page
+    assert "No flags on this hearing." not in page
+    assert str(flag.get_rule_display()) in page
+    read = selectors.observation_detail(user=supervisor, pk=observation.pk)
+    with CaptureQueriesContext(connection) as queries:
+        standards = [r.standard.code for r in read.ratings.all()]
+    assert not queries.captured_queries
+    assert standards == [rating.standard.code]
+    assert [f.pk for f in selectors.observation_flags(user=supervisor, observation=read)] == list(
+        hearings[0].flags.order_by("status", "rule", "pk").values_list("pk", flat=True)
+    )
+    assert selectors.observation_flags(user=other_region_monitor, observation=read) == []
