@@ -33,7 +33,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet, prefetch_related_objects
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 from mission import prepared
@@ -56,8 +56,9 @@ class KeptPage:
     annotations: tuple[tuple[str, int], ...]
     prefetch: tuple[Any, ...]
     value_at: int | None = None  # where the value goes among `params` (`kept_rows`)
+    names: tuple[str, ...] | None = None  # a `values()` query's: its rows are dicts of these
 
-    def rows(self, value: Any = None) -> list[Model]:
+    def rows(self, value: Any = None) -> list[Any]:
         if self.sql is None:
             return []
         wrapper = connections[self.db]
@@ -75,6 +76,9 @@ class KeptPage:
         compiler.connection = wrapper
         if compiler.has_extra_select:
             fetched = [row[: compiler.col_count] for row in fetched]
+        if self.names is not None:
+            names = self.names
+            return [dict(zip(names, row, strict=True)) for row in compiler.results_iter([fetched])]
         model = self.compiler.klass_info["model"]
         start, end = self.model_fields
         objects: list[Model] = []
@@ -94,6 +98,8 @@ def _written(queryset: QuerySet[Any, Any], db: str, *, inline: bool = True) -> K
     """The kept form of `queryset` (ordered and sliced to a page), or None for one that cannot be kept:
     not model instances, or with rows attached by the caller."""
     query = queryset.query
+    if queryset._iterable_class is ValuesIterable and not query.combinator and not query.extra_select:
+        return _written_values(queryset, db)
     if (
         queryset._iterable_class is not ModelIterable
         or queryset._known_related_objects  # type: ignore[attr-defined]
@@ -116,13 +122,39 @@ def _written(queryset: QuerySet[Any, Any], db: str, *, inline: bool = True) -> K
     # The stubs are a later Django's (a `fetch_mode` argument 5.2 does not have).
     populators = tuple(get_related_populators(klass_info, compiler.select, db))  # type: ignore[call-arg]
     annotations = tuple((compiler.annotation_col_map or {}).items())
-    wrapper = connections[db]
-    kept_params: tuple[Any, ...] | None = tuple(params)
-    if inline and wrapper.vendor == "postgresql":
-        with wrapper.cursor() as cursor:  # the values as the driver sends them
-            sql = cursor.cursor.mogrify(sql, params).decode(wrapper.connection.encoding)
-        kept_params = None
+    sql, kept_params = _literal(sql, params, db) if inline else (sql, tuple(params))
     return KeptPage(db, sql, kept_params, compiler, init_list, (start, end), populators, annotations, prefetch)
+
+
+def _literal(sql: str, params: Sequence[Any], db: str) -> tuple[str, tuple[Any, ...] | None]:
+    """On PostgreSQL the statement with its values written in, as the driver sends them (and None for
+    its parameters); elsewhere as it is."""
+    wrapper = connections[db]
+    if wrapper.vendor != "postgresql":
+        return sql, tuple(params)
+    with wrapper.cursor() as cursor:
+        return cursor.cursor.mogrify(sql, params).decode(wrapper.connection.encoding), None
+
+
+def _written_values(queryset: QuerySet[Any, Any], db: str) -> KeptPage:
+    """The kept form of a `values()` query: rows as dicts of its names, as `ValuesIterable` makes them."""
+    query = queryset.query
+    compiler = query.get_compiler(using=db)
+    names = (*query.values_select, *query.annotation_select)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return KeptPage(db, None, None, compiler, (), (0, 0), (), (), (), names=names)
+    sql, kept_params = _literal(sql, params, db)
+    return KeptPage(db, sql, kept_params, compiler, (), (0, 0), (), (), (), names=names)
+
+
+def kept_query(model: type[Model], shape: Hashable, build: Callable[[], QuerySet[Any, Any]]) -> list[Any]:
+    """The rows of `build()` (model instances, or dicts for a `values()` query), its statement kept for
+    `shape`, which says everything the query is built from (see the module's note)."""
+    db = model._default_manager.db
+    kept = kept_while_reference_unchanged(("query", db, shape), lambda: _written(build(), db))
+    return list(build()) if kept is None else kept.rows()
 
 
 def first_page_rows(shape: Hashable, db: str, write: Callable[[], QuerySet[Any, Any]]) -> list[Model] | None:
@@ -165,7 +197,7 @@ def kept_rows(model: type[_M], shape: Hashable, build: Callable[[int], QuerySet[
         return list(build(value))
     db = model._default_manager.db
     kept = kept_while_reference_unchanged(("rows", db, shape), lambda: _written_for_value(build, db))
-    return list(build(value)) if kept is None else kept.rows(value)  # type: ignore[return-value]  # rows of `model`
+    return list(build(value)) if kept is None else kept.rows(value)
 
 
 def attach(parent: Model, relation: str, children: Sequence[Model]) -> None:

@@ -275,3 +275,18 @@ def test_the_observation_page_reads_its_ratings_and_flags_fresh_in_the_readers_s
         hearings[0].flags.order_by("status", "rule", "pk").values_list("pk", flat=True)
     )
     assert selectors.observation_flags(user=other_region_monitor, observation=read) == []
+
+
+def test_a_values_query_is_kept_as_dicts_of_its_names(monitor, hearings):
+    from django.db.models import Count
+
+    from mission.kept_pages import kept_query
+
+    def by_day():
+        return Hearing.objects.order_by("date").values("date").annotate(n=Count("pk"))
+
+    assert kept_query(Hearing, "by-day", by_day) == list(by_day())
+    HearingFactory(case=hearings[0].case, date=hearings[0].date)
+    again = kept_query(Hearing, "by-day", by_day)
+    assert again[0] == {"date": hearings[0].date, "n": 2}
+    assert kept_query(Hearing, "none", lambda: Hearing.objects.filter(pk__in=[]).values("pk")) == []

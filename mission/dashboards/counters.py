@@ -20,13 +20,15 @@ twice or lost.
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from mission.accounts.permissions import AnyUser, scope_for
 from mission.dashboards.models import LiveCount
 from mission.dashboards.registry import Key, LiveCounts, Shares
+from mission.kept_pages import kept_query
 
 __all__ = ["Key", "LiveCounts", "Shares", "live_counts", "live_counts_change"]
 
@@ -115,18 +117,29 @@ def live_counts(
     if scope.nothing:
         return {name: LiveTotal() for name in names}
     owner = getattr(user, "pk", None)
-    rows = LiveCount.objects.filter(Q(owner_id__isnull=True) | Q(owner_id=owner), name__in=names)
-    if scope.departments is not None:
-        rows = rows.filter(department__in=scope.departments)
+    departments = None if scope.departments is None else tuple(sorted(scope.departments))
     regions = scope.region_ids
     if region_ids is not None:
         regions = region_ids if regions is None else regions & region_ids
-    if regions is not None:
-        rows = rows.filter(region_id__in=regions)
-    sums = (
-        rows.order_by()
-        .values("name")
-        .annotate(everyone=Sum("count", filter=Q(owner_id__isnull=True)), own=Sum("count", filter=Q(owner_id=owner)))
-    )
-    found = {row["name"]: LiveTotal(row["everyone"] or 0, row["own"] or 0) for row in sums}
+    in_regions = None if regions is None else tuple(sorted(regions))
+
+    def sums() -> QuerySet[Any, Any]:
+        rows = LiveCount.objects.filter(Q(owner_id__isnull=True) | Q(owner_id=owner), name__in=names)
+        if departments is not None:
+            rows = rows.filter(department__in=departments)
+        if in_regions is not None:
+            rows = rows.filter(region_id__in=in_regions)
+        return (
+            rows.order_by()
+            .values("name")
+            .annotate(
+                everyone=Sum("count", filter=Q(owner_id__isnull=True)), own=Sum("count", filter=Q(owner_id=owner))
+            )
+        )
+
+    # The statement is the same on every view of a page by this reader: kept, run as a prepared one.
+    shape = ("live_counts", tuple(names), owner, departments, in_regions)
+    found = {
+        row["name"]: LiveTotal(row["everyone"] or 0, row["own"] or 0) for row in kept_query(LiveCount, shape, sums)
+    }
     return {name: found.get(name, LiveTotal()) for name in names}
