@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from mission.concurrency import ConcurrentEditError, show_conflict
 from mission.forms import RepeatedSubmissionError, add_service_errors, earlier_submission, once_per_form
 from mission.kept_pages import reader_key
-from mission.pagination import PAGE_PARAMETERS, Page, paginate
+from mission.pagination import PAGE_PARAMETERS, Page, kept_first_page, page_number, paginate
 
 PAGE_SIZE = 25
 T = TypeVar("T")
@@ -34,29 +34,42 @@ def get_or_404(selector: Callable[..., T], **kwargs: Any) -> T:
 def list_context(
     request: HttpRequest,
     filterset: Any,
-    queryset: QuerySet[Any, Any],
+    queryset: QuerySet[Any, Any] | Callable[[], QuerySet[Any, Any]],
     page_size: int = PAGE_SIZE,
     *,
     keep: bool = False,
 ) -> dict[str, Any]:
-    """A list page's filter, page of rows, and query string (without the page) for its links and export."""
+    """A list page's filter, page of rows, and query string (without the page) for its links and export.
+    `queryset` may be a function that builds it (a selector's `<list>_rows`): a kept first page does
+    not build it at all."""
     return {
         "filter": filterset,
-        "page": page_of(request, queryset, page_size, keep=keep),
+        "page": page_of(request, queryset, page_size, keep=keep, model=filterset.queryset.model),
         "query": list_query(request),
     }
 
 
 def page_of(
-    request: HttpRequest, queryset: QuerySet[Any, Any], page_size: int = PAGE_SIZE, *, keep: bool = False
+    request: HttpRequest,
+    queryset: QuerySet[Any, Any] | Callable[[], QuerySet[Any, Any]],
+    page_size: int = PAGE_SIZE,
+    *,
+    keep: bool = False,
+    model: type[Model] | None = None,
 ) -> Page:
     """The page of `queryset` the request asks for: by the cursor its link carries (`mission.pagination`).
 
     `keep`: the first page's statement is kept per request shape (`mission.kept_pages`). Only for a
     queryset built from nothing but the page's address and query string, the reader's own row, the
     day, the language and reference data: no other rows read to build it, no time of day in it."""
-    shape = request_shape(request) if keep else None
-    return paginate(queryset, request.GET.get("page"), page_size, cursor=request.GET.get("cursor"), shape=shape)
+    build = queryset if callable(queryset) else (lambda: queryset)
+    page, cursor = request.GET.get("page"), request.GET.get("cursor")
+    if keep and not cursor and page_number(page) == 1:
+        kept_model = model if model is not None else build().model
+        kept = kept_first_page(request_shape(request), kept_model, build, page_size)
+        if kept is not None:
+            return kept
+    return paginate(build(), page, page_size, cursor=cursor)
 
 
 def request_shape(request: HttpRequest) -> Hashable:

@@ -16,10 +16,11 @@ import base64
 import binascii
 import datetime
 import decimal
+import itertools
 import json
 import math
 import uuid
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -349,39 +350,14 @@ def _fetch(queryset: QuerySet[Any, Any], keys: list[SortKey], values: list[objec
     return rows
 
 
-def paginate(
-    queryset: QuerySet[Any, Any],
-    page: str | None,
-    per_page: int = 25,
-    *,
-    cursor: str | None = None,
-    shape: Hashable | None = None,
-) -> Page:
+def paginate(queryset: QuerySet[Any, Any], page: str | None, per_page: int = 25, *, cursor: str | None = None) -> Page:
     """One page of `queryset` in its own order: after or before `cursor` (a link this page rendered),
     else page number `page` (old links: OFFSET, up to MAX_PAGE), else the first. Reads one row more
-    than a page to know whether there is more; never counts. The page's links are cursors. With a
-    `shape` (everything the queryset is built from), the first page's statement is kept for it
-    (`mission.kept_pages`)."""
+    than a page to know whether there is more; never counts. The page's links are cursors."""
     keys = sort_keys(queryset)
-
-    def annotate() -> QuerySet[Any, Any]:
-        annotations = {_KEY.format(i): key.expression for i, key in enumerate(keys)}
-        annotated: QuerySet[Any, Any] = queryset.annotate(**annotations)
-        return annotated
-
+    annotated = _with_keys(queryset, keys)
     backward = False
-    first = not cursor and page_number(page) == 1
-    kept = None
-    if shape is not None and first:
-        kept = first_page_rows(
-            (shape, per_page), queryset.db, lambda: annotate().order_by(*(k.order_by() for k in keys))[: per_page + 1]
-        )
-    if kept is not None:
-        number = 1
-        has_next, has_previous = len(kept) > per_page, False
-        rows = kept[:per_page]
-    elif cursor:
-        annotated = annotate()
+    if cursor:
         query = annotated.query
         fields = [query.annotations[_KEY.format(i)].output_field for i in range(len(keys))]
         backward, number, values = _decode_cursor(cursor, fields, keys)
@@ -398,7 +374,7 @@ def paginate(
     else:
         number = page_number(page)
         start = (number - 1) * per_page
-        ordered = annotate().order_by(*(k.order_by() for k in keys))
+        ordered = annotated.order_by(*(k.order_by() for k in keys))
         rows = list(ordered[start : start + per_page + 1])
         has_next, has_previous = len(rows) > per_page, number > 1
         rows = rows[:per_page]
@@ -410,6 +386,34 @@ def paginate(
     if not rows and number > 1 and not backward:
         # Past the end (an old page number, or rows deleted since): a way back to the start.
         result.has_previous = True
+    return result
+
+
+def _with_keys(queryset: QuerySet[Any, Any], keys: list[SortKey]) -> QuerySet[Any, Any]:
+    annotated: QuerySet[Any, Any] = queryset.annotate(**{_KEY.format(i): key.expression for i, key in enumerate(keys)})
+    return annotated
+
+
+def kept_first_page(
+    shape: Hashable, model: type[Model], build: Callable[[], QuerySet[Any, Any]], per_page: int = 25
+) -> Page | None:
+    """The first page of the queryset `build()` makes, its statement kept for `shape` (everything the
+    queryset is built from: `mission.kept_pages`), without building the queryset once it is kept; None
+    when it cannot be kept (the caller pages `build()` as usual)."""
+
+    def write() -> QuerySet[Any, Any]:
+        queryset = build()
+        keys = sort_keys(queryset)
+        return _with_keys(queryset, keys).order_by(*(k.order_by() for k in keys))[: per_page + 1]
+
+    rows = first_page_rows((shape, per_page), model._default_manager.db, write)
+    if rows is None:
+        return None
+    result = Page(object_list=rows[:per_page], number=1, has_next=len(rows) > per_page)
+    if result.has_next:
+        last = rows[per_page - 1]
+        count = next(i for i in itertools.count() if not hasattr(last, _KEY.format(i)))
+        result.next_cursor = encode_cursor([getattr(last, _KEY.format(i)) for i in range(count)], number=2)
     return result
 
 

@@ -1,8 +1,9 @@
 """Reads of trial monitoring. Every one starts from `visible_to(user)`."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Case as Case_
 from django.db.models import CharField, Count, Exists, OuterRef, Prefetch, QuerySet, Subquery, Value, When
@@ -57,17 +58,27 @@ else:  # the alias cannot be subscripted so at run time
     ListedCase = Case
 
 
-def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[ListedCase]]:
-    queryset = (
-        Case.objects.visible_to(user)
-        .select_related("court", "municipality")  # what a row shows: each join costs the page's planning
-        .annotate(
+# A list's selector comes in two forms: `<list>_rows` gives the filter set and a function that builds
+# the filtered queryset with what each row shows, which a list page calls only when its first page's
+# statement is not kept (`mission.pages.list_context`); `<list>` gives the queryset (exports, reports).
+Rows: TypeAlias = "Callable[[], QuerySet[Any]]"
+
+
+def case_list_rows(*, user, data=None) -> tuple[CaseFilter, Rows]:
+    filterset = CaseFilter(data or None, queryset=Case.objects.visible_to(user))
+
+    def build() -> QuerySet[ListedCase]:
+        return filterset.qs.select_related("court", "municipality").annotate(  # each join costs planning
             hearing_count=_count(Hearing, case=OuterRef("pk")),
             open_flags=_count(Flag, case=OuterRef("pk"), status=FlagStatus.OPEN),
         )
-    )
-    filterset = CaseFilter(data or None, queryset=queryset)
-    return filterset, filterset.qs
+
+    return filterset, build
+
+
+def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[ListedCase]]:
+    filterset, build = case_list_rows(user=user, data=data)
+    return filterset, build()
 
 
 def case_detail(*, user, pk: int) -> Case:
@@ -121,17 +132,21 @@ def case_detail(*, user, pk: int) -> Case:
     return case
 
 
-def hearing_list(*, user, data=None) -> tuple[HearingFilter, QuerySet[Hearing]]:
-    queryset = (
-        Hearing.objects.visible_to(user)
-        .select_related("case__court")
-        .annotate(
+def hearing_list_rows(*, user, data=None) -> tuple[HearingFilter, Rows]:
+    filterset = HearingFilter(data or None, queryset=Hearing.objects.visible_to(user))
+
+    def build() -> QuerySet[Hearing]:
+        return filterset.qs.select_related("case__court").annotate(
             observation_count=_count(Observation, hearing=OuterRef("pk")),
             flag_count=_count(Flag, hearing=OuterRef("pk")),
         )
-    )
-    filterset = HearingFilter(data or None, queryset=queryset)
-    return filterset, filterset.qs
+
+    return filterset, build
+
+
+def hearing_list(*, user, data=None) -> tuple[HearingFilter, QuerySet[Hearing]]:
+    filterset, build = hearing_list_rows(user=user, data=data)
+    return filterset, build()
 
 
 def hearing_detail(*, user, pk: int) -> Hearing:
@@ -148,15 +163,22 @@ def hearing_get(*, user, pk: int) -> Hearing:
     return Hearing.objects.visible_to(user).select_related("case__court", "case__municipality").get(pk=pk)
 
 
+def observation_list_rows(*, user, data=None) -> tuple[ObservationFilter, Rows]:
+    filterset = ObservationFilter(data or None, queryset=Observation.objects.visible_to(user))
+
+    def build() -> QuerySet[Observation]:
+        return (
+            filterset.qs.select_related("hearing__case__court", "monitor")
+            .defer("monitor__password")  # never read by a list: not fetched
+            .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
+        )
+
+    return filterset, build
+
+
 def observation_list(*, user, data=None) -> tuple[ObservationFilter, QuerySet[Observation]]:
-    queryset = (
-        Observation.objects.visible_to(user)
-        .select_related("hearing__case__court", "monitor")
-        .defer("monitor__password")  # never read by a list: not fetched
-        .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
-    )
-    filterset = ObservationFilter(data or None, queryset=queryset)
-    return filterset, filterset.qs
+    filterset, build = observation_list_rows(user=user, data=data)
+    return filterset, build()
 
 
 def observation_detail(*, user, pk: int) -> Observation:
@@ -187,16 +209,9 @@ def observation_detail(*, user, pk: int) -> Observation:
     return observation
 
 
-def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:
+def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
     """Submitted observations from the reviewer's scope, oldest first, never their own; each with the
     flags of its hearing (`observation.hearing.flag_list`), fetched in one query for the page."""
-    queryset = (
-        review.review_queue(queryset=Observation.objects.all(), user=user)
-        .select_related("hearing__case__court", "monitor")
-        .defer("monitor__password")  # never read by a list: not fetched
-        .prefetch_related(hearing_flags())
-        .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
-    )
     colleagues = kept_rows(
         User,
         ("rights.review_queue.monitors", reader_key(user)),
@@ -209,8 +224,23 @@ def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observ
         user.pk,
     )
     monitors = [(colleague.username, object_label(colleague)) for colleague in colleagues]
-    filterset = ReviewQueueFilter(data or None, queryset=queryset, monitors=monitors)
-    return filterset, filterset.qs
+    queued = review.review_queue(queryset=Observation.objects.all(), user=user)
+    filterset = ReviewQueueFilter(data or None, queryset=queued, monitors=monitors)
+
+    def build() -> QuerySet[Observation]:
+        return (
+            filterset.qs.select_related("hearing__case__court", "monitor")
+            .defer("monitor__password")  # never read by a list: not fetched
+            .prefetch_related(hearing_flags())
+            .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
+        )
+
+    return filterset, build
+
+
+def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:
+    filterset, build = review_queue_rows(user=user, data=data)
+    return filterset, build()
 
 
 def hearing_flags(lookup: str = "hearing__flags") -> Prefetch:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from mission import prepared
 from mission.kept_pages import KeptPage, kept_rows
-from mission.pagination import paginate
+from mission.pagination import kept_first_page, paginate
 from rights import selectors
 from rights.models import Hearing, ObservationStatus
 from tests.conftest import client_for, require_service
@@ -55,8 +55,10 @@ def hearings(monitor, geography):
 def test_a_kept_first_page_equals_the_page_read_through_the_orm(monitor, hearings):
     _filterset, queryset = selectors.hearing_list(user=monitor, data={"sort": "case_number"})
     plain = paginate(queryset, None, 10)
-    kept = paginate(queryset, None, 10, shape="hearings")
-    again = paginate(queryset, None, 10, shape="hearings")
+    kept = kept_first_page("hearings", queryset.model, lambda: queryset, 10)
+    again = kept_first_page("hearings", queryset.model, lambda: queryset, 10)
+    assert kept is not None
+    assert again is not None
     assert [_fields(h) for h in kept.object_list] == [_fields(h) for h in plain.object_list]
     assert [_fields(h) for h in again.object_list] == [_fields(h) for h in plain.object_list]
     assert (kept.has_next, kept.has_previous, kept.next_cursor) == (plain.has_next, False, plain.next_cursor)
@@ -74,7 +76,7 @@ def test_prefetched_rows_come_with_a_kept_page(supervisor, monitor, hearings):
         ObservationFactory(hearing=hearing, monitor=colleague, status=ObservationStatus.SUBMITTED)
     _filterset, queryset = selectors.review_queue(user=supervisor, data={})
     plain = paginate(queryset, None, 25)
-    kept = paginate(queryset, None, 25, shape="queue")
+    kept = kept_first_page("queue", queryset.model, lambda: queryset, 25)
     assert [o.pk for o in kept.object_list] == [o.pk for o in plain.object_list]
     assert len(kept.object_list) == 6
     with CaptureQueriesContext(connection) as queries:
@@ -134,7 +136,7 @@ def test_each_filter_its_own_statement_and_a_new_day_a_new_one(monitor, hearings
 
 def test_a_reader_whose_scope_sees_nothing_gets_an_empty_page(monitor, hearings):
     _filterset, queryset = selectors.hearing_list(user=UserFactory(username="no.region.admin", administrator=True))
-    page = paginate(queryset, None, 10, shape="empty")
+    page = kept_first_page("empty", queryset.model, lambda: queryset, 10)
     assert page.object_list == []
     assert not page.has_next
 
@@ -158,7 +160,7 @@ def test_on_postgresql_the_page_is_prepared_once_per_connection(geography, monit
 
     def statements() -> list[str]:
         with CaptureQueriesContext(connection) as queries:
-            paginate(queryset, None, 10, shape="prepared")
+            kept_first_page("prepared", queryset.model, lambda: queryset, 10)
         return [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
 
     assert statements() == ["PREPARE", "EXECUTE"]

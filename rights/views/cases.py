@@ -30,8 +30,8 @@ from rights.views.common import names_shown, require_reader
 
 def case_list(request):
     require_reader(request.user)
-    filterset, queryset = selectors.case_list(user=request.user, data=request.GET)
-    context = list_context(request, filterset, queryset, keep=True)
+    filterset, rows = selectors.case_list_rows(user=request.user, data=request.GET)
+    context = list_context(request, filterset, rows, keep=True)
     context["can_record"] = has_capability(request.user, Capability.RECORD)
     return render(request, "rights/case_list.html", context)
 

@@ -23,8 +23,8 @@ from rights.views.common import require_reader
 
 def hearing_list(request):
     require_reader(request.user)
-    filterset, queryset = selectors.hearing_list(user=request.user, data=request.GET)
-    return render(request, "rights/hearing_list.html", list_context(request, filterset, queryset, keep=True))
+    filterset, rows = selectors.hearing_list_rows(user=request.user, data=request.GET)
+    return render(request, "rights/hearing_list.html", list_context(request, filterset, rows, keep=True))
 
 
 def hearing_detail(request, pk: int):

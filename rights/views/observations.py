@@ -31,8 +31,8 @@ from rights.views.common import require_reader
 
 def observation_list(request):
     require_reader(request.user)
-    filterset, queryset = selectors.observation_list(user=request.user, data=request.GET)
-    return render(request, "rights/observation_list.html", list_context(request, filterset, queryset, keep=True))
+    filterset, rows = selectors.observation_list_rows(user=request.user, data=request.GET)
+    return render(request, "rights/observation_list.html", list_context(request, filterset, rows, keep=True))
 
 
 def observation_detail(request, pk: int):
@@ -191,11 +191,11 @@ def review_queue(request):
     if not has_capability(request.user, Capability.REVIEW):
         raise PermissionDenied
     require_reader(request.user)
-    filterset, queryset = selectors.review_queue(user=request.user, data=request.GET)
-    context = list_context(request, filterset, queryset, keep=True)
+    filterset, rows = selectors.review_queue_rows(user=request.user, data=request.GET)
+    context = list_context(request, filterset, rows, keep=True)
     if _filtered(filterset):
         # What waits among the filtered, counted up to a bound: a backlog costs no more than a queue.
-        context["waiting"], context["waiting_more"] = count_up_to(queryset)
+        context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)
     else:
         # All that waits for this reviewer: the count the services keep (rights.services.counters),
         # exact and as cheap at a million observations as at ten.
