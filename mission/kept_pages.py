@@ -55,10 +55,11 @@ class KeptPage:
     populators: tuple[Any, ...]
     annotations: tuple[tuple[str, int], ...]
     prefetch: tuple[Any, ...]
-    value_at: int | None = None  # where the value goes among `params` (`kept_rows`)
+    # Where the values go among `params` (`kept_rows`, `kept_rows_in`): (parameter, value) positions.
+    value_at: tuple[tuple[int, int], ...] | None = None
     names: tuple[str, ...] | None = None  # a `values()` query's: its rows are dicts of these
 
-    def rows(self, value: Any = None) -> list[Any]:
+    def rows(self, values: Sequence[Any] = ()) -> list[Any]:
         if self.sql is None:
             return []
         wrapper = connections[self.db]
@@ -67,7 +68,8 @@ class KeptPage:
                 prepared.execute_literal(cursor, self.sql, using=self.db)
             elif self.value_at is not None:
                 params = list(self.params)
-                params[self.value_at] = value
+                for at, index in self.value_at:
+                    params[at] = values[index]
                 prepared.execute(cursor, self.sql, params, using=self.db)
             else:
                 cursor.execute(self.sql, self.params)
@@ -171,33 +173,70 @@ _PROBES = (-7_461_820_935_113, -7_461_820_935_127)
 _INT32 = (-(2**31), 2**31 - 1)
 
 
-def _written_for_value(build: Callable[[int], QuerySet[Any, Any]], db: str) -> KeptPage | None:
-    """The kept form of `build(value)` with the value's place among its parameters; None when the two
-    probes' statements differ in anything but that one parameter."""
-    first, second = build(_PROBES[0]), build(_PROBES[1])
-    kept = _written(first, db, inline=False)
+def _probes(count: int, second: bool) -> list[int]:
+    """`count` keys no table holds (keys are positive), all different, and different between the two
+    sets: to find the values among a statement's parameters."""
+    base = _PROBES[1] if second else _PROBES[0]
+    return [base - 100 * i for i in range(count)]
+
+
+def _written_for_values(build: Callable[[list[int]], QuerySet[Any, Any]], count: int, db: str) -> KeptPage | None:
+    """The kept form of `build(values)` (`count` values) with each value's place among its parameters;
+    None when the two probes' statements differ in anything but those parameters, each once."""
+    first, second = _probes(count, False), _probes(count, True)
+    kept = _written(build(first), db, inline=False)
     if kept is None or kept.sql is None or kept.params is None:
         return None
     try:
-        other_sql, other_params = second.query.get_compiler(using=db).as_sql()
+        other_sql, other_params = build(second).query.get_compiler(using=db).as_sql()
     except EmptyResultSet:
         return None
     if other_sql != kept.sql or len(other_params) != len(kept.params):
         return None
     differ = [i for i, (a, b) in enumerate(zip(kept.params, other_params, strict=True)) if a != b]
-    if len(differ) != 1 or kept.params[differ[0]] != _PROBES[0] or other_params[differ[0]] != _PROBES[1]:
+    places = []
+    for at in differ:
+        index = first.index(kept.params[at]) if kept.params[at] in first else None
+        if index is None or other_params[at] != second[index]:
+            return None
+        places.append((at, index))
+    if sorted(index for _at, index in places) != list(range(count)):
         return None
-    return dataclasses.replace(kept, value_at=differ[0])
+    return dataclasses.replace(kept, value_at=tuple(places))
+
+
+def _is_key(value: int) -> bool:
+    # Beyond 32 bits no key of ours; a prepared statement would refuse it.
+    return isinstance(value, int) and _INT32[0] <= value <= _INT32[1]
 
 
 def kept_rows(model: type[_M], shape: Hashable, build: Callable[[int], QuerySet[_M, _M]], value: int) -> list[_M]:
     """The rows of `build(value)` (a queryset of `model` that depends on `value`, a key, and on nothing
     but what `shape` says), its statement kept for `shape`; read as usual when it cannot be kept."""
-    if not _INT32[0] <= value <= _INT32[1]:  # no key of ours; a prepared statement would refuse it
+    if not _is_key(value):
         return list(build(value))
     db = model._default_manager.db
-    kept = kept_while_reference_unchanged(("rows", db, shape), lambda: _written_for_value(build, db))
-    return list(build(value)) if kept is None else kept.rows(value)
+    kept = kept_while_reference_unchanged(
+        ("rows", db, shape), lambda: _written_for_values(lambda v: build(v[0]), 1, db)
+    )
+    return list(build(value)) if kept is None else kept.rows([value])
+
+
+def kept_rows_in(
+    model: type[_M], shape: Hashable, build: Callable[[list[int]], QuerySet[_M, _M]], values: Sequence[int]
+) -> list[_M]:
+    """`kept_rows` for a list of keys (`build(keys)` reads the rows of any of them): one statement kept
+    per number of keys."""
+    keys = sorted(set(values))
+    if not keys:
+        return []
+    if not all(_is_key(key) for key in keys):
+        return list(build(keys))
+    db = model._default_manager.db
+    kept = kept_while_reference_unchanged(
+        ("rows-in", db, shape, len(keys)), lambda: _written_for_values(build, len(keys), db)
+    )
+    return list(build(keys)) if kept is None else kept.rows(keys)
 
 
 def attach(parent: Model, relation: str, children: Sequence[Model]) -> None:

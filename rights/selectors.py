@@ -16,7 +16,7 @@ from mission.accounts.permissions import Capability, has_capability, scope_cover
 from mission.accounts.roles import FIELD_ROLES, Department
 from mission.common import language_suffix
 from mission.history import object_label
-from mission.kept_pages import attach, grouped, kept_rows, reader_key
+from mission.kept_pages import attach, grouped, kept_rows, kept_rows_in, reader_key
 from mission.review import selectors as review
 from rights.filters import CaseFilter, HearingFilter, ObservationFilter, PlanFilter, ReviewQueueFilter
 from rights.models import (
@@ -231,7 +231,6 @@ def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
         return (
             filterset.qs.select_related("hearing__case__court", "monitor")
             .defer("monitor__password")  # never read by a list: not fetched
-            .prefetch_related(hearing_flags())
             .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
         )
 
@@ -239,8 +238,29 @@ def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
 
 
 def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:
+    """The queue as a queryset, each observation with its hearing's flags (`hearing.flag_list`)."""
     filterset, build = review_queue_rows(user=user, data=data)
-    return filterset, build()
+    return filterset, build().prefetch_related(hearing_flags())
+
+
+def with_hearing_flags(observations: list[Observation]) -> None:
+    """Each observation's hearing with its flags (`hearing.flag_list`, as `hearing_flags` prefetches
+    them): one statement kept per number of hearings."""
+    hearings: dict[int, list[Hearing]] = {}
+    for observation in observations:  # two observations of a hearing each have their own copy of it
+        hearings.setdefault(observation.hearing_id, []).append(observation.hearing)
+    flags = kept_rows_in(
+        Flag,
+        "rights.hearing_flags",
+        lambda keys: Flag.objects.filter(hearing__in=keys).order_by("status", "rule", "pk"),
+        list(hearings),
+    )
+    by_hearing: dict[int | None, list[Flag]] = {}
+    for flag in flags:
+        by_hearing.setdefault(flag.hearing_id, []).append(flag)
+    for hearing_id, copies in hearings.items():
+        for hearing in copies:
+            hearing.flag_list = by_hearing.get(hearing_id, [])  # type: ignore[attr-defined]  # as Prefetch(to_attr=)
 
 
 def hearing_flags(lookup: str = "hearing__flags") -> Prefetch:

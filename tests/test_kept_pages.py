@@ -227,12 +227,12 @@ def test_a_statement_that_differs_in_more_than_the_value_is_not_kept(monitor, he
     and the rows are read through the ORM, right all the same."""
     from django.db.models import Q
 
-    from mission.kept_pages import _written_for_value
+    from mission.kept_pages import _written_for_values
 
     def build(key):
         return Hearing.objects.filter(Q(case=key) | Q(pk=key))
 
-    assert _written_for_value(build, "default") is None
+    assert _written_for_values(lambda keys: build(keys[0]), 1, "default") is None
     case = hearings[3].case
     read = [h.pk for h in kept_rows(Hearing, "twice", build, case.pk)]
     assert hearings[3].pk in read
@@ -292,3 +292,39 @@ def test_a_values_query_is_kept_as_dicts_of_its_names(monitor, hearings):
     again = kept_query(Hearing, "by-day", by_day)
     assert again[0] == {"date": hearings[0].date, "n": 2}
     assert kept_query(Hearing, "none", lambda: Hearing.objects.filter(pk__in=[]).values("pk")) == []
+
+
+def test_rows_of_a_list_of_keys_one_statement_per_number_of_keys(monitor, hearings):
+    from mission.kept_pages import kept_rows_in
+
+    def build(keys):
+        return Hearing.objects.filter(case__in=keys).order_by("pk")
+
+    cases = [h.case_id for h in hearings]
+    for chosen in (cases[:1], cases[3:7], cases[::-1][:5], cases[2:6]):
+        assert [h.pk for h in kept_rows_in(Hearing, "by-cases", build, chosen)] == list(
+            build(chosen).values_list("pk", flat=True)
+        )
+    assert kept_rows_in(Hearing, "by-cases", build, []) == []
+    assert kept_rows_in(Hearing, "by-cases", build, [2**40]) == []  # no key of ours: through the ORM
+
+
+def test_the_review_queue_shows_each_hearings_flags_on_every_observation_of_it(supervisor, monitor, hearings):
+    flagged = hearings[0]  # flagged by the fixture
+    for n in range(2):
+        colleague = UserFactory(username=f"monitor.x{n}", region=monitor.region, field_team=monitor.field_team)
+        ObservationFactory(hearing=flagged, monitor=colleague, status=ObservationStatus.SUBMITTED)
+    ObservationFactory(
+        hearing=hearings[1],
+        monitor=UserFactory(username="monitor.y", region=monitor.region),
+        status=ObservationStatus.SUBMITTED,
+    )
+    _filterset, build = selectors.review_queue_rows(user=supervisor)
+    observations = list(build())
+    selectors.with_hearing_flags(observations)
+    expected = {flagged.pk: [flagged.flags.get().pk], hearings[1].pk: []}
+    assert {o.hearing_id: [f.pk for f in o.hearing.flag_list] for o in observations} == expected
+    assert len([o for o in observations if o.hearing_id == flagged.pk]) == 2
+    assert all(o.hearing.flag_list == [] or o.hearing_id == flagged.pk for o in observations)
+    response = client_for(supervisor).get(reverse("rights:review_queue"))
+    assert response.status_code == 200

@@ -193,6 +193,7 @@ def review_queue(request):
     require_reader(request.user)
     filterset, rows = selectors.review_queue_rows(user=request.user, data=request.GET)
     context = list_context(request, filterset, rows, keep=True)
+    selectors.with_hearing_flags(context["page"].object_list)
     if _filtered(filterset):
         # What waits among the filtered, counted up to a bound: a backlog costs no more than a queue.
         context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)
