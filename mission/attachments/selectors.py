@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
@@ -13,8 +14,9 @@ from mission.accounts.permissions import AnyUser
 from mission.attachments import registry
 from mission.attachments.forms import AttachmentForm
 from mission.attachments.models import Attachment, FileSensitivity
-from mission.attachments.services import may_attach, may_open, may_remove, records_of
+from mission.attachments.services import may_attach, may_open, may_remove
 from mission.audit.services import access_shown
+from mission.kept_pages import kept_rows
 
 
 @dataclass
@@ -47,7 +49,18 @@ def attachment_panel(request: AuthenticatedHttpRequest, record: models.Model) ->
     user = request.user
     rows: list[FileRow] = []
     shown_restricted = False
-    for attachment in records_of(record).select_related("uploaded_by").defer("uploaded_by__password"):
+    content_type = ContentType.objects.get_for_model(record)
+    attachments = kept_rows(  # the same statement for every record of the model (`mission.kept_pages`)
+        Attachment,
+        ("attachments.panel", content_type.pk),
+        lambda key: (
+            Attachment.objects.filter(content_type=content_type, object_id=key)
+            .select_related("uploaded_by")
+            .defer("uploaded_by__password")
+        ),
+        record.pk,
+    )
+    for attachment in attachments:
         opens = may_open(user, attachment, record)
         removes = may_remove(user, attachment, record)
         shown_restricted |= opens and attachment.access == FileSensitivity.RESTRICTED
