@@ -30,6 +30,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Model, QuerySet, prefetch_related_objects
@@ -156,14 +157,43 @@ def kept_query(model: type[Model], shape: Hashable, build: Callable[[], QuerySet
     `shape`, which says everything the query is built from (see the module's note)."""
     db = model._default_manager.db
     kept = kept_while_reference_unchanged(("query", db, shape), lambda: _written(build(), db))
-    return list(build()) if kept is None else kept.rows()
+    if kept is None:
+        return list(build())
+    _check(kept, build, ())
+    return kept.rows()
 
 
 def first_page_rows(shape: Hashable, db: str, write: Callable[[], QuerySet[Any, Any]]) -> list[Model] | None:
     """The rows of the page `write()` builds (ordered, sliced), its statement kept for `shape` (see the
     module's note); None when it cannot be kept, and the caller reads it as usual."""
     kept = kept_while_reference_unchanged(("first-page", db, shape), lambda: _written(write(), db))
-    return None if kept is None else kept.rows()
+    if kept is None:
+        return None
+    _check(kept, write, ())
+    return kept.rows()
+
+
+def _check(kept: KeptPage, build: Callable[[], QuerySet[Any, Any]], values: Sequence[Any]) -> None:
+    """With the setting `MISSION_CHECK_KEPT_STATEMENTS` (the test suite's), the kept statement must be
+    the one the query built now compiles to: a shape that leaves out something the query is built from
+    is found by the test that reads it."""
+    if not getattr(settings, "MISSION_CHECK_KEPT_STATEMENTS", False):
+        return
+    try:
+        sql, params = build().query.get_compiler(using=kept.db).as_sql()
+    except EmptyResultSet:
+        if kept.sql is not None:
+            raise AssertionError("a kept statement reads rows where the query built now reads none") from None
+        return
+    if kept.params is None:
+        same = kept.sql == _literal(sql, params, kept.db)[0]
+    else:
+        expected = list(kept.params)
+        for at, index in kept.value_at or ():
+            expected[at] = values[index]
+        same = kept.sql == sql and expected == list(params)
+    if not same:
+        raise AssertionError(f"a kept statement differs from the query built now:\n{kept.sql}\n{sql} {params}")
 
 
 _M = TypeVar("_M", bound=Model)
@@ -219,7 +249,10 @@ def kept_rows(model: type[_M], shape: Hashable, build: Callable[[int], QuerySet[
     kept = kept_while_reference_unchanged(
         ("rows", db, shape), lambda: _written_for_values(lambda v: build(v[0]), 1, db)
     )
-    return list(build(value)) if kept is None else kept.rows([value])
+    if kept is None:
+        return list(build(value))
+    _check(kept, lambda: build(value), [value])
+    return kept.rows([value])
 
 
 def kept_rows_in(
@@ -236,7 +269,10 @@ def kept_rows_in(
     kept = kept_while_reference_unchanged(
         ("rows-in", db, shape, len(keys)), lambda: _written_for_values(build, len(keys), db)
     )
-    return list(build(keys)) if kept is None else kept.rows(keys)
+    if kept is None:
+        return list(build(keys))
+    _check(kept, lambda: build(keys), keys)
+    return kept.rows(keys)
 
 
 def attach(parent: Model, relation: str, children: Sequence[Model]) -> None:

@@ -18,3 +18,7 @@ from mission.settings import *  # noqa: F403
 
 # The test department (tests/incidents): built by declaration on the kit, installed only here.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.incidents"]  # noqa: F405
+
+# Every kept statement (mission/kept_pages.py) is compared with the query built afresh on each use: a
+# shape that leaves out something the query is built from fails the test that reads it.
+MISSION_CHECK_KEPT_STATEMENTS = True

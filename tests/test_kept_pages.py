@@ -328,3 +328,18 @@ def test_the_review_queue_shows_each_hearings_flags_on_every_observation_of_it(s
     assert all(o.hearing.flag_list == [] or o.hearing_id == flagged.pk for o in observations)
     response = client_for(supervisor).get(reverse("rights:review_queue"))
     assert response.status_code == 200
+
+
+def test_a_shape_that_leaves_out_what_the_query_is_built_from_fails_the_test_that_reads_it(monitor, hearings):
+    """The suite compares every kept statement with the query built afresh: a closure that reads a value
+    its shape does not name (here the court) is caught at once instead of reading another court's rows."""
+    first, second = hearings[0].case.court, hearings[1].case.court
+
+    def of_court(court):
+        return kept_rows(
+            Hearing, "of-a-case", lambda key: Hearing.objects.filter(case=key, court=court), hearings[0].case_id
+        )
+
+    assert [h.pk for h in of_court(first)] == [hearings[0].pk]
+    with pytest.raises(AssertionError, match="kept statement differs"):
+        of_court(second if second != first else None)
