@@ -37,10 +37,13 @@ BASE = {
     # the geography declares its reference data's imports; the pages are the imports framework's.
     "mission.imports.flows",
     "mission.imports.spec",
+    # Statements kept per request shape and prepared per connection: what the base's lists read with.
+    "mission.kept_pages",
     "mission.middleware",
     "mission.navigation",
     "mission.pages",
     "mission.pagination",
+    "mission.prepared",
     "mission.replicas",
     "mission.sensitivity",
     "mission.sessions",
