@@ -165,15 +165,17 @@ def hearing_get(*, user, pk: int) -> Hearing:
 
 def observation_list_rows(*, user, data=None) -> tuple[ObservationFilter, Rows]:
     filterset = ObservationFilter(data or None, queryset=Observation.objects.visible_to(user))
+    return filterset, lambda: _observation_rows(filterset.qs)
 
-    def build() -> QuerySet[Observation]:
-        return (
-            filterset.qs.select_related("hearing__case__court", "monitor")
-            .defer("monitor__password")  # never read by a list: not fetched
-            .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
-        )
 
-    return filterset, build
+def _observation_rows(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
+    """What a row of the observations or the review queue shows: hearing, case, court, monitor and the
+    violations found."""
+    return (
+        queryset.select_related("hearing__case__court", "monitor")
+        .defer("monitor__password")  # never read by a list: not fetched
+        .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
+    )
 
 
 def observation_list(*, user, data=None) -> tuple[ObservationFilter, QuerySet[Observation]]:
@@ -210,8 +212,8 @@ def observation_detail(*, user, pk: int) -> Observation:
 
 
 def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
-    """Submitted observations from the reviewer's scope, oldest first, never their own; each with the
-    flags of its hearing (`observation.hearing.flag_list`), fetched in one query for the page."""
+    """Submitted observations from the reviewer's scope, oldest first, never their own. The page adds
+    each hearing's flags with `with_hearing_flags` (`review_queue` prefetches them)."""
     colleagues = kept_rows(
         User,
         ("rights.review_queue.monitors", reader_key(user)),
@@ -226,15 +228,7 @@ def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
     monitors = [(colleague.username, object_label(colleague)) for colleague in colleagues]
     queued = review.review_queue(queryset=Observation.objects.all(), user=user)
     filterset = ReviewQueueFilter(data or None, queryset=queued, monitors=monitors)
-
-    def build() -> QuerySet[Observation]:
-        return (
-            filterset.qs.select_related("hearing__case__court", "monitor")
-            .defer("monitor__password")  # never read by a list: not fetched
-            .annotate(violations=_count(StandardRating, observation=OuterRef("pk"), rating="violation"))
-        )
-
-    return filterset, build
+    return filterset, lambda: _observation_rows(filterset.qs)
 
 
 def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:

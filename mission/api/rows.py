@@ -23,9 +23,8 @@ from django.db.models import QuerySet
 
 from mission.choices import reference_split, reference_values
 from mission.encryption import decrypted_rows, encrypted_positions
+from mission.kept_pages import PROBE_KEYS
 
-# Two primary keys no table holds (keys are positive), to find the cursor among the parameters.
-_PROBES = (-7_461_820_935_113, -7_461_820_935_127)
 _KEPT_STATEMENTS = 256
 _MAX_KEY_LENGTH = 2000  # filters longer than this (in characters) are not worth keeping
 
@@ -102,7 +101,7 @@ class PageStatement:
 
 def _written(rows_after: Callable[[int | None], PlainRows], limit: int, cursor: bool) -> PageStatement | None:
     """The statement of a page, if it can be kept (see the module's note); None if not."""
-    probes = _PROBES if cursor else (None, None)
+    probes = PROBE_KEYS if cursor else (None, None)
     try:
         written = [(rows, *rows.statement(limit)) for rows in (rows_after(probe) for probe in probes)]
     except EmptyResultSet:
@@ -113,9 +112,9 @@ def _written(rows_after: Callable[[int | None], PlainRows], limit: int, cursor: 
     differ = [i for i, (a, b) in enumerate(zip(params, other_params, strict=True)) if a != b]
     if not cursor:
         return PageStatement(rows, sql, params, None) if not differ else None
-    if differ != [i for i, value in enumerate(params) if value == _PROBES[0]] or len(differ) != 1:
+    if differ != [i for i, value in enumerate(params) if value == PROBE_KEYS[0]] or len(differ) != 1:
         return None
-    if other_params[differ[0]] != _PROBES[1]:
+    if other_params[differ[0]] != PROBE_KEYS[1]:
         return None
     return PageStatement(rows, sql, params, differ[0])
 
