@@ -198,15 +198,16 @@ def _check(kept: KeptPage, build: Callable[[], QuerySet[Any, Any]], values: Sequ
 
 _M = TypeVar("_M", bound=Model)
 
-# Two primary keys no table holds (keys are positive), to find a value among a statement's parameters
-# (here and in `mission.api.rows`).
-PROBE_KEYS = (-7_461_820_935_113, -7_461_820_935_127)
+# Two keys no table holds, to find a value among a statement's parameters (here and in
+# `mission.api.rows`): positive, so that a column that takes no negative number (a generic relation's
+# `object_id`) compiles them as it compiles a key, and beyond 32 bits, past any key of ours.
+PROBE_KEYS = (7_461_820_935_113, 7_461_820_935_127)
 _INT32 = (-(2**31), 2**31 - 1)
 
 
 def _probes(count: int, second: bool) -> list[int]:
-    """`count` keys no table holds (keys are positive), all different, and different between the two
-    sets: to find the values among a statement's parameters."""
+    """`count` keys no table holds, all different, and different between the two sets: to find the values
+    among a statement's parameters."""
     base = PROBE_KEYS[1] if second else PROBE_KEYS[0]
     return [base - 100 * i for i in range(count)]
 

@@ -239,6 +239,22 @@ def test_a_statement_that_differs_in_more_than_the_value_is_not_kept(monitor, he
     assert sorted(read) == sorted(build(case.pk).values_list("pk", flat=True))
 
 
+def test_a_key_in_a_column_that_takes_no_negative_number_is_kept(department_head, hearings):
+    """A record's files are found by a generic relation's `object_id`, a positive integer: the probes
+    compile there as any key does, so the file panel's statement is kept like the page's others."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from mission.attachments.models import Attachment
+    from mission.kept_pages import _written_for_values
+
+    content_type = ContentType.objects.get_for_model(hearings[0].case)
+    kept = _written_for_values(
+        lambda keys: Attachment.objects.filter(content_type=content_type, object_id=keys[0]), 1, "default"
+    )
+    assert kept is not None
+    assert [index for _at, index in kept.value_at] == [0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_records_statements_are_prepared_with_its_key(geography, department_head, hearings):
     require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
