@@ -3,6 +3,7 @@ access rows its download writes, the same whether the rows are written by Python
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, connection, transaction
 
 from mission.audit.models import AccessLog, Disclosure
 from mission.audit.services import access_record, disclosure_replace
@@ -66,13 +67,50 @@ def test_a_view_and_what_its_record_holds_are_logged_together_or_not_at_all(hold
     disclosure_replace(holder=holder, objs=cases)
     reader = UserFactory()
 
-    def failing(*args, **kwargs):
-        raise RuntimeError("the database went away after the first row")
+    if connection.vendor == "postgresql":
+        # One statement writes both (`_access_statement`): a row of what the file holds that the table
+        # refuses undoes the holder's row too.
+        poisoned = Disclosure.objects.filter(holder_id=str(holder.pk)).first()
+        poisoned.object_repr = "poison"
+        poisoned.save()
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_accesslog ADD CONSTRAINT no_poison CHECK (object_repr <> 'poison')")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            access_record(actor=reader, obj=holder, path="/reports/7/download/")
+    else:
 
-    monkeypatch.setattr(services, "insert_select", failing)
-    with pytest.raises(RuntimeError):
-        access_record(actor=reader, obj=holder, path="/reports/7/download/")
+        def failing(*args, **kwargs):
+            raise RuntimeError("the database went away after the first row")
+
+        monkeypatch.setattr(services, "insert_select", failing)
+        with pytest.raises(RuntimeError):
+            access_record(actor=reader, obj=holder, path="/reports/7/download/")
     assert not AccessLog.objects.filter(user=reader).exists()
     monkeypatch.undo()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_accesslog DROP CONSTRAINT no_poison")
     access_record(actor=reader, obj=holder, path="/reports/7/download/")
     assert AccessLog.objects.filter(user=reader).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_view_is_logged_by_one_prepared_statement(monitor):
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import require_service
+
+    require_service(connection.vendor == "postgresql", "postgresql", "PostgreSQL (DATABASE_URL)")
+    holder = CaseFactory(created_by=monitor)
+    cases = [CaseFactory(created_by=monitor) for _ in range(2)]
+    disclosure_replace(holder=holder, objs=cases)
+    reader = UserFactory()
+    first = access_record(actor=reader, obj=holder, path="/a/")
+    with CaptureQueriesContext(connection) as queries:
+        second = access_record(actor=reader, obj=holder, path="/b/")
+    assert [q["sql"].split(" ", 1)[0] for q in queries.captured_queries] == ["EXECUTE"]
+    assert second.pk != first.pk
+    assert AccessLog.objects.get(pk=second.pk).object_repr == str(holder)
+    assert sorted(AccessLog.objects.filter(user=reader, path="/b/").values_list("object_id", flat=True)) == sorted(
+        str(r.pk) for r in (holder, *cases)
+    )
