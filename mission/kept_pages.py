@@ -39,6 +39,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from mission import prepared
 from mission.choices import kept_while_reference_unchanged
+from mission.instances import Maker, Populator, maker
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,30 @@ class KeptPage:
     value_at: tuple[tuple[int, int], ...] | None = None
     names: tuple[str, ...] | None = None  # a `values()` query's: its rows are dicts of these
 
+    def makers(self) -> tuple[Maker, tuple[Populator, ...]]:
+        """How a row becomes its instance and its related ones (`mission.instances`), worked out once
+        (a receiver of the init signals connected later is seen when the statement is kept again)."""
+        made = self.__dict__.get("_makers")
+        if made is None:
+            model = self.compiler.klass_info["model"]
+            made = (maker(model, self.init_list, self.db), tuple(Populator(p, self.db) for p in self.populators))
+            object.__setattr__(self, "_makers", made)
+        return made
+
+    def _converted(self, compiler: SQLCompiler, fetched: list[Any]) -> Sequence[Sequence[Any]]:
+        """The rows as `compiler.results_iter` gives them (each value through its field's converters),
+        the converters worked out once per connection."""
+        kept = self.__dict__.get("_converters")
+        if kept is None or kept[0] is not compiler.connection:
+            fields = [column[0] for column in compiler.select[: compiler.col_count]]
+            converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
+            kept = (compiler.connection, converters)
+            object.__setattr__(self, "_converters", kept)
+        converters = kept[1]
+        if converters is None:
+            return list(compiler.results_iter([fetched]))
+        return list(compiler.apply_converters(fetched, converters)) if converters else fetched
+
     def rows(self, values: Sequence[Any] = ()) -> list[Any]:
         if self.sql is None:
             return []
@@ -79,15 +104,16 @@ class KeptPage:
         compiler.connection = wrapper
         if compiler.has_extra_select:
             fetched = [row[: compiler.col_count] for row in fetched]
+        converted = self._converted(compiler, fetched)
         if self.names is not None:
             names = self.names
-            return [dict(zip(names, row, strict=True)) for row in compiler.results_iter([fetched])]
-        model = self.compiler.klass_info["model"]
+            return [dict(zip(names, row, strict=True)) for row in converted]
         start, end = self.model_fields
+        make, populators = self.makers()
         objects: list[Model] = []
-        for row in compiler.results_iter([fetched]):
-            obj = model.from_db(self.db, self.init_list, row[start:end])
-            for populator in self.populators:
+        for row in converted:
+            obj = make(row[start:end])
+            for populator in populators:
                 populator.populate(row, obj)
             for name, position in self.annotations:
                 setattr(obj, name, row[position])

@@ -39,6 +39,7 @@ BASE = {
     "mission.imports.spec",
     # Statements kept per request shape and prepared per connection: what the base's lists read with.
     "mission.kept_pages",
+    "mission.instances",
     "mission.middleware",
     "mission.navigation",
     "mission.pages",
