@@ -5,6 +5,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
@@ -29,16 +30,20 @@ class BaseModel(models.Model):
         abstract = True
 
     def _get_FIELD_display(self, field: models.Field) -> Any:  # type: ignore[type-arg]  # noqa: N802 - Django's name
-        """`get_<field>_display()` with the field's labels looked up once per process, not rebuilt (a
-        dict of every choice, made hashable) on every call: a list of 25 rows calls it a hundred times.
-        The labels stay lazy, so each call still says them in the active language."""
+        """`get_<field>_display()` with the field's labels said once per process and language, not
+        rebuilt (a dict of every choice, made hashable, each label translated) on every call: a list of
+        25 rows calls it a hundred times. A value without a label is itself, as Django gives it."""
         value = getattr(self, field.attname)
-        return force_str(_choice_labels(field).get(make_hashable(value), value), strings_only=True)
+        key = make_hashable(value)
+        labels = _choice_texts(field, get_language() or "")
+        return labels[key] if key in labels else force_str(value, strings_only=True)
 
 
-@functools.cache
-def _choice_labels(field: models.Field) -> dict[Any, Any]:  # type: ignore[type-arg]
-    return dict(make_hashable(field.flatchoices))
+@functools.lru_cache(maxsize=2048)
+def _choice_texts(field: models.Field, language: str) -> dict[Any, str]:  # type: ignore[type-arg]
+    """The field's labels in `language` (the active one when first asked for)."""
+    with translation.override(language or None):
+        return {key: force_str(label) for key, label in make_hashable(field.flatchoices)}
 
 
 # The suffix of the name column that each interface language reads; English is the fallback.

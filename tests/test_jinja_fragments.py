@@ -55,6 +55,35 @@ def test_values_are_escaped_and_words_translated():
     assert "Review" not in albanian
 
 
+def test_a_fragment_included_by_a_page_says_its_words_in_each_render_s_language(settings):
+    """`{% jinja %}` binds `_` and `url` once per render (`jinja.render_values`): each render in its own
+    language and under its own address prefix, the words remembered per language."""
+    from django.urls import set_script_prefix
+
+    from mission.templatetags.fragments import jinja as include
+
+    with translation.override("en"):
+        english = str(include("rights/observation_rows.html", rows=[], review=False))
+        assert str(jinja.render_values({})["_"]("Review")) == "Review"
+    with translation.override("sq"):
+        albanian = jinja.render_values({})["_"]("Review")
+        assert albanian == translation.gettext("Review") != "Review"
+    with translation.override("en"):
+        assert jinja.render_values({})["_"]("Review") == "Review"  # not the Albanian remembered
+    assert english.strip() == ""
+    set_script_prefix("/portal/")
+    try:
+        assert jinja.render_values({})["url"]("rights:case_detail", 7) == "/portal/trial-monitoring/cases/7/"
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_message_with_values_escapes_the_values_not_the_words():
+    say = jinja.render_values({})["_"]
+    with translation.override("en"):
+        assert str(say("Case %(number)s", number="<b>1</b>")) == "Case &lt;b&gt;1&lt;/b&gt;"
+
+
 # --- The kept top bar and side menu (mission/templatetags/fragments.py) ------------------------------
 def _shell(user, path: str, token: str, language: str = "en") -> tuple[str, str]:
     from django.test import RequestFactory

@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+import jinja2
 from django import template
 from django.conf import settings
 from django.forms import BoundField
@@ -29,15 +30,17 @@ from django.utils.translation import gettext as _
 from markupsafe import escape
 
 from mission.choices import kept_while_reference_unchanged
+from mission.jinja import render_values
 
 register = template.Library()
 
 
 @register.simple_tag
 def jinja(name: str, **values: Any) -> SafeString:
-    fragment = engines["jinja2"].get_template(name)
+    # Jinja2's own template, not the backend's wrapper (which adds nothing without a request).
+    fragment: jinja2.Template = engines["jinja2"].get_template(name).template  # type: ignore[attr-defined]
     # Jinja2 escaped every value (autoescape), as the Django engine would have.
-    return mark_safe(fragment.render(values))  # noqa: S308
+    return mark_safe(fragment.render(render_values(values)))  # noqa: S308
 
 
 REQUIRED = mark_safe(' class="is-required"')
