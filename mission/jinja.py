@@ -1,19 +1,23 @@
-"""The Jinja2 environment for the hot fragments of pages (the rows of lists): compiled to Python, a
-fragment renders several times faster than the same markup through Django's template engine, which
-walks a node tree per row and cell. Pages stay Django templates; a page includes a fragment with
-`{% jinja "rights/hearing_rows.html" rows=page.object_list %}` (mission/templatetags/fragments.py),
-and the fragments live in templates/jinja2/.
+"""The Jinja2 environment for the hot parts of pages (the rows of lists, a record page's body):
+compiled to Python, a fragment renders several times faster than the same markup through Django's
+template engine, which walks a node tree per row and cell. Pages stay Django templates; a page includes
+a fragment with `{% jinja "rights/hearing_rows.html" rows=page.object_list %}`
+(mission/templatetags/fragments.py), and the fragments live in templates/jinja2/.
 
 The environment offers what fragments need and nothing else: the interface's translations (Django's
 gettext: the active language and the project's catalogues; `{{ _("Held") }}` is extracted by
-makemessages like a Django template's), `url(name, *args)` (Django's reverse, remembered per
-arguments), and the filters `date` (the active locale's short format, as Django's `date` filter
-with SHORT_DATE_FORMAT) and `number`. Autoescaping is on, as in Django templates."""
+makemessages like a Django template's; a message with a plural or values a fragment is given by its
+view, written in Python), `url(name, *args)` (Django's reverse, remembered per arguments), both bound
+once per render (`render_values`), and the filters `date` (the active locale's short format, as Django's
+`date` filter with SHORT_DATE_FORMAT), `time` and `yesno` (Django's) and `number`. A form's token is
+given as `csrf_token`. Autoescaping is on, as in Django templates."""
 
 import datetime
 import functools
+from collections.abc import Callable
 from typing import Any
 
+from django.template import defaultfilters
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext
@@ -71,6 +75,21 @@ def render_values(values: dict[str, Any]) -> dict[str, Any]:
     return {"_": say, "url": bound_url, **values}
 
 
+class Words:
+    """Words a view writes in Python for a fragment (a message with a plural or values, which
+    makemessages finds in Python and not in a Jinja2 call), given to it through the Django template
+    that includes it: `Words(lambda count: ngettext(...) % {...})`. The Django engine would call a
+    plain function when it reads the variable; this it leaves for the fragment to call."""
+
+    do_not_call_in_templates = True
+
+    def __init__(self, say: Callable[..., str]) -> None:
+        self.say = say
+
+    def __call__(self, *args: Any) -> str:
+        return self.say(*args)
+
+
 def environment(**options: Any) -> Environment:
     # Escaping always on, whatever the backend's options say.
     options.pop("autoescape", None)
@@ -79,4 +98,6 @@ def environment(**options: Any) -> Environment:
     env.globals["url"] = url
     env.filters["date"] = date
     env.filters["number"] = formats.number_format
+    env.filters["time"] = defaultfilters.time  # a time in a Django format ("H:i"); nothing for None
+    env.filters["yesno"] = defaultfilters.yesno  # "yes", "no", "maybe", or the words given
     return env

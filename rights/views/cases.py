@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mission.accounts.permissions import (
     Capability,
@@ -20,6 +21,7 @@ from mission.exports import csv_response
 from mission.forms import (
     submission_token,
 )
+from mission.jinja import Words
 from mission.pages import already_saved, form_saved, get_or_404, list_context
 from rights import selectors
 from rights.forms import CaseForm, PartyFormSet, party_rows
@@ -48,8 +50,15 @@ def case_detail(request, pk: int):
         "can_record": may_record(request.user, case),
         "can_follow_up": may_follow_up(request.user, case),
         "attachments": attachment_panel(request, case),
+        "recorded_words": _("yes,no,not known"),
+        "interventions": Words(_interventions),
     }
     return render(request, "rights/case_detail.html", context)
+
+
+def _interventions(count: int) -> str:
+    """The words for a flag's number of interventions, as the case page shows them."""
+    return ngettext("%(counter)s intervention", "%(counter)s interventions", count) % {"counter": count}
 
 
 def _case_form(request, *, case: Case | None):

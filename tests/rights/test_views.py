@@ -49,6 +49,31 @@ class TestScoping:
         assert client.get(reverse("rights:hearing_create", args=[case.pk])).status_code == 403
 
 
+class TestCasePage:
+    def test_the_case_page_shows_each_flag_with_its_number_of_interventions_in_the_readers_language(
+        self, supervisor, case
+    ):
+        from django.utils import translation
+
+        from tests.factories import FlagFactory, HearingFactory, InterventionFactory
+
+        hearing = HearingFactory(case=case)
+        once = FlagFactory(case=case, hearing=hearing)
+        twice = FlagFactory(case=case, hearing=hearing, subject=f"hearing:{hearing.pk}:again")
+        InterventionFactory(flag=once)
+        InterventionFactory.create_batch(2, flag=twice)
+        url = reverse("rights:case_detail", args=[case.pk])
+        content = client_for(supervisor).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "· 1 intervention</span>" in content
+        assert "· 2 interventions</span>" in content
+        assert f'href="{reverse("rights:flag_detail", args=[once.pk])}"' in content
+        albanian = client_for(supervisor).get(url, HTTP_ACCEPT_LANGUAGE="sq").content.decode()
+        with translation.override("sq"):
+            words = translation.ngettext("%(counter)s intervention", "%(counter)s interventions", 2) % {"counter": 2}
+        assert words != "2 interventions"
+        assert f"· {words}</span>" in albanian
+
+
 class TestRestrictedNames:
     def test_human_rights_staff_see_names_and_the_view_is_logged(self, supervisor, case):
         response = client_for(supervisor).get(reverse("rights:case_detail", args=[case.pk]))
