@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from mission.dashboards import registry
 from mission.dashboards.counters import live_counts_compact, live_counts_recount
 from mission.dashboards.models import RefreshKind, SummaryMark, SummaryRefresh
 from mission.dashboards.summaries import EVERY_TABLE, Changes, Marked, Part, month_of
+from mission.kept_pages import kept_query
 from mission.replicas import primary_reads, replica_caught_up
 
 logger = logging.getLogger(__name__)
@@ -190,8 +191,14 @@ class Freshness:
 
 
 def _records(names: tuple[str, ...]) -> dict[str, SummaryRefresh]:
-    pending = Exists(SummaryMark.objects.filter(summary=OuterRef("name")))
-    return {r.name: r for r in SummaryRefresh.objects.filter(name__in=names).annotate(pending=pending)}
+    """Each summary's bookkeeping, with whether changes are marked for it: a statement kept per names
+    (`mission.kept_pages.kept_query`), which every dashboard and the overview read on each view."""
+
+    def build() -> QuerySet[SummaryRefresh]:
+        pending = Exists(SummaryMark.objects.filter(summary=OuterRef("name")))
+        return SummaryRefresh.objects.filter(name__in=names).annotate(pending=pending)
+
+    return {r.name: r for r in kept_query(SummaryRefresh, ("dashboards.summary_records", names), build)}
 
 
 def _bring_up_to_date(records: dict[str, SummaryRefresh], names: tuple[str, ...]) -> bool:
