@@ -82,8 +82,8 @@ def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[ListedCase]]:
 
 
 def case_detail(*, user, pk: int) -> Case:
-    """One case with its parties, hearings (with observations and flags) and flags with interventions:
-    six statements kept for every case (`mission.kept_pages.kept_rows`), the case's in the reader's scope."""
+    """One case with its parties, hearings (with observations) and flags (each with `intervention_count`):
+    five statements kept for every case (`mission.kept_pages.kept_rows`), the case's in the reader's scope."""
     found = kept_rows(
         Case,
         ("rights.case_detail", reader_key(user)),
@@ -116,19 +116,19 @@ def case_detail(*, user, pk: int) -> Case:
     flags = kept_rows(
         Flag,
         "rights.case_detail.flags",
-        lambda key: Flag.objects.select_related("hearing").filter(case=key).order_by("status", "-created_at"),
+        lambda key: (
+            Flag.objects.select_related("hearing")
+            .filter(case=key)
+            .annotate(intervention_count=_count(Intervention, flag=OuterRef("pk")))
+            .order_by("status", "-created_at")
+        ),
         pk,
-    )
-    interventions = kept_rows(
-        Intervention, "rights.case_detail.interventions", lambda key: Intervention.objects.filter(flag__case=key), pk
     )
     attach(case, "parties", parties)
     attach(case, "hearings", hearings)
     for hearing, observed in zip(hearings, grouped(observations, hearings, "hearing_id"), strict=True):
         attach(hearing, "observations", observed)
     attach(case, "flags", flags)
-    for flag, steps in zip(flags, grouped(interventions, flags, "flag_id"), strict=True):
-        attach(flag, "interventions", steps)
     return case
 
 
