@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from field_offices.models import Municipality, Region
+from mission.filtersets import FilterSet
 from mission.forms import kept_filter_form
 from rights.models import (
     CaseCategory,
@@ -28,7 +29,7 @@ YES_NO = [("", _("Any")), ("yes", _("Yes")), ("no", _("No"))]
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class CaseScopeFilterSet(django_filters.FilterSet):
+class CaseScopeFilterSet(FilterSet):
     """Where and when: the filters that pages and API share. `case_path` leads from the listed rows to
     their case ("", "case__" or "hearing__case__"); subclasses say what the period applies to."""
 
@@ -234,7 +235,7 @@ class ReviewQueueFilter(TrialFilterSet):
         return Exists(Flag.objects.filter(hearing=OuterRef("hearing")))
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(FilterSet):
     """The monitoring plan's filters: where, which court, and the priorities (category, juvenile,
     flagged cases), who goes and what became of it. The selector annotates `flagged` and `state`."""
 

@@ -20,6 +20,7 @@ from mission.accounts.permissions import reads_department
 from mission.api.permissions import is_partner
 from mission.api.views import ValuesListView
 from mission.figures.declaration import FigureTable
+from mission.filtersets import FilterSet
 
 
 class WholeNumberFilter(django_filters.NumberFilter):
@@ -53,7 +54,7 @@ def filterset(table: FigureTable) -> type[django_filters.FilterSet]:
         else:
             declared[name] = WholeNumberFilter(field_name=name, label=field.verbose_name)
     meta = type("Meta", (), {"model": model, "fields": []})
-    return type(f"Api{model.__name__}Filter", (django_filters.FilterSet,), {**declared, "Meta": meta})
+    return type(f"Api{model.__name__}Filter", (FilterSet,), {**declared, "Meta": meta})
 
 
 @functools.cache

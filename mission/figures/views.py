@@ -26,6 +26,7 @@ from mission.accounts.permissions import reads_department
 from mission.concurrency import lock_version
 from mission.exports.formulas import neutralise
 from mission.figures.declaration import FigureTable
+from mission.filtersets import FilterSet
 from mission.forms import VersionField, submission_token, use_fast_widgets
 from mission.imports.services import export_cell
 from mission.imports.views import flow_urlpatterns, only_get_post
@@ -50,7 +51,7 @@ def form_class(table: FigureTable) -> type[FigureForm]:
 @functools.cache
 def filterset_class(table: FigureTable) -> type[django_filters.FilterSet]:
     meta = type("Meta", (), {"model": table.get_model(), "fields": list(table.key)})
-    return type(f"{table.get_model().__name__}Filter", (django_filters.FilterSet,), {"Meta": meta})
+    return type(f"{table.get_model().__name__}Filter", (FilterSet,), {"Meta": meta})
 
 
 @dataclass(frozen=True)

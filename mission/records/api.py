@@ -22,6 +22,7 @@ from mission.api.aggregates import AggregateView, Dimension
 from mission.api.filters import UtcDateTimeFilter
 from mission.api.permissions import is_partner
 from mission.api.views import ValuesListView
+from mission.filtersets import FilterSet
 from mission.records.declaration import RecordPart, RecordType
 from mission.review.models import ReviewStatus
 from mission.sensitivity import Sensitivity, declaration
@@ -37,7 +38,7 @@ def _lookup(model: type[models.Model], name: str) -> str:
     return f"{name}_id" if related is not None else name
 
 
-class RecordApiFilterSet(django_filters.FilterSet):
+class RecordApiFilterSet(FilterSet):
     """Where, when and since when; subclasses per record type add its coded filters."""
 
     date_field = "created_at"

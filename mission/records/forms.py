@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from mission.common import LocalizedNameModel, language_suffix
 from mission.drafts import mark_restricted
 from mission.encryption import EncryptedCharField
+from mission.filtersets import FilterSet
 from mission.forms import DATE_WIDGET, VersionField, kept_filter_form, use_fast_widgets
 from mission.records.declaration import RecordPart, RecordType
 from mission.review.models import ReviewStatus
@@ -87,7 +88,7 @@ def initial(record: models.Model, record_type: RecordType) -> dict[str, object]:
 
 
 # --- The list's filters ---------------------------------------------------------------------------
-class RecordFilterSet(django_filters.FilterSet):
+class RecordFilterSet(FilterSet):
     """Status, region, the declared filters, a search and the order. Subclasses are made per record
     type by `filterset_class`."""
 

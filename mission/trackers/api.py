@@ -8,7 +8,6 @@ import datetime
 import functools
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
@@ -17,11 +16,12 @@ from rest_framework.request import Request
 from mission.api.filters import UtcDateTimeFilter
 from mission.api.permissions import is_partner
 from mission.api.views import ValuesListView
+from mission.filtersets import FilterSet
 from mission.sensitivity import Sensitivity, declaration
 from mission.trackers.declaration import TrackerType
 
 
-class ChangedSinceFilterSet(django_filters.FilterSet):
+class ChangedSinceFilterSet(FilterSet):
     updated_since = UtcDateTimeFilter(
         label=_("Changed at or after this time (ISO 8601), for incremental sync"), method="filter_updated_since"
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from mission.filtersets import FilterSet
 from mission.forms import DATE_WIDGET, VersionField, use_fast_widgets
 from mission.trackers.declaration import TrackerType
 
@@ -56,7 +57,7 @@ class StatusForm(forms.Form):
         use_fast_widgets(self)
 
 
-class TrackerFilterSet(django_filters.FilterSet):
+class TrackerFilterSet(FilterSet):
     tracker_type: TrackerType
 
     status = django_filters.ChoiceFilter(

@@ -1,0 +1,56 @@
+"""The portal's filter sets copy their filters per request without deep copies (`mission.filtersets`):
+each filter set's filters are its own (options, form field, method), and what they filter is what
+django-filter's own deep copies filter."""
+
+import copy
+
+import pytest
+from django.http import QueryDict
+
+from rights.filters import HearingFilter, ReviewQueueFilter
+from rights.models import Hearing, Observation
+
+pytestmark = pytest.mark.django_db
+
+
+def _deep(filterset_class, data, **kwargs):
+    """The same filter set with django-filter's deep copies."""
+    made = filterset_class(data, **kwargs)
+    made.filters = copy.deepcopy(dict(type(made).base_filters))  # dict: its own, deep copying
+    for filter_ in made.filters.values():
+        filter_.model = made.queryset.model
+        filter_.parent = made
+    return made
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "region=PRI", "court=BC-PR&held=no", "date_from=2026-01-01&date_to=2026-03-31", "sort=-date&q=P. nr."],
+)
+def test_a_filter_set_filters_as_with_deep_copies(geography, query):
+    data = QueryDict(query)
+    ours = HearingFilter(data, queryset=Hearing.objects.all())
+    theirs = _deep(HearingFilter, data, queryset=Hearing.objects.all())
+    assert ours.is_valid() == theirs.is_valid()
+    assert str(ours.qs.query) == str(theirs.qs.query)
+
+
+def test_each_filter_set_has_its_own_filters_options_and_methods(geography):
+    first = ReviewQueueFilter(QueryDict("monitor=a"), queryset=Observation.objects.all(), monitors=[("a", "A")])
+    second = ReviewQueueFilter(QueryDict("monitor=b"), queryset=Observation.objects.all(), monitors=[("b", "B")])
+    one, other = first.filters["monitor"], second.filters["monitor"]
+    assert one is not other
+    assert one is not ReviewQueueFilter.base_filters["monitor"]
+    assert (one.parent, other.parent) == (first, second)
+    assert one.extra["choices"] == [("a", "A")]
+    assert other.extra["choices"] == [("b", "B")]
+    assert "choices" not in ReviewQueueFilter.base_filters["monitor"].extra
+    assert list(first.form.fields["monitor"].choices)[-1] == ("a", "A")
+    assert list(second.form.fields["monitor"].choices)[-1] == ("b", "B")
+    # The method each one calls is its own filter set's.
+    assert one.filter.f is one
+    assert other.filter.f is other
+    assert '"accounts_user"."username" = a ' in str(first.qs.query)
+    assert '"accounts_user"."username" = b ' in str(second.qs.query)
+    assert first.form.cleaned_data["monitor"] == "a"
+    assert second.form.cleaned_data["monitor"] == "b"
