@@ -62,14 +62,12 @@ def _access_record_statement(actor: User, obj: models.Model, path: str) -> Acces
         object_repr=str(obj)[:200],
         path=path[:500],
     )
-    values = (log.at, actor.pk, log.object_id, log.object_repr, log.path)
-    params = (
-        *(log.at, actor.pk, log.path, content_type.pk, log.object_id),
-        *(values[0], values[1], content_type.pk, *values[2:]),
-    )
+    # In `_access_statement`'s order: the held rows' values and holder, then the log row's columns.
+    held = (log.at, actor.pk, log.path, content_type.pk, log.object_id)
+    own = (log.at, actor.pk, content_type.pk, log.object_id, log.object_repr, log.path)
     using = AccessLog.objects.db
     with connections[using].cursor() as cursor:
-        prepared.execute(cursor, _access_statement(), params, using=using)
+        prepared.execute(cursor, _access_statement(), (*held, *own), using=using)
         log.pk = cursor.fetchone()[0]
     log._state.adding = False
     log._state.db = using
