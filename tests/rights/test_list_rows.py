@@ -62,3 +62,48 @@ def test_lists_that_show_people_never_read_their_password_hashes(url_name, reade
     read = [q["sql"] for q in queries.captured_queries if '"password"' in q["sql"]]
     # The session's user is read whole by Django's authentication, once; the rows' people are not.
     assert len(read) <= 1, read
+
+
+@pytest.mark.parametrize(
+    ("url_name", "reader", "table"),
+    [
+        ("rights:hearing_list", "department_head", "rights_hearing"),
+        ("rights:observation_list", "department_head", "rights_observation"),
+        ("rights:review_queue", "supervisor", "rights_observation"),
+    ],
+)
+def test_list_rows_read_the_columns_they_show_only(url_name, reader, table, request, monitor):
+    """A timestamp the rows do not show is not fetched (each costs a conversion per row); what they show
+    is still there, in each language, with no query per row."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rights.models import Court
+
+    case = CaseFactory(created_by=monitor)
+    court = case.court
+    Court.objects.filter(pk=court.pk).update(name_en="Basic Court X", name_sq="Gjykata X", name_sr="Sud X")
+    for day in (1, 2):
+        hearing = HearingFactory(case=case, court=court, date=f"2026-03-0{day}")
+        ObservationFactory(hearing=hearing, monitor=monitor, status=ObservationStatus.SUBMITTED)
+    client = client_for(request.getfixturevalue(reader))
+    for language, name in (("en", "Basic Court X"), ("sq", "Gjykata X")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse(url_name)).content.decode()
+        assert name in page
+        assert case.case_number in page
+        rows = [q["sql"] for q in queries.captured_queries if f'FROM "{table}"' in q["sql"] and "LIMIT" in q["sql"]]
+        assert len(rows) == 1, rows
+        assert f'"{table}"."created_at"' not in rows[0]
+        assert '"rights_case"."charges"' not in rows[0]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse(url_name))  # the options of the filters now read in both languages
+    before = len(queries)
+    other = HearingFactory(case=CaseFactory(created_by=monitor))  # another case, another court
+    ObservationFactory(hearing=other, monitor=monitor, status=ObservationStatus.SUBMITTED)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse(url_name)).content.decode()
+    assert other.case.case_number in page
+    assert len(queries) == before  # no query for a field the rows left out
