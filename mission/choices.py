@@ -9,7 +9,8 @@ by a version token in the shared cache that every change of a cached model repla
 and again on commit so that no process keeps what it read before the commit). A reference load replaces
 it too (`reference_changed`). Without a shared cache (the embedded default runs one process) the token
 lives in the process; lists are also rebuilt after `MAX_AGE_SECONDS` whatever the token says, which
-bounds how long a multi-process deployment without Redis could show an old list.
+bounds how long a multi-process deployment without Redis could show an old list. A request reads the
+token once, however many lists and kept texts it uses (`_Request`).
 
 Only the options are cached: a submitted value is still checked against the database by the field.
 
@@ -29,6 +30,7 @@ from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeGuard, TypeVar
 
 from django import forms
+from django.core import signals
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
@@ -52,13 +54,42 @@ KEPT_MAX = 256  # texts kept per process: a filter form is a few kilobytes
 _T = TypeVar("_T")
 
 
+class _Request(threading.local):
+    """The token as this thread's request read it: a page asks for it with every list, form and kept
+    statement it uses (six times for the case page), each a round trip to Redis; the request reads it
+    once (`request_started` and `request_finished` start and end it). Outside a request (a task, a
+    command) it is read every time."""
+
+    active = False
+    token: str | None = None
+
+
+_request = _Request()
+
+
+def _start_request(**_: Any) -> None:
+    _request.active, _request.token = True, None
+
+
+def _end_request(**_: Any) -> None:
+    _request.active, _request.token = False, None
+
+
+signals.request_started.connect(_start_request, dispatch_uid="mission.choices.start_request")
+signals.request_finished.connect(_end_request, dispatch_uid="mission.choices.end_request")
+
+
 def _version() -> str:
     """The shared token; a fresh one when the cache has none (first use, or a cache that lost it), so
-    that a list built under an older token is never taken for current."""
+    that a list built under an older token is never taken for current. Read once per request."""
+    if _request.token is not None:
+        return _request.token
     token = cache.get(VERSION_KEY)
     if token is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         token = cache.get(VERSION_KEY) or ""
+    if _request.active:
+        _request.token = str(token)
     return str(token)
 
 
@@ -71,6 +102,7 @@ def reference_changed(**_: Any) -> None:
     """Reference data changed: every process builds its option lists again on next use. Connected to
     the save and delete signals of every model whose options are cached; the reference loader calls it."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _request.token = None  # this request reads the new one
     forget_reference_choices()
 
 

@@ -99,6 +99,68 @@ def test_the_reference_loader_replaces_the_version(monkeypatch):
     assert cache.get(choices.VERSION_KEY) != before
 
 
+class TestVersionReadOncePerRequest:
+    """A page asks for the version token with every list, form and kept statement (a round trip to Redis
+    each): a request reads it once, the next request reads it again, and a change made by the request
+    itself is read at once."""
+
+    @staticmethod
+    def _count_reads(monkeypatch) -> list[str]:
+        reads: list[str] = []
+        real_get = choices.cache.get
+
+        def get(key, *args, **kwargs):
+            if key == choices.VERSION_KEY:
+                reads.append(key)
+            return real_get(key, *args, **kwargs)
+
+        monkeypatch.setattr(choices.cache, "get", get)
+        return reads
+
+    def test_a_page_reads_the_token_once(self, department_head, monitor, monkeypatch):
+        from tests.conftest import client_for
+        from tests.factories import CaseFactory, HearingFactory
+
+        case = CaseFactory(created_by=monitor)
+        HearingFactory(case=case)
+        client = client_for(department_head)
+        url = f"/trial-monitoring/cases/{case.pk}/"
+        assert client.get(url).status_code == 200
+        reads = self._count_reads(monkeypatch)
+        assert client.get(url).status_code == 200
+        assert len(reads) == 1
+
+    def test_the_next_request_sees_a_token_another_process_replaced(self, department_head):
+        from rights.models import Court
+        from tests.conftest import client_for
+
+        client, url = client_for(department_head), "/trial-monitoring/hearings/"
+        client.get(url)
+        court = Court.objects.order_by("code").first()
+        Court.objects.filter(pk=court.pk).update(name_en="Renamed elsewhere")  # no signal in this process
+        assert "Renamed elsewhere" not in client.get(url).content.decode()
+        cache.set(choices.VERSION_KEY, "replaced-by-another-process", None)
+        assert "Renamed elsewhere" in client.get(url).content.decode()
+
+    def test_a_change_within_a_request_is_read_at_once(self):
+        choices._start_request()
+        try:
+            before = choices.reference_version()
+            assert choices.reference_version() == before
+            choices.reference_changed()
+            assert choices.reference_version() != before
+        finally:
+            choices._end_request()
+
+    def test_outside_a_request_the_token_is_read_every_time(self):
+        import uuid
+
+        choices.reference_version()
+        replaced = uuid.uuid4().hex
+        cache.set(choices.VERSION_KEY, replaced, None)
+        assert choices.reference_version() == replaced
+
+
 class TestKeptFilterForms:
     """A list's filter fields are kept per reference version, language, filter values and what else
     the filter set names (`{% filter_fields %}`); anything that changes one of them shows at once."""
