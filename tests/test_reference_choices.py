@@ -107,14 +107,14 @@ class TestVersionReadOncePerRequest:
     @staticmethod
     def _count_reads(monkeypatch) -> list[str]:
         reads: list[str] = []
-        real_get = choices.cache.get
+        real_get = cache.get
 
         def get(key, *args, **kwargs):
             if key == choices.VERSION_KEY:
                 reads.append(key)
             return real_get(key, *args, **kwargs)
 
-        monkeypatch.setattr(choices.cache, "get", get)
+        monkeypatch.setattr(cache, "get", get)
         return reads
 
     def test_a_page_reads_the_token_once(self, department_head, monitor, monkeypatch):
