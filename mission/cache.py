@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,24 @@ def breaker_for(location: str, retry_seconds: float) -> CircuitBreaker:
         return _breakers[location]
 
 
+class _RedisClient(RedisCacheClient):
+    """Django's Redis client, with one redis-py client per connection pool instead of one made for
+    every cache call: making it was half of a `get` (about 100 of 200 µs here)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        # Django's own (private, missing from the stubs): which pool, the pool, the redis-py class.
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._clients[index] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache with short timeouts, a circuit breaker and a per-process fallback (see the module).
 
@@ -100,6 +118,7 @@ class ResilientRedisCache(RedisCache):
         options.setdefault("socket_timeout", DEFAULT_TIMEOUT_SECONDS)
         options.setdefault("socket_connect_timeout", DEFAULT_TIMEOUT_SECONDS)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = _RedisClient
         self.breaker = breaker_for(str(server), retry_seconds)
         # LocMemCache instances of one name share their storage: one fallback per location and process.
         self.fallback = LocMemCache(f"redis-fallback:{server}", {**params, "OPTIONS": {}})

@@ -142,3 +142,27 @@ def test_with_redis_configured_the_cache_is_the_resilient_one():
     cache = json.loads(out.stdout)
     assert cache["BACKEND"] == "mission.cache.ResilientRedisCache"
     assert cache["OPTIONS"] == {"socket_timeout": 0.25, "socket_connect_timeout": 0.25, "retry_seconds": 30.0}
+
+
+def test_the_cache_reuses_one_redis_client_per_connection_pool(settings):
+    """Django's Redis backend makes a redis-py client for every call (half of a `get`); ours makes one
+    per pool, and every operation still reaches Redis through it."""
+    from django.core.cache import caches
+
+    from tests.conftest import require_service
+    from tests.test_celery_worker import _reachable
+
+    require_service(_reachable(settings.REDIS_URL), "redis", "Redis (REDIS_URL)")
+    url = settings.REDIS_URL.rsplit("/", 1)[0] + "/12"
+    settings.CACHES = {**settings.CACHES, "reuse": {"BACKEND": "mission.cache.ResilientRedisCache", "LOCATION": url}}
+    cache = caches["reuse"]
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
+    cache.set("reuse-check", {"n": 1}, 30)
+    assert cache.get("reuse-check") == {"n": 1}
+    cache.delete("reuse-counter")
+    assert cache.add("reuse-counter", 0, 30)
+    assert cache.incr("reuse-counter") == 1
+    assert cache._cache.get_client() is client
+    assert not cache.breaker.is_open  # every call reached Redis
+    cache.delete_many(["reuse-check", "reuse-counter"])
