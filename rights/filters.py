@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from field_offices.models import Municipality, Region
+from mission.accounts.models import User
 from mission.filtersets import FilterSet
 from mission.forms import kept_filter_form
+from mission.review.selectors import review_queue
 from rights.models import (
     CaseCategory,
     Court,
@@ -210,7 +212,9 @@ class ObservationFilter(TrialFilterSet):
 
 class ReviewQueueFilter(TrialFilterSet):
     """The review queue's filters: where (region, court), whose (monitor) and whether the hearing is
-    flagged. `monitors` are the colleagues the reviewer may pick, as (username, name) pairs."""
+    flagged. `monitors` are the colleagues the reviewer may pick, as (username, name) pairs. With a
+    `reviewer`, `qs` is their queue of the filtered rows (submitted, in their scope, never their own),
+    built when it is read: a page whose first page is kept never builds it."""
 
     case_path = "hearing__case__"
     sorts = {
@@ -221,9 +225,17 @@ class ReviewQueueFilter(TrialFilterSet):
     municipality = court_department = category = date_from = date_to = None  # type: ignore[assignment]
     monitor = django_filters.ChoiceFilter(label=_("Monitor"), method="filter_monitor", empty_label=_("All monitors"))
 
-    def __init__(self, *args, monitors: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(self, *args, monitors: list[tuple[str, str]], reviewer: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["monitor"].extra["choices"] = monitors
+        self.reviewer = reviewer
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_queue"):
+            rows = super().qs
+            self._queue = rows if self.reviewer is None else review_queue(queryset=rows, user=self.reviewer)
+        return self._queue
 
     def form_key_parts(self) -> tuple:
         return tuple(self.filters["monitor"].extra["choices"])  # the colleagues this reviewer may pick

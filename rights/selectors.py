@@ -256,8 +256,7 @@ def _review_queue_filter(user, data) -> ReviewQueueFilter:
         user.pk,
     )
     monitors = [(colleague.username, object_label(colleague)) for colleague in colleagues]
-    queued = review.review_queue(queryset=Observation.objects.all(), user=user)
-    return ReviewQueueFilter(data or None, queryset=queued, monitors=monitors)
+    return ReviewQueueFilter(data or None, queryset=Observation.objects.all(), monitors=monitors, reviewer=user)
 
 
 def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:

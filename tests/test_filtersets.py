@@ -54,3 +54,35 @@ def test_each_filter_set_has_its_own_filters_options_and_methods(geography):
     assert '"accounts_user"."username" = b ' in str(second.qs.query)
     assert first.form.cleaned_data["monitor"] == "a"
     assert second.form.cleaned_data["monitor"] == "b"
+
+
+def test_a_reviewers_filter_set_reads_their_queue_only(supervisor, monitor, other_region_monitor):
+    """With a `reviewer`, the review queue's filter set reads their queue (submitted, their region, never
+    their own) whatever queryset it was given, when its rows are read and not before."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rights.models import ObservationStatus
+    from tests.factories import CaseFactory, HearingFactory, ObservationFactory
+
+    def observed(author, status=ObservationStatus.SUBMITTED):
+        hearing = HearingFactory(case=CaseFactory(created_by=author, municipality=author.region.municipalities.first()))
+        return ObservationFactory(hearing=hearing, monitor=author, status=status)
+
+    waiting = observed(monitor)
+    observed(monitor, ObservationStatus.DRAFT)
+    observed(other_region_monitor)
+    observed(supervisor)
+    with CaptureQueriesContext(connection) as queries:
+        filterset = ReviewQueueFilter(
+            QueryDict(""), queryset=Observation.objects.all(), monitors=[], reviewer=supervisor
+        )
+    assert len(queries) == 0
+    assert list(filterset.qs) == [waiting]
+    narrowed = ReviewQueueFilter(
+        QueryDict(f"monitor={monitor.username}"),
+        queryset=Observation.objects.all(),
+        monitors=[(monitor.username, "M")],
+        reviewer=supervisor,
+    )
+    assert list(narrowed.qs) == [waiting]
