@@ -19,6 +19,7 @@ are many (one per reader and filters), so a connection keeps at most `MAX_PREPAR
 them all (`DEALLOCATE ALL`) and prepares again what is asked for.
 """
 
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
@@ -51,8 +52,10 @@ def _names(wrapper: Any) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=1024)
 def statement_name(sql: str) -> str:
-    """The name `sql` is prepared under (the same in every process)."""
+    """The name `sql` is prepared under (the same in every process); remembered, as the same few
+    statements run on every request."""
     return "mp_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
 
 
@@ -75,13 +78,13 @@ def _run(cursor: Any, sql: str, params: Sequence[Any], using: str, *, literal: b
     name = statement_name(sql)
     names = _names(wrapper)
     run = f"EXECUTE {name}" + (f"({', '.join(['%s'] * len(params))})" if params else "")
-    body = sql if literal else _placeholders(sql, len(params))
     for _attempt in (1, 2):
         try:
             if name not in names:
                 if len(names) >= MAX_PREPARED:
                     cursor.execute("DEALLOCATE ALL")
                     names.clear()
+                body = sql if literal else _placeholders(sql, len(params))  # only to prepare it
                 cursor.execute(f"PREPARE {name} AS {body}")
                 names.add(name)
             cursor.execute(run, list(params) if params else None)
