@@ -71,16 +71,24 @@ class KeptPage:
             object.__setattr__(self, "_makers", made)
         return made
 
-    def _converted(self, compiler: SQLCompiler, fetched: list[Any]) -> Sequence[Sequence[Any]]:
-        """The rows as `compiler.results_iter` gives them (each value through its field's converters),
-        the converters worked out once per connection."""
+    def _compiler_for(self, wrapper: Any) -> tuple[SQLCompiler, Any]:
+        """The statement's compiler on this connection (a copy: a connection is one thread's) and its
+        converters, worked out once per connection."""
         kept = self.__dict__.get("_converters")
-        if kept is None or kept[0] is not compiler.connection:
+        if kept is None or kept[0] is not wrapper:
+            compiler = copy.copy(self.compiler)
+            compiler.connection = wrapper
             fields = [column[0] for column in compiler.select[: compiler.col_count]]
             converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
-            kept = (compiler.connection, converters)
+            kept = (wrapper, compiler, converters)
             object.__setattr__(self, "_converters", kept)
-        converters = kept[1]
+        return kept[1], kept[2]
+
+    def _converted(self, wrapper: Any, fetched: list[Any]) -> Sequence[Sequence[Any]]:
+        """The rows as `compiler.results_iter` gives them (each value through its field's converters)."""
+        compiler, converters = self._compiler_for(wrapper)
+        if compiler.has_extra_select:
+            fetched = [row[: compiler.col_count] for row in fetched]
         if converters is None:
             return list(compiler.results_iter([fetched]))
         return list(compiler.apply_converters(fetched, converters)) if converters else fetched
@@ -100,11 +108,7 @@ class KeptPage:
             else:
                 cursor.execute(self.sql, self.params)
             fetched = cursor.fetchall()
-        compiler = copy.copy(self.compiler)
-        compiler.connection = wrapper
-        if compiler.has_extra_select:
-            fetched = [row[: compiler.col_count] for row in fetched]
-        converted = self._converted(compiler, fetched)
+        converted = self._converted(wrapper, fetched)
         if self.names is not None:
             names = self.names
             return [dict(zip(names, row, strict=True)) for row in converted]
