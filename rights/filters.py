@@ -212,9 +212,9 @@ class ObservationFilter(TrialFilterSet):
 
 class ReviewQueueFilter(TrialFilterSet):
     """The review queue's filters: where (region, court), whose (monitor) and whether the hearing is
-    flagged. `monitors` are the colleagues the reviewer may pick, as (username, name) pairs. With a
-    `reviewer`, `qs` is their queue of the filtered rows (submitted, in their scope, never their own),
-    built when it is read: a page whose first page is kept never builds it."""
+    flagged. `monitors` are the colleagues the `reviewer` may pick, as (username, name) pairs. `qs` is
+    the reviewer's queue of the filtered rows (submitted, in their scope, never their own) whatever
+    queryset it is given, built when it is read: a page whose first page is kept never builds it."""
 
     case_path = "hearing__case__"
     sorts = {
@@ -225,7 +225,7 @@ class ReviewQueueFilter(TrialFilterSet):
     municipality = court_department = category = date_from = date_to = None  # type: ignore[assignment]
     monitor = django_filters.ChoiceFilter(label=_("Monitor"), method="filter_monitor", empty_label=_("All monitors"))
 
-    def __init__(self, *args, monitors: list[tuple[str, str]], reviewer: User | None = None, **kwargs) -> None:
+    def __init__(self, *args, monitors: list[tuple[str, str]], reviewer: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.filters["monitor"].extra["choices"] = monitors
         self.reviewer = reviewer
@@ -233,8 +233,7 @@ class ReviewQueueFilter(TrialFilterSet):
     @property
     def qs(self):
         if not hasattr(self, "_queue"):
-            rows = super().qs
-            self._queue = rows if self.reviewer is None else review_queue(queryset=rows, user=self.reviewer)
+            self._queue = review_queue(queryset=super().qs, user=self.reviewer)
         return self._queue
 
     def form_key_parts(self) -> tuple:

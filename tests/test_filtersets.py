@@ -35,9 +35,13 @@ def test_a_filter_set_filters_as_with_deep_copies(geography, query):
     assert str(ours.qs.query) == str(theirs.qs.query)
 
 
-def test_each_filter_set_has_its_own_filters_options_and_methods(geography):
-    first = ReviewQueueFilter(QueryDict("monitor=a"), queryset=Observation.objects.all(), monitors=[("a", "A")])
-    second = ReviewQueueFilter(QueryDict("monitor=b"), queryset=Observation.objects.all(), monitors=[("b", "B")])
+def test_each_filter_set_has_its_own_filters_options_and_methods(supervisor):
+    first = ReviewQueueFilter(
+        QueryDict("monitor=a"), queryset=Observation.objects.all(), monitors=[("a", "A")], reviewer=supervisor
+    )
+    second = ReviewQueueFilter(
+        QueryDict("monitor=b"), queryset=Observation.objects.all(), monitors=[("b", "B")], reviewer=supervisor
+    )
     one, other = first.filters["monitor"], second.filters["monitor"]
     assert one is not other
     assert one is not ReviewQueueFilter.base_filters["monitor"]
@@ -56,12 +60,10 @@ def test_each_filter_set_has_its_own_filters_options_and_methods(geography):
     assert second.form.cleaned_data["monitor"] == "b"
 
 
-def test_a_reviewers_filter_set_reads_their_queue_only(supervisor, monitor, other_region_monitor):
+def test_a_reviewers_filter_set_reads_their_queue_only(supervisor, monitor, other_region_monitor, monkeypatch):
     """With a `reviewer`, the review queue's filter set reads their queue (submitted, their region, never
     their own) whatever queryset it was given, when its rows are read and not before."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    from rights import filters
     from rights.models import ObservationStatus
     from tests.factories import CaseFactory, HearingFactory, ObservationFactory
 
@@ -73,12 +75,19 @@ def test_a_reviewers_filter_set_reads_their_queue_only(supervisor, monitor, othe
     observed(monitor, ObservationStatus.DRAFT)
     observed(other_region_monitor)
     observed(supervisor)
-    with CaptureQueriesContext(connection) as queries:
-        filterset = ReviewQueueFilter(
-            QueryDict(""), queryset=Observation.objects.all(), monitors=[], reviewer=supervisor
-        )
-    assert len(queries) == 0
+    built = []
+    real_review_queue = filters.review_queue
+
+    def review_queue(**kwargs):
+        built.append(kwargs["user"])
+        return real_review_queue(**kwargs)
+
+    monkeypatch.setattr(filters, "review_queue", review_queue)
+    filterset = ReviewQueueFilter(QueryDict(""), queryset=Observation.objects.all(), monitors=[], reviewer=supervisor)
+    assert filterset.form.is_valid()
+    assert built == []  # not built until its rows are read
     assert list(filterset.qs) == [waiting]
+    assert built == [supervisor]
     narrowed = ReviewQueueFilter(
         QueryDict(f"monitor={monitor.username}"),
         queryset=Observation.objects.all(),
@@ -86,3 +95,8 @@ def test_a_reviewers_filter_set_reads_their_queue_only(supervisor, monitor, othe
         reviewer=supervisor,
     )
     assert list(narrowed.qs) == [waiting]
+
+
+def test_the_review_queues_filter_set_needs_its_reviewer():
+    with pytest.raises(TypeError):
+        ReviewQueueFilter(QueryDict(""), queryset=Observation.objects.all(), monitors=[])

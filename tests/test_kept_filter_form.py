@@ -45,8 +45,12 @@ def test_changed_reference_data_is_checked_again(geography, django_capture_on_co
     assert _hearings("region=MTX").form.is_valid()
 
 
-def test_each_reviewer_gets_the_colleagues_they_may_pick():
-    one = ReviewQueueFilter(QueryDict("monitor=ana"), queryset=Observation.objects.all(), monitors=[("ana", "Ana")])
-    other = ReviewQueueFilter(QueryDict("monitor=ana"), queryset=Observation.objects.all(), monitors=[("ben", "Ben")])
+def test_each_reviewer_gets_the_colleagues_they_may_pick(supervisor):
+    one = ReviewQueueFilter(
+        QueryDict("monitor=ana"), queryset=Observation.objects.all(), monitors=[("ana", "Ana")], reviewer=supervisor
+    )
+    other = ReviewQueueFilter(
+        QueryDict("monitor=ana"), queryset=Observation.objects.all(), monitors=[("ben", "Ben")], reviewer=supervisor
+    )
     assert one.form.is_valid()
     assert "monitor" in other.form.errors
