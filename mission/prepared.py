@@ -52,7 +52,7 @@ def _names(wrapper: Any) -> set[str]:
     return names
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=256)  # as many as the kept statements of a process (mission.choices)
 def statement_name(sql: str) -> str:
     """The name `sql` is prepared under (the same in every process); remembered, as the same few
     statements run on every request."""
