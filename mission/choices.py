@@ -57,8 +57,9 @@ _T = TypeVar("_T")
 class _Request(threading.local):
     """The token as this thread's request read it: a page asks for it with every list, form and kept
     statement it uses (six times for the case page), each a round trip to Redis; the request reads it
-    once (`request_started` and `request_finished` start and end it). Outside a request (a task, a
-    command) it is read every time."""
+    once (`request_started` and `request_finished` start and end it). Outside a request (a worker's
+    task, a command) it is read every time; a task run in the request's thread (the embedded default
+    runs them in-process) is part of that request."""
 
     active = False
     token: str | None = None

@@ -4,7 +4,8 @@ Django's `make_context` pushes the view's values onto a `RequestContext` as a `C
 back at the context: a cycle, so the context and everything the page showed (a list's page of rows, each
 row's related instances, the filter form) outlive the request until the cyclic garbage collector finds
 them, and each collection on the way walks them again. Measured on the review queue: about 500 of the
-670 objects a request left for the collector; the page about 7 % faster without them (bench/README.md).
+670 objects a request left for the collector; the page about 7 % faster without them (docs/architecture.md,
+"Fast pages").
 The context is emptied once the page is written; what a test client recorded of it is its own copy."""
 
 from typing import Any
