@@ -74,14 +74,14 @@ class KeptPage:
     def _compiler_for(self, wrapper: Any) -> tuple[SQLCompiler, Any]:
         """The statement's compiler on this connection (a copy: a connection is one thread's) and its
         converters, worked out once per connection."""
-        kept = self.__dict__.get("_converters")
+        kept = self.__dict__.get("_on_connection")
         if kept is None or kept[0] is not wrapper:
             compiler = copy.copy(self.compiler)
             compiler.connection = wrapper
             fields = [column[0] for column in compiler.select[: compiler.col_count]]
             converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
             kept = (wrapper, compiler, converters)
-            object.__setattr__(self, "_converters", kept)
+            object.__setattr__(self, "_on_connection", kept)
         return kept[1], kept[2]
 
     def _converted(self, wrapper: Any, fetched: list[Any]) -> Sequence[Sequence[Any]]:
