@@ -5,7 +5,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OrderBy, OuterRef
+from django.db.models import Exists, F, OrderBy, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -22,6 +22,7 @@ from rights.models import (
     Flag,
     Hearing,
     HearingType,
+    Observation,
     ObservationStatus,
     Rating,
     StandardRating,
@@ -231,7 +232,7 @@ class ReviewQueueFilter(TrialFilterSet):
         self.reviewer = reviewer
 
     @property
-    def qs(self):
+    def qs(self) -> QuerySet[Observation]:
         if not hasattr(self, "_queue"):
             self._queue = review_queue(queryset=super().qs, user=self.reviewer)
         return self._queue
