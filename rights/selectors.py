@@ -15,8 +15,9 @@ from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, scope_covers
 from mission.accounts.roles import FIELD_ROLES, Department
 from mission.common import language_suffix
+from mission.expressions import ValuesOf
 from mission.history import object_label
-from mission.kept_pages import attach, grouped, kept_rows, kept_rows_in, reader_key
+from mission.kept_pages import attach, grouped, kept_rows, reader_key
 from mission.review import selectors as review
 from rights.filters import CaseFilter, HearingFilter, ObservationFilter, PlanFilter, ReviewQueueFilter
 from rights.models import (
@@ -238,9 +239,9 @@ def observation_detail(*, user, pk: int) -> Observation:
 
 def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
     """Submitted observations from the reviewer's scope, oldest first, never their own, with what their
-    row shows only. The page adds each hearing's flags with `with_hearing_flags`."""
+    row shows only and their hearing's flags' rules (`flag_rules`)."""
     filterset = _review_queue_filter(user, data)
-    return filterset, lambda: _observation_page(filterset.qs)
+    return filterset, lambda: _review_rows(_observation_page(filterset.qs))
 
 
 def _review_queue_filter(user, data) -> ReviewQueueFilter:
@@ -260,35 +261,16 @@ def _review_queue_filter(user, data) -> ReviewQueueFilter:
 
 
 def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observation]]:
-    """The queue as a queryset, whole, each observation with its hearing's flags (`hearing.flag_list`)."""
+    """The queue as a queryset, whole, each observation with its hearing's flags' rules (`flag_rules`)."""
     filterset = _review_queue_filter(user, data)
-    return filterset, _observation_rows(filterset.qs).prefetch_related(hearing_flags())
+    return filterset, _review_rows(_observation_rows(filterset.qs))
 
 
-def with_hearing_flags(observations: list[Observation]) -> None:
-    """Each observation's hearing with its flags (`hearing.flag_list`, as `hearing_flags` prefetches
-    them): one statement kept per number of hearings."""
-    hearings: dict[int, list[Hearing]] = {}
-    for observation in observations:  # two observations of a hearing each have their own copy of it
-        hearings.setdefault(observation.hearing_id, []).append(observation.hearing)
-    flags = kept_rows_in(
-        Flag,
-        "rights.hearing_flags",
-        lambda keys: Flag.objects.filter(hearing__in=keys).order_by("status", "rule", "pk"),
-        list(hearings),
-    )
-    by_hearing: dict[int | None, list[Flag]] = {}
-    for flag in flags:
-        by_hearing.setdefault(flag.hearing_id, []).append(flag)
-    for hearing_id, copies in hearings.items():
-        for hearing in copies:
-            hearing.flag_list = by_hearing.get(hearing_id, [])  # type: ignore[attr-defined]  # as Prefetch(to_attr=)
-
-
-def hearing_flags(lookup: str = "hearing__flags") -> Prefetch:
-    """The flags raised on an observation's hearing (by its hearing, its case or any observation of
-    it), open ones first; read as `hearing.flag_list`."""
-    return Prefetch(lookup, queryset=Flag.objects.order_by("status", "rule", "pk"), to_attr="flag_list")
+def _review_rows(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
+    """Each observation with the rules of the flags raised on its hearing (by the hearing, its case or
+    any observation of it), open ones first, as `flag_rules`: read in the row's own statement."""
+    flags = Flag.objects.filter(hearing=OuterRef("hearing")).order_by("status", "rule", "pk")
+    return queryset.annotate(flag_rules=ValuesOf(flags, "rule"))
 
 
 def observation_flags(*, user, observation: Observation) -> list[Flag]:

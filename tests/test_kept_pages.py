@@ -16,7 +16,7 @@ from mission import prepared
 from mission.kept_pages import KeptPage, kept_rows
 from mission.pagination import kept_first_page, paginate
 from rights import selectors
-from rights.models import Hearing, ObservationStatus
+from rights.models import FlagRule, Hearing, ObservationStatus
 from tests.conftest import client_for, require_service
 from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, UserFactory
 
@@ -70,19 +70,24 @@ def test_a_kept_first_page_equals_the_page_read_through_the_orm(monitor, hearing
 
 
 def test_prefetched_rows_come_with_a_kept_page(supervisor, monitor, hearings):
-    """The review queue prefetches each observation's hearing flags."""
+    """A page's prefetched rows (here each observation's hearing's flags) and its annotations (the review queue's
+    flags' rules, read in the row's own statement) come with a kept page as with the ORM's."""
     colleague = UserFactory(username="monitor.two", region=monitor.region, field_team=monitor.field_team)
     for hearing in hearings[:6]:
         ObservationFactory(hearing=hearing, monitor=colleague, status=ObservationStatus.SUBMITTED)
-    _filterset, queryset = selectors.review_queue(user=supervisor, data={})
+    _filterset, queue = selectors.review_queue(user=supervisor, data={})
+    queryset = queue.prefetch_related("hearing__flags")
     plain = paginate(queryset, None, 25)
     kept = kept_first_page("queue", queryset.model, lambda: queryset, 25)
     assert [o.pk for o in kept.object_list] == [o.pk for o in plain.object_list]
     assert len(kept.object_list) == 6
     with CaptureQueriesContext(connection) as queries:
-        flags = [[f.pk for f in o.hearing.flag_list] for o in kept.object_list]
+        flags = [[f.pk for f in o.hearing.flags.all()] for o in kept.object_list]
     assert not queries.captured_queries
-    assert flags == [[f.pk for f in o.hearing.flag_list] for o in plain.object_list]
+    assert flags == [[f.pk for f in o.hearing.flags.all()] for o in plain.object_list]
+    assert any(flags)
+    assert [o.flag_rules for o in kept.object_list] == [o.flag_rules for o in plain.object_list]
+    assert any(o.flag_rules for o in kept.object_list)
     assert [o.violations for o in kept.object_list] == [o.violations for o in plain.object_list]
 
 
@@ -327,6 +332,7 @@ def test_rows_of_a_list_of_keys_one_statement_per_number_of_keys(monitor, hearin
 
 def test_the_review_queue_shows_each_hearings_flags_on_every_observation_of_it(supervisor, monitor, hearings):
     flagged = hearings[0]  # flagged by the fixture
+    FlagFactory(case=flagged.case, hearing=flagged, rule="interpreter_absent", subject="second")
     for n in range(2):
         colleague = UserFactory(username=f"monitor.x{n}", region=monitor.region, field_team=monitor.field_team)
         ObservationFactory(hearing=flagged, monitor=colleague, status=ObservationStatus.SUBMITTED)
@@ -337,13 +343,15 @@ def test_the_review_queue_shows_each_hearings_flags_on_every_observation_of_it(s
     )
     _filterset, build = selectors.review_queue_rows(user=supervisor)
     observations = list(build())
-    selectors.with_hearing_flags(observations)
-    expected = {flagged.pk: [flagged.flags.get().pk], hearings[1].pk: []}
-    assert {o.hearing_id: [f.pk for f in o.hearing.flag_list] for o in observations} == expected
+    rules = tuple(flagged.flags.order_by("status", "rule", "pk").values_list("rule", flat=True))
+    assert len(rules) == 2
+    assert {o.hearing_id: o.flag_rules for o in observations} == {flagged.pk: rules, hearings[1].pk: ()}
     assert len([o for o in observations if o.hearing_id == flagged.pk]) == 2
-    assert all(o.hearing.flag_list == [] or o.hearing_id == flagged.pk for o in observations)
     response = client_for(supervisor).get(reverse("rights:review_queue"))
     assert response.status_code == 200
+    body = response.content.decode().split("<tbody")[-1]
+    assert body.count(str(FlagRule(rules[0]).label)) == 2
+    assert body.count(str(FlagRule(rules[1]).label)) == 2
 
 
 def test_a_shape_that_leaves_out_what_the_query_is_built_from_fails_the_test_that_reads_it(monitor, hearings):

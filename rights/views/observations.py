@@ -17,6 +17,7 @@ from mission.review.views import review_decide
 from rights import selectors
 from rights.forms import CorrectionForm, ObservationForm
 from rights.indicators import attention_counts
+from rights.models import FlagRule
 from rights.services.observations import (
     observation_approve,
     observation_correct,
@@ -193,7 +194,7 @@ def review_queue(request):
     require_reader(request.user)
     filterset, rows = selectors.review_queue_rows(user=request.user, data=request.GET)
     context = list_context(request, filterset, rows, keep=True)
-    selectors.with_hearing_flags(context["page"].object_list)
+    context["flag_rule"] = FlagRule
     if _filtered(filterset):
         # What waits among the filtered, counted up to a bound: a backlog costs no more than a queue.
         context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)

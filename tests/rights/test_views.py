@@ -732,18 +732,18 @@ class TestReview:
 
         make()
         client.get(url)
-        # session, user, count, the page, its flags, and the filter form's monitors (the regions and
-        # courts are reference lists, kept per language: mission/choices.py)
-        with django_assert_num_queries(6):
+        # session, user, count, the page (with its hearings' flags), and the filter form's monitors (the
+        # regions and courts are reference lists, kept per language: mission/choices.py)
+        with django_assert_num_queries(5):
             response = client.get(url)
         assert len(response.context["page"].object_list) == 1
         for _ in range(49):
             make()
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             response = client.get(url, {"flagged": "yes"})
         rows = response.context["page"].object_list
         assert len(rows) == 25
-        assert all(len(row.hearing.flag_list) == 2 for row in rows)
+        assert all(row.flag_rules == ("interpreter_absent", "not_recorded") for row in rows)
 
 
 def _new_case_form(court, **overrides) -> dict:
