@@ -37,7 +37,7 @@ from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
-from mission import prepared
+from mission import kept_fragments, prepared
 from mission.choices import kept_while_reference_unchanged
 from mission.instances import Maker, Populator, maker
 
@@ -124,6 +124,9 @@ class KeptPage:
             objects.append(obj)
         if objects and self.prefetch:
             prefetch_related_objects(objects, *self.prefetch)
+        else:  # each instance is what its row holds: a rows fragment may be kept by it
+            for obj, row in zip(objects, converted, strict=True):
+                kept_fragments.mark(obj, row)
         return objects
 
 
@@ -317,6 +320,7 @@ def attach(parent: Model, relation: str, children: Sequence[Model]) -> None:
     queryset._prefetch_done = True
     for child in children:
         field.set_cached_value(child, parent)
+    kept_fragments.unmark(parent)  # it now holds more than its row
     parent.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = queryset
 
 

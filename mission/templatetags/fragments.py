@@ -2,7 +2,9 @@
 engine (settings.TEMPLATES), so no `{% load %}` is needed:
 
 - `{% jinja "name.html" key=value … %}`: a fragment rendered by the Jinja2 engine (mission/jinja.py) with
-  the given values (the rows of lists);
+  the given values (a record page's body);
+- `{% jinja_rows "name.html" rows=… %}`: the rows of a list, as `jinja`, their HTML kept by the rows
+  and values it was made from (`mission.kept_fragments`);
 - `{% field_row field %}`: one form field with its label, help and errors, as every form shows it;
 - `{% filter_fields filterset %}`: a list's filter fields, kept while the reference data they offer is
   unchanged when the filter set says what else its form depends on (`form_key_parts()`);
@@ -31,16 +33,29 @@ from markupsafe import escape
 
 from mission.choices import kept_while_reference_unchanged
 from mission.jinja import render_values
+from mission.kept_fragments import kept_fragment
 
 register = template.Library()
 
 
 @register.simple_tag
 def jinja(name: str, **values: Any) -> SafeString:
-    # Jinja2's own template, not the backend's wrapper (which adds nothing without a request).
-    fragment: jinja2.Template = engines["jinja2"].get_template(name).template  # type: ignore[attr-defined]
     # Jinja2 escaped every value (autoescape), as the Django engine would have.
-    return mark_safe(fragment.render(render_values(values)))  # noqa: S308
+    return mark_safe(_fragment(name).render(render_values(values)))  # noqa: S308
+
+
+@register.simple_tag
+def jinja_rows(name: str, **values: Any) -> SafeString:
+    """A rows fragment, as `jinja`, its HTML kept by the rows and values it was made from
+    (`mission.kept_fragments`): the fragment reads nothing but them."""
+    fragment = _fragment(name)
+    html = kept_fragment(fragment, values, lambda: fragment.render(render_values(values)))
+    return mark_safe(html)  # noqa: S308 - escaped by Jinja2, as `jinja`
+
+
+def _fragment(name: str) -> jinja2.Template:
+    # Jinja2's own template, not the backend's wrapper (which adds nothing without a request).
+    return engines["jinja2"].get_template(name).template  # type: ignore[attr-defined,no-any-return]
 
 
 REQUIRED = mark_safe(' class="is-required"')
