@@ -107,7 +107,8 @@ def reference_changed(**_: Any) -> None:
     forget_reference_choices()
 
 
-def _changed_now_and_on_commit(**kwargs: Any) -> None:
+def reference_changed_now_and_on_commit(**kwargs: Any) -> None:
+    """`reference_changed`, now and again when the transaction commits."""
     reference_changed(**kwargs)
     # Another process may build its list between this save and the commit, from what it could see
     # then: a second token on commit makes it build again.
@@ -116,7 +117,7 @@ def _changed_now_and_on_commit(**kwargs: Any) -> None:
 
 def reference_rows_written() -> None:
     """Rows of a reference table were written without their signals (an import's bulk write)."""
-    _changed_now_and_on_commit()
+    reference_changed_now_and_on_commit()
 
 
 def forget_reference_choices() -> None:
@@ -203,8 +204,8 @@ def _watch(model: type[models.Model]) -> None:
         return
     with _lock:
         uid = f"reference-choices:{model._meta.label}"
-        post_save.connect(_changed_now_and_on_commit, sender=model, weak=False, dispatch_uid=uid)
-        post_delete.connect(_changed_now_and_on_commit, sender=model, weak=False, dispatch_uid=uid)
+        post_save.connect(reference_changed_now_and_on_commit, sender=model, weak=False, dispatch_uid=uid)
+        post_delete.connect(reference_changed_now_and_on_commit, sender=model, weak=False, dispatch_uid=uid)
         _watched.add(model)
 
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from mission.accounts.models import User
 from mission.accounts.permissions import Capability, has_capability, scope_covers
 from mission.accounts.roles import FIELD_ROLES, Department
+from mission.accounts.selectors import colleagues
 from mission.common import language_suffix
 from mission.expressions import ValuesOf
-from mission.history import object_label
 from mission.kept_pages import attach, grouped, kept_rows, reader_key
 from mission.review import selectors as review
 from rights.filters import CaseFilter, HearingFilter, ObservationFilter, PlanFilter, ReviewQueueFilter
@@ -245,18 +245,7 @@ def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
 
 
 def _review_queue_filter(user, data) -> ReviewQueueFilter:
-    colleagues = kept_rows(
-        User,
-        ("rights.review_queue.monitors", reader_key(user)),
-        lambda key: (
-            User.objects.visible_to(user)
-            .defer("password")
-            .filter(department=Department.RIGHTS, role__in=FIELD_ROLES)
-            .exclude(pk=key)
-        ),
-        user.pk,
-    )
-    monitors = [(colleague.username, object_label(colleague)) for colleague in colleagues]
+    monitors = colleagues(user=user, department=Department.RIGHTS, roles=FIELD_ROLES)
     return ReviewQueueFilter(data or None, queryset=Observation.objects.all(), monitors=monitors, reviewer=user)
 
 

@@ -11,6 +11,9 @@ class AccountsConfig(AppConfig):
         from mission import navigation
         from mission.accounts import user_sessions  # noqa: F401 (its signal receivers)
         from mission.accounts.permissions import Capability
+        from mission.accounts.selectors import watch_roster
+
+        watch_roster()
 
         navigation.register(
             navigation.NavSection(
