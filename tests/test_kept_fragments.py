@@ -35,14 +35,14 @@ def hearings(monitor):
 
 
 class _Renders:
-    """Counts Jinja2's renderings of the hearings' rows fragment."""
+    """Counts Jinja2's renderings of the hearings' table."""
 
     def __init__(self) -> None:
         self.call_count = 0
         self._patch = mock.patch.object(jinja2.Template, "render", autospec=True, side_effect=self._render)
 
     def _render(self, template: jinja2.Template, *args, **kwargs) -> str:
-        if template.name == "rights/hearing_rows.html":
+        if template.name == "rights/hearing_table.html":
             self.call_count += 1
         return _render(template, *args, **kwargs)
 
@@ -120,7 +120,7 @@ def test_rows_read_through_the_orm_and_values_that_cannot_stand_for_themselves_a
     )
     with _renders() as render:
         for _ in range(2):
-            jinja_rows("rights/hearing_rows.html", rows=rows)
+            jinja_rows("rights/hearing_table.html", rows=rows)
     assert render.call_count == 2
 
 
