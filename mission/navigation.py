@@ -9,6 +9,7 @@ registers them with the department filled in:
 so the shell never imports a department app.
 """
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,16 +83,29 @@ def _active(url: str, current_path: str) -> bool:
     return current_path == url if url == "/" else current_path.startswith(url)
 
 
+class ShownSections(list[dict[str, Any]]):
+    """The sections a page shows, with what they are made of (`key`: the sections a kind of user sees
+    in a language and which of their items are active), so that the menu rendered once is kept for it
+    (mission/templatetags/fragments.py)."""
+
+    key: Hashable = ()
+
+
 def sections_for(user: "AnyUser | None", current_path: str = "") -> list[dict[str, Any]]:
     if user is None or not user.is_authenticated:
         return []
-    return [
-        {
-            "label": label,
-            "items": [{"label": item, "url": url, "active": _active(url, current_path)} for item, url in items],
-        }
-        for label, items in _sections_shown(user)
-    ]
+    shown = _sections_shown(user)
+    sections = ShownSections()
+    active = []
+    for label, items in shown:
+        section_items = []
+        for item, url in items:
+            is_active = _active(url, current_path)
+            active.append(is_active)
+            section_items.append({"label": item, "url": url, "active": is_active})
+        sections.append({"label": label, "items": section_items})
+    sections.key = (shown, tuple(active))
+    return sections
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -8,6 +8,7 @@ engine (settings.TEMPLATES), so no `{% load %}` is needed:
 - `{% field_row field %}`: one form field with its label, help and errors, as every form shows it;
 - `{% filter_fields filterset %}`: a list's filter fields, kept while the reference data they offer is
   unchanged when the filter set says what else its form depends on (`form_key_parts()`);
+- `{% asset "css/portal.css" %}`: a static file's address, as `{% static %}` makes it, remembered;
 - `{% page_header %}` and `{% page_nav %}`: the top bar and the side menu of every page (base.html),
   compiled (through Django's engine they cost about as much as the rest of a simple page) and kept per
   user's name, role, menu and language, the form token and the address put in on each page.
@@ -16,13 +17,16 @@ engine (settings.TEMPLATES), so no `{% load %}` is needed:
 import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.forms import BoundField
 from django.template import engines
+from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import translation
 from django.utils.html import format_html
@@ -109,6 +113,26 @@ def filter_fields(filterset: Any) -> SafeString:
     return mark_safe(kept_while_reference_unchanged(parts, build))  # noqa: S308 - made by field_row
 
 
+@register.simple_tag
+def asset(path: str) -> str:
+    """`{% static path %}`, remembered: the address of a file of ours does not change while the portal
+    runs (a new build is a restart), and the manifest's lookup cost a page's head a tenth of a millisecond."""
+    return _asset(path)
+
+
+@functools.lru_cache(maxsize=64)
+def _asset(path: str) -> str:
+    return static(path)
+
+
+def _forget_assets(*, setting: str, **_: Any) -> None:
+    if setting in {"STATIC_URL", "STORAGES"}:  # tests that change where files are served from
+        _asset.cache_clear()
+
+
+setting_changed.connect(_forget_assets, dispatch_uid="mission.fragments.assets")
+
+
 @functools.cache
 def _languages() -> tuple[tuple[str, str], ...]:
     """The interface languages, each named in itself, as Django's language-info list gives them."""
@@ -143,14 +167,18 @@ _kept_lock = threading.Lock()
 KEPT_SHELLS = 512  # a bar or a menu is one or two kilobytes
 
 
-def _kept_shell(name: str, key: tuple[Any, ...], values: dict[str, Any], csrf: str, here: str = "") -> SafeString:
+def _kept_shell(
+    name: str, key: tuple[Any, ...], values: Callable[[], dict[str, Any]], csrf: str, here: str = ""
+) -> SafeString:
+    """The shell fragment `name` for `key` (everything its `values()` are made of, which are built only
+    when it is not kept yet), with this page's form token and address put in."""
     full_key = (name, translation.get_language(), get_script_prefix(), get_urlconf(), key)
     with _kept_lock:
         html = _kept_shells.get(full_key)
         if html is not None:
             _kept_shells.move_to_end(full_key)
     if html is None:
-        html = str(jinja(name, **values, csrf=_CSRF_MARK, here=_HERE_MARK))
+        html = str(jinja(name, **values(), csrf=_CSRF_MARK, here=_HERE_MARK))
         with _kept_lock:
             _kept_shells[full_key] = html
             while len(_kept_shells) > KEPT_SHELLS:
@@ -163,17 +191,23 @@ def _kept_shell(name: str, key: tuple[Any, ...], values: dict[str, Any], csrf: s
 def page_header(context: template.Context) -> SafeString:
     request, user = _request_and_user(context)
     signed_in = user is not None
-    values = {
-        "signed_in": signed_in,
-        "who": _signed_in_name(user) if signed_in else "",
-        "role": user.get_role_display() if signed_in else "",
-        "languages": _languages(),
-        "language": translation.get_language() or settings.LANGUAGE_CODE,
-        "always_sign_out": not context.get("nav_sections"),
-    }
-    key = (values["signed_in"], values["who"], values["role"], values["language"], values["always_sign_out"])
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    always_sign_out = not context.get("nav_sections")
+
+    def values() -> dict[str, Any]:
+        return {
+            "signed_in": signed_in,
+            "who": _signed_in_name(user) if signed_in else "",
+            "role": user.get_role_display() if signed_in else "",
+            "languages": _languages(),
+            "language": language,
+            "always_sign_out": always_sign_out,
+        }
+
+    # The name and role as they are stored: the words made of them are the language's (in the key).
+    person = (user.first_name, user.last_name, user.username, user.role) if signed_in else ()
     here = request.get_full_path() if request is not None else ""
-    return _kept_shell("shell/header.html", key, values, _csrf(context), here)
+    return _kept_shell("shell/header.html", (person, language, always_sign_out), values, _csrf(context), here)
 
 
 @register.simple_tag(takes_context=True)
@@ -182,13 +216,19 @@ def page_nav(context: template.Context) -> SafeString:
     if user is None:
         return mark_safe("")
     sections = context.get("nav_sections") or []
-    values = {
-        "sections": sections,
-        "staff": user.is_staff,
-        "sign_out": _("Sign out (%(name)s)") % {"name": _signed_in_name(user)},
-    }
-    shown = tuple(
-        (section["label"], tuple((item["label"], item["url"], item["active"]) for item in section["items"]))
-        for section in sections
-    )
-    return _kept_shell("shell/nav.html", (shown, values["staff"], values["sign_out"]), values, _csrf(context))
+
+    def values() -> dict[str, Any]:
+        return {
+            "sections": sections,
+            "staff": user.is_staff,
+            "sign_out": _("Sign out (%(name)s)") % {"name": _signed_in_name(user)},
+        }
+
+    shown = getattr(sections, "key", None)  # what `mission.navigation` made them of
+    if shown is None:
+        shown = tuple(
+            (section["label"], tuple((item["label"], item["url"], item["active"]) for item in section["items"]))
+            for section in sections
+        )
+    person = (user.first_name, user.last_name, user.username)
+    return _kept_shell("shell/nav.html", (shown, user.is_staff, person), values, _csrf(context))
