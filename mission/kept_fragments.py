@@ -1,18 +1,20 @@
-"""A list's rows, rendered once for the same rows: the HTML of a rows fragment kept by what it shows.
+"""A list's rows, rendered once for the same rows: the HTML of a fragment kept by what it shows.
 
 A list's first page is read fresh on every view (`mission.kept_pages`), and most views of it show the
 same rows as the view before: the same queue refreshed, the same hearings opened by every monitor of a
 team. Rendering those rows (their links, dates, labels, escaping) cost a page more than reading them.
-`{% jinja_rows %}` (mission/templatetags/fragments.py) keeps the HTML a rows fragment made, keyed by
-everything it was made from: the fragment, the language, the time zone, the address prefix, and each
-value given to it, where a row read by a kept statement stands for itself by its columns as the
-database returned them (`kept_row`, set by `mission.kept_pages`). A row whose data changed has other
-columns, so another key: the page shows what was read on this view, always.
+`{% jinja_kept %}` (mission/templatetags/fragments.py) keeps the HTML a fragment made (a list's table, a
+record page's body), keyed by everything it was made from: the fragment, the language, the time zone,
+the address prefix, and each value given to it, where a row read by a kept statement stands for itself
+by its columns as the database returned them (`mark`, by `mission.kept_pages`), and the kept rows
+attached to it as its children (`adopt`, by `mission.kept_pages.attach`) by theirs. A row whose data
+changed has other columns, so another key: the page shows what was read on this view, always. The
+page's form token is put in after (a fragment is given it as `csrf_token`).
 
-A fragment rendered this way reads nothing but its values and its rows' columns (and their related rows
-read in the same statement): not children attached or prefetched (a row that has them does not stand
-for itself: `attach` and prefetching take its mark away), not the time of day, not the user. A value
-that cannot stand for itself (a function, a form) renders the fragment as usual.
+A fragment rendered this way reads nothing but its values, its rows' columns (and their related rows
+read in the same statement) and their attached children: not rows prefetched otherwise (a row that has
+them does not stand for itself), not the time of day, not the user. A value that cannot stand for
+itself (a form, a function made for the page) renders the fragment as usual.
 """
 
 import datetime
@@ -28,8 +30,11 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
+from mission.jinja import Words
+
 # Where a kept statement's instance keeps the columns it was made from (`mission.kept_pages`).
 KEPT_ROW = "_kept_row"
+KEPT_CHILDREN = "_kept_children"  # cache name → the kept rows attached (`mission.kept_pages.attach`)
 KEPT_FRAGMENTS = 512  # a page of rows is ten to forty kilobytes
 
 _kept: "OrderedDict[Hashable, str]" = OrderedDict()
@@ -43,28 +48,40 @@ class _NotKeptError(Exception):
 
 def mark(instance: Model, row: Sequence[Any]) -> None:
     """`instance` was made from `row` (its statement's columns, its related rows' included)."""
-    instance.__dict__[KEPT_ROW] = (type(instance), tuple(row))
+    values = tuple(row)
+    if list in map(type, values):  # an array column: as a tuple, to be hashed
+        values = tuple(tuple(value) if type(value) is list else value for value in values)
+    instance.__dict__[KEPT_ROW] = (type(instance), values)
 
 
-def unmark(instance: Model) -> None:
-    """`instance` holds more than its row (children attached): it no longer stands for itself."""
-    instance.__dict__.pop(KEPT_ROW, None)
+def adopt(parent: Model, cache_name: str, children: Sequence[Model]) -> None:
+    """`children` were attached to `parent` as its `cache_name` rows: they stand for it with its row."""
+    parent.__dict__.setdefault(KEPT_CHILDREN, {})[cache_name] = children
 
 
 def _key_of(value: Any) -> Hashable:
     if isinstance(value, _PLAIN):
         return (type(value), value)
     if isinstance(value, Model):
-        kept: Hashable | None = value.__dict__.get(KEPT_ROW)
-        if kept is None or "_prefetched_objects_cache" in value.__dict__:
+        held = value.__dict__
+        kept: Hashable | None = held.get(KEPT_ROW)
+        if kept is None:
             raise _NotKeptError
-        return kept
+        children = held.get(KEPT_CHILDREN)
+        prefetched = held.get("_prefetched_objects_cache")
+        if prefetched is not None and (children is None or prefetched.keys() != children.keys()):
+            raise _NotKeptError  # rows prefetched otherwise than by `attach`
+        if children is None:
+            return kept
+        return (kept, tuple((name, tuple(_key_of(child) for child in rows)) for name, rows in sorted(children.items())))
     if isinstance(value, list | tuple):
         return (type(value), tuple(_key_of(item) for item in value))
     if isinstance(value, Promise):  # a lazy translation: its words in the active language (in the key)
         return (Promise, str(value))
     if isinstance(value, type) and issubclass(value, enum.Enum):  # choices: their labels are code's
         return value
+    if isinstance(value, Words):  # words a view writes in Python: the same function says the same
+        return (Words, value.say)
     raise _NotKeptError
 
 
@@ -85,7 +102,7 @@ def fragment_key(fragment: Hashable, values: dict[str, Any]) -> Hashable | None:
     )
     try:
         hash(key)
-    except TypeError:  # a column of a type without a hash (a JSON document, a list)
+    except TypeError:  # a column of a type without a hash (a JSON document)
         return None
     return key
 

@@ -124,7 +124,7 @@ class KeptPage:
             objects.append(obj)
         if objects and self.prefetch:
             prefetch_related_objects(objects, *self.prefetch)
-        else:  # each instance is what its row holds: a rows fragment may be kept by it
+        else:  # each instance is what its row holds: a fragment may be kept by it
             for obj, row in zip(objects, converted, strict=True):
                 kept_fragments.mark(obj, row)
         return objects
@@ -320,7 +320,7 @@ def attach(parent: Model, relation: str, children: Sequence[Model]) -> None:
     queryset._prefetch_done = True
     for child in children:
         field.set_cached_value(child, parent)
-    kept_fragments.unmark(parent)  # it now holds more than its row
+    kept_fragments.adopt(parent, field.remote_field.cache_name, children)  # a kept fragment's key holds them
     parent.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = queryset
 
 

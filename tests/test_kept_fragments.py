@@ -1,17 +1,19 @@
-"""A list's rows rendered once for the same rows (`mission.kept_fragments`, `{% jinja_rows %}`): the HTML
+"""A list's rows rendered once for the same rows (`mission.kept_fragments`, `{% jinja_kept %}`): the HTML
 is kept by everything it is made from, so a page shows what this view read, always."""
 
 import datetime
+import re
 from unittest import mock
 
 import jinja2
 import pytest
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import translation
 
 from mission import kept_fragments
 from mission.kept_pages import attach, kept_rows
-from mission.templatetags.fragments import jinja_rows
+from mission.templatetags.fragments import jinja_kept
 from rights.models import Case, Hearing, Party
 from tests.conftest import client_for
 from tests.factories import CaseFactory, HearingFactory, PartyFactory
@@ -35,14 +37,15 @@ def hearings(monitor):
 
 
 class _Renders:
-    """Counts Jinja2's renderings of the hearings' table."""
+    """Counts Jinja2's renderings of a fragment (the hearings' table)."""
 
-    def __init__(self) -> None:
+    def __init__(self, name: str = "rights/hearing_table.html") -> None:
+        self.name = name
         self.call_count = 0
         self._patch = mock.patch.object(jinja2.Template, "render", autospec=True, side_effect=self._render)
 
     def _render(self, template: jinja2.Template, *args, **kwargs) -> str:
-        if template.name == "rights/hearing_table.html":
+        if template.name == self.name:
             self.call_count += 1
         return _render(template, *args, **kwargs)
 
@@ -57,8 +60,8 @@ class _Renders:
 _render = jinja2.Template.render
 
 
-def _renders() -> _Renders:
-    return _Renders()
+def _renders(name: str = "rights/hearing_table.html") -> _Renders:
+    return _Renders(name)
 
 
 def _body(response) -> str:
@@ -99,15 +102,54 @@ def test_each_language_has_its_own_rows(monitor, hearings):
         assert str(translation.gettext("Held")) in albanian
 
 
-def test_a_row_with_children_attached_or_prefetched_is_rendered_every_time(monitor, hearings):
+def test_a_rows_attached_children_are_part_of_its_key_and_other_prefetched_rows_unkeep_it(monitor, hearings):
     case = hearings[0].case
-    PartyFactory(case=case)
-    found = kept_rows(Case, "a-case", lambda key: Case.objects.filter(pk=key), case.pk)
-    assert kept_fragments.fragment_key("f", {"rows": found}) is not None
-    attach(found[0], "parties", list(Party.objects.filter(case=case)))
-    assert kept_fragments.fragment_key("f", {"rows": found}) is None
-    prefetched = list(Case.objects.filter(pk=case.pk).prefetch_related("parties"))
-    assert kept_fragments.fragment_key("f", {"rows": prefetched}) is None  # and not read by a kept statement
+    party = PartyFactory(case=case)
+
+    def read() -> Case:
+        found = kept_rows(Case, "a-case", lambda key: Case.objects.filter(pk=key), case.pk)[0]
+        attach(found, "parties", kept_rows(Party, "its-parties", lambda key: Party.objects.filter(case=key), case.pk))
+        return found
+
+    before = kept_fragments.fragment_key("f", {"case": read()})
+    assert before is not None
+    assert kept_fragments.fragment_key("f", {"case": read()}) == before
+    Party.objects.filter(pk=party.pk).update(name="Renamed Person")
+    assert kept_fragments.fragment_key("f", {"case": read()}) != before
+    prefetched = kept_rows(Case, "a-case", lambda key: Case.objects.filter(pk=key), case.pk)[0]
+    prefetch_related_objects([prefetched], "hearings")
+    assert kept_fragments.fragment_key("f", {"case": prefetched}) is None
+    plain = list(Case.objects.filter(pk=case.pk).prefetch_related("parties"))
+    assert kept_fragments.fragment_key("f", {"rows": plain}) is None  # and not read by a kept statement
+
+
+def test_the_case_page_shows_its_parties_as_they_are_now_and_its_own_form_token(monitor, hearings):
+    case = hearings[0].case
+    party = PartyFactory(case=case, ordinal=1)
+    url = reverse("rights:case_detail", args=[case.pk])
+    first = client_for(monitor).get(url).content.decode()
+    before = party.pseudonym
+    assert before in first
+    Party.objects.filter(pk=party.pk).update(ordinal=2)
+    party.refresh_from_db()
+    assert party.pseudonym != before
+    client = client_for(monitor)  # signing in writes the author's row, which the case page reads
+    with _renders("rights/case_detail.html") as render:
+        second = client.get(url).content.decode()
+        third = client.get(url).content.decode()
+    assert render.call_count == 1  # the case's author's row holds a list (a JSON column): kept all the same
+    assert party.pseudonym in second
+    assert before not in second
+    assert (
+        third.split("<main")[1].split("csrfmiddlewaretoken")[0]
+        == second.split("<main")[1].split("csrfmiddlewaretoken")[0]
+    )
+    # Each page carries its own form token in the hearings' forms, never the mark it was kept with.
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', page) for page in (first, second)]
+    assert all(tokens)
+    assert all(len(set(found)) == 1 for found in tokens)
+    assert tokens[0][0] != tokens[1][0]
+    assert all(len(found[0]) == 64 for found in tokens)
 
 
 def test_rows_read_through_the_orm_and_values_that_cannot_stand_for_themselves_are_not_kept(monitor, hearings):
@@ -120,7 +162,7 @@ def test_rows_read_through_the_orm_and_values_that_cannot_stand_for_themselves_a
     )
     with _renders() as render:
         for _ in range(2):
-            jinja_rows("rights/hearing_table.html", rows=rows)
+            jinja_kept("rights/hearing_table.html", rows=rows)
     assert render.call_count == 2
 
 

@@ -3,8 +3,8 @@ engine (settings.TEMPLATES), so no `{% load %}` is needed:
 
 - `{% jinja "name.html" key=value … %}`: a fragment rendered by the Jinja2 engine (mission/jinja.py) with
   the given values (a record page's body);
-- `{% jinja_rows "name.html" rows=… %}`: the rows of a list, as `jinja`, their HTML kept by the rows
-  and values it was made from (`mission.kept_fragments`);
+- `{% jinja_kept "name.html" rows=… %}`: a fragment (a list's table, a record page's body), as `jinja`,
+  its HTML kept by the rows and values it was made from (`mission.kept_fragments`);
 - `{% field_row field %}`: one form field with its label, help and errors, as every form shows it;
 - `{% filter_fields filterset %}`: a list's filter fields, kept while the reference data they offer is
   unchanged when the filter set says what else its form depends on (`form_key_parts()`);
@@ -49,12 +49,19 @@ def jinja(name: str, **values: Any) -> SafeString:
 
 
 @register.simple_tag
-def jinja_rows(name: str, **values: Any) -> SafeString:
-    """A rows fragment, as `jinja`, its HTML kept by the rows and values it was made from
-    (`mission.kept_fragments`): the fragment reads nothing but them."""
+def jinja_kept(name: str, **values: Any) -> SafeString:
+    """A fragment, as `jinja`, its HTML kept by the rows and values it was made from
+    (`mission.kept_fragments`): the fragment reads nothing but them. A form token given as `csrf_token`
+    is put in after."""
     fragment = _fragment(name)
+    csrf = values.get("csrf_token")
+    if csrf is not None:
+        values = {**values, "csrf_token": _CSRF_MARK}
     html = kept_fragment(fragment, values, lambda: fragment.render(render_values(values)))
-    return mark_safe(html)  # noqa: S308 - escaped by Jinja2, as `jinja`
+    if csrf is not None:
+        token = "" if str(csrf) == "NOTPROVIDED" else str(escape(csrf))
+        html = html.replace(_CSRF_MARK, token)
+    return mark_safe(html)  # noqa: S308 - escaped by Jinja2, as `jinja`; the token is escaped
 
 
 def _fragment(name: str) -> jinja2.Template:
