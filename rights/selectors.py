@@ -88,9 +88,7 @@ def case_detail(*, user, pk: int) -> Case:
     found = kept_rows(
         Case,
         ("rights.case_detail", reader_key(user)),
-        lambda key: (
-            Case.objects.visible_to(user).select_related("court", "municipality__region", "created_by").filter(pk=key)
-        ),
+        lambda key: Case.objects.visible_to(user).select_related("court", "municipality__region").filter(pk=key),
         pk,
     )
     if not found:
