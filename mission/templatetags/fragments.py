@@ -15,6 +15,7 @@ engine (settings.TEMPLATES), so no `{% load %}` is needed:
 """
 
 import functools
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -167,8 +168,10 @@ def _request_and_user(context: template.Context) -> tuple[Any, Any]:
 # The top bar and the side menu are the same for every page a user opens in a language, but for the
 # form token (new on every page) and the address the language form returns to. Each is rendered once
 # with marks in their place, kept in this process, and the marks replaced: a fraction of rendering.
-_CSRF_MARK = "csrf0shell0mark0"  # letters and digits: escaping leaves it as it is, as it does a token
-_HERE_MARK = "here0shell0mark0"
+# Letters and digits (escaping leaves them as they are, as it does a token), drawn for this process: a
+# mark no one can type into a record's text, which would otherwise get each reader's token put in.
+_CSRF_MARK = f"csrf{secrets.token_hex(16)}"
+_HERE_MARK = f"here{secrets.token_hex(16)}"
 _kept_shells: "OrderedDict[tuple[Any, ...], str]" = OrderedDict()
 _kept_lock = threading.Lock()
 KEPT_SHELLS = 512  # a bar or a menu is one or two kilobytes
