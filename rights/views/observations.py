@@ -29,6 +29,9 @@ from rights.services.observations import (
 from rights.tables import OBSERVATIONS_PAGE
 from rights.views.common import require_reader
 
+# A flag's rule as the review queue names it (a rule no longer declared: by its stored value).
+FLAG_RULES = dict(FlagRule.choices)
+
 
 def observation_list(request):
     require_reader(request.user)
@@ -194,7 +197,7 @@ def review_queue(request):
     require_reader(request.user)
     filterset, rows = selectors.review_queue_rows(user=request.user, data=request.GET)
     context = list_context(request, filterset, rows, keep=True)
-    context["flag_rule"] = FlagRule
+    context["flag_rule"] = FLAG_RULES
     if _filtered(filterset):
         # What waits among the filtered, counted up to a bound: a backlog costs no more than a queue.
         context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)
