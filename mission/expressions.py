@@ -16,10 +16,11 @@ from django.db.models.sql.compiler import SQLCompiler
 
 class ValuesOf(Subquery):
     """The values of `field` (a name or path, as `F()` takes it) of `queryset`'s rows (with `OuterRef`s to
-    the row), in the queryset's order: a tuple, () where the subquery has no row (a tuple, so that a row
-    holding it can be hashed: `mission.kept_fragments`). Values come as
-    the database gives them to JSON or an array (text, numbers, booleans), not through the column's
-    field: a date is best read as text by whoever shows it."""
+    the row), in the queryset's order: a tuple, () where the subquery has no row. Values come as each
+    database gives them: an
+    array's Python values on PostgreSQL, JSON's on SQLite (a boolean as 0 or 1, a date as text), so
+    text and numbers read alike on both. On SQLite the order holds because an ordered subquery is not
+    flattened into the aggregate over it."""
 
     template = "ARRAY(%(subquery)s)"
 
@@ -41,6 +42,6 @@ _VALUE = "values_of_value"
 def _as_tuple(value: Any, expression: Any, connection: Any) -> tuple[Any, ...]:
     if value is None:
         return ()
-    if isinstance(value, str):  # SQLite's JSON text
+    if connection.vendor == "sqlite":  # its JSON text
         return tuple(json.loads(value))
     return tuple(value)

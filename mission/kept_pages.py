@@ -320,8 +320,8 @@ def attach(parent: Model, relation: str, children: Sequence[Model]) -> None:
     queryset._prefetch_done = True
     for child in children:
         field.set_cached_value(child, parent)
-    kept_fragments.adopt(parent, field.remote_field.cache_name, children)  # a kept fragment's key holds them
     parent.__dict__.setdefault("_prefetched_objects_cache", {})[field.remote_field.cache_name] = queryset
+    kept_fragments.adopt(parent, field.remote_field.cache_name, children)  # a kept fragment's key holds them
 
 
 def grouped(children: Sequence[_M], parents: Sequence[Model], key: str) -> list[list[_M]]:

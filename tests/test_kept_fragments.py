@@ -13,10 +13,11 @@ from django.utils import translation
 
 from mission import kept_fragments
 from mission.kept_pages import attach, kept_rows
+from mission.templatetags import fragments
 from mission.templatetags.fragments import jinja_kept
-from rights.models import Case, Hearing, Party
+from rights.models import Case, FlagRule, Hearing, ObservationStatus, Party
 from tests.conftest import client_for
-from tests.factories import CaseFactory, HearingFactory, ObservationFactory, PartyFactory
+from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_the_case_page_shows_its_parties_as_they_are_now_and_its_own_form_token(
     Party.objects.filter(pk=party.pk).update(ordinal=2)
     party.refresh_from_db()
     assert party.pseudonym != before
-    client = client_for(monitor)  # signing in writes the author's row, which the case page reads
+    client = client_for(monitor)  # signing in writes the monitor's row, which the case page reads
     with _renders("rights/case_detail.html") as render:
         second = client.get(url).content.decode()
         third = client.get(url).content.decode()
@@ -145,12 +146,53 @@ def test_the_case_page_shows_its_parties_as_they_are_now_and_its_own_form_token(
         third.split("<main")[1].split("csrfmiddlewaretoken")[0]
         == second.split("<main")[1].split("csrfmiddlewaretoken")[0]
     )
-    # Each page carries its own form token in the hearings' forms, never the mark it was kept with.
-    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', page) for page in (first, second)]
+    # The page made from the kept body carries its own form token (a new mask of the client's secret on
+    # every page), never the one the body was first rendered with, nor the mark it was kept with.
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', page) for page in (second, third)]
     assert all(tokens)
     assert all(len(set(found)) == 1 for found in tokens)
     assert tokens[0][0] != tokens[1][0]
     assert all(len(found[0]) == 64 for found in tokens)
+    assert fragments._CSRF_MARK not in third
+
+
+def test_a_view_s_value_put_on_a_row_unkeeps_it(monitor, hearings):
+    found = kept_rows(Hearing, "a-hearing", lambda key: Hearing.objects.filter(pk=key), hearings[0].pk)
+    assert kept_fragments.fragment_key("f", {"rows": found}) is not None
+    found[0].flag_list = []  # as the review queue once put its hearings' flags on them
+    assert kept_fragments.fragment_key("f", {"rows": found}) is None
+
+
+def test_a_fragment_that_reads_the_database_to_be_kept_fails_the_test_that_renders_it(monitor, hearings):
+    """A relation left out of the rows' statement would be read once and then kept: the suite's setting
+    makes it an error."""
+    found = kept_rows(Hearing, "bare-hearing", lambda key: Hearing.objects.filter(pk=key), hearings[0].pk)
+    with pytest.raises(AssertionError, match="a kept fragment read the database"):
+        jinja_kept("rights/hearing_table.html", rows=found)  # reads each hearing's case: not in the row
+
+
+def test_readers_who_may_and_may_not_read_names_never_share_a_case_s_body(monitor, management, hearings):
+    """The department's own staff read the names; mission management reads the pseudonyms only. The body
+    kept for one is never the other's, whichever reads it first."""
+    case = hearings[0].case
+    party = PartyFactory(case=case, ordinal=1, name="Planted Accused Name")
+    url = reverse("rights:case_detail", args=[case.pk])
+    for first, second in ((monitor, management), (management, monitor)):
+        kept_fragments.forget_all()
+        pages = {user: client_for(user).get(url).content.decode() for user in (first, second)}
+        assert "Planted Accused Name" in pages[monitor]
+        assert "Planted Accused Name" not in pages[management]
+        assert party.pseudonym in pages[management]
+
+
+def test_the_review_queue_shows_a_flag_raised_since_the_page_was_kept(supervisor, monitor, hearings):
+    observation = ObservationFactory(hearing=hearings[1], monitor=monitor, status=ObservationStatus.SUBMITTED)
+    client = client_for(supervisor)
+    url = reverse("rights:review_queue")
+    label = str(FlagRule("interpreter_absent").label)
+    assert label not in _body(client.get(url))
+    FlagFactory(hearing=observation.hearing, rule="interpreter_absent")
+    assert label in _body(client.get(url))
 
 
 def test_rows_read_through_the_orm_and_values_that_cannot_stand_for_themselves_are_not_kept(monitor, hearings):

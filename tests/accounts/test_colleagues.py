@@ -27,7 +27,7 @@ def test_the_colleagues_a_supervisor_may_pick_are_read_once(supervisor, monitor,
     assert not queries.captured_queries
 
 
-def test_a_new_renamed_or_removed_colleague_is_seen_at_once(supervisor, monitor, django_capture_on_commit_callbacks):
+def test_a_new_renamed_or_removed_colleague_is_seen_at_once(supervisor, monitor):
     _of(supervisor)
     newcomer = UserFactory(username="monitor.new", region=supervisor.region, role=Role.MONITOR)
     assert "monitor.new" in dict(_of(supervisor))
@@ -44,3 +44,10 @@ def test_signing_in_changes_no_one_s_colleagues(supervisor, monitor):
         update_last_login(None, monitor)
         _of(supervisor)
     assert [q["sql"] for q in queries.captured_queries if "SELECT" in q["sql"].upper()] == []
+
+
+def test_a_save_that_writes_a_name_with_the_sign_in_time_is_seen(supervisor, monitor):
+    _of(supervisor)
+    monitor.first_name = "Also"
+    monitor.save(update_fields=["last_login", "first_name"])
+    assert dict(_of(supervisor))[monitor.username].startswith("Also")
