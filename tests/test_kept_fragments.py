@@ -15,7 +15,7 @@ from mission import kept_fragments
 from mission.kept_pages import attach, kept_rows
 from mission.templatetags import fragments
 from mission.templatetags.fragments import jinja_kept
-from rights.models import Case, FlagRule, Hearing, ObservationStatus, Party
+from rights.models import Case, Flag, FlagRule, Hearing, ObservationStatus, Party
 from tests.conftest import client_for
 from tests.factories import CaseFactory, FlagFactory, HearingFactory, ObservationFactory, PartyFactory
 
@@ -220,3 +220,12 @@ def test_a_deep_page_is_rendered_as_usual(monitor, hearings):
         client.get(url, {"cursor": cursor})
         client.get(url, {"cursor": cursor})
     assert render.call_count == 2
+
+
+def test_the_review_queue_names_a_flag_rule_no_longer_declared_by_its_stored_value(supervisor, monitor, hearings):
+    observation = ObservationFactory(hearing=hearings[1], monitor=monitor, status=ObservationStatus.SUBMITTED)
+    flag = FlagFactory(hearing=observation.hearing, rule="interpreter_absent")
+    Flag.objects.filter(pk=flag.pk).update(rule="retired_rule")  # a rule since taken out of the code
+    response = client_for(supervisor).get(reverse("rights:review_queue"))
+    assert response.status_code == 200
+    assert "retired_rule" in _body(response)
