@@ -37,8 +37,12 @@ BASE = {
     # the geography declares its reference data's imports; the pages are the imports framework's.
     "mission.imports.flows",
     "mission.imports.spec",
-    # Statements kept per request shape and prepared per connection: what the base's lists read with.
+    # Statements kept per request shape and prepared per connection: what the base's lists read with;
+    # the fragments kept by the rows those statements read, and the Jinja2 environment they render in.
     "mission.kept_pages",
+    "mission.kept_fragments",
+    "mission.jinja",
+    "mission.expressions",
     "mission.instances",
     "mission.middleware",
     "mission.navigation",
