@@ -17,7 +17,7 @@ view put on a row after it was read (a row that has either does not stand for it
 day, not the user. A value that cannot stand for itself (a form, a function made for the page) renders
 the fragment as usual. With the test suite's setting (`MISSION_CHECK_KEPT_STATEMENTS`) a fragment that
 reads the database while it is rendered to be kept (a relation left out of a row's statement) fails the
-test that renders it. The key is a pair of hashes: the rows it is made of, names among them, are not kept.
+test that renders it. The key is a hash: the rows it is made of, names among them, are not kept.
 """
 
 import contextlib
@@ -46,7 +46,7 @@ KEPT_CHILDREN = "_kept_children"  # cache name → the kept rows attached (`miss
 KEPT_SIZE = "_kept_size"
 KEPT_FRAGMENTS = 512  # a page of rows is ten to forty kilobytes
 
-_kept: "OrderedDict[tuple[int, int], str]" = OrderedDict()
+_kept: "OrderedDict[int, str]" = OrderedDict()
 _lock = threading.Lock()
 _PLAIN = (str, int, float, bool, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, type(None))
 
@@ -102,9 +102,9 @@ def _key_of(value: Any) -> Hashable:
     raise _NotKeptError
 
 
-def fragment_key(fragment: object, values: dict[str, Any]) -> tuple[int, int] | None:
+def fragment_key(fragment: object, values: dict[str, Any]) -> int | None:
     """What `fragment` (a compiled template) with `values` is made from, or None when a value cannot
-    stand for itself: two hashes of it, so that the rows it is made of (names among them) are not kept."""
+    stand for itself: a hash of it, so that the rows it is made of (names among them) are not kept."""
     try:
         keys = tuple((item, _key_of(value)) for item, value in sorted(values.items()))
     except (_NotKeptError, TypeError):  # TypeError: a mapping whose keys do not sort
@@ -117,10 +117,10 @@ def fragment_key(fragment: object, values: dict[str, Any]) -> tuple[int, int] | 
         get_urlconf(),
         keys,
     )
-    # Two hashes of it, so that the rows it is made of (names among them) are not what is kept; two
-    # different ones, 128 bits, where rows telling apart only by a collision would be shown each other's.
+    # A hash of it, so that the rows it is made of (names among them) are not what is kept: 64 bits
+    # (a second hash of the same tuple would be derived from the first and add nothing).
     try:
-        return (hash(key), hash((key, None)))
+        return hash(key)
     except TypeError:  # a column of a type without a hash (a JSON document)
         return None
 
