@@ -255,9 +255,10 @@ def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observ
 
 def _review_rows(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
     """Each observation with the rules of the flags raised on its hearing (by the hearing, its case or
-    any observation of it), by status ("closed" before "open"), then rule, as `flag_rules`: read in the
-    row's own statement."""
-    flags = Flag.objects.filter(hearing=OuterRef("hearing")).order_by("status", "rule", "pk")
+    any observation of it), open ones first, then by rule, as `flag_rules`: read in the row's own
+    statement."""
+    still_open = Case_(When(status=FlagStatus.OPEN, then=Value(0)), default=Value(1))
+    flags = Flag.objects.filter(hearing=OuterRef("hearing")).order_by(still_open, "rule", "pk")
     return queryset.annotate(flag_rules=ValuesOf(flags, "rule"))
 
 

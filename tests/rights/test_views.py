@@ -692,6 +692,27 @@ class TestReview:
         assert f'href="{reverse("rights:case_detail", args=[flagged.hearing.case_id])}"' in content
         assert f'href="{reverse("rights:observation_detail", args=[flagged.pk])}"' in content
 
+    def test_the_queue_shows_a_hearings_open_flags_before_its_closed_ones(self, monitor, supervisor):
+        observation = _submitted(monitor)
+        FlagFactory(
+            hearing=observation.hearing,
+            rule="interpreter_absent",
+            status="closed",
+            closed_by=supervisor,
+            closed_at=timezone.now(),
+        )
+        FlagFactory(hearing=observation.hearing, rule="violation", subject="second")
+        FlagFactory(hearing=observation.hearing, rule="not_recorded", subject="third")
+        response = client_for(supervisor).get(reverse("rights:review_queue"))
+        [row] = response.context["page"].object_list
+        assert row.flag_rules == ("not_recorded", "violation", "interpreter_absent")
+        content = response.content.decode()
+        assert (
+            content.index("Hearing not recorded")
+            < content.index("A standard was rated a violation")
+            < content.index("Interpretation needed but not provided")
+        )
+
     def test_the_queue_filters_by_region_court_monitor_and_flag(self, monitor, supervisor, geography):
         from tests.factories import UserFactory
 
