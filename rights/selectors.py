@@ -82,6 +82,24 @@ def case_list(*, user, data=None) -> tuple[CaseFilter, QuerySet[ListedCase]]:
     return filterset, build()
 
 
+# What the case page shows of its hearings, their observations and its flags
+# (templates/jinja2/rights/case_detail.html, case_flags.html), and nothing else: not a monitor's password
+# hash or last sign-in, which would also make the kept body again each time one signs in.
+CASE_HEARING_FIELDS = (
+    "case", "date", "scheduled_start", "hearing_type", "session_number", "held", "adjournment_reason",
+    "recorded", "public",
+)  # fmt: skip
+CASE_OBSERVATION_FIELDS = (
+    "hearing",
+    "status",
+    "monitor",
+    "monitor__username",
+    "monitor__first_name",
+    "monitor__last_name",
+)
+CASE_FLAG_FIELDS = ("case", "hearing", "rule", "status", "created_at", "hearing__date")
+
+
 def case_detail(*, user, pk: int) -> Case:
     """One case with its parties, hearings (with observations) and flags (each with `intervention_count`):
     five statements kept for every case (`mission.kept_pages.kept_rows`), the case's in the reader's scope."""
@@ -103,13 +121,15 @@ def case_detail(*, user, pk: int) -> Case:
     hearings = kept_rows(
         Hearing,
         "rights.case_detail.hearings",
-        lambda key: Hearing.objects.filter(case=key).order_by("-date", "-scheduled_start"),
+        lambda key: Hearing.objects.filter(case=key).order_by("-date", "-scheduled_start").only(*CASE_HEARING_FIELDS),
         pk,
     )
     observations = kept_rows(
         Observation,
         "rights.case_detail.observations",
-        lambda key: Observation.objects.select_related("monitor").filter(hearing__case=key),
+        lambda key: (
+            Observation.objects.select_related("monitor").filter(hearing__case=key).only(*CASE_OBSERVATION_FIELDS)
+        ),
         pk,
     )
     flags = kept_rows(
@@ -117,6 +137,7 @@ def case_detail(*, user, pk: int) -> Case:
         "rights.case_detail.flags",
         lambda key: (
             Flag.objects.select_related("hearing")
+            .only(*CASE_FLAG_FIELDS)
             .filter(case=key)
             .annotate(intervention_count=_count(Intervention, flag=OuterRef("pk")))
             .order_by("status", "-created_at")

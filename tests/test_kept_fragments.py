@@ -9,9 +9,10 @@ import jinja2
 import pytest
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from mission import kept_fragments
+from mission.accounts.models import User
 from mission.kept_pages import attach, kept_rows
 from mission.templatetags import fragments
 from mission.templatetags.fragments import jinja_kept
@@ -127,7 +128,7 @@ def test_a_rows_attached_children_are_part_of_its_key_and_other_prefetched_rows_
 def test_the_case_page_shows_its_parties_as_they_are_now_and_its_own_form_token(monitor, hearings):
     case = hearings[0].case
     party = PartyFactory(case=case, ordinal=1)
-    ObservationFactory(hearing=hearings[0], monitor=monitor)  # its monitor's row holds a list (a JSON column)
+    ObservationFactory(hearing=hearings[0], monitor=monitor)
     url = reverse("rights:case_detail", args=[case.pk])
     first = client_for(monitor).get(url).content.decode()
     before = party.pseudonym
@@ -135,11 +136,11 @@ def test_the_case_page_shows_its_parties_as_they_are_now_and_its_own_form_token(
     Party.objects.filter(pk=party.pk).update(ordinal=2)
     party.refresh_from_db()
     assert party.pseudonym != before
-    client = client_for(monitor)  # signing in writes the monitor's row, which the case page reads
+    client = client_for(monitor)
     with _renders("rights/case_detail.html") as render:
         second = client.get(url).content.decode()
         third = client.get(url).content.decode()
-    assert render.call_count == 1  # kept, the list in a row all the same
+    assert render.call_count == 1
     assert party.pseudonym in second
     assert before not in second
     assert (
@@ -154,6 +155,37 @@ def test_the_case_page_shows_its_parties_as_they_are_now_and_its_own_form_token(
     assert tokens[0][0] != tokens[1][0]
     assert all(len(found[0]) == 64 for found in tokens)
     assert fragments._CSRF_MARK not in third
+
+
+def test_a_row_holding_a_list_stands_for_itself(monitor):
+    def read() -> User:
+        return kept_rows(User, "a-user", lambda key: User.objects.filter(pk=key), monitor.pk)[0]
+
+    User.objects.filter(pk=monitor.pk).update(languages=["sq", "en"])
+    before = kept_fragments.fragment_key("f", {"user": read()})
+    assert before is not None
+    assert kept_fragments.fragment_key("f", {"user": read()}) == before
+    User.objects.filter(pk=monitor.pk).update(languages=["sq", "sr"])
+    assert kept_fragments.fragment_key("f", {"user": read()}) != before
+
+
+def test_a_monitor_signing_in_leaves_the_case_page_kept(monitor, hearings):
+    case = hearings[0].case
+    ObservationFactory(hearing=hearings[0], monitor=monitor, status="submitted")
+    url = reverse("rights:case_detail", args=[case.pk])
+    client = client_for(monitor)
+    with _renders("rights/case_detail.html") as render:
+        first = client.get(url).content.decode()
+        User.objects.filter(pk=monitor.pk).update(last_login=timezone.now())
+        second = client.get(url).content.decode()
+        User.objects.filter(pk=monitor.pk).update(first_name="Renamed")
+        third = client.get(url).content.decode()
+    assert render.call_count == 2  # the first page, and again for the new name only
+    assert (
+        first.split("<main")[1].split("csrfmiddlewaretoken")[0]
+        == second.split("<main")[1].split("csrfmiddlewaretoken")[0]
+    )
+    assert "Renamed" in third
 
 
 def test_a_view_s_value_put_on_a_row_unkeeps_it(monitor, hearings):
