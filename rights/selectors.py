@@ -258,7 +258,7 @@ def observation_detail(*, user, pk: int) -> Observation:
 
 def review_queue_rows(*, user, data=None) -> tuple[ReviewQueueFilter, Rows]:
     """Submitted observations from the reviewer's scope, oldest first, never their own, with what their
-    row shows only and their hearing's flags' rules (`flag_rules`)."""
+    row shows only and their hearing's flags' rules and statuses (`flag_rules`, `flag_statuses`)."""
     filterset = _review_queue_filter(user, data)
     return filterset, lambda: _review_rows(_observation_page(filterset.qs))
 
@@ -276,11 +276,11 @@ def review_queue(*, user, data=None) -> tuple[ReviewQueueFilter, QuerySet[Observ
 
 def _review_rows(queryset: QuerySet[Observation]) -> QuerySet[Observation]:
     """Each observation with the rules of the flags raised on its hearing (by the hearing, its case or
-    any observation of it), open ones first, then by rule, as `flag_rules`: read in the row's own
-    statement."""
+    any observation of it), open ones first, then by rule, as `flag_rules`, and their statuses in the same
+    order as `flag_statuses`: read in the row's own statement."""
     still_open = Case_(When(status=FlagStatus.OPEN, then=Value(0)), default=Value(1))
     flags = Flag.objects.filter(hearing=OuterRef("hearing")).order_by(still_open, "rule", "pk")
-    return queryset.annotate(flag_rules=ValuesOf(flags, "rule"))
+    return queryset.annotate(flag_rules=ValuesOf(flags, "rule"), flag_statuses=ValuesOf(flags, "status"))
 
 
 def observation_flags(*, user, observation: Observation) -> list[Flag]:

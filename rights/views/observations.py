@@ -17,7 +17,7 @@ from mission.review.views import review_decide
 from rights import selectors
 from rights.forms import CorrectionForm, ObservationForm
 from rights.indicators import attention_counts
-from rights.models import FlagRule
+from rights.models import FlagRule, FlagStatus
 from rights.services.observations import (
     observation_approve,
     observation_correct,
@@ -198,6 +198,7 @@ def review_queue(request):
     filterset, rows = selectors.review_queue_rows(user=request.user, data=request.GET)
     context = list_context(request, filterset, rows, keep=True)
     context["flag_rule"] = FLAG_RULES
+    context["flag_closed"] = FlagStatus.CLOSED.label
     if _filtered(filterset):
         # What waits among the filtered, counted up to a bound: a backlog costs no more than a queue.
         context["waiting"], context["waiting_more"] = count_up_to(filterset.qs)

@@ -706,12 +706,16 @@ class TestReview:
         response = client_for(supervisor).get(reverse("rights:review_queue"))
         [row] = response.context["page"].object_list
         assert row.flag_rules == ("not_recorded", "violation", "interpreter_absent")
+        assert row.flag_statuses == ("open", "open", "closed")
         content = response.content.decode()
         assert (
             content.index("Hearing not recorded")
             < content.index("A standard was rated a violation")
             < content.index("Interpretation needed but not provided")
         )
+        # the closed one is not shown as a warning, and says it is closed
+        assert '<span class="badge badge--warn">Hearing not recorded</span>' in content
+        assert '<span class="badge">Interpretation needed but not provided · Closed</span>' in content
 
     def test_the_queue_filters_by_region_court_monitor_and_flag(self, monitor, supervisor, geography):
         from tests.factories import UserFactory
