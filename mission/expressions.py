@@ -17,10 +17,9 @@ from django.db.models.sql.compiler import SQLCompiler
 class ValuesOf(Subquery):
     """The values of `field` (a name or path, as `F()` takes it) of `queryset`'s rows (with `OuterRef`s to
     the row), in the queryset's order: a tuple, () where the subquery has no row. Values come as each
-    database gives them: an
-    array's Python values on PostgreSQL, JSON's on SQLite (a boolean as 0 or 1, a date as text), so
-    text and numbers read alike on both. On SQLite the order holds because an ordered subquery is not
-    flattened into the aggregate over it."""
+    database gives them: an array's Python values on PostgreSQL, JSON's on SQLite (a boolean as 0 or 1,
+    a date as text), so text and numbers read alike on both. On SQLite the order holds because an
+    ordered subquery is not flattened into the aggregate over it."""
 
     template = "ARRAY(%(subquery)s)"
 

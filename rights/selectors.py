@@ -90,14 +90,9 @@ CASE_HEARING_FIELDS = (
     "recorded", "public",
 )  # fmt: skip
 CASE_OBSERVATION_FIELDS = (
-    "hearing",
-    "status",
-    "monitor",
-    "monitor__username",
-    "monitor__first_name",
-    "monitor__last_name",
-)
-CASE_FLAG_FIELDS = ("case", "hearing", "rule", "status", "created_at", "hearing__date")
+    "hearing", "status", "monitor", "monitor__username", "monitor__first_name", "monitor__last_name",
+)  # fmt: skip
+CASE_FLAG_FIELDS = ("case", "hearing", "rule", "status", "hearing__date")
 
 
 def case_detail(*, user, pk: int) -> Case:
